@@ -1,0 +1,36 @@
+// Writing results so that nothing half-written is ever left behind: every file goes to a
+// temporary name in its destination folder and is renamed into place only when all of a
+// command's files are complete. A failure or an interrupted run removes the temporaries.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace steppe {
+
+class OutputFolder {
+ public:
+  // Creates the folder if needed; throws InputError (naming the folder) when it cannot be
+  // created or written to — checked before any work is done.
+  explicit OutputFolder(std::filesystem::path folder);
+  ~OutputFolder();
+  OutputFolder(const OutputFolder&) = delete;
+  OutputFolder& operator=(const OutputFolder&) = delete;
+
+  const std::filesystem::path& path() const { return folder_; }
+  // Writes `content` to a temporary file that becomes `name` at commit().
+  void add(const std::string& name, const std::string& content);
+  // Renames every temporary into place; returns the final paths.
+  std::vector<std::filesystem::path> commit();
+
+ private:
+  std::filesystem::path folder_;
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // temporary, final
+};
+
+// Writes one file the same way (temporary, then rename).
+void write_file_atomically(const std::filesystem::path& file, const std::string& content);
+
+}  // namespace steppe

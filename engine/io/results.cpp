@@ -1,0 +1,168 @@
+#include "engine/io/results.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "engine/observers.hpp"
+
+namespace steppe {
+
+WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario) {
+  Simulation simulation(scenario);
+  TrajectoryRecorder trajectory;
+  OutcomeReducer outcomes(scenario->outcomes, 1);
+  struct Both final : Observer {
+    Observer* first;
+    Observer* second;
+    Both(Observer* a, Observer* b) : first(a), second(b) {}
+    void observe(int month, const MemberArrays& state) override {
+      first->observe(month, state);
+      second->observe(month, state);
+    }
+  } both(&trajectory, &outcomes);
+  simulation.run(&both);
+
+  WhatIfRun run{std::move(scenario), trajectory.months(), {}};
+  for (Eigen::Index index = 0; index < outcomes.values().cols(); ++index)
+    run.outcomes.push_back(outcomes.values()(0, index));
+  return run;
+}
+
+std::string round_trip(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fmt::format("{}", value);
+}
+
+std::string trajectories_csv(const WhatIfRun& run) {
+  const Scenario& scenario = *run.scenario;
+  const Layout& layout = *scenario.layout;
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "date,member,actor,variable,value\n");
+  for (std::size_t month = 0; month < run.months.size(); ++month) {
+    const std::string date = scenario.date(static_cast<int>(month)).to_string();
+    const MemberArrays& state = run.months[month];
+    for (Eigen::Index member = 0; member < state.rows(); ++member)
+      for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+        const auto& variable = layout.state()[slot];
+        if (variable.decl->internal) continue;
+        fmt::format_to(std::back_inserter(out), "{},{},{},{},{}\n", date, member, variable.actor, variable.variable,
+                       round_trip(state(member, static_cast<Eigen::Index>(slot))));
+      }
+  }
+  return fmt::to_string(out);
+}
+
+namespace {
+
+nlohmann::json number(double value) {
+  if (!std::isfinite(value)) return nullptr;
+  return value;
+}
+
+}  // namespace
+
+std::vector<int> headline_slots(const Layout& layout) {
+  std::vector<int> slots;
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+    const VariableDecl& decl = *layout.state()[slot].decl;
+    if (!decl.internal && decl.per != "lever") slots.push_back(static_cast<int>(slot));
+  }
+  return slots;
+}
+
+nlohmann::json summary_json(const WhatIfRun& run, const Provenance& provenance) {
+  const Scenario& scenario = *run.scenario;
+  const Layout& layout = *scenario.layout;
+  nlohmann::json summary;
+  summary["steppe_version"] = provenance.steppe_version;
+  summary["command"] = provenance.command;
+  summary["model"] = {{"name", scenario.model_name}, {"version", layout.declaration().version}};
+  summary["scenario"] = {{"title", scenario.title}, {"files", scenario.files}, {"content_hash", scenario.content_hash}};
+  summary["seed"] = scenario.seed;
+  summary["stochastic"] = scenario.stochastic;
+  summary["members"] = 1;
+  summary["start"] = scenario.start.to_string();
+  summary["end"] = scenario.date(scenario.months).to_string();
+  summary["months"] = scenario.months;
+
+  nlohmann::json outcomes = nlohmann::json::object();
+  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index) {
+    const OutcomeSpec& outcome = scenario.outcomes[index];
+    const double value = run.outcomes[index];
+    const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
+    if (is_month && std::isfinite(value))
+      outcomes[outcome.name] = {{"month", value}, {"date", scenario.date(static_cast<int>(value)).to_string()}};
+    else
+      outcomes[outcome.name] = number(value);
+  }
+  summary["outcomes"] = outcomes;
+
+  nlohmann::json state = nlohmann::json::object();
+  const MemberArrays& first = run.months.front();
+  const MemberArrays& last = run.months.back();
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+    if (layout.state()[slot].decl->internal) continue;
+    const auto column = static_cast<Eigen::Index>(slot);
+    state[layout.state_name(static_cast<int>(slot))] = {{"start", number(first(0, column))},
+                                                        {"end", number(last(0, column))}};
+  }
+  summary["state"] = state;
+  return summary;
+}
+
+Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels) {
+  const Scenario& reference = *runs.front()->scenario;
+  Chart chart;
+  chart.title = runs.size() == 1 ? reference.title : fmt::format("{} vs {}", labels.at(0), labels.at(1));
+  if (chart.title.empty()) chart.title = labels.at(0);
+  chart.subtitle = fmt::format("{} · seed {} · {} months from {}", reference.model_name, reference.seed,
+                               reference.months, reference.start.to_string());
+  std::size_t longest = 0;
+  for (const WhatIfRun* run : runs) longest = std::max(longest, run->months.size());
+  for (std::size_t month = 0; month < longest; ++month) chart.dates.push_back(reference.date(static_cast<int>(month)));
+
+  // Panels by role: (title, role, variable).
+  struct PanelSpec {
+    const char* title;
+    const char* role;
+    const char* variable;
+  };
+  const PanelSpec specs[] = {{"Autonomy", "focal", "autonomy"},
+                             {"Coercion", "neighbor", "coercion"},
+                             {"Trust", "partner", "trust"},
+                             {"Tension", "system", "tension"}};
+  for (const PanelSpec& spec : specs) {
+    ChartPanel panel;
+    panel.title = spec.title;
+    panel.y_label = "share (0-1)";
+    panel.y_min = 0;
+    panel.y_max = 0;  // fit the data
+    int color = 0;
+    std::map<std::string, int> color_of_actor;
+    for (std::size_t index = 0; index < runs.size(); ++index) {
+      const Scenario& scenario = *runs[index]->scenario;
+      const Layout& layout = *scenario.layout;
+      const std::vector<std::string> actors =
+          std::string(spec.role) == "system" ? std::vector<std::string>{"system"} : layout.actors_with_role(spec.role);
+      for (const std::string& actor : actors) {
+        const int slot = layout.state_index(actor, spec.variable);
+        if (slot < 0) continue;
+        if (!color_of_actor.count(actor)) color_of_actor[actor] = color++;
+        ChartSeries series;
+        series.label = runs.size() == 1 ? actor : fmt::format("{} ({})", actor, labels.at(index));
+        series.color = color_of_actor[actor];
+        series.dashed = index > 0;
+        for (std::size_t month = 0; month < longest; ++month)
+          series.values.push_back(month < runs[index]->months.size() ? runs[index]->months[month](0, slot)
+                                                                      : std::nan(""));
+        panel.series.push_back(std::move(series));
+      }
+    }
+    chart.panels.push_back(std::move(panel));
+  }
+  return chart;
+}
+
+}  // namespace steppe

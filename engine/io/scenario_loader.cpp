@@ -1,0 +1,916 @@
+#include "engine/io/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <set>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <xxhash.h>
+#include <yaml-cpp/yaml.h>
+
+namespace steppe {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// ----- Nodes that know where they were written ----------------------------------------------
+
+// A YAML node with its file and position (for the error mark) and its key path from the root
+// ("levers.USA.air_link"), so that any value can be rejected with a precise message.
+struct Located {
+  YAML::Node node;
+  std::string file;
+  YAML::Mark mark;
+  std::string path;
+};
+
+Located locate(const YAML::Node& node, const std::string& file, const std::string& path) {
+  return {node, file, node.Mark(), path};
+}
+
+// A value typed on the command line (`--set`, `--months`): no position, `source` names the flag.
+Located command_line(const std::string& source, const std::string& path, const std::string& text) {
+  return {YAML::Node(text), source, YAML::Mark::null_mark(), path};
+}
+
+SourceMark source_mark(const Located& at) {
+  if (at.mark.is_null()) return {at.file, 0, 0};
+  return {at.file, at.mark.line + 1, at.mark.column + 1};  // yaml-cpp counts from 0
+}
+
+[[noreturn]] void fail(const Located& at, const std::string& message) {
+  throw InputError(source_mark(at), at.path, message);
+}
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+// How a value of the wrong kind reads in an error: "a map", "a list", "nothing", "'abc'".
+std::string describe(const YAML::Node& node) {
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.IsScalar()) return fmt::format("'{}'", node.Scalar());
+  return "nothing";
+}
+
+// One `key: value` of a map; both halves carry the entry's key path.
+struct Entry {
+  std::string name;
+  Located key;
+  Located value;
+};
+
+// The entries of a map in written order. yaml-cpp keeps both halves of a repeated key, and
+// silently taking either would hide a mistake, so a repeated key is an error.
+std::vector<Entry> entries(const Located& map) {
+  if (!map.node.IsMap()) fail(map, fmt::format("expected a map, got {}", describe(map.node)));
+  std::vector<Entry> result;
+  std::set<std::string> seen;
+  for (const auto& pair : map.node) {
+    Located key = locate(pair.first, map.file, map.path);
+    if (!pair.first.IsScalar())
+      fail(key, fmt::format("expected a name as key, got {}", describe(pair.first)));
+    const std::string name = pair.first.Scalar();
+    key.path = join_path(map.path, name);
+    if (!seen.insert(name).second) fail(key, fmt::format("duplicate key '{}'", name));
+    Located value = locate(pair.second, map.file, key.path);
+    // An empty value gets the position of whatever follows it; its key is where to look.
+    if (pair.second.IsNull()) value.mark = key.mark;
+    result.push_back({name, std::move(key), std::move(value)});
+  }
+  return result;
+}
+
+// Appends the items of a list to `merged`, numbering them on from the items already there: lists
+// that extended files append to keep one numbering, the one Network::build reports too.
+void append_items(std::vector<Located>& merged, const Located& list) {
+  if (!list.node.IsSequence())
+    fail(list, fmt::format("expected a list, got {}", describe(list.node)));
+  for (const auto& item : list.node) {
+    Located located = locate(item, list.file, fmt::format("{}[{}]", list.path, merged.size()));
+    if (item.IsNull()) located.mark = list.mark;
+    merged.push_back(std::move(located));
+  }
+}
+
+// A map with a fixed set of keys (the root, an event, a ramp...): any other key is an error.
+class Fields {
+ public:
+  Fields(const Located& map, const std::vector<std::string>& known)
+      : map_(map), entries_(entries(map)) {
+    for (const Entry& entry : entries_)
+      if (std::find(known.begin(), known.end(), entry.name) == known.end())
+        fail(entry.key, unknown_name_message("key", entry.name, known));
+  }
+
+  const std::vector<Entry>& all() const { return entries_; }
+
+  std::optional<Located> get(const std::string& name) const {
+    for (const Entry& entry : entries_)
+      if (entry.name == name) return entry.value;
+    return std::nullopt;
+  }
+
+  Located require(const std::string& name) const {
+    if (auto value = get(name)) return *value;
+    fail(map_, fmt::format("missing '{}'", name));
+  }
+
+ private:
+  Located map_;
+  std::vector<Entry> entries_;
+};
+
+// ----- Scalars --------------------------------------------------------------------------------
+
+std::string read_text(const Located& at) {
+  if (!at.node.IsScalar()) fail(at, fmt::format("expected text, got {}", describe(at.node)));
+  return at.node.Scalar();
+}
+
+// A number as YAML or --set writes it: decimal or exponent form, optionally signed ('+' too).
+// YAML's .inf/.nan and values too large for a double come back non-finite so that the caller can
+// say so; nullopt when the text is not one number.
+std::optional<double> parse_number(std::string_view text) {
+  const bool negative = text.starts_with('-');
+  if (negative || text.starts_with('+')) text.remove_prefix(1);  // from_chars takes neither
+  if (text.starts_with('+') || text.starts_with('-')) return std::nullopt;
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  if (text == ".inf" || text == ".Inf" || text == ".INF") return negative ? -infinity : infinity;
+  if (text == ".nan" || text == ".NaN" || text == ".NAN")
+    return std::numeric_limits<double>::quiet_NaN();
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (stop != end || (error != std::errc() && error != std::errc::result_out_of_range))
+    return std::nullopt;
+  if (error == std::errc::result_out_of_range) value = infinity;
+  return negative ? -value : value;
+}
+
+constexpr double unbounded = std::numeric_limits<double>::max();
+
+// Every real number of a scenario is read here: one finite number within [min, max].
+double read_number(const Located& at, double min, double max) {
+  const auto value = at.node.IsScalar() ? parse_number(at.node.Scalar()) : std::nullopt;
+  if (!value) fail(at, fmt::format("expected a number, got {}", describe(at.node)));
+  if (!std::isfinite(*value))
+    fail(at, fmt::format("expected a finite number, got {}", describe(at.node)));
+  if (*value < min || *value > max)
+    fail(at, fmt::format("value {} is outside [{}, {}]", *value, min, max));
+  return *value;
+}
+
+// A count such as `months` or `seed`: a whole number within [min, max].
+std::uint64_t read_whole_number(const Located& at, std::uint64_t min, std::uint64_t max) {
+  std::string_view text = at.node.IsScalar() ? std::string_view(at.node.Scalar()) : "";
+  if (text.starts_with('+')) text.remove_prefix(1);
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (!at.node.IsScalar() || error != std::errc() || stop != end)
+    fail(at, fmt::format("expected a non-negative whole number, got {}", describe(at.node)));
+  if (value < min || value > max)
+    fail(at, fmt::format("value {} is outside [{}, {}]", value, min, max));
+  return value;
+}
+
+bool read_bool(const Located& at) {
+  bool value = false;
+  if (!at.node.IsScalar() || !YAML::convert<bool>::decode(at.node, value))
+    fail(at, fmt::format("expected true or false, got {}", describe(at.node)));
+  return value;
+}
+
+YearMonth read_date(const Located& at) {
+  const std::string text = read_text(at);
+  const auto date = YearMonth::parse(text);
+  if (!date) fail(at, fmt::format("invalid date '{}', expected YYYY-MM", text));
+  return *date;
+}
+
+// The months a run covers; every date of a scenario must fall within them.
+struct Horizon {
+  YearMonth start;
+  int months = 0;
+
+  int month_of(const Located& at) const {
+    const YearMonth date = read_date(at);
+    const int month = months_between(start, date);
+    if (month < 0 || month >= months)
+      fail(at, fmt::format("date {} is outside the run (the run covers {} to {})", date.to_string(),
+                           start.to_string(), start.plus(months - 1).to_string()));
+    return month;
+  }
+};
+
+// ----- Slots: parameters, state variables, levers -----------------------------------------------
+
+double read_parameter_value(const Located& at, const Layout& layout, int slot) {
+  const ParameterDecl& decl = *layout.parameters()[slot].decl;
+  if (decl.choices.empty()) return read_number(at, decl.min, decl.max);
+  // A choice is given by its name or by its index.
+  const auto& choices = decl.choices;
+  if (at.node.IsScalar() && !parse_number(at.node.Scalar())) {
+    const std::string& name = at.node.Scalar();
+    const auto found = std::find(choices.begin(), choices.end(), name);
+    if (found == choices.end())
+      fail(at, fmt::format("{} (choices: {})", unknown_name_message("choice", name, choices),
+                           fmt::join(choices, ", ")));
+    return static_cast<double>(found - choices.begin());
+  }
+  const double index = read_number(at, 0, static_cast<double>(choices.size() - 1));
+  if (index != std::floor(index))
+    fail(at, fmt::format("expected a choice ({}) or its index, got {}", fmt::join(choices, ", "),
+                         index));
+  return index;
+}
+
+double read_initial_value(const Located& at, const Layout& layout, int slot) {
+  const VariableDecl& decl = *layout.state()[slot].decl;
+  if (decl.derived_initial)
+    fail(at, fmt::format("the model computes the initial value of '{}'; a scenario cannot set it",
+                         layout.state_name(slot)));
+  if (decl.internal)
+    fail(at, fmt::format("'{}' is internal bookkeeping of the model; a scenario cannot set it",
+                         layout.state_name(slot)));
+  return read_number(at, decl.min, decl.max);
+}
+
+double read_lever_value(const Located& at, const Layout& layout, int slot) {
+  const LeverDecl& decl = *layout.levers()[slot].decl;
+  return read_number(at, decl.min, decl.max);
+}
+
+// What a scenario can name and set: how to find a slot by name, list names for "did you mean",
+// and check a value for a slot.
+struct SlotKind {
+  const char* word;
+  int (Layout::*index)(const std::string&, const std::string&) const;
+  std::vector<std::string> (Layout::*names)() const;
+  double (*read_value)(const Located&, const Layout&, int);
+};
+
+const SlotKind parameter_slots{"parameter", &Layout::parameter_index, &Layout::parameter_names,
+                               &read_parameter_value};
+const SlotKind initial_slots{"variable", &Layout::state_index, &Layout::state_names,
+                             &read_initial_value};
+const SlotKind lever_slots{"lever", &Layout::lever_index, &Layout::lever_names, &read_lever_value};
+
+// The slot named "ACTOR.name" (a global parameter: just "name"); -1 when there is none. The
+// actor ends at the first '.', as variable names may have dots of their own ("dependence.CHN").
+int find_slot(const Layout& layout, const SlotKind& kind, const std::string& name) {
+  const auto dot = name.find('.');
+  if (dot == std::string::npos) return (layout.*kind.index)("", name);
+  return (layout.*kind.index)(name.substr(0, dot), name.substr(dot + 1));
+}
+
+int resolve_slot(const Located& at, const std::string& name, const Layout& layout,
+                 const SlotKind& kind) {
+  const int slot = find_slot(layout, kind, name);
+  if (slot < 0) fail(at, unknown_name_message(kind.word, name, (layout.*kind.names)()));
+  return slot;
+}
+
+// `NAME: value` under `parameters`, `initial` or a `set`: (slot, checked value).
+std::pair<int, double> read_assignment(const Entry& entry, const Layout& layout,
+                                       const SlotKind& kind) {
+  const int slot = resolve_slot(entry.key, entry.name, layout, kind);
+  return {slot, kind.read_value(entry.value, layout, slot)};
+}
+
+// `{ACTOR.lever: value, ...}` of a trigger or a `set` event.
+std::vector<std::pair<int, double>> read_lever_settings(const Located& map, const Layout& layout) {
+  std::vector<std::pair<int, double>> settings;
+  for (const Entry& entry : entries(map))
+    settings.push_back(read_assignment(entry, layout, lever_slots));
+  if (settings.empty()) fail(map, "expected at least one lever");
+  return settings;
+}
+
+// ----- Schedules ------------------------------------------------------------------------------
+
+bool is_pulse(const YAML::Node& schedule) {
+  return schedule.IsMap() && schedule.size() == 1 && schedule.begin()->first.Scalar() == "pulse";
+}
+
+// One schedule as written under `levers` (docs/scenario-format.md, Schedules), as segments.
+std::vector<ScheduleSegment> read_schedule(const Located& at, const Layout& layout, int slot,
+                                           const Horizon& horizon) {
+  auto value = [&](const Located& value_at) { return read_lever_value(value_at, layout, slot); };
+  if (!at.node.IsMap()) {
+    const double constant = value(at);
+    return {{0, INT_MAX, constant, constant, false}};
+  }
+
+  const std::vector<Entry> written = entries(at);
+  if (written.empty()) fail(at, "expected a schedule, got an empty map");
+  const std::vector<std::string> forms = {"ramp", "pulse"};
+  for (const Entry& entry : written)
+    if (written.size() > 1 && std::find(forms.begin(), forms.end(), entry.name) != forms.end())
+      fail(entry.key, fmt::format("'{}' must be the only key of its schedule", entry.name));
+
+  const Entry& first = written.front();
+  if (first.name == "ramp") {
+    const Fields ramp(first.value, {"from", "to", "start", "end"});
+    const int from = horizon.month_of(ramp.require("from"));
+    const Located to_at = ramp.require("to");
+    const int to = horizon.month_of(to_at);
+    if (to <= from) fail(to_at, "a ramp must end after it starts");
+    const double start = value(ramp.require("start"));
+    const double end = value(ramp.require("end"));
+    std::vector<ScheduleSegment> segments;
+    if (from > 0) segments.push_back({0, from - 1, start, start, false});
+    segments.push_back({from, to, start, end, true});
+    segments.push_back({to + 1, INT_MAX, end, end, false});
+    return segments;
+  }
+  if (first.name == "pulse") {
+    const Fields pulse(first.value, {"from", "to", "value"});
+    const int from = horizon.month_of(pulse.require("from"));
+    const Located to_at = pulse.require("to");
+    const int to = horizon.month_of(to_at);
+    if (to < from) fail(to_at, "a pulse must not end before it starts");
+    const double held = value(pulse.require("value"));
+    return {{from, to, held, held, false}};
+  }
+
+  // A map of dates: a step function from the first date on, the status quo before it.
+  std::vector<ScheduleSegment> segments;
+  for (const Entry& entry : written) {
+    // A misspelt ramp or pulse would otherwise read as an invalid date.
+    if (!YearMonth::parse(entry.name) && !closest_match(entry.name, forms).empty())
+      fail(entry.key, unknown_name_message("schedule form", entry.name, forms));
+    const int month = horizon.month_of(entry.key);
+    if (!segments.empty() && month <= segments.back().from)
+      fail(entry.key, fmt::format("dates go backwards: {} is not after {}",
+                                  horizon.start.plus(month).to_string(),
+                                  horizon.start.plus(segments.back().from).to_string()));
+    if (!segments.empty()) segments.back().to = month - 1;
+    const double held = value(entry.value);
+    segments.push_back({month, INT_MAX, held, held, false});
+  }
+  return segments;
+}
+
+// ----- Merging a scenario's files -------------------------------------------------------------
+
+// A lever as merged across extended files: the schedule in force, then any pulses on top of it.
+struct LeverEntry {
+  std::string name;
+  Located key;
+  std::vector<Located> schedules;
+};
+
+// A scenario's files merged key by key (docs/scenario-format.md, Extending a scenario). Nothing
+// is resolved yet, since the model, the actors and the horizon are only known once every file
+// is in; each node keeps its own file so that errors in a base name the base.
+struct Draft {
+  std::vector<std::pair<std::string, std::string>> sources;  // (path, bytes), bases first
+  std::optional<Located> model, title, description, start, months, seed, stochastic;
+  std::optional<Located> actors_section, network_section, outcomes;
+  std::vector<Entry> actors, parameters, initial;
+  std::vector<LeverEntry> levers;
+  std::vector<Located> triggers, events, network_nodes, network_edges;
+};
+
+const std::vector<std::string> top_level_keys = {
+    "extends", "title",      "description", "model",  "start",    "months", "seed",    "stochastic",
+    "actors",  "parameters", "initial",     "levers", "triggers", "events", "network", "outcomes"};
+
+// A later file's entry replaces the earlier one of the same name in place: the order stays that
+// of the file that first named it (the actors' order is the layout's).
+void merge_entries(std::vector<Entry>& merged, const Located& map) {
+  for (Entry& entry : entries(map)) {
+    const auto same = std::find_if(merged.begin(), merged.end(),
+                                   [&](const Entry& old) { return old.name == entry.name; });
+    if (same == merged.end())
+      merged.push_back(std::move(entry));
+    else
+      *same = std::move(entry);
+  }
+}
+
+// Like merge_entries, except that a pulse goes on top of the lever's earlier schedule.
+void merge_levers(std::vector<LeverEntry>& merged, const Located& map) {
+  for (Entry& entry : entries(map)) {
+    const auto same = std::find_if(merged.begin(), merged.end(),
+                                   [&](const LeverEntry& old) { return old.name == entry.name; });
+    if (same == merged.end())
+      merged.push_back({entry.name, entry.key, {entry.value}});
+    else if (is_pulse(entry.value.node))
+      same->schedules.push_back(entry.value);
+    else
+      *same = {entry.name, entry.key, {entry.value}};
+  }
+}
+
+void apply_file(const Fields& fields, Draft& draft) {
+  const std::pair<const char*, std::optional<Located> Draft::*> replaced[] = {
+      {"model", &Draft::model},
+      {"title", &Draft::title},
+      {"description", &Draft::description},
+      {"start", &Draft::start},
+      {"months", &Draft::months},
+      {"seed", &Draft::seed},
+      {"stochastic", &Draft::stochastic},
+      {"outcomes", &Draft::outcomes}};
+  for (const auto& [key, member] : replaced)
+    if (auto value = fields.get(key)) draft.*member = std::move(value);
+
+  if (auto actors = fields.get("actors")) {
+    merge_entries(draft.actors, *actors);
+    draft.actors_section = std::move(actors);
+  }
+  if (auto parameters = fields.get("parameters")) merge_entries(draft.parameters, *parameters);
+  if (auto initial = fields.get("initial")) merge_entries(draft.initial, *initial);
+  if (auto levers = fields.get("levers")) merge_levers(draft.levers, *levers);
+  if (auto triggers = fields.get("triggers")) append_items(draft.triggers, *triggers);
+  if (auto events = fields.get("events")) append_items(draft.events, *events);
+  if (auto network = fields.get("network")) {
+    const Fields parts(*network, {"nodes", "edges"});
+    if (auto nodes = parts.get("nodes")) append_items(draft.network_nodes, *nodes);
+    if (auto edges = parts.get("edges")) append_items(draft.network_edges, *edges);
+    draft.network_section = std::move(network);
+  }
+}
+
+std::string read_bytes(const fs::path& path, const std::optional<Located>& extended_from) {
+  std::string reason;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    reason = "it is a directory";
+  } else if (std::ifstream in(path, std::ios::binary); !in) {
+    reason = std::generic_category().message(errno);
+  } else {
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (!in.bad()) return bytes;
+    reason = "read error";
+  }
+  // A missing base is best reported where it is named.
+  if (extended_from)
+    fail(*extended_from, fmt::format("cannot read scenario file '{}': {}", path.string(), reason));
+  throw InputError({path.string()}, "", fmt::format("cannot read scenario file: {}", reason));
+}
+
+struct ChainLink {
+  fs::path canonical;
+  std::string shown;
+};
+
+fs::path canonical_path(const fs::path& path) {
+  std::error_code error;
+  fs::path canonical = fs::weakly_canonical(path, error);
+  return error ? path.lexically_normal() : canonical;
+}
+
+// Reads `path` and whatever it extends into `draft`, bases first. `extended_from` is the
+// `extends` value that named this file (none for the scenario itself); `chain` holds the files
+// that extend this one, to catch cycles.
+void load_file(const fs::path& path, const std::optional<Located>& extended_from,
+               std::vector<ChainLink>& chain, Draft& draft) {
+  const std::string shown = path.string();
+  const std::string bytes = read_bytes(path, extended_from);
+  YAML::Node root;
+  try {
+    root = YAML::Load(bytes);
+  } catch (const YAML::ParserException& error) {
+    throw InputError({shown, error.mark.line + 1, error.mark.column + 1}, "", error.msg);
+  }
+  const Fields fields(locate(root, shown, ""), top_level_keys);
+
+  if (const auto extends = fields.get("extends")) {
+    const fs::path base = (path.parent_path() / read_text(*extends)).lexically_normal();
+    chain.push_back({canonical_path(path), shown});
+    const fs::path base_canonical = canonical_path(base);
+    const auto loop = std::find_if(chain.begin(), chain.end(), [&](const ChainLink& link) {
+      return link.canonical == base_canonical;
+    });
+    if (loop != chain.end()) {
+      std::string cycle;
+      for (auto link = loop; link != chain.end(); ++link) cycle += link->shown + " -> ";
+      fail(*extends, fmt::format("extends cycle: {}{}", cycle, loop->shown));
+    }
+    load_file(base, extends, chain, draft);
+    chain.pop_back();
+  }
+  draft.sources.emplace_back(shown, bytes);
+  apply_file(fields, draft);
+}
+
+// ----- Resolving the merged draft -------------------------------------------------------------
+
+// A key that none of the scenario's files has; reported against the scenario file itself.
+const Located& required(const std::optional<Located>& value, const std::string& file,
+                        const std::string& key) {
+  if (!value) throw InputError({file}, key, fmt::format("missing required key '{}'", key));
+  return *value;
+}
+
+std::string count_bounds(const RoleDecl& role) {
+  const auto actors = [](int count) {
+    return fmt::format("{} actor{}", count, count == 1 ? "" : "s");
+  };
+  if (role.max_count < 0) return "at least " + actors(role.min_count);
+  if (role.min_count == role.max_count) return "exactly " + actors(role.min_count);
+  return fmt::format("{} to {}", role.min_count, actors(role.max_count));
+}
+
+bool valid_actor_name(const std::string& name) {
+  return name.size() >= 2 && name.size() <= 16 && std::all_of(name.begin(), name.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+         });
+}
+
+std::vector<Actor> read_actors(const Draft& draft, const ModelDeclaration& declaration,
+                               const std::string& file) {
+  std::vector<std::string> role_names;
+  for (const RoleDecl& role : declaration.roles) role_names.push_back(role.name);
+
+  std::vector<Actor> actors;
+  for (const Entry& entry : draft.actors) {
+    if (entry.name == "system") fail(entry.key, "'system' is the name of the system-level actor");
+    if (!valid_actor_name(entry.name))
+      fail(entry.key,
+           fmt::format("invalid actor name '{}': use 2 to 16 letters, digits or '_'", entry.name));
+    const std::string role = read_text(entry.value);
+    if (!declaration.find_role(role))
+      fail(entry.value, unknown_name_message("role", role, role_names));
+    actors.push_back({entry.name, role});
+  }
+
+  for (const RoleDecl& role : declaration.roles) {
+    std::vector<const Entry*> holders;
+    for (const Entry& entry : draft.actors)
+      if (entry.value.node.Scalar() == role.name) holders.push_back(&entry);
+    const int count = static_cast<int>(holders.size());
+    const std::string message =
+        fmt::format("role '{}' takes {}, got {}", role.name, count_bounds(role), count);
+    if (role.max_count >= 0 && count > role.max_count)
+      fail(holders[role.max_count]->value, message);
+    if (count < role.min_count) {
+      if (draft.actors_section) fail(*draft.actors_section, message);
+      throw InputError({file}, "actors", message);
+    }
+  }
+  return actors;
+}
+
+Condition read_condition(const Located& at, const Layout& layout) {
+  const std::string text = read_text(at);
+  const std::string expected =
+      fmt::format("expected 'ACTOR.variable OP number' with OP one of > >= < <=, got '{}'", text);
+  const auto op = text.find_first_of("<>");
+  if (op == std::string::npos) fail(at, expected);
+  const bool or_equal = op + 1 < text.size() && text[op + 1] == '=';
+  const auto trim = [](std::string part) {
+    const auto first = part.find_first_not_of(" \t");
+    if (first == std::string::npos) return std::string();
+    return part.substr(first, part.find_last_not_of(" \t") - first + 1);
+  };
+  const std::string variable = trim(text.substr(0, op));
+  const std::string threshold = trim(text.substr(op + (or_equal ? 2 : 1)));
+  if (variable.empty() || threshold.empty()) fail(at, expected);
+
+  Condition condition;
+  condition.text = text;
+  condition.comparison = text[op] == '>'
+                             ? (or_equal ? Comparison::greater_equal : Comparison::greater)
+                             : (or_equal ? Comparison::less_equal : Comparison::less);
+  condition.state_slot = resolve_slot(at, variable, layout, initial_slots);
+  Located threshold_at = at;
+  threshold_at.node = YAML::Node(threshold);
+  condition.threshold = read_number(threshold_at, -unbounded, unbounded);
+  return condition;
+}
+
+Trigger read_trigger(const Located& at, const Layout& layout) {
+  const Fields fields(at, {"when", "set", "note"});
+  Trigger trigger;
+  trigger.when = read_condition(fields.require("when"), layout);
+  trigger.set = read_lever_settings(fields.require("set"), layout);
+  if (auto note = fields.get("note")) trigger.note = read_text(*note);
+  return trigger;
+}
+
+// One item of `events`: a model event, a state jump or a lever window (docs/scenario-format.md,
+// Events), told apart by which of `event`, `jump` and `set` it has.
+void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  const Fields fields(at, {"at", "event", "actor", "jump", "from", "to", "set", "note"});
+  const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
+      {"event", {"at", "actor"}}, {"jump", {"at"}}, {"set", {"from", "to"}}};
+
+  const std::pair<std::string, std::vector<std::string>>* kind = nullptr;
+  for (const Entry& entry : fields.all())
+    for (const auto& candidate : kinds)
+      if (entry.name == candidate.first) {
+        if (kind) fail(entry.key, "an event has exactly one of 'event', 'jump' and 'set'");
+        kind = &candidate;
+      }
+  if (!kind) fail(at, "an event needs one of 'event', 'jump' or 'set'");
+  for (const Entry& entry : fields.all()) {
+    const auto& allowed = kind->second;
+    if (entry.name != kind->first && entry.name != "note" &&
+        std::find(allowed.begin(), allowed.end(), entry.name) == allowed.end())
+      fail(entry.key, fmt::format("'{}' does not belong in a '{}' event", entry.name, kind->first));
+  }
+
+  std::string note;
+  if (auto note_at = fields.get("note")) note = read_text(*note_at);
+  const auto add_note = [&](int month, const std::string& text) {
+    scenario.timeline.push_back({month, note.empty() ? text : text + ": " + note});
+  };
+
+  if (kind->first == "event") {
+    const auto& event_kinds = layout.declaration().event_kinds;
+    const Located kind_at = fields.require("event");
+    const std::string kind_name = read_text(kind_at);
+    const auto found =
+        std::find_if(event_kinds.begin(), event_kinds.end(),
+                     [&](const EventKindDecl& decl) { return decl.name == kind_name; });
+    if (found == event_kinds.end()) {
+      std::vector<std::string> names;
+      for (const auto& decl : event_kinds) names.push_back(decl.name);
+      fail(kind_at, unknown_name_message("event kind", kind_name, names));
+    }
+
+    const auto& actors = layout.actors();
+    const Located actor_at = fields.require("actor");
+    const std::string actor_name = read_text(actor_at);
+    const auto actor = std::find_if(actors.begin(), actors.end(), [&](const Actor& candidate) {
+      return candidate.name == actor_name;
+    });
+    if (actor == actors.end()) {
+      std::vector<std::string> names;
+      for (const auto& candidate : actors) names.push_back(candidate.name);
+      fail(actor_at, unknown_name_message("actor", actor_name, names));
+    }
+    if (actor->role != found->role)
+      fail(actor_at, fmt::format("'{}' happens to a {} actor; '{}' is a {}", kind_name, found->role,
+                                 actor_name, actor->role));
+
+    const int month = horizon.month_of(fields.require("at"));
+    scenario.model_events.push_back({month, static_cast<int>(found - event_kinds.begin()),
+                                     static_cast<int>(actor - actors.begin()), note});
+    add_note(month, kind_name + " " + actor_name);
+  } else if (kind->first == "jump") {
+    const int month = horizon.month_of(fields.require("at"));
+    const Located jump_at = fields.require("jump");
+    StateJump jump{month, {}, note};
+    std::vector<std::string> parts;
+    for (const Entry& entry : entries(jump_at)) {
+      const int slot = resolve_slot(entry.key, entry.name, layout, initial_slots);
+      const double delta = read_number(entry.value, -unbounded, unbounded);
+      jump.deltas.emplace_back(slot, delta);
+      parts.push_back(fmt::format("{} {:+}", entry.name, delta));
+    }
+    if (jump.deltas.empty()) fail(jump_at, "expected at least one variable");
+    scenario.jumps.push_back(std::move(jump));
+    add_note(month, fmt::format("jump {}", fmt::join(parts, ", ")));
+  } else {
+    const int from = horizon.month_of(fields.require("from"));
+    const Located to_at = fields.require("to");
+    const int to = horizon.month_of(to_at);
+    if (to < from) fail(to_at, "the window ends before it starts");
+    std::vector<std::string> parts;
+    for (const auto& [slot, value] : read_lever_settings(fields.require("set"), layout)) {
+      // On top of the lever's schedule, like a pulse.
+      scenario.levers[slot].segments.push_back({from, to, value, value, false});
+      parts.push_back(fmt::format("{} = {}", layout.lever_name(slot), value));
+    }
+    add_note(from, fmt::format("{} until {}", fmt::join(parts, ", "),
+                               horizon.start.plus(to).to_string()));
+  }
+}
+
+EdgeSpec read_edge(const Located& at) {
+  const Fields fields(at, {"from", "to", "base", "gate", "controlled_by"});
+  EdgeSpec edge;
+  edge.mark = source_mark(at);
+  edge.from = read_text(fields.require("from"));
+  edge.to = read_text(fields.require("to"));
+  if (auto base = fields.get("base")) edge.base = read_number(*base, 0, 1);
+  if (auto gate = fields.get("gate")) edge.gate = read_text(*gate);
+  if (auto controls = fields.get("controlled_by"))
+    for (const Entry& entry : entries(*controls))
+      // The mark is the neighbor's name: the sensitivity is checked here, its name by build().
+      edge.controls.push_back({entry.name, read_number(entry.value, 0, 1), source_mark(entry.key)});
+  return edge;
+}
+
+// Routes are enumerated up to this many edges: a partner reaches the focal state directly or
+// through a few transit nodes, and longer routes would only add negligible, slow alternatives.
+constexpr int max_route_edges = 6;
+
+std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& layout,
+                                            const std::string& file) {
+  const ModelDeclaration& declaration = layout.declaration();
+  if (!declaration.uses_network) {
+    if (draft.network_section)
+      fail(*draft.network_section, fmt::format("model '{}' uses no network", declaration.name));
+    return nullptr;
+  }
+  if (!draft.network_section)
+    throw InputError(
+        {file}, "network",
+        fmt::format("missing required key 'network' (model '{}' uses one)", declaration.name));
+
+  NetworkSpec spec;
+  spec.mark = source_mark(*draft.network_section);
+  for (const Located& node : draft.network_nodes) {
+    spec.nodes.push_back(read_text(node));
+    spec.node_marks.push_back(source_mark(node));
+  }
+  for (const Located& edge : draft.network_edges) spec.edges.push_back(read_edge(edge));
+
+  const std::vector<std::string> focal = layout.actors_with_role("focal");
+  if (focal.size() != 1)
+    throw std::logic_error(
+        fmt::format("model '{}' uses a network but does not declare exactly one "
+                    "focal actor",
+                    declaration.name));
+  std::vector<std::string> gate_levers;
+  for (const LeverDecl& lever : declaration.levers)
+    if (lever.role == "partner") gate_levers.push_back(lever.name);
+  return std::make_shared<const Network>(
+      Network::build(spec, focal.front(), layout.actors_with_role("neighbor"),
+                     layout.actors_with_role("partner"), gate_levers, max_route_edges));
+}
+
+// Expands every "{role}" of a default outcome into one outcome per actor of that role.
+void expand_roles(const std::string& text, const Layout& layout,
+                  std::vector<std::string>& expanded) {
+  const auto open = text.find('{');
+  if (open == std::string::npos) {
+    expanded.push_back(text);
+    return;
+  }
+  const auto close = text.find('}', open);
+  const std::string role =
+      close == std::string::npos ? "" : text.substr(open + 1, close - open - 1);
+  if (!layout.declaration().find_role(role))
+    throw std::logic_error(fmt::format("model '{}': default outcome '{}' names no role",
+                                       layout.declaration().name, text));
+  for (const std::string& actor : layout.actors_with_role(role))
+    expand_roles(text.substr(0, open) + actor + text.substr(close + 1), layout, expanded);
+}
+
+std::vector<OutcomeSpec> read_outcomes(const Draft& draft, const Layout& layout) {
+  std::vector<OutcomeSpec> outcomes;
+  std::string error;
+  if (draft.outcomes) {
+    std::vector<Located> written;
+    append_items(written, *draft.outcomes);
+    for (const Located& item : written) {
+      auto outcome = parse_outcome(read_text(item), layout, error);
+      if (!outcome) fail(item, error);
+      outcomes.push_back(std::move(*outcome));
+    }
+    return outcomes;
+  }
+  std::vector<std::string> defaults;
+  for (const std::string& text : layout.declaration().default_outcomes)
+    expand_roles(text, layout, defaults);
+  for (const std::string& text : defaults) {
+    auto outcome = parse_outcome(text, layout, error);
+    if (!outcome)
+      throw std::logic_error(
+          fmt::format("model '{}': default outcome: {}", layout.declaration().name, error));
+    outcomes.push_back(std::move(*outcome));
+  }
+  return outcomes;
+}
+
+// `--set NAME=VALUE`: a parameter, else an initial value, else a lever held constant.
+void apply_override(const Override& override, Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  const Located at = command_line("--set", override.name, override.value);
+  if (const int parameter = find_slot(layout, parameter_slots, override.name); parameter >= 0) {
+    scenario.parameters[parameter] = read_parameter_value(at, layout, parameter);
+  } else if (const int variable = find_slot(layout, initial_slots, override.name); variable >= 0) {
+    scenario.initial[variable] = read_initial_value(at, layout, variable);
+  } else if (const int lever = find_slot(layout, lever_slots, override.name); lever >= 0) {
+    const double value = read_lever_value(at, layout, lever);
+    scenario.levers[lever].segments = {{0, INT_MAX, value, value, false}};
+  } else {
+    std::vector<std::string> names = layout.parameter_names();
+    for (const auto& more : {layout.state_names(), layout.lever_names()})
+      names.insert(names.end(), more.begin(), more.end());
+    fail(at, unknown_name_message("parameter, variable or lever", override.name, names));
+  }
+}
+
+// xxh64 of what determines the run: the files' bytes (bases first), then the command line.
+std::string content_hash(const Draft& draft, const LoadOptions& options) {
+  std::string content;
+  for (const auto& source : draft.sources) content += source.second;
+  for (const Override& override : options.overrides)
+    content += fmt::format("{}={}\n", override.name, override.value);
+  if (options.months) content += fmt::format("--months={}\n", *options.months);
+  if (options.seed) content += fmt::format("--seed={}\n", *options.seed);
+  if (options.stochastic) content += fmt::format("--stochastic={}\n", *options.stochastic);
+  return fmt::format("{:016x}", XXH64(content.data(), content.size(), 0));
+}
+
+std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& options,
+                                        const std::string& file) {
+  auto scenario = std::make_shared<Scenario>();
+
+  const Located& model_at = required(draft.model, file, "model");
+  scenario->model_name = read_text(model_at);
+  scenario->model = ModelRegistry::instance().find(scenario->model_name);
+  if (!scenario->model)
+    fail(model_at,
+         unknown_name_message("model", scenario->model_name, ModelRegistry::instance().names()));
+  const ModelDeclaration& declaration = scenario->model->declaration();
+  scenario->layout = std::make_shared<Layout>(declaration, read_actors(draft, declaration, file));
+  const Layout& layout = *scenario->layout;
+
+  // The command line's months, seed and stochastic win over the files', before any date is
+  // checked against the horizon.
+  scenario->start = read_date(required(draft.start, file, "start"));
+  const Located months_at =
+      options.months ? command_line("--months", "months", std::to_string(*options.months))
+                     : required(draft.months, file, "months");
+  scenario->months = static_cast<int>(read_whole_number(months_at, 1, 6000));
+  if (options.seed)
+    scenario->seed = *options.seed;
+  else if (draft.seed)
+    scenario->seed = read_whole_number(*draft.seed, 0, std::numeric_limits<std::uint64_t>::max());
+  if (options.stochastic)
+    scenario->stochastic = *options.stochastic;
+  else if (draft.stochastic)
+    scenario->stochastic = read_bool(*draft.stochastic);
+  if (draft.title) scenario->title = read_text(*draft.title);
+  if (draft.description) scenario->description = read_text(*draft.description);
+  const Horizon horizon{scenario->start, scenario->months};
+
+  for (const auto& slot : layout.parameters()) scenario->parameters.push_back(slot.value);
+  for (const Entry& entry : draft.parameters) {
+    const auto [slot, value] = read_assignment(entry, layout, parameter_slots);
+    scenario->parameters[slot] = value;
+  }
+  for (const auto& slot : layout.state()) scenario->initial.push_back(slot.initial);
+  for (const Entry& entry : draft.initial) {
+    const auto [slot, value] = read_assignment(entry, layout, initial_slots);
+    scenario->initial[slot] = value;
+  }
+  scenario->levers.resize(layout.levers().size());
+  for (const LeverEntry& lever : draft.levers) {
+    const int slot = resolve_slot(lever.key, lever.name, layout, lever_slots);
+    // Merging left the schedule in force first and pulses after it, so appending is stacking.
+    for (const Located& schedule : lever.schedules)
+      for (const ScheduleSegment& segment : read_schedule(schedule, layout, slot, horizon))
+        scenario->levers[slot].segments.push_back(segment);
+  }
+
+  for (const Located& trigger : draft.triggers)
+    scenario->triggers.push_back(read_trigger(trigger, layout));
+  for (const Located& event : draft.events) read_event(event, horizon, *scenario);
+  const auto by_month = [](const auto& a, const auto& b) { return a.month < b.month; };
+  std::stable_sort(scenario->jumps.begin(), scenario->jumps.end(), by_month);
+  std::stable_sort(scenario->model_events.begin(), scenario->model_events.end(), by_month);
+  std::stable_sort(scenario->timeline.begin(), scenario->timeline.end(), by_month);
+
+  scenario->network = read_network(draft, layout, file);
+  scenario->outcomes = read_outcomes(draft, layout);
+  for (const Override& override : options.overrides) apply_override(override, *scenario);
+
+  for (auto source = draft.sources.rbegin(); source != draft.sources.rend(); ++source)
+    scenario->files.push_back(source->first);
+  scenario->content_hash = content_hash(draft, options);
+  return scenario;
+}
+
+}  // namespace
+
+std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file,
+                                              const LoadOptions& options) {
+  Draft draft;
+  std::vector<ChainLink> chain;
+  load_file(file, std::nullopt, chain, draft);
+  return resolve(draft, options, file.string());
+}
+
+Override parse_override(const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0)
+    throw InputError({"--set"}, text, "expected NAME=VALUE");
+  return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+}  // namespace steppe

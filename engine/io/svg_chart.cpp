@@ -1,0 +1,459 @@
+#include "engine/io/svg_chart.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <iterator>
+#include <limits>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace steppe {
+namespace {
+
+// Okabe–Ito: distinguishable with the common forms of colour blindness.
+constexpr std::array<const char*, 8> kPalette = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                                 "#E69F00", "#56B4E9", "#F0E442", "#000000"};
+
+// Layout, in px. Each panel owns a cell; the plot sits inside the cell's margins, which hold the
+// panel title (top), the y tick labels and rotated y label (left) and the date labels (bottom).
+constexpr double kCellWidth = 520;
+constexpr double kCellHeight = 300;
+constexpr double kHeaderHeight = 64;
+constexpr double kBottomPadding = 8;
+constexpr double kMarginLeft = 68;
+constexpr double kMarginRight = 32;  // half a date label sticks out past the last tick
+constexpr double kMarginTop = 34;
+constexpr double kMarginBottom = 46;
+constexpr int kColumns = 2;
+
+constexpr double kTickFontSize = 11;
+// At most this many steps between y ticks: 3 to 7 ticks with the nice steps below.
+constexpr double kMaxYSteps = 6;
+// Room per date label ("2025-01" is about 45 px at the tick font size) plus a gap.
+constexpr double kDateLabelSpacing = 70;
+// Fitted y ranges get this fraction of the data span as air above and below.
+constexpr double kFitPadding = 0.05;
+
+constexpr double kLegendFontSize = 11;
+constexpr double kLegendRowHeight = 16;
+constexpr double kLegendSample = 22;
+constexpr double kLegendInset = 6;
+
+constexpr const char* kDashPattern = "6 4";
+
+std::string escape_xml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // Control characters other than whitespace are not allowed anywhere in XML 1.0.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string num(double value) { return fmt::format("{:.2f}", value); }
+
+// A rough width for layout: sans-serif glyphs average about 0.6 em; UTF-8 continuation bytes
+// are not glyphs.
+double text_width(std::string_view text, double font_size) {
+  const auto glyphs = std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  return static_cast<double>(glyphs) * 0.6 * font_size;
+}
+
+const char* palette_color(int index) {
+  const int size = static_cast<int>(kPalette.size());
+  return kPalette[static_cast<std::size_t>((index % size + size) % size)];
+}
+
+// --- y axis --------------------------------------------------------------------------------
+
+// The multiples in [lo, hi] of the smallest "nice" step (1, 2, 2.5 or 5 times a power of ten)
+// that keeps the number of steps within kMaxYSteps, with the decimals that print it exactly.
+struct Ticks {
+  std::vector<double> values;
+  int decimals = 0;
+};
+
+Ticks nice_ticks(double lo, double hi) {
+  const double raw = (hi - lo) / kMaxYSteps;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = 10 * magnitude;
+  for (const double factor : {1.0, 2.0, 2.5, 5.0}) {
+    if (factor * magnitude >= raw) {
+      step = factor * magnitude;
+      break;
+    }
+  }
+  Ticks ticks;
+  while (ticks.decimals < 6) {
+    const double scaled = step * std::pow(10.0, ticks.decimals);
+    if (std::abs(scaled - std::round(scaled)) < 1e-6 * scaled) break;
+    ++ticks.decimals;
+  }
+  // A small tolerance keeps ticks that sit on the range ends despite rounding.
+  const double epsilon = step * 1e-9;
+  for (double k = std::ceil((lo - epsilon) / step); k * step <= hi + epsilon; ++k) {
+    ticks.values.push_back(k * step + 0.0);  // + 0.0 turns -0 into 0, so no "-0.0" label
+  }
+  return ticks;
+}
+
+struct Range {
+  double lo = 0;
+  double hi = 1;
+};
+
+// The panel's fixed range, or the span of its finite values and band edges plus some air. A
+// flat series gets a span around its value; a panel without finite data gets 0..1.
+Range y_range(const ChartPanel& panel) {
+  if (panel.y_max > panel.y_min) return {panel.y_min, panel.y_max};
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -lo;
+  const auto include = [&](const std::vector<double>& values) {
+    for (const double v : values) {
+      if (!std::isfinite(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  };
+  for (const ChartSeries& series : panel.series) {
+    include(series.values);
+    include(series.band_lower);
+    include(series.band_upper);
+  }
+  if (lo > hi) return {0, 1};
+  if (lo == hi) {
+    const double half = lo == 0 ? 1 : std::abs(lo) * 0.1;
+    return {lo - half, hi + half};
+  }
+  const double pad = (hi - lo) * kFitPadding;
+  return {lo - pad, hi + pad};
+}
+
+// --- coordinates ---------------------------------------------------------------------------
+
+// The plot rectangle of one panel and the mapping from (date index, value) to pixels.
+struct Plot {
+  double left = 0;
+  double top = 0;
+  double width = 0;
+  double height = 0;
+  Range y;
+  std::size_t count = 0;  // number of dates
+
+  double right() const { return left + width; }
+  double bottom() const { return top + height; }
+  double x(std::size_t index) const {
+    if (count < 2) return left + width / 2;
+    return left + width * static_cast<double>(index) / static_cast<double>(count - 1);
+  }
+  double y_of(double value) const { return bottom() - height * (value - y.lo) / (y.hi - y.lo); }
+};
+
+// Maximal runs [first, last] of indices where `finite(i)` holds; gaps split lines and bands.
+template <typename Predicate>
+std::vector<std::pair<std::size_t, std::size_t>> finite_runs(std::size_t count, Predicate finite) {
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!finite(i)) continue;
+    if (!runs.empty() && runs.back().second + 1 == i) {
+      runs.back().second = i;
+    } else {
+      runs.emplace_back(i, i);
+    }
+  }
+  return runs;
+}
+
+// --- x axis --------------------------------------------------------------------------------
+
+// Indices of the dates that get a label: calendar-aligned (quarters, half-years, Januaries every
+// few years counted from the first January) at the smallest interval whose labels fit. The first
+// date is labelled when no date is aligned.
+std::vector<std::size_t> date_ticks(const std::vector<YearMonth>& dates, double width) {
+  const int span = std::max(1, months_between(dates.front(), dates.back()) + 1);
+  const int max_labels = std::max(2, static_cast<int>(width / kDateLabelSpacing));
+  int interval = 1;
+  for (const int candidate : {1, 3, 6, 12, 24, 60, 120, 240, 600, 1200}) {
+    interval = candidate;
+    if ((span + candidate - 1) / candidate <= max_labels) break;
+  }
+  const YearMonth& first = dates.front();
+  const int anchor =
+      interval < 12 ? 0 : (first.month == 1 ? first : YearMonth{first.year + 1, 1}).index();
+  std::vector<std::size_t> ticks;
+  for (std::size_t i = 0; i < dates.size(); ++i) {
+    const int offset = dates[i].index() - anchor;
+    if (offset >= 0 && offset % interval == 0) ticks.push_back(i);
+  }
+  if (ticks.empty()) ticks.push_back(0);
+  return ticks;
+}
+
+// --- validation ----------------------------------------------------------------------------
+
+void validate(const Chart& chart) {
+  const std::size_t dates = chart.dates.size();
+  for (const ChartPanel& panel : chart.panels) {
+    for (const ChartSeries& series : panel.series) {
+      const auto where = fmt::format("render_svg: series '{}' in panel '{}'", series.label,
+                                     panel.title);
+      if (series.values.size() != dates) {
+        throw std::invalid_argument(fmt::format("{} has {} values but the chart has {} dates",
+                                                where, series.values.size(), dates));
+      }
+      const bool has_band = !series.band_lower.empty() || !series.band_upper.empty();
+      if (has_band && (series.band_lower.size() != dates || series.band_upper.size() != dates)) {
+        throw std::invalid_argument(fmt::format(
+            "{} has a band of {} lower and {} upper values but the chart has {} dates", where,
+            series.band_lower.size(), series.band_upper.size(), dates));
+      }
+    }
+  }
+}
+
+// --- drawing -------------------------------------------------------------------------------
+
+using Out = std::back_insert_iterator<std::string>;
+
+constexpr const char* kGridStyle = R"(stroke="#e6e6e6")";
+constexpr const char* kAxisLabelStyle = R"(font-size="12" fill="#333" text-anchor="middle")";
+
+// A <text> element; `style` holds its attributes beyond the position. Escaping happens here so
+// that no caller can forget it.
+void text(Out out, double x, double y, std::string_view style, std::string_view content) {
+  fmt::format_to(out, R"(<text x="{}" y="{}" {}>{}</text>)" "\n", num(x), num(y), style,
+                 escape_xml(content));
+}
+
+void line(Out out, double x1, double y1, double x2, double y2, std::string_view style) {
+  fmt::format_to(out, R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)" "\n", num(x1), num(y1),
+                 num(x2), num(y2), style);
+}
+
+// Appends "x,y" to the points attribute of a polyline or polygon.
+void add_point(std::string& points, double x, double y) {
+  if (!points.empty()) points += ' ';
+  fmt::format_to(std::back_inserter(points), "{},{}", num(x), num(y));
+}
+
+std::string tick_label_style(std::string_view anchor) {
+  return fmt::format(R"(font-size="{}" fill="#333" text-anchor="{}")", kTickFontSize, anchor);
+}
+
+void draw_y_axis(Out out, const Plot& plot, const std::string& label) {
+  const Ticks ticks = nice_ticks(plot.y.lo, plot.y.hi);
+  // dy centres the digits on the gridline; dominant-baseline is not SVG 1.1 everywhere.
+  const std::string style = tick_label_style("end") + R"( dy="0.35em")";
+  for (const double value : ticks.values) {
+    const double y = plot.y_of(value);
+    line(out, plot.left, y, plot.right(), y, kGridStyle);
+    text(out, plot.left - 6, y, style, fmt::format("{:.{}f}", value, ticks.decimals));
+  }
+  const double x = plot.left - kMarginLeft + 16;
+  const double y = plot.top + plot.height / 2;
+  const std::string rotated =
+      fmt::format(R"~(transform="rotate(-90 {} {})" {})~", num(x), num(y), kAxisLabelStyle);
+  text(out, x, y, rotated, label);
+}
+
+void draw_x_axis(Out out, const Plot& plot, const std::vector<YearMonth>& dates) {
+  const std::string style = tick_label_style("middle");
+  for (const std::size_t index : date_ticks(dates, plot.width)) {
+    const double x = plot.x(index);
+    line(out, x, plot.top, x, plot.bottom(), kGridStyle);
+    line(out, x, plot.bottom(), x, plot.bottom() + 4, R"(stroke="#666")");
+    text(out, x, plot.bottom() + 17, style, dates[index].to_string());
+  }
+  text(out, plot.left + plot.width / 2, plot.bottom() + 36, kAxisLabelStyle, "month");
+}
+
+void draw_band(Out out, const Plot& plot, const ChartSeries& series) {
+  const auto runs = finite_runs(series.band_lower.size(), [&](std::size_t i) {
+    return std::isfinite(series.band_lower[i]) && std::isfinite(series.band_upper[i]);
+  });
+  for (const auto& [first, last] : runs) {
+    // Along the lower edge, then back along the upper one.
+    std::string points;
+    for (std::size_t i = first; i <= last; ++i) {
+      add_point(points, plot.x(i), plot.y_of(series.band_lower[i]));
+    }
+    for (std::size_t i = last + 1; i-- > first;) {
+      add_point(points, plot.x(i), plot.y_of(series.band_upper[i]));
+    }
+    fmt::format_to(out, R"(<polygon fill="{}" fill-opacity="0.2" stroke="none" points="{}"/>)" "\n",
+                   palette_color(series.color), points);
+  }
+}
+
+// The stroke attributes of a series, shared by its line and its legend sample.
+std::string stroke_style(const ChartSeries& series) {
+  std::string style = fmt::format(R"(stroke="{}" stroke-width="2")", palette_color(series.color));
+  if (series.dashed) style += fmt::format(R"( stroke-dasharray="{}")", kDashPattern);
+  return style;
+}
+
+void draw_series_line(Out out, const Plot& plot, const ChartSeries& series) {
+  const auto runs = finite_runs(series.values.size(),
+                                [&](std::size_t i) { return std::isfinite(series.values[i]); });
+  for (const auto& [first, last] : runs) {
+    // A lone value between gaps has no segment to draw; a dot keeps it visible.
+    if (first == last) {
+      fmt::format_to(out, R"(<circle cx="{}" cy="{}" r="2.5" fill="{}"/>)" "\n",
+                     num(plot.x(first)), num(plot.y_of(series.values[first])),
+                     palette_color(series.color));
+      continue;
+    }
+    std::string points;
+    for (std::size_t i = first; i <= last; ++i) {
+      add_point(points, plot.x(i), plot.y_of(series.values[i]));
+    }
+    fmt::format_to(out, R"(<polyline fill="none" {} stroke-linejoin="round" points="{}"/>)" "\n",
+                   stroke_style(series), points);
+  }
+}
+
+struct Box {
+  double x = 0;
+  double y = 0;
+  double width = 0;
+  double height = 0;
+
+  bool contains(double px, double py) const {
+    return px >= x && px <= x + width && py >= y && py <= y + height;
+  }
+};
+
+// The legend goes in whichever plot corner hides the fewest data points, preferring top-right.
+Box legend_box(const Plot& plot, const ChartPanel& panel) {
+  double label_width = 0;
+  for (const ChartSeries& series : panel.series) {
+    label_width = std::max(label_width, text_width(series.label, kLegendFontSize));
+  }
+  const double width = 8 + kLegendSample + 6 + label_width + 8;
+  const double height = 4 + kLegendRowHeight * static_cast<double>(panel.series.size()) + 4;
+  const double left = plot.left + kLegendInset;
+  const double right = plot.right() - kLegendInset - width;
+  const double top = plot.top + kLegendInset;
+  const double bottom = plot.bottom() - kLegendInset - height;
+  const std::array<Box, 4> corners = {Box{right, top, width, height}, Box{left, top, width, height},
+                                      Box{right, bottom, width, height},
+                                      Box{left, bottom, width, height}};
+  const auto hidden = [&](const Box& box) {
+    int count = 0;
+    for (const ChartSeries& series : panel.series) {
+      for (std::size_t i = 0; i < series.values.size(); ++i) {
+        const double value = series.values[i];
+        if (std::isfinite(value) && box.contains(plot.x(i), plot.y_of(value))) ++count;
+      }
+    }
+    return count;
+  };
+  return *std::min_element(corners.begin(), corners.end(),
+                           [&](const Box& a, const Box& b) { return hidden(a) < hidden(b); });
+}
+
+void draw_legend(Out out, const Plot& plot, const ChartPanel& panel) {
+  if (panel.series.empty()) return;
+  const Box box = legend_box(plot, panel);
+  fmt::format_to(out,
+                 R"(<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="#ffffff" )"
+                 R"(fill-opacity="0.85" stroke="#cccccc"/>)" "\n",
+                 num(box.x), num(box.y), num(box.width), num(box.height));
+  const std::string label_style =
+      fmt::format(R"(font-size="{}" fill="#222" dy="0.35em")", kLegendFontSize);
+  for (std::size_t row = 0; row < panel.series.size(); ++row) {
+    const ChartSeries& series = panel.series[row];
+    const double y = box.y + 4 + kLegendRowHeight * (static_cast<double>(row) + 0.5);
+    const double sample_x = box.x + 8;
+    line(out, sample_x, y, sample_x + kLegendSample, y, stroke_style(series));
+    text(out, sample_x + kLegendSample + 6, y, label_style, series.label);
+  }
+}
+
+void draw_panel(Out out, const Chart& chart, std::size_t index) {
+  const ChartPanel& panel = chart.panels[index];
+  const double cell_x = kCellWidth * static_cast<double>(index % kColumns);
+  const double cell_y = kHeaderHeight + kCellHeight * static_cast<double>(index / kColumns);
+  const Plot plot{cell_x + kMarginLeft,
+                  cell_y + kMarginTop,
+                  kCellWidth - kMarginLeft - kMarginRight,
+                  kCellHeight - kMarginTop - kMarginBottom,
+                  y_range(panel),
+                  chart.dates.size()};
+
+  fmt::format_to(out, "<g>\n");
+  text(out, plot.left + plot.width / 2, cell_y + 22,
+       R"(font-size="14" font-weight="bold" fill="#222" text-anchor="middle")", panel.title);
+  draw_y_axis(out, plot, panel.y_label);
+  draw_x_axis(out, plot, chart.dates);
+
+  // Lines outside a fixed y range are cut at the plot edge instead of running over the labels.
+  const std::string clip_id = fmt::format("plot-clip-{}", index);
+  fmt::format_to(out,
+                 R"(<clipPath id="{}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)"
+                 "\n",
+                 clip_id, num(plot.left), num(plot.top), num(plot.width), num(plot.height));
+  fmt::format_to(out, R"~(<g clip-path="url(#{})">)~" "\n", clip_id);
+  // Bands first so that every line stays visible on top of them.
+  for (const ChartSeries& series : panel.series) draw_band(out, plot, series);
+  for (const ChartSeries& series : panel.series) draw_series_line(out, plot, series);
+  fmt::format_to(out, "</g>\n");
+
+  fmt::format_to(out,
+                 R"(<rect class="plot-area" x="{}" y="{}" width="{}" height="{}" fill="none" )"
+                 R"(stroke="#666"/>)" "\n",
+                 num(plot.left), num(plot.top), num(plot.width), num(plot.height));
+  draw_legend(out, plot, panel);
+  fmt::format_to(out, "</g>\n");
+}
+
+}  // namespace
+
+std::string render_svg(const Chart& chart) {
+  validate(chart);
+  const bool has_data = !chart.dates.empty() && !chart.panels.empty();
+  const std::size_t cells = has_data ? chart.panels.size() : 1;
+  const std::size_t columns = std::min<std::size_t>(kColumns, cells);
+  const std::size_t rows = (cells + kColumns - 1) / kColumns;
+  const double width = kCellWidth * static_cast<double>(columns);
+  const double height = kHeaderHeight + kCellHeight * static_cast<double>(rows) + kBottomPadding;
+
+  std::string svg;
+  const Out out = std::back_inserter(svg);
+  fmt::format_to(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  fmt::format_to(out,
+                 R"(<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{0}" )"
+                 R"(height="{1}" viewBox="0 0 {0} {1}" font-family="sans-serif">)" "\n",
+                 width, height);
+  fmt::format_to(out, R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)" "\n", width,
+                 height);
+  text(out, 20, 28, R"(font-size="18" font-weight="bold" fill="#111")", chart.title);
+  text(out, 20, 48, R"(font-size="12" fill="#555")", chart.subtitle);
+  if (has_data) {
+    for (std::size_t i = 0; i < chart.panels.size(); ++i) draw_panel(out, chart, i);
+  } else {
+    text(out, width / 2, kHeaderHeight + kCellHeight / 2,
+         R"(font-size="14" fill="#777" text-anchor="middle")", "no data");
+  }
+  fmt::format_to(out, "</svg>\n");
+  return svg;
+}
+
+}  // namespace steppe

@@ -1,0 +1,40 @@
+// SVG line charts a person can open: panels of time series over calendar months, with labelled
+// axes, dates on the x axis, a legend, optional dashed series (for comparisons) and optional
+// shaded bands (for uncertainty). Self-contained SVG: no scripts, no external fonts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/calendar.hpp"
+
+namespace steppe {
+
+struct ChartSeries {
+  std::string label;           // legend text, e.g. "CHN coercion" or "CHN coercion (B)"
+  std::vector<double> values;  // one per date
+  int color = 0;               // index into a fixed colour-blind-safe palette
+  bool dashed = false;
+  // A shaded band (e.g. the 5–95% interval) drawn under the line; empty for none.
+  std::vector<double> band_lower;
+  std::vector<double> band_upper;
+};
+
+struct ChartPanel {
+  std::string title;    // e.g. "Autonomy"
+  std::string y_label;  // e.g. "share (0-1)"
+  double y_min = 0;     // the y axis range; y_max <= y_min means "fit the data"
+  double y_max = 1;
+  std::vector<ChartSeries> series;
+};
+
+struct Chart {
+  std::string title;
+  std::string subtitle;          // e.g. the scenario file and seed
+  std::vector<YearMonth> dates;  // the x axis, one per value
+  std::vector<ChartPanel> panels;  // laid out in a grid, two per row
+};
+
+std::string render_svg(const Chart& chart);
+
+}  // namespace steppe

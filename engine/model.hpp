@@ -1,0 +1,231 @@
+// What a model is to the engine: one declaration table, and a kernel that steps members.
+//
+// A model declares its roles, state variables, parameters, levers and event kinds once, each
+// with name, help, unit, default, valid range and the article passage it stands for. That one
+// table validates scenario YAML, answers `steppe describe`, accepts `--set`, and lays out the
+// state. Given a scenario's actors, the engine expands the table into a Layout (one slot per
+// actor and variable); the model compiles a Kernel against that layout, which steps a block of
+// members at once over structure-of-arrays state: column j of the state array is slot j,
+// contiguous across members.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace steppe {
+
+// State and lever arrays: rows are members, columns are slots (column-major, so one slot is
+// contiguous across members).
+using MemberArrays = Eigen::ArrayXXd;
+using MemberColumn = Eigen::ArrayXd;
+
+struct RoleDecl {
+  std::string name;  // "focal", "neighbor", "partner"
+  std::string help;
+  int min_count = 0;
+  int max_count = -1;  // -1: any number
+};
+
+// Defaults that depend on which actor holds a role (the calibration of MODEL.md §5 names CHN
+// and RUS); any other actor gets the plain default.
+using ActorDefaults = std::map<std::string, double>;
+
+struct VariableDecl {
+  std::string name;   // "autonomy"; indexed variables expand to "dependence.CHN"
+  std::string role;   // owning role, or "system" for the one system-level actor
+  std::string per;    // "" | "lever" (one per lever of the owner realized as this variable)
+                      // | a role (one per actor of that role)
+  std::string help;
+  std::string unit;
+  double initial = 0;  // default initial value (per-lever variables start at the lever default)
+  ActorDefaults actor_initials;
+  double min = 0, max = 1;
+  bool clipped = true;            // clipped to [min, max] after every step
+  bool derived_initial = false;   // the model computes the initial value; a scenario can't set it
+  bool internal = false;          // bookkeeping: in checkpoints, not in outputs
+  std::string source;             // article section
+};
+
+struct ParameterDecl {
+  std::string name;
+  std::string role;  // "" for a global parameter, else one value per actor of the role
+  std::string per;   // "" | a role: one value per pair of actors, named "ACTOR.name.OTHER"
+  std::string help;
+  std::string unit;
+  double value = 0;
+  ActorDefaults actor_values;
+  double min = 0, max = 1;
+  std::vector<std::string> choices;  // when set, the value is an index into these names
+  std::string source;
+};
+
+struct LeverDecl {
+  std::string name;
+  std::string role;  // levers always belong to actors of a role
+  std::string domain;  // e.g. "defense", "economic", "counter"
+  std::string help;
+  std::string unit;
+  double value = 0;  // status quo
+  ActorDefaults actor_values;
+  double min = 0, max = 1;
+  std::map<std::string, double> traits;  // model-specific properties shown by describe
+  // The per-lever state variable that realizes this lever over time (e.g. "engagement"), or ""
+  // when the lever acts directly.
+  std::string realized_as;
+  std::string source;
+};
+
+// A kind of dated model event a scenario can schedule, e.g. a leadership turnover.
+struct EventKindDecl {
+  std::string name;
+  std::string role;  // the role of the actor it happens to
+  std::string help;
+  std::string source;
+};
+
+struct ModelDeclaration {
+  std::string name;
+  std::string version;
+  std::string help;
+  std::vector<RoleDecl> roles;
+  std::vector<VariableDecl> variables;
+  std::vector<ParameterDecl> parameters;
+  std::vector<LeverDecl> levers;
+  std::vector<EventKindDecl> event_kinds;
+  // Outcome expressions run when a scenario names none; "{role}" expands to each actor of it.
+  std::vector<std::string> default_outcomes;
+  bool uses_network = false;
+
+  const RoleDecl* find_role(const std::string& name) const;
+};
+
+struct Actor {
+  std::string name;
+  std::string role;
+};
+
+// The declaration expanded over a scenario's actors: every slot has a full name such as
+// "MNG.autonomy", "MNG.dependence.CHN", "USA.engagement.pme", "USA.air_link", "CHN.theta".
+class Layout {
+ public:
+  struct StateSlot {
+    std::string actor;
+    std::string variable;  // "dependence.CHN"
+    const VariableDecl* decl;
+    double initial;
+  };
+  struct LeverSlot {
+    std::string actor;
+    const LeverDecl* decl;
+    double status_quo;
+  };
+  struct ParameterSlot {
+    std::string actor;  // "" for a global parameter
+    std::string name;   // "theta", or "reaction.CHN" for a per-pair parameter
+    const ParameterDecl* decl;
+    double value;
+  };
+
+  Layout(const ModelDeclaration& declaration, std::vector<Actor> actors);
+
+  const ModelDeclaration& declaration() const { return *declaration_; }
+  const std::vector<Actor>& actors() const { return actors_; }
+  std::vector<std::string> actors_with_role(const std::string& role) const;
+  const std::vector<StateSlot>& state() const { return state_; }
+  const std::vector<LeverSlot>& levers() const { return levers_; }
+  const std::vector<ParameterSlot>& parameters() const { return parameters_; }
+
+  // Slot indices by full name; -1 when absent.
+  int state_index(const std::string& actor, const std::string& variable) const;
+  int lever_index(const std::string& actor, const std::string& lever) const;
+  int parameter_index(const std::string& actor, const std::string& parameter) const;
+
+  static std::string full_name(const std::string& actor, const std::string& name) {
+    return actor.empty() ? name : actor + "." + name;
+  }
+  std::string state_name(int slot) const { return full_name(state_[slot].actor, state_[slot].variable); }
+  std::string lever_name(int slot) const { return full_name(levers_[slot].actor, levers_[slot].decl->name); }
+  std::string parameter_name(int slot) const {
+    return full_name(parameters_[slot].actor, parameters_[slot].name);
+  }
+  // All names, for "did you mean".
+  std::vector<std::string> state_names() const;
+  std::vector<std::string> lever_names() const;
+  std::vector<std::string> parameter_names() const;
+
+ private:
+  const ModelDeclaration* declaration_;
+  std::vector<Actor> actors_;
+  std::vector<StateSlot> state_;
+  std::vector<LeverSlot> levers_;
+  std::vector<ParameterSlot> parameters_;
+  std::map<std::string, int> state_by_name_, lever_by_name_, parameter_by_name_;
+};
+
+class Network;
+
+// A model event that fires in the current month, for one actor.
+struct ModelEventFiring {
+  int kind;   // index into ModelDeclaration::event_kinds
+  int actor;  // index into Layout::actors()
+};
+
+struct StepContext {
+  int month = 0;                 // t: the step being taken
+  bool stochastic = false;
+  std::uint64_t seed = 0;
+  std::int64_t first_member = 0;  // global index of row 0, for per-member random streams
+  const std::vector<ModelEventFiring>* model_events = nullptr;
+  const MemberArrays* levers = nullptr;  // lever values at t, members × lever slots
+};
+
+// A model compiled for one scenario: parameters resolved, indices looked up, route tables built.
+// Methods are called once per step for a whole block of members, never per member.
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  // `state` holds the declared initial values; fill the derived ones (levers at t = 0 given).
+  virtual void initialize(MemberArrays& state, const MemberArrays& levers) const = 0;
+  // Step 2 of a month, the model's own events (scheduled and random), in place. Scenario jumps
+  // are applied by the engine right after.
+  virtual void apply_events(const StepContext& context, MemberArrays& state) const = 0;
+  // Steps 3 to 5: derived quantities, the synchronous update into `next`, clipping and any
+  // bookkeeping after commit. `next` has the shape of `state`.
+  virtual void advance(const StepContext& context, const MemberArrays& state,
+                       MemberArrays& next) const = 0;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual const ModelDeclaration& declaration() const = 0;
+  // `parameters` holds one value per parameter slot of the layout (defaults with the scenario's
+  // overrides applied); `network` is null when the model does not use one.
+  virtual std::unique_ptr<Kernel> compile(const Layout& layout, const std::vector<double>& parameters,
+                                          const Network* network) const = 0;
+};
+
+// Models register themselves by name from their own folder (a static ModelRegistration in their
+// .cpp); the engine looks them up here and needs no change when a model is added.
+class ModelRegistry {
+ public:
+  static ModelRegistry& instance();
+  void add(std::unique_ptr<Model> model);
+  const Model* find(const std::string& name) const;  // null when absent
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, std::unique_ptr<Model>> models_;
+};
+
+template <typename ModelType>
+struct ModelRegistration {
+  ModelRegistration() { ModelRegistry::instance().add(std::make_unique<ModelType>()); }
+};
+
+}  // namespace steppe

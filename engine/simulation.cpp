@@ -1,0 +1,124 @@
+#include "engine/simulation.hpp"
+
+#include <stdexcept>
+
+namespace steppe {
+
+namespace {
+
+bool holds(Comparison comparison, double value, double threshold) {
+  switch (comparison) {
+    case Comparison::greater: return value > threshold;
+    case Comparison::greater_equal: return value >= threshold;
+    case Comparison::less: return value < threshold;
+    case Comparison::less_equal: return value <= threshold;
+  }
+  return false;
+}
+
+}  // namespace
+
+Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options)
+    : scenario_(std::move(scenario)), options_(options) {
+  if (!scenario_ || !scenario_->model || !scenario_->layout)
+    throw std::logic_error("Simulation needs a loaded scenario");
+  if (options_.members < 1) throw std::logic_error("Simulation needs at least one member");
+  const Layout& layout = *scenario_->layout;
+  kernel_ = scenario_->model->compile(layout, scenario_->parameters, scenario_->network.get());
+
+  const auto members = static_cast<Eigen::Index>(options_.members);
+  const auto slots = static_cast<Eigen::Index>(layout.state().size());
+  state_.resize(members, slots);
+  for (Eigen::Index slot = 0; slot < slots; ++slot) state_.col(slot).setConstant(scenario_->initial[slot]);
+  next_.resizeLike(state_);
+  levers_.resize(members, static_cast<Eigen::Index>(layout.levers().size()));
+  triggered_.setConstant(members, static_cast<Eigen::Index>(scenario_->triggers.size()), false);
+  lever_overrides_.assign(layout.levers().size(), std::nullopt);
+
+  // Derived initials (MODEL.md: P_n starts at its target) see the scheduled levers of month 0;
+  // triggers are first checked at step 0, against the complete initial state.
+  evaluate_levers(0, /*with_triggers=*/false);
+  kernel_->initialize(state_, levers_);
+}
+
+void Simulation::evaluate_levers(int month, bool with_triggers) {
+  const Layout& layout = *scenario_->layout;
+  for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
+    levers_.col(static_cast<Eigen::Index>(slot))
+        .setConstant(scenario_->levers[slot].value_at(month, layout.levers()[slot].status_quo));
+
+  if (with_triggers) {
+    for (std::size_t k = 0; k < scenario_->triggers.size(); ++k) {
+      const Trigger& trigger = scenario_->triggers[k];
+      const auto column = static_cast<Eigen::Index>(k);
+      const MemberColumn watched = state_.col(trigger.when.state_slot);
+      for (Eigen::Index member = 0; member < state_.rows(); ++member)
+        triggered_(member, column) = triggered_(member, column) ||
+                                     holds(trigger.when.comparison, watched(member), trigger.when.threshold);
+      for (const auto& [lever, value] : trigger.set)
+        levers_.col(lever) = triggered_.col(column).select(value, levers_.col(lever));
+    }
+  }
+
+  for (std::size_t slot = 0; slot < lever_overrides_.size(); ++slot)
+    if (lever_overrides_[slot]) levers_.col(static_cast<Eigen::Index>(slot)).setConstant(*lever_overrides_[slot]);
+}
+
+void Simulation::apply_jumps(int month) {
+  const Layout& layout = *scenario_->layout;
+  for (const StateJump& jump : scenario_->jumps) {
+    if (jump.month != month) continue;
+    for (const auto& [slot, delta] : jump.deltas) {
+      const VariableDecl& variable = *layout.state()[slot].decl;
+      state_.col(slot) = (state_.col(slot) + delta).max(variable.min).min(variable.max);
+    }
+  }
+}
+
+void Simulation::step() {
+  if (finished()) throw std::logic_error("Simulation::step past the horizon");
+  evaluate_levers(month_, /*with_triggers=*/true);
+
+  events_this_month_.clear();
+  for (const ScheduledModelEvent& event : scenario_->model_events)
+    if (event.month == month_) events_this_month_.push_back({event.kind, event.actor});
+
+  StepContext context;
+  context.month = month_;
+  context.stochastic = scenario_->stochastic;
+  context.seed = scenario_->seed;
+  context.first_member = options_.first_member;
+  context.model_events = &events_this_month_;
+  context.levers = &levers_;
+
+  kernel_->apply_events(context, state_);
+  apply_jumps(month_);
+  kernel_->advance(context, state_, next_);
+  state_.swap(next_);
+  ++month_;
+}
+
+void Simulation::run(Observer* observer) {
+  if (observer && month_ == 0) observer->observe(0, state_);
+  while (!finished()) {
+    step();
+    if (observer) observer->observe(month_, state_);
+  }
+}
+
+void Simulation::set_lever(int lever_slot, double value) { lever_overrides_.at(lever_slot) = value; }
+
+void Simulation::clear_lever(int lever_slot) { lever_overrides_.at(lever_slot).reset(); }
+
+Checkpoint Simulation::checkpoint() const { return {month_, state_, triggered_, lever_overrides_}; }
+
+void Simulation::restore(const Checkpoint& checkpoint) {
+  if (checkpoint.state.rows() != state_.rows() || checkpoint.state.cols() != state_.cols())
+    throw std::logic_error("checkpoint is of another simulation's shape");
+  month_ = checkpoint.month;
+  state_ = checkpoint.state;
+  triggered_ = checkpoint.triggered;
+  lever_overrides_ = checkpoint.lever_overrides;
+}
+
+}  // namespace steppe

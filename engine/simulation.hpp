@@ -1,0 +1,81 @@
+// Running a scenario: the stepping API every front end uses.
+//
+// A Simulation holds the mutable state of a block of members (structure of arrays: one column
+// per state slot, members contiguous) and steps it month by month under the scenario's lever
+// schedules, triggers and events, calling the model's kernel once per step for the whole block.
+// It can run to the horizon, or step once, change levers and step again (the wargame), and it
+// checkpoints and restores its whole state. Random draws come from per-member counter-based
+// streams (engine/random.hpp), so a checkpoint needs no generator state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/model.hpp"
+#include "engine/scenario.hpp"
+
+namespace steppe {
+
+struct RunOptions {
+  std::int64_t members = 1;
+  std::int64_t first_member = 0;  // global index of this block's first member (random streams)
+};
+
+// Receives the state after `month` steps (month 0: the initial state) and reduces it.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void observe(int month, const MemberArrays& state) = 0;
+};
+
+struct Checkpoint {
+  int month = 0;
+  MemberArrays state;
+  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered;  // members × triggers
+  std::vector<std::optional<double>> lever_overrides;            // per lever slot
+};
+
+class Simulation {
+ public:
+  explicit Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options = {});
+
+  const Scenario& scenario() const { return *scenario_; }
+  const Layout& layout() const { return *scenario_->layout; }
+  std::int64_t members() const { return options_.members; }
+  int month() const { return month_; }  // steps taken so far
+  bool finished() const { return month_ >= scenario_->months; }
+
+  // Takes one monthly step (MODEL.md §7: levers, events, derived quantities, update, commit).
+  void step();
+  // Steps to the horizon; the observer sees month 0 first when the run has not started yet.
+  void run(Observer* observer = nullptr);
+
+  // Holds a lever at `value` for every member from the next step on, over any schedule or
+  // trigger, until cleared: how a wargame team's move enters the run.
+  void set_lever(int lever_slot, double value);
+  void clear_lever(int lever_slot);
+
+  const MemberArrays& state() const { return state_; }
+  // Lever values of the last step taken (before any step: the values for month 0).
+  const MemberArrays& levers() const { return levers_; }
+
+  Checkpoint checkpoint() const;
+  void restore(const Checkpoint& checkpoint);
+
+ private:
+  void evaluate_levers(int month, bool with_triggers);
+  void apply_jumps(int month);
+
+  std::shared_ptr<const Scenario> scenario_;
+  RunOptions options_;
+  std::unique_ptr<Kernel> kernel_;
+  int month_ = 0;
+  MemberArrays state_, next_, levers_;
+  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered_;
+  std::vector<std::optional<double>> lever_overrides_;
+  std::vector<ModelEventFiring> events_this_month_;
+};
+
+}  // namespace steppe

@@ -1,0 +1,384 @@
+#include "engine/io/svg_chart.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <regex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+using Catch::Matchers::Contains;
+using steppe::Chart;
+using steppe::ChartPanel;
+using steppe::ChartSeries;
+using steppe::render_svg;
+using steppe::YearMonth;
+
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+
+std::vector<YearMonth> months(YearMonth start, int count) {
+  std::vector<YearMonth> dates;
+  for (int t = 0; t < count; ++t) dates.push_back(start.plus(t));
+  return dates;
+}
+
+ChartSeries series(const std::string& label, std::vector<double> values, int color = 0) {
+  ChartSeries s;
+  s.label = label;
+  s.values = std::move(values);
+  s.color = color;
+  return s;
+}
+
+ChartPanel panel(const std::string& title, std::vector<ChartSeries> series, double y_min = 0,
+                 double y_max = 1) {
+  ChartPanel p;
+  p.title = title;
+  p.y_label = "level";
+  p.y_min = y_min;
+  p.y_max = y_max;
+  p.series = std::move(series);
+  return p;
+}
+
+Chart chart_of(int date_count, std::vector<ChartPanel> panels) {
+  Chart chart;
+  chart.title = "Test chart";
+  chart.subtitle = "seed 1";
+  chart.dates = months({2025, 1}, date_count);
+  chart.panels = std::move(panels);
+  return chart;
+}
+
+// Every `<tag ...>` or `<tag .../>` element start in the document, up to its closing '>'.
+std::vector<std::string> elements(const std::string& svg, const std::string& tag) {
+  std::vector<std::string> found;
+  const std::string opening = "<" + tag + " ";
+  for (auto at = svg.find(opening); at != std::string::npos; at = svg.find(opening, at + 1)) {
+    found.push_back(svg.substr(at, svg.find('>', at) - at + 1));
+  }
+  return found;
+}
+
+std::string attribute(const std::string& element, const std::string& name) {
+  const std::string key = " " + name + "=\"";
+  const auto at = element.find(key);
+  if (at == std::string::npos) return "";
+  const auto begin = at + key.size();
+  return element.substr(begin, element.find('"', begin) - begin);
+}
+
+std::vector<std::pair<double, double>> points(const std::string& element) {
+  std::vector<std::pair<double, double>> result;
+  const std::string text = attribute(element, "points");
+  const std::regex pair(R"((-?[0-9.]+),(-?[0-9.]+))");
+  for (std::sregex_iterator it(text.begin(), text.end(), pair), end; it != end; ++it) {
+    result.emplace_back(std::stod((*it)[1]), std::stod((*it)[2]));
+  }
+  return result;
+}
+
+struct PlotArea {
+  double top = 0;
+  double bottom = 0;
+};
+
+std::vector<PlotArea> plot_areas(const std::string& svg) {
+  std::vector<PlotArea> areas;
+  for (const std::string& rect : elements(svg, "rect")) {
+    if (attribute(rect, "class") != "plot-area") continue;
+    const double y = std::stod(attribute(rect, "y"));
+    areas.push_back({y, y + std::stod(attribute(rect, "height"))});
+  }
+  return areas;
+}
+
+std::vector<std::string> texts(const std::string& svg) {
+  std::vector<std::string> found;
+  const std::regex text(R"(<text[^>]*>([^<]*)</text>)");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), text), end; it != end; ++it) {
+    found.push_back((*it)[1]);
+  }
+  return found;
+}
+
+// Every start tag is closed by the matching end tag, in order.
+bool tags_balanced(const std::string& svg) {
+  std::vector<std::string> open;
+  const std::regex tag(R"(<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>)");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), tag), end; it != end; ++it) {
+    const std::string name = (*it)[2];
+    if ((*it)[3] == "/") continue;
+    if ((*it)[1] == "/") {
+      if (open.empty() || open.back() != name) return false;
+      open.pop_back();
+    } else {
+      open.push_back(name);
+    }
+  }
+  return open.empty();
+}
+
+// Well-formedness: balanced tags always; a real XML parse when python3 is on the machine.
+void check_well_formed(const std::string& svg) {
+  CHECK(tags_balanced(svg));
+  if (std::system("python3 -c '' >/dev/null 2>&1") != 0) return;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("steppe_test_svg_chart_" + std::to_string(getpid()) + ".svg");
+  std::ofstream(path) << svg;
+  const std::string command =
+      "python3 -c \"import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])\" '" +
+      path.string() + "' 2>&1";
+  CHECK(std::system(command.c_str()) == 0);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+
+TEST_CASE("render_svg writes a self-contained SVG 1.1 document") {
+  const std::string svg =
+      render_svg(chart_of(24, {panel("Autonomy", {series("MNG", std::vector<double>(24, 0.5))})}));
+  CHECK(svg.rfind("<?xml", 0) == 0);
+  CHECK_THAT(svg, Contains(R"(xmlns="http://www.w3.org/2000/svg")"));
+  CHECK_THAT(svg, Contains(R"(version="1.1")"));
+  CHECK_THAT(svg, Contains("viewBox=\"0 0 "));
+  CHECK_THAT(svg, Contains(R"(font-family="sans-serif")"));
+  CHECK_THAT(svg, Contains(R"(fill="#ffffff")"));
+  CHECK(svg.find("<script") == std::string::npos);
+  CHECK(svg.find("href") == std::string::npos);
+  // The namespace name is the only URL.
+  CHECK(svg.find("http://") == svg.rfind("http://"));
+  check_well_formed(svg);
+}
+
+TEST_CASE("panels are laid out two per row") {
+  const auto size_of = [](int panel_count) {
+    const std::vector<ChartPanel> panels(panel_count, panel("P", {}));
+    const auto svg = elements(render_svg(chart_of(12, panels)), "svg").front();
+    return std::make_pair(std::stod(attribute(svg, "width")), std::stod(attribute(svg, "height")));
+  };
+  const auto [width1, height1] = size_of(1);
+  const auto [width2, height2] = size_of(2);
+  const auto [width3, height3] = size_of(3);
+  CHECK(width2 == Approx(2 * width1));
+  CHECK(height2 == Approx(height1));
+  CHECK(width3 == Approx(width2));
+  CHECK(height3 > height2);
+  const std::vector<ChartPanel> three(3, panel("P", {}));
+  CHECK(plot_areas(render_svg(chart_of(12, three))).size() == 3);
+}
+
+TEST_CASE("render_svg writes one polyline per series with the palette colour") {
+  const std::string svg = render_svg(chart_of(
+      6, {panel("Coercion", {series("CHN", {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 0),
+                             series("RUS", {0.6, 0.5, 0.4, 0.3, 0.2, 0.1}, 9)})}));
+  const auto lines = elements(svg, "polyline");
+  REQUIRE(lines.size() == 2);
+  CHECK(attribute(lines[0], "stroke") == "#0072B2");
+  CHECK(attribute(lines[1], "stroke") == "#D55E00");  // index 9 wraps to the second colour
+  CHECK(attribute(lines[0], "stroke-width") == "2");
+  CHECK(points(lines[0]).size() == 6);
+  // Later dates lie further right.
+  const auto first = points(lines[0]);
+  CHECK(first.front().first < first.back().first);
+}
+
+TEST_CASE("dashed series get a dasharray") {
+  ChartSeries dashed = series("CHN (B)", {0.2, 0.3, 0.4}, 0);
+  dashed.dashed = true;
+  const std::string svg =
+      render_svg(chart_of(3, {panel("Coercion", {series("CHN", {0.1, 0.2, 0.3}, 0), dashed})}));
+  const auto lines = elements(svg, "polyline");
+  REQUIRE(lines.size() == 2);
+  CHECK(attribute(lines[0], "stroke-dasharray").empty());
+  CHECK_FALSE(attribute(lines[1], "stroke-dasharray").empty());
+  // The legend sample of the dashed series is dashed too: one dashed polyline + one dashed sample.
+  std::size_t dashed_lines = 0;
+  for (const auto& line : elements(svg, "line")) {
+    if (!attribute(line, "stroke-dasharray").empty()) ++dashed_lines;
+  }
+  CHECK(dashed_lines == 1);
+}
+
+TEST_CASE("bands become filled polygons drawn before the lines") {
+  ChartSeries banded = series("Trust", {0.4, 0.5, 0.6, 0.5}, 2);
+  banded.band_lower = {0.3, 0.4, 0.5, 0.4};
+  banded.band_upper = {0.5, 0.6, 0.7, 0.6};
+  const std::string svg = render_svg(chart_of(4, {panel("Trust", {banded})}));
+  const auto polygons = elements(svg, "polygon");
+  REQUIRE(polygons.size() == 1);
+  CHECK(attribute(polygons[0], "fill") == "#009E73");
+  CHECK(attribute(polygons[0], "fill-opacity") == "0.2");
+  CHECK(points(polygons[0]).size() == 8);  // along the lower edge and back along the upper
+  CHECK(svg.find("<polygon") < svg.find("<polyline"));
+}
+
+TEST_CASE("date ticks are YYYY-MM labels of the chart's dates") {
+  const auto date_labels = [](const Chart& chart) {
+    std::vector<std::string> labels;
+    const std::regex date(R"([0-9]{4}-[0-9]{2})");
+    for (const std::string& text : texts(render_svg(chart))) {
+      if (std::regex_match(text, date)) labels.push_back(text);
+    }
+    return labels;
+  };
+  const auto as_strings = [](const std::vector<YearMonth>& dates) {
+    std::set<std::string> names;
+    for (const YearMonth& date : dates) names.insert(date.to_string());
+    return names;
+  };
+
+  SECTION("a ten-year run is labelled at Januaries, starting with the first date") {
+    const Chart chart = chart_of(121, {panel("P", {series("s", std::vector<double>(121, 0.5))})});
+    const auto labels = date_labels(chart);
+    const auto names = as_strings(chart.dates);
+    REQUIRE(labels.size() >= 3);
+    CHECK(labels.size() <= 8);
+    CHECK(labels.front() == "2025-01");
+    for (const std::string& label : labels) {
+      CHECK(names.count(label) == 1);
+      CHECK(label.substr(5) == "01");
+    }
+  }
+  SECTION("a short run is labelled at quarters or half-years") {
+    Chart chart = chart_of(18, {panel("P", {})});
+    chart.dates = months({2025, 2}, 18);
+    const auto labels = date_labels(chart);
+    const auto names = as_strings(chart.dates);
+    REQUIRE(labels.size() >= 2);
+    for (const std::string& label : labels) {
+      CHECK(names.count(label) == 1);
+      CHECK((std::stoi(label.substr(5)) - 1) % 3 == 0);
+    }
+  }
+  SECTION("sparse dates without an aligned month still label the first date") {
+    Chart chart = chart_of(2, {panel("P", {})});
+    chart.dates = {YearMonth{2025, 2}, YearMonth{2035, 2}};
+    CHECK(date_labels(chart) == std::vector<std::string>{"2025-02"});
+  }
+  const std::string svg = render_svg(chart_of(12, {panel("P", {})}));
+  CHECK_THAT(svg, Contains(">month</text>"));
+}
+
+TEST_CASE("text is XML-escaped") {
+  Chart chart = chart_of(3, {panel("Tension <A & B>", {series("\"CHN\" & 'RUS'", {1, 2, 3})})});
+  chart.title = "Runs <1 & 2>";
+  chart.subtitle = "scenario \"x\" & 'y'";
+  chart.panels[0].y_label = "a<b";
+  const std::string svg = render_svg(chart);
+  CHECK_THAT(svg, Contains("Runs &lt;1 &amp; 2&gt;"));
+  CHECK_THAT(svg, Contains("scenario &quot;x&quot; &amp; &apos;y&apos;"));
+  CHECK_THAT(svg, Contains("Tension &lt;A &amp; B&gt;"));
+  CHECK_THAT(svg, Contains("&quot;CHN&quot; &amp; &apos;RUS&apos;"));
+  CHECK_THAT(svg, Contains("a&lt;b"));
+  CHECK(svg.find("<1") == std::string::npos);
+  CHECK(svg.find("& ") == std::string::npos);
+  check_well_formed(svg);
+}
+
+TEST_CASE("a fixed y range is honoured and a fitted one covers the data") {
+  SECTION("fixed: the range ends are the plot edges, whatever the data") {
+    const std::string svg =
+        render_svg(chart_of(4, {panel("Share", {series("s", {0, 0.5, 1, 2})}, 0, 1)}));
+    const auto area = plot_areas(svg).at(0);
+    const auto line = points(elements(svg, "polyline").at(0));
+    CHECK(line[0].second == Approx(area.bottom).margin(0.01));
+    CHECK(line[1].second == Approx((area.top + area.bottom) / 2).margin(0.01));
+    CHECK(line[2].second == Approx(area.top).margin(0.01));
+    const auto labels = texts(svg);
+    CHECK(std::count(labels.begin(), labels.end(), "0.0") == 1);
+    CHECK(std::count(labels.begin(), labels.end(), "1.0") == 1);
+    CHECK(std::count(labels.begin(), labels.end(), "2.0") == 0);
+  }
+  SECTION("fitted: every value and band edge lies inside the plot, with nice tick labels") {
+    ChartSeries banded = series("s", {3, 20, 47, 10});
+    banded.band_lower = {1, 15, 40, 8};
+    banded.band_upper = {5, 25, 52, 12};
+    const std::string svg = render_svg(chart_of(4, {panel("Count", {banded}, 0, 0)}));
+    const auto area = plot_areas(svg).at(0);
+    auto all = points(elements(svg, "polyline").at(0));
+    const auto band = points(elements(svg, "polygon").at(0));
+    all.insert(all.end(), band.begin(), band.end());
+    for (const auto& [x, y] : all) {
+      CHECK(y > area.top);
+      CHECK(y < area.bottom);
+    }
+    const auto labels = texts(svg);
+    for (const char* tick : {"0", "10", "20", "30", "40", "50"}) {
+      CHECK(std::count(labels.begin(), labels.end(), tick) == 1);
+    }
+  }
+  SECTION("fitted: a flat series gets a usable axis around its value") {
+    const std::string svg =
+        render_svg(chart_of(3, {panel("Flat", {series("s", {0.4, 0.4, 0.4})}, 1, 1)}));
+    CHECK(svg.find("nan") == std::string::npos);
+    CHECK(svg.find("inf") == std::string::npos);
+    const auto area = plot_areas(svg).at(0);
+    const auto line = points(elements(svg, "polyline").at(0));
+    CHECK(line[0].second == Approx((area.top + area.bottom) / 2).margin(0.01));
+  }
+}
+
+TEST_CASE("non-finite values split the line") {
+  const std::string svg = render_svg(
+      chart_of(8, {panel("Gaps", {series("s", {0.1, 0.2, kNaN, 0.3, 0.4, kInf, 0.5, kNaN})})}));
+  const auto lines = elements(svg, "polyline");
+  REQUIRE(lines.size() == 2);
+  CHECK(points(lines[0]).size() == 2);
+  CHECK(points(lines[1]).size() == 2);
+  CHECK(elements(svg, "circle").size() == 1);  // the lone 0.5 stays visible as a dot
+  CHECK(svg.find("nan") == std::string::npos);
+  CHECK(svg.find("inf") == std::string::npos);
+}
+
+TEST_CASE("the legend names every series") {
+  const ChartPanel coercion =
+      panel("Coercion", {series("CHN coercion", {1, 2, 3}), series("RUS coercion", {3, 1, 2})});
+  const std::string svg = render_svg(chart_of(3, {coercion}));
+  const auto labels = texts(svg);
+  CHECK(std::count(labels.begin(), labels.end(), "CHN coercion") == 1);
+  CHECK(std::count(labels.begin(), labels.end(), "RUS coercion") == 1);
+}
+
+TEST_CASE("mismatched sizes throw") {
+  SECTION("values") {
+    const Chart chart = chart_of(4, {panel("P", {series("short", {1, 2, 3})})});
+    CHECK_THROWS_AS(render_svg(chart), std::invalid_argument);
+    CHECK_THROWS_WITH(render_svg(chart), Contains("short") && Contains("3 values") &&
+                                             Contains("4 dates"));
+  }
+  SECTION("a band with only one edge") {
+    ChartSeries s = series("half band", {1, 2});
+    s.band_lower = {0, 1};
+    CHECK_THROWS_AS(render_svg(chart_of(2, {panel("P", {s})})), std::invalid_argument);
+  }
+  SECTION("a band of the wrong length") {
+    ChartSeries s = series("long band", {1, 2});
+    s.band_lower = {0, 1, 2};
+    s.band_upper = {2, 3, 4};
+    CHECK_THROWS_WITH(render_svg(chart_of(2, {panel("P", {s})})), Contains("long band"));
+  }
+}
+
+TEST_CASE("an empty chart renders a valid SVG with a no data note") {
+  Chart chart;
+  chart.title = "Nothing yet";
+  chart.panels = {panel("P", {series("s", {})})};
+  const std::string svg = render_svg(chart);
+  CHECK_THAT(svg, Contains(">no data</text>"));
+  CHECK(elements(svg, "polyline").empty());
+  check_well_formed(svg);
+}

@@ -1,0 +1,55 @@
+// The subcommands of `steppe`, each a function from parsed options to an exit code
+// (0 success, 1 a run failed, 2 bad usage or bad input). main.cpp wires them to CLI11.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/io/scenario_loader.hpp"
+
+namespace steppe::cli {
+
+// Options every command that runs scenarios shares.
+struct ScenarioOptions {
+  std::vector<std::string> set;  // NAME=VALUE
+  int months = 0;                // 0: the scenario's own
+  long long seed = -1;           // -1: the scenario's own
+  bool stochastic = false;
+  bool deterministic = false;
+  LoadOptions load_options() const;
+};
+
+struct RunOptions {
+  std::string scenario;
+  ScenarioOptions scenario_options;
+  std::string out;  // "" → out/<scenario stem>
+  bool json = false;
+  bool quiet = false;
+};
+
+struct CompareOptions {
+  std::string scenario_a, scenario_b;
+  ScenarioOptions scenario_options;
+  std::string out;  // "" → out/<a>-vs-<b>
+  bool json = false;
+  bool quiet = false;
+};
+
+struct DescribeOptions {
+  std::string model;    // "" → list the models
+  std::string network;  // a scenario whose network to report
+  bool json = false;
+};
+
+struct ValidateOptions {
+  std::vector<std::string> scenarios;
+  ScenarioOptions scenario_options;
+  bool quiet = false;
+};
+
+int run_command(const RunOptions& options, const std::string& command_line);
+int compare_command(const CompareOptions& options, const std::string& command_line);
+int describe_command(const DescribeOptions& options);
+int validate_command(const ValidateOptions& options);
+
+}  // namespace steppe::cli

@@ -1,0 +1,178 @@
+// `steppe describe`: a model's declaration table (roles, state variables, levers, parameters,
+// event kinds) for people or as JSON, the list of models, or a scenario's network report.
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/errors.hpp"
+#include "engine/model.hpp"
+#include "engine/network.hpp"
+#include "tools/steppe/commands.hpp"
+#include "tools/steppe/table.hpp"
+
+namespace steppe::cli {
+
+namespace {
+
+std::string compact(double value) { return fmt::format("{:g}", value); }
+
+// "0.2" or "2 (CHN 2, RUS 2.4)" when the default depends on the actor.
+std::string default_text(double value, const ActorDefaults& by_actor) {
+  std::string text = compact(value);
+  if (by_actor.empty()) return text;
+  std::string parts;
+  for (const auto& [actor, actor_value] : by_actor)
+    parts += (parts.empty() ? "" : ", ") + actor + " " + compact(actor_value);
+  return text + " (" + parts + ")";
+}
+
+std::string range_text(double min, double max) { return fmt::format("[{}, {}]", compact(min), compact(max)); }
+
+nlohmann::json declaration_json(const ModelDeclaration& d) {
+  nlohmann::json out;
+  out["name"] = d.name;
+  out["version"] = d.version;
+  out["help"] = d.help;
+  out["uses_network"] = d.uses_network;
+  for (const auto& role : d.roles)
+    out["roles"].push_back({{"name", role.name}, {"help", role.help}, {"min_count", role.min_count},
+                            {"max_count", role.max_count < 0 ? nlohmann::json(nullptr) : nlohmann::json(role.max_count)}});
+  for (const auto& v : d.variables)
+    out["variables"].push_back({{"name", v.name}, {"role", v.role}, {"per", v.per}, {"help", v.help},
+                                {"unit", v.unit}, {"initial", v.initial}, {"actor_initials", v.actor_initials},
+                                {"min", v.min}, {"max", v.max}, {"clipped", v.clipped},
+                                {"derived_initial", v.derived_initial}, {"internal", v.internal},
+                                {"source", v.source}});
+  for (const auto& l : d.levers)
+    out["levers"].push_back({{"name", l.name}, {"role", l.role}, {"domain", l.domain}, {"help", l.help},
+                             {"unit", l.unit}, {"default", l.value}, {"actor_defaults", l.actor_values},
+                             {"min", l.min}, {"max", l.max}, {"traits", l.traits}, {"source", l.source}});
+  for (const auto& p : d.parameters)
+    out["parameters"].push_back({{"name", p.name}, {"role", p.role}, {"per", p.per}, {"help", p.help},
+                                 {"unit", p.unit}, {"default", p.value}, {"actor_defaults", p.actor_values},
+                                 {"min", p.min}, {"max", p.max}, {"choices", p.choices}, {"source", p.source}});
+  for (const auto& e : d.event_kinds)
+    out["event_kinds"].push_back({{"name", e.name}, {"role", e.role}, {"help", e.help}, {"source", e.source}});
+  out["default_outcomes"] = d.default_outcomes;
+  return out;
+}
+
+void print_declaration(const ModelDeclaration& d) {
+  std::cout << fmt::format("{} (version {}): {}\n\n", d.name, d.version, d.help);
+
+  Table roles({"role", "actors", "meaning"});
+  for (const auto& role : d.roles)
+    roles.add_row({role.name,
+                   role.max_count < 0 ? fmt::format("{}+", role.min_count)
+                   : role.min_count == role.max_count ? std::to_string(role.min_count)
+                                                      : fmt::format("{}-{}", role.min_count, role.max_count),
+                   role.help});
+  std::cout << "Roles\n" << roles.render() << "\n";
+
+  Table variables({"variable", "owner", "initial", "range", "unit", "meaning", "article"});
+  for (const auto& v : d.variables) {
+    if (v.internal) continue;
+    const std::string name = v.per.empty() ? v.name : fmt::format("{}.<{}>", v.name, v.per);
+    const std::string initial = v.derived_initial ? "derived"
+                                : v.per == "lever" ? "lever default"
+                                                   : default_text(v.initial, v.actor_initials);
+    variables.add_row({name, v.role, initial, range_text(v.min, v.max), v.unit, v.help, v.source});
+  }
+  std::cout << "State variables (ACTOR.variable)\n" << variables.render() << "\n";
+
+  Table levers({"lever", "role", "domain", "default", "range", "traits", "meaning", "article"});
+  for (const auto& l : d.levers) {
+    std::string traits;
+    for (const auto& [name, value] : l.traits) traits += (traits.empty() ? "" : " ") + name + "=" + compact(value);
+    levers.add_row({l.name, l.role, l.domain, default_text(l.value, l.actor_values), range_text(l.min, l.max), traits,
+                    l.help, l.source});
+  }
+  std::cout << "Levers (ACTOR.lever)\n" << levers.render() << "\n";
+
+  Table parameters({"parameter", "per", "default", "range", "unit", "meaning"});
+  for (const auto& p : d.parameters) {
+    std::string name = p.per.empty() ? p.name : fmt::format("{}.<{}>", p.name, p.per);
+    std::string value = default_text(p.value, p.actor_values);
+    if (!p.choices.empty()) {
+      std::string choices;
+      for (const auto& choice : p.choices) choices += (choices.empty() ? "" : "|") + choice;
+      value = p.choices.at(static_cast<std::size_t>(p.value)) + " (" + choices + ")";
+    }
+    parameters.add_row({name, p.role.empty() ? "global" : p.role, value, range_text(p.min, p.max), p.unit, p.help});
+  }
+  std::cout << "Parameters (name, or ACTOR.name per actor)\n" << parameters.render() << "\n";
+
+  if (!d.event_kinds.empty()) {
+    Table events({"event", "happens to", "meaning", "article"});
+    for (const auto& e : d.event_kinds) events.add_row({e.name, e.role, e.help, e.source});
+    std::cout << "Event kinds ({at: DATE, event: NAME, actor: ACTOR})\n" << events.render() << "\n";
+  }
+  std::string outcomes;
+  for (const auto& outcome : d.default_outcomes) outcomes += "  " + outcome + "\n";
+  std::cout << "Default outcomes\n" << outcomes;
+}
+
+int describe_network(const DescribeOptions& options) {
+  const auto scenario = load_scenario(options.network);
+  if (!scenario->network) {
+    std::cerr << fmt::format("{}: error: model '{}' uses no network\n", options.network, scenario->model_name);
+    return 2;
+  }
+  const Network& network = *scenario->network;
+  const std::vector<std::string> partners = scenario->layout->actors_with_role("partner");
+  const auto reports = network.control_reports();
+  if (options.json) {
+    nlohmann::json out;
+    out["scenario"] = options.network;
+    for (int p = 0; p < network.partner_count(); ++p) out["routes"][partners[p]] = network.routes(p).size();
+    for (const auto& report : reports)
+      out["control"].push_back({{"neighbor", report.neighbor}, {"partner", report.partner},
+                                {"capacity_share", report.capacity_share}, {"betweenness", report.betweenness}});
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  Table routes({"partner", "routes"});
+  for (int p = 0; p < network.partner_count(); ++p)
+    routes.add_row({partners[p], std::to_string(network.routes(p).size())});
+  std::cout << "Routes to the focal state\n" << routes.render() << "\n";
+  Table control({"neighbor", "partner", "capacity share", "betweenness"});
+  for (const auto& report : reports)
+    control.add_row({report.neighbor, report.partner, format_for_people(report.capacity_share),
+                     format_for_people(report.betweenness)});
+  std::cout << "Share of each partner's route capacity a neighbor controls (max-flow without it)\n"
+            << control.render();
+  return 0;
+}
+
+}  // namespace
+
+int describe_command(const DescribeOptions& options) {
+  if (!options.network.empty()) return describe_network(options);
+  const ModelRegistry& registry = ModelRegistry::instance();
+  if (options.model.empty()) {
+    if (options.json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& name : registry.names())
+        out.push_back({{"name", name}, {"help", registry.find(name)->declaration().help}});
+      std::cout << out.dump(2) << "\n";
+      return 0;
+    }
+    Table models({"model", "version", "description"});
+    for (const auto& name : registry.names()) {
+      const auto& d = registry.find(name)->declaration();
+      models.add_row({name, d.version, d.help});
+    }
+    std::cout << models.render() << "\nsteppe describe MODEL shows one in full.\n";
+    return 0;
+  }
+  const Model* model = registry.find(options.model);
+  if (!model) throw InputError({"<command line>"}, "model", unknown_name_message("model", options.model, registry.names()));
+  if (options.json)
+    std::cout << declaration_json(model->declaration()).dump(2) << "\n";
+  else
+    print_declaration(model->declaration());
+  return 0;
+}
+
+}  // namespace steppe::cli

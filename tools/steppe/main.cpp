@@ -1,0 +1,109 @@
+// steppe: the command line. Parses arguments with CLI11, dispatches to a subcommand, and turns
+// failures into one clear message and an exit code: 2 for bad usage or bad input (with
+// file:line:column and key path), 1 when a run itself fails.
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/errors.hpp"
+#include "tools/steppe/commands.hpp"
+
+namespace {
+
+// The command as a shell would take it back, for provenance in outputs.
+std::string quoted_command_line(int argc, char** argv) {
+  std::string line;
+  for (int index = 0; index < argc; ++index) {
+    std::string argument = argv[index];
+    const bool plain = !argument.empty() &&
+                       argument.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                  "0123456789-_./=:,+@%") == std::string::npos;
+    if (!plain) {
+      std::string escaped = "'";
+      for (char c : argument) escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      argument = escaped + "'";
+    }
+    line += (index ? " " : "") + argument;
+  }
+  return line;
+}
+
+void add_scenario_options(CLI::App& command, steppe::cli::ScenarioOptions& options) {
+  command.add_option("--set", options.set, "Set a parameter, initial value or constant lever: NAME=VALUE")
+      ->type_name("NAME=VALUE");
+  command.add_option("--months", options.months, "Run this many months instead of the scenario's")
+      ->check(CLI::Range(1, 6000));
+  command.add_option("--seed", options.seed, "Seed of the random streams (default: the scenario's)")
+      ->check(CLI::NonNegativeNumber);
+  auto* stochastic = command.add_flag("--stochastic", options.stochastic,
+                                      "Draw the model's random events (turnover size, attention, crises)");
+  command.add_flag("--deterministic", options.deterministic, "No random events (the default for what-if runs)")
+      ->excludes(stochastic);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace steppe::cli;
+  CLI::App app{
+      "steppe: strategic scenario simulation. Actors, levers and events in YAML; what-if runs, comparisons "
+      "and model descriptions from the command line.",
+      "steppe"};
+  app.set_version_flag("--version", std::string("steppe ") + STEPPE_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input.\nDocs: docs/cli.md");
+
+  RunOptions run;
+  auto* run_command_app = app.add_subcommand("run", "Run one scenario: summary table, trajectories.csv, summary.json, chart.svg");
+  run_command_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
+  add_scenario_options(*run_command_app, run.scenario_options);
+  run_command_app->add_option("--out", run.out, "Folder for the output files (default: out/<scenario>)");
+  run_command_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
+  run_command_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
+
+  CompareOptions compare;
+  auto* compare_app = app.add_subcommand("compare", "Run two scenarios and show their outcomes side by side");
+  compare_app->add_option("a", compare.scenario_a, "First scenario (A)")->required();
+  compare_app->add_option("b", compare.scenario_b, "Second scenario (B)")->required();
+  add_scenario_options(*compare_app, compare.scenario_options);
+  compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>)");
+  compare_app->add_flag("--json", compare.json, "Print the JSON comparison instead of tables");
+  compare_app->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");
+
+  DescribeOptions describe;
+  auto* describe_app = app.add_subcommand("describe", "Describe a model: roles, state, levers, parameters, events");
+  describe_app->add_option("model", describe.model, "Model name (omit to list the models)");
+  describe_app->add_option("--network", describe.network,
+                           "Report a scenario's network: routes, each neighbor's share of route capacity, betweenness")
+      ->type_name("SCENARIO");
+  describe_app->add_flag("--json", describe.json, "Machine-readable output");
+
+  ValidateOptions validate;
+  auto* validate_app = app.add_subcommand("validate", "Check scenarios without running them");
+  validate_app->add_option("scenarios", validate.scenarios, "Scenario YAML files")->required();
+  add_scenario_options(*validate_app, validate.scenario_options);
+  validate_app->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+
+  const std::string command_line = quoted_command_line(argc, argv);
+  try {
+    if (run_command_app->parsed()) return run_command(run, command_line);
+    if (compare_app->parsed()) return compare_command(compare, command_line);
+    if (describe_app->parsed()) return describe_command(describe);
+    if (validate_app->parsed()) return validate_command(validate);
+  } catch (const steppe::InputError& error) {
+    std::cerr << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "steppe: error: " << error.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,173 @@
+// `steppe run`, `steppe compare` and `steppe validate`: load scenarios, run them, print tables
+// for people (or JSON), and write the result files atomically.
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "engine/io/output_files.hpp"
+#include "engine/io/results.hpp"
+#include "tools/steppe/commands.hpp"
+#include "tools/steppe/table.hpp"
+
+namespace steppe::cli {
+
+LoadOptions ScenarioOptions::load_options() const {
+  LoadOptions options;
+  for (const std::string& text : set) options.overrides.push_back(parse_override(text));
+  if (months > 0) options.months = months;
+  if (seed >= 0) options.seed = static_cast<std::uint64_t>(seed);
+  if (stochastic) options.stochastic = true;
+  if (deterministic) options.stochastic = false;
+  return options;
+}
+
+namespace {
+
+std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
+
+// A run whose state turned non-finite has failed (exit 1), whatever it wrote.
+void check_finite(const WhatIfRun& run) {
+  for (std::size_t month = 0; month < run.months.size(); ++month)
+    if (!run.months[month].allFinite())
+      throw std::runtime_error(fmt::format("the run produced a non-finite state at month {} ({})", month,
+                                           run.scenario->date(static_cast<int>(month)).to_string()));
+}
+
+std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario) {
+  const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
+  if (is_month) return std::isfinite(value) ? scenario.date(static_cast<int>(value)).to_string() : "never";
+  return format_for_people(value);
+}
+
+std::string state_table(const WhatIfRun& run) {
+  const Scenario& scenario = *run.scenario;
+  const Layout& layout = *scenario.layout;
+  const int end = static_cast<int>(run.months.size()) - 1;
+  Table table({"actor", "variable", scenario.date(0).to_string(), scenario.date(end).to_string(), "change"});
+  for (int slot : headline_slots(layout)) {
+    const double start_value = run.months.front()(0, slot), end_value = run.months.back()(0, slot);
+    table.add_row({layout.state()[slot].actor, layout.state()[slot].variable, format_for_people(start_value),
+                   format_for_people(end_value), format_for_people(end_value - start_value, true)});
+  }
+  return table.render();
+}
+
+std::string outcome_table(const WhatIfRun& run) {
+  const Scenario& scenario = *run.scenario;
+  Table table({"outcome", "value"});
+  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index)
+    table.add_row({scenario.outcomes[index].name, outcome_text(scenario.outcomes[index], run.outcomes[index], scenario)});
+  return table.render();
+}
+
+void print_written(const std::vector<std::filesystem::path>& files) {
+  if (files.empty()) return;
+  std::string names;
+  for (const auto& file : files) names += (names.empty() ? "" : ", ") + file.filename().string();
+  std::cout << fmt::format("\nwrote {}/ : {}\n", files.front().parent_path().string(), names);
+}
+
+}  // namespace
+
+int run_command(const RunOptions& options, const std::string& command_line) {
+  const auto scenario = load_scenario(options.scenario, options.scenario_options.load_options());
+  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / stem(options.scenario)
+                                          : std::filesystem::path(options.out));
+  const WhatIfRun run = run_what_if(scenario);
+  check_finite(run);
+
+  const Provenance provenance{STEPPE_VERSION, command_line};
+  const nlohmann::json summary = summary_json(run, provenance);
+  folder.add("trajectories.csv", trajectories_csv(run));
+  folder.add("summary.json", summary.dump(2) + "\n");
+  folder.add("chart.svg", render_svg(indicator_chart({&run}, {stem(options.scenario)})));
+  const auto written = folder.commit();
+
+  if (options.quiet) return 0;
+  if (options.json) {
+    std::cout << summary.dump(2) << "\n";
+    return 0;
+  }
+  const std::string title = scenario->title.empty() ? stem(options.scenario) : scenario->title;
+  std::cout << fmt::format("{} — {}, {} months from {}, seed {}{}\n\n", title, scenario->model_name, scenario->months,
+                           scenario->start.to_string(), scenario->seed, scenario->stochastic ? ", stochastic" : "");
+  std::cout << state_table(run) << "\n" << outcome_table(run);
+  print_written(written);
+  return 0;
+}
+
+int compare_command(const CompareOptions& options, const std::string& command_line) {
+  const LoadOptions load_options = options.scenario_options.load_options();
+  const auto scenario_a = load_scenario(options.scenario_a, load_options);
+  const auto scenario_b = load_scenario(options.scenario_b, load_options);
+  std::string label_a = stem(options.scenario_a), label_b = stem(options.scenario_b);
+  if (label_a == label_b) label_a = "A", label_b = "B";
+  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
+                                          : std::filesystem::path(options.out));
+  const WhatIfRun run_a = run_what_if(scenario_a);
+  const WhatIfRun run_b = run_what_if(scenario_b);
+  check_finite(run_a);
+  check_finite(run_b);
+
+  // Outcomes by name: A's in order, then any only B has.
+  std::vector<std::string> names;
+  auto value_of = [](const WhatIfRun& run, const std::string& name) {
+    for (std::size_t index = 0; index < run.scenario->outcomes.size(); ++index)
+      if (run.scenario->outcomes[index].name == name) return run.outcomes[index];
+    return std::nan("");
+  };
+  for (const auto* run : {&run_a, &run_b})
+    for (const OutcomeSpec& outcome : run->scenario->outcomes)
+      if (std::find(names.begin(), names.end(), outcome.name) == names.end()) names.push_back(outcome.name);
+
+  const Provenance provenance{STEPPE_VERSION, command_line};
+  nlohmann::json comparison;
+  comparison["steppe_version"] = provenance.steppe_version;
+  comparison["command"] = provenance.command;
+  comparison["a"] = summary_json(run_a, provenance);
+  comparison["b"] = summary_json(run_b, provenance);
+  nlohmann::json differences = nlohmann::json::object();
+  Table table({"outcome", label_a, label_b, label_b + " − " + label_a});
+  for (const std::string& name : names) {
+    const double a = value_of(run_a, name), b = value_of(run_b, name);
+    differences[name] = std::isfinite(b - a) ? nlohmann::json(b - a) : nlohmann::json(nullptr);
+    table.add_row({name, format_for_people(a), format_for_people(b), format_for_people(b - a, true)});
+  }
+  comparison["difference_b_minus_a"] = differences;
+
+  folder.add("comparison.json", comparison.dump(2) + "\n");
+  folder.add("trajectories_a.csv", trajectories_csv(run_a));
+  folder.add("trajectories_b.csv", trajectories_csv(run_b));
+  folder.add("chart.svg", render_svg(indicator_chart({&run_a, &run_b}, {label_a, label_b})));
+  const auto written = folder.commit();
+
+  if (options.quiet) return 0;
+  if (options.json) {
+    std::cout << comparison.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("A: {} ({})\nB: {} ({})\n\n", label_a, options.scenario_a, label_b, options.scenario_b);
+  std::cout << table.render();
+  print_written(written);
+  return 0;
+}
+
+int validate_command(const ValidateOptions& options) {
+  int status = 0;
+  for (const std::string& file : options.scenarios) {
+    try {
+      const auto scenario = load_scenario(file, options.scenario_options.load_options());
+      if (!options.quiet)
+        std::cout << fmt::format("{}: ok ({}, {} actors, {} months from {})\n", file, scenario->model_name,
+                                 scenario->layout->actors().size(), scenario->months, scenario->start.to_string());
+    } catch (const InputError& error) {
+      std::cerr << error.what() << "\n";
+      status = 2;
+    }
+  }
+  return status;
+}
+
+}  // namespace steppe::cli

@@ -1,0 +1,61 @@
+#include "tools/steppe/table.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace steppe::cli {
+
+namespace {
+
+// Width on a terminal: UTF-8 continuation bytes take no column.
+std::size_t display_width(const std::string& text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+bool looks_numeric(const std::string& text) {
+  return !text.empty() && (std::isdigit(static_cast<unsigned char>(text.back())) || text == "—");
+}
+
+}  // namespace
+
+std::string Table::render() const {
+  std::vector<std::size_t> widths(header_.size(), 0);
+  auto widen = [&](const std::vector<std::string>& row) {
+    for (std::size_t column = 0; column < row.size() && column < widths.size(); ++column)
+      widths[column] = std::max(widths[column], display_width(row[column]));
+  };
+  widen(header_);
+  for (const auto& row : rows_) widen(row);
+
+  auto line = [&](const std::vector<std::string>& row, bool is_header) {
+    std::string out;
+    for (std::size_t column = 0; column < widths.size(); ++column) {
+      const std::string cell = column < row.size() ? row[column] : "";
+      const std::string padding(widths[column] - display_width(cell), ' ');
+      const bool right = !is_header && column > 0 && looks_numeric(cell);
+      out += right ? padding + cell : cell + padding;
+      if (column + 1 < widths.size()) out += "  ";
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+
+  std::string out = line(header_, true);
+  std::string rule;
+  for (std::size_t column = 0; column < widths.size(); ++column)
+    rule += std::string(widths[column], '-') + (column + 1 < widths.size() ? "  " : "");
+  out += rule + "\n";
+  for (const auto& row : rows_) out += line(row, false);
+  return out;
+}
+
+std::string format_for_people(double value, bool signed_change) {
+  if (!std::isfinite(value)) return "—";
+  if (signed_change) return fmt::format("{:+.4f}", value);
+  return fmt::format("{:.4f}", value);
+}
+
+}  // namespace steppe::cli
