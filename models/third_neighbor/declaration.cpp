@@ -244,6 +244,11 @@ ModelDeclaration make_declaration() {
       "Economic Dimensions of Defense Cooperation");
   diversification.derived_initial = true;
   d.variables.push_back(diversification);
+  VariableDecl access = variable(
+      "access", "partner", "diagnostic: availability of at least one logistics route to the focal state, as used in the step",
+      0.0, "Challenges and Limitations: geography sets a ceiling");
+  access.derived_initial = true;
+  d.variables.push_back(access);
   VariableDecl crisis = variable("crisis", "system", "diagnostic: 1 in a month with a crisis, else 0", 0.0,
                                  "Strategic Implications and Future Prospects", "indicator");
   crisis.derived_initial = true;

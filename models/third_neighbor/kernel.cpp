@@ -40,7 +40,7 @@ struct Partner {
   std::array<int, partner_lever_count> engagement;  // state slots
   std::array<int, partner_lever_count> setting;     // lever slots
   int framing;
-  int trust, expectation, elite_network, institutionalization, attention, attention_months_left;
+  int trust, expectation, elite_network, institutionalization, attention, attention_months_left, access;
   std::vector<int> edges;                 // network edges on this partner's routes
   std::vector<std::vector<int>> routes;   // positions into `edges`
 };
@@ -67,8 +67,8 @@ class ThirdNeighborKernel final : public Kernel {
                        const MemberArrays& levers) const;
   // Ē_p: mean realized engagement over the non-counter levers.
   Column mean_engagement(const Partner& p, const MemberArrays& state) const;
-  // access_p: probability-like availability of at least one route to the focal state.
-  Column access(const Partner& p, const MemberArrays& state) const;
+  // access_p: availability of at least one route to the focal state (1 without a network).
+  Column route_access(const Partner& p, const MemberArrays& state) const;
   void write_diversification(MemberArrays& state) const;
 
   Globals g_;
@@ -168,6 +168,7 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     p.institutionalization = state_slot(name, "institutionalization");
     p.attention = state_slot(name, "attention");
     p.attention_months_left = state_slot(name, "attention_months_left");
+    p.access = state_slot(name, "access");
     if (network) {
       // Only the edges on this partner's routes are evaluated for it, each once per step.
       for (const Network::Route& route : network->routes(static_cast<int>(index))) {
@@ -214,7 +215,8 @@ Column ThirdNeighborKernel::mean_engagement(const Partner& p, const MemberArrays
   return sum / count;
 }
 
-Column ThirdNeighborKernel::access(const Partner& p, const MemberArrays& state) const {
+Column ThirdNeighborKernel::route_access(const Partner& p, const MemberArrays& state) const {
+  if (p.routes.empty()) return Column::Ones(state.rows());
   std::vector<Column> edge_availability;
   edge_availability.reserve(p.edges.size());
   for (int edge_index : p.edges) {
@@ -249,6 +251,7 @@ void ThirdNeighborKernel::initialize(MemberArrays& state, const MemberArrays& le
   for (const Partner& p : partners_) {
     state.col(p.expectation) = mean_engagement(p, state);
     state.col(p.attention_months_left).setZero();
+    state.col(p.access) = route_access(p, state);
   }
   const Column V = visibility(state, levers);
   for (const Neighbor& n : neighbors_) state.col(n.threat_perception) = threat_target(n, V, state, levers);
@@ -359,12 +362,13 @@ void ThirdNeighborKernel::advance(const StepContext& context, const MemberArrays
   // Step 4: the new state, written to `next`.
   for (std::size_t index = 0; index < partners_.size(); ++index) {
     const Partner& p = partners_[index];
-    const Column route_access = p.routes.empty() ? Column(Column::Ones(members)) : access(p, s);
+    const Column access = route_access(p, s);
+    next.col(p.access) = access;
     const Column profile = 1.0 - g_.concession_profile * K;
     for (int l = 0; l < partner_lever_count; ++l) {
       const PartnerLever& lever = partner_levers[l];
       Column target = u.col(p.setting[l]) * s.col(p.attention);
-      if (lever.needs_access) target *= route_access;
+      if (lever.needs_access) target *= access;
       if (lever.lowered_by_concession()) target *= profile;
       next.col(p.engagement[l]) = s.col(p.engagement[l]) + (target - s.col(p.engagement[l])) / lever.lag_months;
     }
