@@ -26,6 +26,12 @@ const RoleDecl* ModelDeclaration::find_role(const std::string& role_name) const 
   return nullptr;
 }
 
+const VariableDecl* ModelDeclaration::find_variable(const std::string& variable_name) const {
+  for (const auto& variable : variables)
+    if (variable.name == variable_name) return &variable;
+  return nullptr;
+}
+
 Layout::Layout(const ModelDeclaration& declaration, std::vector<Actor> actors)
     : declaration_(&declaration), actors_(std::move(actors)) {
   auto actors_of = [&](const std::string& role) {

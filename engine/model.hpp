@@ -88,6 +88,12 @@ struct EventKindDecl {
   std::string source;
 };
 
+// A panel of the run chart: one line per actor owning the variable.
+struct ChartPanelDecl {
+  std::string title;     // "Autonomy"
+  std::string variable;  // "autonomy"
+};
+
 struct ModelDeclaration {
   std::string name;
   std::string version;
@@ -99,9 +105,12 @@ struct ModelDeclaration {
   std::vector<EventKindDecl> event_kinds;
   // Outcome expressions run when a scenario names none; "{role}" expands to each actor of it.
   std::vector<std::string> default_outcomes;
+  // What `steppe run` and `compare` chart, in order.
+  std::vector<ChartPanelDecl> chart_panels;
   bool uses_network = false;
 
   const RoleDecl* find_role(const std::string& name) const;
+  const VariableDecl* find_variable(const std::string& name) const;
 };
 
 struct Actor {

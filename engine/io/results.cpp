@@ -1,6 +1,7 @@
 #include "engine/io/results.hpp"
 
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -123,20 +124,12 @@ Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vect
   for (const WhatIfRun* run : runs) longest = std::max(longest, run->months.size());
   for (std::size_t month = 0; month < longest; ++month) chart.dates.push_back(reference.date(static_cast<int>(month)));
 
-  // Panels by role: (title, role, variable).
-  struct PanelSpec {
-    const char* title;
-    const char* role;
-    const char* variable;
-  };
-  const PanelSpec specs[] = {{"Autonomy", "focal", "autonomy"},
-                             {"Coercion", "neighbor", "coercion"},
-                             {"Trust", "partner", "trust"},
-                             {"Tension", "system", "tension"}};
-  for (const PanelSpec& spec : specs) {
+  for (const ChartPanelDecl& spec : reference.layout->declaration().chart_panels) {
+    const VariableDecl* variable = reference.layout->declaration().find_variable(spec.variable);
+    if (!variable) continue;
     ChartPanel panel;
     panel.title = spec.title;
-    panel.y_label = "share (0-1)";
+    panel.y_label = variable->unit;
     panel.y_min = 0;
     panel.y_max = 0;  // fit the data
     int color = 0;
@@ -145,7 +138,7 @@ Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vect
       const Scenario& scenario = *runs[index]->scenario;
       const Layout& layout = *scenario.layout;
       const std::vector<std::string> actors =
-          std::string(spec.role) == "system" ? std::vector<std::string>{"system"} : layout.actors_with_role(spec.role);
+          variable->role == "system" ? std::vector<std::string>{"system"} : layout.actors_with_role(variable->role);
       for (const std::string& actor : actors) {
         const int slot = layout.state_index(actor, spec.variable);
         if (slot < 0) continue;

@@ -63,6 +63,7 @@ ModelDeclaration make_declaration() {
       scheme,
   };
   d.default_outcomes = {"{actor}.armament.final", "{actor}.armament.max"};
+  d.chart_panels = {{"Armament", "armament"}};
   return d;
 }
 

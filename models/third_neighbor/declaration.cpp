@@ -313,6 +313,7 @@ ModelDeclaration make_declaration() {
   d.default_outcomes = {"{focal}.autonomy.final", "{focal}.autonomy.mean", "{neighbor}.coercion.max",
                         "system.tension.final", "system.crisis.sum", "{focal}.dependence.{neighbor}.final",
                         "{partner}.trust.final"};
+  d.chart_panels = {{"Autonomy", "autonomy"}, {"Coercion", "coercion"}, {"Trust", "trust"}, {"Tension", "tension"}};
   return d;
 }
 
