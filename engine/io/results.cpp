@@ -94,7 +94,8 @@ nlohmann::json summary_json(const WhatIfRun& run, const Provenance& provenance) 
     const double value = run.outcomes[index];
     const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
     if (is_month && std::isfinite(value))
-      outcomes[outcome.name] = {{"month", value}, {"date", scenario.date(static_cast<int>(value)).to_string()}};
+      outcomes[outcome.name] = {{"month", static_cast<int>(value)},
+                                {"date", scenario.date(static_cast<int>(value)).to_string()}};
     else
       outcomes[outcome.name] = number(value);
   }
