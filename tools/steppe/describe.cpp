@@ -1,8 +1,8 @@
 // `steppe describe`: a model's declaration table (roles, state variables, levers, parameters,
 // event kinds) for people or as JSON, the list of models, or a scenario's network report.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "engine/errors.hpp"
@@ -36,22 +36,49 @@ nlohmann::json declaration_json(const ModelDeclaration& d) {
   out["help"] = d.help;
   out["uses_network"] = d.uses_network;
   for (const auto& role : d.roles)
-    out["roles"].push_back({{"name", role.name}, {"help", role.help}, {"min_count", role.min_count},
-                            {"max_count", role.max_count < 0 ? nlohmann::json(nullptr) : nlohmann::json(role.max_count)}});
+    out["roles"].push_back(
+        {{"name", role.name},
+         {"help", role.help},
+         {"min_count", role.min_count},
+         {"max_count", role.max_count < 0 ? nlohmann::json(nullptr) : nlohmann::json(role.max_count)}});
   for (const auto& v : d.variables)
-    out["variables"].push_back({{"name", v.name}, {"role", v.role}, {"per", v.per}, {"help", v.help},
-                                {"unit", v.unit}, {"initial", v.initial}, {"actor_initials", v.actor_initials},
-                                {"min", v.min}, {"max", v.max}, {"clipped", v.clipped},
-                                {"derived_initial", v.derived_initial}, {"internal", v.internal},
+    out["variables"].push_back({{"name", v.name},
+                                {"role", v.role},
+                                {"per", v.per},
+                                {"help", v.help},
+                                {"unit", v.unit},
+                                {"initial", v.initial},
+                                {"actor_initials", v.actor_initials},
+                                {"min", v.min},
+                                {"max", v.max},
+                                {"clipped", v.clipped},
+                                {"derived_initial", v.derived_initial},
+                                {"internal", v.internal},
                                 {"source", v.source}});
   for (const auto& l : d.levers)
-    out["levers"].push_back({{"name", l.name}, {"role", l.role}, {"domain", l.domain}, {"help", l.help},
-                             {"unit", l.unit}, {"default", l.value}, {"actor_defaults", l.actor_values},
-                             {"min", l.min}, {"max", l.max}, {"traits", l.traits}, {"source", l.source}});
+    out["levers"].push_back({{"name", l.name},
+                             {"role", l.role},
+                             {"domain", l.domain},
+                             {"help", l.help},
+                             {"unit", l.unit},
+                             {"default", l.value},
+                             {"actor_defaults", l.actor_values},
+                             {"min", l.min},
+                             {"max", l.max},
+                             {"traits", l.traits},
+                             {"source", l.source}});
   for (const auto& p : d.parameters)
-    out["parameters"].push_back({{"name", p.name}, {"role", p.role}, {"per", p.per}, {"help", p.help},
-                                 {"unit", p.unit}, {"default", p.value}, {"actor_defaults", p.actor_values},
-                                 {"min", p.min}, {"max", p.max}, {"choices", p.choices}, {"source", p.source}});
+    out["parameters"].push_back({{"name", p.name},
+                                 {"role", p.role},
+                                 {"per", p.per},
+                                 {"help", p.help},
+                                 {"unit", p.unit},
+                                 {"default", p.value},
+                                 {"actor_defaults", p.actor_values},
+                                 {"min", p.min},
+                                 {"max", p.max},
+                                 {"choices", p.choices},
+                                 {"source", p.source}});
   for (const auto& e : d.event_kinds)
     out["event_kinds"].push_back({{"name", e.name}, {"role", e.role}, {"help", e.help}, {"source", e.source}});
   out["default_outcomes"] = d.default_outcomes;
@@ -64,7 +91,7 @@ void print_declaration(const ModelDeclaration& d) {
   Table roles({"role", "actors", "meaning"});
   for (const auto& role : d.roles)
     roles.add_row({role.name,
-                   role.max_count < 0 ? fmt::format("{}+", role.min_count)
+                   role.max_count < 0                 ? fmt::format("{}+", role.min_count)
                    : role.min_count == role.max_count ? std::to_string(role.min_count)
                                                       : fmt::format("{}-{}", role.min_count, role.max_count),
                    role.help});
@@ -74,21 +101,23 @@ void print_declaration(const ModelDeclaration& d) {
   for (const auto& v : d.variables) {
     if (v.internal) continue;
     const std::string name = v.per.empty() ? v.name : fmt::format("{}.<{}>", v.name, v.per);
-    const std::string initial = v.derived_initial ? "derived"
+    const std::string initial = v.derived_initial  ? "derived"
                                 : v.per == "lever" ? "lever default"
                                                    : default_text(v.initial, v.actor_initials);
     variables.add_row({name, v.role, initial, range_text(v.min, v.max), v.unit, v.help, v.source});
   }
   std::cout << "State variables (ACTOR.variable)\n" << variables.render() << "\n";
 
-  Table levers({"lever", "role", "domain", "default", "range", "traits", "meaning", "article"});
-  for (const auto& l : d.levers) {
-    std::string traits;
-    for (const auto& [name, value] : l.traits) traits += (traits.empty() ? "" : " ") + name + "=" + compact(value);
-    levers.add_row({l.name, l.role, l.domain, default_text(l.value, l.actor_values), range_text(l.min, l.max), traits,
-                    l.help, l.source});
+  if (!d.levers.empty()) {
+    Table levers({"lever", "role", "domain", "default", "range", "traits", "meaning", "article"});
+    for (const auto& l : d.levers) {
+      std::string traits;
+      for (const auto& [name, value] : l.traits) traits += (traits.empty() ? "" : " ") + name + "=" + compact(value);
+      levers.add_row({l.name, l.role, l.domain, default_text(l.value, l.actor_values), range_text(l.min, l.max), traits,
+                      l.help, l.source});
+    }
+    std::cout << "Levers (ACTOR.lever)\n" << levers.render() << "\n";
   }
-  std::cout << "Levers (ACTOR.lever)\n" << levers.render() << "\n";
 
   Table parameters({"parameter", "per", "default", "range", "unit", "meaning"});
   for (const auto& p : d.parameters) {
@@ -127,8 +156,10 @@ int describe_network(const DescribeOptions& options) {
     out["scenario"] = options.network;
     for (int p = 0; p < network.partner_count(); ++p) out["routes"][partners[p]] = network.routes(p).size();
     for (const auto& report : reports)
-      out["control"].push_back({{"neighbor", report.neighbor}, {"partner", report.partner},
-                                {"capacity_share", report.capacity_share}, {"betweenness", report.betweenness}});
+      out["control"].push_back({{"neighbor", report.neighbor},
+                                {"partner", report.partner},
+                                {"capacity_share", report.capacity_share},
+                                {"betweenness", report.betweenness}});
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -140,8 +171,7 @@ int describe_network(const DescribeOptions& options) {
   for (const auto& report : reports)
     control.add_row({report.neighbor, report.partner, format_for_people(report.capacity_share),
                      format_for_people(report.betweenness)});
-  std::cout << "Share of each partner's route capacity a neighbor controls (max-flow without it)\n"
-            << control.render();
+  std::cout << "Share of each partner's route capacity a neighbor controls (max-flow without it)\n" << control.render();
   return 0;
 }
 
@@ -167,7 +197,8 @@ int describe_command(const DescribeOptions& options) {
     return 0;
   }
   const Model* model = registry.find(options.model);
-  if (!model) throw InputError({"<command line>"}, "model", unknown_name_message("model", options.model, registry.names()));
+  if (!model)
+    throw InputError({"<command line>"}, "model", unknown_name_message("model", options.model, registry.names()));
   if (options.json)
     std::cout << declaration_json(model->declaration()).dump(2) << "\n";
   else

@@ -35,10 +35,28 @@ void check_finite(const WhatIfRun& run) {
                                            run.scenario->date(static_cast<int>(month)).to_string()));
 }
 
+// Dates for first crossings, whole numbers for counts, rounded shares for the rest.
 std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario) {
-  const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
-  if (is_month) return std::isfinite(value) ? scenario.date(static_cast<int>(value)).to_string() : "never";
-  return format_for_people(value);
+  switch (outcome.statistic) {
+    case Statistic::first_above:
+    case Statistic::first_below:
+      return std::isfinite(value) ? scenario.date(static_cast<int>(value)).to_string() : "never";
+    case Statistic::months_above:
+    case Statistic::months_below:
+      return fmt::format("{:g}", value);
+    default:
+      return format_for_people(value);
+  }
+}
+
+const OutcomeSpec* find_outcome(const Scenario& scenario, const std::string& name, double& value,
+                                const std::vector<double>& values) {
+  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index)
+    if (scenario.outcomes[index].name == name) {
+      value = values[index];
+      return &scenario.outcomes[index];
+    }
+  return nullptr;
 }
 
 std::string state_table(const WhatIfRun& run) {
@@ -113,11 +131,6 @@ int compare_command(const CompareOptions& options, const std::string& command_li
 
   // Outcomes by name: A's in order, then any only B has.
   std::vector<std::string> names;
-  auto value_of = [](const WhatIfRun& run, const std::string& name) {
-    for (std::size_t index = 0; index < run.scenario->outcomes.size(); ++index)
-      if (run.scenario->outcomes[index].name == name) return run.outcomes[index];
-    return std::nan("");
-  };
   for (const auto* run : {&run_a, &run_b})
     for (const OutcomeSpec& outcome : run->scenario->outcomes)
       if (std::find(names.begin(), names.end(), outcome.name) == names.end()) names.push_back(outcome.name);
@@ -131,9 +144,16 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   nlohmann::json differences = nlohmann::json::object();
   Table table({"outcome", label_a, label_b, label_b + " − " + label_a});
   for (const std::string& name : names) {
-    const double a = value_of(run_a, name), b = value_of(run_b, name);
+    double a = std::nan(""), b = std::nan("");
+    const OutcomeSpec* in_a = find_outcome(*scenario_a, name, a, run_a.outcomes);
+    const OutcomeSpec* in_b = find_outcome(*scenario_b, name, b, run_b.outcomes);
     differences[name] = std::isfinite(b - a) ? nlohmann::json(b - a) : nlohmann::json(nullptr);
-    table.add_row({name, format_for_people(a), format_for_people(b), format_for_people(b - a, true)});
+    const bool is_date = (in_a ? in_a : in_b)->statistic == Statistic::first_above ||
+                         (in_a ? in_a : in_b)->statistic == Statistic::first_below;
+    table.add_row({name, in_a ? outcome_text(*in_a, a, *scenario_a) : "—",
+                   in_b ? outcome_text(*in_b, b, *scenario_b) : "—",
+                   is_date && std::isfinite(b - a) ? fmt::format("{:+g} months", b - a)
+                                                   : format_for_people(b - a, true)});
   }
   comparison["difference_b_minus_a"] = differences;
 
