@@ -114,13 +114,17 @@ nlohmann::json summary_json(const WhatIfRun& run, const Provenance& provenance) 
   return summary;
 }
 
-Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels) {
+Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels,
+                      const Provenance& provenance) {
   const Scenario& reference = *runs.front()->scenario;
   Chart chart;
   chart.title = runs.size() == 1 ? reference.title : fmt::format("{} vs {}", labels.at(0), labels.at(1));
   if (chart.title.empty()) chart.title = labels.at(0);
-  chart.subtitle = fmt::format("{} · seed {} · {} months from {}", reference.model_name, reference.seed,
-                               reference.months, reference.start.to_string());
+  std::string hashes;
+  for (const WhatIfRun* run : runs) hashes += (hashes.empty() ? "" : ", ") + run->scenario->content_hash;
+  chart.subtitle = fmt::format("{} · seed {} · {} months from {} · scenario {} · steppe {}", reference.model_name,
+                               reference.seed, reference.months, reference.start.to_string(), hashes,
+                               provenance.steppe_version);
   std::size_t longest = 0;
   for (const WhatIfRun* run : runs) longest = std::max(longest, run->months.size());
   for (std::size_t month = 0; month < longest; ++month) chart.dates.push_back(reference.date(static_cast<int>(month)));

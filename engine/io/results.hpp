@@ -41,8 +41,10 @@ nlohmann::json summary_json(const WhatIfRun& run, const Provenance& provenance);
 // The shortest text that reads back to the same double; "NaN"/"inf" spelled for pandas and R.
 std::string round_trip(double value);
 
-// A 2×2 chart of autonomy, coercion, trust and tension; with two runs, the second is dashed.
-Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels);
+// The model's headline panels (for third_neighbor: autonomy, coercion, trust, tension); with two
+// runs, the second is dashed. The subtitle carries seed, content hash and steppe version.
+Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels,
+                      const Provenance& provenance);
 
 // The variables shown to people: every non-internal variable except per-lever ones.
 std::vector<int> headline_slots(const Layout& layout);

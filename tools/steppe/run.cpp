@@ -100,7 +100,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   const nlohmann::json summary = summary_json(run, provenance);
   folder.add("trajectories.csv", trajectories_csv(run));
   folder.add("summary.json", summary.dump(2) + "\n");
-  folder.add("chart.svg", render_svg(indicator_chart({&run}, {stem(options.scenario)})));
+  folder.add("chart.svg", render_svg(indicator_chart({&run}, {stem(options.scenario)}, provenance)));
   const auto written = folder.commit();
 
   if (options.quiet) return 0;
@@ -160,7 +160,7 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   folder.add("comparison.json", comparison.dump(2) + "\n");
   folder.add("trajectories_a.csv", trajectories_csv(run_a));
   folder.add("trajectories_b.csv", trajectories_csv(run_b));
-  folder.add("chart.svg", render_svg(indicator_chart({&run_a, &run_b}, {label_a, label_b})));
+  folder.add("chart.svg", render_svg(indicator_chart({&run_a, &run_b}, {label_a, label_b}, provenance)));
   const auto written = folder.commit();
 
   if (options.quiet) return 0;
