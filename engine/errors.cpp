@@ -52,7 +52,8 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& candidate : candidates) {
     const std::size_t distance = edit_distance(word, candidate);
-    if (distance < best_distance) {
+    // A suggestion must keep something of the word: "x" is no typo of "dt".
+    if (distance < best_distance && distance < word.size()) {
       best_distance = distance;
       best = candidate;
     }

@@ -204,9 +204,14 @@ Network Network::build(const NetworkSpec& spec, const std::string& focal,
     // A partner whose shortest route exceeds the bound would likewise end up with no routes and
     // silently zero access, so that is rejected too.
     const int hops = hop_distances(graph, partner_node)[focal_vertex];
-    if (hops < 0)
-      throw InputError(spec.mark, "network",
-                       fmt::format("partner '{}' cannot reach '{}'", partner, focal));
+    if (hops < 0) {
+      const auto declared = spec.actor_marks.find(partner);
+      if (declared != spec.actor_marks.end())
+        throw InputError(declared->second, "actors." + partner,
+                         fmt::format("partner '{}' cannot reach '{}': no route in the network leads from it", partner,
+                                     focal));
+      throw InputError(spec.mark, "network", fmt::format("partner '{}' cannot reach '{}'", partner, focal));
+    }
     if (hops > max_route_edges)
       throw InputError(spec.mark, "network",
                        fmt::format("partner '{}' needs {} edges to reach '{}', more than the {} "

@@ -10,6 +10,7 @@
 // capacity a neighbor controls (max-flow with and without it) and the neighbor's betweenness.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,9 @@ struct NetworkSpec {
   std::vector<SourceMark> node_marks;  // parallel to nodes
   std::vector<EdgeSpec> edges;
   SourceMark mark;  // where the `network` section is written
+  // Where each actor is declared: a partner that cannot reach the focal state is reported there
+  // (it may come from a file that extends the one holding the network); else at `mark`.
+  std::map<std::string, SourceMark> actor_marks;
   bool empty() const { return edges.empty(); }
 };
 
@@ -62,7 +66,8 @@ class Network {
   // Throws InputError (at the offending mark, key path under "network") for: an edge naming an
   // unknown node (with "did you mean"), a controlling actor that is not a neighbor, a base or
   // sensitivity outside [0, 1], a gate lever not in `gate_levers`, a duplicate node, and a
-  // partner with no path to the focal state ("partner 'JPN' cannot reach 'MNG'").
+  // partner with no path to the focal state ("partner 'JPN' cannot reach 'MNG'", at the actor's
+  // declaration when known).
   // Routes longer than `max_route_edges` edges are not enumerated.
   static Network build(const NetworkSpec& spec, const std::string& focal,
                        const std::vector<std::string>& neighbors,

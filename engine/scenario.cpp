@@ -51,18 +51,22 @@ std::string statistic_list() {
   return list;
 }
 
-// A threshold as written inside "(...)": one finite number, an optional leading '+' allowed.
-std::optional<double> parse_threshold(std::string_view text) {
-  // from_chars takes a leading '-' but not '+'; "+-1" must stay invalid.
-  if (text.starts_with('+') && !text.substr(1).starts_with('-')) text.remove_prefix(1);
+}  // namespace
+
+std::optional<double> parse_number(std::string_view text) {
+  const bool negative = text.starts_with('-');
+  if (negative || text.starts_with('+')) text.remove_prefix(1);  // from_chars takes neither
+  if (text.starts_with('+') || text.starts_with('-')) return std::nullopt;
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  if (text == ".inf" || text == ".Inf" || text == ".INF") return negative ? -infinity : infinity;
+  if (text == ".nan" || text == ".NaN" || text == ".NAN") return std::numeric_limits<double>::quiet_NaN();
   double value = 0;
   const char* end = text.data() + text.size();
   const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (error != std::errc() || stop != end || !std::isfinite(value)) return std::nullopt;
-  return value;
+  if (stop != end || (error != std::errc() && error != std::errc::result_out_of_range)) return std::nullopt;
+  if (error == std::errc::result_out_of_range) value = infinity;
+  return negative ? -value : value;
 }
-
-}  // namespace
 
 std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& layout,
                                          std::string& error) {
@@ -114,8 +118,8 @@ std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& 
       error = fmt::format("statistic '{}' needs a threshold, e.g. {}(0.5)", statistic, statistic);
       return std::nullopt;
     }
-    const auto threshold = parse_threshold(*argument);
-    if (!threshold) {
+    const auto threshold = parse_number(*argument);
+    if (!threshold || !std::isfinite(*threshold)) {
       error = fmt::format("expected a finite number as the threshold of '{}', got '{}'", statistic,
                           *argument);
       return std::nullopt;

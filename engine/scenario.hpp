@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/calendar.hpp"
@@ -115,6 +116,11 @@ struct Scenario {
 
   YearMonth date(int month) const { return start.plus(month); }
 };
+
+// A number as YAML or --set writes it: decimal or exponent form, optionally signed ('+' too).
+// YAML's .inf/.nan and values too large for a double come back non-finite so that the caller can
+// say so; nullopt when the text is not one number.
+std::optional<double> parse_number(std::string_view text);
 
 // Parses an outcome expression ("MNG.autonomy.final", "CHN.coercion.months_above(0.3)") against
 // a layout; nullopt with `error` set when it is not one.

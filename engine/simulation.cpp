@@ -113,7 +113,9 @@ void Simulation::clear_lever(int lever_slot) { lever_overrides_.at(lever_slot).r
 Checkpoint Simulation::checkpoint() const { return {month_, state_, triggered_, lever_overrides_}; }
 
 void Simulation::restore(const Checkpoint& checkpoint) {
-  if (checkpoint.state.rows() != state_.rows() || checkpoint.state.cols() != state_.cols())
+  if (checkpoint.state.rows() != state_.rows() || checkpoint.state.cols() != state_.cols() ||
+      checkpoint.triggered.rows() != triggered_.rows() || checkpoint.triggered.cols() != triggered_.cols() ||
+      checkpoint.lever_overrides.size() != lever_overrides_.size())
     throw std::logic_error("checkpoint is of another simulation's shape");
   month_ = checkpoint.month;
   state_ = checkpoint.state;

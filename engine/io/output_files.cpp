@@ -1,10 +1,12 @@
 #include "engine/io/output_files.hpp"
 
-#include <fstream>
-#include <system_error>
-
 #include <fmt/format.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <system_error>
 
 #include "engine/errors.hpp"
 
@@ -16,14 +18,18 @@ std::filesystem::path temporary_name(const std::filesystem::path& final_path) {
   return final_path.parent_path() / fmt::format(".{}.tmp-{}", final_path.filename().string(), ::getpid());
 }
 
-void write_whole_file(const std::filesystem::path& file, const std::string& content) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+// Writes `temporary`; on failure removes it and names `final_path`, the file the user asked for.
+void write_whole_file(const std::filesystem::path& temporary, const std::filesystem::path& final_path,
+                      const std::string& content) {
+  errno = 0;
+  std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   out.close();
   if (!out) {
+    const std::string reason = errno ? std::generic_category().message(errno) : "write failed";
     std::error_code ignored;
-    std::filesystem::remove(file, ignored);
-    throw InputError({file.string()}, "", "cannot write output file");
+    std::filesystem::remove(temporary, ignored);
+    throw InputError({final_path.string()}, "--out", fmt::format("cannot write output file: {}", reason));
   }
 }
 
@@ -47,11 +53,19 @@ OutputFolder::~OutputFolder() {
 void OutputFolder::add(const std::string& name, const std::string& content) {
   const std::filesystem::path final_path = folder_ / name;
   const std::filesystem::path temporary = temporary_name(final_path);
-  pending_.emplace_back(temporary, final_path);
-  write_whole_file(temporary, content);
+  // Adding a name again replaces its content: the temporary is rewritten, renamed once.
+  const bool pending =
+      std::any_of(pending_.begin(), pending_.end(), [&](const auto& entry) { return entry.second == final_path; });
+  if (!pending) pending_.emplace_back(temporary, final_path);
+  write_whole_file(temporary, final_path, content);
 }
 
 std::vector<std::filesystem::path> OutputFolder::commit() {
+  // Every name must be free for a file before any is replaced: all the files or none.
+  for (const auto& [temporary, final_path] : pending_)
+    if (std::filesystem::exists(final_path) && !std::filesystem::is_regular_file(final_path))
+      throw InputError({final_path.string()}, "--out",
+                       "cannot write output file: something other than a file is in the way");
   std::vector<std::filesystem::path> written;
   for (const auto& [temporary, final_path] : pending_) {
     std::filesystem::rename(temporary, final_path);
@@ -63,7 +77,7 @@ std::vector<std::filesystem::path> OutputFolder::commit() {
 
 void write_file_atomically(const std::filesystem::path& file, const std::string& content) {
   const std::filesystem::path temporary = temporary_name(file);
-  write_whole_file(temporary, content);
+  write_whole_file(temporary, file, content);
   std::filesystem::rename(temporary, file);
 }
 

@@ -1,6 +1,6 @@
 // Writing results so that nothing half-written is ever left behind: every file goes to a
 // temporary name in its destination folder and is renamed into place only when all of a
-// command's files are complete. A failure or an interrupted run removes the temporaries.
+// command's files are complete. A failure removes the temporaries.
 #pragma once
 
 #include <filesystem>

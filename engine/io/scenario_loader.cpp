@@ -34,20 +34,42 @@ struct Located {
   std::string file;
   YAML::Mark mark;
   std::string path;
+  std::shared_ptr<const std::string> text;  // the file's bytes, to count columns in characters
 };
 
-Located locate(const YAML::Node& node, const std::string& file, const std::string& path) {
-  return {node, file, node.Mark(), path};
+// A node inside `within`'s file.
+Located locate(const YAML::Node& node, const Located& within, const std::string& path) {
+  return {node, within.file, node.Mark(), path, within.text};
 }
 
 // A value typed on the command line (`--set`, `--months`): no position, `source` names the flag.
 Located command_line(const std::string& source, const std::string& path, const std::string& text) {
-  return {YAML::Node(text), source, YAML::Mark::null_mark(), path};
+  return {YAML::Node(text), source, YAML::Mark::null_mark(), path, nullptr};
+}
+
+// yaml-cpp counts lines and byte columns from 0; people count characters from 1, and a line may
+// hold multi-byte UTF-8 text (an em dash in a note) before the mistake.
+SourceMark mark_in(const std::string& file, const std::string* text, int line, int byte_column) {
+  int column = byte_column + 1;
+  if (text) {
+    std::size_t start = 0;
+    for (int skipped = 0; skipped < line && start != std::string::npos; ++skipped) {
+      start = text->find('\n', start);
+      if (start != std::string::npos) ++start;
+    }
+    if (start != std::string::npos) {
+      const auto end = std::min(text->size(), start + static_cast<std::size_t>(byte_column));
+      column = 1 + static_cast<int>(std::count_if(text->begin() + static_cast<std::ptrdiff_t>(start),
+                                                  text->begin() + static_cast<std::ptrdiff_t>(end),
+                                                  [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    }
+  }
+  return {file, line + 1, column};
 }
 
 SourceMark source_mark(const Located& at) {
   if (at.mark.is_null()) return {at.file, 0, 0};
-  return {at.file, at.mark.line + 1, at.mark.column + 1};  // yaml-cpp counts from 0
+  return mark_in(at.file, at.text.get(), at.mark.line, at.mark.column);
 }
 
 [[noreturn]] void fail(const Located& at, const std::string& message) {
@@ -80,13 +102,13 @@ std::vector<Entry> entries(const Located& map) {
   std::vector<Entry> result;
   std::set<std::string> seen;
   for (const auto& pair : map.node) {
-    Located key = locate(pair.first, map.file, map.path);
+    Located key = locate(pair.first, map, map.path);
     if (!pair.first.IsScalar())
       fail(key, fmt::format("expected a name as key, got {}", describe(pair.first)));
     const std::string name = pair.first.Scalar();
     key.path = join_path(map.path, name);
     if (!seen.insert(name).second) fail(key, fmt::format("duplicate key '{}'", name));
-    Located value = locate(pair.second, map.file, key.path);
+    Located value = locate(pair.second, map, key.path);
     // An empty value gets the position of whatever follows it; its key is where to look.
     if (pair.second.IsNull()) value.mark = key.mark;
     result.push_back({name, std::move(key), std::move(value)});
@@ -100,7 +122,7 @@ void append_items(std::vector<Located>& merged, const Located& list) {
   if (!list.node.IsSequence())
     fail(list, fmt::format("expected a list, got {}", describe(list.node)));
   for (const auto& item : list.node) {
-    Located located = locate(item, list.file, fmt::format("{}[{}]", list.path, merged.size()));
+    Located located = locate(item, list, fmt::format("{}[{}]", list.path, merged.size()));
     if (item.IsNull()) located.mark = list.mark;
     merged.push_back(std::move(located));
   }
@@ -139,26 +161,6 @@ class Fields {
 std::string read_text(const Located& at) {
   if (!at.node.IsScalar()) fail(at, fmt::format("expected text, got {}", describe(at.node)));
   return at.node.Scalar();
-}
-
-// A number as YAML or --set writes it: decimal or exponent form, optionally signed ('+' too).
-// YAML's .inf/.nan and values too large for a double come back non-finite so that the caller can
-// say so; nullopt when the text is not one number.
-std::optional<double> parse_number(std::string_view text) {
-  const bool negative = text.starts_with('-');
-  if (negative || text.starts_with('+')) text.remove_prefix(1);  // from_chars takes neither
-  if (text.starts_with('+') || text.starts_with('-')) return std::nullopt;
-  constexpr double infinity = std::numeric_limits<double>::infinity();
-  if (text == ".inf" || text == ".Inf" || text == ".INF") return negative ? -infinity : infinity;
-  if (text == ".nan" || text == ".NaN" || text == ".NAN")
-    return std::numeric_limits<double>::quiet_NaN();
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (stop != end || (error != std::errc() && error != std::errc::result_out_of_range))
-    return std::nullopt;
-  if (error == std::errc::result_out_of_range) value = infinity;
-  return negative ? -value : value;
 }
 
 constexpr double unbounded = std::numeric_limits<double>::max();
@@ -483,14 +485,14 @@ fs::path canonical_path(const fs::path& path) {
 void load_file(const fs::path& path, const std::optional<Located>& extended_from,
                std::vector<ChainLink>& chain, Draft& draft) {
   const std::string shown = path.string();
-  const std::string bytes = read_bytes(path, extended_from);
+  const auto bytes = std::make_shared<const std::string>(read_bytes(path, extended_from));
   YAML::Node root;
   try {
-    root = YAML::Load(bytes);
+    root = YAML::Load(*bytes);
   } catch (const YAML::ParserException& error) {
-    throw InputError({shown, error.mark.line + 1, error.mark.column + 1}, "", error.msg);
+    throw InputError(mark_in(shown, bytes.get(), error.mark.line, error.mark.column), "", error.msg);
   }
-  const Fields fields(locate(root, shown, ""), top_level_keys);
+  const Fields fields(Located{root, shown, root.Mark(), "", bytes}, top_level_keys);
 
   if (const auto extends = fields.get("extends")) {
     const fs::path base = (path.parent_path() / read_text(*extends)).lexically_normal();
@@ -507,7 +509,7 @@ void load_file(const fs::path& path, const std::optional<Located>& extended_from
     load_file(base, extends, chain, draft);
     chain.pop_back();
   }
-  draft.sources.emplace_back(shown, bytes);
+  draft.sources.emplace_back(shown, *bytes);
   apply_file(fields, draft);
 }
 
@@ -736,6 +738,7 @@ std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& la
     spec.node_marks.push_back(source_mark(node));
   }
   for (const Located& edge : draft.network_edges) spec.edges.push_back(read_edge(edge));
+  for (const Entry& actor : draft.actors) spec.actor_marks[actor.name] = source_mark(actor.key);
 
   const std::vector<std::string> focal = layout.actors_with_role("focal");
   if (focal.size() != 1)
@@ -745,7 +748,7 @@ std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& la
                     declaration.name));
   std::vector<std::string> gate_levers;
   for (const LeverDecl& lever : declaration.levers)
-    if (lever.role == "partner") gate_levers.push_back(lever.name);
+    if (lever.role == "partner" && !lever.realized_as.empty()) gate_levers.push_back(lever.name);
   return std::make_shared<const Network>(
       Network::build(spec, focal.front(), layout.actors_with_role("neighbor"),
                      layout.actors_with_role("partner"), gate_levers, max_route_edges));
@@ -840,13 +843,14 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
   scenario->layout = std::make_shared<Layout>(declaration, read_actors(draft, declaration, file));
   const Layout& layout = *scenario->layout;
 
-  // The command line's months, seed and stochastic win over the files', before any date is
-  // checked against the horizon.
+  // Dates are checked against the horizon the files give; --months then shortens or lengthens
+  // the run without making them wrong (events after a shortened horizon never fire).
   scenario->start = read_date(required(draft.start, file, "start"));
-  const Located months_at =
-      options.months ? command_line("--months", "months", std::to_string(*options.months))
-                     : required(draft.months, file, "months");
-  scenario->months = static_cast<int>(read_whole_number(months_at, 1, 6000));
+  const int file_months = static_cast<int>(read_whole_number(required(draft.months, file, "months"), 1, 6000));
+  scenario->months =
+      options.months ? static_cast<int>(read_whole_number(
+                           command_line("--months", "months", std::to_string(*options.months)), 1, 6000))
+                     : file_months;
   if (options.seed)
     scenario->seed = *options.seed;
   else if (draft.seed)
@@ -857,7 +861,7 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
     scenario->stochastic = read_bool(*draft.stochastic);
   if (draft.title) scenario->title = read_text(*draft.title);
   if (draft.description) scenario->description = read_text(*draft.description);
-  const Horizon horizon{scenario->start, scenario->months};
+  const Horizon horizon{scenario->start, file_months};
 
   for (const auto& slot : layout.parameters()) scenario->parameters.push_back(slot.value);
   for (const Entry& entry : draft.parameters) {

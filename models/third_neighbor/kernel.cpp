@@ -4,6 +4,7 @@
 // branches. compile() resolves every slot and parameter once, so the step only indexes columns.
 // The mechanisms and the article sections they stand for are listed in docs/model.md.
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "engine/network.hpp"
@@ -16,7 +17,12 @@ namespace {
 
 using Column = Eigen::ArrayXd;
 
-Column sigmoid(const Column& x) { return 1.0 / (1.0 + (-x).exp()); }
+// Element by element with std::exp: Eigen's vectorized exp differs from the scalar one in the
+// last bit, and it takes the scalar path for a block's remainder rows, so a member's result
+// would depend on its row in the block. steppe promises bit-identical members for any blocking.
+Column sigmoid(const Column& x) {
+  return x.unaryExpr([](double value) { return 1.0 / (1.0 + std::exp(-value)); });
+}
 
 struct Globals {
   double tau_P, framing_gain, reassurance, concession_relief, standing_restraint, cross, signal_restraint,

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -149,15 +150,19 @@ fs::path data_file(const std::string& name) {
   return fs::path(STEPPE_SOURCE_DIR) / "tests" / "data" / "loader" / name;
 }
 
-// Writes a scenario into a folder of this process's own and returns its path.
+// A folder of this process's own for the scenarios the tests write, removed at exit.
+struct ScratchFolder {
+  fs::path path = fs::temp_directory_path() / ("steppe_loader_test_" + std::to_string(::getpid()));
+  ScratchFolder() { fs::create_directories(path); }
+  ~ScratchFolder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
 fs::path write_scenario(const std::string& text, const std::string& name = "case.yaml") {
-  static const fs::path folder = [] {
-    const fs::path path =
-        fs::temp_directory_path() / ("steppe_loader_test_" + std::to_string(::getpid()));
-    fs::create_directories(path);
-    return path;
-  }();
-  const fs::path path = folder / name;
+  static const ScratchFolder folder;
+  const fs::path path = folder.path / name;
   std::ofstream(path) << text;
   return path;
 }
@@ -636,8 +641,8 @@ TEST_CASE("required keys and the network", "[loader]") {
       "model: loader_test_model\nstart: 2025-01\nmonths: 12\n"
       "actors: {MNG: focal, CHN: neighbor, USA: partner, JPN: partner}\n"
       "network:\n  edges:\n";
-  check_text_error(head + "    - {from: USA, to: MNG}\n", "network", 6, 3,
-                   "partner 'JPN' cannot reach 'MNG'");
+  check_text_error(head + "    - {from: USA, to: MNG}\n", "actors.JPN", 4, 51,
+                   "partner 'JPN' cannot reach 'MNG': no route in the network leads from it");
   check_text_error(head + "    - {from: USA, to: MNG, controled_by: {CHN: 1}}\n",
                    "network.edges[0].controled_by", 7, 28,
                    "unknown key 'controled_by', did you mean 'controlled_by'?");
@@ -667,11 +672,16 @@ TEST_CASE("command-line options", "[loader]") {
     CHECK(scenario->content_hash != plain->content_hash);
   }
 
-  SECTION("--months applies before dates are checked") {
+  SECTION("--months changes the run, not the horizon the file's dates are checked against") {
     LoadOptions options;
-    options.months = 12;
-    const fs::path file = write_scenario(header() + "levers:\n  USA.air_link: {2026-01: 1}\n");
-    check_error(load_error(file, options), file.string(), "levers.USA.air_link.2026-01", 9, 18,
+    options.months = 6;
+    const fs::path file = write_scenario(header("2025-01", "12") + "levers:\n  USA.air_link: {2025-10: 1}\n");
+    const auto shortened = load_scenario(file, options);
+    CHECK(shortened->months == 6);
+    CHECK(lever_at(*shortened, "USA", "air_link", 9) == 1.0);
+    const fs::path outside = write_scenario(header("2025-01", "12") + "levers:\n  USA.air_link: {2026-01: 1}\n");
+    options.months = 60;
+    check_error(load_error(outside, options), outside.string(), "levers.USA.air_link.2026-01", 9, 18,
                 "date 2026-01 is outside the run (the run covers 2025-01 to 2025-12)");
     options.months = 0;
     check_error(load_error(file, options), "--months", "months", 0, 0,

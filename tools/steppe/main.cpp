@@ -2,7 +2,9 @@
 // failures into one clear message and an exit code: 2 for bad usage or bad input (with
 // file:line:column and key path), 1 when a run itself fails.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include <CLI/CLI.hpp>
 
@@ -11,11 +13,12 @@
 
 namespace {
 
-// The command as a shell would take it back, for provenance in outputs.
+// The command as a shell would take it back, for provenance in outputs. The program is named
+// without its folder, so that outputs do not depend on where steppe was built.
 std::string quoted_command_line(int argc, char** argv) {
   std::string line;
   for (int index = 0; index < argc; ++index) {
-    std::string argument = argv[index];
+    std::string argument = index == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[index];
     const bool plain = !argument.empty() &&
                        argument.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                   "0123456789-_./=:,+@%") == std::string::npos;
@@ -35,7 +38,7 @@ void add_scenario_options(CLI::App& command, steppe::cli::ScenarioOptions& optio
   command.add_option("--months", options.months, "Run this many months instead of the scenario's")
       ->check(CLI::Range(1, 6000));
   command.add_option("--seed", options.seed, "Seed of the random streams (default: the scenario's)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0LL, std::numeric_limits<long long>::max()));
   auto* stochastic = command.add_flag("--stochastic", options.stochastic,
                                       "Draw the model's random events (turnover size, attention, crises)");
   command.add_flag("--deterministic", options.deterministic, "No random events (the default for what-if runs)")

@@ -1,0 +1,177 @@
+// Helpers of the command-line tests: run the real `steppe` binary (STEPPE_BINARY) in a folder,
+// capture its stdout, stderr and exit status, and read back the files it writes.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support.hpp"
+
+namespace steppe::cli_testing {
+
+namespace fs = std::filesystem;
+using steppe::testing::fresh_folder;
+using steppe::testing::source_path;
+
+struct RunResult {
+  int exit_code = -1;  // the exit status; 128 + signal when the binary was killed by a signal
+  std::string out;     // everything written to stdout
+  std::string err;     // everything written to stderr
+};
+
+inline std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+inline std::string read_text_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline void write_text_file(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+// The folder the command-line tests run in: tests/cli, so that fixtures are named "bad/NAME.yaml"
+// and the shipped scenarios "../../scenarios/NAME.yaml".
+inline fs::path cli_folder() { return source_path("tests/cli"); }
+
+// A fresh empty folder for one test's outputs (unique to this process and `name`).
+inline fs::path scratch(const std::string& name) { return fresh_folder("cli-" + name); }
+
+// Removes this process's scratch folders when the test binary exits (keeps them when the
+// environment has STEPPE_KEEP_TEST_FILES, to look at what a failing test left).
+struct ScratchCleanup {
+  ScratchCleanup() = default;
+  ScratchCleanup(const ScratchCleanup&) = delete;
+  ScratchCleanup& operator=(const ScratchCleanup&) = delete;
+  ~ScratchCleanup() {
+    if (std::getenv("STEPPE_KEEP_TEST_FILES")) return;
+    const std::string prefix = "steppe-test-" + std::to_string(::getpid()) + "-cli-";
+    std::error_code error;
+    std::vector<fs::path> folders;
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(error), error))
+      if (entry.path().filename().string().rfind(prefix, 0) == 0) folders.push_back(entry.path());
+    for (const fs::path& folder : folders) fs::remove_all(folder, error);
+  }
+};
+inline ScratchCleanup scratch_cleanup;
+
+// Runs `steppe ARGS...` in `cwd` with stdin from /dev/null; stdout and stderr go to files in a
+// scratch folder and come back whole. `shell_prefix` runs first in the same shell (e.g. a ulimit).
+inline RunResult run_steppe(const std::vector<std::string>& args, const fs::path& cwd = cli_folder(),
+                            const std::string& shell_prefix = "") {
+  static int calls = 0;
+  const fs::path capture = scratch("capture-" + std::to_string(++calls));
+  std::string command = shell_prefix;
+  command += "cd ";
+  command += shell_quote(cwd.string());
+  command += " && ";
+  command += shell_quote(STEPPE_BINARY);
+  for (const std::string& arg : args) {
+    command += ' ';
+    command += shell_quote(arg);
+  }
+  command += " </dev/null >";
+  command += shell_quote((capture / "stdout").string());
+  command += " 2>";
+  command += shell_quote((capture / "stderr").string());
+  const int status = std::system(command.c_str());
+  RunResult result;
+  if (status != -1 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (status != -1 && WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
+  result.out = read_text_file(capture / "stdout");
+  result.err = read_text_file(capture / "stderr");
+  fs::remove_all(capture);
+  return result;
+}
+
+// The names in a folder (files and folders, hidden ones included), sorted.
+inline std::vector<std::string> folder_entries(const fs::path& folder) {
+  std::vector<std::string> names;
+  if (!fs::is_directory(folder)) return names;
+  for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+inline std::vector<std::string> split(const std::string& line, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(line);
+  while (std::getline(in, part, separator)) parts.push_back(part);
+  if (!line.empty() && line.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+// One row of trajectories.csv.
+struct CsvRow {
+  std::string date;
+  std::string member;
+  std::string actor;
+  std::string variable;
+  std::string value_text;
+  double value = 0;
+};
+
+struct Csv {
+  std::string header;
+  std::vector<CsvRow> rows;
+  bool well_formed = true;  // every row has five fields and a value that parses completely
+
+  // The values of ACTOR.variable in date order.
+  std::vector<double> series(const std::string& actor, const std::string& variable) const {
+    std::vector<double> values;
+    for (const CsvRow& row : rows)
+      if (row.actor == actor && row.variable == variable) values.push_back(row.value);
+    return values;
+  }
+  std::vector<std::string> dates() const {
+    std::vector<std::string> dates;
+    for (const CsvRow& row : rows)
+      if (dates.empty() || dates.back() != row.date) dates.push_back(row.date);
+    return dates;
+  }
+};
+
+inline Csv read_csv(const fs::path& file) {
+  Csv csv;
+  const std::vector<std::string> lines = lines_of(read_text_file(file));
+  if (lines.empty()) return csv;
+  csv.header = lines.front();
+  for (std::size_t index = 1; index < lines.size(); ++index) {
+    const std::vector<std::string> fields = split(lines[index], ',');
+    if (fields.size() != 5) {
+      csv.well_formed = false;
+      continue;
+    }
+    CsvRow row{fields[0], fields[1], fields[2], fields[3], fields[4], 0};
+    char* end = nullptr;
+    row.value = std::strtod(row.value_text.c_str(), &end);
+    if (row.value_text.empty() || end != row.value_text.c_str() + row.value_text.size()) csv.well_formed = false;
+    csv.rows.push_back(std::move(row));
+  }
+  return csv;
+}
+
+}  // namespace steppe::cli_testing

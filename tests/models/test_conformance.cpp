@@ -1,0 +1,372 @@
+// Every registered model against the engine's contract: it ships models/<name>/example.yaml, its
+// declaration is well-formed, random levers within their ranges keep the state in range and
+// finite, the same seed gives the same run, and a checkpoint restores an identical continuation.
+// A new model gets these checks by registering itself; nothing here names it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support.hpp"
+
+using namespace steppe;
+using namespace steppe::testing;
+
+namespace {
+
+// Models with random events of their own: a different seed must change a stochastic run.
+const std::set<std::string> models_with_random_events = {"third_neighbor"};
+
+std::shared_ptr<const Scenario> example(const std::string& model, const LoadOptions& options = {}) {
+  const auto file = source_path("models/" + model + "/example.yaml");
+  INFO("example scenario " << file.string());
+  REQUIRE(std::filesystem::is_regular_file(file));
+  auto scenario = load_scenario(file, options);
+  REQUIRE(scenario);
+  REQUIRE(scenario->model_name == model);
+  return scenario;
+}
+
+std::vector<MemberArrays> run_all(const std::shared_ptr<const Scenario>& scenario, std::int64_t members) {
+  return run_months(scenario, members);
+}
+
+bool identical(const std::vector<MemberArrays>& a, const std::vector<MemberArrays>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t month = 0; month < a.size(); ++month)
+    if (a[month].rows() != b[month].rows() || a[month].cols() != b[month].cols() || !(a[month] == b[month]).all())
+      return false;
+  return true;
+}
+
+template <typename Decl>
+void check_unique_names(const std::vector<Decl>& list, const std::string& what) {
+  std::set<std::string> seen;
+  for (const Decl& decl : list) {
+    INFO(what << " '" << decl.name << "'");
+    CHECK_FALSE(decl.name.empty());
+    CHECK(seen.insert(decl.name).second);
+  }
+}
+
+void check_within(double value, double min, double max, const std::string& what) {
+  INFO(what << " = " << value << ", range [" << min << ", " << max << "]");
+  CHECK(std::isfinite(value));
+  CHECK(min <= max);
+  CHECK(value >= min);
+  CHECK(value <= max);
+}
+
+// "{role}" expanded over the actors of each role, as the loader does for default outcomes.
+void expand(const std::string& text, const Layout& layout, std::vector<std::string>& out) {
+  const auto open = text.find('{');
+  if (open == std::string::npos) {
+    out.push_back(text);
+    return;
+  }
+  const auto close = text.find('}', open);
+  REQUIRE(close != std::string::npos);
+  const std::string role = text.substr(open + 1, close - open - 1);
+  INFO("default outcome '" << text << "' names role '" << role << "'");
+  REQUIRE(layout.declaration().find_role(role) != nullptr);
+  for (const std::string& actor : layout.actors_with_role(role))
+    expand(text.substr(0, open) + actor + text.substr(close + 1), layout, out);
+}
+
+}  // namespace
+
+TEST_CASE("conformance: at least the flagship and the verification model are registered", "[conformance]") {
+  const auto names = ModelRegistry::instance().names();
+  CHECK(std::find(names.begin(), names.end(), "third_neighbor") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "richardson") != names.end());
+  for (const std::string& name : names) {
+    INFO("model " << name);
+    REQUIRE(ModelRegistry::instance().find(name) != nullptr);
+    CHECK(ModelRegistry::instance().find(name)->declaration().name == name);
+  }
+  CHECK(ModelRegistry::instance().find("no_such_model") == nullptr);
+}
+
+TEST_CASE("conformance: every model ships models/<name>/example.yaml that loads", "[conformance]") {
+  for (const std::string& name : ModelRegistry::instance().names()) {
+    INFO("model " << name);
+    const auto file = source_path("models/" + name + "/example.yaml");
+    CHECK(std::filesystem::is_regular_file(file));
+    if (std::filesystem::is_regular_file(file)) CHECK_NOTHROW(load_scenario(file));
+  }
+}
+
+TEST_CASE("conformance: every declaration is well-formed", "[conformance]") {
+  for (const std::string& name : ModelRegistry::instance().names()) {
+    INFO("model " << name);
+    const ModelDeclaration& d = ModelRegistry::instance().find(name)->declaration();
+    CHECK_FALSE(d.version.empty());
+    CHECK_FALSE(d.help.empty());
+    CHECK_FALSE(d.roles.empty());
+
+    SECTION("names are unique within each list: " + name) {
+      check_unique_names(d.roles, "role");
+      check_unique_names(d.variables, "variable");
+      check_unique_names(d.parameters, "parameter");
+      check_unique_names(d.levers, "lever");
+      check_unique_names(d.event_kinds, "event kind");
+      for (const RoleDecl& role : d.roles) {
+        INFO("role " << role.name);
+        CHECK(role.name != "system");
+        CHECK(role.min_count >= 0);
+        CHECK((role.max_count == -1 || role.max_count >= role.min_count));
+      }
+    }
+
+    SECTION("every role named exists (or is 'system'): " + name) {
+      auto known_role = [&](const std::string& role) { return d.find_role(role) != nullptr; };
+      for (const VariableDecl& v : d.variables) {
+        INFO("variable " << v.name << " of role '" << v.role << "' per '" << v.per << "'");
+        CHECK((v.role == "system" || known_role(v.role)));
+        CHECK((v.per.empty() || v.per == "lever" || known_role(v.per)));
+      }
+      for (const ParameterDecl& p : d.parameters) {
+        INFO("parameter " << p.name << " of role '" << p.role << "' per '" << p.per << "'");
+        CHECK((p.role.empty() || known_role(p.role)));
+        CHECK((p.per.empty() || known_role(p.per)));
+        if (!p.per.empty()) CHECK_FALSE(p.role.empty());
+      }
+      for (const LeverDecl& l : d.levers) {
+        INFO("lever " << l.name << " of role '" << l.role << "'");
+        CHECK(known_role(l.role));
+        if (!l.realized_as.empty()) {
+          // The per-lever variable that realizes it exists, belongs to the lever's role and is per lever.
+          const auto found = std::find_if(d.variables.begin(), d.variables.end(),
+                                          [&](const VariableDecl& v) { return v.name == l.realized_as; });
+          REQUIRE(found != d.variables.end());
+          CHECK(found->per == "lever");
+          CHECK(found->role == l.role);
+        }
+      }
+      for (const EventKindDecl& e : d.event_kinds) {
+        INFO("event kind " << e.name << " of role '" << e.role << "'");
+        CHECK(known_role(e.role));
+      }
+    }
+
+    SECTION("defaults lie within their ranges: " + name) {
+      for (const VariableDecl& v : d.variables) {
+        check_within(v.initial, v.min, v.max, "initial of variable " + v.name);
+        for (const auto& [actor, value] : v.actor_initials)
+          check_within(value, v.min, v.max, "initial of variable " + v.name + " for " + actor);
+      }
+      for (const ParameterDecl& p : d.parameters) {
+        check_within(p.value, p.min, p.max, "parameter " + p.name);
+        for (const auto& [actor, value] : p.actor_values)
+          check_within(value, p.min, p.max, "parameter " + p.name + " for " + actor);
+        if (!p.choices.empty()) {
+          INFO("choice parameter " << p.name);
+          CHECK(p.min == 0);
+          CHECK(p.max == static_cast<double>(p.choices.size() - 1));
+          CHECK(p.value == std::floor(p.value));
+        }
+      }
+      for (const LeverDecl& l : d.levers) {
+        check_within(l.value, l.min, l.max, "status quo of lever " + l.name);
+        for (const auto& [actor, value] : l.actor_values)
+          check_within(value, l.min, l.max, "status quo of lever " + l.name + " for " + actor);
+      }
+    }
+
+    SECTION("levers, parameters and variables have help and a source: " + name) {
+      for (const VariableDecl& v : d.variables) {
+        INFO("variable " << v.name);
+        CHECK_FALSE(v.help.empty());
+        CHECK_FALSE(v.source.empty());
+      }
+      for (const ParameterDecl& p : d.parameters) {
+        INFO("parameter " << p.name);
+        CHECK_FALSE(p.help.empty());
+        CHECK_FALSE(p.source.empty());
+      }
+      for (const LeverDecl& l : d.levers) {
+        INFO("lever " << l.name);
+        CHECK_FALSE(l.help.empty());
+        CHECK_FALSE(l.source.empty());
+      }
+      for (const EventKindDecl& e : d.event_kinds) {
+        INFO("event kind " << e.name);
+        CHECK_FALSE(e.help.empty());
+        CHECK_FALSE(e.source.empty());
+      }
+      for (const RoleDecl& r : d.roles) {
+        INFO("role " << r.name);
+        CHECK_FALSE(r.help.empty());
+      }
+    }
+
+    SECTION("default outcomes and chart panels resolve on the example scenario: " + name) {
+      const auto scenario = example(name);
+      const Layout& layout = *scenario->layout;
+      std::vector<std::string> expanded;
+      for (const std::string& text : d.default_outcomes) expand(text, layout, expanded);
+      CHECK_FALSE(expanded.empty());
+      for (const std::string& text : expanded) {
+        INFO("default outcome " << text);
+        std::string error;
+        const auto outcome = parse_outcome(text, layout, error);
+        CHECK(outcome);
+        CHECK(error.empty());
+        if (outcome) {
+          CHECK(outcome->state_slot >= 0);
+          CHECK(outcome->state_slot < static_cast<int>(layout.state().size()));
+        }
+      }
+      // The example names no outcomes, so the loader ran the defaults.
+      CHECK(scenario->outcomes.size() == expanded.size());
+      for (const ChartPanelDecl& panel : d.chart_panels) {
+        INFO("chart panel " << panel.title << " of variable " << panel.variable);
+        CHECK_FALSE(panel.title.empty());
+        CHECK(d.find_variable(panel.variable) != nullptr);
+      }
+    }
+  }
+}
+
+TEST_CASE("conformance: random levers within their ranges keep every state in range and finite", "[conformance]") {
+  for (const std::string& name : ModelRegistry::instance().names()) {
+    INFO("model " << name);
+    // 60 steps, or the whole run when the example is shorter (its event dates pin its horizon).
+    const auto scenario = example(name);
+    const Layout& layout = *scenario->layout;
+    const int steps = std::min(60, scenario->months);
+    for (const bool stochastic : {false, true}) {
+      INFO((stochastic ? "stochastic" : "deterministic"));
+      LoadOptions run_options;
+      run_options.stochastic = stochastic;
+      run_options.seed = 7;
+      const auto run_scenario = example(name, run_options);
+      REQUIRE(run_scenario->layout->state().size() == layout.state().size());
+      REQUIRE(run_scenario->layout->levers().size() == layout.levers().size());
+      const std::int64_t members = stochastic ? 4 : 1;
+      Simulation simulation(run_scenario, {members, 0});
+      std::mt19937 generator(20250101u);
+      auto check_state = [&](int month) {
+        const MemberArrays& state = simulation.state();
+        for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+          const Layout::StateSlot& s = layout.state()[slot];
+          INFO("month " << month << ", " << layout.state_name(static_cast<int>(slot)));
+          const auto column = state.col(static_cast<Eigen::Index>(slot));
+          REQUIRE(column.isFinite().all());
+          if (s.decl->internal || !s.decl->clipped) continue;
+          INFO("range [" << s.decl->min << ", " << s.decl->max << "], got [" << column.minCoeff() << ", "
+                         << column.maxCoeff() << "]");
+          REQUIRE((column >= s.decl->min).all());
+          REQUIRE((column <= s.decl->max).all());
+        }
+      };
+      check_state(0);
+      for (int month = 0; month < steps; ++month) {
+        for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
+          const LeverDecl& lever = *layout.levers()[slot].decl;
+          std::uniform_real_distribution<double> value(lever.min, lever.max);
+          simulation.set_lever(static_cast<int>(slot), value(generator));
+        }
+        simulation.step();
+        check_state(month + 1);
+      }
+      CHECK(simulation.month() == steps);
+    }
+  }
+}
+
+TEST_CASE("conformance: levers at their bounds keep every state in range and finite", "[conformance]") {
+  for (const std::string& name : ModelRegistry::instance().names()) {
+    INFO("model " << name);
+    const auto scenario = example(name);
+    const Layout& layout = *scenario->layout;
+    for (const bool at_max : {false, true}) {
+      INFO("every lever at its " << (at_max ? "max" : "min"));
+      Simulation simulation(scenario);
+      for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
+        const LeverDecl& lever = *layout.levers()[slot].decl;
+        simulation.set_lever(static_cast<int>(slot), at_max ? lever.max : lever.min);
+      }
+      while (!simulation.finished()) {
+        simulation.step();
+        for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+          const VariableDecl& decl = *layout.state()[slot].decl;
+          const double value = simulation.state()(0, static_cast<Eigen::Index>(slot));
+          INFO("month " << simulation.month() << ", " << layout.state_name(static_cast<int>(slot)) << " = " << value);
+          REQUIRE(std::isfinite(value));
+          if (decl.internal || !decl.clipped) continue;
+          REQUIRE(value >= decl.min);
+          REQUIRE(value <= decl.max);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("conformance: the same seed gives a bit-identical stochastic run", "[conformance]") {
+  for (const std::string& name : ModelRegistry::instance().names()) {
+    INFO("model " << name);
+    LoadOptions options;
+    options.stochastic = true;
+    options.seed = 42;
+    const auto first = run_all(example(name, options), 8);
+    const auto second = run_all(example(name, options), 8);
+    CHECK(identical(first, second));
+
+    options.seed = 43;
+    const auto other_seed = run_all(example(name, options), 8);
+    if (models_with_random_events.count(name)) CHECK_FALSE(identical(first, other_seed));
+  }
+}
+
+TEST_CASE("conformance: checkpoint then restore gives an identical continuation", "[conformance]") {
+  for (const std::string& name : ModelRegistry::instance().names()) {
+    INFO("model " << name);
+    for (const bool stochastic : {false, true}) {
+      INFO((stochastic ? "stochastic" : "deterministic"));
+      LoadOptions options;
+      options.stochastic = stochastic;
+      options.seed = 5;
+      const auto scenario = example(name, options);
+      const std::int64_t members = stochastic ? 4 : 1;
+      Simulation simulation(scenario, {members, 0});
+      const int half = scenario->months / 2;
+      for (int month = 0; month < half; ++month) simulation.step();
+      const Checkpoint checkpoint = simulation.checkpoint();
+      REQUIRE(checkpoint.month == half);
+
+      std::vector<MemberArrays> first, again, fresh_run;
+      while (!simulation.finished()) {
+        simulation.step();
+        first.push_back(simulation.state());
+      }
+      simulation.restore(checkpoint);
+      REQUIRE(simulation.month() == half);
+      while (!simulation.finished()) {
+        simulation.step();
+        again.push_back(simulation.state());
+      }
+      CHECK(identical(first, again));
+
+      Simulation fresh(scenario, {members, 0});
+      fresh.restore(checkpoint);
+      while (!fresh.finished()) {
+        fresh.step();
+        fresh_run.push_back(fresh.state());
+      }
+      CHECK(identical(first, fresh_run));
+
+      // And the whole run equals one that was never interrupted.
+      Simulation straight(scenario, {members, 0});
+      straight.run();
+      CHECK((straight.state() == first.back()).all());
+    }
+  }
+}
