@@ -10,9 +10,14 @@
 namespace steppe {
 
 WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario) {
+  std::vector<OutcomeSpec> outcomes = scenario->outcomes;
+  return run_what_if(std::move(scenario), std::move(outcomes));
+}
+
+WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario, std::vector<OutcomeSpec> outcome_specs) {
   Simulation simulation(scenario);
   TrajectoryRecorder trajectory;
-  OutcomeReducer outcomes(scenario->outcomes, 1);
+  OutcomeReducer outcomes(outcome_specs, 1);
   struct Both final : Observer {
     Observer* first;
     Observer* second;
@@ -24,7 +29,7 @@ WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario) {
   } both(&trajectory, &outcomes);
   simulation.run(&both);
 
-  WhatIfRun run{std::move(scenario), trajectory.months(), {}};
+  WhatIfRun run{std::move(scenario), trajectory.months(), std::move(outcome_specs), {}};
   for (Eigen::Index index = 0; index < outcomes.values().cols(); ++index)
     run.outcomes.push_back(outcomes.values()(0, index));
   return run;
@@ -89,8 +94,8 @@ nlohmann::json summary_json(const WhatIfRun& run, const Provenance& provenance) 
   summary["months"] = scenario.months;
 
   nlohmann::json outcomes = nlohmann::json::object();
-  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index) {
-    const OutcomeSpec& outcome = scenario.outcomes[index];
+  for (std::size_t index = 0; index < run.outcome_specs.size(); ++index) {
+    const OutcomeSpec& outcome = run.outcome_specs[index];
     const double value = run.outcomes[index];
     const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
     if (is_month && std::isfinite(value))

@@ -19,11 +19,13 @@ namespace steppe {
 // One deterministic or stochastic run of a single member, kept whole.
 struct WhatIfRun {
   std::shared_ptr<const Scenario> scenario;
-  std::vector<MemberArrays> months;  // state after 0..horizon steps (1 member × slots each)
-  std::vector<double> outcomes;      // per scenario outcome
+  std::vector<MemberArrays> months;       // state after 0..horizon steps (1 member × slots each)
+  std::vector<OutcomeSpec> outcome_specs;  // what was measured (the scenario's, unless asked otherwise)
+  std::vector<double> outcomes;           // per outcome spec
 };
 
 WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario);
+WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario, std::vector<OutcomeSpec> outcomes);
 
 // Recorded in every output: which steppe, which command.
 struct Provenance {

@@ -652,11 +652,12 @@ TEST_CASE("steppe describe --network of a model without a network exits 2", "[cl
 
 namespace {
 
-// scenarios/*.yaml and models/*/example.yaml, relative to the source root.
+// scenarios/*.yaml, examples/*.yaml and models/*/example.yaml, relative to the source root.
 std::vector<std::string> shipped_scenarios() {
   std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(source_path("scenarios")))
-    if (entry.path().extension() == ".yaml") files.push_back("scenarios/" + entry.path().filename().string());
+  for (const std::string folder : {"scenarios", "examples"})
+    for (const auto& entry : fs::directory_iterator(source_path(folder)))
+      if (entry.path().extension() == ".yaml") files.push_back(folder + "/" + entry.path().filename().string());
   for (const auto& entry : fs::directory_iterator(source_path("models")))
     if (fs::exists(entry.path() / "example.yaml"))
       files.push_back("models/" + entry.path().filename().string() + "/example.yaml");
@@ -666,9 +667,9 @@ std::vector<std::string> shipped_scenarios() {
 
 }  // namespace
 
-TEST_CASE("steppe validate says ok for every shipped scenario and model example", "[cli][validate]") {
+TEST_CASE("steppe validate says ok for every shipped scenario example and model example", "[cli][validate]") {
   const std::vector<std::string> files = shipped_scenarios();
-  REQUIRE(files.size() >= 9);
+  REQUIRE(files.size() >= 10);
   for (const std::string& file : files) {
     INFO(file);
     const RunResult result = run_steppe({"validate", file}, root_folder());
@@ -683,7 +684,7 @@ TEST_CASE("steppe validate says ok for every shipped scenario and model example"
   CHECK(lines_of(together.out).size() == files.size());
 }
 
-TEST_CASE("every shipped scenario and model example runs", "[cli][run][validate]") {
+TEST_CASE("every shipped scenario example and model example runs", "[cli][run][validate]") {
   for (const std::string& file : shipped_scenarios()) {
     INFO(file);
     const fs::path folder =

@@ -49,14 +49,24 @@ std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenari
   }
 }
 
-const OutcomeSpec* find_outcome(const Scenario& scenario, const std::string& name, double& value,
-                                const std::vector<double>& values) {
-  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index)
-    if (scenario.outcomes[index].name == name) {
-      value = values[index];
-      return &scenario.outcomes[index];
+// The value of the outcome named `name` in a run, with its spec; null when the run lacks it.
+const OutcomeSpec* find_outcome(const WhatIfRun& run, const std::string& name, double& value) {
+  for (std::size_t index = 0; index < run.outcome_specs.size(); ++index)
+    if (run.outcome_specs[index].name == name) {
+      value = run.outcomes[index];
+      return &run.outcome_specs[index];
     }
   return nullptr;
+}
+
+// The outcomes named, as far as this scenario's layout has the variables they measure.
+std::vector<OutcomeSpec> union_of_outcomes(const Scenario& scenario, const std::vector<std::string>& names) {
+  std::vector<OutcomeSpec> specs;
+  for (const std::string& name : names) {
+    std::string error;
+    if (auto spec = parse_outcome(name, *scenario.layout, error)) specs.push_back(*spec);
+  }
+  return specs;
 }
 
 std::string state_table(const WhatIfRun& run) {
@@ -75,8 +85,9 @@ std::string state_table(const WhatIfRun& run) {
 std::string outcome_table(const WhatIfRun& run) {
   const Scenario& scenario = *run.scenario;
   Table table({"outcome", "value"});
-  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index)
-    table.add_row({scenario.outcomes[index].name, outcome_text(scenario.outcomes[index], run.outcomes[index], scenario)});
+  for (std::size_t index = 0; index < run.outcome_specs.size(); ++index)
+    table.add_row({run.outcome_specs[index].name,
+                   outcome_text(run.outcome_specs[index], run.outcomes[index], scenario)});
   return table.render();
 }
 
@@ -124,16 +135,16 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   if (label_a == label_b) label_a = "A", label_b = "B";
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
                                           : std::filesystem::path(options.out));
-  const WhatIfRun run_a = run_what_if(scenario_a);
-  const WhatIfRun run_b = run_what_if(scenario_b);
+  // Outcomes by name: A's in order, then any only B has; each measured in both runs where the
+  // other scenario has the actors it names.
+  std::vector<std::string> names;
+  for (const auto* scenario : {scenario_a.get(), scenario_b.get()})
+    for (const OutcomeSpec& outcome : scenario->outcomes)
+      if (std::find(names.begin(), names.end(), outcome.name) == names.end()) names.push_back(outcome.name);
+  const WhatIfRun run_a = run_what_if(scenario_a, union_of_outcomes(*scenario_a, names));
+  const WhatIfRun run_b = run_what_if(scenario_b, union_of_outcomes(*scenario_b, names));
   check_finite(run_a);
   check_finite(run_b);
-
-  // Outcomes by name: A's in order, then any only B has.
-  std::vector<std::string> names;
-  for (const auto* run : {&run_a, &run_b})
-    for (const OutcomeSpec& outcome : run->scenario->outcomes)
-      if (std::find(names.begin(), names.end(), outcome.name) == names.end()) names.push_back(outcome.name);
 
   const Provenance provenance{STEPPE_VERSION, command_line};
   nlohmann::json comparison;
@@ -145,8 +156,8 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   Table table({"outcome", label_a, label_b, label_b + " − " + label_a});
   for (const std::string& name : names) {
     double a = std::nan(""), b = std::nan("");
-    const OutcomeSpec* in_a = find_outcome(*scenario_a, name, a, run_a.outcomes);
-    const OutcomeSpec* in_b = find_outcome(*scenario_b, name, b, run_b.outcomes);
+    const OutcomeSpec* in_a = find_outcome(run_a, name, a);
+    const OutcomeSpec* in_b = find_outcome(run_b, name, b);
     differences[name] = std::isfinite(b - a) ? nlohmann::json(b - a) : nlohmann::json(nullptr);
     const bool is_date = (in_a ? in_a : in_b)->statistic == Statistic::first_above ||
                          (in_a ? in_a : in_b)->statistic == Statistic::first_below;
