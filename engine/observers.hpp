@@ -10,6 +10,18 @@
 
 namespace steppe {
 
+// Passes each month on to several observers, in order.
+class ObserverGroup final : public Observer {
+ public:
+  explicit ObserverGroup(std::vector<Observer*> observers) : observers_(std::move(observers)) {}
+  void observe(int month, const MemberArrays& state) override {
+    for (Observer* observer : observers_) observer->observe(month, state);
+  }
+
+ private:
+  std::vector<Observer*> observers_;
+};
+
 // Keeps every state slot of every member at every month: months+1 arrays of members × slots.
 // Memory grows with members × months, so it is for what-if runs and small ensembles.
 class TrajectoryRecorder final : public Observer {

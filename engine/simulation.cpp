@@ -6,14 +6,16 @@ namespace steppe {
 
 namespace {
 
-bool holds(Comparison comparison, double value, double threshold) {
-  switch (comparison) {
-    case Comparison::greater: return value > threshold;
-    case Comparison::greater_equal: return value >= threshold;
-    case Comparison::less: return value < threshold;
-    case Comparison::less_equal: return value <= threshold;
+// Which members meet a trigger's condition, for the whole block at once.
+Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const MemberArrays& state) {
+  const auto value = state.col(condition.state_slot);
+  switch (condition.comparison) {
+    case Comparison::greater: return value > condition.threshold;
+    case Comparison::greater_equal: return value >= condition.threshold;
+    case Comparison::less: return value < condition.threshold;
+    case Comparison::less_equal: return value <= condition.threshold;
   }
-  return false;
+  throw std::logic_error("unknown comparison");
 }
 
 }  // namespace
@@ -51,10 +53,7 @@ void Simulation::evaluate_levers(int month, bool with_triggers) {
     for (std::size_t k = 0; k < scenario_->triggers.size(); ++k) {
       const Trigger& trigger = scenario_->triggers[k];
       const auto column = static_cast<Eigen::Index>(k);
-      const MemberColumn watched = state_.col(trigger.when.state_slot);
-      for (Eigen::Index member = 0; member < state_.rows(); ++member)
-        triggered_(member, column) = triggered_(member, column) ||
-                                     holds(trigger.when.comparison, watched(member), trigger.when.threshold);
+      triggered_.col(column) = triggered_.col(column) || holds(trigger.when, state_);
       for (const auto& [lever, value] : trigger.set)
         levers_.col(lever) = triggered_.col(column).select(value, levers_.col(lever));
     }

@@ -1,5 +1,6 @@
 #include "engine/io/results.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -18,15 +19,7 @@ WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario, std::vector<Outc
   Simulation simulation(scenario);
   TrajectoryRecorder trajectory;
   OutcomeReducer outcomes(outcome_specs, 1);
-  struct Both final : Observer {
-    Observer* first;
-    Observer* second;
-    Both(Observer* a, Observer* b) : first(a), second(b) {}
-    void observe(int month, const MemberArrays& state) override {
-      first->observe(month, state);
-      second->observe(month, state);
-    }
-  } both(&trajectory, &outcomes);
+  ObserverGroup both({&trajectory, &outcomes});
   simulation.run(&both);
 
   WhatIfRun run{std::move(scenario), trajectory.months(), std::move(outcome_specs), {}};
@@ -75,6 +68,14 @@ std::vector<int> headline_slots(const Layout& layout) {
     const VariableDecl& decl = *layout.state()[slot].decl;
     if (!decl.internal && decl.per != "lever") slots.push_back(static_cast<int>(slot));
   }
+  // Grouped by actor, in the scenario's order, the system last.
+  auto actor_rank = [&](int slot) {
+    const auto& actors = layout.actors();
+    const auto found = std::find_if(actors.begin(), actors.end(),
+                                    [&](const Actor& actor) { return actor.name == layout.state()[slot].actor; });
+    return found - actors.begin();
+  };
+  std::stable_sort(slots.begin(), slots.end(), [&](int a, int b) { return actor_rank(a) < actor_rank(b); });
   return slots;
 }
 
