@@ -213,6 +213,15 @@ class Model {
  public:
   virtual ~Model() = default;
   virtual const ModelDeclaration& declaration() const = 0;
+  // Constraints across values that no single range expresses (e.g. shares that must sum below
+  // one): each problem as (the name of a value involved, the message). The loader reports them
+  // as input errors. `parameters` and `initial` are per slot of the layout.
+  virtual std::vector<std::pair<std::string, std::string>> check(const Layout& layout,
+                                                                 const std::vector<double>& parameters,
+                                                                 const std::vector<double>& initial) const {
+    (void)layout, (void)parameters, (void)initial;
+    return {};
+  }
   // `parameters` holds one value per parameter slot of the layout (defaults with the scenario's
   // overrides applied); `network` is null when the model does not use one.
   virtual std::unique_ptr<Kernel> compile(const Layout& layout, const std::vector<double>& parameters,

@@ -893,6 +893,9 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
   scenario->network = read_network(draft, layout, file);
   scenario->outcomes = read_outcomes(draft, layout);
   for (const Override& override : options.overrides) apply_override(override, *scenario);
+  // Constraints across values come last, once every file and override is in.
+  for (const auto& [name, message] : scenario->model->check(layout, scenario->parameters, scenario->initial))
+    throw InputError({file}, name, message);
 
   for (auto source = draft.sources.rbegin(); source != draft.sources.rend(); ++source)
     scenario->files.push_back(source->first);

@@ -3,6 +3,8 @@
 // one table validates scenarios, answers `steppe describe` and accepts `--set`.
 #include "models/third_neighbor/third_neighbor.hpp"
 
+#include <fmt/format.h>
+
 namespace steppe::third_neighbor {
 
 namespace {
@@ -80,9 +82,11 @@ ParameterDecl parameter(std::string name, double value, double min, double max, 
   return decl;
 }
 
-ParameterDecl neighbor_parameter(std::string name, double chn, double rus, double min, double max,
+// A per-neighbor parameter calibrated for CHN and RUS (MODEL.md §5); any other neighbor gets
+// `other`.
+ParameterDecl neighbor_parameter(std::string name, double chn, double rus, double other, double min, double max,
                                  std::string help, std::string source, std::string unit = "") {
-  ParameterDecl decl = parameter(std::move(name), chn, min, max, std::move(help), std::move(unit));
+  ParameterDecl decl = parameter(std::move(name), other, min, max, std::move(help), std::move(unit));
   decl.role = "neighbor";
   decl.actor_values = {{"CHN", chn}, {"RUS", rus}};
   decl.source = std::move(source);
@@ -219,12 +223,15 @@ ModelDeclaration make_declaration() {
       v.derived_initial = true;
     }
     if (v.name == "threat_perception") v.derived_initial = true;
-    if (v.name == "coercion") v.actor_initials = {{"CHN", 0.12}, {"RUS", 0.10}};
+    if (v.name == "coercion") {
+      v.initial = 0.10;  // a neighbor beyond the calibrated two starts like Russia
+      v.actor_initials = {{"CHN", 0.12}, {"RUS", 0.10}};
+    }
   }
   VariableDecl dependence = variable(
       "dependence", "focal",
       "share of the focal state's critical flows (exports x0.5, fuel x0.3, transit x0.2) the neighbor controls",
-      0.5, "Economic Dimensions of Defense Cooperation");
+      0.0, "Economic Dimensions of Defense Cooperation");
   dependence.per = "neighbor";
   dependence.actor_initials = {{"CHN", 0.585}, {"RUS", 0.34}};
   d.variables.push_back(dependence);
@@ -257,18 +264,18 @@ ModelDeclaration make_declaration() {
   d.parameters = global_parameters();
   const std::string limits = "Challenges and Limitations";
   for (auto decl : {
-           neighbor_parameter("theta", 2.0, 2.4, 0, 20, "visibility at which threat perception is half way up",
+           neighbor_parameter("theta", 2.0, 2.4, 2.0, 0, 20, "visibility at which threat perception is half way up",
                               limits),
-           neighbor_parameter("steep", 2.5, 2.0, 0, 50, "steepness of threat perception in visibility", limits),
-           neighbor_parameter("k", 0.20, 0.15, 0, 1, "coercion reaction rate to threat perception", limits,
+           neighbor_parameter("steep", 2.5, 2.0, 2.0, 0, 50, "steepness of threat perception in visibility", limits),
+           neighbor_parameter("k", 0.20, 0.15, 0.15, 0, 1, "coercion reaction rate to threat perception", limits,
                               "1/month"),
-           neighbor_parameter("fatigue", 0.10, 0.10, 0, 1, "coercion fatigue rate", limits, "1/month"),
-           neighbor_parameter("grievance", 0.010, 0.008, 0, 1, "coercion grievance term", limits, "1/month"),
-           neighbor_parameter("D_floor", 0.45, 0.22, 0, 1, "dependence no diversification can remove",
+           neighbor_parameter("fatigue", 0.10, 0.10, 0.10, 0, 1, "coercion fatigue rate", limits, "1/month"),
+           neighbor_parameter("grievance", 0.010, 0.008, 0.0, 0, 1, "coercion grievance term", limits, "1/month"),
+           neighbor_parameter("D_floor", 0.45, 0.22, 0.0, 0, 1, "dependence no diversification can remove",
                               "Economic Dimensions of Defense Cooperation"),
-           neighbor_parameter("D_max", 0.80, 0.45, 0, 1, "dependence the neighbor's inducements aim at",
+           neighbor_parameter("D_max", 0.80, 0.45, 0.0, 0, 1, "dependence the neighbor's inducements aim at",
                               "Economic Dimensions of Defense Cooperation"),
-           neighbor_parameter("air_floor", 0.03, 0.03, 0, 1, "how far air links lower the dependence floor",
+           neighbor_parameter("air_floor", 0.03, 0.03, 0.0, 0, 1, "how far air links lower the dependence floor",
                               "Economic Dimensions of Defense Cooperation"),
        })
     d.parameters.push_back(decl);
@@ -320,6 +327,28 @@ ModelDeclaration make_declaration() {
 }  // namespace
 
 ThirdNeighborModel::ThirdNeighborModel() : declaration_(make_declaration()) {}
+
+std::vector<std::pair<std::string, std::string>> ThirdNeighborModel::check(const Layout& layout,
+                                                                           const std::vector<double>& parameters,
+                                                                           const std::vector<double>& initial) const {
+  std::vector<std::pair<std::string, std::string>> problems;
+  const std::string focal = layout.actors_with_role("focal").at(0);
+  double floors = 0, dependence = 0;
+  std::string last_floor, last_dependence;
+  for (const std::string& neighbor : layout.actors_with_role("neighbor")) {
+    floors += parameters.at(layout.parameter_index(neighbor, "D_floor"));
+    dependence += initial.at(layout.state_index(focal, "dependence." + neighbor));
+    last_floor = neighbor + ".D_floor";
+    last_dependence = focal + ".dependence." + neighbor;
+  }
+  if (!(floors < 1))
+    problems.emplace_back(last_floor, fmt::format("the neighbors' D_floor values sum to {}; they must sum below 1",
+                                                  floors));
+  if (!(dependence <= 1))
+    problems.emplace_back(last_dependence,
+                          fmt::format("the initial dependences on the neighbors sum to {}; at most 1", dependence));
+  return problems;
+}
 
 namespace {
 ModelRegistration<ThirdNeighborModel> registration;

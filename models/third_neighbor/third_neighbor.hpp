@@ -54,6 +54,10 @@ class ThirdNeighborModel : public Model {
  public:
   ThirdNeighborModel();
   const ModelDeclaration& declaration() const override { return declaration_; }
+  // The neighbors' dependence floors must sum below one (diversification divides by what they
+  // leave), and their initial dependences to at most one.
+  std::vector<std::pair<std::string, std::string>> check(const Layout& layout, const std::vector<double>& parameters,
+                                                         const std::vector<double>& initial) const override;
   std::unique_ptr<Kernel> compile(const Layout& layout, const std::vector<double>& parameters,
                                   const Network* network) const override;
 

@@ -2,6 +2,7 @@
 // (0 success, 1 a run failed, 2 bad usage or bad input). main.cpp wires them to CLI11.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,24 @@ struct ScenarioOptions {
   long long seed = -1;           // -1: the scenario's own
   bool stochastic = false;
   bool deterministic = false;
-  LoadOptions load_options() const;
+  // Ensembles draw the model's random events unless told --deterministic; what-if runs do not
+  // unless told --stochastic (or the scenario says so).
+  LoadOptions load_options(bool ensemble = false) const;
+};
+
+// Options of commands that can run ensembles.
+struct EnsembleCommandOptions {
+  std::int64_t members = 1;
+  int threads = 0;                // 0: every core
+  std::int64_t block_size = 256;
+  bool keep_trajectories = false;
+  bool yes = false;               // confirms a large --keep-trajectories
 };
 
 struct RunOptions {
   std::string scenario;
   ScenarioOptions scenario_options;
+  EnsembleCommandOptions ensemble;
   std::string out;  // "" → out/<scenario stem>
   bool json = false;
   bool quiet = false;
@@ -30,6 +43,7 @@ struct RunOptions {
 struct CompareOptions {
   std::string scenario_a, scenario_b;
   ScenarioOptions scenario_options;
+  EnsembleCommandOptions ensemble;
   std::string out;  // "" → out/<a>-vs-<b>
   bool json = false;
   bool quiet = false;
@@ -48,6 +62,8 @@ struct ValidateOptions {
 };
 
 int run_command(const RunOptions& options, const std::string& command_line);
+int run_ensemble_command(const RunOptions& options, const std::string& command_line);
+int compare_ensembles_command(const CompareOptions& options, const std::string& command_line);
 int compare_command(const CompareOptions& options, const std::string& command_line);
 int describe_command(const DescribeOptions& options);
 int validate_command(const ValidateOptions& options);

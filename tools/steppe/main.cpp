@@ -45,6 +45,16 @@ void add_scenario_options(CLI::App& command, steppe::cli::ScenarioOptions& optio
       ->excludes(stochastic);
 }
 
+void add_ensemble_options(CLI::App& command, steppe::cli::EnsembleCommandOptions& options) {
+  command.add_option("--members,-n", options.members, "Run an ensemble of N members (stochastic unless --deterministic)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  command.add_option("--threads", options.threads, "Threads for an ensemble (default: every core)")
+      ->check(CLI::Range(1, 1024));
+  command.add_option("--block-size", options.block_size,
+                     "Members stepped together (results never depend on it; default 256)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,6 +71,10 @@ int main(int argc, char** argv) {
   auto* run_command_app = app.add_subcommand("run", "Run one scenario: summary table, trajectories.csv, summary.json, chart.svg");
   run_command_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
   add_scenario_options(*run_command_app, run.scenario_options);
+  add_ensemble_options(*run_command_app, run.ensemble);
+  run_command_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
+                            "With --members: also write every member's trajectory (trajectories.csv)");
+  run_command_app->add_flag("--yes", run.ensemble.yes, "Confirm --keep-trajectories above 1 GB");
   run_command_app->add_option("--out", run.out, "Folder for the output files (default: out/<scenario>)");
   run_command_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
   run_command_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
@@ -70,6 +84,7 @@ int main(int argc, char** argv) {
   compare_app->add_option("a", compare.scenario_a, "First scenario (A)")->required();
   compare_app->add_option("b", compare.scenario_b, "Second scenario (B)")->required();
   add_scenario_options(*compare_app, compare.scenario_options);
+  add_ensemble_options(*compare_app, compare.ensemble);
   compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>)");
   compare_app->add_flag("--json", compare.json, "Print the JSON comparison instead of tables");
   compare_app->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");

@@ -13,8 +13,9 @@
 
 namespace steppe::cli {
 
-LoadOptions ScenarioOptions::load_options() const {
+LoadOptions ScenarioOptions::load_options(bool ensemble) const {
   LoadOptions options;
+  if (ensemble) options.stochastic = true;
   for (const std::string& text : set) options.overrides.push_back(parse_override(text));
   if (months > 0) options.months = months;
   if (seed >= 0) options.seed = static_cast<std::uint64_t>(seed);
@@ -101,6 +102,7 @@ void print_written(const std::vector<std::filesystem::path>& files) {
 }  // namespace
 
 int run_command(const RunOptions& options, const std::string& command_line) {
+  if (options.ensemble.members > 1) return run_ensemble_command(options, command_line);
   const auto scenario = load_scenario(options.scenario, options.scenario_options.load_options());
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / stem(options.scenario)
                                           : std::filesystem::path(options.out));
@@ -128,6 +130,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
 }
 
 int compare_command(const CompareOptions& options, const std::string& command_line) {
+  if (options.ensemble.members > 1) return compare_ensembles_command(options, command_line);
   const LoadOptions load_options = options.scenario_options.load_options();
   const auto scenario_a = load_scenario(options.scenario_a, load_options);
   const auto scenario_b = load_scenario(options.scenario_b, load_options);

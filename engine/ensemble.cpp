@@ -1,0 +1,147 @@
+#include "engine/ensemble.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <stdexcept>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "engine/observers.hpp"
+
+namespace steppe {
+
+namespace {
+
+// Fixed point with 60 fractional bits: a double becomes an integer (truncated below 2^-60), so
+// sums are exact and do not depend on the order members are added in. |x| <= 2^36 (about 7e10)
+// keeps the sum of 2^30 (a billion) members inside the 127 bits of an __int128.
+constexpr double fixed_point_scale = 1152921504606846976.0;  // 2^60
+constexpr double fixed_point_limit = 68719476736.0;          // 2^36
+
+std::vector<int> banded_slots(const Layout& layout) {
+  std::vector<int> slots;
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
+    if (!layout.state()[slot].decl->internal) slots.push_back(static_cast<int>(slot));
+  return slots;
+}
+
+}  // namespace
+
+MeanAccumulator::MeanAccumulator(int months, std::size_t slots)
+    : slots_(slots), sums_(static_cast<std::size_t>(months + 1) * slots, 0) {}
+
+void MeanAccumulator::add(int month, const std::vector<int>& slots, const MemberArrays& state) {
+  __int128* row = sums_.data() + static_cast<std::size_t>(month) * slots_;
+  for (std::size_t position = 0; position < slots.size(); ++position) {
+    const auto column = state.col(slots[position]);
+    __int128 sum = 0;
+    for (Eigen::Index member = 0; member < column.size(); ++member) {
+      const double value = column(member);
+      if (!(std::abs(value) <= fixed_point_limit))
+        throw std::overflow_error("a state value is beyond ±2^36 or not finite: the ensemble mean cannot hold it");
+      sum += static_cast<__int128>(value * fixed_point_scale);  // scaling by 2^60 is exact
+    }
+    row[position] += sum;
+  }
+}
+
+void MeanAccumulator::merge(const MeanAccumulator& other) {
+  for (std::size_t index = 0; index < sums_.size(); ++index) sums_[index] += other.sums_[index];
+}
+
+double MeanAccumulator::mean(int month, std::size_t slot_position, std::int64_t members) const {
+  if (members == 0) return std::nan("");
+  const __int128 sum = sums_[static_cast<std::size_t>(month) * slots_ + slot_position];
+  return static_cast<double>(sum) / fixed_point_scale / static_cast<double>(members);
+}
+
+std::size_t trajectory_bytes(const Scenario& scenario, std::int64_t members) {
+  return static_cast<std::size_t>(members) * static_cast<std::size_t>(scenario.months + 1) *
+         scenario.layout->state().size() * sizeof(double);
+}
+
+EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const EnsembleOptions& options) {
+  if (options.members < 1) throw std::invalid_argument("an ensemble needs at least one member");
+  if (options.block_size < 1) throw std::invalid_argument("the block size must be at least 1");
+  const Layout& layout = *scenario->layout;
+  const int months = scenario->months;
+  const std::vector<int> slots = banded_slots(layout);
+  const std::int64_t blocks = (options.members + options.block_size - 1) / options.block_size;
+
+  EnsembleResult result{options.members, false, slots, BandHistogram(layout, months, slots),
+                        MeanAccumulator(months, slots.size()),
+                        MemberArrays(options.members, static_cast<Eigen::Index>(scenario->outcomes.size())),
+                        {}};
+  if (options.keep_trajectories)
+    result.trajectories.assign(static_cast<std::size_t>(months + 1),
+                               MemberArrays(options.members, static_cast<Eigen::Index>(layout.state().size())));
+
+  // Per-thread reducers: integer histograms and fixed-point sums, merged exactly at the end.
+  struct ThreadReducers {
+    BandHistogram bands;
+    MeanAccumulator means;
+  };
+  tbb::enumerable_thread_specific<ThreadReducers> reducers(
+      [&] { return ThreadReducers{BandHistogram(layout, months, slots), MeanAccumulator(months, slots.size())}; });
+  std::mutex progress_mutex;
+  std::int64_t members_done = 0;
+  std::atomic<bool> skipped{false};
+
+  auto run_block = [&](std::int64_t block) {
+    if (options.cancel && options.cancel->load()) {
+      skipped = true;
+      return;
+    }
+    const std::int64_t first = block * options.block_size;
+    const std::int64_t count = std::min(options.block_size, options.members - first);
+    ThreadReducers& local = reducers.local();
+    OutcomeReducer outcomes(scenario->outcomes, count);
+    struct BlockObserver final : Observer {
+      ThreadReducers& local;
+      const std::vector<int>& slots;
+      std::vector<MemberArrays>* trajectories;
+      std::int64_t first;
+      BlockObserver(ThreadReducers& l, const std::vector<int>& s, std::vector<MemberArrays>* t, std::int64_t f)
+          : local(l), slots(s), trajectories(t), first(f) {}
+      void observe(int month, const MemberArrays& state) override {
+        local.bands.add(month, state);
+        local.means.add(month, slots, state);
+        if (trajectories) (*trajectories)[static_cast<std::size_t>(month)].middleRows(first, state.rows()) = state;
+      }
+    } reduce(local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
+    ObserverGroup observers({&reduce, &outcomes});
+    Simulation simulation(scenario, {count, first});
+    simulation.run(&observers);
+    result.outcomes.middleRows(first, count) = outcomes.values();
+
+    if (options.progress) {
+      const std::lock_guard lock(progress_mutex);
+      members_done += count;
+      options.progress(members_done);
+    }
+  };
+
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, blocks, 1),
+                      [&](const tbb::blocked_range<std::int64_t>& range) {
+                        for (std::int64_t block = range.begin(); block != range.end(); ++block) run_block(block);
+                      },
+                      tbb::simple_partitioner());
+  });
+
+  for (const ThreadReducers& local : reducers) {
+    result.bands.merge(local.bands);
+    result.means.merge(local.means);
+  }
+  result.cancelled = skipped.load();
+  return result;
+}
+
+}  // namespace steppe

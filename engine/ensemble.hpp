@@ -1,0 +1,64 @@
+// Running an ensemble: many members of one scenario, in blocks, on a pool of threads.
+//
+// Members run in blocks sized for cache; each block runs the whole horizon before the next
+// (temporal blocking), and threads (oneTBB) take blocks. While a block runs, observers reduce it:
+// per-member outcomes go straight into their rows of the outcome table, quantile histograms and
+// exact fixed-point sums (for means) are added per thread — integer arithmetic, so merging them
+// is exact and order-free. Every member's numbers depend only on (seed, member index), so the
+// result is bit-for-bit identical for any thread count and any block size. Memory holds the
+// histograms per thread and the outcome table, not the members' trajectories (unless asked).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/bands.hpp"
+#include "engine/scenario.hpp"
+#include "engine/simulation.hpp"
+
+namespace steppe {
+
+struct EnsembleOptions {
+  std::int64_t members = 1000;
+  int threads = 0;               // 0: every core
+  std::int64_t block_size = 256;  // members stepped together; results do not depend on it
+  bool keep_trajectories = false;
+  // Called after each block with the number of members done so far (from any thread, serialized).
+  std::function<void(std::int64_t)> progress;
+  // When set to true, blocks not yet started are skipped and the result is marked cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// The mean over members of every banded slot and month, from exact fixed-point sums.
+class MeanAccumulator {
+ public:
+  MeanAccumulator(int months, std::size_t slots);
+  void add(int month, const std::vector<int>& slots, const MemberArrays& state);
+  void merge(const MeanAccumulator& other);
+  double mean(int month, std::size_t slot_position, std::int64_t members) const;
+
+ private:
+  std::size_t slots_;
+  std::vector<__int128> sums_;  // (months + 1) × slots, in units of 2^-60
+};
+
+struct EnsembleResult {
+  std::int64_t members = 0;
+  bool cancelled = false;
+  std::vector<int> band_slots;  // every non-internal state slot
+  BandHistogram bands;
+  MeanAccumulator means;
+  MemberArrays outcomes;  // members × scenario outcomes
+  std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
+};
+
+// Bytes the full trajectories of an ensemble would take: what --keep-trajectories must confirm.
+std::size_t trajectory_bytes(const Scenario& scenario, std::int64_t members);
+
+EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const EnsembleOptions& options);
+
+}  // namespace steppe

@@ -1,0 +1,154 @@
+#include "engine/io/ensemble_results.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace steppe {
+
+namespace {
+
+// Linear interpolation between order statistics (numpy's default).
+double sorted_quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return std::nan("");
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); }
+
+}  // namespace
+
+OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double value) { return std::isnan(value); }),
+               values.end());
+  if (count) *count = static_cast<std::int64_t>(values.size());
+  const double nan = std::nan("");
+  if (values.empty()) return {nan, nan, nan, nan, nan, nan, nan};
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double value : values) sum += value;
+  const double mean = sum / static_cast<double>(values.size());
+  double squares = 0;
+  for (double value : values) squares += (value - mean) * (value - mean);
+  const double sd = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+  return {mean,
+          sd,
+          sorted_quantile(values, 0.05),
+          sorted_quantile(values, 0.25),
+          sorted_quantile(values, 0.5),
+          sorted_quantile(values, 0.75),
+          sorted_quantile(values, 0.95)};
+}
+
+std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
+  const Layout& layout = *scenario.layout;
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "date,actor,variable,quantile,value\n");
+  for (int month = 0; month <= scenario.months; ++month) {
+    const std::string date = scenario.date(month).to_string();
+    for (std::size_t position = 0; position < result.band_slots.size(); ++position) {
+      const auto& slot = layout.state()[result.band_slots[position]];
+      for (double level : band_levels)
+        fmt::format_to(std::back_inserter(out), "{},{},{},{},{}\n", date, slot.actor, slot.variable, level,
+                       round_trip(result.bands.quantile(month, position, level)));
+      fmt::format_to(std::back_inserter(out), "{},{},{},mean,{}\n", date, slot.actor, slot.variable,
+                     round_trip(result.means.mean(month, position, result.members)));
+    }
+  }
+  return fmt::to_string(out);
+}
+
+std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result) {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "member");
+  for (const OutcomeSpec& outcome : scenario.outcomes) fmt::format_to(std::back_inserter(out), ",{}", outcome.name);
+  fmt::format_to(std::back_inserter(out), "\n");
+  for (Eigen::Index member = 0; member < result.outcomes.rows(); ++member) {
+    fmt::format_to(std::back_inserter(out), "{}", member);
+    for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column)
+      fmt::format_to(std::back_inserter(out), ",{}", round_trip(result.outcomes(member, column)));
+    fmt::format_to(std::back_inserter(out), "\n");
+  }
+  return fmt::to_string(out);
+}
+
+nlohmann::json ensemble_summary_json(const Scenario& scenario, const EnsembleResult& result,
+                                     const Provenance& provenance) {
+  nlohmann::json summary;
+  summary["steppe_version"] = provenance.steppe_version;
+  summary["command"] = provenance.command;
+  summary["model"] = {{"name", scenario.model_name}, {"version", scenario.layout->declaration().version}};
+  summary["scenario"] = {{"title", scenario.title}, {"files", scenario.files}, {"content_hash", scenario.content_hash}};
+  summary["seed"] = scenario.seed;
+  summary["stochastic"] = scenario.stochastic;
+  summary["members"] = result.members;
+  summary["start"] = scenario.start.to_string();
+  summary["end"] = scenario.date(scenario.months).to_string();
+  summary["months"] = scenario.months;
+  nlohmann::json outcomes = nlohmann::json::object();
+  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index) {
+    const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
+    std::int64_t count = 0;
+    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()}, &count);
+    outcomes[scenario.outcomes[index].name] = {{"mean", number(s.mean)},     {"sd", number(s.sd)},
+                                               {"q05", number(s.q05)},       {"q25", number(s.q25)},
+                                               {"median", number(s.median)}, {"q75", number(s.q75)},
+                                               {"q95", number(s.q95)},       {"members_with_value", count}};
+  }
+  summary["outcomes"] = outcomes;
+  return summary;
+}
+
+Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,
+                     const std::vector<std::string>& labels, const Provenance& provenance) {
+  const Scenario& reference = *scenarios.front();
+  Chart chart;
+  chart.title = scenarios.size() == 1 ? (reference.title.empty() ? labels.at(0) : reference.title)
+                                      : fmt::format("{} vs {}", labels.at(0), labels.at(1));
+  chart.subtitle = fmt::format("{} · {} members · median and 5–95% band · seed {} · steppe {}", reference.model_name,
+                               results.front()->members, reference.seed, provenance.steppe_version);
+  int longest = 0;
+  for (const Scenario* scenario : scenarios) longest = std::max(longest, scenario->months);
+  for (int month = 0; month <= longest; ++month) chart.dates.push_back(reference.date(month));
+
+  const ModelDeclaration& declaration = reference.layout->declaration();
+  for (const ChartPanelDecl& spec : declaration.chart_panels) {
+    const VariableDecl* variable = declaration.find_variable(spec.variable);
+    if (!variable) continue;
+    ChartPanel panel;
+    panel.title = spec.title;
+    panel.y_label = variable->unit;
+    panel.y_max = panel.y_min;  // fit the data
+    std::map<std::string, int> color_of_actor;
+    for (std::size_t index = 0; index < scenarios.size(); ++index) {
+      const Layout& layout = *scenarios[index]->layout;
+      const EnsembleResult& result = *results[index];
+      for (std::size_t position = 0; position < result.band_slots.size(); ++position) {
+        const auto& slot = layout.state()[result.band_slots[position]];
+        if (slot.variable != spec.variable) continue;
+        if (!color_of_actor.count(slot.actor)) color_of_actor[slot.actor] = static_cast<int>(color_of_actor.size());
+        ChartSeries series;
+        series.label = scenarios.size() == 1 ? slot.actor : fmt::format("{} ({})", slot.actor, labels.at(index));
+        series.color = color_of_actor[slot.actor];
+        series.dashed = index > 0;
+        for (int month = 0; month <= longest; ++month) {
+          const bool inside = month <= scenarios[index]->months;
+          const double nan = std::nan("");
+          series.values.push_back(inside ? result.bands.quantile(month, position, 0.5) : nan);
+          series.band_lower.push_back(inside ? result.bands.quantile(month, position, 0.05) : nan);
+          series.band_upper.push_back(inside ? result.bands.quantile(month, position, 0.95) : nan);
+        }
+        panel.series.push_back(std::move(series));
+      }
+    }
+    chart.panels.push_back(std::move(panel));
+  }
+  return chart;
+}
+
+}  // namespace steppe

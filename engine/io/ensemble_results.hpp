@@ -1,0 +1,37 @@
+// The files an ensemble becomes: bands.csv (per-month quantile bands), outcomes.csv (one row per
+// member), a JSON summary of each outcome's distribution, and a chart with shaded bands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/ensemble.hpp"
+#include "engine/io/results.hpp"
+#include "engine/io/svg_chart.hpp"
+
+namespace steppe {
+
+// The quantile levels of the bands, in bands.csv order; "mean" follows them.
+inline constexpr double band_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+// The distribution of one outcome over the members.
+struct OutcomeStatistics {
+  double mean = 0, sd = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0;
+};
+// Exact statistics of a sample (quantiles interpolated between order statistics); NaN members
+// (an event that never happened) are left out, and `count` says how many remained.
+OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count = nullptr);
+
+// "date,actor,variable,quantile,value": quantile is 0.05 … 0.95 or "mean".
+std::string bands_csv(const Scenario& scenario, const EnsembleResult& result);
+// "member,<outcome>,…": one row per member.
+std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result);
+nlohmann::json ensemble_summary_json(const Scenario& scenario, const EnsembleResult& result,
+                                     const Provenance& provenance);
+// The model's headline panels: median lines over 5–95% bands; with two ensembles the second is dashed.
+Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,
+                     const std::vector<std::string>& labels, const Provenance& provenance);
+
+}  // namespace steppe

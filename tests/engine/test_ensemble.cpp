@@ -1,0 +1,105 @@
+// The ensemble runner: results bit-for-bit identical for any thread count and block size, every
+// member identical to the member run alone, cancellation, and kept trajectories.
+#include <catch2/catch.hpp>
+
+#include "engine/ensemble.hpp"
+#include "engine/io/ensemble_results.hpp"
+#include "support.hpp"
+
+using namespace steppe;
+using namespace steppe::testing;
+
+namespace {
+
+std::shared_ptr<const Scenario> stochastic_calibrated() {
+  LoadOptions options;
+  options.stochastic = true;
+  options.seed = 77;
+  return shipped_scenario("calibrated", options);
+}
+
+}  // namespace
+
+TEST_CASE("ensemble: 1, 2 and 3 threads and two block sizes give byte-identical bands and outcomes",
+          "[ensemble][determinism]") {
+  const auto scenario = stochastic_calibrated();
+  std::string reference_bands, reference_outcomes;
+  for (int threads : {1, 2, 3}) {
+    for (std::int64_t block : {64, 100}) {
+      EnsembleOptions options;
+      options.members = 1000;
+      options.threads = threads;
+      options.block_size = block;
+      const EnsembleResult result = run_ensemble(scenario, options);
+      INFO(threads << " threads, blocks of " << block);
+      const std::string bands = bands_csv(*scenario, result), outcomes = outcomes_csv(*scenario, result);
+      if (reference_bands.empty()) {
+        reference_bands = bands;
+        reference_outcomes = outcomes;
+      }
+      CHECK(bands == reference_bands);
+      CHECK(outcomes == reference_outcomes);
+    }
+  }
+}
+
+TEST_CASE("ensemble: each member's outcomes equal the member run alone", "[ensemble]") {
+  const auto scenario = stochastic_calibrated();
+  EnsembleOptions options;
+  options.members = 40;
+  options.block_size = 16;
+  options.keep_trajectories = true;
+  const EnsembleResult result = run_ensemble(scenario, options);
+  REQUIRE(result.trajectories.size() == static_cast<std::size_t>(scenario->months + 1));
+  for (std::int64_t member : {0, 17, 39}) {
+    Simulation alone(scenario, {1, member});
+    OutcomeReducer outcomes(scenario->outcomes, 1);
+    TrajectoryRecorder recorder;
+    ObserverGroup both({&outcomes, &recorder});
+    alone.run(&both);
+    INFO("member " << member);
+    CHECK((outcomes.values().row(0) == result.outcomes.row(member)).all());
+    CHECK((recorder.months().back().row(0) == result.trajectories.back().row(member)).all());
+  }
+  // Members differ: they draw from their own streams.
+  CHECK_FALSE((result.outcomes.row(0) == result.outcomes.row(1)).all());
+}
+
+TEST_CASE("ensemble: means are exact and bands are ordered", "[ensemble]") {
+  const auto scenario = stochastic_calibrated();
+  EnsembleOptions options;
+  options.members = 500;
+  options.keep_trajectories = true;
+  const EnsembleResult result = run_ensemble(scenario, options);
+  const int autonomy = scenario->layout->state_index("MNG", "autonomy");
+  const auto position = static_cast<std::size_t>(
+      std::find(result.band_slots.begin(), result.band_slots.end(), autonomy) - result.band_slots.begin());
+  for (int month : {0, 60, 120}) {
+    const double exact = result.trajectories[static_cast<std::size_t>(month)].col(autonomy).mean();
+    CHECK(result.means.mean(month, position, result.members) == Approx(exact).margin(1e-12));
+    double previous = -1;
+    for (double level : band_levels) {
+      const double value = result.bands.quantile(month, position, level);
+      CHECK(value >= previous);
+      previous = value;
+    }
+  }
+}
+
+TEST_CASE("ensemble: a cancelled run skips the blocks not yet started and says so", "[ensemble]") {
+  const auto scenario = stochastic_calibrated();
+  std::atomic<bool> cancel{false};
+  EnsembleOptions options;
+  options.members = 2000;
+  options.block_size = 50;
+  options.threads = 1;
+  options.cancel = &cancel;
+  std::int64_t reported = 0;
+  options.progress = [&](std::int64_t done) {
+    reported = done;
+    if (done >= 200) cancel = true;
+  };
+  const EnsembleResult result = run_ensemble(scenario, options);
+  CHECK(result.cancelled);
+  CHECK(reported < 2000);
+}
