@@ -118,7 +118,10 @@ int Layout::parameter_index(const std::string& actor, const std::string& paramet
 }
 
 std::vector<std::string> Layout::state_names() const {
-  return keys_in_slot_order(state_by_name_, state_.size());
+  std::vector<std::string> names;
+  for (std::size_t slot = 0; slot < state_.size(); ++slot)
+    if (!state_[slot].decl->internal) names.push_back(state_name(static_cast<int>(slot)));
+  return names;
 }
 std::vector<std::string> Layout::lever_names() const {
   return keys_in_slot_order(lever_by_name_, levers_.size());

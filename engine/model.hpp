@@ -162,7 +162,7 @@ class Layout {
   std::string parameter_name(int slot) const {
     return full_name(parameters_[slot].actor, parameters_[slot].name);
   }
-  // All names, for "did you mean".
+  // All names a scenario can address, for "did you mean" (internal bookkeeping left out).
   std::vector<std::string> state_names() const;
   std::vector<std::string> lever_names() const;
   std::vector<std::string> parameter_names() const;

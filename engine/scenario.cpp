@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <string_view>
 
@@ -64,7 +65,8 @@ std::optional<double> parse_number(std::string_view text) {
   const char* end = text.data() + text.size();
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (stop != end || (error != std::errc() && error != std::errc::result_out_of_range)) return std::nullopt;
-  if (error == std::errc::result_out_of_range) value = infinity;
+  // Out of range is an overflow (too large: infinite) or an underflow (too small: zero).
+  if (error == std::errc::result_out_of_range) value = std::strtod(std::string(text).c_str(), nullptr);
   return negative ? -value : value;
 }
 

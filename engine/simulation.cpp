@@ -69,7 +69,8 @@ void Simulation::apply_jumps(int month) {
     if (jump.month != month) continue;
     for (const auto& [slot, delta] : jump.deltas) {
       const VariableDecl& variable = *layout.state()[slot].decl;
-      state_.col(slot) = (state_.col(slot) + delta).max(variable.min).min(variable.max);
+      state_.col(slot) += delta;
+      if (variable.clipped) state_.col(slot) = state_.col(slot).max(variable.min).min(variable.max);
     }
   }
 }

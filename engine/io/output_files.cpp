@@ -36,6 +36,9 @@ void write_whole_file(const std::filesystem::path& temporary, const std::filesys
 }  // namespace
 
 OutputFolder::OutputFolder(std::filesystem::path folder) : folder_(std::move(folder)) {
+  for (auto missing = std::filesystem::absolute(folder_); !missing.empty() && !std::filesystem::exists(missing);
+       missing = missing.parent_path())
+    created_.push_back(missing);
   std::error_code error;
   std::filesystem::create_directories(folder_, error);
   if (error || !std::filesystem::is_directory(folder_))
@@ -48,6 +51,9 @@ OutputFolder::OutputFolder(std::filesystem::path folder) : folder_(std::move(fol
 OutputFolder::~OutputFolder() {
   std::error_code ignored;
   for (const auto& [temporary, final_path] : pending_) std::filesystem::remove(temporary, ignored);
+  // Folders made for a run that wrote nothing go again; remove() leaves any that are not empty.
+  if (!committed_)
+    for (const auto& folder : created_) std::filesystem::remove(folder, ignored);
 }
 
 void OutputFolder::add(const std::string& name, const std::string& content) {
@@ -72,6 +78,7 @@ std::vector<std::filesystem::path> OutputFolder::commit() {
     written.push_back(final_path);
   }
   pending_.clear();
+  committed_ = true;
   return written;
 }
 

@@ -1,6 +1,7 @@
 // Writing results so that nothing half-written is ever left behind: every file goes to a
 // temporary name in its destination folder and is renamed into place only when all of a
-// command's files are complete. A failure removes the temporaries.
+// command's files are complete. A failure removes the temporaries, and any folder it had to
+// create, so a failed run leaves nothing.
 #pragma once
 
 #include <filesystem>
@@ -27,6 +28,8 @@ class OutputFolder {
 
  private:
   std::filesystem::path folder_;
+  std::vector<std::filesystem::path> created_;  // folders this made, innermost first
+  bool committed_ = false;
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // temporary, final
 };
 

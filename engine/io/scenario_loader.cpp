@@ -287,6 +287,14 @@ int resolve_slot(const Located& at, const std::string& name, const Layout& layou
   return slot;
 }
 
+// A state variable a trigger watches or a jump moves: any but the model's internal bookkeeping.
+int resolve_variable(const Located& at, const std::string& name, const Layout& layout) {
+  const int slot = resolve_slot(at, name, layout, initial_slots);
+  if (layout.state()[slot].decl->internal)
+    fail(at, fmt::format("'{}' is internal bookkeeping of the model; a scenario cannot use it", name));
+  return slot;
+}
+
 // `NAME: value` under `parameters`, `initial` or a `set`: (slot, checked value).
 std::pair<int, double> read_assignment(const Entry& entry, const Layout& layout,
                                        const SlotKind& kind) {
@@ -488,7 +496,12 @@ void load_file(const fs::path& path, const std::optional<Located>& extended_from
   const auto bytes = std::make_shared<const std::string>(read_bytes(path, extended_from));
   YAML::Node root;
   try {
-    root = YAML::Load(*bytes);
+    // A second document in the file would be ignored by YAML::Load: refuse it instead.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(*bytes);
+    if (documents.size() > 1)
+      throw InputError(mark_in(shown, bytes.get(), documents[1].Mark().line, documents[1].Mark().column), "",
+                       "a scenario file holds one YAML document; this is a second one");
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::ParserException& error) {
     throw InputError(mark_in(shown, bytes.get(), error.mark.line, error.mark.column), "", error.msg);
   }
@@ -592,7 +605,7 @@ Condition read_condition(const Located& at, const Layout& layout) {
   condition.comparison = text[op] == '>'
                              ? (or_equal ? Comparison::greater_equal : Comparison::greater)
                              : (or_equal ? Comparison::less_equal : Comparison::less);
-  condition.state_slot = resolve_slot(at, variable, layout, initial_slots);
+  condition.state_slot = resolve_variable(at, variable, layout);
   Located threshold_at = at;
   threshold_at.node = YAML::Node(threshold);
   condition.threshold = read_number(threshold_at, -unbounded, unbounded);
@@ -675,7 +688,7 @@ void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
     StateJump jump{month, {}, note};
     std::vector<std::string> parts;
     for (const Entry& entry : entries(jump_at)) {
-      const int slot = resolve_slot(entry.key, entry.name, layout, initial_slots);
+      const int slot = resolve_variable(entry.key, entry.name, layout);
       const double delta = read_number(entry.value, -unbounded, unbounded);
       jump.deltas.emplace_back(slot, delta);
       parts.push_back(fmt::format("{} {:+}", entry.name, delta));

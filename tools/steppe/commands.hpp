@@ -14,7 +14,7 @@ namespace steppe::cli {
 struct ScenarioOptions {
   std::vector<std::string> set;  // NAME=VALUE
   int months = 0;                // 0: the scenario's own
-  long long seed = -1;           // -1: the scenario's own
+  std::string seed;              // "": the scenario's own; else a whole number as typed
   bool stochastic = false;
   bool deterministic = false;
   // Ensembles draw the model's random events unless told --deterministic; what-if runs do not

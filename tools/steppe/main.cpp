@@ -38,7 +38,7 @@ void add_scenario_options(CLI::App& command, steppe::cli::ScenarioOptions& optio
   command.add_option("--months", options.months, "Run this many months instead of the scenario's")
       ->check(CLI::Range(1, 6000));
   command.add_option("--seed", options.seed, "Seed of the random streams (default: the scenario's)")
-      ->check(CLI::Range(0LL, std::numeric_limits<long long>::max()));
+      ->type_name("UINT64");
   auto* stochastic = command.add_flag("--stochastic", options.stochastic,
                                       "Draw the model's random events (turnover size, attention, crises)");
   command.add_flag("--deterministic", options.deterministic, "No random events (the default for what-if runs)")

@@ -1,6 +1,8 @@
 // `steppe run`, `steppe compare` and `steppe validate`: load scenarios, run them, print tables
 // for people (or JSON), and write the result files atomically.
+#include <charconv>
 #include <cmath>
+#include <limits>
 #include <filesystem>
 #include <iostream>
 
@@ -18,7 +20,14 @@ LoadOptions ScenarioOptions::load_options(bool ensemble) const {
   if (ensemble) options.stochastic = true;
   for (const std::string& text : set) options.overrides.push_back(parse_override(text));
   if (months > 0) options.months = months;
-  if (seed >= 0) options.seed = static_cast<std::uint64_t>(seed);
+  if (!seed.empty()) {
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), value);
+    if (error != std::errc() || end != seed.data() + seed.size())
+      throw InputError({"--seed"}, "seed", fmt::format("expected a whole number from 0 to {}, got '{}'",
+                                                       std::numeric_limits<std::uint64_t>::max(), seed));
+    options.seed = value;
+  }
   if (stochastic) options.stochastic = true;
   if (deterministic) options.stochastic = false;
   return options;
