@@ -5,6 +5,7 @@
 // Then the failures that are not in a file: missing and unreadable files, an unwritable output
 // folder, bad --set and --months.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -391,4 +392,38 @@ TEST_CASE("a negative --seed is rejected with a short readable message", "[cli][
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("--seed"));
   CHECK(result.err.size() < 200);
+}
+
+// ----- Constraints across values, seeds, documents, internal state -------------------------------------
+
+TEST_CASE("dependence floors that sum to 1 or more are bad input, not a failed run", "[cli][bad][model]") {
+  check_one_message(run_baseline_with({"--set", "CHN.D_floor=0.78"}, "floors"),
+                    {"../../scenarios/baseline.yaml", "RUS.D_floor", {"D_floor values sum to 1", "below 1"}});
+}
+
+TEST_CASE("a neighbor beyond the calibrated two gets neutral defaults and runs", "[cli][run][model]") {
+  const fs::path folder = scratch("third-neighbor-kaz");
+  const RunResult result =
+      run_steppe({"run", "good/kazakhstan.yaml", "--out", folder.string(), "--json"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto summary = nlohmann::json::parse(result.out);
+  CHECK(summary["state"]["MNG.dependence.KAZ"]["start"] == 0.0);
+  // Zero dependence on the new neighbor leaves autonomy where the flagship's four actors put it.
+  CHECK(summary["outcomes"]["MNG.autonomy.final"].get<double>() == Approx(0.47).margin(0.03));
+}
+
+TEST_CASE("a --seed that is not a 64-bit whole number exits 2", "[cli][bad][seed]") {
+  check_one_message(run_baseline_with({"--seed", "99999999999999999999"}, "seed-huge"),
+                    {"--seed", "seed", {"expected a whole number from 0 to 18446744073709551615"}});
+  check_one_message(run_baseline_with({"--seed", "0x10"}, "seed-hex"), {"--seed", "seed", {"got '0x10'"}});
+}
+
+TEST_CASE("a file with a second YAML document is refused at the second document", "[cli][bad][yaml]") {
+  check_bad_file("bad/two_documents.yaml", {"bad/two_documents.yaml:3:1", "", {"one YAML document"}});
+}
+
+TEST_CASE("a jump to the model's internal bookkeeping is refused", "[cli][bad][events]") {
+  check_bad_file("bad/jump_internal.yaml",
+                 {"bad/jump_internal.yaml:3:26", "events[4].jump.USA.attention_months_left", {"internal bookkeeping"}});
 }
