@@ -112,7 +112,7 @@ struct Scenario {
   std::string title;
   std::string description;
   std::vector<std::string> files;  // the scenario file and any it extends
-  std::string content_hash;        // xxh64 of those files' bytes and any --set overrides
+  std::string content_hash;        // xxh64 of those files' bytes, --set, --months, --seed, --stochastic
 
   YearMonth date(int month) const { return start.plus(month); }
 };

@@ -1,7 +1,6 @@
 // Results of what-if runs and the files they become: tidy trajectories CSV, a JSON summary with
-// provenance, and an SVG chart of the indicators that matter (autonomy, coercion per neighbor,
-// trust per partner, tension). Numbers in CSV and JSON are written in the shortest form that
-// reads back to the same double.
+// provenance, and an SVG chart of the model's headline panels. Numbers in CSV and JSON are
+// written in the shortest form that reads back to the same double.
 #pragma once
 
 #include <memory>

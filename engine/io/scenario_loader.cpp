@@ -19,6 +19,8 @@
 #include <xxhash.h>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/text.hpp"
+
 namespace steppe {
 
 namespace {
@@ -59,9 +61,7 @@ SourceMark mark_in(const std::string& file, const std::string* text, int line, i
     }
     if (start != std::string::npos) {
       const auto end = std::min(text->size(), start + static_cast<std::size_t>(byte_column));
-      column = 1 + static_cast<int>(std::count_if(text->begin() + static_cast<std::ptrdiff_t>(start),
-                                                  text->begin() + static_cast<std::ptrdiff_t>(end),
-                                                  [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+      column = 1 + static_cast<int>(utf8_length(std::string_view(*text).substr(start, end - start)));
     }
   }
   return {file, line + 1, column};

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/text.hpp"
+
 namespace steppe {
 namespace {
 
@@ -67,13 +69,9 @@ std::string escape_xml(std::string_view text) {
 
 std::string num(double value) { return fmt::format("{:.2f}", value); }
 
-// A rough width for layout: sans-serif glyphs average about 0.6 em; UTF-8 continuation bytes
-// are not glyphs.
+// A rough width for layout: sans-serif glyphs average about 0.6 em.
 double text_width(std::string_view text, double font_size) {
-  const auto glyphs = std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  });
-  return static_cast<double>(glyphs) * 0.6 * font_size;
+  return static_cast<double>(utf8_length(text)) * 0.6 * font_size;
 }
 
 const char* palette_color(int index) {

@@ -6,7 +6,7 @@ namespace steppe::richardson {
 
 namespace {
 
-constexpr const char* spec = "MODEL.md §12";
+constexpr const char* spec = "docs/model.md §9";
 
 ParameterDecl parameter(std::string name, std::string role, std::string help, std::string unit, double value,
                         double min, double max) {
@@ -28,7 +28,7 @@ ModelDeclaration make_declaration() {
   d.version = "1";
   d.help =
       "Verification model: the N-actor Richardson arms race dz/dt = K·z + g, stepped exactly "
-      "(matrix exponential) or by explicit Euler, with a closed form to check against (MODEL.md §12).";
+      "(matrix exponential) or by explicit Euler, with a closed form to check against (docs/model.md §9).";
   d.roles = {{"actor", "an actor in the arms race", 2, -1}};
 
   VariableDecl armament;
@@ -49,7 +49,7 @@ ModelDeclaration make_declaration() {
                                      "(ACTOR.reaction.OTHER)",
                                      "1/month", 0.5, 0, 100);
   reaction.per = "actor";
-  reaction.source = "MODEL.md §12; loosely, Challenges and Limitations: 'unintended escalation'";
+  reaction.source = "docs/model.md §9; loosely, Challenges and Limitations: 'unintended escalation'";
 
   ParameterDecl scheme = parameter("scheme", "", "how a step is taken: exact (matrix exponential) or explicit Euler",
                                    "", exact, exact, euler);

@@ -173,7 +173,7 @@ std::vector<ParameterDecl> global_parameters() {
       parameter("attention_months", 12, 1, 120, "months a partner's attention stays low after an election",
                 "months"),
   };
-  const std::string derived = "MODEL.md §5, calibrated to the stylized facts";
+  const std::string derived = "docs/model.md §7.2 (calibrated to the stylized facts)";
   for (auto& decl : list) decl.source = derived;
   return list;
 }
@@ -184,7 +184,7 @@ ModelDeclaration make_declaration() {
   d.version = "1";
   d.help =
       "Mongolia's Third Neighbor policy: partners' engagement, neighbors' coercion and the focal "
-      "state's autonomy, month by month (MODEL.md v1).";
+      "state's autonomy, month by month (specification v1, docs/model.md).";
   d.uses_network = true;
   d.roles = {
       {"focal", "the small state between the neighbors (Mongolia)", 1, 1},

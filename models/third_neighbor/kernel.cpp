@@ -388,7 +388,8 @@ void ThirdNeighborKernel::advance(const StepContext& context, const MemberArrays
     next.col(p.expectation) = M + (mean - M) / g_.tau_M;
     next.col(p.trust) = T + g_.lam_up * ((mean.min(M) / g_.E_ref).min(1.0) - T) -
                         g_.lam_down * (M - mean).max(0.0) * T;
-    // Attention holds through its window, then returns to 1 (the countdown runs after commit).
+    // Attention holds through its window, then returns to 1: the countdown of MODEL.md step 5,
+    // taken here on the committed values (clipping never touches the countdown).
     const Column left = (s.col(p.attention_months_left) - 1.0).max(0.0);
     next.col(p.attention_months_left) = left;
     next.col(p.attention) = (s.col(p.attention_months_left) > 0.0 && left == 0.0).select(1.0, s.col(p.attention));

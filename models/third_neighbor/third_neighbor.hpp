@@ -3,7 +3,8 @@
 // A focal state gains or loses strategic autonomy as partners engage it (defense, economic,
 // education, diplomatic and multilateral levers), as neighbors perceive that engagement as
 // alignment against them and coerce in a Richardson action–reaction, and as its dependence on
-// the neighbors' trade, fuel and transit shifts. It stands for the article in shared/seed:
+// the neighbors' trade, fuel and transit shifts. It stands for the article (../shared/seed;
+// docs/model.md cites it section by section):
 // "Strategic Context and the 'Third Neighbor' Policy" (the focal state's purpose), "The Sinews
 // of Cooperation" (the partner levers), "Challenges and Limitations" (the neighbors' reaction)
 // and "Recommendations" (the calibrated lever set). docs/model.md documents it in ODD+D form.

@@ -62,6 +62,8 @@ struct ValidateOptions {
 };
 
 int run_command(const RunOptions& options, const std::string& command_line);
+// Comparisons line months up by index, so both scenarios must start in the same month.
+void require_same_start(const Scenario& a, const Scenario& b, const std::string& file_b);
 int run_ensemble_command(const RunOptions& options, const std::string& command_line);
 int compare_ensembles_command(const CompareOptions& options, const std::string& command_line);
 int compare_command(const CompareOptions& options, const std::string& command_line);

@@ -105,6 +105,7 @@ int compare_ensembles_command(const CompareOptions& options, const std::string& 
   const LoadOptions load_options = options.scenario_options.load_options(true);
   const auto scenario_a = load_scenario(options.scenario_a, load_options);
   const auto scenario_b = load_scenario(options.scenario_b, load_options);
+  require_same_start(*scenario_a, *scenario_b, options.scenario_b);
   std::string label_a = stem(options.scenario_a), label_b = stem(options.scenario_b);
   if (label_a == label_b) label_a = "A", label_b = "B";
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)

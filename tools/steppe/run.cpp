@@ -110,6 +110,14 @@ void print_written(const std::vector<std::filesystem::path>& files) {
 
 }  // namespace
 
+void require_same_start(const Scenario& a, const Scenario& b, const std::string& file_b) {
+  if (a.start != b.start)
+    throw InputError({file_b}, "start",
+                     fmt::format("starts {} but the first scenario starts {}: compare scenarios month by month "
+                                 "only from the same start",
+                                 b.start.to_string(), a.start.to_string()));
+}
+
 int run_command(const RunOptions& options, const std::string& command_line) {
   if (options.ensemble.members > 1) return run_ensemble_command(options, command_line);
   const auto scenario = load_scenario(options.scenario, options.scenario_options.load_options());
@@ -143,6 +151,7 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   const LoadOptions load_options = options.scenario_options.load_options();
   const auto scenario_a = load_scenario(options.scenario_a, load_options);
   const auto scenario_b = load_scenario(options.scenario_b, load_options);
+  require_same_start(*scenario_a, *scenario_b, options.scenario_b);
   std::string label_a = stem(options.scenario_a), label_b = stem(options.scenario_b);
   if (label_a == label_b) label_a = "A", label_b = "B";
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)

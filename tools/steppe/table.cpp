@@ -5,15 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "engine/text.hpp"
+
 namespace steppe::cli {
 
 namespace {
-
-// Width on a terminal: UTF-8 continuation bytes take no column.
-std::size_t display_width(const std::string& text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 bool looks_numeric(const std::string& text) {
   return !text.empty() && (std::isdigit(static_cast<unsigned char>(text.back())) || text == "—");
@@ -25,7 +21,7 @@ std::string Table::render() const {
   std::vector<std::size_t> widths(header_.size(), 0);
   auto widen = [&](const std::vector<std::string>& row) {
     for (std::size_t column = 0; column < row.size() && column < widths.size(); ++column)
-      widths[column] = std::max(widths[column], display_width(row[column]));
+      widths[column] = std::max(widths[column], utf8_length(row[column]));
   };
   widen(header_);
   for (const auto& row : rows_) widen(row);
@@ -34,7 +30,7 @@ std::string Table::render() const {
     std::string out;
     for (std::size_t column = 0; column < widths.size(); ++column) {
       const std::string cell = column < row.size() ? row[column] : "";
-      const std::string padding(widths[column] - display_width(cell), ' ');
+      const std::string padding(widths[column] - utf8_length(cell), ' ');
       const bool right = !is_header && column > 0 && looks_numeric(cell);
       out += right ? padding + cell : cell + padding;
       if (column + 1 < widths.size()) out += "  ";

@@ -1,0 +1,681 @@
+// `steppe run --members N` and `steppe compare --members N` end to end: the real binary on the
+// shipped scenarios. The ensemble table and files (bands.csv, outcomes.csv, summary.json,
+// chart.svg, trajectories.csv), statistics recomputed from outcomes.csv, determinism across
+// threads, block sizes and seeds, deterministic ensembles against the golden what-if run, the
+// --keep-trajectories guard, --json and --quiet, compare with common random numbers, Ctrl-C,
+// and bad ensemble options.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "cli/cli_support.hpp"
+
+namespace {
+
+using namespace steppe::cli_testing;
+using nlohmann::json;
+
+// Golden outcome (MODEL.md §10): MNG.autonomy.final of the deterministic calibrated scenario.
+constexpr double calibrated_autonomy_final = 0.582814628773;
+
+// The quantile column of bands.csv, in file order, per (date, actor, variable).
+const std::vector<std::string> band_quantiles = {"0.05", "0.25", "0.5", "0.75", "0.95", "mean"};
+
+// The shipped scenarios are run from the source root, so they are named as a user would.
+fs::path root_folder() { return source_path("."); }
+
+json read_json(const fs::path& file) { return json::parse(read_text_file(file)); }
+
+// The cells of the table row that starts with `first` (cells are separated by 2+ spaces).
+std::vector<std::string> table_row(const std::string& text, const std::string& first) {
+  for (const std::string& line : lines_of(text)) {
+    std::vector<std::string> cells;
+    const std::regex separator(" {2,}");
+    for (std::sregex_token_iterator it(line.begin(), line.end(), separator, -1), end; it != end; ++it)
+      if (!it->str().empty()) cells.push_back(*it);
+    if (!cells.empty() && cells.front() == first) return cells;
+  }
+  return {};
+}
+
+// The number a text spells; false unless all of it parses.
+bool parse_number(const std::string& text, double& value) {
+  char* end = nullptr;
+  value = std::strtod(text.c_str(), &end);
+  return !text.empty() && end == text.c_str() + text.size();
+}
+
+// A comma-separated file as a header and rows of fields.
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  // The index of a header name; -1 when absent.
+  int column(const std::string& name) const {
+    const auto found = std::find(header.begin(), header.end(), name);
+    return found == header.end() ? -1 : static_cast<int>(found - header.begin());
+  }
+};
+
+Table read_table(const fs::path& file) {
+  Table table;
+  const std::vector<std::string> lines = lines_of(read_text_file(file));
+  if (lines.empty()) return table;
+  table.header = split(lines.front(), ',');
+  for (std::size_t index = 1; index < lines.size(); ++index) table.rows.push_back(split(lines[index], ','));
+  return table;
+}
+
+// The values of a column of outcomes.csv (NaN written as "NaN" parses as NaN).
+std::vector<double> column_values(const Table& table, const std::string& name) {
+  const int column = table.column(name);
+  std::vector<double> values;
+  if (column < 0) return values;
+  for (const auto& row : table.rows) {
+    double value = 0;
+    values.push_back(parse_number(row.at(static_cast<std::size_t>(column)), value) ? value : std::nan(""));
+  }
+  return values;
+}
+
+// Linear interpolation between order statistics (Hyndman–Fan type 7, numpy's default).
+double quantile_of_sorted(const std::vector<double>& sorted, double q) {
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+// Runs `steppe ARGS...` from the source root.
+RunResult steppe(const std::vector<std::string>& args) { return run_steppe(args, root_folder()); }
+
+// Runs `steppe run scenarios/calibrated.yaml --out DIR EXTRA...`; requires success.
+fs::path run_calibrated(const std::string& name, const std::vector<std::string>& extra, RunResult* result_out = nullptr) {
+  const fs::path folder = scratch("ens-" + name) / "out";
+  std::vector<std::string> args = {"run", "scenarios/calibrated.yaml", "--out", folder.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const RunResult result = steppe(args);
+  INFO("steppe run calibrated " << name << ": " << result.err);
+  REQUIRE(result.exit_code == 0);
+  if (result_out) *result_out = result;
+  return folder;
+}
+
+// No hidden temporary (".name.tmp-PID") is left in the folder or next to it.
+void check_no_temporaries(const fs::path& folder) {
+  for (const fs::path& place : {folder, folder.parent_path()}) {
+    if (!fs::is_directory(place)) continue;
+    for (const auto& entry : fs::directory_iterator(place)) {
+      INFO(entry.path());
+      CHECK(entry.path().filename().string().front() != '.');
+    }
+  }
+}
+
+// Starts `steppe ARGS...` in the background from the source root, sends it SIGINT after
+// `delay`, and waits for it. Reports whether the process was still running when signalled.
+struct Interrupted {
+  int exit_code = -1;
+  bool signalled_while_running = false;
+  std::string out, err;
+  double seconds = 0;  // from start to exit
+};
+
+Interrupted interrupt_after(const std::vector<std::string>& args, const std::string& delay, const std::string& name) {
+  const fs::path work = scratch("ens-interrupt-" + name);
+  std::string command = shell_quote(STEPPE_BINARY);
+  for (const std::string& arg : args) command += " " + shell_quote(arg);
+  const std::string script = "cd " + shell_quote(root_folder().string()) + " || exit 99\n" + command + " </dev/null >" +
+                             shell_quote((work / "stdout").string()) + " 2>" +
+                             shell_quote((work / "stderr").string()) +
+                             " &\n"
+                             "pid=$!\n"
+                             "sleep " +
+                             delay +
+                             "\n"
+                             "kill -INT $pid; echo $? >" +
+                             shell_quote((work / "kill").string()) +
+                             "\n"
+                             "wait $pid; echo $? >" +
+                             shell_quote((work / "status").string()) + "\n";
+  write_text_file(work / "script.sh", script);
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(("sh " + shell_quote((work / "script.sh").string())).c_str());
+  Interrupted result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(status == 0);
+  result.signalled_while_running = read_text_file(work / "kill") == "0\n";
+  result.exit_code = std::stoi(read_text_file(work / "status"));
+  result.out = read_text_file(work / "stdout");
+  result.err = read_text_file(work / "stderr");
+  return result;
+}
+
+}  // namespace
+
+// ----- steppe run --members: the table and the files ----------------------------------------------
+
+TEST_CASE("steppe run calibrated --members 2000 prints the ensemble table and writes its four files",
+          "[cli][ensemble]") {
+  RunResult result;
+  const fs::path folder = run_calibrated("run-2000", {"--members", "2000"}, &result);
+  CHECK(result.err.empty());
+  const std::string& out = result.out;
+  CHECK_THAT(out, Catch::Contains("Calibrated engagement (the Recommendations)"));
+  CHECK_THAT(out, Catch::Contains("2000 members"));
+  CHECK_THAT(out, Catch::Contains("stochastic"));
+  CHECK_THAT(out, Catch::Contains("seed 1"));
+  CHECK(table_row(out, "outcome") == std::vector<std::string>{"outcome", "median", "5%", "95%", "mean"});
+  CHECK_THAT(out, Catch::Contains("wrote " + folder.string()));
+
+  CHECK(folder_entries(folder) ==
+        std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
+  check_no_temporaries(folder);
+
+  // The table shows summary.json's statistics rounded to 4 decimals.
+  const json summary = read_json(folder / "summary.json");
+  REQUIRE(summary.at("outcomes").size() > 0);
+  for (const auto& [name, statistics] : summary.at("outcomes").items()) {
+    INFO(name);
+    const std::vector<std::string> row = table_row(out, name);
+    REQUIRE(row.size() == 5);
+    CHECK(row[1] == fmt::format("{:.4f}", statistics.at("median").get<double>()));
+    CHECK(row[2] == fmt::format("{:.4f}", statistics.at("q05").get<double>()));
+    CHECK(row[3] == fmt::format("{:.4f}", statistics.at("q95").get<double>()));
+    CHECK(row[4] == fmt::format("{:.4f}", statistics.at("mean").get<double>()));
+  }
+  CHECK(table_row(out, "MNG.autonomy.final").size() == 5);
+}
+
+TEST_CASE("bands.csv has six quantile rows per month and variable and ordered quantiles", "[cli][ensemble]") {
+  const fs::path folder = run_calibrated("bands", {"--members", "2000"});
+  const Table bands = read_table(folder / "bands.csv");
+  CHECK(bands.header == std::vector<std::string>{"date", "actor", "variable", "quantile", "value"});
+
+  std::set<std::pair<std::string, std::string>> pairs;
+  std::vector<std::string> dates;
+  bool well_formed = true;
+  for (const auto& row : bands.rows) {
+    if (row.size() != 5) {
+      well_formed = false;
+      continue;
+    }
+    pairs.emplace(row[1], row[2]);
+    if (dates.empty() || dates.back() != row[0]) dates.push_back(row[0]);
+  }
+  REQUIRE(well_formed);
+  CHECK(pairs.size() == 39);
+  CHECK(pairs.count({"MNG", "autonomy"}) == 1);
+  REQUIRE(dates.size() == 121);
+  CHECK(dates.front() == "2025-01");
+  CHECK(dates.back() == "2035-01");
+  REQUIRE(bands.rows.size() == 121 * pairs.size() * 6);
+
+  // Rows come in groups of six for one (date, actor, variable): 0.05 … 0.95, then the mean.
+  std::size_t disordered = 0, unlabelled = 0, unparsed = 0;
+  for (std::size_t first = 0; first < bands.rows.size(); first += 6) {
+    std::vector<double> values;
+    for (std::size_t offset = 0; offset < 6; ++offset) {
+      const auto& row = bands.rows[first + offset];
+      if (row[0] != bands.rows[first][0] || row[1] != bands.rows[first][1] || row[2] != bands.rows[first][2] ||
+          row[3] != band_quantiles[offset])
+        ++unlabelled;
+      double value = 0;
+      if (!parse_number(row[4], value) || !std::isfinite(value)) ++unparsed;
+      values.push_back(value);
+    }
+    for (std::size_t level = 0; level + 1 < 5; ++level)
+      if (!(values[level] <= values[level + 1])) {
+        ++disordered;
+        UNSCOPED_INFO("disordered: " << bands.rows[first][0] << " " << bands.rows[first][1] << "."
+                                     << bands.rows[first][2]);
+      }
+  }
+  CHECK(unlabelled == 0);
+  CHECK(unparsed == 0);
+  CHECK(disordered == 0);
+
+  // Month 0 is the scenario's initial state for every member: every quantile is 0.5 for autonomy.
+  for (std::size_t offset = 0; offset < 6; ++offset) {
+    const auto& row = bands.rows[offset];
+    CHECK(row[1] == "MNG");
+    CHECK(row[2] == "autonomy");
+    CHECK(row[4] == "0.5");
+  }
+}
+
+TEST_CASE("outcomes.csv has one row per member and summary.json agrees with it exactly", "[cli][ensemble]") {
+  const fs::path folder = run_calibrated("outcomes", {"--members", "2000"});
+  const json summary = read_json(folder / "summary.json");
+  const Table outcomes = read_table(folder / "outcomes.csv");
+
+  CHECK(summary.at("members").get<std::int64_t>() == 2000);
+  CHECK(summary.at("stochastic").get<bool>() == true);
+  CHECK(summary.at("seed").get<std::uint64_t>() == 1);
+  CHECK(summary.at("months").get<int>() == 120);
+  CHECK(summary.at("start").get<std::string>() == "2025-01");
+  CHECK(summary.at("end").get<std::string>() == "2035-01");
+  CHECK(summary.at("model").at("name").get<std::string>() == "third_neighbor");
+  CHECK_FALSE(summary.at("scenario").at("content_hash").get<std::string>().empty());
+  CHECK_THAT(summary.at("command").get<std::string>(), Catch::Contains("--members 2000"));
+
+  // The header is "member" then the summary's outcomes.
+  REQUIRE(!outcomes.header.empty());
+  CHECK(outcomes.header.front() == "member");
+  std::set<std::string> columns(outcomes.header.begin() + 1, outcomes.header.end());
+  std::set<std::string> names;
+  for (const auto& [name, statistics] : summary.at("outcomes").items()) names.insert(name);
+  CHECK(columns == names);
+  CHECK(columns.count("MNG.autonomy.final") == 1);
+
+  REQUIRE(outcomes.rows.size() == 2000);
+  std::size_t bad_rows = 0;
+  for (std::size_t member = 0; member < outcomes.rows.size(); ++member) {
+    const auto& row = outcomes.rows[member];
+    if (row.size() != outcomes.header.size() || row[0] != std::to_string(member)) ++bad_rows;
+  }
+  CHECK(bad_rows == 0);
+
+  // Every outcome: the summary's statistics are those of the column, recomputed.
+  for (const std::string& name : names) {
+    INFO(name);
+    const json& statistics = summary.at("outcomes").at(name);
+    std::vector<double> values = column_values(outcomes, name);
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    CHECK(statistics.at("members_with_value").get<std::int64_t>() == static_cast<std::int64_t>(values.size()));
+    if (values.empty()) continue;
+    std::sort(values.begin(), values.end());
+    double sum = 0;
+    for (double value : values) sum += value;
+    const double mean = sum / static_cast<double>(values.size());
+    double squares = 0;
+    for (double value : values) squares += (value - mean) * (value - mean);
+    const double sd = std::sqrt(squares / static_cast<double>(values.size() - 1));
+    CHECK(statistics.at("q05").get<double>() == quantile_of_sorted(values, 0.05));
+    CHECK(statistics.at("q25").get<double>() == quantile_of_sorted(values, 0.25));
+    CHECK(statistics.at("median").get<double>() == quantile_of_sorted(values, 0.5));
+    CHECK(statistics.at("q75").get<double>() == quantile_of_sorted(values, 0.75));
+    CHECK(statistics.at("q95").get<double>() == quantile_of_sorted(values, 0.95));
+    CHECK(std::abs(statistics.at("mean").get<double>() - mean) <= 1e-12);
+    CHECK(std::abs(statistics.at("sd").get<double>() - sd) <= 1e-12);
+  }
+
+  const json& autonomy = summary.at("outcomes").at("MNG.autonomy.final");
+  const double q05 = autonomy.at("q05").get<double>(), q25 = autonomy.at("q25").get<double>(),
+               median = autonomy.at("median").get<double>(), q75 = autonomy.at("q75").get<double>(),
+               q95 = autonomy.at("q95").get<double>();
+  CHECK(q05 <= q25);
+  CHECK(q25 <= median);
+  CHECK(median <= q75);
+  CHECK(q75 <= q95);
+  CHECK(q05 < q95);  // a stochastic ensemble spreads
+  CHECK(autonomy.at("members_with_value").get<std::int64_t>() == 2000);
+
+  // The bands of the last month agree with the outcome: the mean to rounding, the median to
+  // within the histogram's accuracy (±0.002 for a [0, 1] variable).
+  const Table bands = read_table(folder / "bands.csv");
+  std::map<std::string, double> last;
+  for (const auto& row : bands.rows)
+    if (row.size() == 5 && row[0] == "2035-01" && row[1] == "MNG" && row[2] == "autonomy")
+      parse_number(row[4], last[row[3]]);
+  REQUIRE(last.size() == 6);
+  CHECK(std::abs(last["mean"] - autonomy.at("mean").get<double>()) <= 1e-12);
+  CHECK(std::abs(last["0.5"] - median) <= 0.002);
+  CHECK(std::abs(last["0.05"] - q05) <= 0.002);
+  CHECK(std::abs(last["0.95"] - q95) <= 0.002);
+}
+
+TEST_CASE("the ensemble chart.svg draws shaded bands as polygons", "[cli][ensemble]") {
+  const fs::path folder = run_calibrated("chart", {"--members", "200"});
+  const std::string svg = read_text_file(folder / "chart.svg");
+  CHECK_THAT(svg, Catch::StartsWith("<?xml"));
+  CHECK_THAT(svg, Catch::Contains("<svg"));
+  CHECK_THAT(svg, Catch::Contains("<polygon"));
+  CHECK_THAT(svg, Catch::Contains("200 members"));
+  CHECK_THAT(svg, Catch::Contains("</svg>"));
+}
+
+// ----- Determinism --------------------------------------------------------------------------------
+
+TEST_CASE("ensemble files are byte-identical for any thread count and block size", "[cli][ensemble]") {
+  const std::vector<std::vector<std::string>> settings = {
+      {"--threads", "1"}, {"--threads", "2", "--block-size", "37"}, {"--threads", "3", "--block-size", "500"}};
+  std::vector<fs::path> folders;
+  for (std::size_t index = 0; index < settings.size(); ++index) {
+    std::vector<std::string> extra = {"--members", "2000", "-q"};
+    extra.insert(extra.end(), settings[index].begin(), settings[index].end());
+    folders.push_back(run_calibrated("threads-" + std::to_string(index), extra));
+  }
+  const std::string bands = read_text_file(folders[0] / "bands.csv");
+  const std::string outcomes = read_text_file(folders[0] / "outcomes.csv");
+  const std::string chart = read_text_file(folders[0] / "chart.svg");
+  const json statistics = read_json(folders[0] / "summary.json").at("outcomes");
+  REQUIRE(!bands.empty());
+  REQUIRE(!outcomes.empty());
+  for (std::size_t index = 1; index < folders.size(); ++index) {
+    INFO(settings[index][0] << " " << settings[index][1]
+                            << (settings[index].size() > 2 ? " --block-size " + settings[index][3] : ""));
+    CHECK(read_text_file(folders[index] / "bands.csv") == bands);
+    CHECK(read_text_file(folders[index] / "outcomes.csv") == outcomes);
+    CHECK(read_text_file(folders[index] / "chart.svg") == chart);
+    CHECK(read_json(folders[index] / "summary.json").at("outcomes") == statistics);
+  }
+}
+
+TEST_CASE("ensemble seeds: another seed gives other outcomes and the same seed the same files",
+          "[cli][ensemble]") {
+  const fs::path five = run_calibrated("seed-5", {"--members", "300", "--seed", "5", "-q"});
+  const fs::path six = run_calibrated("seed-6", {"--members", "300", "--seed", "6", "-q"});
+  const fs::path five_again = run_calibrated("seed-5-again", {"--members", "300", "--seed", "5", "-q"});
+  CHECK(read_text_file(five / "outcomes.csv") != read_text_file(six / "outcomes.csv"));
+  CHECK(read_text_file(five / "bands.csv") != read_text_file(six / "bands.csv"));
+  CHECK(read_text_file(five / "outcomes.csv") == read_text_file(five_again / "outcomes.csv"));
+  CHECK(read_text_file(five / "bands.csv") == read_text_file(five_again / "bands.csv"));
+  CHECK(read_text_file(five / "chart.svg") == read_text_file(five_again / "chart.svg"));
+  CHECK(read_json(five / "summary.json").at("seed").get<std::uint64_t>() == 5);
+  CHECK(read_json(six / "summary.json").at("seed").get<std::uint64_t>() == 6);
+  CHECK(read_json(five / "summary.json").at("outcomes") == read_json(five_again / "summary.json").at("outcomes"));
+}
+
+// ----- Deterministic ensembles ----------------------------------------------------------------------
+
+TEST_CASE("a deterministic ensemble repeats the golden what-if run in every member", "[cli][ensemble]") {
+  RunResult result;
+  const fs::path folder = run_calibrated("deterministic", {"--members", "50", "--deterministic"}, &result);
+  CHECK_THAT(result.out, Catch::Contains("50 members"));
+  CHECK_THAT(result.out, Catch::Contains("deterministic"));
+  const json summary = read_json(folder / "summary.json");
+  CHECK(summary.at("stochastic").get<bool>() == false);
+  CHECK(summary.at("members").get<std::int64_t>() == 50);
+
+  const Table outcomes = read_table(folder / "outcomes.csv");
+  REQUIRE(outcomes.rows.size() == 50);
+  std::size_t differing = 0;
+  for (const auto& row : outcomes.rows)
+    if (std::vector<std::string>(row.begin() + 1, row.end()) !=
+        std::vector<std::string>(outcomes.rows.front().begin() + 1, outcomes.rows.front().end()))
+      ++differing;
+  CHECK(differing == 0);
+  const std::vector<double> autonomy = column_values(outcomes, "MNG.autonomy.final");
+  REQUIRE(autonomy.size() == 50);
+  CHECK(std::abs(autonomy.front() - calibrated_autonomy_final) < 1e-9);
+  const json& statistics = summary.at("outcomes").at("MNG.autonomy.final");
+  CHECK(statistics.at("median").get<double>() == autonomy.front());
+  CHECK(statistics.at("q05").get<double>() == autonomy.front());
+  CHECK(statistics.at("q95").get<double>() == autonomy.front());
+  CHECK(statistics.at("sd").get<double>() == 0);
+
+  // Its bands collapse onto the what-if trajectory: every quantile exactly, the mean to rounding.
+  const fs::path what_if = run_calibrated("deterministic-what-if", {"-q"});
+  std::map<std::string, double> trajectory;  // "date,actor,variable" → value
+  const Csv csv = read_csv(what_if / "trajectories.csv");
+  REQUIRE(csv.well_formed);
+  for (const CsvRow& row : csv.rows) trajectory[row.date + "," + row.actor + "," + row.variable] = row.value;
+  const Table bands = read_table(folder / "bands.csv");
+  REQUIRE(bands.rows.size() == csv.rows.size() * 6);
+  std::size_t missing = 0, off_quantiles = 0, off_means = 0;
+  for (const auto& row : bands.rows) {
+    const auto found = trajectory.find(row[0] + "," + row[1] + "," + row[2]);
+    double value = 0;
+    if (found == trajectory.end() || !parse_number(row[4], value)) {
+      ++missing;
+      continue;
+    }
+    if (row[3] == "mean") {
+      if (!(std::abs(value - found->second) <= 1e-12)) ++off_means;
+    } else if (value != found->second) {
+      ++off_quantiles;
+    }
+  }
+  CHECK(missing == 0);
+  CHECK(off_quantiles == 0);
+  CHECK(off_means == 0);
+}
+
+// ----- --keep-trajectories ----------------------------------------------------------------------------
+
+TEST_CASE("--keep-trajectories writes every member's trajectory in trajectories.csv", "[cli][ensemble]") {
+  const fs::path folder = run_calibrated("keep", {"--members", "20", "--keep-trajectories", "-q"});
+  CHECK(folder_entries(folder) ==
+        std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json", "trajectories.csv"});
+  check_no_temporaries(folder);
+
+  const Csv csv = read_csv(folder / "trajectories.csv");
+  CHECK(csv.header == "date,member,actor,variable,value");
+  CHECK(csv.well_formed);
+  std::set<std::pair<std::string, std::string>> variables;
+  for (const auto& row : read_table(folder / "bands.csv").rows) variables.emplace(row.at(1), row.at(2));
+  REQUIRE(variables.size() == 39);
+  CHECK(csv.rows.size() == 20 * 121 * variables.size());
+  CHECK(csv.dates().size() == 121);
+
+  std::map<std::string, std::size_t> rows_per_member;
+  for (const CsvRow& row : csv.rows) ++rows_per_member[row.member];
+  CHECK(rows_per_member.size() == 20);
+  for (int member = 0; member < 20; ++member) {
+    INFO("member " << member);
+    CHECK(rows_per_member[std::to_string(member)] == 121 * variables.size());
+  }
+
+  // Each member's last MNG autonomy is its MNG.autonomy.final in outcomes.csv, digit for digit.
+  const Table outcomes = read_table(folder / "outcomes.csv");
+  const int column = outcomes.column("MNG.autonomy.final");
+  REQUIRE(column > 0);
+  REQUIRE(outcomes.rows.size() == 20);
+  std::map<std::string, std::string> last_autonomy;
+  for (const CsvRow& row : csv.rows)
+    if (row.date == "2035-01" && row.actor == "MNG" && row.variable == "autonomy")
+      last_autonomy[row.member] = row.value_text;
+  REQUIRE(last_autonomy.size() == 20);
+  for (const auto& row : outcomes.rows) {
+    INFO("member " << row[0]);
+    CHECK(last_autonomy[row[0]] == row[static_cast<std::size_t>(column)]);
+  }
+  // Members differ (a stochastic ensemble).
+  std::set<std::string> distinct;
+  for (const auto& [member, value] : last_autonomy) distinct.insert(value);
+  CHECK(distinct.size() > 1);
+
+  // The kept trajectories, too, do not depend on threads or block size.
+  const fs::path other =
+      run_calibrated("keep-threads", {"--members", "20", "--keep-trajectories", "-q", "--threads", "2", "--block-size",
+                                      "3"});
+  CHECK(read_text_file(other / "trajectories.csv") == read_text_file(folder / "trajectories.csv"));
+}
+
+TEST_CASE("a huge --keep-trajectories without --yes is refused at once with exit 2 and writes nothing",
+          "[cli][ensemble]") {
+  const fs::path folder = scratch("ens-keep-huge") / "out";
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult result = steppe({"run", "scenarios/calibrated.yaml", "--members", "10000000", "--keep-trajectories",
+                                   "--out", folder.string()});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());
+  CHECK_THAT(result.err, Catch::Contains("--yes"));
+  CHECK_THAT(result.err, Catch::Contains("GB"));
+  CHECK_THAT(result.err, Catch::Contains("--keep-trajectories"));
+  CHECK(lines_of(result.err).size() == 1);
+  CHECK_FALSE(fs::exists(folder));
+  CHECK(folder_entries(folder.parent_path()).empty());
+  CHECK(seconds < 5);  // refused before running: 10 million members would take minutes
+}
+
+// ----- --json and --quiet ------------------------------------------------------------------------------
+
+TEST_CASE("steppe run --members 100 --json prints the ensemble summary and --quiet prints nothing",
+          "[cli][ensemble]") {
+  RunResult result;
+  const fs::path folder = run_calibrated("json", {"--members", "100", "--json"}, &result);
+  CHECK(result.err.empty());
+  json printed;
+  REQUIRE_NOTHROW(printed = json::parse(result.out));
+  CHECK(printed == read_json(folder / "summary.json"));
+  CHECK(printed.at("members").get<std::int64_t>() == 100);
+  CHECK(printed.at("stochastic").get<bool>() == true);
+  CHECK(printed.at("outcomes").contains("MNG.autonomy.final"));
+
+  RunResult quiet;
+  const fs::path quiet_folder = run_calibrated("quiet", {"--members", "100", "--quiet"}, &quiet);
+  CHECK(quiet.out.empty());
+  CHECK(quiet.err.empty());
+  CHECK(folder_entries(quiet_folder) ==
+        std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
+  CHECK(read_text_file(quiet_folder / "outcomes.csv") == read_text_file(folder / "outcomes.csv"));
+}
+
+// ----- steppe compare --members ----------------------------------------------------------------------
+
+TEST_CASE("steppe compare baseline calibrated --members 1000 gives the difference and P(B > A)",
+          "[cli][ensemble][compare]") {
+  const fs::path folder = scratch("ens-compare") / "out";
+  const RunResult result =
+      steppe({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members", "1000", "--out",
+              folder.string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.err.empty());
+  CHECK_THAT(result.out, Catch::Contains("1000 members each, common random numbers"));
+  CHECK_THAT(result.out, Catch::Contains("P(B > A)"));
+  const std::vector<std::string> header = table_row(result.out, "outcome");
+  CHECK(header == std::vector<std::string>{"outcome", "baseline median", "calibrated median",
+                                           "difference (90% interval)", "P(B > A)"});
+  const std::vector<std::string> row = table_row(result.out, "MNG.autonomy.final");
+  REQUIRE(row.size() == 5);
+
+  CHECK(folder_entries(folder) ==
+        std::vector<std::string>{"bands_a.csv", "bands_b.csv", "chart.svg", "comparison.json"});
+  check_no_temporaries(folder);
+
+  const json comparison = read_json(folder / "comparison.json");
+  CHECK(comparison.at("a").at("members").get<std::int64_t>() == 1000);
+  CHECK(comparison.at("b").at("members").get<std::int64_t>() == 1000);
+  const json& difference = comparison.at("difference_b_minus_a").at("MNG.autonomy.final");
+  const double probability = difference.at("probability_b_greater").get<double>();
+  const double median = difference.at("median").get<double>();
+  CHECK(probability >= 0);
+  CHECK(probability <= 1);
+  CHECK(probability > 0.9);  // calibrated raises autonomy for nearly every member
+  CHECK(median > 0.05);
+  CHECK(difference.at("q05").get<double>() <= median);
+  CHECK(median <= difference.at("q95").get<double>());
+  CHECK(row[4] == fmt::format("{:.3f}", probability));
+  CHECK(row[1] ==
+        fmt::format("{:.4f}", comparison.at("a").at("outcomes").at("MNG.autonomy.final").at("median").get<double>()));
+  CHECK(row[2] ==
+        fmt::format("{:.4f}", comparison.at("b").at("outcomes").at("MNG.autonomy.final").at("median").get<double>()));
+  for (const auto& [name, entry] : comparison.at("difference_b_minus_a").items()) {
+    INFO(name);
+    const double p = entry.at("probability_b_greater").get<double>();
+    CHECK(p >= 0);
+    CHECK(p <= 1);
+  }
+  const std::string svg = read_text_file(folder / "chart.svg");
+  CHECK_THAT(svg, Catch::Contains("<polygon"));
+  CHECK_THAT(svg, Catch::Contains("stroke-dasharray"));
+}
+
+TEST_CASE("compare --members uses common random numbers: each side is the ensemble run alone",
+          "[cli][ensemble][compare]") {
+  const fs::path folder = scratch("ens-compare-crn") / "out";
+  const RunResult result = steppe({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members",
+                                   "500", "--out", folder.string(), "-q"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.empty());
+
+  // A and B alone, with the same members and seed.
+  const fs::path a = scratch("ens-compare-crn-a") / "out";
+  const fs::path b = scratch("ens-compare-crn-b") / "out";
+  REQUIRE(steppe({"run", "scenarios/baseline.yaml", "--members", "500", "--out", a.string(), "-q"}).exit_code == 0);
+  REQUIRE(steppe({"run", "scenarios/calibrated.yaml", "--members", "500", "--out", b.string(), "-q"}).exit_code == 0);
+  CHECK(read_text_file(folder / "bands_a.csv") == read_text_file(a / "bands.csv"));
+  CHECK(read_text_file(folder / "bands_b.csv") == read_text_file(b / "bands.csv"));
+  const json comparison = read_json(folder / "comparison.json");
+  CHECK(comparison.at("a").at("outcomes") == read_json(a / "summary.json").at("outcomes"));
+  CHECK(comparison.at("b").at("outcomes") == read_json(b / "summary.json").at("outcomes"));
+
+  // The difference is member by member: recomputed from the two outcomes.csv.
+  const std::vector<double> autonomy_a = column_values(read_table(a / "outcomes.csv"), "MNG.autonomy.final");
+  const std::vector<double> autonomy_b = column_values(read_table(b / "outcomes.csv"), "MNG.autonomy.final");
+  REQUIRE(autonomy_a.size() == 500);
+  REQUIRE(autonomy_b.size() == 500);
+  std::vector<double> differences;
+  int b_higher = 0;
+  for (std::size_t member = 0; member < 500; ++member) {
+    differences.push_back(autonomy_b[member] - autonomy_a[member]);
+    b_higher += differences.back() > 0;
+  }
+  std::sort(differences.begin(), differences.end());
+  const json& difference = comparison.at("difference_b_minus_a").at("MNG.autonomy.final");
+  CHECK(difference.at("median").get<double>() == quantile_of_sorted(differences, 0.5));
+  CHECK(difference.at("q05").get<double>() == quantile_of_sorted(differences, 0.05));
+  CHECK(difference.at("q95").get<double>() == quantile_of_sorted(differences, 0.95));
+  CHECK(difference.at("probability_b_greater").get<double>() == b_higher / 500.0);
+}
+
+// ----- Ctrl-C ---------------------------------------------------------------------------------------
+
+TEST_CASE("Ctrl-C stops an ensemble between blocks with exit 130 and writes nothing", "[cli][ensemble][signal]") {
+  // One million members on one thread take tens of seconds (about 2e4 members/s), so the run is
+  // still going when SIGINT arrives after a second; it then stops within one block.
+  const fs::path folder = scratch("ens-ctrl-c") / "out";
+  const Interrupted run = interrupt_after({"run", "scenarios/calibrated.yaml", "--members", "1000000", "--threads",
+                                           "1", "--out", folder.string()},
+                                          "1", "run");
+  INFO("stderr: " << run.err);
+  REQUIRE(run.signalled_while_running);  // else the run finished before the signal: use more members
+  CHECK(run.exit_code == 130);
+  CHECK_THAT(run.err, Catch::Contains("interrupted"));
+  CHECK(run.out.empty());
+  CHECK(folder_entries(folder).empty());
+  CHECK(folder_entries(folder.parent_path()).empty());  // no folder made, no temporaries
+  CHECK(run.seconds < 6);                                // stopped promptly after the signal
+}
+
+TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and writes nothing",
+          "[cli][ensemble][compare][signal]") {
+  const fs::path folder = scratch("ens-ctrl-c-compare") / "out";
+  const Interrupted run =
+      interrupt_after({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members", "1000000",
+                       "--threads", "1", "--out", folder.string()},
+                      "1", "compare");
+  INFO("stderr: " << run.err);
+  REQUIRE(run.signalled_while_running);
+  CHECK(run.exit_code == 130);
+  CHECK_THAT(run.err, Catch::Contains("interrupted"));
+  CHECK(run.out.empty());
+  CHECK(folder_entries(folder.parent_path()).empty());
+  CHECK(run.seconds < 6);
+}
+
+// ----- Bad ensemble options -------------------------------------------------------------------------
+
+TEST_CASE("bad ensemble options exit 2 and write nothing", "[cli][ensemble][usage]") {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--members", "0"},      {"--threads", "0"},         {"--block-size", "0"},
+      {"--members", "-5"},     {"--members", "many"},      {"--threads", "-1"},
+      {"--block-size", "-37"}, {"--members", "10", "--threads", "0"}, {"--members", "10", "--block-size", "0"}};
+  for (const std::string& command : {"run", "compare"}) {
+    for (std::size_t index = 0; index < bad.size(); ++index) {
+      const fs::path folder = scratch("ens-bad-" + command + "-" + std::to_string(index)) / "out";
+      std::vector<std::string> args = {command, "scenarios/baseline.yaml"};
+      if (command == "compare") args.push_back("scenarios/calibrated.yaml");
+      args.insert(args.end(), bad[index].begin(), bad[index].end());
+      args.insert(args.end(), {"--out", folder.string()});
+      const RunResult result = steppe(args);
+      std::string shown;
+      for (const std::string& arg : bad[index]) shown += " " + arg;
+      INFO("steppe " << command << shown << "\nstderr: " << result.err);
+      CHECK(result.exit_code == 2);
+      CHECK(result.out.empty());
+      CHECK_FALSE(result.err.empty());
+      CHECK_FALSE(fs::exists(folder));
+    }
+  }
+}
