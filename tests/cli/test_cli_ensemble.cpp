@@ -92,14 +92,14 @@ double quantile_of_sorted(const std::vector<double>& sorted, double q) {
 }
 
 // Runs `steppe ARGS...` from the source root.
-RunResult steppe(const std::vector<std::string>& args) { return run_steppe(args, root_folder()); }
+RunResult run_from_root(const std::vector<std::string>& args) { return run_steppe(args, root_folder()); }
 
 // Runs `steppe run scenarios/calibrated.yaml --out DIR EXTRA...`; requires success.
 fs::path run_calibrated(const std::string& name, const std::vector<std::string>& extra, RunResult* result_out = nullptr) {
   const fs::path folder = scratch("ens-" + name) / "out";
   std::vector<std::string> args = {"run", "scenarios/calibrated.yaml", "--out", folder.string()};
   args.insert(args.end(), extra.begin(), extra.end());
-  const RunResult result = steppe(args);
+  const RunResult result = run_from_root(args);
   INFO("steppe run calibrated " << name << ": " << result.err);
   REQUIRE(result.exit_code == 0);
   if (result_out) *result_out = result;
@@ -492,7 +492,7 @@ TEST_CASE("a huge --keep-trajectories without --yes is refused at once with exit
           "[cli][ensemble]") {
   const fs::path folder = scratch("ens-keep-huge") / "out";
   const auto start = std::chrono::steady_clock::now();
-  const RunResult result = steppe({"run", "scenarios/calibrated.yaml", "--members", "10000000", "--keep-trajectories",
+  const RunResult result = run_from_root({"run", "scenarios/calibrated.yaml", "--members", "10000000", "--keep-trajectories",
                                    "--out", folder.string()});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(result.exit_code == 2);
@@ -535,7 +535,7 @@ TEST_CASE("steppe compare baseline calibrated --members 1000 gives the differenc
           "[cli][ensemble][compare]") {
   const fs::path folder = scratch("ens-compare") / "out";
   const RunResult result =
-      steppe({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members", "1000", "--out",
+      run_from_root({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members", "1000", "--out",
               folder.string()});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
@@ -583,7 +583,7 @@ TEST_CASE("steppe compare baseline calibrated --members 1000 gives the differenc
 TEST_CASE("compare --members uses common random numbers: each side is the ensemble run alone",
           "[cli][ensemble][compare]") {
   const fs::path folder = scratch("ens-compare-crn") / "out";
-  const RunResult result = steppe({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members",
+  const RunResult result = run_from_root({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members",
                                    "500", "--out", folder.string(), "-q"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
@@ -592,8 +592,8 @@ TEST_CASE("compare --members uses common random numbers: each side is the ensemb
   // A and B alone, with the same members and seed.
   const fs::path a = scratch("ens-compare-crn-a") / "out";
   const fs::path b = scratch("ens-compare-crn-b") / "out";
-  REQUIRE(steppe({"run", "scenarios/baseline.yaml", "--members", "500", "--out", a.string(), "-q"}).exit_code == 0);
-  REQUIRE(steppe({"run", "scenarios/calibrated.yaml", "--members", "500", "--out", b.string(), "-q"}).exit_code == 0);
+  REQUIRE(run_from_root({"run", "scenarios/baseline.yaml", "--members", "500", "--out", a.string(), "-q"}).exit_code == 0);
+  REQUIRE(run_from_root({"run", "scenarios/calibrated.yaml", "--members", "500", "--out", b.string(), "-q"}).exit_code == 0);
   CHECK(read_text_file(folder / "bands_a.csv") == read_text_file(a / "bands.csv"));
   CHECK(read_text_file(folder / "bands_b.csv") == read_text_file(b / "bands.csv"));
   const json comparison = read_json(folder / "comparison.json");
@@ -661,14 +661,14 @@ TEST_CASE("bad ensemble options exit 2 and write nothing", "[cli][ensemble][usag
       {"--members", "0"},      {"--threads", "0"},         {"--block-size", "0"},
       {"--members", "-5"},     {"--members", "many"},      {"--threads", "-1"},
       {"--block-size", "-37"}, {"--members", "10", "--threads", "0"}, {"--members", "10", "--block-size", "0"}};
-  for (const std::string& command : {"run", "compare"}) {
+  for (const std::string command : {"run", "compare"}) {
     for (std::size_t index = 0; index < bad.size(); ++index) {
       const fs::path folder = scratch("ens-bad-" + command + "-" + std::to_string(index)) / "out";
       std::vector<std::string> args = {command, "scenarios/baseline.yaml"};
       if (command == "compare") args.push_back("scenarios/calibrated.yaml");
       args.insert(args.end(), bad[index].begin(), bad[index].end());
       args.insert(args.end(), {"--out", folder.string()});
-      const RunResult result = steppe(args);
+      const RunResult result = run_from_root(args);
       std::string shown;
       for (const std::string& arg : bad[index]) shown += " " + arg;
       INFO("steppe " << command << shown << "\nstderr: " << result.err);
