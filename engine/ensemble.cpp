@@ -17,11 +17,8 @@ namespace steppe {
 
 namespace {
 
-// Fixed point with 60 fractional bits: a double becomes an integer (truncated below 2^-60), so
-// sums are exact and do not depend on the order members are added in. |x| <= 2^36 (about 7e10)
-// keeps the sum of 2^30 (a billion) members inside the 127 bits of an __int128.
-constexpr double fixed_point_scale = 1152921504606846976.0;  // 2^60
-constexpr double fixed_point_limit = 68719476736.0;          // 2^36
+constexpr double fraction_scale = 1152921504606846976.0;  // 2^60
+constexpr double whole_limit = 9223372036854775807.0;     // 2^63: the whole part fits an int64
 
 std::vector<int> banded_slots(const Layout& layout) {
   std::vector<int> slots;
@@ -33,31 +30,38 @@ std::vector<int> banded_slots(const Layout& layout) {
 }  // namespace
 
 MeanAccumulator::MeanAccumulator(int months, std::size_t slots)
-    : slots_(slots), sums_(static_cast<std::size_t>(months + 1) * slots, 0) {}
+    : slots_(slots), sums_(static_cast<std::size_t>(months + 1) * slots) {}
 
 void MeanAccumulator::add(int month, const std::vector<int>& slots, const MemberArrays& state) {
-  __int128* row = sums_.data() + static_cast<std::size_t>(month) * slots_;
+  Sum* row = sums_.data() + static_cast<std::size_t>(month) * slots_;
   for (std::size_t position = 0; position < slots.size(); ++position) {
     const auto column = state.col(slots[position]);
-    __int128 sum = 0;
+    Sum sum;
     for (Eigen::Index member = 0; member < column.size(); ++member) {
       const double value = column(member);
-      if (!(std::abs(value) <= fixed_point_limit))
-        throw std::overflow_error("a state value is beyond ±2^36 or not finite: the ensemble mean cannot hold it");
-      sum += static_cast<__int128>(value * fixed_point_scale);  // scaling by 2^60 is exact
+      if (!(std::abs(value) < whole_limit))
+        throw std::overflow_error("a state value is beyond ±2^63 or not finite: the ensemble mean cannot hold it");
+      const double whole = std::trunc(value);  // value - whole is exact, and so is scaling by 2^60
+      sum.whole += static_cast<std::int64_t>(whole);
+      sum.fraction += static_cast<__int128>((value - whole) * fraction_scale);
     }
-    row[position] += sum;
+    row[position].whole += sum.whole;
+    row[position].fraction += sum.fraction;
   }
 }
 
 void MeanAccumulator::merge(const MeanAccumulator& other) {
-  for (std::size_t index = 0; index < sums_.size(); ++index) sums_[index] += other.sums_[index];
+  for (std::size_t index = 0; index < sums_.size(); ++index) {
+    sums_[index].whole += other.sums_[index].whole;
+    sums_[index].fraction += other.sums_[index].fraction;
+  }
 }
 
 double MeanAccumulator::mean(int month, std::size_t slot_position, std::int64_t members) const {
   if (members == 0) return std::nan("");
-  const __int128 sum = sums_[static_cast<std::size_t>(month) * slots_ + slot_position];
-  return static_cast<double>(sum) / fixed_point_scale / static_cast<double>(members);
+  const Sum& sum = sums_[static_cast<std::size_t>(month) * slots_ + slot_position];
+  const auto count = static_cast<double>(members);
+  return static_cast<double>(sum.whole) / count + static_cast<double>(sum.fraction) / fraction_scale / count;
 }
 
 std::size_t trajectory_bytes(const Scenario& scenario, std::int64_t members) {
@@ -73,10 +77,11 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   const std::vector<int> slots = banded_slots(layout);
   const std::int64_t blocks = (options.members + options.block_size - 1) / options.block_size;
 
-  EnsembleResult result{options.members, false, slots, BandHistogram(layout, months, slots),
-                        MeanAccumulator(months, slots.size()),
-                        MemberArrays(options.members, static_cast<Eigen::Index>(scenario->outcomes.size())),
-                        {}};
+  std::vector<OutcomeSpec> outcome_specs = options.outcomes.empty() ? scenario->outcomes : options.outcomes;
+  const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
+  EnsembleResult result{options.members,         false, slots, BandHistogram(layout, months, slots),
+                        MeanAccumulator(months, slots.size()), std::move(outcome_specs),
+                        MemberArrays(options.members, outcome_count), {}};
   if (options.keep_trajectories)
     result.trajectories.assign(static_cast<std::size_t>(months + 1),
                                MemberArrays(options.members, static_cast<Eigen::Index>(layout.state().size())));
@@ -100,7 +105,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     const std::int64_t first = block * options.block_size;
     const std::int64_t count = std::min(options.block_size, options.members - first);
     ThreadReducers& local = reducers.local();
-    OutcomeReducer outcomes(scenario->outcomes, count);
+    OutcomeReducer outcomes(result.outcome_specs, count);
     struct BlockObserver final : Observer {
       ThreadReducers& local;
       const std::vector<int>& slots;

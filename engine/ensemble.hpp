@@ -3,7 +3,7 @@
 // Members run in blocks sized for cache; each block runs the whole horizon before the next
 // (temporal blocking), and threads (oneTBB) take blocks. While a block runs, observers reduce it:
 // per-member outcomes go straight into their rows of the outcome table, quantile histograms and
-// exact fixed-point sums (for means) are added per thread — integer arithmetic, so merging them
+// fixed-point sums (for means) are added per thread — integer arithmetic, so merging them
 // is exact and order-free. Every member's numbers depend only on (seed, member index), so the
 // result is bit-for-bit identical for any thread count and any block size. Memory holds the
 // histograms per thread and the outcome table, not the members' trajectories (unless asked).
@@ -24,6 +24,8 @@ namespace steppe {
 
 struct EnsembleOptions {
   std::int64_t members = 1000;
+  // What to measure per member; empty: the scenario's outcomes.
+  std::vector<OutcomeSpec> outcomes;
   int threads = 0;               // 0: every core
   std::int64_t block_size = 256;  // members stepped together; results do not depend on it
   bool keep_trajectories = false;
@@ -33,7 +35,9 @@ struct EnsembleOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// The mean over members of every banded slot and month, from exact fixed-point sums.
+// The mean over members of every banded slot and month, from exact fixed-point sums: each value
+// splits into its whole part and its fraction (to 2^-60), summed as integers, so the sum does
+// not depend on the order members are added in. Values up to ±2^63 are exact.
 class MeanAccumulator {
  public:
   MeanAccumulator(int months, std::size_t slots);
@@ -42,8 +46,12 @@ class MeanAccumulator {
   double mean(int month, std::size_t slot_position, std::int64_t members) const;
 
  private:
+  struct Sum {
+    __int128 whole = 0;     // sum of the whole parts
+    __int128 fraction = 0;  // sum of the fractions, in units of 2^-60
+  };
   std::size_t slots_;
-  std::vector<__int128> sums_;  // (months + 1) × slots, in units of 2^-60
+  std::vector<Sum> sums_;  // (months + 1) × slots
 };
 
 struct EnsembleResult {
@@ -52,7 +60,8 @@ struct EnsembleResult {
   std::vector<int> band_slots;  // every non-internal state slot
   BandHistogram bands;
   MeanAccumulator means;
-  MemberArrays outcomes;  // members × scenario outcomes
+  std::vector<OutcomeSpec> outcome_specs;  // what `outcomes` measures, column by column
+  MemberArrays outcomes;                   // members × outcome specs
   std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
 };
 

@@ -66,7 +66,7 @@ std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
 std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result) {
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "member");
-  for (const OutcomeSpec& outcome : scenario.outcomes) fmt::format_to(std::back_inserter(out), ",{}", outcome.name);
+  for (const OutcomeSpec& outcome : result.outcome_specs) fmt::format_to(std::back_inserter(out), ",{}", outcome.name);
   fmt::format_to(std::back_inserter(out), "\n");
   for (Eigen::Index member = 0; member < result.outcomes.rows(); ++member) {
     fmt::format_to(std::back_inserter(out), "{}", member);
@@ -91,11 +91,11 @@ nlohmann::json ensemble_summary_json(const Scenario& scenario, const EnsembleRes
   summary["end"] = scenario.date(scenario.months).to_string();
   summary["months"] = scenario.months;
   nlohmann::json outcomes = nlohmann::json::object();
-  for (std::size_t index = 0; index < scenario.outcomes.size(); ++index) {
+  for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
     const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
     std::int64_t count = 0;
     const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()}, &count);
-    outcomes[scenario.outcomes[index].name] = {{"mean", number(s.mean)},     {"sd", number(s.sd)},
+    outcomes[result.outcome_specs[index].name] = {{"mean", number(s.mean)},     {"sd", number(s.sd)},
                                                {"q05", number(s.q05)},       {"q25", number(s.q25)},
                                                {"median", number(s.median)}, {"q75", number(s.q75)},
                                                {"q95", number(s.q95)},       {"members_with_value", count}};

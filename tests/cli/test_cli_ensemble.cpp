@@ -129,23 +129,20 @@ struct Interrupted {
 Interrupted interrupt_after(const std::vector<std::string>& args, const std::string& delay, const std::string& name) {
   const fs::path work = scratch("ens-interrupt-" + name);
   std::string command = shell_quote(STEPPE_BINARY);
-  for (const std::string& arg : args) command += " " + shell_quote(arg);
-  const std::string script = "cd " + shell_quote(root_folder().string()) + " || exit 99\n" + command + " </dev/null >" +
-                             shell_quote((work / "stdout").string()) + " 2>" +
-                             shell_quote((work / "stderr").string()) +
-                             " &\n"
-                             "pid=$!\n"
-                             "sleep " +
-                             delay +
-                             "\n"
-                             "kill -INT $pid; echo $? >" +
-                             shell_quote((work / "kill").string()) +
-                             "\n"
-                             "wait $pid; echo $? >" +
-                             shell_quote((work / "status").string()) + "\n";
+  for (const std::string& arg : args) command += fmt::format(" {}", shell_quote(arg));
+  const auto quoted = [&](const char* file) { return shell_quote((work / file).string()); };
+  const std::string script = fmt::format(
+      "cd {} || exit 99\n"
+      "{} </dev/null >{} 2>{} &\n"
+      "pid=$!\n"
+      "sleep {}\n"
+      "kill -INT $pid; echo $? >{}\n"
+      "wait $pid; echo $? >{}\n",
+      shell_quote(root_folder().string()), command, quoted("stdout"), quoted("stderr"), delay, quoted("kill"),
+      quoted("status"));
   write_text_file(work / "script.sh", script);
   const auto start = std::chrono::steady_clock::now();
-  const int status = std::system(("sh " + shell_quote((work / "script.sh").string())).c_str());
+  const int status = std::system(fmt::format("sh {}", quoted("script.sh")).c_str());
   Interrupted result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   REQUIRE(status == 0);
@@ -439,7 +436,7 @@ TEST_CASE("a deterministic ensemble repeats the golden what-if run in every memb
 
 // ----- --keep-trajectories ----------------------------------------------------------------------------
 
-TEST_CASE("--keep-trajectories writes every member's trajectory in trajectories.csv", "[cli][ensemble]") {
+TEST_CASE("with --keep-trajectories an ensemble writes every member's trajectory in trajectories.csv", "[cli][ensemble]") {
   const fs::path folder = run_calibrated("keep", {"--members", "20", "--keep-trajectories", "-q"});
   CHECK(folder_entries(folder) ==
         std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json", "trajectories.csv"});
@@ -449,7 +446,8 @@ TEST_CASE("--keep-trajectories writes every member's trajectory in trajectories.
   CHECK(csv.header == "date,member,actor,variable,value");
   CHECK(csv.well_formed);
   std::set<std::pair<std::string, std::string>> variables;
-  for (const auto& row : read_table(folder / "bands.csv").rows) variables.emplace(row.at(1), row.at(2));
+  const Table bands = read_table(folder / "bands.csv");
+  for (const auto& row : bands.rows) variables.emplace(row.at(1), row.at(2));
   REQUIRE(variables.size() == 39);
   CHECK(csv.rows.size() == 20 * 121 * variables.size());
   CHECK(csv.dates().size() == 121);
@@ -638,9 +636,11 @@ TEST_CASE("Ctrl-C stops an ensemble between blocks with exit 130 and writes noth
   CHECK(run.seconds < 6);                                // stopped promptly after the signal
 }
 
-TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and writes nothing",
+TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and leaves the folder as it was",
           "[cli][ensemble][compare][signal]") {
   const fs::path folder = scratch("ens-ctrl-c-compare") / "out";
+  fs::create_directories(folder);
+  write_text_file(folder / "notes.txt", "mine\n");
   const Interrupted run =
       interrupt_after({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members", "1000000",
                        "--threads", "1", "--out", folder.string()},
@@ -650,7 +650,8 @@ TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and writes nothin
   CHECK(run.exit_code == 130);
   CHECK_THAT(run.err, Catch::Contains("interrupted"));
   CHECK(run.out.empty());
-  CHECK(folder_entries(folder.parent_path()).empty());
+  CHECK(folder_entries(folder) == std::vector<std::string>{"notes.txt"});
+  CHECK(read_text_file(folder / "notes.txt") == "mine\n");
   CHECK(run.seconds < 6);
 }
 
@@ -678,4 +679,119 @@ TEST_CASE("bad ensemble options exit 2 and write nothing", "[cli][ensemble][usag
       CHECK_FALSE(fs::exists(folder));
     }
   }
+}
+
+TEST_CASE("steppe compare --members with different starts exits 2 and writes nothing", "[cli][ensemble][compare]") {
+  const fs::path work = scratch("ens-compare-starts");
+  write_text_file(work / "late.yaml",
+                  fmt::format("extends: {}\nstart: 2026-01\n", source_path("scenarios/calibrated.yaml").string()));
+  const fs::path folder = work / "out";
+  const RunResult result = run_from_root({"compare", "scenarios/baseline.yaml", (work / "late.yaml").string(),
+                                          "--members", "10", "--out", folder.string()});
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());
+  CHECK_THAT(result.err, Catch::Contains("late.yaml") && Catch::Contains("2026-01") && Catch::Contains("2025-01"));
+  CHECK_FALSE(fs::exists(folder));
+}
+
+TEST_CASE("steppe compare --members --json prints comparison.json", "[cli][ensemble][compare]") {
+  const fs::path folder = scratch("ens-compare-json") / "out";
+  const RunResult result = run_from_root({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml",
+                                          "--members", "100", "--out", folder.string(), "--json"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  json printed;
+  REQUIRE_NOTHROW(printed = json::parse(result.out));
+  CHECK(printed == read_json(folder / "comparison.json"));
+  CHECK(printed.at("difference_b_minus_a").contains("MNG.autonomy.final"));
+}
+
+// A scenario's outcome list replaces the model's defaults; compare without --members measures
+// every outcome either scenario names on both runs (docs/cli.md, tools/steppe/run.cpp), and an
+// ensemble comparison of the same two scenarios should cover the same outcomes.
+TEST_CASE("compare --members covers the same outcomes as compare of the same two scenarios",
+          "[cli][ensemble][compare]") {
+  const fs::path what_if = scratch("ens-compare-union-what-if") / "out";
+  const fs::path ensemble = scratch("ens-compare-union-ensemble") / "out";
+  REQUIRE(run_from_root({"compare", "scenarios/calibrated.yaml", "scenarios/coercion_shock.yaml", "--out",
+                         what_if.string(), "-q"})
+              .exit_code == 0);
+  const RunResult result = run_from_root({"compare", "scenarios/calibrated.yaml", "scenarios/coercion_shock.yaml",
+                                          "--members", "100", "--out", ensemble.string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const json what_if_comparison = read_json(what_if / "comparison.json");
+  const json ensemble_comparison = read_json(ensemble / "comparison.json");
+  std::set<std::string> expected, compared;
+  for (const auto& [name, value] : what_if_comparison.at("difference_b_minus_a").items()) expected.insert(name);
+  for (const auto& [name, value] : ensemble_comparison.at("difference_b_minus_a").items()) compared.insert(name);
+  REQUIRE(expected.size() == 12);
+  CHECK(compared == expected);
+  for (const std::string& name : expected) {
+    INFO(name);
+    CHECK(table_row(result.out, name).size() == 5);
+  }
+}
+
+TEST_CASE("an outcome no member reaches is NaN in outcomes.csv and null in summary.json", "[cli][ensemble]") {
+  const fs::path work = scratch("ens-nan");
+  write_text_file(work / "crossing.yaml",
+                  fmt::format("extends: {}\noutcomes:\n  - MNG.autonomy.final\n  - MNG.autonomy.first_above(0.99)\n",
+                              source_path("scenarios/calibrated.yaml").string()));
+  const fs::path folder = work / "out";
+  const RunResult result =
+      run_from_root({"run", (work / "crossing.yaml").string(), "--members", "100", "--out", folder.string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const Table outcomes = read_table(folder / "outcomes.csv");
+  CHECK(outcomes.header ==
+        std::vector<std::string>{"member", "MNG.autonomy.final", "MNG.autonomy.first_above(0.99)"});
+  REQUIRE(outcomes.rows.size() == 100);
+  std::size_t not_nan = 0;
+  for (const auto& row : outcomes.rows)
+    if (row.at(2) != "NaN") ++not_nan;
+  CHECK(not_nan == 0);
+  const json never = read_json(folder / "summary.json").at("outcomes").at("MNG.autonomy.first_above(0.99)");
+  CHECK(never.at("members_with_value").get<std::int64_t>() == 0);
+  for (const char* key : {"mean", "sd", "q05", "q25", "median", "q75", "q95"}) {
+    INFO(key);
+    CHECK(never.at(key).is_null());
+  }
+  CHECK(table_row(result.out, "MNG.autonomy.first_above(0.99)") ==
+        std::vector<std::string>{"MNG.autonomy.first_above(0.99)", "never", "never", "never", "never"});
+  CHECK(table_row(result.out, "MNG.autonomy.final").size() == 5);
+}
+
+// An unstable Richardson arms race (reaction 1.2 > restraint 1) grows to about 6.7e12 in 120
+// months: a finite state that `steppe run` writes without complaint and that the bands are built
+// for ("an unbounded arms race" is binned on a signed-log scale, engine/bands.hpp). The ensemble
+// of the same scenario should succeed as well.
+TEST_CASE("an ensemble of a finite but large arms race succeeds like its what-if run", "[cli][ensemble]") {
+  const std::vector<std::string> scenario = {"models/richardson/example.yaml", "--set",    "BLUE.reaction.RED=1.2",
+                                             "--set",                          "RED.reaction.BLUE=1.2", "--set",
+                                             "BLUE.grievance=100",             "--months", "120"};
+  const fs::path what_if = scratch("ens-arms-race-what-if") / "out";
+  std::vector<std::string> args = {"run"};
+  args.insert(args.end(), scenario.begin(), scenario.end());
+  args.insert(args.end(), {"--out", what_if.string(), "-q"});
+  const RunResult single = run_from_root(args);
+  INFO(single.err);
+  REQUIRE(single.exit_code == 0);
+  double largest = 0;
+  const Csv trajectories = read_csv(what_if / "trajectories.csv");
+  REQUIRE(trajectories.well_formed);
+  for (const CsvRow& row : trajectories.rows) largest = std::max(largest, std::abs(row.value));
+  REQUIRE(std::isfinite(largest));
+  REQUIRE(largest > 1e12);
+
+  const fs::path folder = scratch("ens-arms-race") / "out";
+  args = {"run"};
+  args.insert(args.end(), scenario.begin(), scenario.end());
+  args.insert(args.end(), {"--members", "4", "--deterministic", "--out", folder.string(), "-q"});
+  const RunResult result = run_from_root(args);
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.empty());
+  CHECK(folder_entries(folder) ==
+        std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,14 @@ struct ValidateOptions {
 };
 
 int run_command(const RunOptions& options, const std::string& command_line);
+// "wrote DIR/ : a, b, c" after a command's files are in place.
+void print_written(const std::vector<std::filesystem::path>& files);
+// Dates for first crossings, whole numbers for counts, rounded shares for the rest.
+std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario);
+// What a comparison measures: A's outcomes in order, then any only B names.
+std::vector<std::string> outcome_names(const Scenario& a, const Scenario& b);
+// The outcomes named, as far as this scenario has the variables they measure.
+std::vector<OutcomeSpec> union_of_outcomes(const Scenario& scenario, const std::vector<std::string>& names);
 // Comparisons line months up by index, so both scenarios must start in the same month.
 void require_same_start(const Scenario& a, const Scenario& b, const std::string& file_b);
 int run_ensemble_command(const RunOptions& options, const std::string& command_line);

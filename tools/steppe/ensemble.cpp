@@ -31,8 +31,9 @@ int report_interrupted() {
 
 // Runs an ensemble with a progress bar; Ctrl-C stops it between blocks.
 EnsembleResult run_with_progress(std::shared_ptr<const Scenario> scenario, const EnsembleCommandOptions& command,
-                                 bool keep_trajectories) {
+                                 std::vector<OutcomeSpec> outcomes = {}, bool keep_trajectories = false) {
   EnsembleOptions options;
+  options.outcomes = std::move(outcomes);
   options.members = command.members;
   options.threads = command.threads;
   options.block_size = command.block_size;
@@ -63,7 +64,7 @@ int run_ensemble_command(const RunOptions& options, const std::string& command_l
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / stem(options.scenario)
                                           : std::filesystem::path(options.out));
   const EnsembleResult result =
-      run_with_progress(scenario, options.ensemble, options.ensemble.keep_trajectories);
+      run_with_progress(scenario, options.ensemble, {}, options.ensemble.keep_trajectories);
   if (result.cancelled) return report_interrupted();
 
   const Provenance provenance{STEPPE_VERSION, command_line};
@@ -73,7 +74,7 @@ int run_ensemble_command(const RunOptions& options, const std::string& command_l
   folder.add("summary.json", summary.dump(2) + "\n");
   folder.add("chart.svg", render_svg(ensemble_chart({scenario.get()}, {&result}, {stem(options.scenario)}, provenance)));
   if (options.ensemble.keep_trajectories) {
-    WhatIfRun all{scenario, result.trajectories, scenario->outcomes, {}};
+    WhatIfRun all{scenario, result.trajectories, result.outcome_specs, {}};
     folder.add("trajectories.csv", trajectories_csv(all));
   }
   const auto written = folder.commit();
@@ -88,16 +89,15 @@ int run_ensemble_command(const RunOptions& options, const std::string& command_l
                            result.members, scenario->months, scenario->start.to_string(), scenario->seed,
                            scenario->stochastic ? ", stochastic" : ", deterministic");
   Table table({"outcome", "median", "5%", "95%", "mean"});
-  for (std::size_t index = 0; index < scenario->outcomes.size(); ++index) {
+  for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
+    const OutcomeSpec& outcome = result.outcome_specs[index];
     const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
     const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
-    table.add_row({scenario->outcomes[index].name, format_for_people(s.median), format_for_people(s.q05),
-                   format_for_people(s.q95), format_for_people(s.mean)});
+    auto text = [&](double value) { return outcome_text(outcome, value, *scenario); };
+    table.add_row({outcome.name, text(s.median), text(s.q05), text(s.q95), text(s.mean)});
   }
   std::cout << table.render();
-  std::string names;
-  for (const auto& file : written) names += (names.empty() ? "" : ", ") + file.filename().string();
-  std::cout << fmt::format("\nwrote {}/ : {}\n", folder.path().string(), names);
+  print_written(written);
   return 0;
 }
 
@@ -110,9 +110,13 @@ int compare_ensembles_command(const CompareOptions& options, const std::string& 
   if (label_a == label_b) label_a = "A", label_b = "B";
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
                                           : std::filesystem::path(options.out));
-  const EnsembleResult result_a = run_with_progress(scenario_a, options.ensemble, false);
+  // Both ensembles measure every outcome either scenario names, where its actors allow.
+  const std::vector<std::string> names = outcome_names(*scenario_a, *scenario_b);
+  const EnsembleResult result_a =
+      run_with_progress(scenario_a, options.ensemble, union_of_outcomes(*scenario_a, names));
   if (result_a.cancelled) return report_interrupted();
-  const EnsembleResult result_b = run_with_progress(scenario_b, options.ensemble, false);
+  const EnsembleResult result_b =
+      run_with_progress(scenario_b, options.ensemble, union_of_outcomes(*scenario_b, names));
   if (result_b.cancelled) return report_interrupted();
 
   // Member i of A and member i of B share their random streams (the same seed and index), so
@@ -124,13 +128,16 @@ int compare_ensembles_command(const CompareOptions& options, const std::string& 
   comparison["a"] = ensemble_summary_json(*scenario_a, result_a, provenance);
   comparison["b"] = ensemble_summary_json(*scenario_b, result_b, provenance);
   Table table({"outcome", label_a + " median", label_b + " median", "difference (90% interval)", "P(B > A)"});
-  for (std::size_t index_a = 0; index_a < scenario_a->outcomes.size(); ++index_a) {
-    const std::string& name = scenario_a->outcomes[index_a].name;
-    const auto in_b = std::find_if(scenario_b->outcomes.begin(), scenario_b->outcomes.end(),
-                                   [&](const OutcomeSpec& outcome) { return outcome.name == name; });
-    if (in_b == scenario_b->outcomes.end()) continue;
-    const auto a = result_a.outcomes.col(static_cast<Eigen::Index>(index_a));
-    const auto b = result_b.outcomes.col(in_b - scenario_b->outcomes.begin());
+  auto column_of = [](const EnsembleResult& result, const std::string& name) -> Eigen::Index {
+    for (std::size_t index = 0; index < result.outcome_specs.size(); ++index)
+      if (result.outcome_specs[index].name == name) return static_cast<Eigen::Index>(index);
+    return -1;
+  };
+  for (const std::string& name : names) {
+    const Eigen::Index in_a = column_of(result_a, name), in_b = column_of(result_b, name);
+    if (in_a < 0 || in_b < 0) continue;  // an actor only one scenario has
+    const auto a = result_a.outcomes.col(in_a);
+    const auto b = result_b.outcomes.col(in_b);
     const MemberColumn difference = b - a;
     const OutcomeStatistics d = outcome_statistics({difference.begin(), difference.end()});
     std::int64_t compared = 0, b_higher = 0;
@@ -163,9 +170,7 @@ int compare_ensembles_command(const CompareOptions& options, const std::string& 
   std::cout << fmt::format("A: {} ({})\nB: {} ({})\n{} members each, common random numbers\n\n", label_a,
                            options.scenario_a, label_b, options.scenario_b, options.ensemble.members);
   std::cout << table.render();
-  std::string names;
-  for (const auto& file : written) names += (names.empty() ? "" : ", ") + file.filename().string();
-  std::cout << fmt::format("\nwrote {}/ : {}\n", folder.path().string(), names);
+  print_written(written);
   return 0;
 }
 

@@ -47,7 +47,7 @@ void add_scenario_options(CLI::App& command, steppe::cli::ScenarioOptions& optio
 
 void add_ensemble_options(CLI::App& command, steppe::cli::EnsembleCommandOptions& options) {
   command.add_option("--members,-n", options.members, "Run an ensemble of N members (stochastic unless --deterministic)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{4294967295}));  // the band histograms' count limit
   command.add_option("--threads", options.threads, "Threads for an ensemble (default: every core)")
       ->check(CLI::Range(1, 1024));
   command.add_option("--block-size", options.block_size,

@@ -45,20 +45,6 @@ void check_finite(const WhatIfRun& run) {
                                            run.scenario->date(static_cast<int>(month)).to_string()));
 }
 
-// Dates for first crossings, whole numbers for counts, rounded shares for the rest.
-std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario) {
-  switch (outcome.statistic) {
-    case Statistic::first_above:
-    case Statistic::first_below:
-      return std::isfinite(value) ? scenario.date(static_cast<int>(value)).to_string() : "never";
-    case Statistic::months_above:
-    case Statistic::months_below:
-      return fmt::format("{:g}", value);
-    default:
-      return format_for_people(value);
-  }
-}
-
 // The value of the outcome named `name` in a run, with its spec; null when the run lacks it.
 const OutcomeSpec* find_outcome(const WhatIfRun& run, const std::string& name, double& value) {
   for (std::size_t index = 0; index < run.outcome_specs.size(); ++index)
@@ -67,16 +53,6 @@ const OutcomeSpec* find_outcome(const WhatIfRun& run, const std::string& name, d
       return &run.outcome_specs[index];
     }
   return nullptr;
-}
-
-// The outcomes named, as far as this scenario's layout has the variables they measure.
-std::vector<OutcomeSpec> union_of_outcomes(const Scenario& scenario, const std::vector<std::string>& names) {
-  std::vector<OutcomeSpec> specs;
-  for (const std::string& name : names) {
-    std::string error;
-    if (auto spec = parse_outcome(name, *scenario.layout, error)) specs.push_back(*spec);
-  }
-  return specs;
 }
 
 std::string state_table(const WhatIfRun& run) {
@@ -101,14 +77,45 @@ std::string outcome_table(const WhatIfRun& run) {
   return table.render();
 }
 
+
+}  // namespace
+
+std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario) {
+  switch (outcome.statistic) {
+    case Statistic::first_above:
+    case Statistic::first_below:
+      return std::isfinite(value) ? scenario.date(static_cast<int>(value)).to_string() : "never";
+    case Statistic::months_above:
+    case Statistic::months_below:
+      return fmt::format("{:g}", value);
+    default:
+      return format_for_people(value);
+  }
+}
+
+std::vector<OutcomeSpec> union_of_outcomes(const Scenario& scenario, const std::vector<std::string>& names) {
+  std::vector<OutcomeSpec> specs;
+  for (const std::string& name : names) {
+    std::string error;
+    if (auto spec = parse_outcome(name, *scenario.layout, error)) specs.push_back(*spec);
+  }
+  return specs;
+}
+
+std::vector<std::string> outcome_names(const Scenario& a, const Scenario& b) {
+  std::vector<std::string> names;
+  for (const auto* scenario : {&a, &b})
+    for (const OutcomeSpec& outcome : scenario->outcomes)
+      if (std::find(names.begin(), names.end(), outcome.name) == names.end()) names.push_back(outcome.name);
+  return names;
+}
+
 void print_written(const std::vector<std::filesystem::path>& files) {
   if (files.empty()) return;
   std::string names;
   for (const auto& file : files) names += (names.empty() ? "" : ", ") + file.filename().string();
   std::cout << fmt::format("\nwrote {}/ : {}\n", files.front().parent_path().string(), names);
 }
-
-}  // namespace
 
 void require_same_start(const Scenario& a, const Scenario& b, const std::string& file_b) {
   if (a.start != b.start)
@@ -156,12 +163,7 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   if (label_a == label_b) label_a = "A", label_b = "B";
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
                                           : std::filesystem::path(options.out));
-  // Outcomes by name: A's in order, then any only B has; each measured in both runs where the
-  // other scenario has the actors it names.
-  std::vector<std::string> names;
-  for (const auto* scenario : {scenario_a.get(), scenario_b.get()})
-    for (const OutcomeSpec& outcome : scenario->outcomes)
-      if (std::find(names.begin(), names.end(), outcome.name) == names.end()) names.push_back(outcome.name);
+  const std::vector<std::string> names = outcome_names(*scenario_a, *scenario_b);
   const WhatIfRun run_a = run_what_if(scenario_a, union_of_outcomes(*scenario_a, names));
   const WhatIfRun run_b = run_what_if(scenario_b, union_of_outcomes(*scenario_b, names));
   check_finite(run_a);
