@@ -1,0 +1,69 @@
+// steppe_bench: how fast the step loop runs, measured, never asserted (DESIGN.md §4).
+//
+// Runs the flagship calibrated scenario for 120 months at 1, 100, 10,000, 100,000 and
+// 1,000,000 members on one thread and on every core, through the same ensemble runner as
+// `steppe run --members N` (bands, means and outcomes included), and reports member-steps and
+// actor-steps per second and the process's peak memory. Usage:
+//   build/release/tools/steppe_bench [--benchmark_filter=...] [--scenario FILE]
+#include <sys/resource.h>
+
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include <benchmark/benchmark.h>
+
+#include "engine/ensemble.hpp"
+#include "engine/io/scenario_loader.hpp"
+
+namespace {
+
+std::string scenario_file = std::string(STEPPE_SOURCE_DIR) + "/scenarios/calibrated.yaml";
+
+double peak_memory_megabytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in kilobytes on Linux
+}
+
+void ensemble(benchmark::State& state) {
+  steppe::LoadOptions load;
+  load.stochastic = true;
+  const auto scenario = steppe::load_scenario(scenario_file, load);
+  steppe::EnsembleOptions options;
+  options.members = state.range(0);
+  options.threads = static_cast<int>(state.range(1));
+  for (auto _ : state) benchmark::DoNotOptimize(steppe::run_ensemble(scenario, options));
+  const double steps = static_cast<double>(options.members) * scenario->months;
+  state.counters["member_steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["actor_steps/s"] = benchmark::Counter(
+      steps * static_cast<double>(scenario->layout->actors().size()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak_MB"] = peak_memory_megabytes();
+}
+
+void arguments(benchmark::internal::Benchmark* benchmark) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  for (long members : {1L, 100L, 10'000L, 100'000L, 1'000'000L})
+    for (int threads : {1, cores}) benchmark->Args({members, threads});
+  benchmark->ArgNames({"members", "threads"})->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
+BENCHMARK(ensemble)->Apply(arguments);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Our one option, taken out before Google Benchmark sees the rest.
+  for (int index = 1; index + 1 < argc; ++index)
+    if (std::strcmp(argv[index], "--scenario") == 0) {
+      scenario_file = argv[index + 1];
+      for (int rest = index; rest + 2 < argc; ++rest) argv[rest] = argv[rest + 2];
+      argc -= 2;
+      break;
+    }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
