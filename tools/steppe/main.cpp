@@ -1,12 +1,11 @@
 // steppe: the command line. Parses arguments with CLI11, dispatches to a subcommand, and turns
 // failures into one clear message and an exit code: 2 for bad usage or bad input (with
 // file:line:column and key path), 1 when a run itself fails.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <limits>
-
-#include <CLI/CLI.hpp>
 
 #include "engine/errors.hpp"
 #include "tools/steppe/commands.hpp"
@@ -19,9 +18,9 @@ std::string quoted_command_line(int argc, char** argv) {
   std::string line;
   for (int index = 0; index < argc; ++index) {
     std::string argument = index == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[index];
-    const bool plain = !argument.empty() &&
-                       argument.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                  "0123456789-_./=:,+@%") == std::string::npos;
+    const bool plain = !argument.empty() && argument.find_first_not_of(
+                                                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                "0123456789-_./=:,+@%") == std::string::npos;
     if (!plain) {
       std::string escaped = "'";
       for (char c : argument) escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -46,12 +45,14 @@ void add_scenario_options(CLI::App& command, steppe::cli::ScenarioOptions& optio
 }
 
 void add_ensemble_options(CLI::App& command, steppe::cli::EnsembleCommandOptions& options) {
-  command.add_option("--members,-n", options.members, "Run an ensemble of N members (stochastic unless --deterministic)")
+  command
+      .add_option("--members,-n", options.members, "Run an ensemble of N members (stochastic unless --deterministic)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{4294967295}));  // the band histograms' count limit
   command.add_option("--threads", options.threads, "Threads for an ensemble (default: every core)")
       ->check(CLI::Range(1, 1024));
-  command.add_option("--block-size", options.block_size,
-                     "Members stepped together (results never depend on it; default 256)")
+  command
+      .add_option("--block-size", options.block_size,
+                  "Members stepped together (results never depend on it; default 256)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
 }
 
@@ -65,10 +66,11 @@ int main(int argc, char** argv) {
       "steppe"};
   app.set_version_flag("--version", std::string("steppe ") + STEPPE_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input.\nDocs: docs/cli.md");
+  app.footer("Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input, 130 interrupted.\nDocs: docs/cli.md");
 
   RunOptions run;
-  auto* run_command_app = app.add_subcommand("run", "Run one scenario: summary table, trajectories.csv, summary.json, chart.svg");
+  auto* run_command_app = app.add_subcommand(
+      "run", "Run one scenario, or an ensemble of it with --members: tables, CSV, JSON and an SVG chart");
   run_command_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
   add_scenario_options(*run_command_app, run.scenario_options);
   add_ensemble_options(*run_command_app, run.ensemble);
@@ -80,7 +82,8 @@ int main(int argc, char** argv) {
   run_command_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
 
   CompareOptions compare;
-  auto* compare_app = app.add_subcommand("compare", "Run two scenarios and show their outcomes side by side");
+  auto* compare_app =
+      app.add_subcommand("compare", "Run two scenarios (or two ensembles) and show their outcomes side by side");
   compare_app->add_option("a", compare.scenario_a, "First scenario (A)")->required();
   compare_app->add_option("b", compare.scenario_b, "Second scenario (B)")->required();
   add_scenario_options(*compare_app, compare.scenario_options);
@@ -92,8 +95,9 @@ int main(int argc, char** argv) {
   DescribeOptions describe;
   auto* describe_app = app.add_subcommand("describe", "Describe a model: roles, state, levers, parameters, events");
   describe_app->add_option("model", describe.model, "Model name (omit to list the models)");
-  describe_app->add_option("--network", describe.network,
-                           "Report a scenario's network: routes, each neighbor's share of route capacity, betweenness")
+  describe_app
+      ->add_option("--network", describe.network,
+                   "Report a scenario's network: routes, each neighbor's share of route capacity, betweenness")
       ->type_name("SCENARIO");
   describe_app->add_flag("--json", describe.json, "Machine-readable output");
 
