@@ -12,6 +12,7 @@ namespace steppe {
 
 class Distribution {
  public:
+  Distribution() = default;  // a point mass at 0 until one of the factories makes it
   // Each factory returns nullopt and sets `error` when the arguments are not a distribution
   // within [lower, upper] (the variable's valid range): lower bound above upper, a negative or
   // zero spread, weights that do not sum to a positive number, support outside the range.

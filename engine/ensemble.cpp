@@ -79,9 +79,15 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
 
   std::vector<OutcomeSpec> outcome_specs = options.outcomes.empty() ? scenario->outcomes : options.outcomes;
   const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
-  EnsembleResult result{options.members,         false, slots, BandHistogram(layout, months, slots),
-                        MeanAccumulator(months, slots.size()), std::move(outcome_specs),
-                        MemberArrays(options.members, outcome_count), {}};
+  EnsembleResult result{options.members,
+                        false,
+                        slots,
+                        BandHistogram(layout, months, slots),
+                        MeanAccumulator(months, slots.size()),
+                        MemberArrays(options.members, static_cast<Eigen::Index>(scenario->uncertainties.size())),
+                        std::move(outcome_specs),
+                        MemberArrays(options.members, outcome_count),
+                        {}};
   if (options.keep_trajectories)
     result.trajectories.assign(static_cast<std::size_t>(months + 1),
                                MemberArrays(options.members, static_cast<Eigen::Index>(layout.state().size())));
@@ -123,6 +129,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     Simulation simulation(scenario, {count, first});
     simulation.run(&observers);
     result.outcomes.middleRows(first, count) = outcomes.values();
+    result.inputs.middleRows(first, count) = simulation.sampled_inputs();
 
     if (options.progress) {
       const std::lock_guard lock(progress_mutex);

@@ -60,6 +60,7 @@ struct EnsembleResult {
   std::vector<int> band_slots;  // every non-internal state slot
   BandHistogram bands;
   MeanAccumulator means;
+  MemberArrays inputs;                     // members × scenario uncertainties: each member's draws
   std::vector<OutcomeSpec> outcome_specs;  // what `outcomes` measures, column by column
   MemberArrays outcomes;                   // members × outcome specs
   std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept

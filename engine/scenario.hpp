@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/calendar.hpp"
+#include "engine/distribution.hpp"
 #include "engine/errors.hpp"
 #include "engine/model.hpp"
 #include "engine/network.hpp"
@@ -88,6 +89,15 @@ struct OutcomeSpec {
   double threshold = 0;
 };
 
+// An uncertain input (the X of XLRM): each member draws its own value of an initial state or
+// of a lever held constant for the whole run, from its own random stream.
+struct Uncertainty {
+  std::string name;  // as written, e.g. "USA.trust" or "USA.air_link"
+  bool lever = false;  // a lever slot, else a state slot
+  int slot = -1;
+  Distribution distribution;
+};
+
 struct Scenario {
   std::string model_name;
   const Model* model = nullptr;
@@ -107,6 +117,7 @@ struct Scenario {
   std::vector<TimelineNote> timeline;
   std::shared_ptr<const Network> network;  // null when the model uses none
   std::vector<OutcomeSpec> outcomes;
+  std::vector<Uncertainty> uncertainties;
 
   // Provenance, recorded in every output.
   std::string title;

@@ -1,5 +1,7 @@
 #include "engine/simulation.hpp"
 
+#include "engine/random.hpp"
+
 #include <stdexcept>
 
 namespace steppe {
@@ -32,6 +34,19 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   const auto slots = static_cast<Eigen::Index>(layout.state().size());
   state_.resize(members, slots);
   for (Eigen::Index slot = 0; slot < slots; ++slot) state_.col(slot).setConstant(scenario_->initial[slot]);
+
+  // Each member's uncertain inputs, drawn from its own stream at a month no step uses.
+  constexpr std::uint32_t sampling_month = 0xFFFFFFFFu;
+  sampled_inputs_.resize(members, static_cast<Eigen::Index>(scenario_->uncertainties.size()));
+  for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index) {
+    const Uncertainty& uncertainty = scenario_->uncertainties[index];
+    auto drawn = sampled_inputs_.col(static_cast<Eigen::Index>(index));
+    for (Eigen::Index member = 0; member < members; ++member)
+      drawn(member) = uncertainty.distribution.quantile(
+          uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member), sampling_month,
+                       static_cast<std::uint32_t>(index)));
+    if (!uncertainty.lever) state_.col(uncertainty.slot) = drawn;
+  }
   next_.resizeLike(state_);
   levers_.resize(members, static_cast<Eigen::Index>(layout.levers().size()));
   triggered_.setConstant(members, static_cast<Eigen::Index>(scenario_->triggers.size()), false);
@@ -48,6 +63,10 @@ void Simulation::evaluate_levers(int month, bool with_triggers) {
   for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
     levers_.col(static_cast<Eigen::Index>(slot))
         .setConstant(scenario_->levers[slot].value_at(month, layout.levers()[slot].status_quo));
+
+  for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index)
+    if (scenario_->uncertainties[index].lever)
+      levers_.col(scenario_->uncertainties[index].slot) = sampled_inputs_.col(static_cast<Eigen::Index>(index));
 
   if (with_triggers) {
     for (std::size_t k = 0; k < scenario_->triggers.size(); ++k) {

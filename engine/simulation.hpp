@@ -5,7 +5,8 @@
 // schedules, triggers and events, calling the model's kernel once per step for the whole block.
 // It can run to the horizon, or step once, change levers and step again (the wargame), and it
 // checkpoints and restores its whole state. Random draws come from per-member counter-based
-// streams (engine/random.hpp), so a checkpoint needs no generator state.
+// streams (engine/random.hpp), so a checkpoint needs no generator state. Uncertain inputs are
+// drawn once, at construction, from the same streams.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +59,8 @@ class Simulation {
   void clear_lever(int lever_slot);
 
   const MemberArrays& state() const { return state_; }
+  // Each member's draw of every scenario uncertainty: members × uncertainties.
+  const MemberArrays& sampled_inputs() const { return sampled_inputs_; }
   // Lever values of the last step taken (before any step: the values for month 0).
   const MemberArrays& levers() const { return levers_; }
 
@@ -72,7 +75,7 @@ class Simulation {
   RunOptions options_;
   std::unique_ptr<Kernel> kernel_;
   int month_ = 0;
-  MemberArrays state_, next_, levers_;
+  MemberArrays state_, next_, levers_, sampled_inputs_;
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered_;
   std::vector<std::optional<double>> lever_overrides_;
   std::vector<ModelEventFiring> events_this_month_;

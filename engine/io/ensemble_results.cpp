@@ -66,10 +66,13 @@ std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
 std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result) {
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "member");
+  for (const Uncertainty& input : scenario.uncertainties) fmt::format_to(std::back_inserter(out), ",{}", input.name);
   for (const OutcomeSpec& outcome : result.outcome_specs) fmt::format_to(std::back_inserter(out), ",{}", outcome.name);
   fmt::format_to(std::back_inserter(out), "\n");
   for (Eigen::Index member = 0; member < result.outcomes.rows(); ++member) {
     fmt::format_to(std::back_inserter(out), "{}", member);
+    for (Eigen::Index column = 0; column < result.inputs.cols(); ++column)
+      fmt::format_to(std::back_inserter(out), ",{}", round_trip(result.inputs(member, column)));
     for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column)
       fmt::format_to(std::back_inserter(out), ",{}", round_trip(result.outcomes(member, column)));
     fmt::format_to(std::back_inserter(out), "\n");
@@ -101,6 +104,15 @@ nlohmann::json ensemble_summary_json(const Scenario& scenario, const EnsembleRes
                                                {"q95", number(s.q95)},       {"members_with_value", count}};
   }
   summary["outcomes"] = outcomes;
+  nlohmann::json inputs = nlohmann::json::object();
+  for (std::size_t index = 0; index < scenario.uncertainties.size(); ++index) {
+    const auto column = result.inputs.col(static_cast<Eigen::Index>(index));
+    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
+    inputs[scenario.uncertainties[index].name] = {{"mean", number(s.mean)}, {"sd", number(s.sd)},
+                                                  {"q05", number(s.q05)},   {"median", number(s.median)},
+                                                  {"q95", number(s.q95)}};
+  }
+  summary["uncertainties"] = inputs;
   return summary;
 }
 

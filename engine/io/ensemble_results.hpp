@@ -26,7 +26,7 @@ OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* c
 
 // "date,actor,variable,quantile,value": quantile is 0.05 … 0.95 or "mean".
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result);
-// "member,<outcome>,…": one row per member.
+// "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes.
 std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result);
 nlohmann::json ensemble_summary_json(const Scenario& scenario, const EnsembleResult& result,
                                      const Provenance& provenance);

@@ -241,7 +241,8 @@ double read_parameter_value(const Located& at, const Layout& layout, int slot) {
   return index;
 }
 
-double read_initial_value(const Located& at, const Layout& layout, int slot) {
+// A state variable a scenario may give an initial value: not one the model computes or keeps.
+void require_settable(const Located& at, const Layout& layout, int slot) {
   const VariableDecl& decl = *layout.state()[slot].decl;
   if (decl.derived_initial)
     fail(at, fmt::format("the model computes the initial value of '{}'; a scenario cannot set it",
@@ -249,6 +250,11 @@ double read_initial_value(const Located& at, const Layout& layout, int slot) {
   if (decl.internal)
     fail(at, fmt::format("'{}' is internal bookkeeping of the model; a scenario cannot set it",
                          layout.state_name(slot)));
+}
+
+double read_initial_value(const Located& at, const Layout& layout, int slot) {
+  require_settable(at, layout, slot);
+  const VariableDecl& decl = *layout.state()[slot].decl;
   return read_number(at, decl.min, decl.max);
 }
 
@@ -392,14 +398,15 @@ struct Draft {
   std::vector<std::pair<std::string, std::string>> sources;  // (path, bytes), bases first
   std::optional<Located> model, title, description, start, months, seed, stochastic;
   std::optional<Located> actors_section, network_section, outcomes;
-  std::vector<Entry> actors, parameters, initial;
+  std::vector<Entry> actors, parameters, initial, uncertainties;
   std::vector<LeverEntry> levers;
   std::vector<Located> triggers, events, network_nodes, network_edges;
 };
 
 const std::vector<std::string> top_level_keys = {
     "extends", "title",      "description", "model",  "start",    "months", "seed",    "stochastic",
-    "actors",  "parameters", "initial",     "levers", "triggers", "events", "network", "outcomes"};
+    "actors",  "parameters", "initial",     "levers", "triggers", "events", "network", "outcomes",
+    "uncertainties"};
 
 // A later file's entry replaces the earlier one of the same name in place: the order stays that
 // of the file that first named it (the actors' order is the layout's).
@@ -446,6 +453,7 @@ void apply_file(const Fields& fields, Draft& draft) {
     draft.actors_section = std::move(actors);
   }
   if (auto parameters = fields.get("parameters")) merge_entries(draft.parameters, *parameters);
+  if (auto uncertainties = fields.get("uncertainties")) merge_entries(draft.uncertainties, *uncertainties);
   if (auto initial = fields.get("initial")) merge_entries(draft.initial, *initial);
   if (auto levers = fields.get("levers")) merge_levers(draft.levers, *levers);
   if (auto triggers = fields.get("triggers")) append_items(draft.triggers, *triggers);
@@ -812,9 +820,11 @@ std::vector<OutcomeSpec> read_outcomes(const Draft& draft, const Layout& layout)
 }
 
 // `--set NAME=VALUE`: a parameter, else an initial value, else a lever held constant.
+// A --set fixes a value for every member: it replaces any uncertainty about that value.
 void apply_override(const Override& override, Scenario& scenario) {
   const Layout& layout = *scenario.layout;
   const Located at = command_line("--set", override.name, override.value);
+  std::erase_if(scenario.uncertainties, [&](const Uncertainty& uncertainty) { return uncertainty.name == override.name; });
   if (const int parameter = find_slot(layout, parameter_slots, override.name); parameter >= 0) {
     scenario.parameters[parameter] = read_parameter_value(at, layout, parameter);
   } else if (const int variable = find_slot(layout, initial_slots, override.name); variable >= 0) {
@@ -828,6 +838,85 @@ void apply_override(const Override& override, Scenario& scenario) {
       names.insert(names.end(), more.begin(), more.end());
     fail(at, unknown_name_message("parameter, variable or lever", override.name, names));
   }
+}
+
+// Two numbers `[a, b]` (or three with `count` 3) of a distribution written as a list.
+std::vector<double> read_numbers(const Located& list, std::size_t count) {
+  if (!list.node.IsSequence() || list.node.size() != count)
+    fail(list, fmt::format("expected a list of {} numbers, got {}", count, describe(list.node)));
+  std::vector<double> numbers;
+  for (std::size_t index = 0; index < count; ++index)
+    numbers.push_back(read_number(locate(list.node[index], list, fmt::format("{}[{}]", list.path, index)),
+                                  -unbounded, unbounded));
+  return numbers;
+}
+
+std::vector<double> read_number_list(const Located& list) {
+  if (!list.node.IsSequence()) fail(list, fmt::format("expected a list of numbers, got {}", describe(list.node)));
+  return read_numbers(list, list.node.size());
+}
+
+// `NAME: {uniform: [a, b]}` and the other forms of docs/scenario-format.md, Uncertainties. The
+// name is an initial value or a lever (constant for the run); the distribution must stay in its
+// valid range.
+Uncertainty read_uncertainty(const Entry& entry, const Layout& layout) {
+  Uncertainty uncertainty;
+  uncertainty.name = entry.name;
+  double lower = 0, upper = 0;
+  if (const int lever = find_slot(layout, lever_slots, entry.name); lever >= 0) {
+    uncertainty.lever = true;
+    uncertainty.slot = lever;
+    lower = layout.levers()[lever].decl->min;
+    upper = layout.levers()[lever].decl->max;
+  } else if (const int variable = find_slot(layout, initial_slots, entry.name); variable >= 0) {
+    require_settable(entry.key, layout, variable);
+    uncertainty.slot = variable;
+    lower = layout.state()[variable].decl->min;
+    upper = layout.state()[variable].decl->max;
+  } else if (find_slot(layout, parameter_slots, entry.name) >= 0) {
+    fail(entry.key, "uncertain parameters are not supported yet; an uncertainty may set an initial value or a "
+                    "lever (held constant for the run)");
+  } else {
+    std::vector<std::string> names = layout.state_names();
+    const std::vector<std::string> levers = layout.lever_names();
+    names.insert(names.end(), levers.begin(), levers.end());
+    fail(entry.key, unknown_name_message("variable or lever", entry.name, names));
+  }
+
+  const Fields fields(entry.value, {"uniform", "normal", "triangular", "beta", "discrete"});
+  std::vector<std::pair<std::string, Located>> given;
+  for (const char* kind : {"uniform", "normal", "triangular", "beta", "discrete"})
+    if (auto at = fields.get(kind)) given.emplace_back(kind, *at);
+  if (given.size() != 1)
+    fail(entry.value, "expected exactly one of uniform, normal, triangular, beta or discrete");
+  const auto& [kind, at] = given.front();
+  std::string error;
+  std::optional<Distribution> distribution;
+  if (kind == "uniform") {
+    const auto bounds = read_numbers(at, 2);
+    distribution = Distribution::uniform(bounds[0], bounds[1], lower, upper, error);
+  } else if (kind == "triangular") {
+    const auto points = read_numbers(at, 3);
+    distribution = Distribution::triangular(points[0], points[1], points[2], lower, upper, error);
+  } else if (kind == "normal") {
+    const Fields normal(at, {"mean", "sd"});
+    distribution = Distribution::normal(read_number(normal.require("mean"), -unbounded, unbounded),
+                                        read_number(normal.require("sd"), -unbounded, unbounded), lower, upper, error);
+  } else if (kind == "beta") {
+    const Fields beta(at, {"alpha", "beta", "range"});
+    const auto range = beta.get("range") ? read_numbers(*beta.get("range"), 2) : std::vector<double>{lower, upper};
+    distribution = Distribution::beta(read_number(beta.require("alpha"), -unbounded, unbounded),
+                                      read_number(beta.require("beta"), -unbounded, unbounded), range[0], range[1],
+                                      lower, upper, error);
+  } else {
+    const Fields discrete(at, {"values", "weights"});
+    const auto weights = discrete.get("weights") ? read_number_list(*discrete.get("weights")) : std::vector<double>{};
+    distribution =
+        Distribution::discrete(read_number_list(discrete.require("values")), weights, lower, upper, error);
+  }
+  if (!distribution) fail(at, error);
+  uncertainty.distribution = *distribution;
+  return uncertainty;
 }
 
 // xxh64 of what determines the run: the files' bytes (bases first), then the command line.
@@ -905,6 +994,7 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
 
   scenario->network = read_network(draft, layout, file);
   scenario->outcomes = read_outcomes(draft, layout);
+  for (const Entry& entry : draft.uncertainties) scenario->uncertainties.push_back(read_uncertainty(entry, layout));
   for (const Override& override : options.overrides) apply_override(override, *scenario);
   // Constraints across values come last, once every file and override is in.
   for (const auto& [name, message] : scenario->model->check(layout, scenario->parameters, scenario->initial))

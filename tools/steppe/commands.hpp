@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/io/scenario_loader.hpp"
@@ -71,6 +72,8 @@ std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenari
 std::vector<std::string> outcome_names(const Scenario& a, const Scenario& b);
 // The outcomes named, as far as this scenario has the variables they measure.
 std::vector<OutcomeSpec> union_of_outcomes(const Scenario& scenario, const std::vector<std::string>& names);
+// The names a comparison shows: the files' stems, or A and B when those are the same.
+std::pair<std::string, std::string> comparison_labels(const std::string& file_a, const std::string& file_b);
 // Comparisons line months up by index, so both scenarios must start in the same month.
 void require_same_start(const Scenario& a, const Scenario& b, const std::string& file_b);
 int run_ensemble_command(const RunOptions& options, const std::string& command_line);

@@ -106,8 +106,7 @@ int compare_ensembles_command(const CompareOptions& options, const std::string& 
   const auto scenario_a = load_scenario(options.scenario_a, load_options);
   const auto scenario_b = load_scenario(options.scenario_b, load_options);
   require_same_start(*scenario_a, *scenario_b, options.scenario_b);
-  std::string label_a = stem(options.scenario_a), label_b = stem(options.scenario_b);
-  if (label_a == label_b) label_a = "A", label_b = "B";
+  const auto [label_a, label_b] = comparison_labels(options.scenario_a, options.scenario_b);
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
                                           : std::filesystem::path(options.out));
   // Both ensembles measure every outcome either scenario names, where its actors allow.

@@ -117,6 +117,12 @@ void print_written(const std::vector<std::filesystem::path>& files) {
   std::cout << fmt::format("\nwrote {}/ : {}\n", files.front().parent_path().string(), names);
 }
 
+std::pair<std::string, std::string> comparison_labels(const std::string& file_a, const std::string& file_b) {
+  const std::string a = stem(file_a), b = stem(file_b);
+  if (a == b) return {"A", "B"};
+  return {a, b};
+}
+
 void require_same_start(const Scenario& a, const Scenario& b, const std::string& file_b) {
   if (a.start != b.start)
     throw InputError({file_b}, "start",
@@ -159,8 +165,7 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   const auto scenario_a = load_scenario(options.scenario_a, load_options);
   const auto scenario_b = load_scenario(options.scenario_b, load_options);
   require_same_start(*scenario_a, *scenario_b, options.scenario_b);
-  std::string label_a = stem(options.scenario_a), label_b = stem(options.scenario_b);
-  if (label_a == label_b) label_a = "A", label_b = "B";
+  const auto [label_a, label_b] = comparison_labels(options.scenario_a, options.scenario_b);
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
                                           : std::filesystem::path(options.out));
   const std::vector<std::string> names = outcome_names(*scenario_a, *scenario_b);

@@ -1,0 +1,108 @@
+// A scenario's `uncertainties:` section: parsed with its errors, drawn per member from the
+// member's own stream (independent of blocks), applied to initial values and constant levers,
+// overridden by --set, and reported in outcomes.csv.
+#include <catch2/catch.hpp>
+
+#include "engine/ensemble.hpp"
+#include "engine/io/ensemble_results.hpp"
+#include "support.hpp"
+
+using namespace steppe;
+using namespace steppe::testing;
+
+namespace {
+
+const char* uncertain_baseline =
+    "extends: {scenarios}/baseline.yaml\n"
+    "uncertainties:\n"
+    "  USA.trust: {uniform: [0.3, 0.7]}\n"
+    "  USA.air_link: {discrete: {values: [0, 1], weights: [1, 3]}}\n"
+    "  CHN.hawkishness: {normal: {mean: 0.5, sd: 0.15}}\n"
+    "  MNG.outreach: {triangular: [0.4, 0.6, 0.8]}\n"
+    "  USA.pme: {beta: {alpha: 2, beta: 2, range: [0.5, 1.0]}}\n";
+
+std::string error_of(const std::string& yaml) {
+  try {
+    scenario_from_yaml(yaml, {}, "uncertainty-error");
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("uncertainties: members draw their own initial values and constant levers", "[uncertainty]") {
+  const auto scenario = scenario_from_yaml(uncertain_baseline);
+  REQUIRE(scenario->uncertainties.size() == 5);
+  Simulation simulation(scenario, {2000, 0});
+  const Layout& layout = *scenario->layout;
+  const auto trust = simulation.state().col(layout.state_index("USA", "trust"));
+  CHECK(trust.minCoeff() >= 0.3);
+  CHECK(trust.maxCoeff() <= 0.7);
+  CHECK(trust.mean() == Approx(0.5).margin(0.01));
+  simulation.step();
+  const auto air_link = simulation.levers().col(layout.lever_index("USA", "air_link"));
+  CHECK(((air_link == 0.0) || (air_link == 1.0)).all());
+  CHECK(air_link.mean() == Approx(0.75).margin(0.03));
+  const auto outreach = simulation.levers().col(layout.lever_index("MNG", "outreach"));
+  CHECK(outreach.minCoeff() >= 0.4);
+  CHECK(outreach.maxCoeff() <= 0.8);
+  // The draws are the ones reported as sampled inputs.
+  CHECK((simulation.sampled_inputs().col(0) == trust).all());
+}
+
+TEST_CASE("uncertainties: a member's draws do not depend on its block", "[uncertainty]") {
+  const auto scenario = scenario_from_yaml(uncertain_baseline);
+  Simulation block(scenario, {10, 0});
+  for (std::int64_t member : {0, 3, 9}) {
+    Simulation alone(scenario, {1, member});
+    CHECK((alone.sampled_inputs().row(0) == block.sampled_inputs().row(member)).all());
+    CHECK((alone.state().row(0) == block.state().row(member)).all());
+  }
+}
+
+TEST_CASE("uncertainties: outcomes.csv lists each member's draws before its outcomes", "[uncertainty][ensemble]") {
+  const auto scenario = scenario_from_yaml(uncertain_baseline);
+  EnsembleOptions options;
+  options.members = 50;
+  const EnsembleResult result = run_ensemble(scenario, options);
+  const std::string csv = outcomes_csv(*scenario, result);
+  CHECK_THAT(csv, Catch::StartsWith("member,USA.trust,USA.air_link,CHN.hawkishness,MNG.outreach,USA.pme,"
+                                    "MNG.autonomy.final"));
+  Simulation member_7(scenario, {1, 7});
+  CHECK((result.inputs.row(7) == member_7.sampled_inputs().row(0)).all());
+  const auto summary = ensemble_summary_json(*scenario, result, {"test", "test"});
+  CHECK(summary["uncertainties"]["USA.trust"]["mean"].get<double>() == Approx(0.5).margin(0.05));
+}
+
+TEST_CASE("uncertainties: --set fixes the value for every member", "[uncertainty]") {
+  LoadOptions options;
+  options.overrides = {parse_override("USA.trust=0.42"), parse_override("USA.air_link=1")};
+  const auto scenario = scenario_from_yaml(uncertain_baseline, options);
+  CHECK(scenario->uncertainties.size() == 3);
+  Simulation simulation(scenario, {20, 0});
+  CHECK((simulation.state().col(scenario->layout->state_index("USA", "trust")) == 0.42).all());
+}
+
+TEST_CASE("uncertainties: bad distributions and names are input errors at their place", "[uncertainty][bad]") {
+  const std::string head = "extends: {scenarios}/baseline.yaml\nuncertainties:\n";
+  CHECK_THAT(error_of(head + "  USA.trust: {uniform: [0.7, 0.3]}\n"),
+             Catch::Contains(":3:24: error: uncertainties.USA.trust.uniform: uniform lower bound 0.7 is above"));
+  CHECK_THAT(error_of(head + "  USA.trust: {uniform: [0.5, 1.5]}\n"),
+             Catch::Contains("outside the valid range [0, 1]"));
+  CHECK_THAT(error_of(head + "  USA.trust: {normal: {mean: 0.5, sd: -1}}\n"), Catch::Contains("sd must be positive"));
+  CHECK_THAT(error_of(head + "  USA.trust: {discrete: {values: [0.1, 0.2], weights: [0, 0]}}\n"),
+             Catch::Contains("sum to a positive number"));
+  CHECK_THAT(error_of(head + "  USA.trust: {uniform: [0.1]}\n"), Catch::Contains("expected a list of 2 numbers"));
+  CHECK_THAT(error_of(head + "  USA.trust: {uniform: [0.1, 0.2], normal: {mean: 0.5, sd: 0.1}}\n"),
+             Catch::Contains("exactly one of uniform, normal, triangular, beta or discrete"));
+  CHECK_THAT(error_of(head + "  USA.trust: {unifrom: [0.1, 0.2]}\n"), Catch::Contains("did you mean 'uniform'"));
+  CHECK_THAT(error_of(head + "  USA.trsut: {uniform: [0.1, 0.2]}\n"),
+             Catch::Contains(":3:3: error: uncertainties.USA.trsut: unknown variable or lever 'USA.trsut', did you mean "
+                             "'USA.trust'?"));
+  CHECK_THAT(error_of(head + "  CHN.threat_perception: {uniform: [0.1, 0.2]}\n"),
+             Catch::Contains("the model computes the initial value"));
+  CHECK_THAT(error_of(head + "  alpha: {uniform: [0.04, 0.06]}\n"),
+             Catch::Contains("uncertain parameters are not supported yet"));
+}
