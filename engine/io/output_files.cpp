@@ -82,10 +82,4 @@ std::vector<std::filesystem::path> OutputFolder::commit() {
   return written;
 }
 
-void write_file_atomically(const std::filesystem::path& file, const std::string& content) {
-  const std::filesystem::path temporary = temporary_name(file);
-  write_whole_file(temporary, file, content);
-  std::filesystem::rename(temporary, file);
-}
-
 }  // namespace steppe

@@ -33,7 +33,4 @@ class OutputFolder {
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // temporary, final
 };
 
-// Writes one file the same way (temporary, then rename).
-void write_file_atomically(const std::filesystem::path& file, const std::string& content);
-
 }  // namespace steppe
