@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "engine/ensemble.hpp"
+#include "engine/io/ensemble_results.hpp"
 #include "support.hpp"
 
 using namespace steppe;
@@ -135,15 +137,22 @@ TEST_CASE("SF5 institutionalization and elite ties carry trust through turnover 
           "[stylized][stochastic]") {
   auto trust_spread = [](double dialogue, double visits, double education, double institutionalization,
                          double elite) {
-    const auto scenario = scenario_from_yaml(fmt::format(
-        "extends: {{scenarios}}/baseline.yaml\nstochastic: true\nseed: 2025\n"
-        "levers:\n  USA.strategic_dialogue: {}\n  USA.high_level_visits: {}\n  USA.education_exchange: {}\n"
-        "initial:\n  USA.institutionalization: {}\n  USA.elite_network: {}\n",
-        dialogue, visits, education, institutionalization, elite));
-    const auto months = run_months(scenario, 4000);
-    const int slot = scenario->layout->state_index("USA", "trust");
-    const Eigen::ArrayXd trust = months.at(50).col(slot);
-    return std::sqrt((trust - trust.mean()).square().sum() / static_cast<double>(trust.size() - 1));
+    // An ensemble of 4,000 stochastic members through the runner, measuring trust at month 50.
+    LoadOptions fifty_months;
+    fifty_months.months = 50;
+    const auto scenario = scenario_from_yaml(
+        fmt::format("extends: {{scenarios}}/baseline.yaml\nstochastic: true\nseed: 2025\n"
+                    "levers:\n  USA.strategic_dialogue: {}\n  USA.high_level_visits: {}\n  USA.education_exchange: {}\n"
+                    "initial:\n  USA.institutionalization: {}\n  USA.elite_network: {}\n",
+                    dialogue, visits, education, institutionalization, elite),
+        fifty_months);
+    std::string error;
+    EnsembleOptions options;
+    options.members = 4000;
+    options.outcomes = {*parse_outcome("USA.trust.final", *scenario->layout, error)};
+    const EnsembleResult result = run_ensemble(scenario, options);
+    const auto trust = result.outcomes.col(0);
+    return outcome_statistics({trust.begin(), trust.end()}).sd;
   };
   const double anchored = trust_spread(1.0, 0.5, 1.0, 0.7, 0.6);
   const double thin = trust_spread(0.1, 0.1, 0.1, 0.2, 0.2);
