@@ -11,10 +11,13 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "support.hpp"
 
@@ -172,6 +175,23 @@ inline Csv read_csv(const fs::path& file) {
     csv.rows.push_back(std::move(row));
   }
   return csv;
+}
+
+// The shipped scenarios are run from the source root, so they are named as a user would.
+inline fs::path root_folder() { return source_path("."); }
+
+inline nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_text_file(file)); }
+
+// The cells of the table row that starts with `first` (cells are separated by 2+ spaces).
+inline std::vector<std::string> table_row(const std::string& text, const std::string& first) {
+  const std::regex separator(" {2,}");
+  for (const std::string& line : lines_of(text)) {
+    std::vector<std::string> cells;
+    for (std::sregex_token_iterator it(line.begin(), line.end(), separator, -1), end; it != end; ++it)
+      if (!it->str().empty()) cells.push_back(*it);
+    if (!cells.empty() && cells.front() == first) return cells;
+  }
+  return {};
 }
 
 }  // namespace steppe::cli_testing

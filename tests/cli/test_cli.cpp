@@ -20,8 +20,6 @@ using nlohmann::json;
 constexpr double baseline_autonomy_final = 0.472429342114;
 constexpr double calibrated_autonomy_final = 0.582814628773;
 
-// The shipped scenarios are run from the source root, so they are named as a user would.
-fs::path root_folder() { return source_path("."); }
 
 // The default outcomes of third_neighbor expanded over the baseline's actors.
 const std::set<std::string> baseline_outcome_names = {
@@ -58,21 +56,9 @@ const std::vector<std::string> third_neighbor_levers = {"pme",
                                                         "inducements",
                                                         "direct_pressure"};
 
-json read_json(const fs::path& file) { return json::parse(read_text_file(file)); }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// The cells of the table row that starts with `first` (cells are separated by 2+ spaces).
-std::vector<std::string> table_row(const std::string& text, const std::string& first) {
-  for (const std::string& line : lines_of(text)) {
-    std::vector<std::string> cells;
-    const std::regex separator(" {2,}");
-    for (std::sregex_token_iterator it(line.begin(), line.end(), separator, -1), end; it != end; ++it)
-      if (!it->str().empty()) cells.push_back(*it);
-    if (!cells.empty() && cells.front() == first) return cells;
-  }
-  return {};
-}
 
 // Runs `steppe run SCENARIO --out DIR EXTRA...` from the source root; requires success.
 struct RunOutput {

@@ -27,22 +27,8 @@ constexpr double calibrated_autonomy_final = 0.582814628773;
 // The quantile column of bands.csv, in file order, per (date, actor, variable).
 const std::vector<std::string> band_quantiles = {"0.05", "0.25", "0.5", "0.75", "0.95", "mean"};
 
-// The shipped scenarios are run from the source root, so they are named as a user would.
-fs::path root_folder() { return source_path("."); }
 
-json read_json(const fs::path& file) { return json::parse(read_text_file(file)); }
 
-// The cells of the table row that starts with `first` (cells are separated by 2+ spaces).
-std::vector<std::string> table_row(const std::string& text, const std::string& first) {
-  for (const std::string& line : lines_of(text)) {
-    std::vector<std::string> cells;
-    const std::regex separator(" {2,}");
-    for (std::sregex_token_iterator it(line.begin(), line.end(), separator, -1), end; it != end; ++it)
-      if (!it->str().empty()) cells.push_back(*it);
-    if (!cells.empty() && cells.front() == first) return cells;
-  }
-  return {};
-}
 
 // The number a text spells; false unless all of it parses.
 bool parse_number(const std::string& text, double& value) {

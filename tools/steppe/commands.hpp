@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/io/scenario_loader.hpp"
 
 namespace steppe::cli {
@@ -64,6 +66,10 @@ struct ValidateOptions {
 };
 
 int run_command(const RunOptions& options, const std::string& command_line);
+// A scenario file's name without folder or extension: labels and default output folders.
+std::string stem(const std::string& file);
+// With --quiet prints nothing, with --json the document; true when that is all to print.
+bool printed_for_machines(bool quiet, bool json, const nlohmann::json& document);
 // "wrote DIR/ : a, b, c" after a command's files are in place.
 void print_written(const std::vector<std::filesystem::path>& files);
 // Dates for first crossings, whole numbers for counts, rounded shares for the rest.

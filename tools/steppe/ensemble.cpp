@@ -47,8 +47,6 @@ EnsembleResult run_with_progress(std::shared_ptr<const Scenario> scenario, const
   return result;
 }
 
-std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
-
 }  // namespace
 
 int run_ensemble_command(const RunOptions& options, const std::string& command_line) {
@@ -78,11 +76,7 @@ int run_ensemble_command(const RunOptions& options, const std::string& command_l
     folder.add("trajectories.csv", trajectories_csv(all));
   }
   const auto written = folder.commit();
-  if (options.quiet) return 0;
-  if (options.json) {
-    std::cout << summary.dump(2) << "\n";
-    return 0;
-  }
+  if (printed_for_machines(options.quiet, options.json, summary)) return 0;
 
   const std::string title = scenario->title.empty() ? stem(options.scenario) : scenario->title;
   std::cout << fmt::format("{} — {}, {} members, {} months from {}, seed {}{}\n\n", title, scenario->model_name,
@@ -161,11 +155,7 @@ int compare_ensembles_command(const CompareOptions& options, const std::string& 
   folder.add("chart.svg", render_svg(ensemble_chart({scenario_a.get(), scenario_b.get()}, {&result_a, &result_b},
                                                     {label_a, label_b}, provenance)));
   const auto written = folder.commit();
-  if (options.quiet) return 0;
-  if (options.json) {
-    std::cout << comparison.dump(2) << "\n";
-    return 0;
-  }
+  if (printed_for_machines(options.quiet, options.json, comparison)) return 0;
   std::cout << fmt::format("A: {} ({})\nB: {} ({})\n{} members each, common random numbers\n\n", label_a,
                            options.scenario_a, label_b, options.scenario_b, options.ensemble.members);
   std::cout << table.render();

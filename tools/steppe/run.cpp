@@ -35,8 +35,6 @@ LoadOptions ScenarioOptions::load_options(bool ensemble) const {
 
 namespace {
 
-std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
-
 // A run whose state turned non-finite has failed (exit 1), whatever it wrote.
 void check_finite(const WhatIfRun& run) {
   for (std::size_t month = 0; month < run.months.size(); ++month)
@@ -110,6 +108,13 @@ std::vector<std::string> outcome_names(const Scenario& a, const Scenario& b) {
   return names;
 }
 
+std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
+
+bool printed_for_machines(bool quiet, bool json, const nlohmann::json& document) {
+  if (json && !quiet) std::cout << document.dump(2) << "\n";
+  return quiet || json;
+}
+
 void print_written(const std::vector<std::filesystem::path>& files) {
   if (files.empty()) return;
   std::string names;
@@ -146,11 +151,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   folder.add("chart.svg", render_svg(indicator_chart({&run}, {stem(options.scenario)}, provenance)));
   const auto written = folder.commit();
 
-  if (options.quiet) return 0;
-  if (options.json) {
-    std::cout << summary.dump(2) << "\n";
-    return 0;
-  }
+  if (printed_for_machines(options.quiet, options.json, summary)) return 0;
   const std::string title = scenario->title.empty() ? stem(options.scenario) : scenario->title;
   std::cout << fmt::format("{} — {}, {} months from {}, seed {}{}\n\n", title, scenario->model_name, scenario->months,
                            scenario->start.to_string(), scenario->seed, scenario->stochastic ? ", stochastic" : "");
@@ -202,11 +203,7 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   folder.add("chart.svg", render_svg(indicator_chart({&run_a, &run_b}, {label_a, label_b}, provenance)));
   const auto written = folder.commit();
 
-  if (options.quiet) return 0;
-  if (options.json) {
-    std::cout << comparison.dump(2) << "\n";
-    return 0;
-  }
+  if (printed_for_machines(options.quiet, options.json, comparison)) return 0;
   std::cout << fmt::format("A: {} ({})\nB: {} ({})\n\n", label_a, options.scenario_a, label_b, options.scenario_b);
   std::cout << table.render();
   print_written(written);
