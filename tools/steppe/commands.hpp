@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/io/output_files.hpp"
 #include "engine/io/scenario_loader.hpp"
 
 namespace steppe::cli {
@@ -63,6 +64,16 @@ struct ValidateOptions {
   std::vector<std::string> scenarios;
   ScenarioOptions scenario_options;
   bool quiet = false;
+};
+
+// What every comparison starts from: both scenarios loaded (same start month), their labels,
+// the outcomes either names, and the output folder checked before anything runs.
+struct Comparison {
+  Comparison(const CompareOptions& options, bool ensemble);
+  std::shared_ptr<const Scenario> a, b;
+  std::string label_a, label_b;
+  std::vector<std::string> outcome_names;  // A's in order, then any only B names
+  OutputFolder folder;
 };
 
 int run_command(const RunOptions& options, const std::string& command_line);

@@ -96,15 +96,9 @@ int run_ensemble_command(const RunOptions& options, const std::string& command_l
 }
 
 int compare_ensembles_command(const CompareOptions& options, const std::string& command_line) {
-  const LoadOptions load_options = options.scenario_options.load_options(true);
-  const auto scenario_a = load_scenario(options.scenario_a, load_options);
-  const auto scenario_b = load_scenario(options.scenario_b, load_options);
-  require_same_start(*scenario_a, *scenario_b, options.scenario_b);
-  const auto [label_a, label_b] = comparison_labels(options.scenario_a, options.scenario_b);
-  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
-                                          : std::filesystem::path(options.out));
+  Comparison comparison_of(options, true);
+  auto& [scenario_a, scenario_b, label_a, label_b, names, folder] = comparison_of;
   // Both ensembles measure every outcome either scenario names, where its actors allow.
-  const std::vector<std::string> names = outcome_names(*scenario_a, *scenario_b);
   const EnsembleResult result_a =
       run_with_progress(scenario_a, options.ensemble, union_of_outcomes(*scenario_a, names));
   if (result_a.cancelled) return report_interrupted();

@@ -136,6 +136,17 @@ void require_same_start(const Scenario& a, const Scenario& b, const std::string&
                                  b.start.to_string(), a.start.to_string()));
 }
 
+Comparison::Comparison(const CompareOptions& options, bool ensemble)
+    : a(load_scenario(options.scenario_a, options.scenario_options.load_options(ensemble))),
+      b(load_scenario(options.scenario_b, options.scenario_options.load_options(ensemble))),
+      label_a(comparison_labels(options.scenario_a, options.scenario_b).first),
+      label_b(comparison_labels(options.scenario_a, options.scenario_b).second),
+      outcome_names(steppe::cli::outcome_names(*a, *b)),
+      folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
+                                 : std::filesystem::path(options.out)) {
+  require_same_start(*a, *b, options.scenario_b);
+}
+
 int run_command(const RunOptions& options, const std::string& command_line) {
   if (options.ensemble.members > 1) return run_ensemble_command(options, command_line);
   const auto scenario = load_scenario(options.scenario, options.scenario_options.load_options());
@@ -162,14 +173,8 @@ int run_command(const RunOptions& options, const std::string& command_line) {
 
 int compare_command(const CompareOptions& options, const std::string& command_line) {
   if (options.ensemble.members > 1) return compare_ensembles_command(options, command_line);
-  const LoadOptions load_options = options.scenario_options.load_options();
-  const auto scenario_a = load_scenario(options.scenario_a, load_options);
-  const auto scenario_b = load_scenario(options.scenario_b, load_options);
-  require_same_start(*scenario_a, *scenario_b, options.scenario_b);
-  const auto [label_a, label_b] = comparison_labels(options.scenario_a, options.scenario_b);
-  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (label_a + "-vs-" + label_b)
-                                          : std::filesystem::path(options.out));
-  const std::vector<std::string> names = outcome_names(*scenario_a, *scenario_b);
+  Comparison comparison_of(options, false);
+  auto& [scenario_a, scenario_b, label_a, label_b, names, folder] = comparison_of;
   const WhatIfRun run_a = run_what_if(scenario_a, union_of_outcomes(*scenario_a, names));
   const WhatIfRun run_b = run_what_if(scenario_b, union_of_outcomes(*scenario_b, names));
   check_finite(run_a);
