@@ -17,8 +17,13 @@ namespace steppe {
 
 namespace {
 
-constexpr double fraction_scale = 1152921504606846976.0;  // 2^60
-constexpr double whole_limit = 9223372036854775807.0;     // 2^63: the whole part fits an int64
+constexpr double fraction_scale = 72057594037927936.0;  // 2^56
+constexpr double whole_limit = 9223372036854775807.0;    // 2^63: the whole part fits an int64
+// Members are summed in 64-bit integers before the 128-bit totals, which the vectorizer turns
+// into packed integer adds: 127 values below 2^56 cannot overflow them. Larger values (an arms
+// race) are added one by one into the 128-bit totals.
+constexpr Eigen::Index members_per_partial_sum = 127;
+constexpr double partial_sum_limit = 72057594037927936.0;  // 2^56
 
 std::vector<int> banded_slots(const Layout& layout) {
   std::vector<int> slots;
@@ -36,17 +41,30 @@ void MeanAccumulator::add(int month, const std::vector<int>& slots, const Member
   Sum* row = sums_.data() + static_cast<std::size_t>(month) * slots_;
   for (std::size_t position = 0; position < slots.size(); ++position) {
     const auto column = state.col(slots[position]);
-    Sum sum;
-    for (Eigen::Index member = 0; member < column.size(); ++member) {
-      const double value = column(member);
-      if (!(std::abs(value) < whole_limit))
-        throw std::overflow_error("a state value is beyond ±2^63 or not finite: the ensemble mean cannot hold it");
-      const double whole = std::trunc(value);  // value - whole is exact, and so is scaling by 2^60
-      sum.whole += static_cast<std::int64_t>(whole);
-      sum.fraction += static_cast<__int128>((value - whole) * fraction_scale);
+    const double* values = column.data();
+    // Checked first, so that the conversions below never see a value an int64 cannot hold.
+    if (!(column.abs() < whole_limit).all())
+      throw std::overflow_error("a state value is beyond ±2^63 or not finite: the ensemble mean cannot hold it");
+    Sum& sum = row[position];
+    if (column.abs().maxCoeff() >= partial_sum_limit) {
+      for (Eigen::Index member = 0; member < column.size(); ++member) {
+        const double whole = std::trunc(values[member]);  // value − whole is exact, so is the scaling
+        sum.whole += static_cast<std::int64_t>(whole);
+        sum.fraction += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
+      }
+      continue;
     }
-    row[position].whole += sum.whole;
-    row[position].fraction += sum.fraction;
+    for (Eigen::Index first = 0; first < column.size(); first += members_per_partial_sum) {
+      const Eigen::Index last = std::min(column.size(), first + members_per_partial_sum);
+      std::int64_t whole_sum = 0, fraction_sum = 0;
+      for (Eigen::Index member = first; member < last; ++member) {
+        const double whole = std::trunc(values[member]);
+        whole_sum += static_cast<std::int64_t>(whole);
+        fraction_sum += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
+      }
+      sum.whole += whole_sum;
+      sum.fraction += fraction_sum;
+    }
   }
 }
 
@@ -76,6 +94,8 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   const int months = scenario->months;
   const std::vector<int> slots = banded_slots(layout);
   const std::int64_t blocks = (options.members + options.block_size - 1) / options.block_size;
+  const std::shared_ptr<const Kernel> kernel =
+      scenario->model->compile(layout, scenario->parameters, scenario->network.get());
 
   std::vector<OutcomeSpec> outcome_specs = options.outcomes.empty() ? scenario->outcomes : options.outcomes;
   const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
@@ -126,7 +146,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
       }
     } reduce(local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
     ObserverGroup observers({&reduce, &outcomes});
-    Simulation simulation(scenario, {count, first});
+    Simulation simulation(scenario, {count, first}, kernel);
     simulation.run(&observers);
     result.outcomes.middleRows(first, count) = outcomes.values();
     result.inputs.middleRows(first, count) = simulation.sampled_inputs();

@@ -36,7 +36,7 @@ struct EnsembleOptions {
 };
 
 // The mean over members of every banded slot and month, from exact fixed-point sums: each value
-// splits into its whole part and its fraction (to 2^-60), summed as integers, so the sum does
+// splits into its whole part and its fraction (to 2^-56), summed as integers, so the sum does
 // not depend on the order members are added in. Values up to ±2^63 are exact.
 class MeanAccumulator {
  public:
@@ -48,7 +48,7 @@ class MeanAccumulator {
  private:
   struct Sum {
     __int128 whole = 0;     // sum of the whole parts
-    __int128 fraction = 0;  // sum of the fractions, in units of 2^-60
+    __int128 fraction = 0;  // sum of the fractions, in units of 2^-56
   };
   std::size_t slots_;
   std::vector<Sum> sums_;  // (months + 1) × slots

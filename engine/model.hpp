@@ -108,6 +108,10 @@ struct ModelDeclaration {
   // What `steppe run` and `compare` chart, in order.
   std::vector<ChartPanelDecl> chart_panels;
   bool uses_network = false;
+  // Whether the kernel reads per-member parameter columns (StepContext::parameters), so that a
+  // scenario may give parameters distributions; a model whose step compiles its parameters into
+  // something shared by all members (richardson's matrix) leaves this false.
+  bool per_member_parameters = false;
 
   const RoleDecl* find_role(const std::string& name) const;
   const VariableDecl* find_variable(const std::string& name) const;
@@ -191,15 +195,20 @@ struct StepContext {
   std::int64_t first_member = 0;  // global index of row 0, for per-member random streams
   const std::vector<ModelEventFiring>* model_events = nullptr;
   const MemberArrays* levers = nullptr;  // lever values at t, members × lever slots
+  // Members × parameter slots when some parameter varies across members (the scenario's
+  // uncertainties); null when every member has the values the kernel was compiled with.
+  const MemberArrays* parameters = nullptr;
 };
 
 // A model compiled for one scenario: parameters resolved, indices looked up, route tables built.
-// Methods are called once per step for a whole block of members, never per member.
+// Methods are called once per step for a whole block of members, never per member. A kernel is
+// immutable once compiled: one kernel serves every block of an ensemble, on every thread.
 class Kernel {
  public:
   virtual ~Kernel() = default;
-  // `state` holds the declared initial values; fill the derived ones (levers at t = 0 given).
-  virtual void initialize(MemberArrays& state, const MemberArrays& levers) const = 0;
+  // `state` holds the declared initial values; fill the derived ones (the context's levers are
+  // those of month 0).
+  virtual void initialize(const StepContext& context, MemberArrays& state) const = 0;
   // Step 2 of a month, the model's own events (scheduled and random), in place. Scenario jumps
   // are applied by the engine right after.
   virtual void apply_events(const StepContext& context, MemberArrays& state) const = 0;

@@ -92,9 +92,12 @@ struct OutcomeSpec {
 // An uncertain input (the X of XLRM): each member draws its own value of an initial state or
 // of a lever held constant for the whole run, from its own random stream.
 struct Uncertainty {
-  std::string name;  // as written, e.g. "USA.trust" or "USA.air_link"
-  bool lever = false;  // a lever slot, else a state slot
-  int slot = -1;
+  // What the drawn value replaces, for each member: a parameter, an initial value, or a lever
+  // held constant for the run.
+  enum class Target { parameter, initial, lever };
+  std::string name;  // as written, e.g. "CHN.k", "USA.trust" or "USA.air_link"
+  Target target = Target::initial;
+  int slot = -1;  // a parameter, state or lever slot of the layout
   Distribution distribution;
 };
 

@@ -2,6 +2,7 @@
 
 #include "engine/random.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace steppe {
@@ -22,13 +23,14 @@ Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const Me
 
 }  // namespace
 
-Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options)
-    : scenario_(std::move(scenario)), options_(options) {
+Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options,
+                       std::shared_ptr<const Kernel> kernel)
+    : scenario_(std::move(scenario)), options_(options), kernel_(std::move(kernel)) {
   if (!scenario_ || !scenario_->model || !scenario_->layout)
     throw std::logic_error("Simulation needs a loaded scenario");
   if (options_.members < 1) throw std::logic_error("Simulation needs at least one member");
   const Layout& layout = *scenario_->layout;
-  kernel_ = scenario_->model->compile(layout, scenario_->parameters, scenario_->network.get());
+  if (!kernel_) kernel_ = scenario_->model->compile(layout, scenario_->parameters, scenario_->network.get());
 
   const auto members = static_cast<Eigen::Index>(options_.members);
   const auto slots = static_cast<Eigen::Index>(layout.state().size());
@@ -37,6 +39,14 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
 
   // Each member's uncertain inputs, drawn from its own stream at a month no step uses.
   constexpr std::uint32_t sampling_month = 0xFFFFFFFFu;
+  const auto uncertain_parameter = [](const Uncertainty& uncertainty) {
+    return uncertainty.target == Uncertainty::Target::parameter;
+  };
+  if (std::any_of(scenario_->uncertainties.begin(), scenario_->uncertainties.end(), uncertain_parameter)) {
+    parameters_.resize(members, static_cast<Eigen::Index>(scenario_->parameters.size()));
+    for (std::size_t slot = 0; slot < scenario_->parameters.size(); ++slot)
+      parameters_.col(static_cast<Eigen::Index>(slot)).setConstant(scenario_->parameters[slot]);
+  }
   sampled_inputs_.resize(members, static_cast<Eigen::Index>(scenario_->uncertainties.size()));
   for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index) {
     const Uncertainty& uncertainty = scenario_->uncertainties[index];
@@ -45,7 +55,8 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
       drawn(member) = uncertainty.distribution.quantile(
           uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member), sampling_month,
                        static_cast<std::uint32_t>(index)));
-    if (!uncertainty.lever) state_.col(uncertainty.slot) = drawn;
+    if (uncertainty.target == Uncertainty::Target::initial) state_.col(uncertainty.slot) = drawn;
+    if (uncertainty.target == Uncertainty::Target::parameter) parameters_.col(uncertainty.slot) = drawn;
   }
   next_.resizeLike(state_);
   levers_.resize(members, static_cast<Eigen::Index>(layout.levers().size()));
@@ -55,7 +66,19 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   // Derived initials (MODEL.md: P_n starts at its target) see the scheduled levers of month 0;
   // triggers are first checked at step 0, against the complete initial state.
   evaluate_levers(0, /*with_triggers=*/false);
-  kernel_->initialize(state_, levers_);
+  kernel_->initialize(context(), state_);
+}
+
+StepContext Simulation::context() const {
+  StepContext context;
+  context.month = month_;
+  context.stochastic = scenario_->stochastic;
+  context.seed = scenario_->seed;
+  context.first_member = options_.first_member;
+  context.model_events = &events_this_month_;
+  context.levers = &levers_;
+  context.parameters = parameters_.size() > 0 ? &parameters_ : nullptr;
+  return context;
 }
 
 void Simulation::evaluate_levers(int month, bool with_triggers) {
@@ -65,7 +88,7 @@ void Simulation::evaluate_levers(int month, bool with_triggers) {
         .setConstant(scenario_->levers[slot].value_at(month, layout.levers()[slot].status_quo));
 
   for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index)
-    if (scenario_->uncertainties[index].lever)
+    if (scenario_->uncertainties[index].target == Uncertainty::Target::lever)
       levers_.col(scenario_->uncertainties[index].slot) = sampled_inputs_.col(static_cast<Eigen::Index>(index));
 
   if (with_triggers) {
@@ -102,17 +125,10 @@ void Simulation::step() {
   for (const ScheduledModelEvent& event : scenario_->model_events)
     if (event.month == month_) events_this_month_.push_back({event.kind, event.actor});
 
-  StepContext context;
-  context.month = month_;
-  context.stochastic = scenario_->stochastic;
-  context.seed = scenario_->seed;
-  context.first_member = options_.first_member;
-  context.model_events = &events_this_month_;
-  context.levers = &levers_;
-
-  kernel_->apply_events(context, state_);
+  const StepContext step_context = context();
+  kernel_->apply_events(step_context, state_);
   apply_jumps(month_);
-  kernel_->advance(context, state_, next_);
+  kernel_->advance(step_context, state_, next_);
   state_.swap(next_);
   ++month_;
 }

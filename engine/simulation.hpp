@@ -40,7 +40,10 @@ struct Checkpoint {
 
 class Simulation {
  public:
-  explicit Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options = {});
+  // `kernel`: the scenario's kernel when already compiled (an ensemble compiles it once for all
+  // its blocks); null: the simulation compiles its own.
+  explicit Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options = {},
+                      std::shared_ptr<const Kernel> kernel = nullptr);
 
   const Scenario& scenario() const { return *scenario_; }
   const Layout& layout() const { return *scenario_->layout; }
@@ -69,13 +72,17 @@ class Simulation {
 
  private:
   void evaluate_levers(int month, bool with_triggers);
+  StepContext context() const;
   void apply_jumps(int month);
 
   std::shared_ptr<const Scenario> scenario_;
   RunOptions options_;
-  std::unique_ptr<Kernel> kernel_;
+  std::shared_ptr<const Kernel> kernel_;
   int month_ = 0;
   MemberArrays state_, next_, levers_, sampled_inputs_;
+  // Members × parameter slots, only when some parameter is uncertain (else empty: the kernel
+  // uses the values it was compiled with).
+  MemberArrays parameters_;
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered_;
   std::vector<std::optional<double>> lever_overrides_;
   std::vector<ModelEventFiring> events_this_month_;

@@ -857,30 +857,43 @@ std::vector<double> read_number_list(const Located& list) {
 }
 
 // `NAME: {uniform: [a, b]}` and the other forms of docs/scenario-format.md, Uncertainties. The
-// name is an initial value or a lever (constant for the run); the distribution must stay in its
-// valid range.
+// name is a parameter, an initial value or a lever (constant for the run); the distribution must
+// stay in its valid range.
 Uncertainty read_uncertainty(const Entry& entry, const Layout& layout) {
   Uncertainty uncertainty;
   uncertainty.name = entry.name;
   double lower = 0, upper = 0;
-  if (const int lever = find_slot(layout, lever_slots, entry.name); lever >= 0) {
-    uncertainty.lever = true;
+  if (const int parameter = find_slot(layout, parameter_slots, entry.name); parameter >= 0) {
+    const ModelDeclaration& model = layout.declaration();
+    const ParameterDecl& decl = *layout.parameters()[parameter].decl;
+    if (!model.per_member_parameters)
+      fail(entry.key, fmt::format("model '{}' cannot give members different parameter values (its step is "
+                                  "compiled once for all members); give '{}' one value under parameters:",
+                                  model.name, entry.name));
+    if (!decl.choices.empty())
+      fail(entry.key, fmt::format("'{}' chooses between {}: it takes one value for the whole run, not a "
+                                  "distribution",
+                                  entry.name, fmt::join(decl.choices, " and ")));
+    uncertainty.target = Uncertainty::Target::parameter;
+    uncertainty.slot = parameter;
+    lower = decl.min;
+    upper = decl.max;
+  } else if (const int lever = find_slot(layout, lever_slots, entry.name); lever >= 0) {
+    uncertainty.target = Uncertainty::Target::lever;
     uncertainty.slot = lever;
     lower = layout.levers()[lever].decl->min;
     upper = layout.levers()[lever].decl->max;
   } else if (const int variable = find_slot(layout, initial_slots, entry.name); variable >= 0) {
     require_settable(entry.key, layout, variable);
+    uncertainty.target = Uncertainty::Target::initial;
     uncertainty.slot = variable;
     lower = layout.state()[variable].decl->min;
     upper = layout.state()[variable].decl->max;
-  } else if (find_slot(layout, parameter_slots, entry.name) >= 0) {
-    fail(entry.key, "uncertain parameters are not supported yet; an uncertainty may set an initial value or a "
-                    "lever (held constant for the run)");
   } else {
-    std::vector<std::string> names = layout.state_names();
-    const std::vector<std::string> levers = layout.lever_names();
-    names.insert(names.end(), levers.begin(), levers.end());
-    fail(entry.key, unknown_name_message("variable or lever", entry.name, names));
+    std::vector<std::string> names = layout.parameter_names();
+    for (const auto& more : {layout.state_names(), layout.lever_names()})
+      names.insert(names.end(), more.begin(), more.end());
+    fail(entry.key, unknown_name_message("parameter, variable or lever", entry.name, names));
   }
 
   const Fields fields(entry.value, {"uniform", "normal", "triangular", "beta", "discrete"});
@@ -996,9 +1009,21 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
   scenario->outcomes = read_outcomes(draft, layout);
   for (const Entry& entry : draft.uncertainties) scenario->uncertainties.push_back(read_uncertainty(entry, layout));
   for (const Override& override : options.overrides) apply_override(override, *scenario);
-  // Constraints across values come last, once every file and override is in.
+  // Constraints across values come last, once every file and override is in; with uncertain
+  // values they must hold for every member, so they are checked with all draws at the low end
+  // of their distributions and again at the high end (the constraints are sums and bounds).
   for (const auto& [name, message] : scenario->model->check(layout, scenario->parameters, scenario->initial))
     throw InputError({file}, name, message);
+  for (const auto& [end, probability] : {std::pair{"lowest", 0x1p-54}, std::pair{"highest", 1 - 0x1p-53}}) {
+    std::vector<double> parameters = scenario->parameters, initial = scenario->initial;
+    for (const Uncertainty& uncertainty : scenario->uncertainties) {
+      const double value = uncertainty.distribution.quantile(probability);
+      if (uncertainty.target == Uncertainty::Target::parameter) parameters[uncertainty.slot] = value;
+      if (uncertainty.target == Uncertainty::Target::initial) initial[uncertainty.slot] = value;
+    }
+    for (const auto& [name, message] : scenario->model->check(layout, parameters, initial))
+      throw InputError({file}, name, fmt::format("{} when the uncertainties draw their {} values", message, end));
+  }
 
   for (auto source = draft.sources.rbegin(); source != draft.sources.rend(); ++source)
     scenario->files.push_back(source->first);

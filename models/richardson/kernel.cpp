@@ -21,7 +21,7 @@ class RichardsonKernel final : public Kernel {
  public:
   RichardsonKernel(const Layout& layout, const std::vector<double>& parameters);
 
-  void initialize(MemberArrays&, const MemberArrays&) const override {}
+  void initialize(const StepContext&, MemberArrays&) const override {}
   void apply_events(const StepContext&, MemberArrays&) const override {}
   void advance(const StepContext& context, const MemberArrays& state, MemberArrays& next) const override;
 

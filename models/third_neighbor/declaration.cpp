@@ -186,6 +186,7 @@ ModelDeclaration make_declaration() {
       "Mongolia's Third Neighbor policy: partners' engagement, neighbors' coercion and the focal "
       "state's autonomy, month by month (specification v1, docs/model.md).";
   d.uses_network = true;
+  d.per_member_parameters = true;
   d.roles = {
       {"focal", "the small state between the neighbors (Mongolia)", 1, 1},
       {"neighbor", "a contiguous great power with leverage over the focal state (China, Russia)", 1, -1},

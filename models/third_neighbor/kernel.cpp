@@ -1,36 +1,77 @@
-// The third_neighbor monthly step (MODEL.md §7–8), vectorized over a block of members.
+// The third_neighbor monthly step (MODEL.md §7–8), fused and vectorized over a block of members.
 //
-// Every quantity is an Eigen column across members; no per-member objects, virtual calls or
-// branches. compile() resolves every slot and parameter once, so the step only indexes columns.
-// The mechanisms and the article sections they stand for are listed in docs/model.md.
+// The block is walked in chunks of up to 64 members. For one chunk, every equation is an Eigen
+// expression over column segments and fixed-capacity temporaries on the stack (no heap
+// allocation), each partner is visited once per step, and exp is steppe's repeatable one, so the
+// compiler vectorizes the whole chunk and a member's bits never depend on its row. compile()
+// resolves every slot and parameter once, so the step only indexes columns.
+//
+// Parameters are read through a reader: as plain scalars when no parameter varies across the
+// members of a run (the common case), or from the block's per-member parameter columns when a
+// scenario makes some uncertain. The equations are written once for both; the tests check that
+// both give the same numbers. The mechanisms and the article sections they stand for are listed
+// in docs/model.md.
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
 
 #include "engine/network.hpp"
 #include "engine/random.hpp"
+#include "engine/repeatable_math.hpp"
 #include "models/third_neighbor/third_neighbor.hpp"
 
 namespace steppe::third_neighbor {
 
 namespace {
 
-using Column = Eigen::ArrayXd;
+// 64 members: the temporaries of a chunk (a few dozen of 512 bytes) stay in the L1 cache.
+constexpr Eigen::Index chunk_capacity = 64;
+using Chunk = Eigen::Array<double, Eigen::Dynamic, 1, Eigen::ColMajor, chunk_capacity, 1>;
 
-// Element by element with std::exp: Eigen's vectorized exp differs from the scalar one in the
-// last bit, and it takes the scalar path for a block's remainder rows, so a member's result
-// would depend on its row in the block. steppe promises bit-identical members for any blocking.
-Column sigmoid(const Column& x) {
-  return x.unaryExpr([](double value) { return 1.0 / (1.0 + std::exp(-value)); });
+// The rows [first, first + count) of a block.
+struct Rows {
+  Eigen::Index first, count;
+  auto operator()(const MemberArrays& arrays, int slot) const { return arrays.col(slot).segment(first, count); }
+  auto operator()(MemberArrays& arrays, int slot) const { return arrays.col(slot).segment(first, count); }
+};
+
+template <typename Expression>
+Chunk sigmoid(const Eigen::ArrayBase<Expression>& x) {
+  Chunk result = x;
+  double* values = result.data();
+  for (Eigen::Index i = 0; i < result.size(); ++i) values[i] = repeatable_sigmoid(values[i]);
+  return result;
 }
 
+// A parameter: its value for every member, and its slot for when members have their own.
+struct Coefficient {
+  double value = 0;
+  int slot = -1;
+};
+
+// Parameters shared by every member: each coefficient is a scalar.
+//
+// Divisions are the slowest vector instructions by far, so a division by a parameter is a
+// multiplication by its inverse(), computed once per chunk.
+struct SharedParameters {
+  double operator()(const Coefficient& coefficient) const { return coefficient.value; }
+  double inverse(const Coefficient& coefficient) const { return 1.0 / coefficient.value; }
+};
+
+// Parameters per member (some are uncertain): each coefficient is a column segment.
+struct MemberParameters {
+  const MemberArrays& values;
+  Rows rows;
+  auto operator()(const Coefficient& coefficient) const { return rows(values, coefficient.slot); }
+  Chunk inverse(const Coefficient& coefficient) const { return 1.0 / rows(values, coefficient.slot); }
+};
+
 struct Globals {
-  double tau_P, framing_gain, reassurance, concession_relief, standing_restraint, cross, signal_restraint,
-      alignment, resilience_cushion, alpha, beta, gamma, theta_O, overreach, alliance_cost, E_ref, w_div, w_I,
-      w_S, w_R, w_E, delta_div, iota, w_fin, w_min, w_comm, w_air, w_out, r_I, dI, r_S, dS, r_R, dR, eta_R,
-      r_H, dH, r_Q, dQ, tf_dilution, tau_M, lam_up, lam_down, r_X, dX, basing_tension, h0, h1, theta_X, s_X,
-      crisis_jump_C, crisis_jump_X, r_K, dK, s_K, concession_cost, concession_profile, kappa, turnover_shock,
-      attention_drop, attention_months;
+  Coefficient tau_P, framing_gain, reassurance, concession_relief, standing_restraint, cross, signal_restraint,
+      alignment, resilience_cushion, alpha, beta, gamma, theta_O, overreach, alliance_cost, E_ref, w_div, w_I, w_S,
+      w_R, w_E, delta_div, iota, w_fin, w_min, w_comm, w_air, w_out, r_I, dI, r_S, dS, r_R, dR, eta_R, r_H, dH, r_Q,
+      dQ, tf_dilution, tau_M, lam_up, lam_down, r_X, dX, basing_tension, h0, h1, theta_X, s_X, crisis_jump_C,
+      crisis_jump_X, r_K, dK, s_K, concession_cost, concession_profile, kappa, turnover_shock, attention_drop,
+      attention_months;
 };
 
 struct Neighbor {
@@ -39,7 +80,7 @@ struct Neighbor {
   // lever slots
   int hawkishness, inducements, direct_pressure;
   // parameters
-  double theta, steep, k, fatigue, grievance, D_floor, D_max, air_floor;
+  Coefficient theta, steep, k, fatigue, grievance, D_floor, D_max, air_floor;
 };
 
 struct Partner {
@@ -47,8 +88,7 @@ struct Partner {
   std::array<int, partner_lever_count> setting;     // lever slots
   int framing;
   int trust, expectation, elite_network, institutionalization, attention, attention_months_left, access;
-  std::vector<int> edges;                 // network edges on this partner's routes
-  std::vector<std::vector<int>> routes;   // positions into `edges`
+  std::vector<std::vector<int>> routes;  // indices into the kernel's edges
 };
 
 struct Edge {
@@ -61,21 +101,55 @@ class ThirdNeighborKernel final : public Kernel {
  public:
   ThirdNeighborKernel(const Layout& layout, const std::vector<double>& parameters, const Network* network);
 
-  void initialize(MemberArrays& state, const MemberArrays& levers) const override;
-  void apply_events(const StepContext& context, MemberArrays& state) const override;
-  void advance(const StepContext& context, const MemberArrays& state, MemberArrays& next) const override;
+  void initialize(const StepContext& context, MemberArrays& state) const override {
+    for_each_chunk(context, state.rows(), [&](const auto& parameter, const Rows& rows) {
+      initialize_rows(parameter, *context.levers, rows, state);
+    });
+  }
+  void apply_events(const StepContext& context, MemberArrays& state) const override {
+    for_each_chunk(context, state.rows(), [&](const auto& parameter, const Rows& rows) {
+      apply_events_rows(parameter, context, rows, state);
+    });
+  }
+  void advance(const StepContext& context, const MemberArrays& state, MemberArrays& next) const override {
+    for_each_chunk(context, state.rows(), [&](const auto& parameter, const Rows& rows) {
+      advance_rows(parameter, *context.levers, rows, state, next);
+    });
+  }
 
  private:
-  // V: visibility of all partners' engagement to the neighbors, amplified by framing.
-  Column visibility(const MemberArrays& state, const MemberArrays& levers) const;
-  // P*_n: the threat perception neighbor n is heading for.
-  Column threat_target(const Neighbor& n, const Column& visibility, const MemberArrays& state,
-                       const MemberArrays& levers) const;
+  // Calls work(parameter reader, rows) for each chunk of the block.
+  template <typename Work>
+  void for_each_chunk(const StepContext& context, Eigen::Index members, const Work& work) const {
+    for (Eigen::Index first = 0; first < members; first += chunk_capacity) {
+      const Rows rows{first, std::min(chunk_capacity, members - first)};
+      if (context.parameters)
+        work(MemberParameters{*context.parameters, rows}, rows);
+      else
+        work(SharedParameters{}, rows);
+    }
+  }
+
+  template <typename Parameter>
+  void initialize_rows(const Parameter& p, const MemberArrays& u, const Rows& rows, MemberArrays& s) const;
+  template <typename Parameter>
+  void apply_events_rows(const Parameter& p, const StepContext& context, const Rows& rows, MemberArrays& s) const;
+  template <typename Parameter>
+  void advance_rows(const Parameter& p, const MemberArrays& u, const Rows& rows, const MemberArrays& s,
+                    MemberArrays& next) const;
+
   // Ē_p: mean realized engagement over the non-counter levers.
-  Column mean_engagement(const Partner& p, const MemberArrays& state) const;
+  Chunk mean_engagement(const Partner& partner, const Rows& rows, const MemberArrays& s) const;
+  // The engagement of partner p visible to the neighbors, before framing.
+  Chunk visible_engagement(const Partner& partner, const Rows& rows, const MemberArrays& s) const;
+  // P*_n: the threat perception neighbor n is heading for, given the visibility V.
+  template <typename Parameter>
+  Chunk threat_target(const Parameter& p, const Neighbor& neighbor, const Chunk& V, const MemberArrays& u,
+                      const Rows& rows, const MemberArrays& s) const;
   // access_p: availability of at least one route to the focal state (1 without a network).
-  Column route_access(const Partner& p, const MemberArrays& state) const;
-  void write_diversification(MemberArrays& state) const;
+  template <typename Parameter>
+  Chunk route_access(const Parameter& p, const Partner& partner, const Rows& rows, const MemberArrays& s) const;
+  void write_diversification(const Rows& rows, MemberArrays& s) const;
 
   Globals g_;
   std::vector<Neighbor> neighbors_;
@@ -103,7 +177,7 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   auto parameter = [&](const std::string& actor, const std::string& name) {
     const int slot = layout.parameter_index(actor, name);
     if (slot < 0) throw std::logic_error("third_neighbor: no parameter " + name);
-    return parameters.at(slot);
+    return Coefficient{parameters.at(slot), slot};
   };
   auto global = [&](const char* name) { return parameter("", name); };
 
@@ -175,103 +249,97 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     p.attention = state_slot(name, "attention");
     p.attention_months_left = state_slot(name, "attention_months_left");
     p.access = state_slot(name, "access");
-    if (network) {
-      // Only the edges on this partner's routes are evaluated for it, each once per step.
-      for (const Network::Route& route : network->routes(static_cast<int>(index))) {
-        std::vector<int> positions;
-        for (int edge : route) {
-          auto at = std::find(p.edges.begin(), p.edges.end(), edge);
-          if (at == p.edges.end()) at = p.edges.insert(p.edges.end(), edge);
-          positions.push_back(static_cast<int>(at - p.edges.begin()));
-        }
-        p.routes.push_back(std::move(positions));
-      }
-    }
+    if (network)
+      for (const Network::Route& route : network->routes(static_cast<int>(index))) p.routes.push_back(route);
     partners_.push_back(std::move(p));
     for (std::size_t actor = 0; actor < layout.actors().size(); ++actor)
       if (layout.actors()[actor].name == name) partner_of_actor_[actor] = static_cast<int>(index);
   }
 }
 
-Column ThirdNeighborKernel::visibility(const MemberArrays& state, const MemberArrays& levers) const {
-  Column total = Column::Zero(state.rows());
-  for (const Partner& p : partners_) {
-    Column visible = Column::Zero(state.rows());
-    for (int l = 0; l < partner_lever_count; ++l)
-      visible += partner_levers[l].visibility * state.col(p.engagement[l]);
-    total += visible * (1.0 + g_.framing_gain * levers.col(p.framing));
-  }
-  return total;
-}
-
-Column ThirdNeighborKernel::threat_target(const Neighbor& n, const Column& visibility, const MemberArrays& state,
-                                          const MemberArrays& levers) const {
-  return sigmoid(n.steep * (visibility - n.theta)) * (1.0 - g_.reassurance * levers.col(balanced_diplomacy_)) *
-         (1.0 - g_.concession_relief * state.col(concession_));
-}
-
-Column ThirdNeighborKernel::mean_engagement(const Partner& p, const MemberArrays& state) const {
-  Column sum = Column::Zero(state.rows());
+Chunk ThirdNeighborKernel::mean_engagement(const Partner& partner, const Rows& rows, const MemberArrays& s) const {
+  Chunk sum = Chunk::Zero(rows.count);
   int count = 0;
   for (int l = 0; l < partner_lever_count; ++l) {
     if (partner_levers[l].counter()) continue;
-    sum += state.col(p.engagement[l]);
+    sum += rows(s, partner.engagement[l]);
     ++count;
   }
-  return sum / count;
+  return sum * (1.0 / count);
 }
 
-Column ThirdNeighborKernel::route_access(const Partner& p, const MemberArrays& state) const {
-  if (p.routes.empty()) return Column::Ones(state.rows());
-  std::vector<Column> edge_availability;
-  edge_availability.reserve(p.edges.size());
-  for (int edge_index : p.edges) {
-    const Edge& edge = edges_[edge_index];
-    Column availability = Column::Constant(state.rows(), edge.base);
-    if (edge.gate >= 0) availability *= state.col(p.engagement[edge.gate]);
-    for (const auto& [neighbor, sensitivity] : edge.controls)
-      availability *= 1.0 - g_.kappa * sensitivity * state.col(neighbors_[neighbor].coercion);
-    edge_availability.push_back(std::move(availability));
-  }
-  Column all_closed = Column::Ones(state.rows());
-  for (const auto& route : p.routes) {
-    Column route_availability = Column::Ones(state.rows());
-    for (int position : route) route_availability *= edge_availability[position];
+Chunk ThirdNeighborKernel::visible_engagement(const Partner& partner, const Rows& rows,
+                                              const MemberArrays& s) const {
+  Chunk visible = Chunk::Zero(rows.count);
+  for (int l = 0; l < partner_lever_count; ++l)
+    visible += partner_levers[l].visibility * rows(s, partner.engagement[l]);
+  return visible;
+}
+
+template <typename Parameter>
+Chunk ThirdNeighborKernel::threat_target(const Parameter& p, const Neighbor& neighbor, const Chunk& V,
+                                         const MemberArrays& u, const Rows& rows, const MemberArrays& s) const {
+  return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) *
+         (1.0 - p(g_.reassurance) * rows(u, balanced_diplomacy_)) *
+         (1.0 - p(g_.concession_relief) * rows(s, concession_));
+}
+
+template <typename Parameter>
+Chunk ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partner, const Rows& rows,
+                                        const MemberArrays& s) const {
+  if (partner.routes.empty()) return Chunk::Ones(rows.count);
+  Chunk all_closed = Chunk::Ones(rows.count);
+  for (const auto& route : partner.routes) {
+    Chunk route_availability = Chunk::Ones(rows.count);
+    for (int edge_index : route) {
+      const Edge& edge = edges_[edge_index];
+      Chunk availability = Chunk::Constant(rows.count, edge.base);
+      if (edge.gate >= 0) availability *= rows(s, partner.engagement[edge.gate]);
+      for (const auto& [neighbor, sensitivity] : edge.controls)
+        availability *= 1.0 - p(g_.kappa) * sensitivity * rows(s, neighbors_[neighbor].coercion);
+      route_availability *= availability;
+    }
     all_closed *= 1.0 - route_availability;
   }
   return 1.0 - all_closed;
 }
 
-void ThirdNeighborKernel::write_diversification(MemberArrays& state) const {
-  Column total = Column::Zero(state.rows());
-  Column concentration = Column::Zero(state.rows());
+void ThirdNeighborKernel::write_diversification(const Rows& rows, MemberArrays& s) const {
+  Chunk total = Chunk::Zero(rows.count);
+  Chunk concentration = Chunk::Zero(rows.count);
   for (const Neighbor& n : neighbors_) {
-    total += state.col(n.dependence);
-    concentration += state.col(n.dependence).square();
+    total += rows(s, n.dependence);
+    concentration += rows(s, n.dependence).square();
   }
   concentration += (1.0 - total).square();
-  state.col(diversification_) = 1.0 - concentration;
+  rows(s, diversification_) = 1.0 - concentration;
 }
 
-void ThirdNeighborKernel::initialize(MemberArrays& state, const MemberArrays& levers) const {
-  for (const Partner& p : partners_) {
-    state.col(p.expectation) = mean_engagement(p, state);
-    state.col(p.attention_months_left).setZero();
-    state.col(p.access) = route_access(p, state);
+template <typename Parameter>
+void ThirdNeighborKernel::initialize_rows(const Parameter& p, const MemberArrays& u, const Rows& rows,
+                                          MemberArrays& s) const {
+  Chunk V = Chunk::Zero(rows.count);
+  for (const Partner& partner : partners_) {
+    rows(s, partner.expectation) = mean_engagement(partner, rows, s);
+    rows(s, partner.attention_months_left).setZero();
+    rows(s, partner.access) = route_access(p, partner, rows, s);
+    V += visible_engagement(partner, rows, s) * (1.0 + p(g_.framing_gain) * rows(u, partner.framing));
   }
-  const Column V = visibility(state, levers);
-  for (const Neighbor& n : neighbors_) state.col(n.threat_perception) = threat_target(n, V, state, levers);
-  state.col(crisis_).setZero();
-  write_diversification(state);
+  for (const Neighbor& n : neighbors_) rows(s, n.threat_perception) = threat_target(p, n, V, u, rows, s);
+  rows(s, crisis_).setZero();
+  write_diversification(rows, s);
 }
 
-void ThirdNeighborKernel::apply_events(const StepContext& context, MemberArrays& state) const {
-  const Eigen::Index members = state.rows();
+template <typename Parameter>
+void ThirdNeighborKernel::apply_events_rows(const Parameter& p, const StepContext& context, const Rows& rows,
+                                            MemberArrays& s) const {
+  const Eigen::Index n = rows.count;
   // A draw per member from its own stream: (seed, member) keyed, (month, draw) counted.
   auto uniform = [&](std::uint32_t draw) {
-    Column u(members);
-    for (Eigen::Index row = 0; row < members; ++row)
-      u(row) = uniform_draw(context.seed, static_cast<std::uint64_t>(context.first_member + row),
+    Chunk u(n);
+    const auto first = static_cast<std::uint64_t>(context.first_member + rows.first);
+    for (Eigen::Index row = 0; row < n; ++row)
+      u[row] = uniform_draw(context.seed, first + static_cast<std::uint64_t>(row),
                             static_cast<std::uint32_t>(context.month), draw);
     return u;
   };
@@ -280,158 +348,159 @@ void ThirdNeighborKernel::apply_events(const StepContext& context, MemberArrays&
   // MODEL.md §8 order: focal turnover, partner elections, crises; scenario jumps follow.
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != leadership_turnover) continue;
-    const Column magnitude = context.stochastic ? Column(g_.turnover_shock * 2.0 * uniform(index))
-                                                : Column::Constant(members, g_.turnover_shock);
-    for (const Partner& p : partners_) {
-      const Column kept = 1.0 - (magnitude * (1.0 - state.col(p.institutionalization)) *
-                                 (1.0 - state.col(p.elite_network)))
-                                    .max(0.0)
-                                    .min(1.0);
-      for (int l = 0; l < partner_lever_count; ++l) state.col(p.engagement[l]) *= kept;
-      state.col(p.trust) *= kept;
+    const Chunk magnitude = context.stochastic ? Chunk(p(g_.turnover_shock) * 2.0 * uniform(index))
+                                               : Chunk(Chunk::Zero(n) + p(g_.turnover_shock));
+    for (const Partner& partner : partners_) {
+      const Chunk kept = 1.0 - (magnitude * (1.0 - rows(s, partner.institutionalization)) *
+                                (1.0 - rows(s, partner.elite_network)))
+                                   .max(0.0)
+                                   .min(1.0);
+      for (int l = 0; l < partner_lever_count; ++l) rows(s, partner.engagement[l]) *= kept;
+      rows(s, partner.trust) *= kept;
     }
   }
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != partner_election) continue;
-    const Partner& p = partners_[partner_of_actor_.at(firings[index].actor)];
-    const Column u = context.stochastic ? uniform(index) : Column::Constant(members, 0.5);
-    state.col(p.attention) = 1.0 - g_.attention_drop * 2.0 * u * (1.0 - state.col(p.elite_network));
-    state.col(p.attention_months_left).setConstant(g_.attention_months);
+    const Partner& partner = partners_[partner_of_actor_.at(firings[index].actor)];
+    const Chunk u = context.stochastic ? uniform(index) : Chunk(Chunk::Constant(n, 0.5));
+    rows(s, partner.attention) = 1.0 - p(g_.attention_drop) * 2.0 * u * (1.0 - rows(s, partner.elite_network));
+    rows(s, partner.attention_months_left) = Chunk::Zero(n) + p(g_.attention_months);
   }
 
-  state.col(crisis_).setZero();
+  rows(s, crisis_).setZero();
   if (!context.stochastic) return;
   constexpr std::uint32_t crisis_draw = 0xFFFFu;
-  const Column probability = g_.h0 + g_.h1 * sigmoid(g_.s_X * (state.col(tension_) - g_.theta_X));
-  const Column crisis = (uniform(crisis_draw) < probability).cast<double>();
-  state.col(crisis_) = crisis;
-  for (const Neighbor& n : neighbors_)
-    state.col(n.coercion) = (state.col(n.coercion) + g_.crisis_jump_C * crisis).min(1.0);
-  state.col(tension_) = (state.col(tension_) + g_.crisis_jump_X * crisis).min(1.0);
+  const Chunk probability = p(g_.h0) + p(g_.h1) * sigmoid(p(g_.s_X) * (rows(s, tension_) - p(g_.theta_X)));
+  const Chunk crisis = (uniform(crisis_draw) < probability).template cast<double>();
+  rows(s, crisis_) = crisis;
+  for (const Neighbor& neighbor : neighbors_)
+    rows(s, neighbor.coercion) = (rows(s, neighbor.coercion) + p(g_.crisis_jump_C) * crisis).min(1.0);
+  rows(s, tension_) = (rows(s, tension_) + p(g_.crisis_jump_X) * crisis).min(1.0);
 }
 
-void ThirdNeighborKernel::advance(const StepContext& context, const MemberArrays& s, MemberArrays& next) const {
-  const MemberArrays& u = *context.levers;
-  const Eigen::Index members = s.rows();
-  const auto A = s.col(autonomy_), I = s.col(institutional_capacity_), S = s.col(standing_),
-             R = s.col(resilience_), K = s.col(concession_), X = s.col(tension_);
-  const auto k_F = u.col(peacekeeping_deployments_);
+template <typename Parameter>
+void ThirdNeighborKernel::advance_rows(const Parameter& p, const MemberArrays& u, const Rows& rows,
+                                       const MemberArrays& s, MemberArrays& next) const {
+  const Eigen::Index members = rows.count;
+  const auto A = rows(s, autonomy_), I = rows(s, institutional_capacity_), S = rows(s, standing_),
+             R = rows(s, resilience_), K = rows(s, concession_), X = rows(s, tension_);
+  const auto k_F = rows(u, peacekeeping_deployments_);
+  const Chunk profile = 1.0 - p(g_.concession_profile) * K;
+  const auto inverse_tau_M = p.inverse(g_.tau_M), inverse_E_ref = p.inverse(g_.E_ref),
+             inverse_tau_P = p.inverse(g_.tau_P);
 
-  // Step 3: derived quantities, all from the state at the start of the step.
-  std::vector<Column> effectiveness, mean_engaged;
-  Column support = Column::Zero(members), overreach_levers = Column::Zero(members);
-  Column diversification_effort = g_.w_out * u.col(outreach_);
-  Column max_air_link = Column::Zero(members), max_effectiveness = Column::Zero(members);
-  Column defense_drive = Column::Zero(members), standing_drive = 0.5 * k_F;
-  Column resilience_drive = Column::Zero(members), no_elite_tie = Column::Ones(members);
-  Column senior_visits = Column::Zero(members), basing_total = Column::Zero(members);
-  for (const Partner& p : partners_) {
-    auto e = [&](int lever) { return s.col(p.engagement[lever]); };
-    const auto framing = u.col(p.framing);
-    Column eff = s.col(p.trust) * (0.5 + 0.5 * s.col(p.institutionalization)) *
-                 (1.0 - g_.tf_dilution * e(new_task_forces));
-    Column mean = mean_engagement(p, s);
-    support += eff * mean;
+  // Steps 3 and 4 for each partner at once: its contributions to the derived quantities, all
+  // from the state at the start of the step, and its own new state (which needs only its own).
+  Chunk support = Chunk::Zero(members), overreach_levers = Chunk::Zero(members);
+  Chunk diversification_effort = p(g_.w_out) * rows(u, outreach_);
+  Chunk max_air_link = Chunk::Zero(members), max_effectiveness = Chunk::Zero(members);
+  Chunk defense_drive = Chunk::Zero(members), standing_drive = 0.5 * k_F;
+  Chunk resilience_drive = Chunk::Zero(members), no_elite_tie = Chunk::Ones(members);
+  Chunk senior_visits = Chunk::Zero(members), basing_total = Chunk::Zero(members);
+  Chunk V = Chunk::Zero(members);  // visibility of all partners' engagement, amplified by framing
+  for (const Partner& partner : partners_) {
+    auto e = [&](int lever) { return rows(s, partner.engagement[lever]); };
+    const auto framing = rows(u, partner.framing);
+    const auto H = rows(s, partner.elite_network), Q = rows(s, partner.institutionalization),
+               M = rows(s, partner.expectation), T = rows(s, partner.trust);
+    const Chunk effectiveness = T * (0.5 + 0.5 * Q) * (1.0 - p(g_.tf_dilution) * e(new_task_forces));
+    const Chunk mean = mean_engagement(partner, rows, s);
+    support += effectiveness * mean;
     overreach_levers += e(formal_alliance) + e(basing);
-    diversification_effort += eff * (g_.w_fin * e(development_finance) + g_.w_min * e(minerals_partnership) +
-                                     g_.w_comm * e(commercial_diplomacy) + g_.w_air * e(air_link));
+    diversification_effort += effectiveness * (p(g_.w_fin) * e(development_finance) +
+                                               p(g_.w_min) * e(minerals_partnership) +
+                                               p(g_.w_comm) * e(commercial_diplomacy) + p(g_.w_air) * e(air_link));
     max_air_link = max_air_link.max(e(air_link));
-    max_effectiveness = max_effectiveness.max(eff);
-    defense_drive += eff * (0.3 * e(pme) + 0.2 * e(peacekeeping_support) + 0.2 * e(khaan_quest) +
-                            0.1 * e(exercise_observer) + 0.1 * e(equipment_transfer) + 0.1 * e(domain_awareness));
+    max_effectiveness = max_effectiveness.max(effectiveness);
+    defense_drive += effectiveness * (0.3 * e(pme) + 0.2 * e(peacekeeping_support) + 0.2 * e(khaan_quest) +
+                                      0.1 * e(exercise_observer) + 0.1 * e(equipment_transfer) +
+                                      0.1 * e(domain_awareness));
     standing_drive += 0.2 * e(khaan_quest) + 0.2 * e(convening_support) * (1.0 - framing) + 0.1 * e(quad_plus);
     resilience_drive += 0.3 * e(governance_support) + 0.2 * e(convening_support) * (1.0 - framing);
-    no_elite_tie *= 1.0 - s.col(p.elite_network);
+    no_elite_tie *= 1.0 - H;
     senior_visits += e(high_level_visits);
     basing_total += e(basing);
-    effectiveness.push_back(std::move(eff));
-    mean_engaged.push_back(std::move(mean));
-  }
-  support = (support / g_.E_ref).min(1.0);
-  const Column V = visibility(s, u);
+    V += visible_engagement(partner, rows, s) * (1.0 + p(g_.framing_gain) * framing);
 
-  Column pressure_sum = Column::Zero(members), dependence_sum = Column::Zero(members);
-  Column coercion_sum = Column::Zero(members), coercion_threat = Column::Zero(members);
-  double floor_sum = 0;
-  for (const Neighbor& n : neighbors_) {
-    pressure_sum += s.col(n.coercion) * s.col(n.dependence);
-    dependence_sum += s.col(n.dependence);
-    coercion_sum += s.col(n.coercion);
-    coercion_threat += s.col(n.coercion) * s.col(n.threat_perception);
-    floor_sum += n.D_floor;
-  }
-  const Column pressure = pressure_sum * (1.0 - g_.resilience_cushion * R);
-  const Column diversification = (1.0 - dependence_sum) / (1.0 - floor_sum);
-  const Column overreach = g_.alliance_cost * overreach_levers + g_.overreach * (V - g_.theta_O).max(0.0);
-  const Column drivers = g_.w_div * diversification + g_.w_I * I + g_.w_S * S + g_.w_R * R + g_.w_E * support;
-
-  // Step 4: the new state, written to `next`.
-  for (std::size_t index = 0; index < partners_.size(); ++index) {
-    const Partner& p = partners_[index];
-    const Column access = route_access(p, s);
-    next.col(p.access) = access;
-    const Column profile = 1.0 - g_.concession_profile * K;
+    const Chunk access = route_access(p, partner, rows, s);
+    rows(next, partner.access) = access;
     for (int l = 0; l < partner_lever_count; ++l) {
       const PartnerLever& lever = partner_levers[l];
-      Column target = u.col(p.setting[l]) * s.col(p.attention);
+      Chunk target = rows(u, partner.setting[l]) * rows(s, partner.attention);
       if (lever.needs_access) target *= access;
       if (lever.lowered_by_concession()) target *= profile;
-      next.col(p.engagement[l]) = s.col(p.engagement[l]) + (target - s.col(p.engagement[l])) / lever.lag_months;
+      rows(next, partner.engagement[l]) = e(l) + (target - e(l)) * (1.0 / lever.lag_months);
     }
-    const auto e = [&](int lever) { return s.col(p.engagement[lever]); };
-    const auto H = s.col(p.elite_network), Q = s.col(p.institutionalization), M = s.col(p.expectation),
-               T = s.col(p.trust);
-    const Column& mean = mean_engaged[index];
-    next.col(p.elite_network) = H + g_.r_H * e(education_exchange) * (1.0 - H) - g_.dH * H;
-    next.col(p.institutionalization) =
-        Q + g_.r_Q * (0.7 * e(strategic_dialogue) + 0.3 * e(high_level_visits)) * (1.0 - Q) - g_.dQ * Q;
-    next.col(p.expectation) = M + (mean - M) / g_.tau_M;
-    next.col(p.trust) = T + g_.lam_up * ((mean.min(M) / g_.E_ref).min(1.0) - T) -
-                        g_.lam_down * (M - mean).max(0.0) * T;
+    rows(next, partner.elite_network) = H + p(g_.r_H) * e(education_exchange) * (1.0 - H) - p(g_.dH) * H;
+    rows(next, partner.institutionalization) =
+        Q + p(g_.r_Q) * (0.7 * e(strategic_dialogue) + 0.3 * e(high_level_visits)) * (1.0 - Q) - p(g_.dQ) * Q;
+    rows(next, partner.expectation) = M + (mean - M) * inverse_tau_M;
+    rows(next, partner.trust) = T + p(g_.lam_up) * ((mean.min(M) * inverse_E_ref).min(1.0) - T) -
+                                p(g_.lam_down) * (M - mean).max(0.0) * T;
     // Attention holds through its window, then returns to 1: the countdown of MODEL.md step 5,
     // taken here on the committed values (clipping never touches the countdown).
-    const Column left = (s.col(p.attention_months_left) - 1.0).max(0.0);
-    next.col(p.attention_months_left) = left;
-    next.col(p.attention) = (s.col(p.attention_months_left) > 0.0 && left == 0.0).select(1.0, s.col(p.attention));
+    const auto months_left = rows(s, partner.attention_months_left);
+    const Chunk left = (months_left - 1.0).max(0.0);
+    rows(next, partner.attention_months_left) = left;
+    rows(next, partner.attention) = (months_left > 0.0 && left == 0.0).select(1.0, rows(s, partner.attention));
   }
+  support = (support * inverse_E_ref).min(1.0);
+
+  Chunk pressure_sum = Chunk::Zero(members), dependence_sum = Chunk::Zero(members);
+  Chunk coercion_sum = Chunk::Zero(members), coercion_threat = Chunk::Zero(members);
+  Chunk floor_sum = Chunk::Zero(members);
+  for (const Neighbor& n : neighbors_) {
+    pressure_sum += rows(s, n.coercion) * rows(s, n.dependence);
+    dependence_sum += rows(s, n.dependence);
+    coercion_sum += rows(s, n.coercion);
+    coercion_threat += rows(s, n.coercion) * rows(s, n.threat_perception);
+    floor_sum += p(n.D_floor);
+  }
+  const Chunk pressure = pressure_sum * (1.0 - p(g_.resilience_cushion) * R);
+  const Chunk diversification = (1.0 - dependence_sum) / (1.0 - floor_sum);
+  const Chunk overreach = p(g_.alliance_cost) * overreach_levers + p(g_.overreach) * (V - p(g_.theta_O)).max(0.0);
+  const Chunk drivers = p(g_.w_div) * diversification + p(g_.w_I) * I + p(g_.w_S) * S + p(g_.w_R) * R +
+                        p(g_.w_E) * support;
 
   const double other_neighbors = std::max<double>(1.0, static_cast<double>(neighbors_.size()) - 1.0);
   for (const Neighbor& n : neighbors_) {
-    const auto P = s.col(n.threat_perception), C = s.col(n.coercion), D = s.col(n.dependence);
-    next.col(n.threat_perception) = P + (threat_target(n, V, s, u) - P) / g_.tau_P;
-    const Column others_mean = neighbors_.size() > 1 ? Column((coercion_sum - C) / other_neighbors)
-                                                     : Column(Column::Zero(members));
-    next.col(n.coercion) =
-        C + n.k * (0.5 + u.col(n.hawkishness)) * P * (1.0 - C) -
-        n.fatigue * (1.0 + g_.standing_restraint * S + g_.signal_restraint * senior_visits) * C + n.grievance +
-        g_.cross * g_.alignment * others_mean + u.col(n.direct_pressure);
-    const Column floor = n.D_floor - n.air_floor * max_air_link;
-    next.col(n.dependence) =
-        D - g_.delta_div * diversification_effort * (D - floor) + g_.iota * u.col(n.inducements) * (n.D_max - D);
+    const auto P = rows(s, n.threat_perception), C = rows(s, n.coercion), D = rows(s, n.dependence);
+    rows(next, n.threat_perception) = P + (threat_target(p, n, V, u, rows, s) - P) * inverse_tau_P;
+    const Chunk others_mean = neighbors_.size() > 1 ? Chunk((coercion_sum - C) * (1.0 / other_neighbors))
+                                                    : Chunk(Chunk::Zero(members));
+    rows(next, n.coercion) =
+        C + p(n.k) * (0.5 + rows(u, n.hawkishness)) * P * (1.0 - C) -
+        p(n.fatigue) * (1.0 + p(g_.standing_restraint) * S + p(g_.signal_restraint) * senior_visits) * C +
+        p(n.grievance) + p(g_.cross) * p(g_.alignment) * others_mean + rows(u, n.direct_pressure);
+    const Chunk floor = p(n.D_floor) - p(n.air_floor) * max_air_link;
+    rows(next, n.dependence) = D - p(g_.delta_div) * diversification_effort * (D - floor) +
+                               p(g_.iota) * rows(u, n.inducements) * (p(n.D_max) - D);
   }
 
-  next.col(concession_) =
-      K + g_.r_K * sigmoid(g_.s_K * (pressure - u.col(concession_threshold_))) * (1.0 - K) - g_.dK * K;
-  next.col(autonomy_) = A + g_.alpha * drivers * (1.0 - A) - g_.beta * pressure * A - g_.gamma * overreach * A -
-                        g_.concession_cost * K * A;
-  next.col(institutional_capacity_) =
-      I + g_.r_I * (defense_drive + 0.5 * k_F * max_effectiveness) * (1.0 - I) - g_.dI * I;
-  next.col(standing_) = S + g_.r_S * standing_drive * (1.0 - S) - g_.dS * S;
-  next.col(resilience_) = R + g_.r_R * (0.5 * (1.0 - no_elite_tie) + resilience_drive) * (1.0 - R) - g_.dR * R -
-                          g_.eta_R * pressure * R;
-  next.col(tension_) = X + g_.r_X * (coercion_threat + g_.basing_tension * basing_total) * (1.0 - X) - g_.dX * X;
-  next.col(crisis_) = s.col(crisis_);
+  rows(next, concession_) =
+      K + p(g_.r_K) * sigmoid(p(g_.s_K) * (pressure - rows(u, concession_threshold_))) * (1.0 - K) - p(g_.dK) * K;
+  rows(next, autonomy_) = A + p(g_.alpha) * drivers * (1.0 - A) - p(g_.beta) * pressure * A -
+                          p(g_.gamma) * overreach * A - p(g_.concession_cost) * K * A;
+  rows(next, institutional_capacity_) =
+      I + p(g_.r_I) * (defense_drive + 0.5 * k_F * max_effectiveness) * (1.0 - I) - p(g_.dI) * I;
+  rows(next, standing_) = S + p(g_.r_S) * standing_drive * (1.0 - S) - p(g_.dS) * S;
+  rows(next, resilience_) = R + p(g_.r_R) * (0.5 * (1.0 - no_elite_tie) + resilience_drive) * (1.0 - R) -
+                            p(g_.dR) * R - p(g_.eta_R) * pressure * R;
+  rows(next, tension_) =
+      X + p(g_.r_X) * (coercion_threat + p(g_.basing_tension) * basing_total) * (1.0 - X) - p(g_.dX) * X;
+  rows(next, crisis_) = rows(s, crisis_);
 
   // Step 5: commit with clipping (all but the expectation and the countdown).
-  auto clip = [&](int slot) { next.col(slot) = next.col(slot).max(0.0).min(1.0); };
+  auto clip = [&](int slot) { rows(next, slot) = rows(next, slot).max(0.0).min(1.0); };
   for (int slot : {autonomy_, institutional_capacity_, standing_, resilience_, concession_, tension_}) clip(slot);
   for (const Neighbor& n : neighbors_)
     for (int slot : {n.threat_perception, n.coercion, n.dependence}) clip(slot);
-  for (const Partner& p : partners_) {
-    for (int slot : p.engagement) clip(slot);
-    for (int slot : {p.trust, p.elite_network, p.institutionalization, p.attention}) clip(slot);
+  for (const Partner& partner : partners_) {
+    for (int slot : partner.engagement) clip(slot);
+    for (int slot : {partner.trust, partner.elite_network, partner.institutionalization, partner.attention})
+      clip(slot);
   }
-  write_diversification(next);
+  write_diversification(rows, next);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "engine/ensemble.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "engine/simulation.hpp"
 
 namespace {
 
@@ -40,6 +41,31 @@ void ensemble(benchmark::State& state) {
       steps * static_cast<double>(scenario->layout->actors().size()), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["peak_MB"] = peak_memory_megabytes();
 }
+
+// The step loop alone: blocks of members stepped to the horizon with no observer, one thread.
+// What the kernel, the lever schedules and the random draws cost, without the reductions.
+void step_loop(benchmark::State& state) {
+  steppe::LoadOptions load;
+  load.stochastic = true;
+  const auto scenario = steppe::load_scenario(scenario_file, load);
+  const std::shared_ptr<const steppe::Kernel> kernel =
+      scenario->model->compile(*scenario->layout, scenario->parameters, scenario->network.get());
+  const std::int64_t members = state.range(0), block = state.range(1);
+  for (auto _ : state)
+    for (std::int64_t first = 0; first < members; first += block) {
+      steppe::Simulation simulation(scenario, {std::min(block, members - first), first}, kernel);
+      simulation.run();
+      benchmark::DoNotOptimize(simulation.state().data());
+    }
+  const double steps = static_cast<double>(members) * scenario->months;
+  state.counters["member_steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK(step_loop)
+    ->ArgsProduct({{100'000}, {64, 256, 1024, 4096}})
+    ->ArgNames({"members", "block"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void arguments(benchmark::internal::Benchmark* benchmark) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
