@@ -20,6 +20,41 @@ constexpr std::uint64_t max_members = std::numeric_limits<std::uint32_t>::max();
 // vectorized), with the indices on the stack.
 constexpr Eigen::Index chunk = 256;
 
+// Adds one to counts[bin] for each of `size` bins. Incrementing the same counter again and
+// again is a chain of dependent loads and stores, several cycles each, and members that are
+// alike fall into the same few bins. So when a chunk's bins span fewer than `local_span`, they
+// are counted into `stripes` local histograms, member i into stripe i mod stripes, breaking the
+// chain into independent ones, and added up at the end; a chunk all in one bin is one addition.
+void count_bins(const std::int32_t* bins, Eigen::Index size, std::uint32_t* counts) {
+  constexpr int stripes = 8, local_span = 256;
+  std::int32_t lowest = bins[0], highest = bins[0];
+#pragma omp simd reduction(min : lowest) reduction(max : highest)
+  for (Eigen::Index i = 0; i < size; ++i) {
+    lowest = std::min(lowest, bins[i]);
+    highest = std::max(highest, bins[i]);
+  }
+  if (lowest == highest) {
+    counts[lowest] += static_cast<std::uint32_t>(size);
+    return;
+  }
+  if (highest - lowest >= local_span) {
+    for (Eigen::Index i = 0; i < size; ++i) ++counts[bins[i]];
+    return;
+  }
+  const int span = highest - lowest + 1;
+  std::array<std::array<std::uint32_t, local_span>, stripes> local;
+  for (auto& stripe : local) std::fill_n(stripe.begin(), span, 0u);
+  Eigen::Index i = 0;
+  for (; i + stripes <= size; i += stripes)
+    for (int stripe = 0; stripe < stripes; ++stripe) ++local[stripe][bins[i + stripe] - lowest];
+  for (; i < size; ++i) ++local[0][bins[i] - lowest];
+  for (int offset = 0; offset < span; ++offset) {
+    std::uint32_t total = 0;
+    for (const auto& stripe : local) total += stripe[offset];
+    counts[lowest + offset] += total;
+  }
+}
+
 double signed_log(double x) { return std::copysign(std::log1p(std::abs(x)), x); }
 double signed_exp(double y) { return std::copysign(std::expm1(std::abs(y)), y); }
 
@@ -97,7 +132,7 @@ void BandHistogram::add(int month, const MemberArrays& state) {
       } else {
         for (Eigen::Index i = 0; i < size; ++i) bin_of[static_cast<std::size_t>(i)] = bin(values[i]);
       }
-      for (Eigen::Index i = 0; i < size; ++i) ++counts[bin_of[static_cast<std::size_t>(i)]];
+      count_bins(bin_of.data(), size, counts);
     }
   }
 }

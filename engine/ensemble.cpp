@@ -20,10 +20,23 @@ namespace {
 constexpr double fraction_scale = 72057594037927936.0;  // 2^56
 constexpr double whole_limit = 9223372036854775807.0;    // 2^63: the whole part fits an int64
 // Members are summed in 64-bit integers before the 128-bit totals, which the vectorizer turns
-// into packed integer adds: 127 values below 2^56 cannot overflow them. Larger values (an arms
-// race) are added one by one into the 128-bit totals.
-constexpr Eigen::Index members_per_partial_sum = 127;
-constexpr double partial_sum_limit = 72057594037927936.0;  // 2^56
+// into packed integer adds: 128 values below 2^55 cannot overflow them (a multiple of the
+// vector width, so no run ends in a scalar remainder). Larger values (an arms race) are added
+// one by one into the 128-bit totals.
+constexpr Eigen::Index members_per_partial_sum = 128;
+constexpr double partial_sum_limit = 36028797018963968.0;  // 2^55
+
+// The whole parts and the fractions (in units of 2^-56) of `count` values, summed.
+std::pair<std::int64_t, std::int64_t> fixed_point_sum(const double* values, Eigen::Index count) {
+  std::int64_t whole_sum = 0, fraction_sum = 0;
+#pragma omp simd reduction(+ : whole_sum, fraction_sum)
+  for (Eigen::Index member = 0; member < count; ++member) {
+    const double whole = std::trunc(values[member]);  // value − whole is exact, so is the scaling
+    whole_sum += static_cast<std::int64_t>(whole);
+    fraction_sum += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
+  }
+  return {whole_sum, fraction_sum};
+}
 
 std::vector<int> banded_slots(const Layout& layout) {
   std::vector<int> slots;
@@ -39,31 +52,24 @@ MeanAccumulator::MeanAccumulator(int months, std::size_t slots)
 
 void MeanAccumulator::add(int month, const std::vector<int>& slots, const MemberArrays& state) {
   Sum* row = sums_.data() + static_cast<std::size_t>(month) * slots_;
+  const Eigen::Index members = state.rows();
   for (std::size_t position = 0; position < slots.size(); ++position) {
-    const auto column = state.col(slots[position]);
-    const double* values = column.data();
-    // Checked first, so that the conversions below never see a value an int64 cannot hold.
-    if (!(column.abs() < whole_limit).all())
+    const double* values = state.col(slots[position]).data();
+    // The largest magnitude, NaN included (a NaN fails every comparison and makes it NaN):
+    // checked first, so that the conversions below never see a value an int64 cannot hold.
+    double largest = 0;
+#pragma omp simd reduction(max : largest)
+    for (Eigen::Index member = 0; member < members; ++member)
+      largest = std::max(largest, std::isnan(values[member]) ? whole_limit : std::abs(values[member]));
+    if (!(largest < whole_limit))
       throw std::overflow_error("a state value is beyond ±2^63 or not finite: the ensemble mean cannot hold it");
     Sum& sum = row[position];
-    if (column.abs().maxCoeff() >= partial_sum_limit) {
-      for (Eigen::Index member = 0; member < column.size(); ++member) {
-        const double whole = std::trunc(values[member]);  // value − whole is exact, so is the scaling
-        sum.whole += static_cast<std::int64_t>(whole);
-        sum.fraction += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
-      }
-      continue;
-    }
-    for (Eigen::Index first = 0; first < column.size(); first += members_per_partial_sum) {
-      const Eigen::Index last = std::min(column.size(), first + members_per_partial_sum);
-      std::int64_t whole_sum = 0, fraction_sum = 0;
-      for (Eigen::Index member = first; member < last; ++member) {
-        const double whole = std::trunc(values[member]);
-        whole_sum += static_cast<std::int64_t>(whole);
-        fraction_sum += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
-      }
-      sum.whole += whole_sum;
-      sum.fraction += fraction_sum;
+    // Through 64-bit partial sums of members_per_partial_sum values, or one value at a time.
+    const Eigen::Index run = largest < partial_sum_limit ? members_per_partial_sum : 1;
+    for (Eigen::Index first = 0; first < members; first += run) {
+      const auto [whole, fraction] = fixed_point_sum(values + first, std::min(run, members - first));
+      sum.whole += whole;
+      sum.fraction += fraction;
     }
   }
 }

@@ -18,7 +18,7 @@
 namespace steppe {
 
 // Uniform on (0, 1): equispaced, never exactly 0 or 1.
-inline double uniform_draw(std::uint64_t seed, std::uint64_t member, std::uint32_t month,
+[[gnu::always_inline]] inline double uniform_draw(std::uint64_t seed, std::uint64_t member, std::uint32_t month,
                            std::uint32_t draw) {
   using Generator = r123::Threefry2x64;
   const Generator::key_type key = {{seed, 0}};

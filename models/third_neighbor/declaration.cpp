@@ -11,51 +11,6 @@ namespace {
 constexpr const char* sinews = "The Sinews of Cooperation";
 }  // namespace
 
-// MODEL.md §4, partner levers: name, domain, visibility, lag, access, status quo.
-const std::array<PartnerLever, partner_lever_count> partner_levers = {{
-    {"pme", "defense", 0.05, 12, false, 0.5, "professional military education for officers",
-     "Military Modernization Support: professional military education"},
-    {"peacekeeping_support", "defense", 0.05, 6, true, 0.5, "peacekeeping readiness and training support",
-     "Peacekeeping Collaboration"},
-    {"khaan_quest", "defense", 0.15, 6, true, 0.6, "the annual Khaan Quest multinational exercise",
-     "Khaan Quest Exercise"},
-    {"exercise_observer", "defense", 0.10, 6, false, 0.2, "observer roles in exercises beyond Khaan Quest",
-     "Recommendations: Consolidate the Bilateral Strategic Core"},
-    {"equipment_transfer", "defense", 0.25, 12, true, 0.3,
-     "mobility and force-protection equipment (JLTV-type vehicles)", "Military Modernization Support"},
-    {"domain_awareness", "defense", 0.45, 6, false, 0.1, "domain awareness and intelligence cooperation",
-     "Recommendations: Consolidate the Bilateral Strategic Core"},
-    {"development_finance", "economic", 0.10, 18, false, 0.3, "development finance (DFC, MCC compacts)",
-     "Economic Dimensions of Defense Cooperation"},
-    {"minerals_partnership", "economic", 0.30, 24, true, 0.2,
-     "critical-minerals governance and investment", "Economic Dimensions of Defense Cooperation"},
-    {"commercial_diplomacy", "economic", 0.05, 6, false, 0.3, "targeted commercial diplomacy",
-     "Economic Dimensions of Defense Cooperation"},
-    {"air_link", "economic", 0.10, 12, false, 0.0, "direct scheduled air links",
-     "Economic Dimensions of Defense Cooperation"},
-    {"education_exchange", "education", 0.02, 12, false, 0.5, "students and exchanges (1,700 students in 2024)",
-     "Educational and Soft-Power Foundations"},
-    {"governance_support", "education", 0.05, 12, false, 0.5, "governance and institutional reform (MCC water)",
-     "Economic Dimensions of Defense Cooperation"},
-    {"strategic_dialogue", "diplomatic", 0.10, 6, false, 0.5,
-     "the Comprehensive Strategic Dialogue, with lead agencies and tasking",
-     "Evolution of the Strategic Partnership"},
-    {"high_level_visits", "diplomatic", 0.20, 1, false, 0.3,
-     "senior visits (e.g. the 2023 Pentagon visit); raise the cost of coercion",
-     "High-Level Military Diplomacy"},
-    {"quad_plus", "multilateral", 0.20, 6, false, 0.1, "functional Quad-Plus participation",
-     "Recommendations: Integrate Mongolia Selectively into Multilateral Frameworks"},
-    {"convening_support", "multilateral", 0.10, 6, false, 0.2, "support for Mongolia as a convening state, with restraint",
-     "Recommendations: Integrate Mongolia Selectively into Multilateral Frameworks"},
-    {"basing", "counter", 1.50, 24, true, 0.0, "permanent basing (the article warns against it)",
-     "Mongolia as a Strategic Platform: 'permanent basing ... would be both impractical and destabilizing'"},
-    {"formal_alliance", "counter", 2.00, 12, false, 0.0, "a treaty alliance (the article warns against it)",
-     "Evolution of the Strategic Partnership: 'without binding Ulaanbaatar to rigid alliance commitments'"},
-    {"new_task_forces", "counter", 0.20, 6, false, 0.0,
-     "proliferating new bureaucratic structures (overformalization)",
-     "Recommendations: Measure Success by Continuity, Not Escalation"},
-}};
-
 namespace {
 
 VariableDecl variable(std::string name, std::string role, std::string help, double initial,

@@ -1,10 +1,12 @@
 // The third_neighbor monthly step (MODEL.md §7–8), fused and vectorized over a block of members.
 //
-// The block is walked in chunks of up to 64 members. For one chunk, every equation is an Eigen
-// expression over column segments and fixed-capacity temporaries on the stack (no heap
-// allocation), each partner is visited once per step, and exp is steppe's repeatable one, so the
-// compiler vectorizes the whole chunk and a member's bits never depend on its row. compile()
-// resolves every slot and parameter once, so the step only indexes columns.
+// The block is walked in groups of eight members, one SIMD register of doubles (two AVX
+// registers, four SSE ones on older machines). For one group, the whole step — every partner,
+// neighbor and equation — runs on fixed-size Eigen arrays that live in registers: each state
+// value is loaded once and stored once, with no temporaries in memory and no allocation. exp is
+// steppe's repeatable one, so a member's bits never depend on its lane or group; the last group
+// of a block, when it has fewer than eight members, is padded with copies of its first member.
+// compile() resolves every slot and parameter once, so the step only indexes columns.
 //
 // Parameters are read through a reader: as plain scalars when no parameter varies across the
 // members of a run (the common case), or from the block's per-member parameter columns when a
@@ -13,6 +15,7 @@
 // in docs/model.md.
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "engine/network.hpp"
 #include "engine/random.hpp"
@@ -23,23 +26,56 @@ namespace steppe::third_neighbor {
 
 namespace {
 
-// 64 members: the temporaries of a chunk (a few dozen of 512 bytes) stay in the L1 cache.
-constexpr Eigen::Index chunk_capacity = 64;
-using Chunk = Eigen::Array<double, Eigen::Dynamic, 1, Eigen::ColMajor, chunk_capacity, 1>;
+constexpr int lanes = 8;
+// Ē_p averages over the levers that are not counter-productive.
+constexpr int engaged_lever_count = static_cast<int>(
+    std::count_if(partner_levers.begin(), partner_levers.end(), [](const PartnerLever& lever) { return !lever.counter(); }));
+using Lane = Eigen::Array<double, lanes, 1>;
 
-// The rows [first, first + count) of a block.
-struct Rows {
-  Eigen::Index first, count;
-  auto operator()(const MemberArrays& arrays, int slot) const { return arrays.col(slot).segment(first, count); }
-  auto operator()(MemberArrays& arrays, int slot) const { return arrays.col(slot).segment(first, count); }
+// Members [first, first + count) of a block, count ≤ lanes: loads a slot's values into a Lane
+// and stores them back. `full` groups (count = lanes) load and store straight from the columns.
+template <bool full>
+struct Group {
+  static constexpr bool is_full = full;
+  Eigen::Index first;
+  int count;
+
+  Lane operator()(const MemberArrays& arrays, int slot) const {
+    const double* values = arrays.col(slot).data() + first;
+    if constexpr (full) {
+      return Lane::Map(values);
+    } else {
+      Lane lane = Lane::Constant(values[0]);  // padding: valid numbers, never stored
+      for (int i = 0; i < count; ++i) lane[i] = values[i];
+      return lane;
+    }
+  }
+  void store(MemberArrays& arrays, int slot, const Lane& lane) const {
+    double* values = arrays.col(slot).data() + first;
+    if constexpr (full) {
+      Lane::Map(values) = lane;
+    } else {
+      for (int i = 0; i < count; ++i) values[i] = lane[i];
+    }
+  }
 };
 
-template <typename Expression>
-Chunk sigmoid(const Eigen::ArrayBase<Expression>& x) {
-  Chunk result = x;
-  double* values = result.data();
-  for (Eigen::Index i = 0; i < result.size(); ++i) values[i] = repeatable_sigmoid(values[i]);
+[[gnu::always_inline]] inline Lane sigmoid(const Lane& x) {
+  Lane result;
+#pragma omp simd
+  for (int i = 0; i < lanes; ++i) result[i] = repeatable_sigmoid(x[i]);
   return result;
+}
+
+// Calls body(l) for every partner lever l as a compile-time constant, so that each lever's
+// visibility, lag and flags fold into the code instead of being looked up per member.
+template <typename Body, int... lever>
+[[gnu::always_inline]] inline void for_each_lever(const Body& body, std::integer_sequence<int, lever...>) {
+  (body(std::integral_constant<int, lever>{}), ...);
+}
+template <typename Body>
+[[gnu::always_inline]] inline void for_each_lever(const Body& body) {
+  for_each_lever(body, std::make_integer_sequence<int, partner_lever_count>{});
 }
 
 // A parameter: its value for every member, and its slot for when members have their own.
@@ -51,18 +87,19 @@ struct Coefficient {
 // Parameters shared by every member: each coefficient is a scalar.
 //
 // Divisions are the slowest vector instructions by far, so a division by a parameter is a
-// multiplication by its inverse(), computed once per chunk.
+// multiplication by its inverse(), computed once per group.
 struct SharedParameters {
   double operator()(const Coefficient& coefficient) const { return coefficient.value; }
   double inverse(const Coefficient& coefficient) const { return 1.0 / coefficient.value; }
 };
 
-// Parameters per member (some are uncertain): each coefficient is a column segment.
+// Parameters per member (some are uncertain): each coefficient is a Lane of the group's values.
+template <bool full>
 struct MemberParameters {
   const MemberArrays& values;
-  Rows rows;
-  auto operator()(const Coefficient& coefficient) const { return rows(values, coefficient.slot); }
-  Chunk inverse(const Coefficient& coefficient) const { return 1.0 / rows(values, coefficient.slot); }
+  Group<full> group;
+  Lane operator()(const Coefficient& coefficient) const { return group(values, coefficient.slot); }
+  Lane inverse(const Coefficient& coefficient) const { return 1.0 / group(values, coefficient.slot); }
 };
 
 struct Globals {
@@ -102,54 +139,60 @@ class ThirdNeighborKernel final : public Kernel {
   ThirdNeighborKernel(const Layout& layout, const std::vector<double>& parameters, const Network* network);
 
   void initialize(const StepContext& context, MemberArrays& state) const override {
-    for_each_chunk(context, state.rows(), [&](const auto& parameter, const Rows& rows) {
-      initialize_rows(parameter, *context.levers, rows, state);
+    for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
+      initialize_group(parameter, *context.levers, group, state);
     });
   }
   void apply_events(const StepContext& context, MemberArrays& state) const override {
-    for_each_chunk(context, state.rows(), [&](const auto& parameter, const Rows& rows) {
-      apply_events_rows(parameter, context, rows, state);
+    for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
+      apply_events_group(parameter, context, group, state);
     });
   }
   void advance(const StepContext& context, const MemberArrays& state, MemberArrays& next) const override {
-    for_each_chunk(context, state.rows(), [&](const auto& parameter, const Rows& rows) {
-      advance_rows(parameter, *context.levers, rows, state, next);
+    for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
+      advance_group(parameter, *context.levers, group, state, next);
     });
   }
 
  private:
-  // Calls work(parameter reader, rows) for each chunk of the block.
+  // Calls work(parameter reader, group) for each group of the block.
   template <typename Work>
-  void for_each_chunk(const StepContext& context, Eigen::Index members, const Work& work) const {
-    for (Eigen::Index first = 0; first < members; first += chunk_capacity) {
-      const Rows rows{first, std::min(chunk_capacity, members - first)};
+  void for_each_group(const StepContext& context, Eigen::Index members, const Work& work) const {
+    const auto run = [&](const auto& group) {
+      using GroupType = std::decay_t<decltype(group)>;
       if (context.parameters)
-        work(MemberParameters{*context.parameters, rows}, rows);
+        work(MemberParameters<GroupType::is_full>{*context.parameters, group}, group);
       else
-        work(SharedParameters{}, rows);
-    }
+        work(SharedParameters{}, group);
+    };
+    Eigen::Index first = 0;
+    for (; first + lanes <= members; first += lanes) run(Group<true>{first, lanes});
+    if (first < members) run(Group<false>{first, static_cast<int>(members - first)});
   }
 
-  template <typename Parameter>
-  void initialize_rows(const Parameter& p, const MemberArrays& u, const Rows& rows, MemberArrays& s) const;
-  template <typename Parameter>
-  void apply_events_rows(const Parameter& p, const StepContext& context, const Rows& rows, MemberArrays& s) const;
-  template <typename Parameter>
-  void advance_rows(const Parameter& p, const MemberArrays& u, const Rows& rows, const MemberArrays& s,
-                    MemberArrays& next) const;
+  template <typename Parameter, typename G>
+  void initialize_group(const Parameter& p, const MemberArrays& u, const G& g, MemberArrays& s) const;
+  template <typename Parameter, typename G>
+  void apply_events_group(const Parameter& p, const StepContext& context, const G& g, MemberArrays& s) const;
+  template <typename Parameter, typename G>
+  void advance_group(const Parameter& p, const MemberArrays& u, const G& g, const MemberArrays& s,
+                     MemberArrays& next) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
-  Chunk mean_engagement(const Partner& partner, const Rows& rows, const MemberArrays& s) const;
+  template <typename G>
+  Lane mean_engagement(const Partner& partner, const G& g, const MemberArrays& s) const;
   // The engagement of partner p visible to the neighbors, before framing.
-  Chunk visible_engagement(const Partner& partner, const Rows& rows, const MemberArrays& s) const;
+  template <typename G>
+  Lane visible_engagement(const Partner& partner, const G& g, const MemberArrays& s) const;
   // P*_n: the threat perception neighbor n is heading for, given the visibility V.
-  template <typename Parameter>
-  Chunk threat_target(const Parameter& p, const Neighbor& neighbor, const Chunk& V, const MemberArrays& u,
-                      const Rows& rows, const MemberArrays& s) const;
+  template <typename Parameter, typename G>
+  Lane threat_target(const Parameter& p, const Neighbor& neighbor, const Lane& V, const MemberArrays& u, const G& g,
+                     const MemberArrays& s) const;
   // access_p: availability of at least one route to the focal state (1 without a network).
-  template <typename Parameter>
-  Chunk route_access(const Parameter& p, const Partner& partner, const Rows& rows, const MemberArrays& s) const;
-  void write_diversification(const Rows& rows, MemberArrays& s) const;
+  template <typename Parameter, typename G>
+  Lane route_access(const Parameter& p, const Partner& partner, const G& g, const MemberArrays& s) const;
+  template <typename G>
+  void write_diversification(const G& g, MemberArrays& s) const;
 
   Globals g_;
   std::vector<Neighbor> neighbors_;
@@ -257,46 +300,42 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   }
 }
 
-Chunk ThirdNeighborKernel::mean_engagement(const Partner& partner, const Rows& rows, const MemberArrays& s) const {
-  Chunk sum = Chunk::Zero(rows.count);
-  int count = 0;
-  for (int l = 0; l < partner_lever_count; ++l) {
-    if (partner_levers[l].counter()) continue;
-    sum += rows(s, partner.engagement[l]);
-    ++count;
-  }
-  return sum * (1.0 / count);
+template <typename G>
+Lane ThirdNeighborKernel::mean_engagement(const Partner& partner, const G& g, const MemberArrays& s) const {
+  Lane sum = Lane::Zero();
+  for_each_lever([&](auto l) {
+    if constexpr (!partner_levers[l].counter()) sum += g(s, partner.engagement[l]);
+  });
+  return sum * (1.0 / engaged_lever_count);
 }
 
-Chunk ThirdNeighborKernel::visible_engagement(const Partner& partner, const Rows& rows,
-                                              const MemberArrays& s) const {
-  Chunk visible = Chunk::Zero(rows.count);
-  for (int l = 0; l < partner_lever_count; ++l)
-    visible += partner_levers[l].visibility * rows(s, partner.engagement[l]);
+template <typename G>
+Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, const G& g, const MemberArrays& s) const {
+  Lane visible = Lane::Zero();
+  for_each_lever([&](auto l) { visible += partner_levers[l].visibility * g(s, partner.engagement[l]); });
   return visible;
 }
 
-template <typename Parameter>
-Chunk ThirdNeighborKernel::threat_target(const Parameter& p, const Neighbor& neighbor, const Chunk& V,
-                                         const MemberArrays& u, const Rows& rows, const MemberArrays& s) const {
-  return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) *
-         (1.0 - p(g_.reassurance) * rows(u, balanced_diplomacy_)) *
-         (1.0 - p(g_.concession_relief) * rows(s, concession_));
+template <typename Parameter, typename G>
+Lane ThirdNeighborKernel::threat_target(const Parameter& p, const Neighbor& neighbor, const Lane& V,
+                                        const MemberArrays& u, const G& g, const MemberArrays& s) const {
+  return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) * (1.0 - p(g_.reassurance) * g(u, balanced_diplomacy_)) *
+         (1.0 - p(g_.concession_relief) * g(s, concession_));
 }
 
-template <typename Parameter>
-Chunk ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partner, const Rows& rows,
-                                        const MemberArrays& s) const {
-  if (partner.routes.empty()) return Chunk::Ones(rows.count);
-  Chunk all_closed = Chunk::Ones(rows.count);
+template <typename Parameter, typename G>
+Lane ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partner, const G& g,
+                                       const MemberArrays& s) const {
+  if (partner.routes.empty()) return Lane::Ones();
+  Lane all_closed = Lane::Ones();
   for (const auto& route : partner.routes) {
-    Chunk route_availability = Chunk::Ones(rows.count);
+    Lane route_availability = Lane::Ones();
     for (int edge_index : route) {
       const Edge& edge = edges_[edge_index];
-      Chunk availability = Chunk::Constant(rows.count, edge.base);
-      if (edge.gate >= 0) availability *= rows(s, partner.engagement[edge.gate]);
+      Lane availability = Lane::Constant(edge.base);
+      if (edge.gate >= 0) availability *= g(s, partner.engagement[edge.gate]);
       for (const auto& [neighbor, sensitivity] : edge.controls)
-        availability *= 1.0 - p(g_.kappa) * sensitivity * rows(s, neighbors_[neighbor].coercion);
+        availability *= 1.0 - p(g_.kappa) * sensitivity * g(s, neighbors_[neighbor].coercion);
       route_availability *= availability;
     }
     all_closed *= 1.0 - route_availability;
@@ -304,43 +343,45 @@ Chunk ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partn
   return 1.0 - all_closed;
 }
 
-void ThirdNeighborKernel::write_diversification(const Rows& rows, MemberArrays& s) const {
-  Chunk total = Chunk::Zero(rows.count);
-  Chunk concentration = Chunk::Zero(rows.count);
+template <typename G>
+void ThirdNeighborKernel::write_diversification(const G& g, MemberArrays& s) const {
+  Lane total = Lane::Zero();
+  Lane concentration = Lane::Zero();
   for (const Neighbor& n : neighbors_) {
-    total += rows(s, n.dependence);
-    concentration += rows(s, n.dependence).square();
+    const Lane D = g(s, n.dependence);
+    total += D;
+    concentration += D.square();
   }
   concentration += (1.0 - total).square();
-  rows(s, diversification_) = 1.0 - concentration;
+  g.store(s, diversification_, 1.0 - concentration);
 }
 
-template <typename Parameter>
-void ThirdNeighborKernel::initialize_rows(const Parameter& p, const MemberArrays& u, const Rows& rows,
-                                          MemberArrays& s) const {
-  Chunk V = Chunk::Zero(rows.count);
+template <typename Parameter, typename G>
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Parameter& p, const MemberArrays& u, const G& g,
+                                           MemberArrays& s) const {
+  Lane V = Lane::Zero();
   for (const Partner& partner : partners_) {
-    rows(s, partner.expectation) = mean_engagement(partner, rows, s);
-    rows(s, partner.attention_months_left).setZero();
-    rows(s, partner.access) = route_access(p, partner, rows, s);
-    V += visible_engagement(partner, rows, s) * (1.0 + p(g_.framing_gain) * rows(u, partner.framing));
+    g.store(s, partner.expectation, mean_engagement(partner, g, s));
+    g.store(s, partner.attention_months_left, Lane::Zero());
+    g.store(s, partner.access, route_access(p, partner, g, s));
+    V += visible_engagement(partner, g, s) * (1.0 + p(g_.framing_gain) * g(u, partner.framing));
   }
-  for (const Neighbor& n : neighbors_) rows(s, n.threat_perception) = threat_target(p, n, V, u, rows, s);
-  rows(s, crisis_).setZero();
-  write_diversification(rows, s);
+  for (const Neighbor& n : neighbors_) g.store(s, n.threat_perception, threat_target(p, n, V, u, g, s));
+  g.store(s, crisis_, Lane::Zero());
+  write_diversification(g, s);
 }
 
-template <typename Parameter>
-void ThirdNeighborKernel::apply_events_rows(const Parameter& p, const StepContext& context, const Rows& rows,
-                                            MemberArrays& s) const {
-  const Eigen::Index n = rows.count;
+template <typename Parameter, typename G>
+[[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(const Parameter& p, const StepContext& context, const G& g,
+                                             MemberArrays& s) const {
   // A draw per member from its own stream: (seed, member) keyed, (month, draw) counted.
   auto uniform = [&](std::uint32_t draw) {
-    Chunk u(n);
-    const auto first = static_cast<std::uint64_t>(context.first_member + rows.first);
-    for (Eigen::Index row = 0; row < n; ++row)
-      u[row] = uniform_draw(context.seed, first + static_cast<std::uint64_t>(row),
-                            static_cast<std::uint32_t>(context.month), draw);
+    Lane u;
+    const auto first = static_cast<std::uint64_t>(context.first_member + g.first);
+#pragma omp simd
+    for (int lane = 0; lane < lanes; ++lane)
+      u[lane] = uniform_draw(context.seed, first + static_cast<std::uint64_t>(lane),
+                             static_cast<std::uint32_t>(context.month), draw);
     return u;
   };
   const auto& firings = *context.model_events;
@@ -348,159 +389,156 @@ void ThirdNeighborKernel::apply_events_rows(const Parameter& p, const StepContex
   // MODEL.md §8 order: focal turnover, partner elections, crises; scenario jumps follow.
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != leadership_turnover) continue;
-    const Chunk magnitude = context.stochastic ? Chunk(p(g_.turnover_shock) * 2.0 * uniform(index))
-                                               : Chunk(Chunk::Zero(n) + p(g_.turnover_shock));
+    const Lane magnitude = context.stochastic ? Lane(p(g_.turnover_shock) * 2.0 * uniform(index))
+                                              : Lane(Lane::Zero() + p(g_.turnover_shock));
     for (const Partner& partner : partners_) {
-      const Chunk kept = 1.0 - (magnitude * (1.0 - rows(s, partner.institutionalization)) *
-                                (1.0 - rows(s, partner.elite_network)))
-                                   .max(0.0)
-                                   .min(1.0);
-      for (int l = 0; l < partner_lever_count; ++l) rows(s, partner.engagement[l]) *= kept;
-      rows(s, partner.trust) *= kept;
+      const Lane kept =
+          1.0 -
+          (magnitude * (1.0 - g(s, partner.institutionalization)) * (1.0 - g(s, partner.elite_network))).max(0.0).min(1.0);
+      for (int l = 0; l < partner_lever_count; ++l)
+        g.store(s, partner.engagement[l], g(s, partner.engagement[l]) * kept);
+      g.store(s, partner.trust, g(s, partner.trust) * kept);
     }
   }
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != partner_election) continue;
     const Partner& partner = partners_[partner_of_actor_.at(firings[index].actor)];
-    const Chunk u = context.stochastic ? uniform(index) : Chunk(Chunk::Constant(n, 0.5));
-    rows(s, partner.attention) = 1.0 - p(g_.attention_drop) * 2.0 * u * (1.0 - rows(s, partner.elite_network));
-    rows(s, partner.attention_months_left) = Chunk::Zero(n) + p(g_.attention_months);
+    const Lane u = context.stochastic ? uniform(index) : Lane(Lane::Constant(0.5));
+    g.store(s, partner.attention, 1.0 - p(g_.attention_drop) * 2.0 * u * (1.0 - g(s, partner.elite_network)));
+    g.store(s, partner.attention_months_left, Lane::Zero() + p(g_.attention_months));
   }
 
-  rows(s, crisis_).setZero();
-  if (!context.stochastic) return;
+  if (!context.stochastic) {
+    g.store(s, crisis_, Lane::Zero());
+    return;
+  }
   constexpr std::uint32_t crisis_draw = 0xFFFFu;
-  const Chunk probability = p(g_.h0) + p(g_.h1) * sigmoid(p(g_.s_X) * (rows(s, tension_) - p(g_.theta_X)));
-  const Chunk crisis = (uniform(crisis_draw) < probability).template cast<double>();
-  rows(s, crisis_) = crisis;
+  const Lane probability = p(g_.h0) + p(g_.h1) * sigmoid(p(g_.s_X) * (g(s, tension_) - p(g_.theta_X)));
+  const Lane crisis = (uniform(crisis_draw) < probability).template cast<double>();
+  g.store(s, crisis_, crisis);
   for (const Neighbor& neighbor : neighbors_)
-    rows(s, neighbor.coercion) = (rows(s, neighbor.coercion) + p(g_.crisis_jump_C) * crisis).min(1.0);
-  rows(s, tension_) = (rows(s, tension_) + p(g_.crisis_jump_X) * crisis).min(1.0);
+    g.store(s, neighbor.coercion, (g(s, neighbor.coercion) + p(g_.crisis_jump_C) * crisis).min(1.0));
+  g.store(s, tension_, (g(s, tension_) + p(g_.crisis_jump_X) * crisis).min(1.0));
 }
 
-template <typename Parameter>
-void ThirdNeighborKernel::advance_rows(const Parameter& p, const MemberArrays& u, const Rows& rows,
-                                       const MemberArrays& s, MemberArrays& next) const {
-  const Eigen::Index members = rows.count;
-  const auto A = rows(s, autonomy_), I = rows(s, institutional_capacity_), S = rows(s, standing_),
-             R = rows(s, resilience_), K = rows(s, concession_), X = rows(s, tension_);
-  const auto k_F = rows(u, peacekeeping_deployments_);
-  const Chunk profile = 1.0 - p(g_.concession_profile) * K;
+template <typename Parameter, typename G>
+[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Parameter& p, const MemberArrays& u, const G& g, const MemberArrays& s,
+                                        MemberArrays& next) const {
+  const Lane A = g(s, autonomy_), I = g(s, institutional_capacity_), S = g(s, standing_), R = g(s, resilience_),
+             K = g(s, concession_), X = g(s, tension_);
+  const Lane k_F = g(u, peacekeeping_deployments_);
+  const Lane profile = 1.0 - p(g_.concession_profile) * K;
   const auto inverse_tau_M = p.inverse(g_.tau_M), inverse_E_ref = p.inverse(g_.E_ref),
              inverse_tau_P = p.inverse(g_.tau_P);
+  // Clipped to [0, 1] on commit (MODEL.md step 5).
+  const auto commit = [&](int slot, const Lane& value) { g.store(next, slot, value.max(0.0).min(1.0)); };
 
   // Steps 3 and 4 for each partner at once: its contributions to the derived quantities, all
   // from the state at the start of the step, and its own new state (which needs only its own).
-  Chunk support = Chunk::Zero(members), overreach_levers = Chunk::Zero(members);
-  Chunk diversification_effort = p(g_.w_out) * rows(u, outreach_);
-  Chunk max_air_link = Chunk::Zero(members), max_effectiveness = Chunk::Zero(members);
-  Chunk defense_drive = Chunk::Zero(members), standing_drive = 0.5 * k_F;
-  Chunk resilience_drive = Chunk::Zero(members), no_elite_tie = Chunk::Ones(members);
-  Chunk senior_visits = Chunk::Zero(members), basing_total = Chunk::Zero(members);
-  Chunk V = Chunk::Zero(members);  // visibility of all partners' engagement, amplified by framing
+  Lane support = Lane::Zero(), overreach_levers = Lane::Zero();
+  Lane diversification_effort = p(g_.w_out) * g(u, outreach_);
+  Lane max_air_link = Lane::Zero(), max_effectiveness = Lane::Zero();
+  Lane defense_drive = Lane::Zero(), standing_drive = 0.5 * k_F;
+  Lane resilience_drive = Lane::Zero(), no_elite_tie = Lane::Ones();
+  Lane senior_visits = Lane::Zero(), basing_total = Lane::Zero();
+  Lane V = Lane::Zero();  // visibility of all partners' engagement, amplified by framing
   for (const Partner& partner : partners_) {
-    auto e = [&](int lever) { return rows(s, partner.engagement[lever]); };
-    const auto framing = rows(u, partner.framing);
-    const auto H = rows(s, partner.elite_network), Q = rows(s, partner.institutionalization),
-               M = rows(s, partner.expectation), T = rows(s, partner.trust);
-    const Chunk effectiveness = T * (0.5 + 0.5 * Q) * (1.0 - p(g_.tf_dilution) * e(new_task_forces));
-    const Chunk mean = mean_engagement(partner, rows, s);
+    std::array<Lane, partner_lever_count> e;
+    for_each_lever([&](auto l) { e[l] = g(s, partner.engagement[l]); });
+    const Lane framing = g(u, partner.framing);
+    const Lane H = g(s, partner.elite_network), Q = g(s, partner.institutionalization),
+               M = g(s, partner.expectation), T = g(s, partner.trust);
+    const Lane effectiveness = T * (0.5 + 0.5 * Q) * (1.0 - p(g_.tf_dilution) * e[new_task_forces]);
+    Lane mean = Lane::Zero(), visible = Lane::Zero();
+    for_each_lever([&](auto l) {
+      visible += partner_levers[l].visibility * e[l];
+      if constexpr (!partner_levers[l].counter()) mean += e[l];
+    });
+    mean *= 1.0 / engaged_lever_count;
     support += effectiveness * mean;
-    overreach_levers += e(formal_alliance) + e(basing);
-    diversification_effort += effectiveness * (p(g_.w_fin) * e(development_finance) +
-                                               p(g_.w_min) * e(minerals_partnership) +
-                                               p(g_.w_comm) * e(commercial_diplomacy) + p(g_.w_air) * e(air_link));
-    max_air_link = max_air_link.max(e(air_link));
+    overreach_levers += e[formal_alliance] + e[basing];
+    diversification_effort += effectiveness * (p(g_.w_fin) * e[development_finance] +
+                                               p(g_.w_min) * e[minerals_partnership] +
+                                               p(g_.w_comm) * e[commercial_diplomacy] + p(g_.w_air) * e[air_link]);
+    max_air_link = max_air_link.max(e[air_link]);
     max_effectiveness = max_effectiveness.max(effectiveness);
-    defense_drive += effectiveness * (0.3 * e(pme) + 0.2 * e(peacekeeping_support) + 0.2 * e(khaan_quest) +
-                                      0.1 * e(exercise_observer) + 0.1 * e(equipment_transfer) +
-                                      0.1 * e(domain_awareness));
-    standing_drive += 0.2 * e(khaan_quest) + 0.2 * e(convening_support) * (1.0 - framing) + 0.1 * e(quad_plus);
-    resilience_drive += 0.3 * e(governance_support) + 0.2 * e(convening_support) * (1.0 - framing);
+    defense_drive += effectiveness * (0.3 * e[pme] + 0.2 * e[peacekeeping_support] + 0.2 * e[khaan_quest] +
+                                      0.1 * e[exercise_observer] + 0.1 * e[equipment_transfer] +
+                                      0.1 * e[domain_awareness]);
+    standing_drive += 0.2 * e[khaan_quest] + 0.2 * e[convening_support] * (1.0 - framing) + 0.1 * e[quad_plus];
+    resilience_drive += 0.3 * e[governance_support] + 0.2 * e[convening_support] * (1.0 - framing);
     no_elite_tie *= 1.0 - H;
-    senior_visits += e(high_level_visits);
-    basing_total += e(basing);
-    V += visible_engagement(partner, rows, s) * (1.0 + p(g_.framing_gain) * framing);
+    senior_visits += e[high_level_visits];
+    basing_total += e[basing];
+    V += visible * (1.0 + p(g_.framing_gain) * framing);
 
-    const Chunk access = route_access(p, partner, rows, s);
-    rows(next, partner.access) = access;
-    for (int l = 0; l < partner_lever_count; ++l) {
-      const PartnerLever& lever = partner_levers[l];
-      Chunk target = rows(u, partner.setting[l]) * rows(s, partner.attention);
-      if (lever.needs_access) target *= access;
-      if (lever.lowered_by_concession()) target *= profile;
-      rows(next, partner.engagement[l]) = e(l) + (target - e(l)) * (1.0 / lever.lag_months);
-    }
-    rows(next, partner.elite_network) = H + p(g_.r_H) * e(education_exchange) * (1.0 - H) - p(g_.dH) * H;
-    rows(next, partner.institutionalization) =
-        Q + p(g_.r_Q) * (0.7 * e(strategic_dialogue) + 0.3 * e(high_level_visits)) * (1.0 - Q) - p(g_.dQ) * Q;
-    rows(next, partner.expectation) = M + (mean - M) * inverse_tau_M;
-    rows(next, partner.trust) = T + p(g_.lam_up) * ((mean.min(M) * inverse_E_ref).min(1.0) - T) -
-                                p(g_.lam_down) * (M - mean).max(0.0) * T;
+    const Lane access = route_access(p, partner, g, s);
+    g.store(next, partner.access, access);
+    const Lane attention = g(s, partner.attention);
+    for_each_lever([&](auto l) {
+      constexpr PartnerLever lever = partner_levers[l];
+      Lane target = g(u, partner.setting[l]) * attention;
+      if constexpr (lever.needs_access) target *= access;
+      if constexpr (lever.lowered_by_concession()) target *= profile;
+      commit(partner.engagement[l], e[l] + (target - e[l]) * (1.0 / lever.lag_months));
+    });
+    commit(partner.elite_network, H + p(g_.r_H) * e[education_exchange] * (1.0 - H) - p(g_.dH) * H);
+    commit(partner.institutionalization,
+           Q + p(g_.r_Q) * (0.7 * e[strategic_dialogue] + 0.3 * e[high_level_visits]) * (1.0 - Q) - p(g_.dQ) * Q);
+    g.store(next, partner.expectation, M + (mean - M) * inverse_tau_M);
+    commit(partner.trust, T + p(g_.lam_up) * ((mean.min(M) * inverse_E_ref).min(1.0) - T) -
+                              p(g_.lam_down) * (M - mean).max(0.0) * T);
     // Attention holds through its window, then returns to 1: the countdown of MODEL.md step 5,
     // taken here on the committed values (clipping never touches the countdown).
-    const auto months_left = rows(s, partner.attention_months_left);
-    const Chunk left = (months_left - 1.0).max(0.0);
-    rows(next, partner.attention_months_left) = left;
-    rows(next, partner.attention) = (months_left > 0.0 && left == 0.0).select(1.0, rows(s, partner.attention));
+    const Lane months_left = g(s, partner.attention_months_left);
+    const Lane left = (months_left - 1.0).max(0.0);
+    g.store(next, partner.attention_months_left, left);
+    commit(partner.attention, (months_left > 0.0 && left == 0.0).select(1.0, attention));
   }
   support = (support * inverse_E_ref).min(1.0);
 
-  Chunk pressure_sum = Chunk::Zero(members), dependence_sum = Chunk::Zero(members);
-  Chunk coercion_sum = Chunk::Zero(members), coercion_threat = Chunk::Zero(members);
-  Chunk floor_sum = Chunk::Zero(members);
+  Lane pressure_sum = Lane::Zero(), dependence_sum = Lane::Zero();
+  Lane coercion_sum = Lane::Zero(), coercion_threat = Lane::Zero();
+  Lane floor_sum = Lane::Zero();
   for (const Neighbor& n : neighbors_) {
-    pressure_sum += rows(s, n.coercion) * rows(s, n.dependence);
-    dependence_sum += rows(s, n.dependence);
-    coercion_sum += rows(s, n.coercion);
-    coercion_threat += rows(s, n.coercion) * rows(s, n.threat_perception);
+    const Lane C = g(s, n.coercion), D = g(s, n.dependence);
+    pressure_sum += C * D;
+    dependence_sum += D;
+    coercion_sum += C;
+    coercion_threat += C * g(s, n.threat_perception);
     floor_sum += p(n.D_floor);
   }
-  const Chunk pressure = pressure_sum * (1.0 - p(g_.resilience_cushion) * R);
-  const Chunk diversification = (1.0 - dependence_sum) / (1.0 - floor_sum);
-  const Chunk overreach = p(g_.alliance_cost) * overreach_levers + p(g_.overreach) * (V - p(g_.theta_O)).max(0.0);
-  const Chunk drivers = p(g_.w_div) * diversification + p(g_.w_I) * I + p(g_.w_S) * S + p(g_.w_R) * R +
-                        p(g_.w_E) * support;
+  const Lane pressure = pressure_sum * (1.0 - p(g_.resilience_cushion) * R);
+  const Lane diversification = (1.0 - dependence_sum) / (1.0 - floor_sum);
+  const Lane overreach = p(g_.alliance_cost) * overreach_levers + p(g_.overreach) * (V - p(g_.theta_O)).max(0.0);
+  const Lane drivers =
+      p(g_.w_div) * diversification + p(g_.w_I) * I + p(g_.w_S) * S + p(g_.w_R) * R + p(g_.w_E) * support;
 
   const double other_neighbors = std::max<double>(1.0, static_cast<double>(neighbors_.size()) - 1.0);
   for (const Neighbor& n : neighbors_) {
-    const auto P = rows(s, n.threat_perception), C = rows(s, n.coercion), D = rows(s, n.dependence);
-    rows(next, n.threat_perception) = P + (threat_target(p, n, V, u, rows, s) - P) * inverse_tau_P;
-    const Chunk others_mean = neighbors_.size() > 1 ? Chunk((coercion_sum - C) * (1.0 / other_neighbors))
-                                                    : Chunk(Chunk::Zero(members));
-    rows(next, n.coercion) =
-        C + p(n.k) * (0.5 + rows(u, n.hawkishness)) * P * (1.0 - C) -
-        p(n.fatigue) * (1.0 + p(g_.standing_restraint) * S + p(g_.signal_restraint) * senior_visits) * C +
-        p(n.grievance) + p(g_.cross) * p(g_.alignment) * others_mean + rows(u, n.direct_pressure);
-    const Chunk floor = p(n.D_floor) - p(n.air_floor) * max_air_link;
-    rows(next, n.dependence) = D - p(g_.delta_div) * diversification_effort * (D - floor) +
-                               p(g_.iota) * rows(u, n.inducements) * (p(n.D_max) - D);
+    const Lane P = g(s, n.threat_perception), C = g(s, n.coercion), D = g(s, n.dependence);
+    commit(n.threat_perception, P + (threat_target(p, n, V, u, g, s) - P) * inverse_tau_P);
+    const Lane others_mean = neighbors_.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
+    commit(n.coercion, C + p(n.k) * (0.5 + g(u, n.hawkishness)) * P * (1.0 - C) -
+                           p(n.fatigue) * (1.0 + p(g_.standing_restraint) * S + p(g_.signal_restraint) * senior_visits) * C +
+                           p(n.grievance) + p(g_.cross) * p(g_.alignment) * others_mean + g(u, n.direct_pressure));
+    const Lane floor = p(n.D_floor) - p(n.air_floor) * max_air_link;
+    commit(n.dependence, D - p(g_.delta_div) * diversification_effort * (D - floor) +
+                             p(g_.iota) * g(u, n.inducements) * (p(n.D_max) - D));
   }
 
-  rows(next, concession_) =
-      K + p(g_.r_K) * sigmoid(p(g_.s_K) * (pressure - rows(u, concession_threshold_))) * (1.0 - K) - p(g_.dK) * K;
-  rows(next, autonomy_) = A + p(g_.alpha) * drivers * (1.0 - A) - p(g_.beta) * pressure * A -
-                          p(g_.gamma) * overreach * A - p(g_.concession_cost) * K * A;
-  rows(next, institutional_capacity_) =
-      I + p(g_.r_I) * (defense_drive + 0.5 * k_F * max_effectiveness) * (1.0 - I) - p(g_.dI) * I;
-  rows(next, standing_) = S + p(g_.r_S) * standing_drive * (1.0 - S) - p(g_.dS) * S;
-  rows(next, resilience_) = R + p(g_.r_R) * (0.5 * (1.0 - no_elite_tie) + resilience_drive) * (1.0 - R) -
-                            p(g_.dR) * R - p(g_.eta_R) * pressure * R;
-  rows(next, tension_) =
-      X + p(g_.r_X) * (coercion_threat + p(g_.basing_tension) * basing_total) * (1.0 - X) - p(g_.dX) * X;
-  rows(next, crisis_) = rows(s, crisis_);
-
-  // Step 5: commit with clipping (all but the expectation and the countdown).
-  auto clip = [&](int slot) { rows(next, slot) = rows(next, slot).max(0.0).min(1.0); };
-  for (int slot : {autonomy_, institutional_capacity_, standing_, resilience_, concession_, tension_}) clip(slot);
-  for (const Neighbor& n : neighbors_)
-    for (int slot : {n.threat_perception, n.coercion, n.dependence}) clip(slot);
-  for (const Partner& partner : partners_) {
-    for (int slot : partner.engagement) clip(slot);
-    for (int slot : {partner.trust, partner.elite_network, partner.institutionalization, partner.attention})
-      clip(slot);
-  }
-  write_diversification(rows, next);
+  commit(concession_,
+         K + p(g_.r_K) * sigmoid(p(g_.s_K) * (pressure - g(u, concession_threshold_))) * (1.0 - K) - p(g_.dK) * K);
+  commit(autonomy_, A + p(g_.alpha) * drivers * (1.0 - A) - p(g_.beta) * pressure * A - p(g_.gamma) * overreach * A -
+                        p(g_.concession_cost) * K * A);
+  commit(institutional_capacity_,
+         I + p(g_.r_I) * (defense_drive + 0.5 * k_F * max_effectiveness) * (1.0 - I) - p(g_.dI) * I);
+  commit(standing_, S + p(g_.r_S) * standing_drive * (1.0 - S) - p(g_.dS) * S);
+  commit(resilience_, R + p(g_.r_R) * (0.5 * (1.0 - no_elite_tie) + resilience_drive) * (1.0 - R) - p(g_.dR) * R -
+                          p(g_.eta_R) * pressure * R);
+  commit(tension_, X + p(g_.r_X) * (coercion_threat + p(g_.basing_tension) * basing_total) * (1.0 - X) - p(g_.dX) * X);
+  g.store(next, crisis_, g(s, crisis_));
+  write_diversification(g, next);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // member's own stream (independent of blocks), applied to initial values and constant levers,
 // overridden by --set, and reported in outcomes.csv.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/ensemble_results.hpp"
@@ -99,10 +100,68 @@ TEST_CASE("uncertainties: bad distributions and names are input errors at their 
              Catch::Contains("exactly one of uniform, normal, triangular, beta or discrete"));
   CHECK_THAT(error_of(head + "  USA.trust: {unifrom: [0.1, 0.2]}\n"), Catch::Contains("did you mean 'uniform'"));
   CHECK_THAT(error_of(head + "  USA.trsut: {uniform: [0.1, 0.2]}\n"),
-             Catch::Contains(":3:3: error: uncertainties.USA.trsut: unknown variable or lever 'USA.trsut', did you mean "
+             Catch::Contains(":3:3: error: uncertainties.USA.trsut: unknown parameter, variable or lever 'USA.trsut', did you mean "
                              "'USA.trust'?"));
   CHECK_THAT(error_of(head + "  CHN.threat_perception: {uniform: [0.1, 0.2]}\n"),
              Catch::Contains("the model computes the initial value"));
-  CHECK_THAT(error_of(head + "  alpha: {uniform: [0.04, 0.06]}\n"),
-             Catch::Contains("uncertain parameters are not supported yet"));
+  CHECK_THAT(error_of(head + "  alpha: {uniform: [0.04, 1.5]}\n"),
+             Catch::Contains(":3:20: error: uncertainties.alpha.uniform: "));
+  CHECK_THAT(error_of(head + "  alpha: {uniform: [0.04, 1.5]}\n"), Catch::Contains("outside the valid range"));
+  CHECK_THAT(error_of(head + "  CHN.D_floor: {uniform: [0.4, 0.9]}\n"),
+             Catch::Contains("they must sum below 1 when the uncertainties draw their highest values"));
+}
+
+TEST_CASE("uncertainties: a model that cannot vary parameters per member refuses them", "[uncertainty][bad]") {
+  const std::string richardson =
+      "extends: " + source_path("models/richardson/example.yaml").string() + "\nuncertainties:\n";
+  CHECK_THAT(error_of(richardson + "  dt: {uniform: [0.5, 1.0]}\n"),
+             Catch::Contains(":3:3: error: uncertainties.dt: model 'richardson' cannot give members different "
+                             "parameter values"));
+}
+
+TEST_CASE("uncertainties: members draw their own parameters, within the distribution", "[uncertainty]") {
+  const auto scenario = scenario_from_yaml(
+      "extends: {scenarios}/baseline.yaml\n"
+      "uncertainties:\n"
+      "  CHN.k: {uniform: [0.1, 0.3]}\n"
+      "  alpha: {triangular: [0.03, 0.05, 0.08]}\n");
+  REQUIRE(scenario->uncertainties.size() == 2);
+  CHECK(scenario->uncertainties[0].target == Uncertainty::Target::parameter);
+  Simulation simulation(scenario, {1000, 0});
+  const auto k = simulation.sampled_inputs().col(0);
+  CHECK(k.minCoeff() >= 0.1);
+  CHECK(k.maxCoeff() <= 0.3);
+  CHECK(k.mean() == Approx(0.2).margin(0.01));
+  simulation.run();
+  // Members with a higher reaction rate end with more coercion, other things equal.
+  const auto coercion = simulation.state().col(scenario->layout->state_index("CHN", "coercion"));
+  const double k_mean = k.mean(), coercion_mean = coercion.mean();
+  CHECK(((k - k_mean) * (coercion - coercion_mean)).sum() > 0);
+}
+
+// The kernel reads parameters as scalars when no member differs, and from per-member columns
+// when some do: members that draw exactly the scenario's values must get the same bits either way.
+TEST_CASE("uncertainties: per-member parameters and shared scalars give identical numbers", "[uncertainty]") {
+  for (const char* base : {"baseline", "calibrated", "regional_partners"}) {
+    CAPTURE(base);
+    const std::string head = std::string("extends: {scenarios}/") + base + ".yaml\nstochastic: true\n";
+    const auto shared = scenario_from_yaml(head);
+    // A discrete distribution with one value: every member holds the scenario's value, but
+    // through its own parameter column.
+    std::string uncertainties = "uncertainties:\n";
+    for (const auto& [actor, name] : {std::pair{"CHN", "k"}, std::pair{"RUS", "theta"}, std::pair{"", "alpha"},
+                                      std::pair{"", "tau_P"}, std::pair{"", "E_ref"}, std::pair{"", "h1"}}) {
+      const int slot = shared->layout->parameter_index(actor, name);
+      REQUIRE(slot >= 0);
+      uncertainties += fmt::format("  {}: {{discrete: {{values: [{}]}}}}\n", Layout::full_name(actor, name),
+                                   shared->parameters[slot]);
+    }
+    const auto per_member = scenario_from_yaml(head + uncertainties);
+    REQUIRE(per_member->uncertainties.size() == 6);
+    // 37 members: four full groups of eight and a padded one.
+    Simulation a(shared, {37, 0}), b(per_member, {37, 0});
+    a.run();
+    b.run();
+    CHECK((a.state() == b.state()).all());
+  }
 }
