@@ -20,19 +20,15 @@ constexpr std::uint64_t max_members = std::numeric_limits<std::uint32_t>::max();
 // vectorized), with the indices on the stack.
 constexpr Eigen::Index chunk = 256;
 
-// Adds one to counts[bin] for each of `size` bins. Incrementing the same counter again and
-// again is a chain of dependent loads and stores, several cycles each, and members that are
-// alike fall into the same few bins. So when a chunk's bins span fewer than `local_span`, they
-// are counted into `stripes` local histograms, member i into stripe i mod stripes, breaking the
-// chain into independent ones, and added up at the end; a chunk all in one bin is one addition.
-void count_bins(const std::int32_t* bins, Eigen::Index size, std::uint32_t* counts) {
-  constexpr int stripes = 8, local_span = 256;
-  std::int32_t lowest = bins[0], highest = bins[0];
-#pragma omp simd reduction(min : lowest) reduction(max : highest)
-  for (Eigen::Index i = 0; i < size; ++i) {
-    lowest = std::min(lowest, bins[i]);
-    highest = std::max(highest, bins[i]);
-  }
+// Adds one to counts[bin] for each of `size` bins, which lie in [lowest, highest].
+// Incrementing the same counter again and again is a chain of dependent loads and stores,
+// several cycles each, and members that are alike fall into the same few bins. So when a chunk's
+// bins span fewer than `local_span`, they are counted into `stripes` local histograms, member i
+// into stripe i mod stripes, breaking the chain into independent ones, and added up at the end;
+// a chunk all in one bin is one addition.
+void count_bins(const std::int32_t* bins, Eigen::Index size, std::int32_t lowest, std::int32_t highest,
+                std::uint32_t* counts) {
+  constexpr int stripes = 4, local_span = 256;
   if (lowest == highest) {
     counts[lowest] += static_cast<std::uint32_t>(size);
     return;
@@ -127,12 +123,19 @@ void BandHistogram::add(int month, const MemberArrays& state) {
         index = index < last_bin ? index : last_bin;
         return static_cast<std::int32_t>(index);
       };
+      std::int32_t lowest = bins_, highest = -1;
       if (scale.signed_log) {
         for (Eigen::Index i = 0; i < size; ++i) bin_of[static_cast<std::size_t>(i)] = bin(signed_log(values[i]));
       } else {
+#pragma omp simd
         for (Eigen::Index i = 0; i < size; ++i) bin_of[static_cast<std::size_t>(i)] = bin(values[i]);
       }
-      count_bins(bin_of.data(), size, counts);
+#pragma omp simd reduction(min : lowest) reduction(max : highest)
+      for (Eigen::Index i = 0; i < size; ++i) {
+        lowest = std::min(lowest, bin_of[static_cast<std::size_t>(i)]);
+        highest = std::max(highest, bin_of[static_cast<std::size_t>(i)]);
+      }
+      count_bins(bin_of.data(), size, lowest, highest, counts);
     }
   }
 }

@@ -32,6 +32,18 @@ constexpr int engaged_lever_count = static_cast<int>(
     std::count_if(partner_levers.begin(), partner_levers.end(), [](const PartnerLever& lever) { return !lever.counter(); }));
 using Lane = Eigen::Array<double, lanes, 1>;
 
+// A block's member arrays seen as a column-major pointer and stride, held in registers by the
+// group functions (reading them from the Eigen object at every access would cost a reload).
+template <typename Value>
+struct Columns {
+  Value* data;
+  Eigen::Index stride;
+};
+using ReadColumns = Columns<const double>;
+using WriteColumns = Columns<double>;
+ReadColumns columns(const MemberArrays& arrays) { return {arrays.data(), arrays.outerStride()}; }
+WriteColumns columns(MemberArrays& arrays) { return {arrays.data(), arrays.outerStride()}; }
+
 // Members [first, first + count) of a block, count ≤ lanes: loads a slot's values into a Lane
 // and stores them back. `full` groups (count = lanes) load and store straight from the columns.
 template <bool full>
@@ -40,8 +52,9 @@ struct Group {
   Eigen::Index first;
   int count;
 
-  Lane operator()(const MemberArrays& arrays, int slot) const {
-    const double* values = arrays.col(slot).data() + first;
+  template <typename Value>
+  Lane operator()(const Columns<Value>& arrays, int slot) const {
+    const double* values = arrays.data + slot * arrays.stride + first;
     if constexpr (full) {
       return Lane::Map(values);
     } else {
@@ -50,8 +63,8 @@ struct Group {
       return lane;
     }
   }
-  void store(MemberArrays& arrays, int slot, const Lane& lane) const {
-    double* values = arrays.col(slot).data() + first;
+  void store(const WriteColumns& arrays, int slot, const Lane& lane) const {
+    double* values = arrays.data + slot * arrays.stride + first;
     if constexpr (full) {
       Lane::Map(values) = lane;
     } else {
@@ -96,7 +109,7 @@ struct SharedParameters {
 // Parameters per member (some are uncertain): each coefficient is a Lane of the group's values.
 template <bool full>
 struct MemberParameters {
-  const MemberArrays& values;
+  ReadColumns values;
   Group<full> group;
   Lane operator()(const Coefficient& coefficient) const { return group(values, coefficient.slot); }
   Lane inverse(const Coefficient& coefficient) const { return 1.0 / group(values, coefficient.slot); }
@@ -140,17 +153,17 @@ class ThirdNeighborKernel final : public Kernel {
 
   void initialize(const StepContext& context, MemberArrays& state) const override {
     for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
-      initialize_group(parameter, *context.levers, group, state);
+      initialize_group(parameter, columns(*context.levers), group, columns(state));
     });
   }
   void apply_events(const StepContext& context, MemberArrays& state) const override {
     for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
-      apply_events_group(parameter, context, group, state);
+      apply_events_group(parameter, context, group, columns(state));
     });
   }
   void advance(const StepContext& context, const MemberArrays& state, MemberArrays& next) const override {
     for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
-      advance_group(parameter, *context.levers, group, state, next);
+      advance_group(parameter, columns(*context.levers), group, columns(state), columns(next));
     });
   }
 
@@ -161,7 +174,7 @@ class ThirdNeighborKernel final : public Kernel {
     const auto run = [&](const auto& group) {
       using GroupType = std::decay_t<decltype(group)>;
       if (context.parameters)
-        work(MemberParameters<GroupType::is_full>{*context.parameters, group}, group);
+        work(MemberParameters<GroupType::is_full>{columns(*context.parameters), group}, group);
       else
         work(SharedParameters{}, group);
     };
@@ -171,28 +184,28 @@ class ThirdNeighborKernel final : public Kernel {
   }
 
   template <typename Parameter, typename G>
-  void initialize_group(const Parameter& p, const MemberArrays& u, const G& g, MemberArrays& s) const;
+  void initialize_group(const Parameter& p, const ReadColumns& u, const G& g, const WriteColumns& s) const;
   template <typename Parameter, typename G>
-  void apply_events_group(const Parameter& p, const StepContext& context, const G& g, MemberArrays& s) const;
+  void apply_events_group(const Parameter& p, const StepContext& context, const G& g, const WriteColumns& s) const;
   template <typename Parameter, typename G>
-  void advance_group(const Parameter& p, const MemberArrays& u, const G& g, const MemberArrays& s,
-                     MemberArrays& next) const;
+  void advance_group(const Parameter& p, const ReadColumns& u, const G& g, const ReadColumns& s,
+                     const WriteColumns& next) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
-  template <typename G>
-  Lane mean_engagement(const Partner& partner, const G& g, const MemberArrays& s) const;
+  template <typename G, typename State>
+  Lane mean_engagement(const Partner& partner, const G& g, const State& s) const;
   // The engagement of partner p visible to the neighbors, before framing.
-  template <typename G>
-  Lane visible_engagement(const Partner& partner, const G& g, const MemberArrays& s) const;
+  template <typename G, typename State>
+  Lane visible_engagement(const Partner& partner, const G& g, const State& s) const;
   // P*_n: the threat perception neighbor n is heading for, given the visibility V.
-  template <typename Parameter, typename G>
-  Lane threat_target(const Parameter& p, const Neighbor& neighbor, const Lane& V, const MemberArrays& u, const G& g,
-                     const MemberArrays& s) const;
+  template <typename Parameter, typename G, typename State>
+  Lane threat_target(const Parameter& p, const Neighbor& neighbor, const Lane& V, const ReadColumns& u, const G& g,
+                     const State& s) const;
   // access_p: availability of at least one route to the focal state (1 without a network).
-  template <typename Parameter, typename G>
-  Lane route_access(const Parameter& p, const Partner& partner, const G& g, const MemberArrays& s) const;
+  template <typename Parameter, typename G, typename State>
+  Lane route_access(const Parameter& p, const Partner& partner, const G& g, const State& s) const;
   template <typename G>
-  void write_diversification(const G& g, MemberArrays& s) const;
+  void write_diversification(const G& g, const WriteColumns& s) const;
 
   Globals g_;
   std::vector<Neighbor> neighbors_;
@@ -300,8 +313,8 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   }
 }
 
-template <typename G>
-Lane ThirdNeighborKernel::mean_engagement(const Partner& partner, const G& g, const MemberArrays& s) const {
+template <typename G, typename State>
+Lane ThirdNeighborKernel::mean_engagement(const Partner& partner, const G& g, const State& s) const {
   Lane sum = Lane::Zero();
   for_each_lever([&](auto l) {
     if constexpr (!partner_levers[l].counter()) sum += g(s, partner.engagement[l]);
@@ -309,23 +322,23 @@ Lane ThirdNeighborKernel::mean_engagement(const Partner& partner, const G& g, co
   return sum * (1.0 / engaged_lever_count);
 }
 
-template <typename G>
-Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, const G& g, const MemberArrays& s) const {
+template <typename G, typename State>
+Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, const G& g, const State& s) const {
   Lane visible = Lane::Zero();
   for_each_lever([&](auto l) { visible += partner_levers[l].visibility * g(s, partner.engagement[l]); });
   return visible;
 }
 
-template <typename Parameter, typename G>
+template <typename Parameter, typename G, typename State>
 Lane ThirdNeighborKernel::threat_target(const Parameter& p, const Neighbor& neighbor, const Lane& V,
-                                        const MemberArrays& u, const G& g, const MemberArrays& s) const {
+                                        const ReadColumns& u, const G& g, const State& s) const {
   return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) * (1.0 - p(g_.reassurance) * g(u, balanced_diplomacy_)) *
          (1.0 - p(g_.concession_relief) * g(s, concession_));
 }
 
-template <typename Parameter, typename G>
+template <typename Parameter, typename G, typename State>
 Lane ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partner, const G& g,
-                                       const MemberArrays& s) const {
+                                       const State& s) const {
   if (partner.routes.empty()) return Lane::Ones();
   Lane all_closed = Lane::Ones();
   for (const auto& route : partner.routes) {
@@ -344,7 +357,7 @@ Lane ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partne
 }
 
 template <typename G>
-void ThirdNeighborKernel::write_diversification(const G& g, MemberArrays& s) const {
+void ThirdNeighborKernel::write_diversification(const G& g, const WriteColumns& s) const {
   Lane total = Lane::Zero();
   Lane concentration = Lane::Zero();
   for (const Neighbor& n : neighbors_) {
@@ -357,8 +370,8 @@ void ThirdNeighborKernel::write_diversification(const G& g, MemberArrays& s) con
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Parameter& p, const MemberArrays& u, const G& g,
-                                           MemberArrays& s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Parameter& p, const ReadColumns& u, const G& g,
+                                                            const WriteColumns& s) const {
   Lane V = Lane::Zero();
   for (const Partner& partner : partners_) {
     g.store(s, partner.expectation, mean_engagement(partner, g, s));
@@ -373,7 +386,7 @@ template <typename Parameter, typename G>
 
 template <typename Parameter, typename G>
 [[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(const Parameter& p, const StepContext& context, const G& g,
-                                             MemberArrays& s) const {
+                                                              const WriteColumns& s) const {
   // A draw per member from its own stream: (seed, member) keyed, (month, draw) counted.
   auto uniform = [&](std::uint32_t draw) {
     Lane u;
@@ -422,8 +435,8 @@ template <typename Parameter, typename G>
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Parameter& p, const MemberArrays& u, const G& g, const MemberArrays& s,
-                                        MemberArrays& next) const {
+[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Parameter& p, const ReadColumns& u, const G& g, const ReadColumns& s,
+                                        const WriteColumns& next) const {
   const Lane A = g(s, autonomy_), I = g(s, institutional_capacity_), S = g(s, standing_), R = g(s, resilience_),
              K = g(s, concession_), X = g(s, tension_);
   const Lane k_F = g(u, peacekeeping_deployments_);
