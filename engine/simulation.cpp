@@ -62,6 +62,11 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   levers_.resize(members, static_cast<Eigen::Index>(layout.levers().size()));
   triggered_.setConstant(members, static_cast<Eigen::Index>(scenario_->triggers.size()), false);
   lever_overrides_.assign(layout.levers().size(), std::nullopt);
+  lever_columns_.assign(layout.levers().size(), {LeverColumn::mixed, 0});
+  sampled_lever_.assign(layout.levers().size(), -1);
+  for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index)
+    if (scenario_->uncertainties[index].target == Uncertainty::Target::lever)
+      sampled_lever_[scenario_->uncertainties[index].slot] = static_cast<Eigen::Index>(index);
 
   // Derived initials (MODEL.md: P_n starts at its target) see the scheduled levers of month 0;
   // triggers are first checked at step 0, against the complete initial state.
@@ -83,26 +88,38 @@ StepContext Simulation::context() const {
 
 void Simulation::evaluate_levers(int month, bool with_triggers) {
   const Layout& layout = *scenario_->layout;
-  for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
-    levers_.col(static_cast<Eigen::Index>(slot))
-        .setConstant(scenario_->levers[slot].value_at(month, layout.levers()[slot].status_quo));
-
-  for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index)
-    if (scenario_->uncertainties[index].target == Uncertainty::Target::lever)
-      levers_.col(scenario_->uncertainties[index].slot) = sampled_inputs_.col(static_cast<Eigen::Index>(index));
+  // A column is rewritten only when what it should hold changed: most levers keep one value for
+  // months on end, and writing every member's copy every month would cost as much as a tenth of
+  // the step. Columns that triggers change are rewritten from their base every month.
+  for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
+    const auto column = static_cast<Eigen::Index>(slot);
+    LeverColumn wanted;
+    if (lever_overrides_[slot])
+      wanted = {LeverColumn::uniform, *lever_overrides_[slot]};
+    else if (sampled_lever_[slot] >= 0)
+      wanted = {LeverColumn::sampled, 0};
+    else
+      wanted = {LeverColumn::uniform, scenario_->levers[slot].value_at(month, layout.levers()[slot].status_quo)};
+    if (lever_columns_[slot].holds(wanted)) continue;
+    if (wanted.kind == LeverColumn::uniform)
+      levers_.col(column).setConstant(wanted.value);
+    else
+      levers_.col(column) = sampled_inputs_.col(sampled_lever_[slot]);
+    lever_columns_[slot] = wanted;
+  }
 
   if (with_triggers) {
     for (std::size_t k = 0; k < scenario_->triggers.size(); ++k) {
       const Trigger& trigger = scenario_->triggers[k];
       const auto column = static_cast<Eigen::Index>(k);
       triggered_.col(column) = triggered_.col(column) || holds(trigger.when, state_);
-      for (const auto& [lever, value] : trigger.set)
+      for (const auto& [lever, value] : trigger.set) {
+        if (lever_overrides_[lever]) continue;  // a team's move holds over any trigger
         levers_.col(lever) = triggered_.col(column).select(value, levers_.col(lever));
+        lever_columns_[lever] = {LeverColumn::mixed, 0};
+      }
     }
   }
-
-  for (std::size_t slot = 0; slot < lever_overrides_.size(); ++slot)
-    if (lever_overrides_[slot]) levers_.col(static_cast<Eigen::Index>(slot)).setConstant(*lever_overrides_[slot]);
 }
 
 void Simulation::apply_jumps(int month) {

@@ -85,6 +85,17 @@ class Simulation {
   MemberArrays parameters_;
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered_;
   std::vector<std::optional<double>> lever_overrides_;
+  // What each lever column holds, so that evaluate_levers rewrites only what changed.
+  struct LeverColumn {
+    enum Kind { mixed, uniform, sampled } kind;  // mixed: anything (triggers wrote into it)
+    double value;                                // the value of a uniform column
+    // Whether a column holding this already holds `wanted` (a mixed column never does).
+    bool holds(const LeverColumn& wanted) const {
+      return kind != mixed && kind == wanted.kind && (kind != uniform || value == wanted.value);
+    }
+  };
+  std::vector<LeverColumn> lever_columns_;
+  std::vector<Eigen::Index> sampled_lever_;  // per lever slot: its uncertainty's index, or -1
   std::vector<ModelEventFiring> events_this_month_;
 };
 
