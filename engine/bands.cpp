@@ -117,24 +117,32 @@ void BandHistogram::add(int month, const MemberArrays& state) {
       // Clamping sends values beyond the declared range to the end bins; written as `a > b ? a :
       // b` so that a NaN (a model bug, which the conformance tests catch) lands in bin 0 instead
       // of indexing out of bounds.
-      const auto bin = [&](double y) {
+      const auto bin_index = [&](double y) {
         double index = (y - scale.low) * scale.bins_per_unit;
         index = index > 0 ? index : 0;
-        index = index < last_bin ? index : last_bin;
-        return static_cast<std::int32_t>(index);
+        return index < last_bin ? index : last_bin;
       };
-      std::int32_t lowest = bins_, highest = -1;
+      // The bin range is found in doubles: GCC 12 vectorizes an int32 min/max reduction for
+      // plain SSE2 with MMX registers and never clears them, which breaks later long-double
+      // arithmetic (Boost.Math's) on the same thread.
+      double lowest_index = last_bin, highest_index = 0;
       if (scale.signed_log) {
-        for (Eigen::Index i = 0; i < size; ++i) bin_of[static_cast<std::size_t>(i)] = bin(signed_log(values[i]));
+        for (Eigen::Index i = 0; i < size; ++i) {
+          const double index = bin_index(signed_log(values[i]));
+          bin_of[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(index);
+          lowest_index = std::min(lowest_index, index);
+          highest_index = std::max(highest_index, index);
+        }
       } else {
-#pragma omp simd
-        for (Eigen::Index i = 0; i < size; ++i) bin_of[static_cast<std::size_t>(i)] = bin(values[i]);
+#pragma omp simd reduction(min : lowest_index) reduction(max : highest_index)
+        for (Eigen::Index i = 0; i < size; ++i) {
+          const double index = bin_index(values[i]);
+          bin_of[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(index);
+          lowest_index = std::min(lowest_index, index);
+          highest_index = std::max(highest_index, index);
+        }
       }
-#pragma omp simd reduction(min : lowest) reduction(max : highest)
-      for (Eigen::Index i = 0; i < size; ++i) {
-        lowest = std::min(lowest, bin_of[static_cast<std::size_t>(i)]);
-        highest = std::max(highest, bin_of[static_cast<std::size_t>(i)]);
-      }
+      const auto lowest = static_cast<std::int32_t>(lowest_index), highest = static_cast<std::int32_t>(highest_index);
       count_bins(bin_of.data(), size, lowest, highest, counts);
     }
   }

@@ -1,9 +1,13 @@
 // steppe_bench: how fast the step loop runs, measured, never asserted (DESIGN.md §4).
 //
-// Runs the flagship calibrated scenario for 120 months at 1, 100, 10,000, 100,000 and
-// 1,000,000 members on one thread and on every core, through the same ensemble runner as
-// `steppe run --members N` (bands, means and outcomes included), and reports member-steps and
-// actor-steps per second and the process's peak memory. Usage:
+// Three measurements (docs/performance.md):
+// - what_if: one deterministic 120-month run of the baseline, in process;
+// - step_loop: the calibrated scenario stepped for 120 months in blocks, stochastic, with no
+//   observer (the kernel, lever schedules and random draws), on one thread;
+// - ensemble: the calibrated scenario for 120 months at 1, 100, 10,000, 100,000 and 1,000,000
+//   members on one thread and on every core, through the same runner as `steppe run --members N`
+//   (bands of every variable, exact means and per-member outcomes included).
+// Each reports member-steps (and actor-steps) per second and the process's peak memory. Usage:
 //   build/release/tools/steppe_bench [--benchmark_filter=...] [--scenario FILE]
 #include <sys/resource.h>
 
@@ -14,6 +18,7 @@
 #include <benchmark/benchmark.h>
 
 #include "engine/ensemble.hpp"
+#include "engine/io/results.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/simulation.hpp"
 
@@ -41,6 +46,15 @@ void ensemble(benchmark::State& state) {
       steps * static_cast<double>(scenario->layout->actors().size()), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["peak_MB"] = peak_memory_megabytes();
 }
+
+// One deterministic 120-month what-if of the baseline scenario, as `steppe run` does it in
+// process (trajectory and outcomes kept, no files).
+void what_if(benchmark::State& state) {
+  const auto scenario = steppe::load_scenario(std::string(STEPPE_SOURCE_DIR) + "/scenarios/baseline.yaml");
+  for (auto _ : state) benchmark::DoNotOptimize(steppe::run_what_if(scenario));
+}
+
+BENCHMARK(what_if)->Unit(benchmark::kMicrosecond);
 
 // The step loop alone: blocks of members stepped to the horizon with no observer, one thread.
 // What the kernel, the lever schedules and the random draws cost, without the reductions.
