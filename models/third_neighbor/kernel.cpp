@@ -53,7 +53,7 @@ struct Group {
   int count;
 
   template <typename Value>
-  Lane operator()(const Columns<Value>& arrays, int slot) const {
+  Lane operator()(Columns<Value> arrays, int slot) const {
     const double* values = arrays.data + slot * arrays.stride + first;
     if constexpr (full) {
       return Lane::Map(values);
@@ -63,7 +63,7 @@ struct Group {
       return lane;
     }
   }
-  void store(const WriteColumns& arrays, int slot, const Lane& lane) const {
+  void store(WriteColumns arrays, int slot, const Lane& lane) const {
     double* values = arrays.data + slot * arrays.stride + first;
     if constexpr (full) {
       Lane::Map(values) = lane;
@@ -184,28 +184,28 @@ class ThirdNeighborKernel final : public Kernel {
   }
 
   template <typename Parameter, typename G>
-  void initialize_group(const Parameter& p, const ReadColumns& u, const G& g, const WriteColumns& s) const;
+  void initialize_group(Parameter p, ReadColumns u, G g, WriteColumns s) const;
   template <typename Parameter, typename G>
-  void apply_events_group(const Parameter& p, const StepContext& context, const G& g, const WriteColumns& s) const;
+  void apply_events_group(Parameter p, const StepContext& context, G g, WriteColumns s) const;
   template <typename Parameter, typename G>
-  void advance_group(const Parameter& p, const ReadColumns& u, const G& g, const ReadColumns& s,
-                     const WriteColumns& next) const;
+  void advance_group(Parameter p, ReadColumns u, G g, ReadColumns s,
+                     WriteColumns next) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
   template <typename G, typename State>
-  Lane mean_engagement(const Partner& partner, const G& g, const State& s) const;
+  Lane mean_engagement(const Partner& partner, G g, State s) const;
   // The engagement of partner p visible to the neighbors, before framing.
   template <typename G, typename State>
-  Lane visible_engagement(const Partner& partner, const G& g, const State& s) const;
+  Lane visible_engagement(const Partner& partner, G g, State s) const;
   // P*_n: the threat perception neighbor n is heading for, given the visibility V.
   template <typename Parameter, typename G, typename State>
-  Lane threat_target(const Parameter& p, const Neighbor& neighbor, const Lane& V, const ReadColumns& u, const G& g,
-                     const State& s) const;
+  Lane threat_target(Parameter p, const Neighbor& neighbor, const Lane& V, ReadColumns u, G g,
+                     State s) const;
   // access_p: availability of at least one route to the focal state (1 without a network).
   template <typename Parameter, typename G, typename State>
-  Lane route_access(const Parameter& p, const Partner& partner, const G& g, const State& s) const;
+  Lane route_access(Parameter p, const Partner& partner, G g, State s) const;
   template <typename G>
-  void write_diversification(const G& g, const WriteColumns& s) const;
+  void write_diversification(G g, WriteColumns s) const;
 
   Globals g_;
   std::vector<Neighbor> neighbors_;
@@ -314,7 +314,7 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
 }
 
 template <typename G, typename State>
-Lane ThirdNeighborKernel::mean_engagement(const Partner& partner, const G& g, const State& s) const {
+Lane ThirdNeighborKernel::mean_engagement(const Partner& partner, G g, State s) const {
   Lane sum = Lane::Zero();
   for_each_lever([&](auto l) {
     if constexpr (!partner_levers[l].counter()) sum += g(s, partner.engagement[l]);
@@ -323,22 +323,22 @@ Lane ThirdNeighborKernel::mean_engagement(const Partner& partner, const G& g, co
 }
 
 template <typename G, typename State>
-Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, const G& g, const State& s) const {
+Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, G g, State s) const {
   Lane visible = Lane::Zero();
   for_each_lever([&](auto l) { visible += partner_levers[l].visibility * g(s, partner.engagement[l]); });
   return visible;
 }
 
 template <typename Parameter, typename G, typename State>
-Lane ThirdNeighborKernel::threat_target(const Parameter& p, const Neighbor& neighbor, const Lane& V,
-                                        const ReadColumns& u, const G& g, const State& s) const {
+Lane ThirdNeighborKernel::threat_target(Parameter p, const Neighbor& neighbor, const Lane& V,
+                                        ReadColumns u, G g, State s) const {
   return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) * (1.0 - p(g_.reassurance) * g(u, balanced_diplomacy_)) *
          (1.0 - p(g_.concession_relief) * g(s, concession_));
 }
 
 template <typename Parameter, typename G, typename State>
-Lane ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partner, const G& g,
-                                       const State& s) const {
+Lane ThirdNeighborKernel::route_access(Parameter p, const Partner& partner, G g,
+                                       State s) const {
   if (partner.routes.empty()) return Lane::Ones();
   Lane all_closed = Lane::Ones();
   for (const auto& route : partner.routes) {
@@ -357,7 +357,7 @@ Lane ThirdNeighborKernel::route_access(const Parameter& p, const Partner& partne
 }
 
 template <typename G>
-void ThirdNeighborKernel::write_diversification(const G& g, const WriteColumns& s) const {
+void ThirdNeighborKernel::write_diversification(G g, WriteColumns s) const {
   Lane total = Lane::Zero();
   Lane concentration = Lane::Zero();
   for (const Neighbor& n : neighbors_) {
@@ -370,8 +370,8 @@ void ThirdNeighborKernel::write_diversification(const G& g, const WriteColumns& 
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Parameter& p, const ReadColumns& u, const G& g,
-                                                            const WriteColumns& s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(Parameter p, ReadColumns u, G g,
+                                                            WriteColumns s) const {
   Lane V = Lane::Zero();
   for (const Partner& partner : partners_) {
     g.store(s, partner.expectation, mean_engagement(partner, g, s));
@@ -385,8 +385,8 @@ template <typename Parameter, typename G>
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(const Parameter& p, const StepContext& context, const G& g,
-                                                              const WriteColumns& s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(Parameter p, const StepContext& context, G g,
+                                                              WriteColumns s) const {
   // A draw per member from its own stream: (seed, member) keyed, (month, draw) counted.
   auto uniform = [&](std::uint32_t draw) {
     Lane u;
@@ -435,8 +435,8 @@ template <typename Parameter, typename G>
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Parameter& p, const ReadColumns& u, const G& g, const ReadColumns& s,
-                                        const WriteColumns& next) const {
+[[gnu::flatten]] void ThirdNeighborKernel::advance_group(Parameter p, ReadColumns u, G g, ReadColumns s,
+                                        WriteColumns next) const {
   const Lane A = g(s, autonomy_), I = g(s, institutional_capacity_), S = g(s, standing_), R = g(s, resilience_),
              K = g(s, concession_), X = g(s, tension_);
   const Lane k_F = g(u, peacekeeping_deployments_);
