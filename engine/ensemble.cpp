@@ -26,16 +26,28 @@ constexpr double whole_limit = 9223372036854775807.0;    // 2^63: the whole part
 constexpr Eigen::Index members_per_partial_sum = 128;
 constexpr double partial_sum_limit = 36028797018963968.0;  // 2^55
 
-// The whole parts and the fractions (in units of 2^-56) of `count` values, summed.
-std::pair<std::int64_t, std::int64_t> fixed_point_sum(const double* values, Eigen::Index count) {
+// The whole parts and the fractions (in units of 2^-56) of `count` values, summed, and the
+// largest magnitude among them (a NaN counts as 2^63). Values are clamped to ±2^55 before they
+// are converted, so the conversions are always defined; the sums are only used when the
+// largest magnitude shows that nothing was clamped.
+struct FixedPointSum {
+  std::int64_t whole = 0, fraction = 0;
+  double largest = 0;
+};
+FixedPointSum fixed_point_sum(const double* values, Eigen::Index count) {
   std::int64_t whole_sum = 0, fraction_sum = 0;
-#pragma omp simd reduction(+ : whole_sum, fraction_sum)
+  double largest = 0;
+#pragma omp simd reduction(+ : whole_sum, fraction_sum) reduction(max : largest)
   for (Eigen::Index member = 0; member < count; ++member) {
-    const double whole = std::trunc(values[member]);  // value − whole is exact, so is the scaling
+    const double value = values[member];
+    largest = std::max(largest, value == value ? std::abs(value) : whole_limit);
+    double safe = value > -partial_sum_limit ? value : -partial_sum_limit;
+    safe = safe < partial_sum_limit ? safe : partial_sum_limit;
+    const double whole = std::trunc(safe);  // value − whole is exact, so is the scaling
     whole_sum += static_cast<std::int64_t>(whole);
-    fraction_sum += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
+    fraction_sum += static_cast<std::int64_t>((safe - whole) * fraction_scale);
   }
-  return {whole_sum, fraction_sum};
+  return {whole_sum, fraction_sum, largest};
 }
 
 std::vector<int> banded_slots(const Layout& layout) {
@@ -55,21 +67,23 @@ void MeanAccumulator::add(int month, const std::vector<int>& slots, const Member
   const Eigen::Index members = state.rows();
   for (std::size_t position = 0; position < slots.size(); ++position) {
     const double* values = state.col(slots[position]).data();
-    // The largest magnitude, NaN included (a NaN fails every comparison and makes it NaN):
-    // checked first, so that the conversions below never see a value an int64 cannot hold.
-    double largest = 0;
-#pragma omp simd reduction(max : largest)
-    for (Eigen::Index member = 0; member < members; ++member)
-      largest = std::max(largest, std::isnan(values[member]) ? whole_limit : std::abs(values[member]));
-    if (!(largest < whole_limit))
-      throw std::overflow_error("a state value is beyond ±2^63 or not finite: the ensemble mean cannot hold it");
     Sum& sum = row[position];
-    // Through 64-bit partial sums of members_per_partial_sum values, or one value at a time.
-    const Eigen::Index run = largest < partial_sum_limit ? members_per_partial_sum : 1;
-    for (Eigen::Index first = 0; first < members; first += run) {
-      const auto [whole, fraction] = fixed_point_sum(values + first, std::min(run, members - first));
-      sum.whole += whole;
-      sum.fraction += fraction;
+    for (Eigen::Index first = 0; first < members; first += members_per_partial_sum) {
+      const Eigen::Index count = std::min(members_per_partial_sum, members - first);
+      const FixedPointSum run = fixed_point_sum(values + first, count);
+      if (run.largest < partial_sum_limit) {
+        sum.whole += run.whole;
+        sum.fraction += run.fraction;
+        continue;
+      }
+      // Large values (an arms race): each one is its own partial sum, if an int64 can hold it.
+      if (!(run.largest < whole_limit))
+        throw std::overflow_error("a state value is beyond ±2^63 or not finite: the ensemble mean cannot hold it");
+      for (Eigen::Index member = first; member < first + count; ++member) {
+        const double whole = std::trunc(values[member]);
+        sum.whole += static_cast<std::int64_t>(whole);
+        sum.fraction += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
+      }
     }
   }
 }

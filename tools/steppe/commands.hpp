@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/ensemble.hpp"
 #include "engine/io/output_files.hpp"
 #include "engine/io/scenario_loader.hpp"
 
@@ -31,7 +32,7 @@ struct ScenarioOptions {
 struct EnsembleCommandOptions {
   std::int64_t members = 1;
   int threads = 0;                // 0: every core
-  std::int64_t block_size = 256;
+  std::int64_t block_size = EnsembleOptions{}.block_size;
   bool keep_trajectories = false;
   bool yes = false;               // confirms a large --keep-trajectories
 };
