@@ -119,11 +119,14 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
 
   std::vector<OutcomeSpec> outcome_specs = options.outcomes.empty() ? scenario->outcomes : options.outcomes;
   const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
+  // The bands and means are taken over from the first thread's reducers at the end (a histogram
+  // set is tens of megabytes: allocating and merging a separate one would be most of the cost of
+  // a small ensemble); until then they are empty placeholders.
   EnsembleResult result{options.members,
                         false,
                         slots,
-                        BandHistogram(layout, months, slots),
-                        MeanAccumulator(months, slots.size()),
+                        BandHistogram(layout, 0, {}),
+                        MeanAccumulator(0, 0),
                         MemberArrays(options.members, static_cast<Eigen::Index>(scenario->uncertainties.size())),
                         std::move(outcome_specs),
                         MemberArrays(options.members, outcome_count),
@@ -188,9 +191,18 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
                       tbb::simple_partitioner());
   });
 
-  for (const ThreadReducers& local : reducers) {
-    result.bands.merge(local.bands);
-    result.means.merge(local.means);
+  if (reducers.empty()) {  // cancelled before any block ran
+    result.bands = BandHistogram(layout, months, slots);
+    result.means = MeanAccumulator(months, slots.size());
+  }
+  for (auto local = reducers.begin(); local != reducers.end(); ++local) {
+    if (local == reducers.begin()) {
+      result.bands = std::move(local->bands);
+      result.means = std::move(local->means);
+    } else {
+      result.bands.merge(local->bands);
+      result.means.merge(local->means);
+    }
   }
   result.cancelled = skipped.load();
   return result;
