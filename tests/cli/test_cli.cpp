@@ -701,3 +701,28 @@ TEST_CASE("steppe validate --quiet prints nothing for good files", "[cli][valida
   CHECK(result.out.empty());
   CHECK(result.err.empty());
 }
+
+// The annotated example of docs/scenario-format.md is a real scenario: it validates and runs as
+// an ensemble with its uncertainties.
+TEST_CASE("the annotated scenario in docs/scenario-format.md validates and runs as an ensemble",
+          "[cli][validate][docs]") {
+  const std::string doc = read_text_file(root_folder() / "docs" / "scenario-format.md");
+  const auto start = doc.find("```yaml\n");
+  REQUIRE(start != std::string::npos);
+  const auto end = doc.find("```", start + 8);
+  REQUIRE(end != std::string::npos);
+  const fs::path folder = scratch("scenario-format-example");
+  write_text_file(folder / "example.yaml", doc.substr(start + 8, end - start - 8));
+
+  const RunResult validated = run_steppe({"validate", "example.yaml"}, folder);
+  CHECK(validated.err.empty());
+  CHECK(validated.exit_code == 0);
+  const RunResult ensemble =
+      run_steppe({"run", "example.yaml", "--members", "200", "--months", "24", "--out", "out", "--quiet"}, folder);
+  CHECK(ensemble.err.empty());
+  REQUIRE(ensemble.exit_code == 0);
+  const std::vector<std::string> rows = lines_of(read_text_file(folder / "out" / "outcomes.csv"));
+  REQUIRE(rows.size() == 201);
+  CHECK_THAT(rows.front(), Catch::StartsWith("member,CHN.k,USA.trust,"));
+  for (const std::string& row : rows) CHECK(split(row, ',').size() == split(rows.front(), ',').size());
+}
