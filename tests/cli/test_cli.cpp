@@ -532,7 +532,7 @@ TEST_CASE("steppe compare --json prints comparison.json and two files with one s
 
 // ----- steppe describe -------------------------------------------------------------------------------------
 
-TEST_CASE("steppe describe lists third_neighbor and richardson", "[cli][describe]") {
+TEST_CASE("steppe describe lists every registered model", "[cli][describe]") {
   const RunResult result = run_steppe({"describe"});
   CHECK(result.exit_code == 0);
   CHECK(table_row(result.out, "third_neighbor").size() == 3);
@@ -542,7 +542,7 @@ TEST_CASE("steppe describe lists third_neighbor and richardson", "[cli][describe
   CHECK(as_json.exit_code == 0);
   std::set<std::string> names;
   for (const json& model : json::parse(as_json.out)) names.insert(model.at("name").get<std::string>());
-  CHECK(names == std::set<std::string>{"richardson", "third_neighbor"});
+  CHECK(names == std::set<std::string>{"ishigami", "linear_effects", "richardson", "third_neighbor"});
 }
 
 TEST_CASE("steppe describe third_neighbor shows every lever and the parameters and the event kinds",

@@ -1,0 +1,87 @@
+#include "models/function_model/function_model.hpp"
+
+#include <stdexcept>
+
+namespace steppe {
+
+namespace {
+
+class FunctionKernel final : public Kernel {
+ public:
+  FunctionKernel(std::vector<int> input_slots, std::vector<double> inputs, int y_slot, FunctionModel::Function f)
+      : input_slots_(std::move(input_slots)), inputs_(std::move(inputs)), y_slot_(y_slot), f_(std::move(f)) {}
+
+  void initialize(const StepContext& context, MemberArrays& state) const override { evaluate(context, state); }
+  void apply_events(const StepContext&, MemberArrays&) const override {}
+  void advance(const StepContext& context, const MemberArrays&, MemberArrays& next) const override {
+    evaluate(context, next);
+  }
+
+ private:
+  // y = f(x) for every member, with the member's own inputs when they vary.
+  void evaluate(const StepContext& context, MemberArrays& state) const {
+    std::vector<double> x = inputs_;
+    for (Eigen::Index member = 0; member < state.rows(); ++member) {
+      if (context.parameters)
+        for (std::size_t input = 0; input < x.size(); ++input) x[input] = (*context.parameters)(member, input_slots_[input]);
+      state(member, y_slot_) = f_(x);
+    }
+  }
+
+  std::vector<int> input_slots_;
+  std::vector<double> inputs_;
+  int y_slot_;
+  FunctionModel::Function f_;
+};
+
+}  // namespace
+
+FunctionModel::FunctionModel(std::string name, std::string help, std::vector<FunctionInput> inputs, Function f,
+                             double y_min, double y_max)
+    : f_(std::move(f)) {
+  ModelDeclaration& d = declaration_;
+  d.name = std::move(name);
+  d.version = "1";
+  d.help = std::move(help);
+  d.per_member_parameters = true;
+  VariableDecl y;
+  y.name = "y";
+  y.role = "system";
+  y.help = "the function's value at the member's inputs";
+  y.unit = "value";
+  y.min = y_min;
+  y.max = y_max;
+  y.clipped = false;
+  y.derived_initial = true;
+  y.source = "docs/sweeps.md, test functions";
+  d.variables = {y};
+  for (const FunctionInput& input : inputs) {
+    ParameterDecl parameter;
+    parameter.name = input.name;
+    parameter.help = input.help;
+    parameter.value = input.value;
+    parameter.min = input.min;
+    parameter.max = input.max;
+    parameter.source = "docs/sweeps.md, test functions";
+    d.parameters.push_back(parameter);
+  }
+  d.default_outcomes = {"system.y.final"};
+  d.chart_panels = {{"f(x)", "y"}};
+}
+
+std::unique_ptr<Kernel> FunctionModel::compile(const Layout& layout, const std::vector<double>& parameters,
+                                               const Network*) const {
+  std::vector<int> slots;
+  std::vector<double> values;
+  for (const ParameterDecl& input : declaration_.parameters) {
+    const int slot = layout.parameter_index("", input.name);
+    if (slot < 0) throw std::logic_error(declaration_.name + ": no parameter " + input.name);
+    slots.push_back(slot);
+    values.push_back(parameters.at(slot));
+  }
+  const int y = layout.state_index("system", "y");
+  if (y < 0) throw std::logic_error(declaration_.name + ": no state slot system.y");
+  return std::make_unique<FunctionKernel>(std::move(slots), std::move(values), y, f_);
+}
+
+}  // namespace steppe

@@ -1,0 +1,45 @@
+// Test functions as models: y = f(x) with the inputs x as parameters, so that sensitivity
+// analyses can be checked against functions whose indices are known analytically, through
+// exactly the code path a real model's sweep takes (loader, per-member parameters, runner,
+// database, estimators).
+//
+// A function model has no actors, one system-level state variable `y` (f at the member's
+// inputs, the same every month), and one global parameter per input. A model folder defines the
+// inputs and f and registers a FunctionModel; see models/ishigami and models/linear_effects.
+// This folder holds no model of its own, hence no example.yaml.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/model.hpp"
+
+namespace steppe {
+
+struct FunctionInput {
+  std::string name;
+  double value;  // the default
+  double min, max;
+  std::string help;
+};
+
+class FunctionModel : public Model {
+ public:
+  // f receives the inputs in the order they were declared.
+  using Function = std::function<double(const std::vector<double>&)>;
+
+  FunctionModel(std::string name, std::string help, std::vector<FunctionInput> inputs, Function f, double y_min,
+                double y_max);
+  const ModelDeclaration& declaration() const override { return declaration_; }
+  std::unique_ptr<Kernel> compile(const Layout& layout, const std::vector<double>& parameters,
+                                  const Network* network) const override;
+
+ private:
+  ModelDeclaration declaration_;
+  Function f_;
+};
+
+}  // namespace steppe
