@@ -1,0 +1,180 @@
+#include "engine/io/yaml_input.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <string_view>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "engine/scenario.hpp"
+#include "engine/text.hpp"
+
+namespace steppe {
+
+
+// A node inside `within`'s file.
+Located locate(const YAML::Node& node, const Located& within, const std::string& path) {
+  return {node, within.file, node.Mark(), path, within.text};
+}
+
+// A value typed on the command line (`--set`, `--months`): no position, `source` names the flag.
+Located command_line(const std::string& source, const std::string& path, const std::string& text) {
+  return {YAML::Node(text), source, YAML::Mark::null_mark(), path, nullptr};
+}
+
+// yaml-cpp counts lines and byte columns from 0; people count characters from 1, and a line may
+// hold multi-byte UTF-8 text (an em dash in a note) before the mistake.
+SourceMark mark_in(const std::string& file, const std::string* text, int line, int byte_column) {
+  int column = byte_column + 1;
+  if (text) {
+    std::size_t start = 0;
+    for (int skipped = 0; skipped < line && start != std::string::npos; ++skipped) {
+      start = text->find('\n', start);
+      if (start != std::string::npos) ++start;
+    }
+    if (start != std::string::npos) {
+      const auto end = std::min(text->size(), start + static_cast<std::size_t>(byte_column));
+      column = 1 + static_cast<int>(utf8_length(std::string_view(*text).substr(start, end - start)));
+    }
+  }
+  return {file, line + 1, column};
+}
+
+SourceMark source_mark(const Located& at) {
+  if (at.mark.is_null()) return {at.file, 0, 0};
+  return mark_in(at.file, at.text.get(), at.mark.line, at.mark.column);
+}
+
+[[noreturn]] void fail(const Located& at, const std::string& message) {
+  throw InputError(source_mark(at), at.path, message);
+}
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+// How a value of the wrong kind reads in an error: "a map", "a list", "nothing", "'abc'".
+std::string describe(const YAML::Node& node) {
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.IsScalar()) return fmt::format("'{}'", node.Scalar());
+  return "nothing";
+}
+
+
+// The entries of a map in written order. yaml-cpp keeps both halves of a repeated key, and
+// silently taking either would hide a mistake, so a repeated key is an error.
+std::vector<Entry> entries(const Located& map) {
+  if (!map.node.IsMap()) fail(map, fmt::format("expected a map, got {}", describe(map.node)));
+  std::vector<Entry> result;
+  std::set<std::string> seen;
+  for (const auto& pair : map.node) {
+    Located key = locate(pair.first, map, map.path);
+    if (!pair.first.IsScalar())
+      fail(key, fmt::format("expected a name as key, got {}", describe(pair.first)));
+    const std::string name = pair.first.Scalar();
+    key.path = join_path(map.path, name);
+    if (!seen.insert(name).second) fail(key, fmt::format("duplicate key '{}'", name));
+    Located value = locate(pair.second, map, key.path);
+    // An empty value gets the position of whatever follows it; its key is where to look.
+    if (pair.second.IsNull()) value.mark = key.mark;
+    result.push_back({name, std::move(key), std::move(value)});
+  }
+  return result;
+}
+
+// Appends the items of a list to `merged`, numbering them on from the items already there: lists
+// that extended files append to keep one numbering, the one Network::build reports too.
+void append_items(std::vector<Located>& merged, const Located& list) {
+  if (!list.node.IsSequence())
+    fail(list, fmt::format("expected a list, got {}", describe(list.node)));
+  for (const auto& item : list.node) {
+    Located located = locate(item, list, fmt::format("{}[{}]", list.path, merged.size()));
+    if (item.IsNull()) located.mark = list.mark;
+    merged.push_back(std::move(located));
+  }
+}
+
+Fields::Fields(const Located& map, const std::vector<std::string>& known) : map_(map), entries_(entries(map)) {
+  for (const Entry& entry : entries_)
+    if (std::find(known.begin(), known.end(), entry.name) == known.end())
+      fail(entry.key, unknown_name_message("key", entry.name, known));
+}
+
+std::optional<Located> Fields::get(const std::string& name) const {
+  for (const Entry& entry : entries_)
+    if (entry.name == name) return entry.value;
+  return std::nullopt;
+}
+
+Located Fields::require(const std::string& name) const {
+  if (auto value = get(name)) return *value;
+  fail(map_, fmt::format("missing '{}'", name));
+}
+
+// ----- Scalars --------------------------------------------------------------------------------
+
+std::string read_text(const Located& at) {
+  if (!at.node.IsScalar()) fail(at, fmt::format("expected text, got {}", describe(at.node)));
+  return at.node.Scalar();
+}
+
+// Every real number of a scenario is read here: one finite number within [min, max].
+double read_number(const Located& at, double min, double max) {
+  const auto value = at.node.IsScalar() ? parse_number(at.node.Scalar()) : std::nullopt;
+  if (!value) fail(at, fmt::format("expected a number, got {}", describe(at.node)));
+  if (!std::isfinite(*value))
+    fail(at, fmt::format("expected a finite number, got {}", describe(at.node)));
+  if (*value < min || *value > max)
+    fail(at, fmt::format("value {} is outside [{}, {}]", *value, min, max));
+  return *value;
+}
+
+// A count such as `months` or `seed`: a whole number within [min, max].
+std::uint64_t read_whole_number(const Located& at, std::uint64_t min, std::uint64_t max) {
+  std::string_view text = at.node.IsScalar() ? std::string_view(at.node.Scalar()) : "";
+  if (text.starts_with('+')) text.remove_prefix(1);
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (!at.node.IsScalar() || error != std::errc() || stop != end)
+    fail(at, fmt::format("expected a non-negative whole number, got {}", describe(at.node)));
+  if (value < min || value > max)
+    fail(at, fmt::format("value {} is outside [{}, {}]", value, min, max));
+  return value;
+}
+
+bool read_bool(const Located& at) {
+  bool value = false;
+  if (!at.node.IsScalar() || !YAML::convert<bool>::decode(at.node, value))
+    fail(at, fmt::format("expected true or false, got {}", describe(at.node)));
+  return value;
+}
+
+YearMonth read_date(const Located& at) {
+  const std::string text = read_text(at);
+  const auto date = YearMonth::parse(text);
+  if (!date) fail(at, fmt::format("invalid date '{}', expected YYYY-MM", text));
+  return *date;
+}
+
+// Two numbers `[a, b]` (or three with `count` 3) of a distribution written as a list.
+std::vector<double> read_numbers(const Located& list, std::size_t count) {
+  if (!list.node.IsSequence() || list.node.size() != count)
+    fail(list, fmt::format("expected a list of {} numbers, got {}", count, describe(list.node)));
+  std::vector<double> numbers;
+  for (std::size_t index = 0; index < count; ++index)
+    numbers.push_back(read_number(locate(list.node[index], list, fmt::format("{}[{}]", list.path, index)),
+                                  -unbounded, unbounded));
+  return numbers;
+}
+
+std::vector<double> read_number_list(const Located& list) {
+  if (!list.node.IsSequence()) fail(list, fmt::format("expected a list of numbers, got {}", describe(list.node)));
+  return read_numbers(list, list.node.size());
+}
+
+}  // namespace steppe
