@@ -1,11 +1,13 @@
 #include "engine/distribution.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace steppe {
@@ -120,7 +122,9 @@ double Distribution::quantile(double u) const {
     case Kind::uniform:
       return a_ + u * (b_ - a_);
     case Kind::normal: {
-      const double p = c_ + u * (d_ - c_);
+      // Kept inside (0, 1): the ends of an untruncated tail are infinite.
+      const double p = std::clamp(c_ + u * (d_ - c_), std::numeric_limits<double>::min(),
+                                  1 - std::numeric_limits<double>::epsilon() / 2);
       const double x = boost::math::quantile(boost::math::normal_distribution<double>(a_, b_), p);
       return std::clamp(x, lower_, upper_);  // guards the last bit at the truncation points
     }
@@ -137,6 +141,29 @@ double Distribution::quantile(double u) const {
     }
   }
   return 0;
+}
+
+std::string Distribution::describe() const {
+  switch (kind_) {
+    case Kind::uniform:
+      return fmt::format("uniform [{}, {}]", a_, b_);
+    case Kind::normal:
+      return fmt::format("normal mean {} sd {} truncated to [{}, {}]", a_, b_, lower_, upper_);
+    case Kind::triangular:
+      return fmt::format("triangular [{}, {}, {}]", a_, b_, c_);
+    case Kind::beta:
+      return fmt::format("beta alpha {} beta {} on [{}, {}]", a_, b_, c_, d_);
+    case Kind::discrete: {
+      std::vector<double> weights;
+      double previous = 0;
+      for (double cumulative : cumulative_) {
+        weights.push_back(cumulative - previous);
+        previous = cumulative;
+      }
+      return fmt::format("discrete values [{}] weights [{}]", fmt::join(values_, ", "), fmt::join(weights, ", "));
+    }
+  }
+  return "";
 }
 
 double Distribution::mean() const {

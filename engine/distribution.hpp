@@ -28,9 +28,14 @@ class Distribution {
   static std::optional<Distribution> discrete(std::vector<double> values, std::vector<double> weights, double lower,
                                               double upper, std::string& error);
 
-  // The value at cumulative probability u in (0, 1).
+  // The value at cumulative probability u in [0, 1] (a sweep's grid and Morris designs reach the
+  // ends; a member's draws never do).
   double quantile(double u) const;
   double mean() const;
+  // How many values a discrete distribution has (a sweep's grid takes each); 0 for the others.
+  std::size_t discrete_values() const { return kind_ == Kind::discrete ? values_.size() : 0; }
+  // As written in a scenario file, e.g. "uniform [0.1, 0.3]".
+  std::string describe() const;
 
  private:
   enum class Kind { uniform, normal, triangular, beta, discrete };

@@ -24,7 +24,7 @@ Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const Me
 }  // namespace
 
 Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options,
-                       std::shared_ptr<const Kernel> kernel)
+                       std::shared_ptr<const Kernel> kernel, const MemberArrays* inputs)
     : scenario_(std::move(scenario)), options_(options), kernel_(std::move(kernel)) {
   if (!scenario_ || !scenario_->model || !scenario_->layout)
     throw std::logic_error("Simulation needs a loaded scenario");
@@ -48,13 +48,18 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
       parameters_.col(static_cast<Eigen::Index>(slot)).setConstant(scenario_->parameters[slot]);
   }
   sampled_inputs_.resize(members, static_cast<Eigen::Index>(scenario_->uncertainties.size()));
+  if (inputs && (inputs->rows() != members || inputs->cols() != sampled_inputs_.cols()))
+    throw std::logic_error("Simulation given inputs of another shape than members × uncertainties");
   for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index) {
     const Uncertainty& uncertainty = scenario_->uncertainties[index];
     auto drawn = sampled_inputs_.col(static_cast<Eigen::Index>(index));
-    for (Eigen::Index member = 0; member < members; ++member)
-      drawn(member) = uncertainty.distribution.quantile(
-          uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member), sampling_month,
-                       static_cast<std::uint32_t>(index)));
+    if (inputs)
+      drawn = inputs->col(static_cast<Eigen::Index>(index));
+    else
+      for (Eigen::Index member = 0; member < members; ++member)
+        drawn(member) = uncertainty.distribution.quantile(
+            uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member),
+                         sampling_month, static_cast<std::uint32_t>(index)));
     if (uncertainty.target == Uncertainty::Target::initial) state_.col(uncertainty.slot) = drawn;
     if (uncertainty.target == Uncertainty::Target::parameter) parameters_.col(uncertainty.slot) = drawn;
   }

@@ -41,9 +41,11 @@ struct Checkpoint {
 class Simulation {
  public:
   // `kernel`: the scenario's kernel when already compiled (an ensemble compiles it once for all
-  // its blocks); null: the simulation compiles its own.
+  // its blocks); null: the simulation compiles its own. `inputs`: each member's values of the
+  // scenario's uncertainties (members × uncertainties), as a sweep's design sets them; null: each
+  // member draws them from its own stream.
   explicit Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options = {},
-                      std::shared_ptr<const Kernel> kernel = nullptr);
+                      std::shared_ptr<const Kernel> kernel = nullptr, const MemberArrays* inputs = nullptr);
 
   const Scenario& scenario() const { return *scenario_; }
   const Layout& layout() const { return *scenario_->layout; }
@@ -62,7 +64,7 @@ class Simulation {
   void clear_lever(int lever_slot);
 
   const MemberArrays& state() const { return state_; }
-  // Each member's draw of every scenario uncertainty: members × uncertainties.
+  // Each member's value of every scenario uncertainty (drawn, or given): members × uncertainties.
   const MemberArrays& sampled_inputs() const { return sampled_inputs_; }
   // Lever values of the last step taken (before any step: the values for month 0).
   const MemberArrays& levers() const { return levers_; }

@@ -222,6 +222,7 @@ struct Draft {
   std::vector<std::pair<std::string, std::string>> sources;  // (path, bytes), bases first
   std::optional<Located> model, title, description, start, months, seed, stochastic;
   std::optional<Located> actors_section, network_section, outcomes;
+  std::optional<Located> sweep;  // a sweep file's `sweep:` section (docs/sweeps.md)
   std::vector<Entry> actors, parameters, initial, uncertainties;
   std::vector<LeverEntry> levers;
   std::vector<Located> triggers, events, network_nodes, network_edges;
@@ -230,7 +231,7 @@ struct Draft {
 const std::vector<std::string> top_level_keys = {
     "extends", "title",      "description", "model",  "start",    "months", "seed",    "stochastic",
     "actors",  "parameters", "initial",     "levers", "triggers", "events", "network", "outcomes",
-    "uncertainties"};
+    "uncertainties", "sweep"};
 
 // A later file's entry replaces the earlier one of the same name in place: the order stays that
 // of the file that first named it (the actors' order is the layout's).
@@ -268,7 +269,8 @@ void apply_file(const Fields& fields, Draft& draft) {
       {"months", &Draft::months},
       {"seed", &Draft::seed},
       {"stochastic", &Draft::stochastic},
-      {"outcomes", &Draft::outcomes}};
+      {"outcomes", &Draft::outcomes},
+      {"sweep", &Draft::sweep}};
   for (const auto& [key, member] : replaced)
     if (auto value = fields.get(key)) draft.*member = std::move(value);
 
@@ -847,6 +849,18 @@ std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file,
   std::vector<ChainLink> chain;
   load_file(file, std::nullopt, chain, draft);
   return resolve(draft, options, file.string());
+}
+
+SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& options) {
+  Draft draft;
+  std::vector<ChainLink> chain;
+  load_file(file, std::nullopt, chain, draft);
+  auto scenario = resolve(draft, options, file.string());
+  if (!draft.sweep)
+    throw InputError({file.string()}, "sweep", "missing required key 'sweep' (the design, replicates and database)");
+  if (scenario->uncertainties.empty())
+    throw InputError({file.string()}, "uncertainties", "a sweep needs at least one factor under 'uncertainties'");
+  return {std::move(scenario), *draft.sweep};
 }
 
 Override parse_override(const std::string& text) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/io/yaml_input.hpp"
 #include "engine/scenario.hpp"
 
 namespace steppe {
@@ -32,6 +33,16 @@ struct LoadOptions {
 
 std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file,
                                               const LoadOptions& options = {});
+
+// A sweep file (docs/sweeps.md) is a scenario — usually extending a shipped one — whose
+// `uncertainties` are the factors to vary, with a `sweep:` section for the design. A scenario
+// loader ignores that section (the file validates and runs as an ensemble); the sweep loader
+// reads it.
+struct SweepFile {
+  std::shared_ptr<const Scenario> scenario;
+  Located section;
+};
+SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& options = {});
 
 // Parses "NAME=VALUE" as typed after --set; throws InputError when it has no '='.
 Override parse_override(const std::string& text);

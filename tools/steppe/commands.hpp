@@ -67,6 +67,27 @@ struct ValidateOptions {
   bool quiet = false;
 };
 
+struct SweepOptions {
+  std::string file;
+  ScenarioOptions scenario_options;
+  std::string database;  // "": the sweep file's own
+  bool resume = false;
+  int threads = 0;       // 0: every core
+  bool quiet = false;
+};
+
+struct AnalyzeOptions {
+  std::string database;
+  int resamples = 1000;  // bootstrap resamples for Sobol intervals
+  bool json = false;
+};
+
+struct ExportOptions {
+  std::string database;
+  std::string csv;  // the folder for one CSV per table
+  bool quiet = false;
+};
+
 // What every comparison starts from: both scenarios loaded (same start month), their labels,
 // the outcomes either names, and the output folder checked before anything runs.
 struct Comparison {
@@ -99,5 +120,8 @@ int compare_ensembles_command(const CompareOptions& options, const std::string& 
 int compare_command(const CompareOptions& options, const std::string& command_line);
 int describe_command(const DescribeOptions& options);
 int validate_command(const ValidateOptions& options);
+int sweep_command(const SweepOptions& options, const std::string& command_line);
+int analyze_command(const AnalyzeOptions& options);
+int export_command(const ExportOptions& options);
 
 }  // namespace steppe::cli

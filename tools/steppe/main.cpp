@@ -61,8 +61,8 @@ void add_ensemble_options(CLI::App& command, steppe::cli::EnsembleCommandOptions
 int main(int argc, char** argv) {
   using namespace steppe::cli;
   CLI::App app{
-      "steppe: strategic scenario simulation. Actors, levers and events in YAML; what-if runs, comparisons "
-      "and model descriptions from the command line.",
+      "steppe: strategic scenario simulation. Actors, levers and events in YAML; what-if runs, comparisons, "
+      "ensembles, sensitivity sweeps and model descriptions from the command line.",
       "steppe"};
   app.set_version_flag("--version", std::string("steppe ") + STEPPE_VERSION);
   app.require_subcommand(1);
@@ -107,6 +107,30 @@ int main(int argc, char** argv) {
   add_scenario_options(*validate_app, validate.scenario_options);
   validate_app->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors");
 
+  SweepOptions sweep;
+  auto* sweep_app = app.add_subcommand(
+      "sweep", "Run a sensitivity sweep (a design over the scenario's uncertainties) into a SQLite database");
+  sweep_app->add_option("sweep", sweep.file, "Sweep YAML file")->required();
+  add_scenario_options(*sweep_app, sweep.scenario_options);
+  sweep_app->add_option("--db", sweep.database, "The database to write (default: the sweep file's)");
+  sweep_app->add_flag("--resume", sweep.resume, "Finish an interrupted sweep in its database");
+  sweep_app->add_option("--threads", sweep.threads, "Threads (default: every core)")->check(CLI::Range(1, 1024));
+  sweep_app->add_flag("--quiet,-q", sweep.quiet, "Print nothing but errors");
+
+  AnalyzeOptions analyze;
+  auto* analyze_app =
+      app.add_subcommand("analyze", "Sensitivity indices of a sweep database: Sobol (with intervals) or Morris");
+  analyze_app->add_option("database", analyze.database, "Sweep database (SQLite)")->required();
+  analyze_app->add_option("--resamples", analyze.resamples, "Bootstrap resamples for Sobol intervals (default 1000)")
+      ->check(CLI::Range(2, 100000));
+  analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
+
+  ExportOptions export_options;
+  auto* export_app = app.add_subcommand("export", "Write a sweep database's tables as CSV files (pandas, R)");
+  export_app->add_option("database", export_options.database, "Sweep database (SQLite)")->required();
+  export_app->add_option("--csv", export_options.csv, "Folder for one CSV file per table")->required();
+  export_app->add_flag("--quiet,-q", export_options.quiet, "Print nothing but errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -120,6 +144,9 @@ int main(int argc, char** argv) {
     if (compare_app->parsed()) return compare_command(compare, command_line);
     if (describe_app->parsed()) return describe_command(describe);
     if (validate_app->parsed()) return validate_command(validate);
+    if (sweep_app->parsed()) return sweep_command(sweep, command_line);
+    if (analyze_app->parsed()) return analyze_command(analyze);
+    if (export_app->parsed()) return export_command(export_options);
   } catch (const steppe::InputError& error) {
     std::cerr << error.what() << "\n";
     return 2;

@@ -1,0 +1,85 @@
+#include "engine/io/sweep_runner.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "engine/io/sweep_database.hpp"
+
+namespace steppe {
+
+namespace {
+
+struct Chunk {
+  std::int64_t first, count;
+};
+
+// The runs still to do, as contiguous ranges that never cross a multiple of `block_size`.
+std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t block_size) {
+  std::vector<Chunk> chunks;
+  const auto total = static_cast<std::int64_t>(done.size());
+  for (std::int64_t run = 0; run < total;) {
+    if (done[static_cast<std::size_t>(run)]) {
+      ++run;
+      continue;
+    }
+    const std::int64_t block_end = std::min(total, (run / block_size + 1) * block_size);
+    std::int64_t end = run;
+    while (end < block_end && !done[static_cast<std::size_t>(end)]) ++end;
+    chunks.push_back({run, end - run});
+    run = end;
+  }
+  return chunks;
+}
+
+}  // namespace
+
+SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
+  const std::vector<DesignPoint> points = sweep.points();
+  const MemberArrays inputs = sweep.inputs(points);
+  SweepReport report;
+  report.points = static_cast<std::int64_t>(points.size());
+  report.runs = sweep.run_count(points.size());
+
+  SweepDatabase database = options.resume ? SweepDatabase::resume(sweep)
+                                          : SweepDatabase::create(sweep, points, inputs, options.version,
+                                                                  options.command);
+  const std::vector<bool> done = database.completed(report.runs);
+  report.already_done = std::count(done.begin(), done.end(), true);
+  const std::vector<Chunk> chunks = pending_chunks(done, std::max<std::int64_t>(1, options.block_size));
+
+  const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
+      *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  // Chunks run a wave at a time, then are committed in run order by this thread: memory holds
+  // one wave's outcomes, never the sweep's.
+  const std::size_t wave = static_cast<std::size_t>(threads) * 4;
+  std::int64_t finished = report.already_done;
+  for (std::size_t start = 0; start < chunks.size(); start += wave) {
+    if (options.cancel && options.cancel->load()) {
+      report.cancelled = true;
+      break;
+    }
+    const std::size_t end = std::min(chunks.size(), start + wave);
+    std::vector<MemberArrays> outcomes(end - start);
+    arena.execute([&] {
+      tbb::parallel_for(start, end, [&](std::size_t index) {
+        const Chunk& chunk = chunks[index];
+        outcomes[index - start] = run_sweep_block(sweep, inputs, kernel, chunk.first, chunk.count);
+      });
+    });
+    for (std::size_t index = start; index < end; ++index) {
+      database.write_runs(chunks[index].first, sweep.settings.replicates, outcomes[index - start]);
+      report.ran += chunks[index].count;
+      finished += chunks[index].count;
+    }
+    if (options.progress) options.progress(finished, report.runs);
+  }
+  return report;
+}
+
+}  // namespace steppe

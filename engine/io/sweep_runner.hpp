@@ -1,0 +1,34 @@
+// Running a sweep into its database: design points × replicates in blocks on a thread pool,
+// each block's outcomes committed as soon as it finishes, so that a sweep killed at any moment
+// (kill -9 included) loses at most the blocks in flight and `--resume` finishes it into exactly
+// the database an uninterrupted run would have written.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "engine/sweep.hpp"
+
+namespace steppe {
+
+struct SweepRunOptions {
+  int threads = 0;                 // 0: every core
+  bool resume = false;             // finish an existing database instead of creating one
+  std::int64_t block_size = 1024;  // runs stepped together; results do not depend on it
+  std::string version, command;    // recorded in the database
+  std::function<void(std::int64_t done, std::int64_t total)> progress;
+  const std::atomic<bool>* cancel = nullptr;  // stop after the blocks in flight
+};
+
+struct SweepReport {
+  std::int64_t points = 0, runs = 0;
+  std::int64_t already_done = 0;  // found in the database when resuming
+  std::int64_t ran = 0;           // run and committed now
+  bool cancelled = false;
+};
+
+SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options);
+
+}  // namespace steppe

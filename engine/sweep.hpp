@@ -1,0 +1,58 @@
+// A sweep: many runs of one scenario, its uncertain inputs (the factors) set by a sampling
+// design instead of drawn, each design point run `replicates` times with different random
+// streams (docs/sweeps.md).
+//
+// Run r is design point r / replicates, replicate r mod replicates, and uses the random stream
+// of member r: a run's numbers depend only on the sweep and r, never on which process, thread,
+// block or shard ran it, or whether the sweep was interrupted and resumed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/designs.hpp"
+#include "engine/model.hpp"
+#include "engine/observers.hpp"
+#include "engine/scenario.hpp"
+
+namespace steppe {
+
+enum class DesignKind { grid, latin_hypercube, monte_carlo, sobol, morris };
+const char* design_name(DesignKind kind);
+
+struct SweepSettings {
+  DesignKind design = DesignKind::monte_carlo;
+  int samples = 0;            // Sobol: base points N (a power of two); LHS, Monte Carlo: points
+  bool second_order = false;  // Sobol: also the BA_i blocks, for second-order indices
+  int levels = 0;             // Morris: grid levels (even); grid: levels of each non-list factor
+  int trajectories = 0;       // Morris
+  int replicates = 1;         // runs per design point
+};
+
+struct Sweep {
+  // The scenario; its uncertainties are the factors, in order.
+  std::shared_ptr<const Scenario> scenario;
+  SweepSettings settings;
+  std::filesystem::path file;      // the sweep file
+  std::string text;                // its bytes, kept in the results
+  std::filesystem::path database;  // where results go
+
+  // The design points (computed, never stored in the Sweep: a pure function of the settings and
+  // the scenario's seed).
+  std::vector<DesignPoint> points() const;
+  // The factors' values at each point: points × factors.
+  MemberArrays inputs(const std::vector<DesignPoint>& points) const;
+  std::int64_t run_count(std::size_t points) const {
+    return static_cast<std::int64_t>(points) * settings.replicates;
+  }
+};
+
+// Runs [first, first + count) of a sweep as one block, the factor values of each run's point
+// taken from `inputs` (points × factors), and returns their outcomes (count × scenario outcomes).
+MemberArrays run_sweep_block(const Sweep& sweep, const MemberArrays& inputs, std::shared_ptr<const Kernel> kernel,
+                             std::int64_t first, std::int64_t count);
+
+}  // namespace steppe

@@ -1,0 +1,174 @@
+// `steppe sweep`, `steppe analyze` and `steppe export`: sensitivity sweeps into a SQLite
+// database, their indices, and the database's tables as CSV (docs/sweeps.md).
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "engine/io/sweep_analysis.hpp"
+#include "engine/io/sweep_database.hpp"
+#include "engine/io/sweep_loader.hpp"
+#include "engine/io/sweep_runner.hpp"
+#include "tools/steppe/commands.hpp"
+#include "tools/steppe/progress.hpp"
+#include "tools/steppe/table.hpp"
+
+namespace steppe::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void on_interrupt(int) { interrupted = true; }
+
+// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+nlohmann::json sobol_json(const std::vector<SobolResult>& results) {
+  nlohmann::json document = nlohmann::json::array();
+  for (const SobolResult& result : results) {
+    nlohmann::json outcome = {{"outcome", result.outcome}, {"base_rows", result.base_rows},
+                              {"variance", result.variance}, {"indices", nlohmann::json::array()}};
+    for (const SobolIndex& index : result.indices)
+      outcome["indices"].push_back({{"factor", index.factor},
+                                    {"S1", index.first},
+                                    {"S1_conf", index.first_interval},
+                                    {"ST", index.total},
+                                    {"ST_conf", index.total_interval}});
+    for (const SobolPair& pair : result.pairs)
+      outcome["second_order"].push_back(
+          {{"factors", {pair.factor_a, pair.factor_b}}, {"S2", pair.second}, {"S2_conf", pair.second_interval}});
+    document.push_back(outcome);
+  }
+  return document;
+}
+
+nlohmann::json morris_json(const std::vector<MorrisResult>& results) {
+  nlohmann::json document = nlohmann::json::array();
+  for (const MorrisResult& result : results) {
+    nlohmann::json outcome = {{"outcome", result.outcome}, {"effects", nlohmann::json::array()}};
+    for (const MorrisEffect& effect : result.effects)
+      outcome["effects"].push_back({{"factor", effect.factor},
+                                    {"mu", effect.mu},
+                                    {"mu_star", effect.mu_star},
+                                    {"sigma", effect.sigma},
+                                    {"effects", effect.effects}});
+    document.push_back(outcome);
+  }
+  return document;
+}
+
+}  // namespace
+
+int sweep_command(const SweepOptions& options, const std::string& command_line) {
+  Sweep sweep = load_sweep(options.file, options.scenario_options.load_options(true));
+  if (!options.database.empty()) sweep.database = options.database;
+
+  SweepRunOptions run;
+  run.threads = options.threads;
+  run.resume = options.resume;
+  run.version = STEPPE_VERSION;
+  run.command = command_line;
+  run.cancel = &interrupted;
+  const auto points = static_cast<std::int64_t>(sweep.points().size());
+  ProgressBar bar(sweep.run_count(static_cast<std::size_t>(points)), "runs");
+  run.progress = [&](std::int64_t done, std::int64_t) { bar.update(done); };
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto previous = std::signal(SIGINT, on_interrupt);
+  const SweepReport report = run_sweep(sweep, run);
+  std::signal(SIGINT, previous);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (report.cancelled) {
+    std::cerr << fmt::format("steppe: interrupted; {} of {} runs are in {}: finish with steppe sweep {} --resume\n",
+                             report.already_done + report.ran, report.runs, sweep.database.string(), options.file);
+    return 130;
+  }
+  if (options.quiet) return 0;
+  std::cout << fmt::format("sweep {}: {} design, {} points × {} replicates = {} runs\n", options.file,
+                           design_name(sweep.settings.design), report.points, sweep.settings.replicates, report.runs);
+  if (report.already_done > 0) std::cout << fmt::format("{} runs were already done\n", report.already_done);
+  std::cout << fmt::format("ran {} runs in {:.1f} s ({:.0f} runs/s)\n", report.ran, seconds,
+                           seconds > 0 ? static_cast<double>(report.ran) / seconds : 0.0);
+  std::cout << fmt::format("wrote {}\n", sweep.database.string());
+  return 0;
+}
+
+int analyze_command(const AnalyzeOptions& options) {
+  const SweepDatabase database = SweepDatabase::open(options.database);
+  const StoredSweep stored = database.stored();
+  if (stored.design == "sobol") {
+    const std::vector<SobolResult> results = sobol_indices(database, options.resamples);
+    if (options.json) {
+      std::cout << sobol_json(results).dump(2) << "\n";
+      return 0;
+    }
+    for (const SobolResult& result : results) {
+      std::cout << fmt::format("{}: Sobol indices (N = {}, 95% bootstrap intervals)\n", result.outcome,
+                               result.base_rows);
+      Table table({"factor", "S1", "±", "ST", "±"});
+      for (const SobolIndex& index : result.indices)
+        table.add_row({index.factor, format_for_people(index.first), format_for_people(index.first_interval),
+                       format_for_people(index.total), format_for_people(index.total_interval)});
+      std::cout << table.render() << "\n";
+      if (!result.pairs.empty()) {
+        Table pairs({"factors", "S2", "±"});
+        for (const SobolPair& pair : result.pairs)
+          pairs.add_row({pair.factor_a + " × " + pair.factor_b, format_for_people(pair.second),
+                         format_for_people(pair.second_interval)});
+        std::cout << pairs.render() << "\n";
+      }
+    }
+    return 0;
+  }
+  if (stored.design == "morris") {
+    const std::vector<MorrisResult> results = morris_effects(database);
+    if (options.json) {
+      std::cout << morris_json(results).dump(2) << "\n";
+      return 0;
+    }
+    for (const MorrisResult& result : results) {
+      std::cout << fmt::format("{}: Morris elementary effects (per unit of each factor's range)\n", result.outcome);
+      Table table({"factor", "mu*", "mu", "sigma"});
+      for (const MorrisEffect& effect : result.effects)
+        table.add_row({effect.factor, format_for_people(effect.mu_star), format_for_people(effect.mu),
+                       format_for_people(effect.sigma)});
+      std::cout << table.render() << "\n";
+    }
+    return 0;
+  }
+  throw InputError({options.database}, "",
+                   fmt::format("a {} design has no sensitivity indices to compute: export its runs (steppe export) "
+                               "or use a sobol or morris design",
+                               stored.design));
+}
+
+int export_command(const ExportOptions& options) {
+  const SweepDatabase database = SweepDatabase::open(options.database);
+  OutputFolder folder(options.csv);
+  for (const std::string& table : SweepDatabase::tables()) {
+    const SweepDatabase::Table rows = database.query("SELECT * FROM " + table);
+    std::string csv;
+    for (std::size_t column = 0; column < rows.columns.size(); ++column)
+      csv += (column ? "," : "") + csv_field(rows.columns[column]);
+    csv += "\n";
+    for (const auto& row : rows.rows) {
+      for (std::size_t column = 0; column < row.size(); ++column) csv += (column ? "," : "") + csv_field(row[column]);
+      csv += "\n";
+    }
+    folder.add(table + ".csv", csv);
+  }
+  const auto files = folder.commit();
+  if (!options.quiet) print_written(files);
+  return 0;
+}
+
+}  // namespace steppe::cli
