@@ -286,6 +286,12 @@ SweepDatabase::Table SweepDatabase::query(const std::string& sql) const {
   while (select.step()) {
     std::vector<std::string> row;
     for (int column = 0; column < columns; ++column) {
+      // Reals as the shortest text that reads back to the same double (SQLite's own keeps 15
+      // digits); everything else as SQLite writes it.
+      if (sqlite3_column_type(select.get(), column) == SQLITE_FLOAT) {
+        row.push_back(fmt::format("{}", sqlite3_column_double(select.get(), column)));
+        continue;
+      }
       const auto* text = sqlite3_column_text(select.get(), column);
       row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
     }

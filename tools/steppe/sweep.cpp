@@ -93,8 +93,9 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
     return 130;
   }
   if (options.quiet) return 0;
-  std::cout << fmt::format("sweep {}: {} design, {} points × {} replicates = {} runs\n", options.file,
-                           design_name(sweep.settings.design), report.points, sweep.settings.replicates, report.runs);
+  std::cout << fmt::format("sweep {}: {} design, {} points × {} {} = {} runs\n", options.file,
+                           design_name(sweep.settings.design), report.points, sweep.settings.replicates,
+                           sweep.settings.replicates == 1 ? "replicate" : "replicates", report.runs);
   if (report.already_done > 0) std::cout << fmt::format("{} runs were already done\n", report.already_done);
   std::cout << fmt::format("ran {} runs in {:.1f} s ({:.0f} runs/s)\n", report.ran, seconds,
                            seconds > 0 ? static_cast<double>(report.ran) / seconds : 0.0);
