@@ -1,0 +1,144 @@
+// Sweeps end to end below the command line: sweep files, runs into the SQLite database, resume,
+// and the Sobol and Morris analyses against test functions with known answers.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+
+#include "engine/io/sweep_analysis.hpp"
+#include "engine/io/sweep_database.hpp"
+#include "engine/io/sweep_loader.hpp"
+#include "engine/io/sweep_runner.hpp"
+#include "support.hpp"
+
+using namespace steppe;
+using namespace steppe::testing;
+
+namespace {
+
+Sweep example_sweep(const std::string& name, const std::string& database_name) {
+  Sweep sweep = load_sweep(source_path("examples/sweeps/" + name + ".yaml"));
+  sweep.database = fresh_folder("sweep-" + database_name) / (database_name + ".sqlite");
+  return sweep;
+}
+
+// A small flagship sweep: 2 factors, 32 Saltelli base rows, 3 replicates (384 runs of 24 months).
+Sweep small_flagship_sweep(const std::string& database_name) {
+  const auto folder = fresh_folder("sweep-" + database_name);
+  const auto file = folder / "small.yaml";
+  std::ofstream(file) << "extends: " << source_path("scenarios/calibrated.yaml").string() << "\n"
+                      << "stochastic: true\nseed: 5\n"
+                         "uncertainties:\n"
+                         "  CHN.k: {uniform: [0.14, 0.26]}\n"
+                         "  alpha: {uniform: [0.035, 0.065]}\n"
+                         "sweep: {design: sobol, samples: 32, replicates: 3}\n";
+  LoadOptions options;
+  options.months = 24;  // as --months does: the base scenario's dates stay valid
+  Sweep sweep = load_sweep(file, options);
+  sweep.database = folder / (database_name + ".sqlite");
+  return sweep;
+}
+
+std::vector<std::vector<std::string>> runs_of(const std::filesystem::path& file) {
+  return SweepDatabase::open(file).query("SELECT * FROM runs ORDER BY run").rows;
+}
+
+}  // namespace
+
+TEST_CASE("sweeps: the Ishigami function's Sobol indices are recovered within their intervals at N = 8192",
+          "[sweep][sobol]") {
+  const Sweep sweep = example_sweep("ishigami", "ishigami");
+  REQUIRE(sweep.settings.samples == 8192);
+  const SweepReport report = run_sweep(sweep, {});
+  CHECK(report.runs == 8192 * 5);
+  const auto results = sobol_indices(SweepDatabase::open(sweep.database));
+  REQUIRE(results.size() == 1);
+  const std::vector<double> first = {0.3139, 0.4424, 0.0}, total = {0.5576, 0.4424, 0.2437};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const SobolIndex& index = results[0].indices[i];
+    CAPTURE(index.factor, index.first, index.first_interval, index.total, index.total_interval);
+    CHECK(std::abs(index.first - first[i]) <= index.first_interval);
+    CHECK(std::abs(index.total - total[i]) <= index.total_interval);
+    // Informative intervals: narrow enough to tell the factors apart.
+    CHECK(index.first_interval < 0.05);
+    CHECK(index.total_interval < 0.05);
+  }
+}
+
+TEST_CASE("sweeps: Morris ranks the inputs of a function with known elementary effects", "[sweep][morris]") {
+  const Sweep sweep = example_sweep("linear_effects", "linear");
+  run_sweep(sweep, {});
+  const auto results = morris_effects(SweepDatabase::open(sweep.database));
+  REQUIRE(results.size() == 1);
+  const auto& effects = results[0].effects;
+  REQUIRE(effects.size() == 4);
+  // μ* orders x1 > x2 > x3 > x4; x2's effect is exactly 5 everywhere, x4 has none.
+  CHECK(effects[0].mu_star > effects[1].mu_star);
+  CHECK(effects[1].mu_star > effects[2].mu_star);
+  CHECK(effects[2].mu_star > effects[3].mu_star);
+  CHECK(effects[0].mu_star == Approx(11).margin(0.5));
+  CHECK(effects[1].mu_star == Approx(5));
+  CHECK(effects[1].sigma == Approx(0).margin(1e-9));
+  CHECK(effects[2].mu_star == Approx(2).margin(0.3));
+  CHECK(effects[3].mu_star == Approx(0).margin(1e-9));
+  // Interactions show as spread: x1 and x3 interact, x2 does not.
+  CHECK(effects[0].sigma > 0.3);
+  CHECK(effects[2].sigma > 0.3);
+  CHECK(effects[0].effects == 50);
+}
+
+TEST_CASE("sweeps: the database does not depend on threads or block size", "[sweep]") {
+  const Sweep one = small_flagship_sweep("threads-1");
+  SweepRunOptions options;
+  options.threads = 1;
+  options.block_size = 50;
+  run_sweep(one, options);
+  const Sweep two = small_flagship_sweep("threads-2");
+  options.threads = 2;
+  options.block_size = 1024;
+  run_sweep(two, options);
+  const auto rows = runs_of(one.database);
+  CHECK(rows.size() == 32 * 4 * 3);
+  CHECK(rows == runs_of(two.database));
+}
+
+TEST_CASE("sweeps: a resumed sweep holds exactly the rows of an uninterrupted one", "[sweep][resume]") {
+  const Sweep whole = small_flagship_sweep("whole");
+  run_sweep(whole, {});
+
+  const Sweep interrupted = small_flagship_sweep("interrupted");
+  std::atomic<bool> cancel{false};
+  SweepRunOptions options;
+  options.threads = 1;
+  options.block_size = 40;
+  options.cancel = &cancel;
+  options.progress = [&](std::int64_t, std::int64_t) { cancel = true; };  // stop after the first wave
+  const SweepReport first = run_sweep(interrupted, options);
+  CHECK(first.cancelled);
+  CHECK(first.ran > 0);
+  CHECK(first.ran < first.runs);
+
+  SweepRunOptions resume;
+  resume.resume = true;
+  const SweepReport second = run_sweep(interrupted, resume);
+  CHECK_FALSE(second.cancelled);
+  CHECK(second.already_done == first.ran);
+  CHECK(second.ran == second.runs - first.ran);
+  CHECK(runs_of(interrupted.database) == runs_of(whole.database));
+}
+
+TEST_CASE("sweeps: replicates of a point differ, and the analysis averages them", "[sweep]") {
+  const Sweep sweep = small_flagship_sweep("replicates");
+  run_sweep(sweep, {});
+  const SweepDatabase database = SweepDatabase::open(sweep.database);
+  // Random crises make some replicates of a point differ (most see none in 24 months).
+  const auto differing = database.numbers(
+      "SELECT COUNT(*) FROM (SELECT point FROM runs GROUP BY point HAVING COUNT(DISTINCT \"MNG.autonomy.final\") > 1)");
+  CHECK(differing[0][0] > 0);
+  const auto results = sobol_indices(database, 50);
+  REQUIRE_FALSE(results.empty());
+  for (const SobolResult& result : results) {
+    CAPTURE(result.outcome);
+    for (const SobolIndex& index : result.indices) CHECK(std::isfinite(index.total));
+  }
+}
