@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <cmath>
 
 #include "engine/io/sweep_analysis.hpp"
@@ -141,4 +142,16 @@ TEST_CASE("sweeps: replicates of a point differ, and the analysis averages them"
     CAPTURE(result.outcome);
     for (const SobolIndex& index : result.indices) CHECK(std::isfinite(index.total));
   }
+}
+
+TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comments promise", "[sweep]") {
+  std::map<std::string, std::size_t> points;
+  for (const auto& entry : std::filesystem::directory_iterator(source_path("examples/sweeps")))
+    if (entry.path().extension() == ".yaml") {
+      INFO(entry.path().string());
+      const Sweep sweep = load_sweep(entry.path());
+      points[entry.path().stem().string()] = sweep.points().size() * static_cast<std::size_t>(sweep.settings.replicates);
+    }
+  CHECK(points == std::map<std::string, std::size_t>{
+                      {"flagship_sobol", 573'440}, {"ishigami", 40'960}, {"linear_effects", 250}});
 }

@@ -1,7 +1,6 @@
 // `steppe sweep`, `steppe analyze` and `steppe export`: sensitivity sweeps into a SQLite
 // database, their indices, and the database's tables as CSV (docs/sweeps.md).
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <iostream>
 
@@ -81,11 +80,9 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
   ProgressBar bar(sweep.run_count(static_cast<std::size_t>(points)), "runs");
   run.progress = [&](std::int64_t done, std::int64_t) { bar.update(done); };
 
-  const auto start = std::chrono::steady_clock::now();
   const auto previous = std::signal(SIGINT, on_interrupt);
   const SweepReport report = run_sweep(sweep, run);
   std::signal(SIGINT, previous);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (report.cancelled) {
     std::cerr << fmt::format("steppe: interrupted; {} of {} runs are in {}: finish with steppe sweep {} --resume\n",
@@ -97,8 +94,7 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
                            design_name(sweep.settings.design), report.points, sweep.settings.replicates,
                            sweep.settings.replicates == 1 ? "replicate" : "replicates", report.runs);
   if (report.already_done > 0) std::cout << fmt::format("{} runs were already done\n", report.already_done);
-  std::cout << fmt::format("ran {} runs in {:.1f} s ({:.0f} runs/s)\n", report.ran, seconds,
-                           seconds > 0 ? static_cast<double>(report.ran) / seconds : 0.0);
+  std::cout << fmt::format("ran {} runs\n", report.ran);
   std::cout << fmt::format("wrote {}\n", sweep.database.string());
   return 0;
 }

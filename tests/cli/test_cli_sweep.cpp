@@ -1,0 +1,175 @@
+// `steppe sweep`, `steppe analyze` and `steppe export` as a user runs them: real files, the real
+// binary, kill -9 and --resume, and every class of bad input (exit 2, nothing written).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "cli_support.hpp"
+#include "engine/io/sweep_database.hpp"
+
+using namespace steppe;
+using namespace steppe::cli_testing;
+
+namespace {
+
+// A sweep file in its own folder, extending the calibrated scenario.
+fs::path write_sweep(const std::string& name, const std::string& body) {
+  const fs::path folder = scratch("sweep-" + name);
+  write_text_file(folder / "sweep.yaml",
+                  "extends: " + (root_folder() / "scenarios" / "calibrated.yaml").string() + "\n" + body);
+  return folder;
+}
+
+const std::string two_factors =
+    "stochastic: true\n"
+    "uncertainties:\n"
+    "  CHN.k: {uniform: [0.14, 0.26]}\n"
+    "  alpha: {uniform: [0.035, 0.065]}\n";
+
+std::vector<std::vector<std::string>> runs_of(const fs::path& database) {
+  return SweepDatabase::open(database).query("SELECT * FROM runs ORDER BY run").rows;
+}
+
+std::int64_t rows_in(const fs::path& database) {
+  try {
+    return static_cast<std::int64_t>(SweepDatabase::open(database).numbers("SELECT COUNT(*) FROM runs")[0][0]);
+  } catch (const std::exception&) {
+    return 0;  // not created yet
+  }
+}
+
+}  // namespace
+
+TEST_CASE("steppe sweep then analyze prints the Ishigami indices and export writes every table",
+          "[cli][sweep]") {
+  const fs::path folder = scratch("sweep-ishigami");
+  const RunResult sweep =
+      run_steppe({"sweep", "examples/sweeps/ishigami.yaml", "--db", (folder / "i.sqlite").string()}, root_folder());
+  CHECK(sweep.err.empty());
+  REQUIRE(sweep.exit_code == 0);
+  CHECK_THAT(sweep.out, Catch::StartsWith("sweep examples/sweeps/ishigami.yaml: sobol design, 40960 points × 1 "
+                                          "replicate = 40960 runs"));
+
+  const RunResult analyze = run_steppe({"analyze", (folder / "i.sqlite").string()});
+  REQUIRE(analyze.exit_code == 0);
+  CHECK_THAT(analyze.out, Catch::StartsWith("system.y.final: Sobol indices (N = 8192, 95% bootstrap intervals)"));
+  CHECK(table_row(analyze.out, "x2").size() == 5);
+
+  const RunResult json = run_steppe({"analyze", (folder / "i.sqlite").string(), "--json"});
+  REQUIRE(json.exit_code == 0);
+  const auto document = nlohmann::json::parse(json.out);
+  CHECK(document[0]["indices"][1]["S1"].get<double>() == Approx(0.4424).margin(0.03));
+
+  const RunResult exported = run_steppe({"export", (folder / "i.sqlite").string(), "--csv", (folder / "csv").string()});
+  REQUIRE(exported.exit_code == 0);
+  CHECK(folder_entries(folder / "csv") ==
+        std::vector<std::string>{"design.csv", "factors.csv", "outcomes.csv", "runs.csv", "sweep.csv"});
+  const auto runs = lines_of(read_text_file(folder / "csv" / "runs.csv"));
+  CHECK(runs.size() == 40961);
+  CHECK(runs.front() == "run,point,replicate,system.y.final");
+}
+
+TEST_CASE("steppe sweep killed with kill -9 and resumed holds exactly the rows of an uninterrupted sweep",
+          "[cli][sweep][resume]") {
+  const std::string body = two_factors + "sweep: {design: sobol, samples: 4096, replicates: 3, database: s.sqlite}\n";
+  const fs::path whole = write_sweep("whole", body);
+  REQUIRE(run_steppe({"sweep", "sweep.yaml", "--quiet"}, whole).exit_code == 0);
+
+  const fs::path killed = write_sweep("killed", body);
+  const std::string command = "cd " + shell_quote(killed.string()) + " && (" + shell_quote(STEPPE_BINARY) +
+                              " sweep sweep.yaml --threads 1 --quiet >/dev/null 2>&1 & echo $! > pid)";
+  REQUIRE(std::system(command.c_str()) == 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (rows_in(killed / "s.sqlite") == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const std::string pid = read_text_file(killed / "pid");
+  REQUIRE(std::system(("kill -9 " + pid).c_str()) == 0);
+  const std::int64_t before = rows_in(killed / "s.sqlite");
+  INFO("rows committed before the kill: " << before);
+  CHECK(before > 0);
+  CHECK(before < 4096 * 4 * 3);
+
+  const RunResult resumed = run_steppe({"sweep", "sweep.yaml", "--resume"}, killed);
+  CHECK(resumed.err.empty());
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.out, Catch::Contains("runs were already done"));
+  CHECK(runs_of(killed / "s.sqlite") == runs_of(whole / "s.sqlite"));
+}
+
+TEST_CASE("steppe analyze ranks the Morris screening and refuses designs without indices", "[cli][sweep]") {
+  const fs::path folder = scratch("sweep-morris");
+  REQUIRE(run_steppe({"sweep", "examples/sweeps/linear_effects.yaml", "--db", (folder / "m.sqlite").string(), "-q"},
+                     root_folder())
+              .exit_code == 0);
+  const RunResult analyze = run_steppe({"analyze", (folder / "m.sqlite").string()});
+  REQUIRE(analyze.exit_code == 0);
+  CHECK(table_row(analyze.out, "x2") == std::vector<std::string>{"x2", "5.0000", "5.0000", "0.0000"});
+
+  const fs::path carlo = write_sweep("carlo", two_factors + "sweep: {design: monte_carlo, samples: 20}\n");
+  REQUIRE(run_steppe({"sweep", "sweep.yaml", "-q"}, carlo).exit_code == 0);
+  const RunResult refused = run_steppe({"analyze", "sweep.sqlite"}, carlo);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("a monte_carlo design has no sensitivity indices"));
+}
+
+TEST_CASE("bad sweep files are input errors at their place and create no database", "[cli][sweep][bad]") {
+  struct Case {
+    std::string body, expected;
+  };
+  const std::vector<Case> cases = {
+      {two_factors + "sweep: {design: sobol, samples: 4000}\n",
+       "sweep.samples: a Sobol design needs a power of two of samples; the nearest to 4000 is 4096"},
+      {two_factors + "sweep: {design: sobel, samples: 64}\n", "unknown design 'sobel', did you mean 'sobol'?"},
+      {two_factors + "sweep: {design: sobol, samples: 64, trajectories: 10}\n",
+       "'trajectories' does not apply to a sobol design (it takes samples, second_order)"},
+      {two_factors + "sweep: {design: morris, trajectories: 10, levels: 5}\n", "Morris levels must be even, got 5"},
+      {two_factors + "sweep: {design: sobol, samples: 64, replicate: 3}\n", "did you mean 'replicates'?"},
+      {two_factors, "missing required key 'sweep'"},
+      {"sweep: {design: sobol, samples: 64}\n", "a sweep needs at least one factor under 'uncertainties'"},
+      {two_factors + "sweep: {samples: 64}\n", "sweep: missing 'design'"},
+  };
+  int index = 0;
+  for (const Case& bad : cases) {
+    INFO(bad.body);
+    const fs::path folder = write_sweep("bad-" + std::to_string(index++), bad.body);
+    const RunResult result = run_steppe({"sweep", "sweep.yaml"}, folder);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains(bad.expected));
+    CHECK_THAT(result.err, Catch::StartsWith("sweep.yaml:") || Catch::Contains("calibrated.yaml"));
+    CHECK_FALSE(fs::exists(folder / "sweep.sqlite"));
+  }
+}
+
+TEST_CASE("steppe sweep refuses to overwrite or to resume the wrong database", "[cli][sweep][bad]") {
+  const fs::path folder = write_sweep("guard", two_factors + "sweep: {design: monte_carlo, samples: 10}\n");
+  REQUIRE(run_steppe({"sweep", "sweep.yaml", "-q"}, folder).exit_code == 0);
+  const auto rows = runs_of(folder / "sweep.sqlite");
+
+  const RunResult again = run_steppe({"sweep", "sweep.yaml"}, folder);
+  CHECK(again.exit_code == 2);
+  CHECK_THAT(again.err, Catch::Contains("the sweep database exists already: finish it with --resume"));
+  CHECK(runs_of(folder / "sweep.sqlite") == rows);
+
+  const RunResult other = run_steppe({"sweep", "sweep.yaml", "--resume", "--seed", "99"}, folder);
+  CHECK(other.exit_code == 2);
+  CHECK_THAT(other.err, Catch::Contains("the database holds another sweep"));
+  CHECK(runs_of(folder / "sweep.sqlite") == rows);
+
+  const RunResult finished = run_steppe({"sweep", "sweep.yaml", "--resume"}, folder);
+  CHECK(finished.exit_code == 0);
+  CHECK_THAT(finished.out, Catch::Contains("ran 0 runs"));
+
+  const RunResult missing = run_steppe({"sweep", "sweep.yaml", "--resume", "--db", "none.sqlite"}, folder);
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("no sweep database to resume"));
+  CHECK_FALSE(fs::exists(folder / "none.sqlite"));
+
+  const RunResult not_database = run_steppe({"analyze", "sweep.yaml"}, folder);
+  CHECK(not_database.exit_code == 2);
+  CHECK_THAT(not_database.err, Catch::Contains("not a steppe sweep database"));
+  const RunResult absent = run_steppe({"export", "absent.sqlite", "--csv", "csv"}, folder);
+  CHECK(absent.exit_code == 2);
+  CHECK_THAT(absent.err, Catch::Contains("no such sweep database"));
+  CHECK_FALSE(fs::exists(folder / "csv"));
+}
