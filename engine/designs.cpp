@@ -41,6 +41,18 @@ void require(bool condition, const char* message) {
 
 }  // namespace
 
+const char* block_name(Block block) {
+  switch (block) {
+    case Block::point: return "point";
+    case Block::a: return "A";
+    case Block::b: return "B";
+    case Block::ab: return "AB";
+    case Block::ba: return "BA";
+    case Block::morris: return "morris";
+  }
+  return "";
+}
+
 bool is_power_of_two(long long n) { return n > 0 && (n & (n - 1)) == 0; }
 
 long long nearest_power_of_two(long long n) {
@@ -55,7 +67,7 @@ std::vector<DesignPoint> monte_carlo_design(int n, int k, std::uint64_t seed) {
   std::vector<DesignPoint> points(static_cast<std::size_t>(n));
   for (int j = 0; j < n; ++j) {
     DesignPoint& point = points[static_cast<std::size_t>(j)];
-    point.block = "point";
+    point.block = Block::point;
     for (int i = 0; i < k; ++i)
       point.unit.push_back(draw(seed, static_cast<std::uint64_t>(j), monte_carlo_tag, static_cast<std::uint32_t>(i)));
   }
@@ -66,7 +78,7 @@ std::vector<DesignPoint> latin_hypercube_design(int n, int k, std::uint64_t seed
   require(n >= 1 && k >= 1, "a Latin hypercube needs at least one point and one factor");
   std::vector<DesignPoint> points(static_cast<std::size_t>(n));
   for (auto& point : points) {
-    point.block = "point";
+    point.block = Block::point;
     point.unit.resize(static_cast<std::size_t>(k));
   }
   for (int i = 0; i < k; ++i) {
@@ -93,7 +105,7 @@ std::vector<DesignPoint> grid_design(const std::vector<int>& levels, const std::
   std::vector<int> at(levels.size(), 0);  // the level of each factor; the last one varies fastest
   for (long long index = 0; index < total; ++index) {
     DesignPoint point;
-    point.block = "point";
+    point.block = Block::point;
     for (std::size_t i = 0; i < levels.size(); ++i) {
       const double count = levels[i];
       point.unit.push_back(list_factor[i] ? (at[i] + 0.5) / count : count == 1 ? 0.5 : at[i] / (count - 1));
@@ -138,11 +150,11 @@ std::vector<DesignPoint> saltelli_design(int n, int k, bool second_order, std::u
     return unit;
   };
   for (int j = 0; j < n; ++j) {
-    points.push_back({"A", j, -1, 0, columns(j, -1, false)});
-    points.push_back({"B", j, -1, 0, columns(j, -1, true)});
-    for (int i = 0; i < k; ++i) points.push_back({"AB", j, i, 0, columns(j, i, false)});
+    points.push_back({Block::a, j, -1, 0, columns(j, -1, false)});
+    points.push_back({Block::b, j, -1, 0, columns(j, -1, true)});
+    for (int i = 0; i < k; ++i) points.push_back({Block::ab, j, i, 0, columns(j, i, false)});
     if (second_order)
-      for (int i = 0; i < k; ++i) points.push_back({"BA", j, i, 0, columns(j, i, true)});
+      for (int i = 0; i < k; ++i) points.push_back({Block::ba, j, i, 0, columns(j, i, true)});
   }
   return points;
 }
@@ -171,12 +183,12 @@ std::vector<DesignPoint> morris_design(int trajectories, int levels, int k, std:
           draw(seed, static_cast<std::uint64_t>(t), morris_direction_tag, static_cast<std::uint32_t>(i)) < 0.5;
       if (!up[static_cast<std::size_t>(i)]) x[static_cast<std::size_t>(i)] += delta;
     }
-    points.push_back({"morris", t, -1, 0, x});
+    points.push_back({Block::morris, t, -1, 0, x});
     const std::vector<int> order = permutation(k, seed, static_cast<std::uint64_t>(t), morris_order_tag);
     for (int s = 0; s < k; ++s) {
       const auto i = static_cast<std::size_t>(order[static_cast<std::size_t>(s)]);
       x[i] += up[i] ? delta : -delta;
-      points.push_back({"morris", t, static_cast<int>(i), s + 1, x});
+      points.push_back({Block::morris, t, static_cast<int>(i), s + 1, x});
     }
   }
   return points;

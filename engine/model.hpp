@@ -198,6 +198,9 @@ struct StepContext {
   // Members × parameter slots when some parameter varies across members (the scenario's
   // uncertainties); null when every member has the values the kernel was compiled with.
   const MemberArrays* parameters = nullptr;
+  // With `parameters`: per parameter slot, whether it varies (the others hold the compiled value
+  // in every row, and a kernel may use that instead of reading the column).
+  const std::vector<char>* varying_parameters = nullptr;
 };
 
 // A model compiled for one scenario: parameters resolved, indices looked up, route tables built.

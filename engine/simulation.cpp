@@ -44,6 +44,7 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   };
   if (std::any_of(scenario_->uncertainties.begin(), scenario_->uncertainties.end(), uncertain_parameter)) {
     parameters_.resize(members, static_cast<Eigen::Index>(scenario_->parameters.size()));
+    varying_parameters_.assign(scenario_->parameters.size(), 0);
     for (std::size_t slot = 0; slot < scenario_->parameters.size(); ++slot)
       parameters_.col(static_cast<Eigen::Index>(slot)).setConstant(scenario_->parameters[slot]);
   }
@@ -61,7 +62,10 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
             uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member),
                          sampling_month, static_cast<std::uint32_t>(index)));
     if (uncertainty.target == Uncertainty::Target::initial) state_.col(uncertainty.slot) = drawn;
-    if (uncertainty.target == Uncertainty::Target::parameter) parameters_.col(uncertainty.slot) = drawn;
+    if (uncertainty.target == Uncertainty::Target::parameter) {
+      parameters_.col(uncertainty.slot) = drawn;
+      varying_parameters_[static_cast<std::size_t>(uncertainty.slot)] = 1;
+    }
   }
   next_.resizeLike(state_);
   levers_.resize(members, static_cast<Eigen::Index>(layout.levers().size()));
@@ -88,6 +92,7 @@ StepContext Simulation::context() const {
   context.model_events = &events_this_month_;
   context.levers = &levers_;
   context.parameters = parameters_.size() > 0 ? &parameters_ : nullptr;
+  context.varying_parameters = parameters_.size() > 0 ? &varying_parameters_ : nullptr;
   return context;
 }
 

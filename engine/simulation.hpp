@@ -85,6 +85,7 @@ class Simulation {
   // Members × parameter slots, only when some parameter is uncertain (else empty: the kernel
   // uses the values it was compiled with).
   MemberArrays parameters_;
+  std::vector<char> varying_parameters_;  // per parameter slot, with parameters_
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered_;
   std::vector<std::optional<double>> lever_overrides_;
   // What each lever column holds, so that evaluate_levers rewrites only what changed.

@@ -39,21 +39,37 @@ std::vector<DesignPoint> Sweep::points() const {
   throw std::logic_error("unknown design kind");
 }
 
-MemberArrays Sweep::inputs(const std::vector<DesignPoint>& points) const {
-  const auto& factors = scenario->uncertainties;
-  MemberArrays values(static_cast<Eigen::Index>(points.size()), static_cast<Eigen::Index>(factors.size()));
-  for (std::size_t point = 0; point < points.size(); ++point)
-    for (std::size_t factor = 0; factor < factors.size(); ++factor)
-      values(static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(factor)) =
-          factors[factor].distribution.quantile(points[point].unit[factor]);
-  return values;
+std::uint64_t Sweep::point_count() const {
+  const std::uint64_t factors = scenario->uncertainties.size();
+  switch (settings.design) {
+    case DesignKind::sobol:
+      return std::uint64_t(settings.samples) * (settings.second_order ? 2 * factors + 2 : factors + 2);
+    case DesignKind::latin_hypercube:
+    case DesignKind::monte_carlo: return std::uint64_t(settings.samples);
+    case DesignKind::morris: return std::uint64_t(settings.trajectories) * (factors + 1);
+    case DesignKind::grid: {
+      std::uint64_t points = 1;
+      for (const Uncertainty& factor : scenario->uncertainties) {
+        const std::size_t values = factor.distribution.discrete_values();
+        points *= values > 0 ? values : std::uint64_t(settings.levels);
+        if (points > (std::uint64_t{1} << 40)) break;  // far beyond any sweep; stops an overflow
+      }
+      return points;
+    }
+  }
+  throw std::logic_error("unknown design kind");
 }
 
-MemberArrays run_sweep_block(const Sweep& sweep, const MemberArrays& inputs, std::shared_ptr<const Kernel> kernel,
-                             std::int64_t first, std::int64_t count) {
+MemberArrays run_sweep_block(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                             std::shared_ptr<const Kernel> kernel, std::int64_t first, std::int64_t count) {
   const std::int64_t replicates = sweep.settings.replicates;
-  MemberArrays block_inputs(count, inputs.cols());
-  for (std::int64_t row = 0; row < count; ++row) block_inputs.row(row) = inputs.row((first + row) / replicates);
+  const std::size_t factors = sweep.scenario->uncertainties.size();
+  MemberArrays block_inputs(count, static_cast<Eigen::Index>(factors));
+  for (std::int64_t row = 0; row < count; ++row) {
+    const DesignPoint& point = points[static_cast<std::size_t>((first + row) / replicates)];
+    for (std::size_t factor = 0; factor < factors; ++factor)
+      block_inputs(row, static_cast<Eigen::Index>(factor)) = sweep.factor_value(factor, point.unit[factor]);
+  }
   OutcomeReducer outcomes(sweep.scenario->outcomes, count);
   Simulation simulation(sweep.scenario, {count, first}, std::move(kernel), &block_inputs);
   simulation.run(&outcomes);

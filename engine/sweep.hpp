@@ -43,16 +43,21 @@ struct Sweep {
   // The design points (computed, never stored in the Sweep: a pure function of the settings and
   // the scenario's seed).
   std::vector<DesignPoint> points() const;
-  // The factors' values at each point: points × factors.
-  MemberArrays inputs(const std::vector<DesignPoint>& points) const;
-  std::int64_t run_count(std::size_t points) const {
+  // How many points the design has, without making them.
+  std::uint64_t point_count() const;
+  // A factor's value at a design coordinate u (its distribution's inverse CDF). Computed where
+  // needed rather than stored: a million points × k values would double a sweep's memory.
+  double factor_value(std::size_t factor, double u) const {
+    return scenario->uncertainties[factor].distribution.quantile(u);
+  }
+  std::int64_t run_count(std::uint64_t points) const {
     return static_cast<std::int64_t>(points) * settings.replicates;
   }
 };
 
-// Runs [first, first + count) of a sweep as one block, the factor values of each run's point
-// taken from `inputs` (points × factors), and returns their outcomes (count × scenario outcomes).
-MemberArrays run_sweep_block(const Sweep& sweep, const MemberArrays& inputs, std::shared_ptr<const Kernel> kernel,
-                             std::int64_t first, std::int64_t count);
+// Runs [first, first + count) of a sweep as one block, each run at its design point, and returns
+// their outcomes (count × scenario outcomes).
+MemberArrays run_sweep_block(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                             std::shared_ptr<const Kernel> kernel, std::int64_t first, std::int64_t count);
 
 }  // namespace steppe

@@ -99,8 +99,7 @@ void SweepDatabase::execute(const std::string& sql) const {
 }
 
 SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<DesignPoint>& points,
-                                    const MemberArrays& inputs, const std::string& version,
-                                    const std::string& command) {
+                                    const std::string& version, const std::string& command) {
   if (std::filesystem::exists(sweep.database))
     throw InputError({sweep.database.string()}, "",
                      "the sweep database exists already: finish it with --resume, or remove it to start over");
@@ -180,13 +179,12 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
     for (std::size_t point = 0; point < points.size(); ++point) {
       const DesignPoint& p = points[point];
       insert.bind(1, static_cast<std::int64_t>(point));
-      insert.bind(2, p.block);
+      insert.bind(2, std::string(block_name(p.block)));
       insert.bind(3, static_cast<std::int64_t>(p.base));
       insert.bind(4, static_cast<std::int64_t>(p.factor));
       insert.bind(5, static_cast<std::int64_t>(p.step));
       for (std::size_t factor = 0; factor < factors.size(); ++factor) {
-        insert.bind(6 + 2 * static_cast<int>(factor),
-                    inputs(static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(factor)));
+        insert.bind(6 + 2 * static_cast<int>(factor), sweep.factor_value(factor, p.unit[factor]));
         insert.bind(7 + 2 * static_cast<int>(factor), p.unit[factor]);
       }
       insert.step();

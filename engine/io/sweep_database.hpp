@@ -40,8 +40,8 @@ class SweepDatabase {
  public:
   // A new database for `sweep` (its file must not exist), with the sweep and design tables
   // written in one transaction.
-  static SweepDatabase create(const Sweep& sweep, const std::vector<DesignPoint>& points, const MemberArrays& inputs,
-                              const std::string& version, const std::string& command);
+  static SweepDatabase create(const Sweep& sweep, const std::vector<DesignPoint>& points, const std::string& version,
+                              const std::string& command);
   // An existing database, to finish the sweep it holds: it must be the same sweep (same content
   // hash) — an InputError otherwise.
   static SweepDatabase resume(const Sweep& sweep);

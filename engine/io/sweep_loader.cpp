@@ -94,23 +94,7 @@ Sweep load_sweep(const std::filesystem::path& file, const LoadOptions& options) 
   if (auto replicates = fields.get("replicates"))
     settings.replicates = static_cast<int>(read_whole_number(*replicates, 1, 1'000'000));
 
-  const auto factors = sweep.scenario->uncertainties.size();
-  std::uint64_t points = 0;
-  switch (settings.design) {
-    case DesignKind::sobol: points = std::uint64_t(settings.samples) * (settings.second_order ? 2 * factors + 2 : factors + 2); break;
-    case DesignKind::latin_hypercube:
-    case DesignKind::monte_carlo: points = std::uint64_t(settings.samples); break;
-    case DesignKind::morris: points = std::uint64_t(settings.trajectories) * (factors + 1); break;
-    case DesignKind::grid: {
-      points = 1;
-      for (const Uncertainty& factor : sweep.scenario->uncertainties) {
-        const std::size_t values = factor.distribution.discrete_values();
-        points *= values > 0 ? values : std::uint64_t(settings.levels);
-        if (points > max_runs) break;
-      }
-      break;
-    }
-  }
+  const std::uint64_t points = sweep.point_count();
   if (points * std::uint64_t(settings.replicates) > max_runs)
     fail(design_at, fmt::format("the design has {} points × {} replicates, more than the {} runs a sweep may hold",
                                 points, settings.replicates, max_runs));

@@ -39,14 +39,12 @@ std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t bl
 
 SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   const std::vector<DesignPoint> points = sweep.points();
-  const MemberArrays inputs = sweep.inputs(points);
   SweepReport report;
   report.points = static_cast<std::int64_t>(points.size());
   report.runs = sweep.run_count(points.size());
 
   SweepDatabase database = options.resume ? SweepDatabase::resume(sweep)
-                                          : SweepDatabase::create(sweep, points, inputs, options.version,
-                                                                  options.command);
+                                          : SweepDatabase::create(sweep, points, options.version, options.command);
   const std::vector<bool> done = database.completed(report.runs);
   report.already_done = std::count(done.begin(), done.end(), true);
   const std::vector<Chunk> chunks = pending_chunks(done, std::max<std::int64_t>(1, options.block_size));
@@ -69,7 +67,7 @@ SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
     arena.execute([&] {
       tbb::parallel_for(start, end, [&](std::size_t index) {
         const Chunk& chunk = chunks[index];
-        outcomes[index - start] = run_sweep_block(sweep, inputs, kernel, chunk.first, chunk.count);
+        outcomes[index - start] = run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
       });
     });
     for (std::size_t index = start; index < end; ++index) {

@@ -106,13 +106,17 @@ struct SharedParameters {
   double inverse(const Coefficient& coefficient) const { return 1.0 / coefficient.value; }
 };
 
-// Parameters per member (some are uncertain): each coefficient is a Lane of the group's values.
+// Parameters per member (some are uncertain): each coefficient is a Lane, read from the group's
+// rows for a parameter that varies and broadcast from its one value for the others.
 template <bool full>
 struct MemberParameters {
   ReadColumns values;
+  const char* varying;  // per parameter slot
   Group<full> group;
-  Lane operator()(const Coefficient& coefficient) const { return group(values, coefficient.slot); }
-  Lane inverse(const Coefficient& coefficient) const { return 1.0 / group(values, coefficient.slot); }
+  Lane operator()(const Coefficient& coefficient) const {
+    return varying[coefficient.slot] ? group(values, coefficient.slot) : Lane::Constant(coefficient.value);
+  }
+  Lane inverse(const Coefficient& coefficient) const { return 1.0 / (*this)(coefficient); }
 };
 
 struct Globals {
@@ -174,7 +178,9 @@ class ThirdNeighborKernel final : public Kernel {
     const auto run = [&](const auto& group) {
       using GroupType = std::decay_t<decltype(group)>;
       if (context.parameters)
-        work(MemberParameters<GroupType::is_full>{columns(*context.parameters), group}, group);
+        work(MemberParameters<GroupType::is_full>{columns(*context.parameters), context.varying_parameters->data(),
+                                                  group},
+             group);
       else
         work(SharedParameters{}, group);
     };

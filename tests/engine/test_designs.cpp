@@ -63,8 +63,8 @@ TEST_CASE("designs: Saltelli lays out A, B and AB_i (and BA_i) from a stratified
   CHECK(inside_unit_cube(points));
   std::vector<DesignPoint> a, b;
   for (const auto& point : points) {
-    if (point.block == "A") a.push_back(point);
-    if (point.block == "B") b.push_back(point);
+    if (point.block == Block::a) a.push_back(point);
+    if (point.block == Block::b) b.push_back(point);
   }
   REQUIRE(a.size() == static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < k; ++i) {
@@ -72,7 +72,7 @@ TEST_CASE("designs: Saltelli lays out A, B and AB_i (and BA_i) from a stratified
     CHECK(one_point_per_stratum(b, i));
   }
   for (const auto& point : points) {
-    if (point.block != "AB") continue;
+    if (point.block != Block::ab) continue;
     for (int i = 0; i < k; ++i) {
       const auto& from = i == point.factor ? b[static_cast<std::size_t>(point.base)] : a[static_cast<std::size_t>(point.base)];
       CHECK(point.unit[static_cast<std::size_t>(i)] == from.unit[static_cast<std::size_t>(i)]);

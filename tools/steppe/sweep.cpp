@@ -76,8 +76,7 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
   run.version = STEPPE_VERSION;
   run.command = command_line;
   run.cancel = &interrupted;
-  const auto points = static_cast<std::int64_t>(sweep.points().size());
-  ProgressBar bar(sweep.run_count(static_cast<std::size_t>(points)), "runs");
+  ProgressBar bar(sweep.run_count(sweep.point_count()), "runs");
   run.progress = [&](std::int64_t done, std::int64_t) { bar.update(done); };
 
   const auto previous = std::signal(SIGINT, on_interrupt);
