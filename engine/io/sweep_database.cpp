@@ -99,7 +99,8 @@ void SweepDatabase::execute(const std::string& sql) const {
 }
 
 SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<DesignPoint>& points,
-                                    const std::string& version, const std::string& command) {
+                                    const std::string& version, const std::string& command,
+                                    const std::string& shard) {
   if (std::filesystem::exists(sweep.database))
     throw InputError({sweep.database.string()}, "",
                      "the sweep database exists already: finish it with --resume, or remove it to start over");
@@ -115,7 +116,7 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
   {
     Statement insert(database.db_, "INSERT INTO sweep VALUES (?, ?)");
     const SweepSettings& settings = sweep.settings;
-    const std::vector<std::pair<std::string, std::string>> rows = {
+    std::vector<std::pair<std::string, std::string>> rows = {
         {"file", sweep.file.string()},
         {"text", sweep.text},
         {"hash", scenario.content_hash},
@@ -133,6 +134,7 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
         {"runs", std::to_string(sweep.run_count(points.size()))},
         {"months", std::to_string(scenario.months)},
         {"stochastic", scenario.stochastic ? "true" : "false"}};
+    if (!shard.empty()) rows.emplace_back("shard", shard);
     for (const auto& [key, value] : rows) {
       insert.bind(1, key);
       insert.bind(2, value);
@@ -200,7 +202,7 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
   return database;
 }
 
-SweepDatabase SweepDatabase::resume(const Sweep& sweep) {
+SweepDatabase SweepDatabase::resume(const Sweep& sweep, const std::string& shard) {
   if (!std::filesystem::exists(sweep.database))
     throw InputError({sweep.database.string()}, "", "no sweep database to resume: run the sweep without --resume");
   SweepDatabase database(sweep.database, open_file(sweep.database, SQLITE_OPEN_READWRITE));
@@ -211,6 +213,11 @@ SweepDatabase SweepDatabase::resume(const Sweep& sweep) {
                      fmt::format("the database holds another sweep (content hash {}; {} has {}): resume it with the "
                                  "file and options that made it, or start a new database",
                                  stored.hash, sweep.file.string(), sweep.scenario->content_hash));
+  if (stored.shard != shard)
+    throw InputError({sweep.database.string()}, "",
+                     fmt::format("the database holds {} of the sweep, not {}",
+                                 stored.shard.empty() ? "all" : "shard " + stored.shard,
+                                 shard.empty() ? "all of it" : "shard " + shard));
   return database;
 }
 
@@ -235,6 +242,7 @@ StoredSweep SweepDatabase::stored() const {
       if (key == "replicates") stored.replicates = std::stoi(value);
       if (key == "levels") stored.levels = std::stoi(value);
       if (key == "second_order") stored.second_order = value == "true";
+      if (key == "shard") stored.shard = value;
     }
     for (const auto& row : query("SELECT name FROM factors ORDER BY factor").rows) stored.factors.push_back(row[0]);
     for (const auto& row : query("SELECT name FROM outcomes ORDER BY outcome").rows) stored.outcomes.push_back(row[0]);
@@ -244,6 +252,76 @@ StoredSweep SweepDatabase::stored() const {
   if (stored.hash.empty() || stored.runs <= 0)
     throw InputError({file_.string()}, "", "not a steppe sweep database (its sweep table is incomplete)");
   return stored;
+}
+
+void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector<std::filesystem::path>& shards) {
+  if (shards.empty()) throw InputError({"<command line>"}, "", "no shard databases to merge");
+  if (std::filesystem::exists(merged))
+    throw InputError({merged.string()}, "", "the merged database exists already: name a new file");
+  // Every shard of one sweep, each exactly once.
+  std::vector<StoredSweep> stored;
+  for (const auto& shard : shards) stored.push_back(open(shard).stored());
+  const StoredSweep& first = stored.front();
+  const auto count_of = [](const std::string& shard) {
+    return shard.empty() ? 0 : std::stoi(shard.substr(shard.find('/') + 1));
+  };
+  const int total = count_of(first.shard);
+  std::vector<bool> seen(static_cast<std::size_t>(total) + 1, false);
+  for (std::size_t index = 0; index < shards.size(); ++index) {
+    const std::string name = shards[index].string();
+    if (stored[index].shard.empty())
+      throw InputError({name}, "", "not a shard's database (it was run without --shard)");
+    if (stored[index].hash != first.hash || count_of(stored[index].shard) != total)
+      throw InputError({name}, "",
+                       fmt::format("shard {} of another sweep than {} (shard {})", stored[index].shard,
+                                   shards.front().string(), first.shard));
+    const int shard = std::stoi(stored[index].shard);
+    if (seen[static_cast<std::size_t>(shard)])
+      throw InputError({name}, "", fmt::format("shard {} is given twice", stored[index].shard));
+    seen[static_cast<std::size_t>(shard)] = true;
+  }
+  for (int shard = 1; shard <= total; ++shard)
+    if (!seen[static_cast<std::size_t>(shard)])
+      throw InputError({"<command line>"}, "", fmt::format("shard {}/{} is missing", shard, total));
+
+  const std::filesystem::path temporary = merged.string() + ".partial";
+  std::filesystem::remove(temporary);
+  try {
+    {
+      SweepDatabase out(temporary, open_file(temporary, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+      out.execute("PRAGMA journal_mode=DELETE");  // one file to rename; WAL is turned on at the end
+      const auto attach = [&](const std::filesystem::path& file) {
+        Statement statement(out.db_, "ATTACH DATABASE ? AS shard");
+        statement.bind(1, file.string());
+        statement.step();
+      };
+      attach(shards.front());
+      out.execute("BEGIN");
+      for (const auto& row : out.query("SELECT sql FROM shard.sqlite_master WHERE type = 'table'").rows)
+        out.execute(row[0]);
+      for (const std::string& table : {"sweep", "factors", "outcomes", "design"})
+        out.execute(fmt::format("INSERT INTO main.{0} SELECT * FROM shard.{0}", table));
+      out.execute("DELETE FROM main.sweep WHERE key = 'shard'");
+      out.execute("COMMIT");
+      out.execute("DETACH DATABASE shard");
+      for (const auto& shard : shards) {
+        attach(shard);
+        out.execute("INSERT INTO main.runs SELECT * FROM shard.runs");
+        out.execute("DETACH DATABASE shard");
+      }
+      const auto runs = out.numbers("SELECT COUNT(*) FROM runs");
+      if (static_cast<std::int64_t>(runs[0][0]) != first.runs)
+        throw InputError({merged.string()}, "",
+                         fmt::format("the shards hold {} of the sweep's {} runs: finish each with steppe sweep "
+                                     "--shard K/N --resume",
+                                     static_cast<std::int64_t>(runs[0][0]), first.runs));
+      out.execute("PRAGMA journal_mode=WAL");
+    }
+    std::filesystem::rename(temporary, merged);
+  } catch (...) {
+    std::filesystem::remove(temporary);
+    throw;
+  }
 }
 
 std::vector<bool> SweepDatabase::completed(std::int64_t runs) const {

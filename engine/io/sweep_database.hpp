@@ -30,6 +30,7 @@ namespace steppe {
 // What a database says about its sweep, read back for analysis and export.
 struct StoredSweep {
   std::string file, hash, design;
+  std::string shard;  // "K/N" for a shard's database, "" for a whole sweep
   std::int64_t runs = 0, points = 0;
   int replicates = 1, levels = 0;
   bool second_order = false;
@@ -40,13 +41,17 @@ class SweepDatabase {
  public:
   // A new database for `sweep` (its file must not exist), with the sweep and design tables
   // written in one transaction.
+  // A shard's database records `shard` ("K/N").
   static SweepDatabase create(const Sweep& sweep, const std::vector<DesignPoint>& points, const std::string& version,
-                              const std::string& command);
+                              const std::string& command, const std::string& shard = "");
   // An existing database, to finish the sweep it holds: it must be the same sweep (same content
   // hash) — an InputError otherwise.
-  static SweepDatabase resume(const Sweep& sweep);
+  static SweepDatabase resume(const Sweep& sweep, const std::string& shard = "");
   // An existing database, read-only.
   static SweepDatabase open(const std::filesystem::path& file);
+  // Combines the databases of shards 1..N of one sweep into `merged` (a new file, written under
+  // a temporary name and renamed when complete): the database one process would have written.
+  static void merge(const std::filesystem::path& merged, const std::vector<std::filesystem::path>& shards);
 
   SweepDatabase(SweepDatabase&& other) noexcept;
   SweepDatabase& operator=(SweepDatabase&&) = delete;

@@ -1,6 +1,7 @@
 #include "engine/io/sweep_runner.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include <oneapi/tbb/info.h>
@@ -37,16 +38,27 @@ std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t bl
 
 }  // namespace
 
+std::pair<std::int64_t, std::int64_t> shard_runs(std::int64_t runs, int shard, int shards) {
+  if (shards <= 0) return {0, runs};
+  const auto k = static_cast<std::int64_t>(shard - 1), n = static_cast<std::int64_t>(shards);
+  return {runs * k / n, runs * (k + 1) / n};
+}
+
 SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   const std::vector<DesignPoint> points = sweep.points();
   SweepReport report;
   report.points = static_cast<std::int64_t>(points.size());
   report.runs = sweep.run_count(points.size());
 
-  SweepDatabase database = options.resume ? SweepDatabase::resume(sweep)
-                                          : SweepDatabase::create(sweep, points, options.version, options.command);
-  const std::vector<bool> done = database.completed(report.runs);
-  report.already_done = std::count(done.begin(), done.end(), true);
+  std::tie(report.first, report.last) = shard_runs(report.runs, options.shard, options.shards);
+  const std::string shard = options.shards > 0 ? std::to_string(options.shard) + "/" + std::to_string(options.shards) : "";
+  SweepDatabase database = options.resume ? SweepDatabase::resume(sweep, shard)
+                                          : SweepDatabase::create(sweep, points, options.version, options.command, shard);
+  std::vector<bool> done = database.completed(report.runs);
+  report.already_done = std::count(done.begin() + report.first, done.begin() + report.last, true);
+  // Runs of other shards are not this process's to do.
+  std::fill(done.begin(), done.begin() + report.first, true);
+  std::fill(done.begin() + report.last, done.end(), true);
   const std::vector<Chunk> chunks = pending_chunks(done, std::max<std::int64_t>(1, options.block_size));
 
   const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "engine/sweep.hpp"
 
@@ -17,18 +18,25 @@ struct SweepRunOptions {
   int threads = 0;                 // 0: every core
   bool resume = false;             // finish an existing database instead of creating one
   std::int64_t block_size = 1024;  // runs stepped together; results do not depend on it
+  // --shard K/N for job arrays: run only the K-th of N equal slices of the run ids (K from 1),
+  // into a database of its own that `steppe merge` combines with the others.
+  int shard = 0, shards = 0;
   std::string version, command;    // recorded in the database
   std::function<void(std::int64_t done, std::int64_t total)> progress;
   const std::atomic<bool>* cancel = nullptr;  // stop after the blocks in flight
 };
 
 struct SweepReport {
-  std::int64_t points = 0, runs = 0;
+  std::int64_t points = 0, runs = 0;  // runs: of the whole sweep
+  std::int64_t first = 0, last = 0;   // the runs this process is for: [first, last)
   std::int64_t already_done = 0;  // found in the database when resuming
   std::int64_t ran = 0;           // run and committed now
   bool cancelled = false;
 };
 
 SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options);
+
+// The run ids [first, last) of shard K of N (K from 1) of a sweep of `runs` runs.
+std::pair<std::int64_t, std::int64_t> shard_runs(std::int64_t runs, int shard, int shards);
 
 }  // namespace steppe

@@ -173,3 +173,55 @@ TEST_CASE("steppe sweep refuses to overwrite or to resume the wrong database", "
   CHECK_THAT(absent.err, Catch::Contains("no such sweep database"));
   CHECK_FALSE(fs::exists(folder / "csv"));
 }
+
+TEST_CASE("shards of a sweep merged hold the design and runs of the sweep run as one", "[cli][sweep][shard]") {
+  const std::string body = two_factors + "sweep: {design: sobol, samples: 64, replicates: 2}\n";
+  const fs::path folder = write_sweep("shards", body);
+  REQUIRE(run_steppe({"sweep", "sweep.yaml", "--db", "whole.sqlite", "-q"}, folder).exit_code == 0);
+  for (const std::string shard : {"1/3", "2/3", "3/3"}) {
+    const RunResult result = run_steppe({"sweep", "sweep.yaml", "--shard", shard}, folder);
+    CHECK(result.err.empty());
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains("shard " + shard + ": runs "));
+  }
+  CHECK(fs::exists(folder / "sweep.shard-2-of-3.sqlite"));
+
+  // Shards are refused until every one is there, each once, all of one sweep.
+  const RunResult missing =
+      run_steppe({"merge", "all.sqlite", "sweep.shard-1-of-3.sqlite", "sweep.shard-3-of-3.sqlite"}, folder);
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("shard 2/3 is missing"));
+  const RunResult twice = run_steppe({"merge", "all.sqlite", "sweep.shard-1-of-3.sqlite", "sweep.shard-1-of-3.sqlite",
+                                      "sweep.shard-2-of-3.sqlite", "sweep.shard-3-of-3.sqlite"},
+                                     folder);
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.err, Catch::Contains("shard 1/3 is given twice"));
+  const RunResult whole = run_steppe({"merge", "all.sqlite", "whole.sqlite"}, folder);
+  CHECK(whole.exit_code == 2);
+  CHECK_THAT(whole.err, Catch::Contains("not a shard's database"));
+  CHECK_FALSE(fs::exists(folder / "all.sqlite"));
+
+  const RunResult merged = run_steppe({"merge", "all.sqlite", "sweep.shard-3-of-3.sqlite", "sweep.shard-1-of-3.sqlite",
+                                       "sweep.shard-2-of-3.sqlite"},
+                                      folder);
+  CHECK(merged.err.empty());
+  REQUIRE(merged.exit_code == 0);
+  CHECK(runs_of(folder / "all.sqlite") == runs_of(folder / "whole.sqlite"));
+  const auto design = [](const fs::path& file) {
+    return SweepDatabase::open(file).query("SELECT * FROM design ORDER BY point").rows;
+  };
+  CHECK(design(folder / "all.sqlite") == design(folder / "whole.sqlite"));
+  CHECK(SweepDatabase::open(folder / "all.sqlite").stored().shard.empty());
+  CHECK(run_steppe({"analyze", "all.sqlite", "--resamples", "20"}, folder).exit_code == 0);
+}
+
+TEST_CASE("a bad --shard is refused before anything runs", "[cli][sweep][shard][bad]") {
+  const fs::path folder = write_sweep("bad-shard", two_factors + "sweep: {design: monte_carlo, samples: 10}\n");
+  for (const std::string shard : {"0/3", "4/3", "3", "a/b", "1/0", "2/3x"}) {
+    INFO(shard);
+    const RunResult result = run_steppe({"sweep", "sweep.yaml", "--shard", shard}, folder);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::StartsWith("--shard: error: " + shard + ": expected K/N with 1 ≤ K ≤ N"));
+  }
+  CHECK(folder_entries(folder) == std::vector<std::string>{"sweep.yaml"});
+}

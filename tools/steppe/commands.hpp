@@ -72,7 +72,14 @@ struct SweepOptions {
   ScenarioOptions scenario_options;
   std::string database;  // "": the sweep file's own
   bool resume = false;
+  std::string shard;     // "K/N": run the K-th of N slices (job arrays); "": the whole sweep
   int threads = 0;       // 0: every core
+  bool quiet = false;
+};
+
+struct MergeOptions {
+  std::string merged;
+  std::vector<std::string> shards;
   bool quiet = false;
 };
 
@@ -123,5 +130,6 @@ int validate_command(const ValidateOptions& options);
 int sweep_command(const SweepOptions& options, const std::string& command_line);
 int analyze_command(const AnalyzeOptions& options);
 int export_command(const ExportOptions& options);
+int merge_command(const MergeOptions& options);
 
 }  // namespace steppe::cli

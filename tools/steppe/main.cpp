@@ -114,6 +114,10 @@ int main(int argc, char** argv) {
   add_scenario_options(*sweep_app, sweep.scenario_options);
   sweep_app->add_option("--db", sweep.database, "The database to write (default: the sweep file's)");
   sweep_app->add_flag("--resume", sweep.resume, "Finish an interrupted sweep in its database");
+  sweep_app->add_option("--shard", sweep.shard,
+                        "Run only slice K of N (K from 1) into its own database, for job arrays; combine the "
+                        "slices with steppe merge")
+      ->type_name("K/N");
   sweep_app->add_option("--threads", sweep.threads, "Threads (default: every core)")->check(CLI::Range(1, 1024));
   sweep_app->add_flag("--quiet,-q", sweep.quiet, "Print nothing but errors");
 
@@ -131,6 +135,12 @@ int main(int argc, char** argv) {
   export_app->add_option("--csv", export_options.csv, "Folder for one CSV file per table")->required();
   export_app->add_flag("--quiet,-q", export_options.quiet, "Print nothing but errors");
 
+  MergeOptions merge;
+  auto* merge_app = app.add_subcommand("merge", "Combine the databases of a sweep's shards into one");
+  merge_app->add_option("merged", merge.merged, "The database to write (a new file)")->required();
+  merge_app->add_option("shards", merge.shards, "The shards' databases, one per shard")->required();
+  merge_app->add_flag("--quiet,-q", merge.quiet, "Print nothing but errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -147,6 +157,7 @@ int main(int argc, char** argv) {
     if (sweep_app->parsed()) return sweep_command(sweep, command_line);
     if (analyze_app->parsed()) return analyze_command(analyze);
     if (export_app->parsed()) return export_command(export_options);
+    if (merge_app->parsed()) return merge_command(merge);
   } catch (const steppe::InputError& error) {
     std::cerr << error.what() << "\n";
     return 2;

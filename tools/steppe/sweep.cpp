@@ -2,6 +2,7 @@
 // database, their indices, and the database's tables as CSV (docs/sweeps.md).
 #include <atomic>
 #include <csignal>
+#include <tuple>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -66,11 +67,36 @@ nlohmann::json morris_json(const std::vector<MorrisResult>& results) {
 
 }  // namespace
 
+// "K/N" with 1 ≤ K ≤ N.
+std::pair<int, int> read_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  int k = 0, n = 0;
+  try {
+    std::size_t k_end = 0, n_end = 0;
+    if (slash != std::string::npos) {
+      k = std::stoi(text.substr(0, slash), &k_end);
+      n = std::stoi(text.substr(slash + 1), &n_end);
+    }
+    if (slash == std::string::npos || k_end != slash || n_end != text.size() - slash - 1) k = 0;
+  } catch (const std::exception&) {
+    k = 0;
+  }
+  if (k < 1 || n < 1 || k > n || n > 1'000'000)
+    throw InputError({"--shard"}, text, "expected K/N with 1 ≤ K ≤ N, e.g. --shard 3/8");
+  return {k, n};
+}
+
 int sweep_command(const SweepOptions& options, const std::string& command_line) {
   Sweep sweep = load_sweep(options.file, options.scenario_options.load_options(true));
+  SweepRunOptions run;
+  if (!options.shard.empty()) {
+    std::tie(run.shard, run.shards) = read_shard(options.shard);
+    // Each shard writes its own database: name.shard-K-of-N.sqlite unless --db says otherwise.
+    sweep.database.replace_filename(fmt::format("{}.shard-{}-of-{}{}", sweep.database.stem().string(), run.shard,
+                                                run.shards, sweep.database.extension().string()));
+  }
   if (!options.database.empty()) sweep.database = options.database;
 
-  SweepRunOptions run;
   run.threads = options.threads;
   run.resume = options.resume;
   run.version = STEPPE_VERSION;
@@ -92,6 +118,8 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
   std::cout << fmt::format("sweep {}: {} design, {} points × {} {} = {} runs\n", options.file,
                            design_name(sweep.settings.design), report.points, sweep.settings.replicates,
                            sweep.settings.replicates == 1 ? "replicate" : "replicates", report.runs);
+  if (run.shards > 0)
+    std::cout << fmt::format("shard {}/{}: runs {} to {}\n", run.shard, run.shards, report.first, report.last - 1);
   if (report.already_done > 0) std::cout << fmt::format("{} runs were already done\n", report.already_done);
   std::cout << fmt::format("ran {} runs\n", report.ran);
   std::cout << fmt::format("wrote {}\n", sweep.database.string());
@@ -145,6 +173,13 @@ int analyze_command(const AnalyzeOptions& options) {
                    fmt::format("a {} design has no sensitivity indices to compute: export its runs (steppe export) "
                                "or use a sobol or morris design",
                                stored.design));
+}
+
+int merge_command(const MergeOptions& options) {
+  std::vector<std::filesystem::path> shards(options.shards.begin(), options.shards.end());
+  SweepDatabase::merge(options.merged, shards);
+  if (!options.quiet) std::cout << fmt::format("wrote {} from {} shards\n", options.merged, shards.size());
+  return 0;
 }
 
 int export_command(const ExportOptions& options) {
