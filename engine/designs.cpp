@@ -150,11 +150,11 @@ std::vector<DesignPoint> saltelli_design(int n, int k, bool second_order, std::u
     return unit;
   };
   for (int j = 0; j < n; ++j) {
-    points.push_back({Block::a, j, -1, 0, columns(j, -1, false)});
-    points.push_back({Block::b, j, -1, 0, columns(j, -1, true)});
-    for (int i = 0; i < k; ++i) points.push_back({Block::ab, j, i, 0, columns(j, i, false)});
+    points.push_back({Block::a, j, -1, 0, -1, columns(j, -1, false)});
+    points.push_back({Block::b, j, -1, 0, -1, columns(j, -1, true)});
+    for (int i = 0; i < k; ++i) points.push_back({Block::ab, j, i, 0, -1, columns(j, i, false)});
     if (second_order)
-      for (int i = 0; i < k; ++i) points.push_back({Block::ba, j, i, 0, columns(j, i, true)});
+      for (int i = 0; i < k; ++i) points.push_back({Block::ba, j, i, 0, -1, columns(j, i, true)});
   }
   return points;
 }
@@ -183,12 +183,12 @@ std::vector<DesignPoint> morris_design(int trajectories, int levels, int k, std:
           draw(seed, static_cast<std::uint64_t>(t), morris_direction_tag, static_cast<std::uint32_t>(i)) < 0.5;
       if (!up[static_cast<std::size_t>(i)]) x[static_cast<std::size_t>(i)] += delta;
     }
-    points.push_back({Block::morris, t, -1, 0, x});
+    points.push_back({Block::morris, t, -1, 0, -1, x});
     const std::vector<int> order = permutation(k, seed, static_cast<std::uint64_t>(t), morris_order_tag);
     for (int s = 0; s < k; ++s) {
       const auto i = static_cast<std::size_t>(order[static_cast<std::size_t>(s)]);
       x[i] += up[i] ? delta : -delta;
-      points.push_back({Block::morris, t, static_cast<int>(i), s + 1, x});
+      points.push_back({Block::morris, t, static_cast<int>(i), s + 1, -1, x});
     }
   }
   return points;

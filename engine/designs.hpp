@@ -30,6 +30,7 @@ struct DesignPoint {
   int factor = -1;  // AB/BA: the factor i taken from the other matrix; Morris: the factor this
                     // step moved (-1 for a trajectory's first point)
   int step = 0;     // Morris: the position within the trajectory (0..k)
+  int policy = -1;  // policies × scenarios: the policy this point runs (base: the scenario point)
   std::vector<double> unit;  // the k coordinates, each in [0, 1]
 };
 

@@ -1,10 +1,13 @@
 #include "engine/io/sweep_analysis.hpp"
 
 #include <cmath>
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <numeric>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "engine/errors.hpp"
 #include "engine/random.hpp"
@@ -22,12 +25,13 @@ std::string quoted(const std::string& name) {
 struct DesignRow {
   std::string block;
   int base = -1, factor = -1, step = 0;
+  std::string policy;
 };
 
 std::vector<DesignRow> design_rows(const SweepDatabase& database) {
   std::vector<DesignRow> rows;
-  for (const auto& row : database.query("SELECT block, base, factor, step FROM design ORDER BY point").rows)
-    rows.push_back({row[0], std::stoi(row[1]), std::stoi(row[2]), std::stoi(row[3])});
+  for (const auto& row : database.query("SELECT block, base, factor, step, policy FROM design ORDER BY point").rows)
+    rows.push_back({row[0], std::stoi(row[1]), std::stoi(row[2]), std::stoi(row[3]), row[4]});
   return rows;
 }
 
@@ -219,6 +223,78 @@ std::vector<MorrisResult> morris_effects(const SweepDatabase& database) {
         effect.sigma = effects[i].size() > 1 ? standard_deviation(effects[i]) : 0;
       }
       result.effects.push_back(effect);
+    }
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+std::vector<RobustnessResult> policy_robustness(const SweepDatabase& database) {
+  const StoredSweep stored = database.stored();
+  if (stored.policies.empty())
+    throw InputError({database.file().string()}, "", "the sweep has no policies to compare");
+  const std::vector<DesignRow> design = design_rows(database);
+  const std::vector<std::vector<double>> means = point_means(database, stored);
+  const nlohmann::json goals = stored.goals.empty() ? nlohmann::json::object() : nlohmann::json::parse(stored.goals);
+
+  // The policies in the order the sweep file lists them (the design's order), not the JSON's.
+  std::vector<std::string> ordered;
+  for (const DesignRow& row : design)
+    if (std::find(ordered.begin(), ordered.end(), row.policy) == ordered.end()) ordered.push_back(row.policy);
+  int scenarios = 0;
+  for (const DesignRow& row : design) scenarios = std::max(scenarios, row.base + 1);
+
+  std::vector<RobustnessResult> results;
+  for (std::size_t outcome = 0; outcome < stored.outcomes.size(); ++outcome) {
+    // With goals, the outcomes they name are the ones that matter (and have a direction).
+    if (!goals.empty() && !goals.contains(stored.outcomes[outcome])) continue;
+    RobustnessResult result;
+    result.outcome = stored.outcomes[outcome];
+    result.scenarios = scenarios;
+    if (goals.contains(result.outcome)) {
+      const auto& goal = goals[result.outcome];
+      result.higher_is_better = goal.at("better") == "higher";
+      if (goal.contains("threshold")) result.threshold = goal["threshold"].get<double>();
+    }
+    // value[policy][scenario]
+    std::vector<std::vector<double>> value(ordered.size(), std::vector<double>(static_cast<std::size_t>(scenarios),
+                                                                               std::nan("")));
+    for (std::size_t point = 0; point < design.size(); ++point) {
+      const auto policy = static_cast<std::size_t>(
+          std::find(ordered.begin(), ordered.end(), design[point].policy) - ordered.begin());
+      value[policy][static_cast<std::size_t>(design[point].base)] = means[outcome][point];
+    }
+    const double sign = result.higher_is_better ? 1.0 : -1.0;
+    std::vector<double> best(static_cast<std::size_t>(scenarios), -std::numeric_limits<double>::infinity());
+    for (const auto& values : value)
+      for (std::size_t s = 0; s < values.size(); ++s)
+        if (std::isfinite(values[s])) best[s] = std::max(best[s], sign * values[s]);
+    for (std::size_t policy = 0; policy < ordered.size(); ++policy) {
+      PolicyRobustness row;
+      row.policy = ordered[policy];
+      std::vector<double> finite, regrets;
+      int met = 0;
+      for (std::size_t s = 0; s < value[policy].size(); ++s) {
+        const double v = value[policy][s];
+        if (!std::isfinite(v)) continue;
+        finite.push_back(v);
+        regrets.push_back(best[s] - sign * v);
+        if (result.threshold && sign * v >= sign * *result.threshold) ++met;
+      }
+      if (!finite.empty()) {
+        row.mean = mean_of(finite);
+        std::sort(finite.begin(), finite.end());
+        // The worst decile by numpy's default (linear) quantile: 10th or 90th percentile.
+        const double q = result.higher_is_better ? 0.1 : 0.9;
+        const double position = q * static_cast<double>(finite.size() - 1);
+        const auto below = static_cast<std::size_t>(std::floor(position));
+        const std::size_t above = std::min(below + 1, finite.size() - 1);
+        row.worst_decile = finite[below] + (position - static_cast<double>(below)) * (finite[above] - finite[below]);
+        row.mean_regret = mean_of(regrets);
+        row.max_regret = *std::max_element(regrets.begin(), regrets.end());
+        if (result.threshold) row.meets = static_cast<double>(met) / static_cast<double>(finite.size());
+      }
+      result.policies.push_back(row);
     }
     results.push_back(std::move(result));
   }

@@ -9,8 +9,15 @@
 //   of the base rows), as SALib computes them.
 // - Morris: per factor the mean μ, the mean of absolute values μ* and the standard deviation σ of
 //   its elementary effects, (f(after) − f(before)) / Δ in the unit cube.
+// - Robustness (policies × scenarios): per outcome and policy, over the scenario points, the
+//   mean, the worst decile (10th percentile when higher is better, 90th when lower is), the mean
+//   and largest regret against the best policy in each scenario, and the share of scenarios in
+//   which the goal's threshold is met. With goals, only the outcomes they name (each with its
+//   direction); without, every outcome, higher taken as better.
 #pragma once
 
+#include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +55,23 @@ struct MorrisResult {
   std::vector<MorrisEffect> effects;
 };
 
+struct PolicyRobustness {
+  std::string policy;
+  double mean = 0, worst_decile = 0, mean_regret = 0, max_regret = 0;
+  double meets = std::nan("");  // share of scenarios meeting the threshold; NaN without one
+};
+
+struct RobustnessResult {
+  std::string outcome;
+  bool higher_is_better = true;
+  std::optional<double> threshold;
+  std::int64_t scenarios = 0;
+  std::vector<PolicyRobustness> policies;
+};
+
 // For every outcome of a Sobol sweep; `resamples` bootstrap resamples, drawn with `seed`.
 std::vector<SobolResult> sobol_indices(const SweepDatabase& database, int resamples = 1000, std::uint64_t seed = 1);
 std::vector<MorrisResult> morris_effects(const SweepDatabase& database);
+std::vector<RobustnessResult> policy_robustness(const SweepDatabase& database);
 
 }  // namespace steppe

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include "engine/errors.hpp"
@@ -135,6 +136,23 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
         {"months", std::to_string(scenario.months)},
         {"stochastic", scenario.stochastic ? "true" : "false"}};
     if (!shard.empty()) rows.emplace_back("shard", shard);
+    if (!sweep.policies.empty()) {
+      nlohmann::json policies = nlohmann::json::object();
+      for (const Policy& policy : sweep.policies) {
+        nlohmann::json levers = nlohmann::json::object();
+        for (const auto& [lever, value] : policy.levers) levers[lever] = value;
+        policies[policy.name] = levers;
+      }
+      rows.emplace_back("policies", policies.dump());
+    }
+    if (!sweep.goals.empty()) {
+      nlohmann::json goals = nlohmann::json::object();
+      for (const Goal& goal : sweep.goals) {
+        goals[goal.outcome] = {{"better", goal.higher_is_better ? "higher" : "lower"}};
+        if (goal.threshold) goals[goal.outcome]["threshold"] = *goal.threshold;
+      }
+      rows.emplace_back("goals", goals.dump());
+    }
     for (const auto& [key, value] : rows) {
       insert.bind(1, key);
       insert.bind(2, value);
@@ -174,10 +192,10 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
     placeholders += ", ?, ?";
   }
   database.execute("CREATE TABLE design (point INTEGER PRIMARY KEY, block TEXT NOT NULL, base INTEGER NOT NULL, "
-                   "factor INTEGER NOT NULL, step INTEGER NOT NULL" +
+                   "factor INTEGER NOT NULL, step INTEGER NOT NULL, policy TEXT" +
                    design_columns + ")");
   {
-    Statement insert(database.db_, "INSERT INTO design VALUES (?, ?, ?, ?, ?" + placeholders + ")");
+    Statement insert(database.db_, "INSERT INTO design VALUES (?, ?, ?, ?, ?, ?" + placeholders + ")");
     for (std::size_t point = 0; point < points.size(); ++point) {
       const DesignPoint& p = points[point];
       insert.bind(1, static_cast<std::int64_t>(point));
@@ -185,9 +203,10 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
       insert.bind(3, static_cast<std::int64_t>(p.base));
       insert.bind(4, static_cast<std::int64_t>(p.factor));
       insert.bind(5, static_cast<std::int64_t>(p.step));
+      if (p.policy >= 0) insert.bind(6, sweep.policies[static_cast<std::size_t>(p.policy)].name);
       for (std::size_t factor = 0; factor < factors.size(); ++factor) {
-        insert.bind(6 + 2 * static_cast<int>(factor), sweep.factor_value(factor, p.unit[factor]));
-        insert.bind(7 + 2 * static_cast<int>(factor), p.unit[factor]);
+        insert.bind(7 + 2 * static_cast<int>(factor), sweep.factor_value(factor, p.unit[factor]));
+        insert.bind(8 + 2 * static_cast<int>(factor), p.unit[factor]);
       }
       insert.step();
       insert.reset();
@@ -243,6 +262,8 @@ StoredSweep SweepDatabase::stored() const {
       if (key == "levels") stored.levels = std::stoi(value);
       if (key == "second_order") stored.second_order = value == "true";
       if (key == "shard") stored.shard = value;
+      if (key == "policies") stored.policies = value;
+      if (key == "goals") stored.goals = value;
     }
     for (const auto& row : query("SELECT name FROM factors ORDER BY factor").rows) stored.factors.push_back(row[0]);
     for (const auto& row : query("SELECT name FROM outcomes ORDER BY outcome").rows) stored.outcomes.push_back(row[0]);

@@ -2,11 +2,11 @@
 // held until the end and an interrupted sweep can resume (docs/sweeps.md):
 //
 //   sweep    key → value: the sweep file and its bytes, content hash, seed, steppe version,
-//            design settings, run count, the command that made it
+//            design settings, run count, the command that made it, policies and goals (JSON)
 //   factors  factor, name, target (parameter | initial | lever), distribution
 //   outcomes outcome, name
-//   design   point, block, base, factor, step, then per factor its value ("CHN.k") and its
-//            coordinate in the unit cube ("CHN.k:unit")
+//   design   point, block, base, factor, step, policy (NULL without policies), then per factor
+//            its value ("CHN.k") and its coordinate in the unit cube ("CHN.k:unit")
 //   runs     run, point, replicate, then one column per outcome (NULL when undefined)
 //
 // The analyses read the design's structure (block, base, factor, step) from the design table,
@@ -30,7 +30,9 @@ namespace steppe {
 // What a database says about its sweep, read back for analysis and export.
 struct StoredSweep {
   std::string file, hash, design;
-  std::string shard;  // "K/N" for a shard's database, "" for a whole sweep
+  std::string shard;     // "K/N" for a shard's database, "" for a whole sweep
+  std::string policies;  // JSON {name: {lever: value}}, "" without policies
+  std::string goals;     // JSON {outcome: {better, threshold}}, "" without goals
   std::int64_t runs = 0, points = 0;
   int replicates = 1, levels = 0;
   bool second_order = false;

@@ -39,6 +39,59 @@ DesignKind read_design(const Located& at) {
   return found->second;
 }
 
+// `policies: {NAME: {LEVER: VALUE, ...}, ...}`: each policy's levers held for the run, checked
+// here at their place, then applied to the scenario as --set applies them.
+void read_policies(const Located& at, const std::filesystem::path& file, const LoadOptions& options, Sweep& sweep) {
+  if (sweep.settings.design == DesignKind::sobol || sweep.settings.design == DesignKind::morris)
+    fail(at, fmt::format("policies run against the scenarios of a grid, latin_hypercube or monte_carlo design, not "
+                         "a {} design",
+                         design_name(sweep.settings.design)));
+  const Layout& layout = *sweep.scenario->layout;
+  const std::vector<std::string> lever_names = layout.lever_names();
+  for (const Entry& policy : entries(at)) {
+    Policy made;
+    made.name = policy.name;
+    LoadOptions with_levers = options;
+    if (!policy.value.node.IsNull())
+      for (const Entry& setting : entries(policy.value)) {
+        const auto known = std::find(lever_names.begin(), lever_names.end(), setting.name);
+        if (known == lever_names.end()) fail(setting.key, unknown_name_message("lever", setting.name, lever_names));
+        for (const Uncertainty& factor : sweep.scenario->uncertainties)
+          if (factor.name == setting.name)
+            fail(setting.key, fmt::format("'{}' is a factor of the sweep; a policy cannot also set it", setting.name));
+        const int slot = static_cast<int>(known - lever_names.begin());
+        const LeverDecl& decl = *layout.levers()[static_cast<std::size_t>(slot)].decl;
+        const double value = read_number(setting.value, decl.min, decl.max);
+        made.levers.emplace_back(setting.name, value);
+        with_levers.overrides.push_back({setting.name, fmt::format("{}", value)});
+      }
+    made.scenario = load_sweep_file(file, with_levers).scenario;
+    sweep.policies.push_back(std::move(made));
+  }
+  if (sweep.policies.empty()) fail(at, "expected at least one policy");
+}
+
+// `goals: {OUTCOME: {better: higher | lower, threshold: NUMBER}, ...}`.
+std::vector<Goal> read_goals(const Located& at, const Scenario& scenario) {
+  std::vector<std::string> outcomes;
+  for (const OutcomeSpec& outcome : scenario.outcomes) outcomes.push_back(outcome.name);
+  std::vector<Goal> goals;
+  for (const Entry& entry : entries(at)) {
+    if (std::find(outcomes.begin(), outcomes.end(), entry.name) == outcomes.end())
+      fail(entry.key, unknown_name_message("outcome", entry.name, outcomes));
+    const Fields goal(entry.value, {"better", "threshold"});
+    Goal made{entry.name, true, std::nullopt};
+    const Located better = goal.require("better");
+    const std::string direction = read_text(better);
+    if (direction != "higher" && direction != "lower")
+      fail(better, fmt::format("expected higher or lower, got '{}'", direction));
+    made.higher_is_better = direction == "higher";
+    if (auto threshold = goal.get("threshold")) made.threshold = read_number(*threshold, -unbounded, unbounded);
+    goals.push_back(made);
+  }
+  return goals;
+}
+
 }  // namespace
 
 Sweep load_sweep(const std::filesystem::path& file, const LoadOptions& options) {
@@ -50,13 +103,14 @@ Sweep load_sweep(const std::filesystem::path& file, const LoadOptions& options) 
   sweep.text.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
 
   const Fields fields(loaded.section, {"design", "samples", "second_order", "levels", "trajectories", "replicates",
-                                       "database"});
+                                       "database", "policies", "goals"});
   SweepSettings& settings = sweep.settings;
   const Located design_at = fields.require("design");
   settings.design = read_design(design_at);
   const std::vector<std::string>& allowed = design_keys.at(settings.design);
   for (const Entry& entry : fields.all()) {
-    const bool general = entry.name == "design" || entry.name == "replicates" || entry.name == "database";
+    const bool general = entry.name == "design" || entry.name == "replicates" || entry.name == "database" ||
+                         entry.name == "goals" || entry.name == "policies";
     if (!general && std::find(allowed.begin(), allowed.end(), entry.name) == allowed.end())
       fail(entry.key, fmt::format("'{}' does not apply to a {} design (it takes {})", entry.name,
                                   design_name(settings.design), fmt::join(allowed, ", ")));
@@ -94,6 +148,8 @@ Sweep load_sweep(const std::filesystem::path& file, const LoadOptions& options) 
   if (auto replicates = fields.get("replicates"))
     settings.replicates = static_cast<int>(read_whole_number(*replicates, 1, 1'000'000));
 
+  if (auto policies = fields.get("policies")) read_policies(*policies, file, options, sweep);
+  if (auto goals = fields.get("goals")) sweep.goals = read_goals(*goals, *sweep.scenario);
   const std::uint64_t points = sweep.point_count();
   if (points * std::uint64_t(settings.replicates) > max_runs)
     fail(design_at, fmt::format("the design has {} points × {} replicates, more than the {} runs a sweep may hold",

@@ -18,8 +18,9 @@ struct Chunk {
   std::int64_t first, count;
 };
 
-// The runs still to do, as contiguous ranges that never cross a multiple of `block_size`.
-std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t block_size) {
+// The runs still to do, as contiguous ranges that never cross a multiple of `block_size` or of
+// `policy_runs` (a block runs one policy).
+std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t block_size, std::int64_t policy_runs) {
   std::vector<Chunk> chunks;
   const auto total = static_cast<std::int64_t>(done.size());
   for (std::int64_t run = 0; run < total;) {
@@ -27,7 +28,8 @@ std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t bl
       ++run;
       continue;
     }
-    const std::int64_t block_end = std::min(total, (run / block_size + 1) * block_size);
+    const std::int64_t block_end =
+        std::min({total, (run / block_size + 1) * block_size, (run / policy_runs + 1) * policy_runs});
     std::int64_t end = run;
     while (end < block_end && !done[static_cast<std::size_t>(end)]) ++end;
     chunks.push_back({run, end - run});
@@ -59,7 +61,9 @@ SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   // Runs of other shards are not this process's to do.
   std::fill(done.begin(), done.begin() + report.first, true);
   std::fill(done.begin() + report.last, done.end(), true);
-  const std::vector<Chunk> chunks = pending_chunks(done, std::max<std::int64_t>(1, options.block_size));
+  const std::vector<Chunk> chunks =
+      pending_chunks(done, std::max<std::int64_t>(1, options.block_size),
+                     sweep.run_count(sweep.scenario_point_count()));
 
   const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
       *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());

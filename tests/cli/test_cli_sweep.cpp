@@ -225,3 +225,55 @@ TEST_CASE("a bad --shard is refused before anything runs", "[cli][sweep][shard][
   }
   CHECK(folder_entries(folder) == std::vector<std::string>{"sweep.yaml"});
 }
+
+TEST_CASE("steppe analyze of a policies × scenarios sweep prints each goal's robustness table", "[cli][sweep][policies]") {
+  const fs::path folder = scratch("sweep-policies");
+  REQUIRE(run_steppe({"sweep", "examples/sweeps/policies.yaml", "--months", "36", "--db",
+                      (folder / "p.sqlite").string(), "-q"},
+                     root_folder())
+              .exit_code == 0);
+  const RunResult analyze = run_steppe({"analyze", (folder / "p.sqlite").string()});
+  CHECK(analyze.err.empty());
+  REQUIRE(analyze.exit_code == 0);
+  CHECK_THAT(analyze.out, Catch::StartsWith("MNG.autonomy.final: robustness over 100 scenarios (higher is better, "
+                                            "goal ≥ 0.5000)"));
+  CHECK_THAT(analyze.out, Catch::Contains("CHN.coercion.max: robustness over 100 scenarios (lower is better, goal ≤ "
+                                          "0.3000)"));
+  CHECK(table_row(analyze.out, "calibrated").size() == 6);
+  const auto document = nlohmann::json::parse(run_steppe({"analyze", (folder / "p.sqlite").string(), "--json"}).out);
+  REQUIRE(document.size() == 2);
+  CHECK(document[0]["policies"].size() == 3);
+  CHECK(document[0]["policies"][1]["policy"] == "calibrated");
+}
+
+TEST_CASE("bad policies and goals are input errors at their place", "[cli][sweep][policies][bad]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  policies:\n    p: {USA.airlink: 1}\n",
+       "sweep.yaml:10:9: error: sweep.policies.p.USA.airlink: unknown lever 'USA.airlink', did you mean "
+       "'USA.air_link'?"},
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  policies:\n    p: {USA.air_link: 2}\n",
+       "value 2 is outside [0, 1]"},
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  policies:\n    p: {alpha: 0.1}\n", "unknown lever 'alpha'"},
+      {"sweep:\n  design: sobol\n  samples: 8\n  policies:\n    p: {}\n",
+       "policies run against the scenarios of a grid, latin_hypercube or monte_carlo design, not a sobol design"},
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  goals:\n    MNG.autonomy.fnal: {better: higher}\n",
+       "unknown outcome 'MNG.autonomy.fnal', did you mean 'MNG.autonomy.final'?"},
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  goals:\n    MNG.autonomy.final: {better: more}\n",
+       "expected higher or lower, got 'more'"},
+  };
+  int index = 0;
+  for (const auto& [sweep, expected] : cases) {
+    INFO(sweep);
+    const fs::path folder = write_sweep("bad-policy-" + std::to_string(index++), two_factors + sweep);
+    const RunResult result = run_steppe({"sweep", "sweep.yaml"}, folder);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains(expected));
+    CHECK_FALSE(fs::exists(folder / "sweep.sqlite"));
+  }
+  const fs::path factor = write_sweep(
+      "policy-sets-factor", "stochastic: true\nuncertainties:\n  USA.air_link: {uniform: [0, 1]}\nsweep:\n  design: "
+                            "monte_carlo\n  samples: 5\n  policies:\n    p: {USA.air_link: 1}\n");
+  const RunResult refused = run_steppe({"sweep", "sweep.yaml"}, factor);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("'USA.air_link' is a factor of the sweep; a policy cannot also set it"));
+}

@@ -153,5 +153,79 @@ TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comm
       points[entry.path().stem().string()] = sweep.points().size() * static_cast<std::size_t>(sweep.settings.replicates);
     }
   CHECK(points == std::map<std::string, std::size_t>{
-                      {"flagship_sobol", 573'440}, {"ishigami", 40'960}, {"linear_effects", 250}});
+                      {"flagship_sobol", 573'440}, {"ishigami", 40'960}, {"linear_effects", 250}, {"policies", 900}});
+}
+
+// Policies × scenarios: a small version of examples/sweeps/policies.yaml.
+Sweep policy_sweep(const std::string& database_name, const std::string& policies) {
+  const auto folder = fresh_folder("sweep-" + database_name);
+  const auto file = folder / "policies.yaml";
+  std::ofstream(file) << "extends: " << source_path("scenarios/baseline.yaml").string() << "\n"
+                      << "stochastic: true\nseed: 4\n"
+                         "uncertainties:\n"
+                         "  CHN.k: {uniform: [0.12, 0.30]}\n"
+                         "  framing_gain: {uniform: [1.0, 3.0]}\n"
+                         "sweep:\n"
+                         "  design: latin_hypercube\n"
+                         "  samples: 12\n"
+                         "  replicates: 2\n"
+                      << policies;
+  LoadOptions options;
+  options.months = 36;
+  Sweep sweep = load_sweep(file, options);
+  sweep.database = folder / (database_name + ".sqlite");
+  return sweep;
+}
+
+TEST_CASE("sweeps: every policy meets the same scenarios and random draws", "[sweep][policies]") {
+  const Sweep plain = policy_sweep("no-policies", "");
+  run_sweep(plain, {});
+  const Sweep with = policy_sweep("policies", "  policies:\n"
+                                             "    status_quo: {}\n"
+                                             "    air_link: {USA.air_link: 1}\n"
+                                             "  goals:\n"
+                                             "    MNG.autonomy.final: {better: higher, threshold: 0.45}\n");
+  REQUIRE(with.policies.size() == 2);
+  SweepRunOptions options;
+  options.block_size = 5;  // blocks never span two policies
+  const SweepReport report = run_sweep(with, options);
+  CHECK(report.points == 24);
+  CHECK(report.runs == 48);
+
+  // The empty policy is the plain sweep, run for run: same points, same streams.
+  const auto plain_runs = runs_of(plain.database);
+  const auto policy_runs = runs_of(with.database);
+  REQUIRE(policy_runs.size() == 2 * plain_runs.size());
+  for (std::size_t run = 0; run < plain_runs.size(); ++run) {
+    CAPTURE(run);
+    CHECK(std::vector<std::string>(policy_runs[run].begin() + 3, policy_runs[run].end()) ==
+          std::vector<std::string>(plain_runs[run].begin() + 3, plain_runs[run].end()));
+  }
+
+  const SweepDatabase database = SweepDatabase::open(with.database);
+  const auto results = policy_robustness(database);
+  REQUIRE(results.size() == 1);  // only the outcome with a goal
+  const RobustnessResult& autonomy = results[0];
+  CHECK(autonomy.outcome == "MNG.autonomy.final");
+  CHECK(autonomy.scenarios == 12);
+  REQUIRE(autonomy.policies.size() == 2);
+  CHECK(autonomy.policies[0].policy == "status_quo");
+  // The mean over scenarios of the mean over replicates, recomputed in SQL.
+  const auto mean = database.numbers(
+      "SELECT AVG(m) FROM (SELECT AVG(\"MNG.autonomy.final\") AS m FROM runs JOIN design USING (point) "
+      "WHERE policy = 'air_link' GROUP BY point)");
+  CHECK(autonomy.policies[1].mean == Approx(mean[0][0]).epsilon(1e-12));
+  // With two policies, in each scenario one has no regret and the other the gap between them:
+  // the regrets add up to the mean absolute gap per scenario.
+  const std::string per_point =
+      "SELECT base, AVG(\"MNG.autonomy.final\") AS m FROM runs JOIN design USING (point) WHERE policy = ";
+  const auto gap = database.numbers("SELECT AVG(ABS(a.m - b.m)) FROM (" + per_point + "'status_quo' GROUP BY point) a "
+                                    "JOIN (" + per_point + "'air_link' GROUP BY point) b USING (base)");
+  CHECK(autonomy.policies[0].mean_regret + autonomy.policies[1].mean_regret == Approx(gap[0][0]).epsilon(1e-9));
+  for (const PolicyRobustness& row : autonomy.policies) {
+    CHECK(row.max_regret >= row.mean_regret);
+    CHECK(row.meets >= 0);
+    CHECK(row.meets <= 1);
+    CHECK(row.worst_decile <= row.mean);
+  }
 }

@@ -1,6 +1,7 @@
 // `steppe sweep`, `steppe analyze` and `steppe export`: sensitivity sweeps into a SQLite
 // database, their indices, and the database's tables as CSV (docs/sweeps.md).
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <tuple>
 #include <iostream>
@@ -29,6 +30,15 @@ std::string csv_field(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t index = 0; index < fields.size(); ++index) {
+    if (index) line += ',';
+    line += csv_field(fields[index]);
+  }
+  return line + "\n";
 }
 
 nlohmann::json sobol_json(const std::vector<SobolResult>& results) {
@@ -60,6 +70,28 @@ nlohmann::json morris_json(const std::vector<MorrisResult>& results) {
                                     {"mu_star", effect.mu_star},
                                     {"sigma", effect.sigma},
                                     {"effects", effect.effects}});
+    document.push_back(outcome);
+  }
+  return document;
+}
+
+nlohmann::json robustness_json(const std::vector<RobustnessResult>& results) {
+  nlohmann::json document = nlohmann::json::array();
+  for (const RobustnessResult& result : results) {
+    nlohmann::json outcome = {{"outcome", result.outcome},
+                              {"better", result.higher_is_better ? "higher" : "lower"},
+                              {"scenarios", result.scenarios},
+                              {"policies", nlohmann::json::array()}};
+    if (result.threshold) outcome["threshold"] = *result.threshold;
+    for (const PolicyRobustness& row : result.policies) {
+      nlohmann::json policy = {{"policy", row.policy},
+                               {"mean", row.mean},
+                               {"worst_decile", row.worst_decile},
+                               {"mean_regret", row.mean_regret},
+                               {"max_regret", row.max_regret}};
+      policy["meets_goal"] = std::isnan(row.meets) ? nlohmann::json(nullptr) : nlohmann::json(row.meets);
+      outcome["policies"].push_back(policy);
+    }
     document.push_back(outcome);
   }
   return document;
@@ -129,6 +161,28 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
 int analyze_command(const AnalyzeOptions& options) {
   const SweepDatabase database = SweepDatabase::open(options.database);
   const StoredSweep stored = database.stored();
+  if (!stored.policies.empty()) {
+    const std::vector<RobustnessResult> results = policy_robustness(database);
+    if (options.json) {
+      std::cout << robustness_json(results).dump(2) << "\n";
+      return 0;
+    }
+    for (const RobustnessResult& result : results) {
+      std::cout << fmt::format("{}: robustness over {} scenarios ({} is better{})\n", result.outcome,
+                               result.scenarios, result.higher_is_better ? "higher" : "lower",
+                               result.threshold ? fmt::format(", goal {} {}", result.higher_is_better ? "≥" : "≤",
+                                                              format_for_people(*result.threshold))
+                                                : "");
+      Table table({"policy", "mean", result.higher_is_better ? "10th pct" : "90th pct", "mean regret", "max regret",
+                   "P(goal)"});
+      for (const PolicyRobustness& row : result.policies)
+        table.add_row({row.policy, format_for_people(row.mean), format_for_people(row.worst_decile),
+                       format_for_people(row.mean_regret), format_for_people(row.max_regret),
+                       format_for_people(row.meets)});
+      std::cout << table.render() << "\n";
+    }
+    return 0;
+  }
   if (stored.design == "sobol") {
     const std::vector<SobolResult> results = sobol_indices(database, options.resamples);
     if (options.json) {
@@ -187,14 +241,8 @@ int export_command(const ExportOptions& options) {
   OutputFolder folder(options.csv);
   for (const std::string& table : SweepDatabase::tables()) {
     const SweepDatabase::Table rows = database.query("SELECT * FROM " + table);
-    std::string csv;
-    for (std::size_t column = 0; column < rows.columns.size(); ++column)
-      csv += (column ? "," : "") + csv_field(rows.columns[column]);
-    csv += "\n";
-    for (const auto& row : rows.rows) {
-      for (std::size_t column = 0; column < row.size(); ++column) csv += (column ? "," : "") + csv_field(row[column]);
-      csv += "\n";
-    }
+    std::string csv = csv_line(rows.columns);
+    for (const auto& row : rows.rows) csv += csv_line(row);
     folder.add(table + ".csv", csv);
   }
   const auto files = folder.commit();
