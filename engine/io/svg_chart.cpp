@@ -454,4 +454,75 @@ std::string render_svg(const Chart& chart) {
   return svg;
 }
 
+std::string render_bar_svg(const BarChart& chart) {
+  constexpr double label_width = 170, plot_width = 520, right = 40, bar_height = 12, bar_gap = 3, row_gap = 12;
+  constexpr double top = 64, axis_height = 44, legend_height = 22;
+  const std::size_t series = chart.series.size();
+  const double row_height = static_cast<double>(series) * (bar_height + bar_gap) + row_gap;
+  const double plot_height = static_cast<double>(chart.rows.size()) * row_height;
+  const double width = label_width + plot_width + right;
+  const double height = top + plot_height + axis_height + legend_height;
+
+  double lo = 0, hi = 0;
+  for (const BarRow& row : chart.rows)
+    for (std::size_t k = 0; k < row.values.size(); ++k) {
+      const double error = k < row.errors.size() ? row.errors[k] : 0;
+      if (!std::isfinite(row.values[k])) continue;
+      lo = std::min(lo, row.values[k] - error);
+      hi = std::max(hi, row.values[k] + error);
+    }
+  if (hi <= lo) hi = lo + 1;
+  const Ticks ticks = nice_ticks(lo, hi);
+  lo = std::min(lo, ticks.values.front());
+  hi = std::max(hi, ticks.values.back());
+  const auto x = [&](double value) { return label_width + (value - lo) / (hi - lo) * plot_width; };
+
+  std::string svg = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+      num(width), num(height));
+  svg += fmt::format("<text x=\"16\" y=\"26\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
+                     escape_xml(chart.title));
+  svg += fmt::format("<text x=\"16\" y=\"46\" font-size=\"12\" fill=\"#555\">{}</text>\n", escape_xml(chart.subtitle));
+  for (const double tick : ticks.values) {
+    svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n", num(x(tick)), num(top),
+                       num(top + plot_height), tick == 0 ? "#000" : "#ddd");
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"middle\">{:.{}f}</text>\n", num(x(tick)),
+                       num(top + plot_height + 16), kTickFontSize, tick, ticks.decimals);
+  }
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"middle\">{}</text>\n",
+                     num(label_width + plot_width / 2), num(top + plot_height + 36), escape_xml(chart.x_label));
+  for (std::size_t r = 0; r < chart.rows.size(); ++r) {
+    const BarRow& row = chart.rows[r];
+    const double y0 = top + static_cast<double>(r) * row_height + row_gap / 2;
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>\n",
+                       num(label_width - 8), num(y0 + static_cast<double>(series) * (bar_height + bar_gap) / 2 + 4),
+                       escape_xml(row.label));
+    for (std::size_t k = 0; k < row.values.size() && k < series; ++k) {
+      if (!std::isfinite(row.values[k])) continue;
+      const double y = y0 + static_cast<double>(k) * (bar_height + bar_gap);
+      const double from = x(std::min(0.0, row.values[k])), to = x(std::max(0.0, row.values[k]));
+      svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", num(from), num(y),
+                         num(std::max(to - from, 0.5)), num(bar_height), palette_color(static_cast<int>(k)));
+      if (k < row.errors.size() && row.errors[k] > 0) {
+        const double mid = y + bar_height / 2;
+        svg += fmt::format(
+            "<path d=\"M{0} {1}H{2}M{0} {3}V{4}M{2} {3}V{4}\" stroke=\"#000\" fill=\"none\"/>\n",
+            num(x(row.values[k] - row.errors[k])), num(mid), num(x(row.values[k] + row.errors[k])), num(mid - 4),
+            num(mid + 4));
+      }
+    }
+  }
+  double legend_x = label_width;
+  const double legend_y = height - legend_height + 6;
+  for (std::size_t k = 0; k < series; ++k) {
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", num(legend_x),
+                       num(legend_y - 10), palette_color(static_cast<int>(k)));
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"{}\">{}</text>\n", num(legend_x + 16), num(legend_y),
+                       kLegendFontSize, escape_xml(chart.series[k]));
+    legend_x += 16 + text_width(chart.series[k], kLegendFontSize) + 24;
+  }
+  return svg + "</svg>\n";
+}
+
 }  // namespace steppe

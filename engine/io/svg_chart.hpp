@@ -1,6 +1,7 @@
-// SVG line charts a person can open: panels of time series over calendar months, with labelled
+// SVG charts a person can open: panels of time series over calendar months, with labelled
 // axes, dates on the x axis, a legend, optional dashed series (for comparisons) and optional
-// shaded bands (for uncertainty). Self-contained SVG: no scripts, no external fonts.
+// shaded bands (for uncertainty); and horizontal bar charts with error bars (sensitivity
+// indices, policies). Self-contained SVG: no scripts, no external fonts.
 #pragma once
 
 #include <string>
@@ -36,5 +37,23 @@ struct Chart {
 };
 
 std::string render_svg(const Chart& chart);
+
+// Horizontal bar charts for sensitivity indices and policy comparisons: one row per item (a
+// factor, a policy), one bar per series (S1 and ST; the mean), each with an optional error bar.
+struct BarRow {
+  std::string label;
+  std::vector<double> values;  // one per series
+  std::vector<double> errors;  // half-widths, one per series; empty for none
+};
+
+struct BarChart {
+  std::string title;
+  std::string subtitle;
+  std::string x_label;
+  std::vector<std::string> series;  // legend, in bar order within a row
+  std::vector<BarRow> rows;         // top to bottom
+};
+
+std::string render_bar_svg(const BarChart& chart);
 
 }  // namespace steppe

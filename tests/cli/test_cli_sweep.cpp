@@ -2,6 +2,7 @@
 // binary, kill -9 and --resume, and every class of bad input (exit 2, nothing written).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -51,10 +52,18 @@ TEST_CASE("steppe sweep then analyze prints the Ishigami indices and export writ
   CHECK_THAT(sweep.out, Catch::StartsWith("sweep examples/sweeps/ishigami.yaml: sobol design, 40960 points × 1 "
                                           "replicate = 40960 runs"));
 
-  const RunResult analyze = run_steppe({"analyze", (folder / "i.sqlite").string()});
+  const RunResult analyze =
+      run_steppe({"analyze", (folder / "i.sqlite").string(), "--out", (folder / "charts").string()});
   REQUIRE(analyze.exit_code == 0);
   CHECK_THAT(analyze.out, Catch::StartsWith("system.y.final: Sobol indices (N = 8192, 95% bootstrap intervals)"));
   CHECK(table_row(analyze.out, "x2").size() == 5);
+  // A tornado chart per outcome: factors by total index, each bar with its interval.
+  CHECK_THAT(analyze.out, Catch::EndsWith("wrote " + (folder / "charts").string() + "/ : system.y.final.svg\n"));
+  const std::string chart = read_text_file(folder / "charts" / "system.y.final.svg");
+  CHECK_THAT(chart, Catch::StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+  CHECK(chart.find(">x1</text>") < chart.find(">x2</text>"));
+  CHECK(chart.find(">x2</text>") < chart.find(">x3</text>"));
+  CHECK(std::count(chart.begin(), chart.end(), '\n') > 10);
 
   const RunResult json = run_steppe({"analyze", (folder / "i.sqlite").string(), "--json"});
   REQUIRE(json.exit_code == 0);
@@ -102,7 +111,8 @@ TEST_CASE("steppe analyze ranks the Morris screening and refuses designs without
   REQUIRE(run_steppe({"sweep", "examples/sweeps/linear_effects.yaml", "--db", (folder / "m.sqlite").string(), "-q"},
                      root_folder())
               .exit_code == 0);
-  const RunResult analyze = run_steppe({"analyze", (folder / "m.sqlite").string()});
+  const RunResult analyze =
+      run_steppe({"analyze", (folder / "m.sqlite").string(), "--out", (folder / "charts").string()});
   REQUIRE(analyze.exit_code == 0);
   CHECK(table_row(analyze.out, "x2") == std::vector<std::string>{"x2", "5.0000", "5.0000", "0.0000"});
 
@@ -212,7 +222,7 @@ TEST_CASE("shards of a sweep merged hold the design and runs of the sweep run as
   };
   CHECK(design(folder / "all.sqlite") == design(folder / "whole.sqlite"));
   CHECK(SweepDatabase::open(folder / "all.sqlite").stored().shard.empty());
-  CHECK(run_steppe({"analyze", "all.sqlite", "--resamples", "20"}, folder).exit_code == 0);
+  CHECK(run_steppe({"analyze", "all.sqlite", "--resamples", "20", "--out", "charts"}, folder).exit_code == 0);
 }
 
 TEST_CASE("a bad --shard is refused before anything runs", "[cli][sweep][shard][bad]") {
@@ -232,7 +242,8 @@ TEST_CASE("steppe analyze of a policies × scenarios sweep prints each goal's ro
                       (folder / "p.sqlite").string(), "-q"},
                      root_folder())
               .exit_code == 0);
-  const RunResult analyze = run_steppe({"analyze", (folder / "p.sqlite").string()});
+  const RunResult analyze =
+      run_steppe({"analyze", (folder / "p.sqlite").string(), "--out", (folder / "charts").string()});
   CHECK(analyze.err.empty());
   REQUIRE(analyze.exit_code == 0);
   CHECK_THAT(analyze.out, Catch::StartsWith("MNG.autonomy.final: robustness over 100 scenarios (higher is better, "
@@ -240,6 +251,8 @@ TEST_CASE("steppe analyze of a policies × scenarios sweep prints each goal's ro
   CHECK_THAT(analyze.out, Catch::Contains("CHN.coercion.max: robustness over 100 scenarios (lower is better, goal ≤ "
                                           "0.3000)"));
   CHECK(table_row(analyze.out, "calibrated").size() == 6);
+  CHECK(folder_entries(folder / "charts") ==
+        std::vector<std::string>{"CHN.coercion.max.svg", "MNG.autonomy.final.svg"});
   const auto document = nlohmann::json::parse(run_steppe({"analyze", (folder / "p.sqlite").string(), "--json"}).out);
   REQUIRE(document.size() == 2);
   CHECK(document[0]["policies"].size() == 3);

@@ -86,6 +86,7 @@ struct MergeOptions {
 struct AnalyzeOptions {
   std::string database;
   int resamples = 1000;  // bootstrap resamples for Sobol intervals
+  std::string out;       // "" → out/<database stem>: one chart per outcome
   bool json = false;
 };
 

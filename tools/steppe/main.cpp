@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   analyze_app->add_option("database", analyze.database, "Sweep database (SQLite)")->required();
   analyze_app->add_option("--resamples", analyze.resamples, "Bootstrap resamples for Sobol intervals (default 1000)")
       ->check(CLI::Range(2, 100000));
+  analyze_app->add_option("--out", analyze.out, "Folder for the charts, one SVG per outcome (default: out/<database>)");
   analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
 
   ExportOptions export_options;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <tuple>
 #include <iostream>
 
@@ -12,6 +13,7 @@
 #include "engine/io/sweep_database.hpp"
 #include "engine/io/sweep_loader.hpp"
 #include "engine/io/sweep_runner.hpp"
+#include "engine/io/svg_chart.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/progress.hpp"
 #include "tools/steppe/table.hpp"
@@ -158,9 +160,21 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
   return 0;
 }
 
+// One chart per outcome, in out/<database stem>/ unless --out names a folder: written all or
+// none, like every other output.
+void write_charts(const AnalyzeOptions& options, const std::vector<std::pair<std::string, BarChart>>& charts) {
+  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / stem(options.database)
+                                          : std::filesystem::path(options.out));
+  for (const auto& [outcome, chart] : charts) folder.add(outcome + ".svg", render_bar_svg(chart));
+  print_written(folder.commit());
+}
+
 int analyze_command(const AnalyzeOptions& options) {
   const SweepDatabase database = SweepDatabase::open(options.database);
   const StoredSweep stored = database.stored();
+  const std::string subtitle = fmt::format("{} ({} design, {} runs)", stored.file, stored.design, stored.runs);
+  std::vector<std::pair<std::string, BarChart>> charts;
+
   if (!stored.policies.empty()) {
     const std::vector<RobustnessResult> results = policy_robustness(database);
     if (options.json) {
@@ -168,22 +182,25 @@ int analyze_command(const AnalyzeOptions& options) {
       return 0;
     }
     for (const RobustnessResult& result : results) {
+      const std::string decile = result.higher_is_better ? "10th pct" : "90th pct";
       std::cout << fmt::format("{}: robustness over {} scenarios ({} is better{})\n", result.outcome,
                                result.scenarios, result.higher_is_better ? "higher" : "lower",
                                result.threshold ? fmt::format(", goal {} {}", result.higher_is_better ? "≥" : "≤",
                                                               format_for_people(*result.threshold))
                                                 : "");
-      Table table({"policy", "mean", result.higher_is_better ? "10th pct" : "90th pct", "mean regret", "max regret",
-                   "P(goal)"});
-      for (const PolicyRobustness& row : result.policies)
+      Table table({"policy", "mean", decile, "mean regret", "max regret", "P(goal)"});
+      BarChart chart{result.outcome + ": policies over " + std::to_string(result.scenarios) + " scenarios", subtitle,
+                     result.outcome, {"mean", decile, "mean regret"}, {}};
+      for (const PolicyRobustness& row : result.policies) {
         table.add_row({row.policy, format_for_people(row.mean), format_for_people(row.worst_decile),
                        format_for_people(row.mean_regret), format_for_people(row.max_regret),
                        format_for_people(row.meets)});
+        chart.rows.push_back({row.policy, {row.mean, row.worst_decile, row.mean_regret}, {}});
+      }
       std::cout << table.render() << "\n";
+      charts.emplace_back(result.outcome, std::move(chart));
     }
-    return 0;
-  }
-  if (stored.design == "sobol") {
+  } else if (stored.design == "sobol") {
     const std::vector<SobolResult> results = sobol_indices(database, options.resamples);
     if (options.json) {
       std::cout << sobol_json(results).dump(2) << "\n";
@@ -204,10 +221,18 @@ int analyze_command(const AnalyzeOptions& options) {
                          format_for_people(pair.second_interval)});
         std::cout << pairs.render() << "\n";
       }
+      // A tornado: factors by total index, largest on top.
+      std::vector<SobolIndex> sorted = result.indices;
+      std::stable_sort(sorted.begin(), sorted.end(),
+                       [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
+      BarChart chart{result.outcome + ": Sobol indices with 95% intervals", subtitle, "share of variance",
+                     {"S1 (alone)", "ST (with interactions)"}, {}};
+      for (const SobolIndex& index : sorted)
+        chart.rows.push_back(
+            {index.factor, {index.first, index.total}, {index.first_interval, index.total_interval}});
+      charts.emplace_back(result.outcome, std::move(chart));
     }
-    return 0;
-  }
-  if (stored.design == "morris") {
+  } else if (stored.design == "morris") {
     const std::vector<MorrisResult> results = morris_effects(database);
     if (options.json) {
       std::cout << morris_json(results).dump(2) << "\n";
@@ -220,13 +245,22 @@ int analyze_command(const AnalyzeOptions& options) {
         table.add_row({effect.factor, format_for_people(effect.mu_star), format_for_people(effect.mu),
                        format_for_people(effect.sigma)});
       std::cout << table.render() << "\n";
+      std::vector<MorrisEffect> sorted = result.effects;
+      std::stable_sort(sorted.begin(), sorted.end(),
+                       [](const MorrisEffect& a, const MorrisEffect& b) { return a.mu_star > b.mu_star; });
+      BarChart chart{result.outcome + ": Morris elementary effects", subtitle, "effect per unit of range",
+                     {"mu*", "sigma"}, {}};
+      for (const MorrisEffect& effect : sorted) chart.rows.push_back({effect.factor, {effect.mu_star, effect.sigma}, {}});
+      charts.emplace_back(result.outcome, std::move(chart));
     }
-    return 0;
+  } else {
+    throw InputError({options.database}, "",
+                     fmt::format("a {} design has no sensitivity indices to compute: export its runs (steppe export) "
+                                 "or use a sobol or morris design, or policies",
+                                 stored.design));
   }
-  throw InputError({options.database}, "",
-                   fmt::format("a {} design has no sensitivity indices to compute: export its runs (steppe export) "
-                               "or use a sobol or morris design",
-                               stored.design));
+  write_charts(options, charts);
+  return 0;
 }
 
 int merge_command(const MergeOptions& options) {
