@@ -12,16 +12,9 @@
 
 namespace steppe {
 
-namespace {
-
-struct Chunk {
-  std::int64_t first, count;
-};
-
-// The runs still to do, as contiguous ranges that never cross a multiple of `block_size` or of
-// `policy_runs` (a block runs one policy).
-std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t block_size, std::int64_t policy_runs) {
-  std::vector<Chunk> chunks;
+std::vector<SweepChunk> pending_chunks(const std::vector<bool>& done, std::int64_t block_size,
+                                       std::int64_t policy_runs) {
+  std::vector<SweepChunk> chunks;
   const auto total = static_cast<std::int64_t>(done.size());
   for (std::int64_t run = 0; run < total;) {
     if (done[static_cast<std::size_t>(run)]) {
@@ -38,13 +31,40 @@ std::vector<Chunk> pending_chunks(const std::vector<bool>& done, std::int64_t bl
   return chunks;
 }
 
-}  // namespace
-
 std::pair<std::int64_t, std::int64_t> shard_runs(std::int64_t runs, int shard, int shards) {
   if (shards <= 0) return {0, runs};
   const auto k = static_cast<std::int64_t>(shard - 1), n = static_cast<std::int64_t>(shards);
   return {runs * k / n, runs * (k + 1) / n};
 }
+
+namespace {
+
+// Runs the chunks on this machine's threads, a wave at a time, and commits each wave in run
+// order from this thread: memory holds one wave's outcomes, never the sweep's. False when
+// cancelled.
+bool run_chunks_here(const Sweep& sweep, const std::vector<DesignPoint>& points, const std::vector<SweepChunk>& chunks,
+                     const SweepRunOptions& options, const ChunkCommit& commit) {
+  const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
+      *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  const std::size_t wave = static_cast<std::size_t>(threads) * 4;
+  for (std::size_t start = 0; start < chunks.size(); start += wave) {
+    if (options.cancel && options.cancel->load()) return false;
+    const std::size_t end = std::min(chunks.size(), start + wave);
+    std::vector<MemberArrays> outcomes(end - start);
+    arena.execute([&] {
+      tbb::parallel_for(start, end, [&](std::size_t index) {
+        const SweepChunk& chunk = chunks[index];
+        outcomes[index - start] = run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
+      });
+    });
+    for (std::size_t index = start; index < end; ++index) commit(chunks[index], outcomes[index - start]);
+  }
+  return true;
+}
+
+}  // namespace
 
 SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   const std::vector<DesignPoint> points = sweep.points();
@@ -61,38 +81,21 @@ SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   // Runs of other shards are not this process's to do.
   std::fill(done.begin(), done.begin() + report.first, true);
   std::fill(done.begin() + report.last, done.end(), true);
-  const std::vector<Chunk> chunks =
+  const std::vector<SweepChunk> chunks =
       pending_chunks(done, std::max<std::int64_t>(1, options.block_size),
                      sweep.run_count(sweep.scenario_point_count()));
 
-  const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
-      *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::task_arena arena(threads);
-  // Chunks run a wave at a time, then are committed in run order by this thread: memory holds
-  // one wave's outcomes, never the sweep's.
-  const std::size_t wave = static_cast<std::size_t>(threads) * 4;
   std::int64_t finished = report.already_done;
-  for (std::size_t start = 0; start < chunks.size(); start += wave) {
-    if (options.cancel && options.cancel->load()) {
-      report.cancelled = true;
-      break;
-    }
-    const std::size_t end = std::min(chunks.size(), start + wave);
-    std::vector<MemberArrays> outcomes(end - start);
-    arena.execute([&] {
-      tbb::parallel_for(start, end, [&](std::size_t index) {
-        const Chunk& chunk = chunks[index];
-        outcomes[index - start] = run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
-      });
-    });
-    for (std::size_t index = start; index < end; ++index) {
-      database.write_runs(chunks[index].first, sweep.settings.replicates, outcomes[index - start]);
-      report.ran += chunks[index].count;
-      finished += chunks[index].count;
-    }
+  const ChunkCommit commit = [&](const SweepChunk& chunk, const MemberArrays& outcomes) {
+    database.write_runs(chunk.first, sweep.settings.replicates, outcomes);
+    report.ran += chunk.count;
+    finished += chunk.count;
     if (options.progress) options.progress(finished, report.runs);
-  }
+  };
+  if (options.executor)
+    options.executor(chunks, commit);
+  else
+    report.cancelled = !run_chunks_here(sweep, points, chunks, options, commit);
   return report;
 }
 

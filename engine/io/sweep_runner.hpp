@@ -9,10 +9,23 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/sweep.hpp"
 
 namespace steppe {
+
+// A contiguous range of runs stepped as one block.
+struct SweepChunk {
+  std::int64_t first, count;
+};
+
+// Records a chunk's outcomes (chunk.count × outcomes) in the database; called from the thread
+// that called run_sweep.
+using ChunkCommit = std::function<void(const SweepChunk& chunk, const MemberArrays& outcomes)>;
+// Runs the chunks somewhere and commits each as it comes back, in any order (the MPI driver
+// hands them to worker ranks).
+using ChunkExecutor = std::function<void(const std::vector<SweepChunk>& chunks, const ChunkCommit& commit)>;
 
 struct SweepRunOptions {
   int threads = 0;                 // 0: every core
@@ -24,6 +37,7 @@ struct SweepRunOptions {
   std::string version, command;    // recorded in the database
   std::function<void(std::int64_t done, std::int64_t total)> progress;
   const std::atomic<bool>* cancel = nullptr;  // stop after the blocks in flight
+  ChunkExecutor executor;                      // none: this machine's threads
 };
 
 struct SweepReport {
@@ -35,6 +49,11 @@ struct SweepReport {
 };
 
 SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options);
+
+// The runs still to do (`done` per run id), as ranges that never cross a multiple of
+// `block_size` or of `policy_runs` (a block runs one policy).
+std::vector<SweepChunk> pending_chunks(const std::vector<bool>& done, std::int64_t block_size,
+                                       std::int64_t policy_runs);
 
 // The run ids [first, last) of shard K of N (K from 1) of a sweep of `runs` runs.
 std::pair<std::int64_t, std::int64_t> shard_runs(std::int64_t runs, int shard, int shards);

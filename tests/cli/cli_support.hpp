@@ -75,14 +75,17 @@ inline ScratchCleanup scratch_cleanup;
 
 // Runs `steppe ARGS...` in `cwd` with stdin from /dev/null; stdout and stderr go to files in a
 // scratch folder and come back whole. `shell_prefix` runs first in the same shell (e.g. a ulimit).
+// `shell_prefix` runs before everything (e.g. "export X=1; "); `launcher` goes right before the
+// binary (e.g. "mpirun -n 2 ").
 inline RunResult run_steppe(const std::vector<std::string>& args, const fs::path& cwd = cli_folder(),
-                            const std::string& shell_prefix = "") {
+                            const std::string& shell_prefix = "", const std::string& launcher = "") {
   static int calls = 0;
   const fs::path capture = scratch("capture-" + std::to_string(++calls));
   std::string command = shell_prefix;
   command += "cd ";
   command += shell_quote(cwd.string());
   command += " && ";
+  command += launcher;
   command += shell_quote(STEPPE_BINARY);
   for (const std::string& arg : args) {
     command += ' ';

@@ -12,6 +12,7 @@
 
 #include "engine/ensemble.hpp"
 #include "engine/io/output_files.hpp"
+#include "engine/io/sweep_runner.hpp"
 #include "engine/io/scenario_loader.hpp"
 
 namespace steppe::cli {
@@ -129,6 +130,12 @@ int compare_command(const CompareOptions& options, const std::string& command_li
 int describe_command(const DescribeOptions& options);
 int validate_command(const ValidateOptions& options);
 int sweep_command(const SweepOptions& options, const std::string& command_line);
+// The sweep with its blocks run by `executor` (none: this machine's threads).
+int run_sweep_command(const SweepOptions& options, const std::string& command_line, const ChunkExecutor& executor);
+// Whether mpirun (Open MPI, MPICH, Intel MPI) started this process.
+bool launched_by_mpi();
+// The sweep over MPI ranks (sweep_mpi.cpp); refused when built without MPI.
+int sweep_mpi_command(const SweepOptions& options, const std::string& command_line);
 int analyze_command(const AnalyzeOptions& options);
 int export_command(const ExportOptions& options);
 int merge_command(const MergeOptions& options);

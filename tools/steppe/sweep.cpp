@@ -121,8 +121,14 @@ std::pair<int, int> read_shard(const std::string& text) {
 }
 
 int sweep_command(const SweepOptions& options, const std::string& command_line) {
+  if (launched_by_mpi()) return sweep_mpi_command(options, command_line);
+  return run_sweep_command(options, command_line, {});
+}
+
+int run_sweep_command(const SweepOptions& options, const std::string& command_line, const ChunkExecutor& executor) {
   Sweep sweep = load_sweep(options.file, options.scenario_options.load_options(true));
   SweepRunOptions run;
+  run.executor = executor;
   if (!options.shard.empty()) {
     std::tie(run.shard, run.shards) = read_shard(options.shard);
     // Each shard writes its own database: name.shard-K-of-N.sqlite unless --db says otherwise.
