@@ -16,12 +16,6 @@ namespace steppe {
 
 namespace {
 
-std::string quoted(const std::string& name) {
-  std::string result = "\"";
-  for (char c : name) result += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return result + "\"";
-}
-
 struct DesignRow {
   std::string block;
   int base = -1, factor = -1, step = 0;
@@ -39,7 +33,7 @@ std::vector<DesignRow> design_rows(const SweepDatabase& database) {
 // missing is not analyzed: its indices would silently use part of the design.
 std::vector<std::vector<double>> point_means(const SweepDatabase& database, const StoredSweep& stored) {
   std::string columns;
-  for (const std::string& outcome : stored.outcomes) columns += ", AVG(" + quoted(outcome) + ")";
+  for (const std::string& outcome : stored.outcomes) columns += ", AVG(" + quoted_identifier(outcome) + ")";
   const auto count = database.numbers("SELECT COUNT(*) FROM runs");
   if (count.empty() || static_cast<std::int64_t>(count[0][0]) != stored.runs)
     throw InputError({database.file().string()}, "",
@@ -191,7 +185,7 @@ std::vector<MorrisResult> morris_effects(const SweepDatabase& database) {
   const std::vector<std::vector<double>> means = point_means(database, stored);
   const std::size_t k = stored.factors.size();
   std::string unit_columns;
-  for (const std::string& factor : stored.factors) unit_columns += (unit_columns.empty() ? "" : ", ") + quoted(factor + ":unit");
+  for (const std::string& factor : stored.factors) unit_columns += (unit_columns.empty() ? "" : ", ") + quoted_identifier(factor + ":unit");
   const auto units = database.numbers("SELECT " + unit_columns + " FROM design ORDER BY point");
 
   std::map<std::pair<int, int>, std::size_t> point_at;  // (trajectory, step) → point

@@ -13,13 +13,6 @@ namespace steppe {
 
 namespace {
 
-// A quoted SQL identifier: factor and outcome names hold dots and parentheses.
-std::string quoted(const std::string& name) {
-  std::string result = "\"";
-  for (char c : name) result += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return result + "\"";
-}
-
 const char* target_name(Uncertainty::Target target) {
   switch (target) {
     case Uncertainty::Target::parameter: return "parameter";
@@ -83,6 +76,12 @@ sqlite3* open_file(const std::filesystem::path& file, int flags) {
 }
 
 }  // namespace
+
+std::string quoted_identifier(const std::string& name) {
+  std::string result = "\"";
+  for (char c : name) result += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return result + "\"";
+}
 
 SweepDatabase::SweepDatabase(SweepDatabase&& other) noexcept : file_(std::move(other.file_)), db_(other.db_) {
   other.db_ = nullptr;
@@ -188,7 +187,7 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
 
   std::string design_columns, placeholders;
   for (const Uncertainty& factor : factors) {
-    design_columns += ", " + quoted(factor.name) + " REAL, " + quoted(factor.name + ":unit") + " REAL";
+    design_columns += ", " + quoted_identifier(factor.name) + " REAL, " + quoted_identifier(factor.name + ":unit") + " REAL";
     placeholders += ", ?, ?";
   }
   database.execute("CREATE TABLE design (point INTEGER PRIMARY KEY, block TEXT NOT NULL, base INTEGER NOT NULL, "
@@ -214,7 +213,7 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
   }
 
   std::string run_columns;
-  for (const OutcomeSpec& outcome : scenario.outcomes) run_columns += ", " + quoted(outcome.name) + " REAL";
+  for (const OutcomeSpec& outcome : scenario.outcomes) run_columns += ", " + quoted_identifier(outcome.name) + " REAL";
   database.execute("CREATE TABLE runs (run INTEGER PRIMARY KEY, point INTEGER NOT NULL, replicate INTEGER NOT NULL" +
                    run_columns + ")");
   database.execute("COMMIT");

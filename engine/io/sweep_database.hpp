@@ -27,6 +27,9 @@ struct sqlite3;
 
 namespace steppe {
 
+// A quoted SQL identifier: factor and outcome names hold dots and parentheses.
+std::string quoted_identifier(const std::string& name);
+
 // What a database says about its sweep, read back for analysis and export.
 struct StoredSweep {
   std::string file, hash, design;

@@ -99,8 +99,6 @@ nlohmann::json robustness_json(const std::vector<RobustnessResult>& results) {
   return document;
 }
 
-}  // namespace
-
 // "K/N" with 1 ≤ K ≤ N.
 std::pair<int, int> read_shard(const std::string& text) {
   const auto slash = text.find('/');
@@ -119,6 +117,8 @@ std::pair<int, int> read_shard(const std::string& text) {
     throw InputError({"--shard"}, text, "expected K/N with 1 ≤ K ≤ N, e.g. --shard 3/8");
   return {k, n};
 }
+
+}  // namespace
 
 int sweep_command(const SweepOptions& options, const std::string& command_line) {
   if (launched_by_mpi()) return sweep_mpi_command(options, command_line);
