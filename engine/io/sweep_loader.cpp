@@ -48,25 +48,54 @@ void read_policies(const Located& at, const std::filesystem::path& file, const L
                          design_name(sweep.settings.design)));
   const Layout& layout = *sweep.scenario->layout;
   const std::vector<std::string> lever_names = layout.lever_names();
-  for (const Entry& policy : entries(at)) {
-    Policy made;
-    made.name = policy.name;
+  // A lever a policy may set: declared, and not a factor. Returns its declaration.
+  const auto policy_lever = [&](const Entry& setting) -> const LeverDecl& {
+    const auto known = std::find(lever_names.begin(), lever_names.end(), setting.name);
+    if (known == lever_names.end()) fail(setting.key, unknown_name_message("lever", setting.name, lever_names));
+    for (const Uncertainty& factor : sweep.scenario->uncertainties)
+      if (factor.name == setting.name)
+        fail(setting.key, fmt::format("'{}' is a factor of the sweep; a policy cannot also set it", setting.name));
+    return *layout.levers()[static_cast<std::size_t>(known - lever_names.begin())].decl;
+  };
+  const auto add_policy = [&](std::string name, std::vector<std::pair<std::string, double>> levers) {
     LoadOptions with_levers = options;
+    for (const auto& [lever, value] : levers) with_levers.overrides.push_back({lever, fmt::format("{}", value)});
+    sweep.policies.push_back({std::move(name), std::move(levers), load_sweep_file(file, with_levers).scenario});
+  };
+
+  // Sampled policies: `{sample: N, levers: {LEVER: DISTRIBUTION, ...}}`, a Latin hypercube over
+  // the levers (its own stream: uncorrelated with a Latin hypercube of the scenarios).
+  if (at.node.IsMap() && at.node["sample"] && at.node["levers"]) {
+    const Fields sampled(at, {"sample", "levers"});
+    const auto count = static_cast<int>(read_whole_number(sampled.require("sample"), 1, 10'000));
+    std::vector<std::pair<std::string, Distribution>> levers;
+    for (const Entry& setting : entries(sampled.require("levers"))) {
+      const LeverDecl& decl = policy_lever(setting);
+      levers.emplace_back(setting.name, read_distribution(setting.value, decl.min, decl.max));
+    }
+    if (levers.empty()) fail(sampled.require("levers"), "expected at least one lever to sample");
+    constexpr std::uint64_t policy_stream = 0x9E3779B97F4A7C15u;
+    const auto design = latin_hypercube_design(count, static_cast<int>(levers.size()),
+                                               sweep.scenario->seed ^ policy_stream);
+    const int digits = static_cast<int>(std::to_string(count).size());
+    for (int index = 0; index < count; ++index) {
+      std::vector<std::pair<std::string, double>> values;
+      for (std::size_t lever = 0; lever < levers.size(); ++lever)
+        values.emplace_back(levers[lever].first,
+                            levers[lever].second.quantile(design[static_cast<std::size_t>(index)].unit[lever]));
+      add_policy(fmt::format("policy_{:0{}}", index + 1, digits), std::move(values));
+    }
+    return;
+  }
+
+  for (const Entry& policy : entries(at)) {
+    std::vector<std::pair<std::string, double>> levers;
     if (!policy.value.node.IsNull())
       for (const Entry& setting : entries(policy.value)) {
-        const auto known = std::find(lever_names.begin(), lever_names.end(), setting.name);
-        if (known == lever_names.end()) fail(setting.key, unknown_name_message("lever", setting.name, lever_names));
-        for (const Uncertainty& factor : sweep.scenario->uncertainties)
-          if (factor.name == setting.name)
-            fail(setting.key, fmt::format("'{}' is a factor of the sweep; a policy cannot also set it", setting.name));
-        const int slot = static_cast<int>(known - lever_names.begin());
-        const LeverDecl& decl = *layout.levers()[static_cast<std::size_t>(slot)].decl;
-        const double value = read_number(setting.value, decl.min, decl.max);
-        made.levers.emplace_back(setting.name, value);
-        with_levers.overrides.push_back({setting.name, fmt::format("{}", value)});
+        const LeverDecl& decl = policy_lever(setting);
+        levers.emplace_back(setting.name, read_number(setting.value, decl.min, decl.max));
       }
-    made.scenario = load_sweep_file(file, with_levers).scenario;
-    sweep.policies.push_back(std::move(made));
+    add_policy(policy.name, std::move(levers));
   }
   if (sweep.policies.empty()) fail(at, "expected at least one policy");
 }

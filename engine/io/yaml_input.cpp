@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/distribution.hpp"
 #include "engine/scenario.hpp"
 #include "engine/text.hpp"
 
@@ -175,6 +176,42 @@ std::vector<double> read_numbers(const Located& list, std::size_t count) {
 std::vector<double> read_number_list(const Located& list) {
   if (!list.node.IsSequence()) fail(list, fmt::format("expected a list of numbers, got {}", describe(list.node)));
   return read_numbers(list, list.node.size());
+}
+
+Distribution read_distribution(const Located& written, double lower, double upper) {
+  const Fields fields(written, {"uniform", "normal", "triangular", "beta", "discrete"});
+  std::vector<std::pair<std::string, Located>> given;
+  for (const char* kind : {"uniform", "normal", "triangular", "beta", "discrete"})
+    if (auto at = fields.get(kind)) given.emplace_back(kind, *at);
+  if (given.size() != 1)
+    fail(written, "expected exactly one of uniform, normal, triangular, beta or discrete");
+  const auto& [kind, at] = given.front();
+  std::string error;
+  std::optional<Distribution> distribution;
+  if (kind == "uniform") {
+    const auto bounds = read_numbers(at, 2);
+    distribution = Distribution::uniform(bounds[0], bounds[1], lower, upper, error);
+  } else if (kind == "triangular") {
+    const auto points = read_numbers(at, 3);
+    distribution = Distribution::triangular(points[0], points[1], points[2], lower, upper, error);
+  } else if (kind == "normal") {
+    const Fields normal(at, {"mean", "sd"});
+    distribution = Distribution::normal(read_number(normal.require("mean"), -unbounded, unbounded),
+                                        read_number(normal.require("sd"), -unbounded, unbounded), lower, upper, error);
+  } else if (kind == "beta") {
+    const Fields beta(at, {"alpha", "beta", "range"});
+    const auto range = beta.get("range") ? read_numbers(*beta.get("range"), 2) : std::vector<double>{lower, upper};
+    distribution = Distribution::beta(read_number(beta.require("alpha"), -unbounded, unbounded),
+                                      read_number(beta.require("beta"), -unbounded, unbounded), range[0], range[1],
+                                      lower, upper, error);
+  } else {
+    const Fields discrete(at, {"values", "weights"});
+    const auto weights = discrete.get("weights") ? read_number_list(*discrete.get("weights")) : std::vector<double>{};
+    distribution =
+        Distribution::discrete(read_number_list(discrete.require("values")), weights, lower, upper, error);
+  }
+  if (!distribution) fail(at, error);
+  return *distribution;
 }
 
 }  // namespace steppe

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/calendar.hpp"
+#include "engine/distribution.hpp"
 #include "engine/errors.hpp"
 
 namespace steppe {
@@ -77,5 +78,8 @@ YearMonth read_date(const Located& at);
 // Exactly `count` numbers written as a list.
 std::vector<double> read_numbers(const Located& list, std::size_t count);
 std::vector<double> read_number_list(const Located& list);
+// `{uniform: [a, b]}`, `{normal: {mean, sd}}`, `{triangular: [low, mode, high]}`,
+// `{beta: {alpha, beta, range}}` or `{discrete: {values, weights}}`, within [lower, upper].
+Distribution read_distribution(const Located& at, double lower, double upper);
 
 }  // namespace steppe

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <cmath>
 
 #include "engine/io/sweep_analysis.hpp"
@@ -228,4 +229,31 @@ TEST_CASE("sweeps: every policy meets the same scenarios and random draws", "[sw
     CHECK(row.meets <= 1);
     CHECK(row.worst_decile <= row.mean);
   }
+}
+
+TEST_CASE("sweeps: sampled policies are a Latin hypercube over the levers, each run on every scenario",
+          "[sweep][policies]") {
+  const Sweep sweep = policy_sweep("sampled-policies", "  policies:\n"
+                                                       "    sample: 4\n"
+                                                       "    levers:\n"
+                                                       "      USA.air_link: {uniform: [0, 1]}\n"
+                                                       "      USA.pme: {discrete: {values: [0.2, 0.8]}}\n");
+  REQUIRE(sweep.policies.size() == 4);
+  std::set<int> quarters;
+  for (const Policy& policy : sweep.policies) {
+    CAPTURE(policy.name);
+    REQUIRE(policy.levers.size() == 2);
+    CHECK(policy.levers[0].first == "USA.air_link");
+    quarters.insert(static_cast<int>(policy.levers[0].second * 4));
+    CHECK((policy.levers[1].second == 0.2 || policy.levers[1].second == 0.8));
+    // The policy's scenario holds the lever for the whole run.
+    const int slot = policy.scenario->layout->lever_index("USA", "air_link");
+    CHECK(policy.scenario->levers[static_cast<std::size_t>(slot)].value_at(30, 0) == policy.levers[0].second);
+  }
+  CHECK(quarters == std::set<int>{0, 1, 2, 3});
+  CHECK(sweep.policies[0].name == "policy_1");
+  run_sweep(sweep, {});
+  const auto results = policy_robustness(SweepDatabase::open(sweep.database));
+  REQUIRE_FALSE(results.empty());
+  CHECK(results[0].policies.size() == 4);
 }
