@@ -273,6 +273,15 @@ TEST_CASE("bad policies and goals are input errors at their place", "[cli][sweep
        "unknown outcome 'MNG.autonomy.fnal', did you mean 'MNG.autonomy.final'?"},
       {"sweep:\n  design: monte_carlo\n  samples: 5\n  goals:\n    MNG.autonomy.final: {better: more}\n",
        "expected higher or lower, got 'more'"},
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  policies:\n    sample: 3\n    levers:\n      USA.airlink: "
+       "{uniform: [0, 1]}\n",
+       "unknown lever 'USA.airlink', did you mean 'USA.air_link'?"},
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  policies:\n    sample: 3\n    levers:\n      USA.air_link: "
+       "{uniform: [0, 2]}\n",
+       "outside the valid range [0, 1]"},
+      {"sweep:\n  design: monte_carlo\n  samples: 5\n  policies:\n    sample: 0\n    levers:\n      USA.air_link: "
+       "{uniform: [0, 1]}\n",
+       "value 0 is outside [1, 10000]"},
   };
   int index = 0;
   for (const auto& [sweep, expected] : cases) {
