@@ -170,7 +170,17 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     } reduce(local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
     ObserverGroup observers({&reduce, &outcomes});
     Simulation simulation(scenario, {count, first}, kernel);
-    simulation.run(&observers);
+    // Stepped here rather than by run(), so that a cancelled ensemble stops within a month of a
+    // block (its partial reductions are never used) rather than after whole blocks.
+    observers.observe(0, simulation.state());
+    while (!simulation.finished()) {
+      if (options.cancel && options.cancel->load()) {
+        skipped = true;
+        return;
+      }
+      simulation.step();
+      observers.observe(simulation.month(), simulation.state());
+    }
     result.outcomes.middleRows(first, count) = outcomes.values();
     result.inputs.middleRows(first, count) = simulation.sampled_inputs();
 
