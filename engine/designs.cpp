@@ -1,11 +1,10 @@
 #include "engine/designs.hpp"
 
 #include <algorithm>
+#include <boost/random/sobol.hpp>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
-
-#include <boost/random/sobol.hpp>
 
 #include "engine/random.hpp"
 
@@ -15,9 +14,8 @@ namespace {
 
 // Designs draw from the same counter-based streams as the simulation, keyed by the sweep's
 // seed, at "months" no simulation reaches (a run has at most 6000), one tag per use.
-constexpr std::uint32_t monte_carlo_tag = 0xFFFFFF00u, latin_strata_tag = 0xFFFFFF01u,
-                        latin_pairing_tag = 0xFFFFFF02u, sobol_shift_tag = 0xFFFFFF03u,
-                        morris_start_tag = 0xFFFFFF04u, morris_order_tag = 0xFFFFFF05u,
+constexpr std::uint32_t monte_carlo_tag = 0xFFFFFF00u, latin_strata_tag = 0xFFFFFF01u, latin_pairing_tag = 0xFFFFFF02u,
+                        sobol_shift_tag = 0xFFFFFF03u, morris_start_tag = 0xFFFFFF04u, morris_order_tag = 0xFFFFFF05u,
                         morris_direction_tag = 0xFFFFFF06u;
 
 double draw(std::uint64_t seed, std::uint64_t index, std::uint32_t tag, std::uint32_t number) {
@@ -43,12 +41,18 @@ void require(bool condition, const char* message) {
 
 const char* block_name(Block block) {
   switch (block) {
-    case Block::point: return "point";
-    case Block::a: return "A";
-    case Block::b: return "B";
-    case Block::ab: return "AB";
-    case Block::ba: return "BA";
-    case Block::morris: return "morris";
+    case Block::point:
+      return "point";
+    case Block::a:
+      return "A";
+    case Block::b:
+      return "B";
+    case Block::ab:
+      return "AB";
+    case Block::ba:
+      return "BA";
+    case Block::morris:
+      return "morris";
   }
   return "";
 }
@@ -171,9 +175,8 @@ std::vector<DesignPoint> morris_design(int trajectories, int levels, int k, std:
   for (int t = 0; t < trajectories; ++t) {
     std::vector<double> x(static_cast<std::size_t>(k));
     for (int i = 0; i < k; ++i) {
-      const auto level = static_cast<int>(draw(seed, static_cast<std::uint64_t>(t), morris_start_tag,
-                                               static_cast<std::uint32_t>(i)) *
-                                          start_levels);
+      const auto level = static_cast<int>(
+          draw(seed, static_cast<std::uint64_t>(t), morris_start_tag, static_cast<std::uint32_t>(i)) * start_levels);
       x[static_cast<std::size_t>(i)] = std::min(level, start_levels - 1) * step;
     }
     // Each factor moves once, up by Δ from the start or down by Δ from its top, at random.

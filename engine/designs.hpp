@@ -17,20 +17,22 @@ namespace steppe {
 // A point's role in its design: kept for every point (and stored by the database), so that an
 // analysis finds its A, B and AB_i rows or its Morris steps whatever order runs are in.
 enum class Block : char {
-  point,   // grid, Latin hypercube, Monte Carlo
-  a, b,    // Saltelli's matrices A and B
-  ab, ba,  // A with column i from B; B with column i from A (second order)
+  point,  // grid, Latin hypercube, Monte Carlo
+  a,
+  b,  // Saltelli's matrices A and B
+  ab,
+  ba,      // A with column i from B; B with column i from A (second order)
   morris,  // a step of a Morris trajectory
 };
 const char* block_name(Block block);  // "point", "A", "B", "AB", "BA", "morris"
 
 struct DesignPoint {
   Block block = Block::point;
-  int base = -1;    // Saltelli: the row j of A and B it derives from; Morris: the trajectory
-  int factor = -1;  // AB/BA: the factor i taken from the other matrix; Morris: the factor this
-                    // step moved (-1 for a trajectory's first point)
-  int step = 0;     // Morris: the position within the trajectory (0..k)
-  int policy = -1;  // policies × scenarios: the policy this point runs (base: the scenario point)
+  int base = -1;             // Saltelli: the row j of A and B it derives from; Morris: the trajectory
+  int factor = -1;           // AB/BA: the factor i taken from the other matrix; Morris: the factor this
+                             // step moved (-1 for a trajectory's first point)
+  int step = 0;              // Morris: the position within the trajectory (0..k)
+  int policy = -1;           // policies × scenarios: the policy this point runs (base: the scenario point)
   std::vector<double> unit;  // the k coordinates, each in [0, 1]
 };
 

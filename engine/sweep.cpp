@@ -9,11 +9,16 @@ namespace steppe {
 
 const char* design_name(DesignKind kind) {
   switch (kind) {
-    case DesignKind::grid: return "grid";
-    case DesignKind::latin_hypercube: return "latin_hypercube";
-    case DesignKind::monte_carlo: return "monte_carlo";
-    case DesignKind::sobol: return "sobol";
-    case DesignKind::morris: return "morris";
+    case DesignKind::grid:
+      return "grid";
+    case DesignKind::latin_hypercube:
+      return "latin_hypercube";
+    case DesignKind::monte_carlo:
+      return "monte_carlo";
+    case DesignKind::sobol:
+      return "sobol";
+    case DesignKind::morris:
+      return "morris";
   }
   throw std::logic_error("unknown design kind");
 }
@@ -37,10 +42,14 @@ std::vector<DesignPoint> Sweep::scenario_points() const {
   const auto k = static_cast<int>(scenario->uncertainties.size());
   const std::uint64_t seed = scenario->seed;
   switch (settings.design) {
-    case DesignKind::monte_carlo: return monte_carlo_design(settings.samples, k, seed);
-    case DesignKind::latin_hypercube: return latin_hypercube_design(settings.samples, k, seed);
-    case DesignKind::sobol: return saltelli_design(settings.samples, k, settings.second_order, seed);
-    case DesignKind::morris: return morris_design(settings.trajectories, settings.levels, k, seed);
+    case DesignKind::monte_carlo:
+      return monte_carlo_design(settings.samples, k, seed);
+    case DesignKind::latin_hypercube:
+      return latin_hypercube_design(settings.samples, k, seed);
+    case DesignKind::sobol:
+      return saltelli_design(settings.samples, k, settings.second_order, seed);
+    case DesignKind::morris:
+      return morris_design(settings.trajectories, settings.levels, k, seed);
     case DesignKind::grid: {
       std::vector<int> levels;
       std::vector<bool> list_factor;
@@ -65,8 +74,10 @@ std::uint64_t Sweep::scenario_point_count() const {
     case DesignKind::sobol:
       return std::uint64_t(settings.samples) * (settings.second_order ? 2 * factors + 2 : factors + 2);
     case DesignKind::latin_hypercube:
-    case DesignKind::monte_carlo: return std::uint64_t(settings.samples);
-    case DesignKind::morris: return std::uint64_t(settings.trajectories) * (factors + 1);
+    case DesignKind::monte_carlo:
+      return std::uint64_t(settings.samples);
+    case DesignKind::morris:
+      return std::uint64_t(settings.trajectories) * (factors + 1);
     case DesignKind::grid: {
       std::uint64_t points = 1;
       for (const Uncertainty& factor : scenario->uncertainties) {

@@ -78,9 +78,7 @@ struct Sweep {
   double factor_value(std::size_t factor, double u) const {
     return scenario->uncertainties[factor].distribution.quantile(u);
   }
-  std::int64_t run_count(std::uint64_t points) const {
-    return static_cast<std::int64_t>(points) * settings.replicates;
-  }
+  std::int64_t run_count(std::uint64_t points) const { return static_cast<std::int64_t>(points) * settings.replicates; }
 };
 
 // Runs [first, first + count) of a sweep as one block (all of one policy), each run at its design

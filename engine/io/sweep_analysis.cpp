@@ -1,13 +1,13 @@
 #include "engine/io/sweep_analysis.hpp"
 
-#include <cmath>
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
-#include <numeric>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "engine/errors.hpp"
 #include "engine/random.hpp"
@@ -152,9 +152,10 @@ std::vector<SobolResult> sobol_indices(const SweepDatabase& database, int resamp
     std::vector<std::size_t> rows(n);
     for (int resample = 0; resample < resamples; ++resample) {
       for (std::size_t draw = 0; draw < n; ++draw)
-        rows[draw] = std::min(n - 1, static_cast<std::size_t>(uniform_draw(seed, static_cast<std::uint64_t>(resample),
-                                                                           0xFFFFFF10u, static_cast<std::uint32_t>(draw)) *
-                                                              static_cast<double>(n)));
+        rows[draw] =
+            std::min(n - 1, static_cast<std::size_t>(uniform_draw(seed, static_cast<std::uint64_t>(resample),
+                                                                  0xFFFFFF10u, static_cast<std::uint32_t>(draw)) *
+                                                     static_cast<double>(n)));
       const SobolEstimate estimate_b = estimate(sample, rows, stored.second_order);
       for (std::size_t i = 0; i < k; ++i) {
         first[i].push_back(estimate_b.first[i]);
@@ -185,11 +186,13 @@ std::vector<MorrisResult> morris_effects(const SweepDatabase& database) {
   const std::vector<std::vector<double>> means = point_means(database, stored);
   const std::size_t k = stored.factors.size();
   std::string unit_columns;
-  for (const std::string& factor : stored.factors) unit_columns += (unit_columns.empty() ? "" : ", ") + quoted_identifier(factor + ":unit");
+  for (const std::string& factor : stored.factors)
+    unit_columns += (unit_columns.empty() ? "" : ", ") + quoted_identifier(factor + ":unit");
   const auto units = database.numbers("SELECT " + unit_columns + " FROM design ORDER BY point");
 
   std::map<std::pair<int, int>, std::size_t> point_at;  // (trajectory, step) → point
-  for (std::size_t point = 0; point < design.size(); ++point) point_at[{design[point].base, design[point].step}] = point;
+  for (std::size_t point = 0; point < design.size(); ++point)
+    point_at[{design[point].base, design[point].step}] = point;
 
   std::vector<MorrisResult> results;
   for (std::size_t outcome = 0; outcome < stored.outcomes.size(); ++outcome) {
@@ -225,8 +228,7 @@ std::vector<MorrisResult> morris_effects(const SweepDatabase& database) {
 
 std::vector<RobustnessResult> policy_robustness(const SweepDatabase& database) {
   const StoredSweep stored = database.stored();
-  if (stored.policies.empty())
-    throw InputError({database.file().string()}, "", "the sweep has no policies to compare");
+  if (stored.policies.empty()) throw InputError({database.file().string()}, "", "the sweep has no policies to compare");
   const std::vector<DesignRow> design = design_rows(database);
   const std::vector<std::vector<double>> means = point_means(database, stored);
   const nlohmann::json goals = stored.goals.empty() ? nlohmann::json::object() : nlohmann::json::parse(stored.goals);
@@ -251,11 +253,11 @@ std::vector<RobustnessResult> policy_robustness(const SweepDatabase& database) {
       if (goal.contains("threshold")) result.threshold = goal["threshold"].get<double>();
     }
     // value[policy][scenario]
-    std::vector<std::vector<double>> value(ordered.size(), std::vector<double>(static_cast<std::size_t>(scenarios),
-                                                                               std::nan("")));
+    std::vector<std::vector<double>> value(ordered.size(),
+                                           std::vector<double>(static_cast<std::size_t>(scenarios), std::nan("")));
     for (std::size_t point = 0; point < design.size(); ++point) {
-      const auto policy = static_cast<std::size_t>(
-          std::find(ordered.begin(), ordered.end(), design[point].policy) - ordered.begin());
+      const auto policy =
+          static_cast<std::size_t>(std::find(ordered.begin(), ordered.end(), design[point].policy) - ordered.begin());
       value[policy][static_cast<std::size_t>(design[point].base)] = means[outcome][point];
     }
     const double sign = result.higher_is_better ? 1.0 : -1.0;

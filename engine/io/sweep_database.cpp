@@ -1,11 +1,11 @@
 #include "engine/io/sweep_database.hpp"
 
-#include <cmath>
-#include <stdexcept>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "engine/errors.hpp"
 
@@ -15,9 +15,12 @@ namespace {
 
 const char* target_name(Uncertainty::Target target) {
   switch (target) {
-    case Uncertainty::Target::parameter: return "parameter";
-    case Uncertainty::Target::initial: return "initial";
-    case Uncertainty::Target::lever: return "lever";
+    case Uncertainty::Target::parameter:
+      return "parameter";
+    case Uncertainty::Target::initial:
+      return "initial";
+    case Uncertainty::Target::lever:
+      return "lever";
   }
   return "";
 }
@@ -99,13 +102,11 @@ void SweepDatabase::execute(const std::string& sql) const {
 }
 
 SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<DesignPoint>& points,
-                                    const std::string& version, const std::string& command,
-                                    const std::string& shard) {
+                                    const std::string& version, const std::string& command, const std::string& shard) {
   if (std::filesystem::exists(sweep.database))
     throw InputError({sweep.database.string()}, "",
                      "the sweep database exists already: finish it with --resume, or remove it to start over");
-  SweepDatabase database(sweep.database,
-                         open_file(sweep.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  SweepDatabase database(sweep.database, open_file(sweep.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   database.execute("PRAGMA journal_mode=WAL");
   database.execute("PRAGMA synchronous=NORMAL");
   database.execute("BEGIN");
@@ -116,24 +117,23 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
   {
     Statement insert(database.db_, "INSERT INTO sweep VALUES (?, ?)");
     const SweepSettings& settings = sweep.settings;
-    std::vector<std::pair<std::string, std::string>> rows = {
-        {"file", sweep.file.string()},
-        {"text", sweep.text},
-        {"hash", scenario.content_hash},
-        {"seed", std::to_string(scenario.seed)},
-        {"steppe", version},
-        {"command", command},
-        {"model", scenario.model_name},
-        {"design", design_name(settings.design)},
-        {"samples", std::to_string(settings.samples)},
-        {"second_order", settings.second_order ? "true" : "false"},
-        {"levels", std::to_string(settings.levels)},
-        {"trajectories", std::to_string(settings.trajectories)},
-        {"replicates", std::to_string(settings.replicates)},
-        {"points", std::to_string(points.size())},
-        {"runs", std::to_string(sweep.run_count(points.size()))},
-        {"months", std::to_string(scenario.months)},
-        {"stochastic", scenario.stochastic ? "true" : "false"}};
+    std::vector<std::pair<std::string, std::string>> rows = {{"file", sweep.file.string()},
+                                                             {"text", sweep.text},
+                                                             {"hash", scenario.content_hash},
+                                                             {"seed", std::to_string(scenario.seed)},
+                                                             {"steppe", version},
+                                                             {"command", command},
+                                                             {"model", scenario.model_name},
+                                                             {"design", design_name(settings.design)},
+                                                             {"samples", std::to_string(settings.samples)},
+                                                             {"second_order", settings.second_order ? "true" : "false"},
+                                                             {"levels", std::to_string(settings.levels)},
+                                                             {"trajectories", std::to_string(settings.trajectories)},
+                                                             {"replicates", std::to_string(settings.replicates)},
+                                                             {"points", std::to_string(points.size())},
+                                                             {"runs", std::to_string(sweep.run_count(points.size()))},
+                                                             {"months", std::to_string(scenario.months)},
+                                                             {"stochastic", scenario.stochastic ? "true" : "false"}};
     if (!shard.empty()) rows.emplace_back("shard", shard);
     if (!sweep.policies.empty()) {
       nlohmann::json policies = nlohmann::json::object();
@@ -160,8 +160,9 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
     }
   }
 
-  database.execute("CREATE TABLE factors (factor INTEGER PRIMARY KEY, name TEXT NOT NULL, target TEXT NOT NULL, "
-                   "distribution TEXT NOT NULL)");
+  database.execute(
+      "CREATE TABLE factors (factor INTEGER PRIMARY KEY, name TEXT NOT NULL, target TEXT NOT NULL, "
+      "distribution TEXT NOT NULL)");
   {
     Statement insert(database.db_, "INSERT INTO factors VALUES (?, ?, ?, ?)");
     for (std::size_t index = 0; index < factors.size(); ++index) {
@@ -187,12 +188,14 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
 
   std::string design_columns, placeholders;
   for (const Uncertainty& factor : factors) {
-    design_columns += ", " + quoted_identifier(factor.name) + " REAL, " + quoted_identifier(factor.name + ":unit") + " REAL";
+    design_columns +=
+        ", " + quoted_identifier(factor.name) + " REAL, " + quoted_identifier(factor.name + ":unit") + " REAL";
     placeholders += ", ?, ?";
   }
-  database.execute("CREATE TABLE design (point INTEGER PRIMARY KEY, block TEXT NOT NULL, base INTEGER NOT NULL, "
-                   "factor INTEGER NOT NULL, step INTEGER NOT NULL, policy TEXT" +
-                   design_columns + ")");
+  database.execute(
+      "CREATE TABLE design (point INTEGER PRIMARY KEY, block TEXT NOT NULL, base INTEGER NOT NULL, "
+      "factor INTEGER NOT NULL, step INTEGER NOT NULL, policy TEXT" +
+      design_columns + ")");
   {
     Statement insert(database.db_, "INSERT INTO design VALUES (?, ?, ?, ?, ?, ?" + placeholders + ")");
     for (std::size_t point = 0; point < points.size(); ++point) {
@@ -378,7 +381,8 @@ SweepDatabase::Table SweepDatabase::query(const std::string& sql) const {
   Statement select(db_, sql);
   Table table;
   const int columns = sqlite3_column_count(select.get());
-  for (int column = 0; column < columns; ++column) table.columns.emplace_back(sqlite3_column_name(select.get(), column));
+  for (int column = 0; column < columns; ++column)
+    table.columns.emplace_back(sqlite3_column_name(select.get(), column));
   while (select.step()) {
     std::vector<std::string> row;
     for (int column = 0; column < columns; ++column) {
@@ -403,8 +407,9 @@ std::vector<std::vector<double>> SweepDatabase::numbers(const std::string& sql) 
   while (select.step()) {
     std::vector<double> row;
     for (int column = 0; column < columns; ++column)
-      row.push_back(sqlite3_column_type(select.get(), column) == SQLITE_NULL ? std::nan("")
-                                                                              : sqlite3_column_double(select.get(), column));
+      row.push_back(sqlite3_column_type(select.get(), column) == SQLITE_NULL
+                        ? std::nan("")
+                        : sqlite3_column_double(select.get(), column));
     rows.push_back(std::move(row));
   }
   return rows;

@@ -1,12 +1,12 @@
 #include "engine/io/sweep_loader.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 namespace steppe {
 
@@ -19,12 +19,11 @@ const std::map<std::string, DesignKind> design_kinds = {{"grid", DesignKind::gri
                                                         {"morris", DesignKind::morris}};
 
 // The keys each design reads besides `design`, `replicates` and `database`.
-const std::map<DesignKind, std::vector<std::string>> design_keys = {
-    {DesignKind::grid, {"levels"}},
-    {DesignKind::latin_hypercube, {"samples"}},
-    {DesignKind::monte_carlo, {"samples"}},
-    {DesignKind::sobol, {"samples", "second_order"}},
-    {DesignKind::morris, {"trajectories", "levels"}}};
+const std::map<DesignKind, std::vector<std::string>> design_keys = {{DesignKind::grid, {"levels"}},
+                                                                    {DesignKind::latin_hypercube, {"samples"}},
+                                                                    {DesignKind::monte_carlo, {"samples"}},
+                                                                    {DesignKind::sobol, {"samples", "second_order"}},
+                                                                    {DesignKind::morris, {"trajectories", "levels"}}};
 
 constexpr std::uint64_t max_runs = std::uint64_t{1} << 40;
 
@@ -75,8 +74,8 @@ void read_policies(const Located& at, const std::filesystem::path& file, const L
     }
     if (levers.empty()) fail(sampled.require("levers"), "expected at least one lever to sample");
     constexpr std::uint64_t policy_stream = 0x9E3779B97F4A7C15u;
-    const auto design = latin_hypercube_design(count, static_cast<int>(levers.size()),
-                                               sweep.scenario->seed ^ policy_stream);
+    const auto design =
+        latin_hypercube_design(count, static_cast<int>(levers.size()), sweep.scenario->seed ^ policy_stream);
     const int digits = static_cast<int>(std::to_string(count).size());
     for (int index = 0; index < count; ++index) {
       std::vector<std::pair<std::string, double>> values;

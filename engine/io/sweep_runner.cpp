@@ -1,12 +1,12 @@
 #include "engine/io/sweep_runner.hpp"
 
-#include <algorithm>
-#include <tuple>
-#include <vector>
-
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
 
 #include "engine/io/sweep_database.hpp"
 
@@ -73,17 +73,18 @@ SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   report.runs = sweep.run_count(points.size());
 
   std::tie(report.first, report.last) = shard_runs(report.runs, options.shard, options.shards);
-  const std::string shard = options.shards > 0 ? std::to_string(options.shard) + "/" + std::to_string(options.shards) : "";
-  SweepDatabase database = options.resume ? SweepDatabase::resume(sweep, shard)
-                                          : SweepDatabase::create(sweep, points, options.version, options.command, shard);
+  const std::string shard =
+      options.shards > 0 ? std::to_string(options.shard) + "/" + std::to_string(options.shards) : "";
+  SweepDatabase database = options.resume
+                               ? SweepDatabase::resume(sweep, shard)
+                               : SweepDatabase::create(sweep, points, options.version, options.command, shard);
   std::vector<bool> done = database.completed(report.runs);
   report.already_done = std::count(done.begin() + report.first, done.begin() + report.last, true);
   // Runs of other shards are not this process's to do.
   std::fill(done.begin(), done.begin() + report.first, true);
   std::fill(done.begin() + report.last, done.end(), true);
-  const std::vector<SweepChunk> chunks =
-      pending_chunks(done, std::max<std::int64_t>(1, options.block_size),
-                     sweep.run_count(sweep.scenario_point_count()));
+  const std::vector<SweepChunk> chunks = pending_chunks(done, std::max<std::int64_t>(1, options.block_size),
+                                                        sweep.run_count(sweep.scenario_point_count()));
 
   std::int64_t finished = report.already_done;
   const ChunkCommit commit = [&](const SweepChunk& chunk, const MemberArrays& outcomes) {

@@ -34,17 +34,17 @@ struct SweepRunOptions {
   // --shard K/N for job arrays: run only the K-th of N equal slices of the run ids (K from 1),
   // into a database of its own that `steppe merge` combines with the others.
   int shard = 0, shards = 0;
-  std::string version, command;    // recorded in the database
+  std::string version, command;  // recorded in the database
   std::function<void(std::int64_t done, std::int64_t total)> progress;
   const std::atomic<bool>* cancel = nullptr;  // stop after the blocks in flight
-  ChunkExecutor executor;                      // none: this machine's threads
+  ChunkExecutor executor;                     // none: this machine's threads
 };
 
 struct SweepReport {
   std::int64_t points = 0, runs = 0;  // runs: of the whole sweep
   std::int64_t first = 0, last = 0;   // the runs this process is for: [first, last)
-  std::int64_t already_done = 0;  // found in the database when resuming
-  std::int64_t ran = 0;           // run and committed now
+  std::int64_t already_done = 0;      // found in the database when resuming
+  std::int64_t ran = 0;               // run and committed now
   bool cancelled = false;
 };
 

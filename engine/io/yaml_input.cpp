@@ -1,5 +1,7 @@
 #include "engine/io/yaml_input.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -7,14 +9,11 @@
 #include <string_view>
 #include <system_error>
 
-#include <fmt/format.h>
-
 #include "engine/distribution.hpp"
 #include "engine/scenario.hpp"
 #include "engine/text.hpp"
 
 namespace steppe {
-
 
 // A node inside `within`'s file.
 Located locate(const YAML::Node& node, const Located& within, const std::string& path) {
@@ -65,7 +64,6 @@ std::string describe(const YAML::Node& node) {
   return "nothing";
 }
 
-
 // The entries of a map in written order. yaml-cpp keeps both halves of a repeated key, and
 // silently taking either would hide a mistake, so a repeated key is an error.
 std::vector<Entry> entries(const Located& map) {
@@ -74,8 +72,7 @@ std::vector<Entry> entries(const Located& map) {
   std::set<std::string> seen;
   for (const auto& pair : map.node) {
     Located key = locate(pair.first, map, map.path);
-    if (!pair.first.IsScalar())
-      fail(key, fmt::format("expected a name as key, got {}", describe(pair.first)));
+    if (!pair.first.IsScalar()) fail(key, fmt::format("expected a name as key, got {}", describe(pair.first)));
     const std::string name = pair.first.Scalar();
     key.path = join_path(map.path, name);
     if (!seen.insert(name).second) fail(key, fmt::format("duplicate key '{}'", name));
@@ -90,8 +87,7 @@ std::vector<Entry> entries(const Located& map) {
 // Appends the items of a list to `merged`, numbering them on from the items already there: lists
 // that extended files append to keep one numbering, the one Network::build reports too.
 void append_items(std::vector<Located>& merged, const Located& list) {
-  if (!list.node.IsSequence())
-    fail(list, fmt::format("expected a list, got {}", describe(list.node)));
+  if (!list.node.IsSequence()) fail(list, fmt::format("expected a list, got {}", describe(list.node)));
   for (const auto& item : list.node) {
     Located located = locate(item, list, fmt::format("{}[{}]", list.path, merged.size()));
     if (item.IsNull()) located.mark = list.mark;
@@ -127,10 +123,8 @@ std::string read_text(const Located& at) {
 double read_number(const Located& at, double min, double max) {
   const auto value = at.node.IsScalar() ? parse_number(at.node.Scalar()) : std::nullopt;
   if (!value) fail(at, fmt::format("expected a number, got {}", describe(at.node)));
-  if (!std::isfinite(*value))
-    fail(at, fmt::format("expected a finite number, got {}", describe(at.node)));
-  if (*value < min || *value > max)
-    fail(at, fmt::format("value {} is outside [{}, {}]", *value, min, max));
+  if (!std::isfinite(*value)) fail(at, fmt::format("expected a finite number, got {}", describe(at.node)));
+  if (*value < min || *value > max) fail(at, fmt::format("value {} is outside [{}, {}]", *value, min, max));
   return *value;
 }
 
@@ -143,8 +137,7 @@ std::uint64_t read_whole_number(const Located& at, std::uint64_t min, std::uint6
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (!at.node.IsScalar() || error != std::errc() || stop != end)
     fail(at, fmt::format("expected a non-negative whole number, got {}", describe(at.node)));
-  if (value < min || value > max)
-    fail(at, fmt::format("value {} is outside [{}, {}]", value, min, max));
+  if (value < min || value > max) fail(at, fmt::format("value {} is outside [{}, {}]", value, min, max));
   return value;
 }
 
@@ -168,8 +161,8 @@ std::vector<double> read_numbers(const Located& list, std::size_t count) {
     fail(list, fmt::format("expected a list of {} numbers, got {}", count, describe(list.node)));
   std::vector<double> numbers;
   for (std::size_t index = 0; index < count; ++index)
-    numbers.push_back(read_number(locate(list.node[index], list, fmt::format("{}[{}]", list.path, index)),
-                                  -unbounded, unbounded));
+    numbers.push_back(
+        read_number(locate(list.node[index], list, fmt::format("{}[{}]", list.path, index)), -unbounded, unbounded));
   return numbers;
 }
 
@@ -183,8 +176,7 @@ Distribution read_distribution(const Located& written, double lower, double uppe
   std::vector<std::pair<std::string, Located>> given;
   for (const char* kind : {"uniform", "normal", "triangular", "beta", "discrete"})
     if (auto at = fields.get(kind)) given.emplace_back(kind, *at);
-  if (given.size() != 1)
-    fail(written, "expected exactly one of uniform, normal, triangular, beta or discrete");
+  if (given.size() != 1) fail(written, "expected exactly one of uniform, normal, triangular, beta or discrete");
   const auto& [kind, at] = given.front();
   std::string error;
   std::optional<Distribution> distribution;
@@ -207,8 +199,7 @@ Distribution read_distribution(const Located& written, double lower, double uppe
   } else {
     const Fields discrete(at, {"values", "weights"});
     const auto weights = discrete.get("weights") ? read_number_list(*discrete.get("weights")) : std::vector<double>{};
-    distribution =
-        Distribution::discrete(read_number_list(discrete.require("values")), weights, lower, upper, error);
+    distribution = Distribution::discrete(read_number_list(discrete.require("values")), weights, lower, upper, error);
   }
   if (!distribution) fail(at, error);
   return *distribution;

@@ -3,14 +3,14 @@
 // and a plain message (an InputError). Shared by the scenario and sweep loaders.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "engine/calendar.hpp"
 #include "engine/distribution.hpp"

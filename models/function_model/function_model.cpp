@@ -23,7 +23,8 @@ class FunctionKernel final : public Kernel {
     std::vector<double> x = inputs_;
     for (Eigen::Index member = 0; member < state.rows(); ++member) {
       if (context.parameters)
-        for (std::size_t input = 0; input < x.size(); ++input) x[input] = (*context.parameters)(member, input_slots_[input]);
+        for (std::size_t input = 0; input < x.size(); ++input)
+          x[input] = (*context.parameters)(member, input_slots_[input]);
       state(member, y_slot_) = f_(x);
     }
   }

@@ -17,19 +17,20 @@ constexpr double pi = std::numbers::pi;
 class IshigamiModel : public FunctionModel {
  public:
   IshigamiModel()
-      : FunctionModel("ishigami",
-                      "Test function for sensitivity analysis: y = sin x1 + a sin² x2 + b x3⁴ sin x1 "
-                      "(Ishigami–Homma), with known Sobol indices",
-                      {{"x1", 0, -pi, pi, "first input, uniform on [-pi, pi] in the standard test"},
-                       {"x2", 0, -pi, pi, "second input"},
-                       {"x3", 0, -pi, pi, "third input: acts only through its interaction with x1"},
-                       {"a", 7, 0, 100, "weight of sin² x2 (7 in the standard test)"},
-                       {"b", 0.1, 0, 10, "weight of x3⁴ sin x1 (0.1 in the standard test)"}},
-                      [](const std::vector<double>& x) {
-                        const double x1 = x[0], x2 = x[1], x3 = x[2], a = x[3], b = x[4];
-                        return std::sin(x1) + a * std::sin(x2) * std::sin(x2) + b * std::pow(x3, 4) * std::sin(x1);
-                      },
-                      -1e6, 1e6) {}
+      : FunctionModel(
+            "ishigami",
+            "Test function for sensitivity analysis: y = sin x1 + a sin² x2 + b x3⁴ sin x1 "
+            "(Ishigami–Homma), with known Sobol indices",
+            {{"x1", 0, -pi, pi, "first input, uniform on [-pi, pi] in the standard test"},
+             {"x2", 0, -pi, pi, "second input"},
+             {"x3", 0, -pi, pi, "third input: acts only through its interaction with x1"},
+             {"a", 7, 0, 100, "weight of sin² x2 (7 in the standard test)"},
+             {"b", 0.1, 0, 10, "weight of x3⁴ sin x1 (0.1 in the standard test)"}},
+            [](const std::vector<double>& x) {
+              const double x1 = x[0], x2 = x[1], x3 = x[2], a = x[3], b = x[4];
+              return std::sin(x1) + a * std::sin(x2) * std::sin(x2) + b * std::pow(x3, 4) * std::sin(x1);
+            },
+            -1e6, 1e6) {}
 };
 
 ModelRegistration<IshigamiModel> registration;

@@ -13,15 +13,15 @@ namespace {
 class LinearEffectsModel : public FunctionModel {
  public:
   LinearEffectsModel()
-      : FunctionModel("linear_effects",
-                      "Test function for screening: y = 10 x1 + 5 x2 + x3 + 2 x1 x3, with known elementary "
-                      "effects (x4 has none)",
-                      {{"x1", 0.5, 0, 1, "strongest input, interacting with x3"},
-                       {"x2", 0.5, 0, 1, "linear input"},
-                       {"x3", 0.5, 0, 1, "weak input, interacting with x1"},
-                       {"x4", 0.5, 0, 1, "input without effect"}},
-                      [](const std::vector<double>& x) { return 10 * x[0] + 5 * x[1] + x[2] + 2 * x[0] * x[2]; },
-                      -1e6, 1e6) {}
+      : FunctionModel(
+            "linear_effects",
+            "Test function for screening: y = 10 x1 + 5 x2 + x3 + 2 x1 x3, with known elementary "
+            "effects (x4 has none)",
+            {{"x1", 0.5, 0, 1, "strongest input, interacting with x3"},
+             {"x2", 0.5, 0, 1, "linear input"},
+             {"x3", 0.5, 0, 1, "weak input, interacting with x1"},
+             {"x4", 0.5, 0, 1, "input without effect"}},
+            [](const std::vector<double>& x) { return 10 * x[0] + 5 * x[1] + x[2] + 2 * x[0] * x[2]; }, -1e6, 1e6) {}
 };
 
 ModelRegistration<LinearEffectsModel> registration;

@@ -28,8 +28,8 @@ namespace {
 
 constexpr int lanes = 8;
 // Ē_p averages over the levers that are not counter-productive.
-constexpr int engaged_lever_count = static_cast<int>(
-    std::count_if(partner_levers.begin(), partner_levers.end(), [](const PartnerLever& lever) { return !lever.counter(); }));
+constexpr int engaged_lever_count = static_cast<int>(std::count_if(
+    partner_levers.begin(), partner_levers.end(), [](const PartnerLever& lever) { return !lever.counter(); }));
 using Lane = Eigen::Array<double, lanes, 1>;
 
 // A block's member arrays seen as a column-major pointer and stride, held in registers by the
@@ -121,11 +121,10 @@ struct MemberParameters {
 
 struct Globals {
   Coefficient tau_P, framing_gain, reassurance, concession_relief, standing_restraint, cross, signal_restraint,
-      alignment, resilience_cushion, alpha, beta, gamma, theta_O, overreach, alliance_cost, E_ref, w_div, w_I, w_S,
-      w_R, w_E, delta_div, iota, w_fin, w_min, w_comm, w_air, w_out, r_I, dI, r_S, dS, r_R, dR, eta_R, r_H, dH, r_Q,
-      dQ, tf_dilution, tau_M, lam_up, lam_down, r_X, dX, basing_tension, h0, h1, theta_X, s_X, crisis_jump_C,
-      crisis_jump_X, r_K, dK, s_K, concession_cost, concession_profile, kappa, turnover_shock, attention_drop,
-      attention_months;
+      alignment, resilience_cushion, alpha, beta, gamma, theta_O, overreach, alliance_cost, E_ref, w_div, w_I, w_S, w_R,
+      w_E, delta_div, iota, w_fin, w_min, w_comm, w_air, w_out, r_I, dI, r_S, dS, r_R, dR, eta_R, r_H, dH, r_Q, dQ,
+      tf_dilution, tau_M, lam_up, lam_down, r_X, dX, basing_tension, h0, h1, theta_X, s_X, crisis_jump_C, crisis_jump_X,
+      r_K, dK, s_K, concession_cost, concession_profile, kappa, turnover_shock, attention_drop, attention_months;
 };
 
 struct Neighbor {
@@ -147,7 +146,7 @@ struct Partner {
 
 struct Edge {
   double base;
-  int gate;  // partner lever index, or -1
+  int gate;                                      // partner lever index, or -1
   std::vector<std::pair<int, double>> controls;  // (neighbor index, sensitivity)
 };
 
@@ -194,8 +193,7 @@ class ThirdNeighborKernel final : public Kernel {
   template <typename Parameter, typename G>
   void apply_events_group(Parameter p, const StepContext& context, G g, WriteColumns s) const;
   template <typename Parameter, typename G>
-  void advance_group(Parameter p, ReadColumns u, G g, ReadColumns s,
-                     WriteColumns next) const;
+  void advance_group(Parameter p, ReadColumns u, G g, ReadColumns s, WriteColumns next) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
   template <typename G, typename State>
@@ -205,8 +203,7 @@ class ThirdNeighborKernel final : public Kernel {
   Lane visible_engagement(const Partner& partner, G g, State s) const;
   // P*_n: the threat perception neighbor n is heading for, given the visibility V.
   template <typename Parameter, typename G, typename State>
-  Lane threat_target(Parameter p, const Neighbor& neighbor, const Lane& V, ReadColumns u, G g,
-                     State s) const;
+  Lane threat_target(Parameter p, const Neighbor& neighbor, const Lane& V, ReadColumns u, G g, State s) const;
   // access_p: availability of at least one route to the focal state (1 without a network).
   template <typename Parameter, typename G, typename State>
   Lane route_access(Parameter p, const Partner& partner, G g, State s) const;
@@ -243,18 +240,67 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   };
   auto global = [&](const char* name) { return parameter("", name); };
 
-  g_ = {global("tau_P"), global("framing_gain"), global("reassurance"), global("concession_relief"),
-        global("standing_restraint"), global("cross"), global("signal_restraint"), global("alignment"),
-        global("resilience_cushion"), global("alpha"), global("beta"), global("gamma"), global("theta_O"),
-        global("overreach"), global("alliance_cost"), global("E_ref"), global("w_div"), global("w_I"),
-        global("w_S"), global("w_R"), global("w_E"), global("delta_div"), global("iota"), global("w_fin"),
-        global("w_min"), global("w_comm"), global("w_air"), global("w_out"), global("r_I"), global("dI"),
-        global("r_S"), global("dS"), global("r_R"), global("dR"), global("eta_R"), global("r_H"),
-        global("dH"), global("r_Q"), global("dQ"), global("tf_dilution"), global("tau_M"), global("lam_up"),
-        global("lam_down"), global("r_X"), global("dX"), global("basing_tension"), global("h0"),
-        global("h1"), global("theta_X"), global("s_X"), global("crisis_jump_C"), global("crisis_jump_X"),
-        global("r_K"), global("dK"), global("s_K"), global("concession_cost"), global("concession_profile"),
-        global("kappa"), global("turnover_shock"), global("attention_drop"), global("attention_months")};
+  g_ = {global("tau_P"),
+        global("framing_gain"),
+        global("reassurance"),
+        global("concession_relief"),
+        global("standing_restraint"),
+        global("cross"),
+        global("signal_restraint"),
+        global("alignment"),
+        global("resilience_cushion"),
+        global("alpha"),
+        global("beta"),
+        global("gamma"),
+        global("theta_O"),
+        global("overreach"),
+        global("alliance_cost"),
+        global("E_ref"),
+        global("w_div"),
+        global("w_I"),
+        global("w_S"),
+        global("w_R"),
+        global("w_E"),
+        global("delta_div"),
+        global("iota"),
+        global("w_fin"),
+        global("w_min"),
+        global("w_comm"),
+        global("w_air"),
+        global("w_out"),
+        global("r_I"),
+        global("dI"),
+        global("r_S"),
+        global("dS"),
+        global("r_R"),
+        global("dR"),
+        global("eta_R"),
+        global("r_H"),
+        global("dH"),
+        global("r_Q"),
+        global("dQ"),
+        global("tf_dilution"),
+        global("tau_M"),
+        global("lam_up"),
+        global("lam_down"),
+        global("r_X"),
+        global("dX"),
+        global("basing_tension"),
+        global("h0"),
+        global("h1"),
+        global("theta_X"),
+        global("s_X"),
+        global("crisis_jump_C"),
+        global("crisis_jump_X"),
+        global("r_K"),
+        global("dK"),
+        global("s_K"),
+        global("concession_cost"),
+        global("concession_profile"),
+        global("kappa"),
+        global("turnover_shock"),
+        global("attention_drop"),
+        global("attention_months")};
 
   const std::string focal = layout.actors_with_role("focal").at(0);
   autonomy_ = state_slot(focal, "autonomy");
@@ -336,15 +382,14 @@ Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, G g, State 
 }
 
 template <typename Parameter, typename G, typename State>
-Lane ThirdNeighborKernel::threat_target(Parameter p, const Neighbor& neighbor, const Lane& V,
-                                        ReadColumns u, G g, State s) const {
+Lane ThirdNeighborKernel::threat_target(Parameter p, const Neighbor& neighbor, const Lane& V, ReadColumns u, G g,
+                                        State s) const {
   return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) * (1.0 - p(g_.reassurance) * g(u, balanced_diplomacy_)) *
          (1.0 - p(g_.concession_relief) * g(s, concession_));
 }
 
 template <typename Parameter, typename G, typename State>
-Lane ThirdNeighborKernel::route_access(Parameter p, const Partner& partner, G g,
-                                       State s) const {
+Lane ThirdNeighborKernel::route_access(Parameter p, const Partner& partner, G g, State s) const {
   if (partner.routes.empty()) return Lane::Ones();
   Lane all_closed = Lane::Ones();
   for (const auto& route : partner.routes) {
@@ -376,8 +421,7 @@ void ThirdNeighborKernel::write_diversification(G g, WriteColumns s) const {
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(Parameter p, ReadColumns u, G g,
-                                                            WriteColumns s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(Parameter p, ReadColumns u, G g, WriteColumns s) const {
   Lane V = Lane::Zero();
   for (const Partner& partner : partners_) {
     g.store(s, partner.expectation, mean_engagement(partner, g, s));
@@ -412,8 +456,9 @@ template <typename Parameter, typename G>
                                               : Lane(Lane::Zero() + p(g_.turnover_shock));
     for (const Partner& partner : partners_) {
       const Lane kept =
-          1.0 -
-          (magnitude * (1.0 - g(s, partner.institutionalization)) * (1.0 - g(s, partner.elite_network))).max(0.0).min(1.0);
+          1.0 - (magnitude * (1.0 - g(s, partner.institutionalization)) * (1.0 - g(s, partner.elite_network)))
+                    .max(0.0)
+                    .min(1.0);
       for (int l = 0; l < partner_lever_count; ++l)
         g.store(s, partner.engagement[l], g(s, partner.engagement[l]) * kept);
       g.store(s, partner.trust, g(s, partner.trust) * kept);
@@ -442,7 +487,7 @@ template <typename Parameter, typename G>
 
 template <typename Parameter, typename G>
 [[gnu::flatten]] void ThirdNeighborKernel::advance_group(Parameter p, ReadColumns u, G g, ReadColumns s,
-                                        WriteColumns next) const {
+                                                         WriteColumns next) const {
   const Lane A = g(s, autonomy_), I = g(s, institutional_capacity_), S = g(s, standing_), R = g(s, resilience_),
              K = g(s, concession_), X = g(s, tension_);
   const Lane k_F = g(u, peacekeeping_deployments_);
@@ -465,8 +510,8 @@ template <typename Parameter, typename G>
     std::array<Lane, partner_lever_count> e;
     for_each_lever([&](auto l) { e[l] = g(s, partner.engagement[l]); });
     const Lane framing = g(u, partner.framing);
-    const Lane H = g(s, partner.elite_network), Q = g(s, partner.institutionalization),
-               M = g(s, partner.expectation), T = g(s, partner.trust);
+    const Lane H = g(s, partner.elite_network), Q = g(s, partner.institutionalization), M = g(s, partner.expectation),
+               T = g(s, partner.trust);
     const Lane effectiveness = T * (0.5 + 0.5 * Q) * (1.0 - p(g_.tf_dilution) * e[new_task_forces]);
     Lane mean = Lane::Zero(), visible = Lane::Zero();
     for_each_lever([&](auto l) {
@@ -476,14 +521,14 @@ template <typename Parameter, typename G>
     mean *= 1.0 / engaged_lever_count;
     support += effectiveness * mean;
     overreach_levers += e[formal_alliance] + e[basing];
-    diversification_effort += effectiveness * (p(g_.w_fin) * e[development_finance] +
-                                               p(g_.w_min) * e[minerals_partnership] +
-                                               p(g_.w_comm) * e[commercial_diplomacy] + p(g_.w_air) * e[air_link]);
+    diversification_effort +=
+        effectiveness * (p(g_.w_fin) * e[development_finance] + p(g_.w_min) * e[minerals_partnership] +
+                         p(g_.w_comm) * e[commercial_diplomacy] + p(g_.w_air) * e[air_link]);
     max_air_link = max_air_link.max(e[air_link]);
     max_effectiveness = max_effectiveness.max(effectiveness);
-    defense_drive += effectiveness * (0.3 * e[pme] + 0.2 * e[peacekeeping_support] + 0.2 * e[khaan_quest] +
-                                      0.1 * e[exercise_observer] + 0.1 * e[equipment_transfer] +
-                                      0.1 * e[domain_awareness]);
+    defense_drive +=
+        effectiveness * (0.3 * e[pme] + 0.2 * e[peacekeeping_support] + 0.2 * e[khaan_quest] +
+                         0.1 * e[exercise_observer] + 0.1 * e[equipment_transfer] + 0.1 * e[domain_awareness]);
     standing_drive += 0.2 * e[khaan_quest] + 0.2 * e[convening_support] * (1.0 - framing) + 0.1 * e[quad_plus];
     resilience_drive += 0.3 * e[governance_support] + 0.2 * e[convening_support] * (1.0 - framing);
     no_elite_tie *= 1.0 - H;
@@ -505,8 +550,8 @@ template <typename Parameter, typename G>
     commit(partner.institutionalization,
            Q + p(g_.r_Q) * (0.7 * e[strategic_dialogue] + 0.3 * e[high_level_visits]) * (1.0 - Q) - p(g_.dQ) * Q);
     g.store(next, partner.expectation, M + (mean - M) * inverse_tau_M);
-    commit(partner.trust, T + p(g_.lam_up) * ((mean.min(M) * inverse_E_ref).min(1.0) - T) -
-                              p(g_.lam_down) * (M - mean).max(0.0) * T);
+    commit(partner.trust,
+           T + p(g_.lam_up) * ((mean.min(M) * inverse_E_ref).min(1.0) - T) - p(g_.lam_down) * (M - mean).max(0.0) * T);
     // Attention holds through its window, then returns to 1: the countdown of MODEL.md step 5,
     // taken here on the committed values (clipping never touches the countdown).
     const Lane months_left = g(s, partner.attention_months_left);
@@ -538,9 +583,10 @@ template <typename Parameter, typename G>
     const Lane P = g(s, n.threat_perception), C = g(s, n.coercion), D = g(s, n.dependence);
     commit(n.threat_perception, P + (threat_target(p, n, V, u, g, s) - P) * inverse_tau_P);
     const Lane others_mean = neighbors_.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
-    commit(n.coercion, C + p(n.k) * (0.5 + g(u, n.hawkishness)) * P * (1.0 - C) -
-                           p(n.fatigue) * (1.0 + p(g_.standing_restraint) * S + p(g_.signal_restraint) * senior_visits) * C +
-                           p(n.grievance) + p(g_.cross) * p(g_.alignment) * others_mean + g(u, n.direct_pressure));
+    commit(n.coercion,
+           C + p(n.k) * (0.5 + g(u, n.hawkishness)) * P * (1.0 - C) -
+               p(n.fatigue) * (1.0 + p(g_.standing_restraint) * S + p(g_.signal_restraint) * senior_visits) * C +
+               p(n.grievance) + p(g_.cross) * p(g_.alignment) * others_mean + g(u, n.direct_pressure));
     const Lane floor = p(n.D_floor) - p(n.air_floor) * max_air_link;
     commit(n.dependence, D - p(g_.delta_div) * diversification_effort * (D - floor) +
                              p(g_.iota) * g(u, n.inducements) * (p(n.D_max) - D));

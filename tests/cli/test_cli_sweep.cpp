@@ -1,8 +1,7 @@
 // `steppe sweep`, `steppe analyze` and `steppe export` as a user runs them: real files, the real
 // binary, kill -9 and --resume, and every class of bad input (exit 2, nothing written).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
@@ -42,8 +41,7 @@ std::int64_t rows_in(const fs::path& database) {
 
 }  // namespace
 
-TEST_CASE("steppe sweep then analyze prints the Ishigami indices and export writes every table",
-          "[cli][sweep]") {
+TEST_CASE("steppe sweep then analyze prints the Ishigami indices and export writes every table", "[cli][sweep]") {
   const fs::path folder = scratch("sweep-ishigami");
   const RunResult sweep =
       run_steppe({"sweep", "examples/sweeps/ishigami.yaml", "--db", (folder / "i.sqlite").string()}, root_folder());
@@ -211,9 +209,9 @@ TEST_CASE("shards of a sweep merged hold the design and runs of the sweep run as
   CHECK_THAT(whole.err, Catch::Contains("not a shard's database"));
   CHECK_FALSE(fs::exists(folder / "all.sqlite"));
 
-  const RunResult merged = run_steppe({"merge", "all.sqlite", "sweep.shard-3-of-3.sqlite", "sweep.shard-1-of-3.sqlite",
-                                       "sweep.shard-2-of-3.sqlite"},
-                                      folder);
+  const RunResult merged = run_steppe(
+      {"merge", "all.sqlite", "sweep.shard-3-of-3.sqlite", "sweep.shard-1-of-3.sqlite", "sweep.shard-2-of-3.sqlite"},
+      folder);
   CHECK(merged.err.empty());
   REQUIRE(merged.exit_code == 0);
   CHECK(runs_of(folder / "all.sqlite") == runs_of(folder / "whole.sqlite"));
@@ -236,7 +234,8 @@ TEST_CASE("a bad --shard is refused before anything runs", "[cli][sweep][shard][
   CHECK(folder_entries(folder) == std::vector<std::string>{"sweep.yaml"});
 }
 
-TEST_CASE("steppe analyze of a policies × scenarios sweep prints each goal's robustness table", "[cli][sweep][policies]") {
+TEST_CASE("steppe analyze of a policies × scenarios sweep prints each goal's robustness table",
+          "[cli][sweep][policies]") {
   const fs::path folder = scratch("sweep-policies");
   REQUIRE(run_steppe({"sweep", "examples/sweeps/policies.yaml", "--months", "36", "--db",
                       (folder / "p.sqlite").string(), "-q"},
@@ -292,9 +291,10 @@ TEST_CASE("bad policies and goals are input errors at their place", "[cli][sweep
     CHECK_THAT(result.err, Catch::Contains(expected));
     CHECK_FALSE(fs::exists(folder / "sweep.sqlite"));
   }
-  const fs::path factor = write_sweep(
-      "policy-sets-factor", "stochastic: true\nuncertainties:\n  USA.air_link: {uniform: [0, 1]}\nsweep:\n  design: "
-                            "monte_carlo\n  samples: 5\n  policies:\n    p: {USA.air_link: 1}\n");
+  const fs::path factor =
+      write_sweep("policy-sets-factor",
+                  "stochastic: true\nuncertainties:\n  USA.air_link: {uniform: [0, 1]}\nsweep:\n  design: "
+                  "monte_carlo\n  samples: 5\n  policies:\n    p: {USA.air_link: 1}\n");
   const RunResult refused = run_steppe({"sweep", "sweep.yaml"}, factor);
   CHECK(refused.exit_code == 2);
   CHECK_THAT(refused.err, Catch::Contains("'USA.air_link' is a factor of the sweep; a policy cannot also set it"));
@@ -305,8 +305,8 @@ TEST_CASE("bad policies and goals are input errors at their place", "[cli][sweep
 // mpirun as root needs --allow-run-as-root; --oversubscribe lets 3 ranks share 2 cores. Open MPI
 // keeps allocations to the end of the process, which a sanitizer build would call leaks.
 RunResult run_mpi(int ranks, const std::vector<std::string>& args, const fs::path& cwd) {
-  const std::string launcher = std::string(STEPPE_MPIEXEC) + " --allow-run-as-root --oversubscribe -n " +
-                               std::to_string(ranks) + " ";
+  const std::string launcher =
+      std::string(STEPPE_MPIEXEC) + " --allow-run-as-root --oversubscribe -n " + std::to_string(ranks) + " ";
   return run_steppe(args, cwd, "export ASAN_OPTIONS=detect_leaks=0; ", launcher);
 }
 

@@ -1,8 +1,7 @@
 // Sampling designs of sweeps (engine/designs.hpp): sizes, ranges, the structure each design
 // promises, and determinism by seed.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
 
@@ -74,7 +73,8 @@ TEST_CASE("designs: Saltelli lays out A, B and AB_i (and BA_i) from a stratified
   for (const auto& point : points) {
     if (point.block != Block::ab) continue;
     for (int i = 0; i < k; ++i) {
-      const auto& from = i == point.factor ? b[static_cast<std::size_t>(point.base)] : a[static_cast<std::size_t>(point.base)];
+      const auto& from =
+          i == point.factor ? b[static_cast<std::size_t>(point.base)] : a[static_cast<std::size_t>(point.base)];
       CHECK(point.unit[static_cast<std::size_t>(i)] == from.unit[static_cast<std::size_t>(i)]);
     }
   }

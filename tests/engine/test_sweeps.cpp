@@ -1,11 +1,10 @@
 // Sweeps end to end below the command line: sweep files, runs into the SQLite database, resume,
 // and the Sobol and Morris analyses against test functions with known answers.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
+#include <cmath>
 #include <map>
 #include <set>
-#include <cmath>
 
 #include "engine/io/sweep_analysis.hpp"
 #include "engine/io/sweep_database.hpp"
@@ -151,7 +150,8 @@ TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comm
     if (entry.path().extension() == ".yaml") {
       INFO(entry.path().string());
       const Sweep sweep = load_sweep(entry.path());
-      points[entry.path().stem().string()] = sweep.points().size() * static_cast<std::size_t>(sweep.settings.replicates);
+      points[entry.path().stem().string()] =
+          sweep.points().size() * static_cast<std::size_t>(sweep.settings.replicates);
     }
   CHECK(points == std::map<std::string, std::size_t>{
                       {"flagship_sobol", 573'440}, {"ishigami", 40'960}, {"linear_effects", 250}, {"policies", 900}});
@@ -181,11 +181,12 @@ Sweep policy_sweep(const std::string& database_name, const std::string& policies
 TEST_CASE("sweeps: every policy meets the same scenarios and random draws", "[sweep][policies]") {
   const Sweep plain = policy_sweep("no-policies", "");
   run_sweep(plain, {});
-  const Sweep with = policy_sweep("policies", "  policies:\n"
-                                             "    status_quo: {}\n"
-                                             "    air_link: {USA.air_link: 1}\n"
-                                             "  goals:\n"
-                                             "    MNG.autonomy.final: {better: higher, threshold: 0.45}\n");
+  const Sweep with = policy_sweep("policies",
+                                  "  policies:\n"
+                                  "    status_quo: {}\n"
+                                  "    air_link: {USA.air_link: 1}\n"
+                                  "  goals:\n"
+                                  "    MNG.autonomy.final: {better: higher, threshold: 0.45}\n");
   REQUIRE(with.policies.size() == 2);
   SweepRunOptions options;
   options.block_size = 5;  // blocks never span two policies
@@ -220,8 +221,10 @@ TEST_CASE("sweeps: every policy meets the same scenarios and random draws", "[sw
   // the regrets add up to the mean absolute gap per scenario.
   const std::string per_point =
       "SELECT base, AVG(\"MNG.autonomy.final\") AS m FROM runs JOIN design USING (point) WHERE policy = ";
-  const auto gap = database.numbers("SELECT AVG(ABS(a.m - b.m)) FROM (" + per_point + "'status_quo' GROUP BY point) a "
-                                    "JOIN (" + per_point + "'air_link' GROUP BY point) b USING (base)");
+  const auto gap = database.numbers("SELECT AVG(ABS(a.m - b.m)) FROM (" + per_point +
+                                    "'status_quo' GROUP BY point) a "
+                                    "JOIN (" +
+                                    per_point + "'air_link' GROUP BY point) b USING (base)");
   CHECK(autonomy.policies[0].mean_regret + autonomy.policies[1].mean_regret == Approx(gap[0][0]).epsilon(1e-9));
   for (const PolicyRobustness& row : autonomy.policies) {
     CHECK(row.max_regret >= row.mean_regret);
@@ -233,11 +236,12 @@ TEST_CASE("sweeps: every policy meets the same scenarios and random draws", "[sw
 
 TEST_CASE("sweeps: sampled policies are a Latin hypercube over the levers, each run on every scenario",
           "[sweep][policies]") {
-  const Sweep sweep = policy_sweep("sampled-policies", "  policies:\n"
-                                                       "    sample: 4\n"
-                                                       "    levers:\n"
-                                                       "      USA.air_link: {uniform: [0, 1]}\n"
-                                                       "      USA.pme: {discrete: {values: [0.2, 0.8]}}\n");
+  const Sweep sweep = policy_sweep("sampled-policies",
+                                   "  policies:\n"
+                                   "    sample: 4\n"
+                                   "    levers:\n"
+                                   "      USA.air_link: {uniform: [0, 1]}\n"
+                                   "      USA.pme: {discrete: {values: [0.2, 0.8]}}\n");
   REQUIRE(sweep.policies.size() == 4);
   std::set<int> quarters;
   for (const Policy& policy : sweep.policies) {

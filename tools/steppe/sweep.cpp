@@ -1,19 +1,19 @@
 // `steppe sweep`, `steppe analyze` and `steppe export`: sensitivity sweeps into a SQLite
 // database, their indices, and the database's tables as CSV (docs/sweeps.md).
+#include <fmt/format.h>
+
 #include <atomic>
 #include <cmath>
 #include <csignal>
 #include <filesystem>
-#include <tuple>
 #include <iostream>
+#include <tuple>
 
-#include <fmt/format.h>
-
+#include "engine/io/svg_chart.hpp"
 #include "engine/io/sweep_analysis.hpp"
 #include "engine/io/sweep_database.hpp"
 #include "engine/io/sweep_loader.hpp"
 #include "engine/io/sweep_runner.hpp"
-#include "engine/io/svg_chart.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/progress.hpp"
 #include "tools/steppe/table.hpp"
@@ -46,8 +46,10 @@ std::string csv_line(const std::vector<std::string>& fields) {
 nlohmann::json sobol_json(const std::vector<SobolResult>& results) {
   nlohmann::json document = nlohmann::json::array();
   for (const SobolResult& result : results) {
-    nlohmann::json outcome = {{"outcome", result.outcome}, {"base_rows", result.base_rows},
-                              {"variance", result.variance}, {"indices", nlohmann::json::array()}};
+    nlohmann::json outcome = {{"outcome", result.outcome},
+                              {"base_rows", result.base_rows},
+                              {"variance", result.variance},
+                              {"indices", nlohmann::json::array()}};
     for (const SobolIndex& index : result.indices)
       outcome["indices"].push_back({{"factor", index.factor},
                                     {"S1", index.first},
@@ -189,14 +191,17 @@ int analyze_command(const AnalyzeOptions& options) {
     }
     for (const RobustnessResult& result : results) {
       const std::string decile = result.higher_is_better ? "10th pct" : "90th pct";
-      std::cout << fmt::format("{}: robustness over {} scenarios ({} is better{})\n", result.outcome,
-                               result.scenarios, result.higher_is_better ? "higher" : "lower",
+      std::cout << fmt::format("{}: robustness over {} scenarios ({} is better{})\n", result.outcome, result.scenarios,
+                               result.higher_is_better ? "higher" : "lower",
                                result.threshold ? fmt::format(", goal {} {}", result.higher_is_better ? "≥" : "≤",
                                                               format_for_people(*result.threshold))
                                                 : "");
       Table table({"policy", "mean", decile, "mean regret", "max regret", "P(goal)"});
-      BarChart chart{result.outcome + ": policies over " + std::to_string(result.scenarios) + " scenarios", subtitle,
-                     result.outcome, {"mean", decile, "mean regret"}, {}};
+      BarChart chart{result.outcome + ": policies over " + std::to_string(result.scenarios) + " scenarios",
+                     subtitle,
+                     result.outcome,
+                     {"mean", decile, "mean regret"},
+                     {}};
       for (const PolicyRobustness& row : result.policies) {
         table.add_row({row.policy, format_for_people(row.mean), format_for_people(row.worst_decile),
                        format_for_people(row.mean_regret), format_for_people(row.max_regret),
@@ -231,11 +236,13 @@ int analyze_command(const AnalyzeOptions& options) {
       std::vector<SobolIndex> sorted = result.indices;
       std::stable_sort(sorted.begin(), sorted.end(),
                        [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
-      BarChart chart{result.outcome + ": Sobol indices with 95% intervals", subtitle, "share of variance",
-                     {"S1 (alone)", "ST (with interactions)"}, {}};
+      BarChart chart{result.outcome + ": Sobol indices with 95% intervals",
+                     subtitle,
+                     "share of variance",
+                     {"S1 (alone)", "ST (with interactions)"},
+                     {}};
       for (const SobolIndex& index : sorted)
-        chart.rows.push_back(
-            {index.factor, {index.first, index.total}, {index.first_interval, index.total_interval}});
+        chart.rows.push_back({index.factor, {index.first, index.total}, {index.first_interval, index.total_interval}});
       charts.emplace_back(result.outcome, std::move(chart));
     }
   } else if (stored.design == "morris") {
@@ -254,9 +261,10 @@ int analyze_command(const AnalyzeOptions& options) {
       std::vector<MorrisEffect> sorted = result.effects;
       std::stable_sort(sorted.begin(), sorted.end(),
                        [](const MorrisEffect& a, const MorrisEffect& b) { return a.mu_star > b.mu_star; });
-      BarChart chart{result.outcome + ": Morris elementary effects", subtitle, "effect per unit of range",
-                     {"mu*", "sigma"}, {}};
-      for (const MorrisEffect& effect : sorted) chart.rows.push_back({effect.factor, {effect.mu_star, effect.sigma}, {}});
+      BarChart chart{
+          result.outcome + ": Morris elementary effects", subtitle, "effect per unit of range", {"mu*", "sigma"}, {}};
+      for (const MorrisEffect& effect : sorted)
+        chart.rows.push_back({effect.factor, {effect.mu_star, effect.sigma}, {}});
       charts.emplace_back(result.outcome, std::move(chart));
     }
   } else {

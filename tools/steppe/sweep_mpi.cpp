@@ -5,11 +5,11 @@
 //
 // Without MPI at build time, a sweep launched by mpirun is refused (every rank would run the
 // whole sweep into the same database).
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "engine/errors.hpp"
 #include "tools/steppe/commands.hpp"
@@ -73,7 +73,8 @@ ChunkExecutor distribute(int ranks) {
         MemberArrays values(count, static_cast<Eigen::Index>(outcomes));
         for (Eigen::Index row = 0; row < count; ++row)
           for (Eigen::Index column = 0; column < values.cols(); ++column)
-            values(row, column) = message[2 + static_cast<std::size_t>(row) * outcomes + static_cast<std::size_t>(column)];
+            values(row, column) =
+                message[2 + static_cast<std::size_t>(row) * outcomes + static_cast<std::size_t>(column)];
         commit({static_cast<std::int64_t>(message[0]), count}, values);
       }
       std::int64_t work[2] = {0, -1};
