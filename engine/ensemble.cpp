@@ -1,15 +1,15 @@
 #include "engine/ensemble.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <mutex>
-#include <stdexcept>
-
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <stdexcept>
 
 #include "engine/observers.hpp"
 
@@ -18,7 +18,7 @@ namespace steppe {
 namespace {
 
 constexpr double fraction_scale = 72057594037927936.0;  // 2^56
-constexpr double whole_limit = 9223372036854775807.0;    // 2^63: the whole part fits an int64
+constexpr double whole_limit = 9223372036854775807.0;   // 2^63: the whole part fits an int64
 // Members are summed in 64-bit integers before the 128-bit totals, which the vectorizer turns
 // into packed integer adds: 128 values below 2^55 cannot overflow them (a multiple of the
 // vector width, so no run ends in a scalar remainder). Larger values (an arms race) are added
@@ -140,8 +140,9 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     BandHistogram bands;
     MeanAccumulator means;
   };
-  tbb::enumerable_thread_specific<ThreadReducers> reducers(
-      [&] { return ThreadReducers{BandHistogram(layout, months, slots), MeanAccumulator(months, slots.size())}; });
+  tbb::enumerable_thread_specific<ThreadReducers> reducers([&] {
+    return ThreadReducers{BandHistogram(layout, months, slots), MeanAccumulator(months, slots.size())};
+  });
   std::mutex progress_mutex;
   std::int64_t members_done = 0;
   std::atomic<bool> skipped{false};
@@ -170,16 +171,10 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     } reduce(local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
     ObserverGroup observers({&reduce, &outcomes});
     Simulation simulation(scenario, {count, first}, kernel);
-    // Stepped here rather than by run(), so that a cancelled ensemble stops within a month of a
-    // block (its partial reductions are never used) rather than after whole blocks.
-    observers.observe(0, simulation.state());
-    while (!simulation.finished()) {
-      if (options.cancel && options.cancel->load()) {
-        skipped = true;
-        return;
-      }
-      simulation.step();
-      observers.observe(simulation.month(), simulation.state());
+    // A cancelled ensemble stops within a month of a block; its partial reductions are never used.
+    if (!simulation.run(&observers, options.cancel)) {
+      skipped = true;
+      return;
     }
     result.outcomes.middleRows(first, count) = outcomes.values();
     result.inputs.middleRows(first, count) = simulation.sampled_inputs();
@@ -194,11 +189,12 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, blocks, 1),
-                      [&](const tbb::blocked_range<std::int64_t>& range) {
-                        for (std::int64_t block = range.begin(); block != range.end(); ++block) run_block(block);
-                      },
-                      tbb::simple_partitioner());
+    tbb::parallel_for(
+        tbb::blocked_range<std::int64_t>(0, blocks, 1),
+        [&](const tbb::blocked_range<std::int64_t>& range) {
+          for (std::int64_t block = range.begin(); block != range.end(); ++block) run_block(block);
+        },
+        tbb::simple_partitioner());
   });
 
   if (reducers.empty()) {  // cancelled before any block ran

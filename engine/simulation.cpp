@@ -1,9 +1,9 @@
 #include "engine/simulation.hpp"
 
-#include "engine/random.hpp"
-
 #include <algorithm>
 #include <stdexcept>
+
+#include "engine/random.hpp"
 
 namespace steppe {
 
@@ -13,10 +13,14 @@ namespace {
 Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const MemberArrays& state) {
   const auto value = state.col(condition.state_slot);
   switch (condition.comparison) {
-    case Comparison::greater: return value > condition.threshold;
-    case Comparison::greater_equal: return value >= condition.threshold;
-    case Comparison::less: return value < condition.threshold;
-    case Comparison::less_equal: return value <= condition.threshold;
+    case Comparison::greater:
+      return value > condition.threshold;
+    case Comparison::greater_equal:
+      return value >= condition.threshold;
+    case Comparison::less:
+      return value < condition.threshold;
+    case Comparison::less_equal:
+      return value <= condition.threshold;
   }
   throw std::logic_error("unknown comparison");
 }
@@ -59,8 +63,8 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
     else
       for (Eigen::Index member = 0; member < members; ++member)
         drawn(member) = uncertainty.distribution.quantile(
-            uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member),
-                         sampling_month, static_cast<std::uint32_t>(index)));
+            uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member), sampling_month,
+                         static_cast<std::uint32_t>(index)));
     if (uncertainty.target == Uncertainty::Target::initial) state_.col(uncertainty.slot) = drawn;
     if (uncertainty.target == Uncertainty::Target::parameter) {
       parameters_.col(uncertainty.slot) = drawn;
@@ -160,12 +164,14 @@ void Simulation::step() {
   ++month_;
 }
 
-void Simulation::run(Observer* observer) {
+bool Simulation::run(Observer* observer, const std::atomic<bool>* cancel) {
   if (observer && month_ == 0) observer->observe(0, state_);
   while (!finished()) {
+    if (cancel && cancel->load()) return false;
     step();
     if (observer) observer->observe(month_, state_);
   }
+  return true;
 }
 
 void Simulation::set_lever(int lever_slot, double value) { lever_overrides_.at(lever_slot) = value; }

@@ -9,6 +9,7 @@
 // drawn once, at construction, from the same streams.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -56,7 +57,8 @@ class Simulation {
   // Takes one monthly step (MODEL.md §7: levers, events, derived quantities, update, commit).
   void step();
   // Steps to the horizon; the observer sees month 0 first when the run has not started yet.
-  void run(Observer* observer = nullptr);
+  // With `cancel`, stops before any step taken once it is set; returns whether it finished.
+  bool run(Observer* observer = nullptr, const std::atomic<bool>* cancel = nullptr);
 
   // Holds a lever at `value` for every member from the next step on, over any schedule or
   // trigger, until cleared: how a wargame team's move enters the run.

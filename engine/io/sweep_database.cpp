@@ -322,7 +322,7 @@ void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector
       out.execute("BEGIN");
       for (const auto& row : out.query("SELECT sql FROM shard.sqlite_master WHERE type = 'table'").rows)
         out.execute(row[0]);
-      for (const std::string& table : {"sweep", "factors", "outcomes", "design"})
+      for (const char* table : {"sweep", "factors", "outcomes", "design"})
         out.execute(fmt::format("INSERT INTO main.{0} SELECT * FROM shard.{0}", table));
       out.execute("DELETE FROM main.sweep WHERE key = 'shard'");
       out.execute("COMMIT");

@@ -23,21 +23,28 @@ Sweep example_sweep(const std::string& name, const std::string& database_name) {
   return sweep;
 }
 
-// A small flagship sweep: 2 factors, 32 Saltelli base rows, 3 replicates (384 runs of 24 months).
-Sweep small_flagship_sweep(const std::string& database_name) {
+// A sweep file written to its own folder, extending a shipped scenario, run for `months` (as
+// --months does: the base scenario's dates stay valid).
+Sweep sweep_from_yaml(const std::string& database_name, const std::string& base, const std::string& body, int months) {
   const auto folder = fresh_folder("sweep-" + database_name);
-  const auto file = folder / "small.yaml";
-  std::ofstream(file) << "extends: " << source_path("scenarios/calibrated.yaml").string() << "\n"
-                      << "stochastic: true\nseed: 5\n"
-                         "uncertainties:\n"
-                         "  CHN.k: {uniform: [0.14, 0.26]}\n"
-                         "  alpha: {uniform: [0.035, 0.065]}\n"
-                         "sweep: {design: sobol, samples: 32, replicates: 3}\n";
+  const auto file = folder / "sweep.yaml";
+  std::ofstream(file) << "extends: " << source_path("scenarios/" + base + ".yaml").string() << "\n" << body;
   LoadOptions options;
-  options.months = 24;  // as --months does: the base scenario's dates stay valid
+  options.months = months;
   Sweep sweep = load_sweep(file, options);
   sweep.database = folder / (database_name + ".sqlite");
   return sweep;
+}
+
+// A small flagship sweep: 2 factors, 32 Saltelli base rows, 3 replicates (384 runs of 24 months).
+Sweep small_flagship_sweep(const std::string& database_name) {
+  return sweep_from_yaml(database_name, "calibrated",
+                         "stochastic: true\nseed: 5\n"
+                         "uncertainties:\n"
+                         "  CHN.k: {uniform: [0.14, 0.26]}\n"
+                         "  alpha: {uniform: [0.035, 0.065]}\n"
+                         "sweep: {design: sobol, samples: 32, replicates: 3}\n",
+                         24);
 }
 
 std::vector<std::vector<std::string>> runs_of(const std::filesystem::path& file) {
@@ -159,23 +166,17 @@ TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comm
 
 // Policies × scenarios: a small version of examples/sweeps/policies.yaml.
 Sweep policy_sweep(const std::string& database_name, const std::string& policies) {
-  const auto folder = fresh_folder("sweep-" + database_name);
-  const auto file = folder / "policies.yaml";
-  std::ofstream(file) << "extends: " << source_path("scenarios/baseline.yaml").string() << "\n"
-                      << "stochastic: true\nseed: 4\n"
+  return sweep_from_yaml(database_name, "baseline",
+                         "stochastic: true\nseed: 4\n"
                          "uncertainties:\n"
                          "  CHN.k: {uniform: [0.12, 0.30]}\n"
                          "  framing_gain: {uniform: [1.0, 3.0]}\n"
                          "sweep:\n"
                          "  design: latin_hypercube\n"
                          "  samples: 12\n"
-                         "  replicates: 2\n"
-                      << policies;
-  LoadOptions options;
-  options.months = 36;
-  Sweep sweep = load_sweep(file, options);
-  sweep.database = folder / (database_name + ".sqlite");
-  return sweep;
+                         "  replicates: 2\n" +
+                             policies,
+                         36);
 }
 
 TEST_CASE("sweeps: every policy meets the same scenarios and random draws", "[sweep][policies]") {

@@ -4,16 +4,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "engine/ensemble.hpp"
 #include "engine/io/output_files.hpp"
-#include "engine/io/sweep_runner.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "engine/io/sweep_runner.hpp"
 
 namespace steppe::cli {
 
@@ -32,10 +31,10 @@ struct ScenarioOptions {
 // Options of commands that can run ensembles.
 struct EnsembleCommandOptions {
   std::int64_t members = 1;
-  int threads = 0;                // 0: every core
+  int threads = 0;  // 0: every core
   std::int64_t block_size = EnsembleOptions{}.block_size;
   bool keep_trajectories = false;
-  bool yes = false;               // confirms a large --keep-trajectories
+  bool yes = false;  // confirms a large --keep-trajectories
 };
 
 struct RunOptions {
@@ -73,8 +72,8 @@ struct SweepOptions {
   ScenarioOptions scenario_options;
   std::string database;  // "": the sweep file's own
   bool resume = false;
-  std::string shard;     // "K/N": run the K-th of N slices (job arrays); "": the whole sweep
-  int threads = 0;       // 0: every core
+  std::string shard;  // "K/N": run the K-th of N slices (job arrays); "": the whole sweep
+  int threads = 0;    // 0: every core
   bool quiet = false;
 };
 
@@ -130,8 +129,9 @@ int compare_command(const CompareOptions& options, const std::string& command_li
 int describe_command(const DescribeOptions& options);
 int validate_command(const ValidateOptions& options);
 int sweep_command(const SweepOptions& options, const std::string& command_line);
-// The sweep with its blocks run by `executor` (none: this machine's threads).
-int run_sweep_command(const SweepOptions& options, const std::string& command_line, const ChunkExecutor& executor);
+// The loaded sweep with its blocks run by `executor` (none: this machine's threads).
+int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,
+                      const ChunkExecutor& executor);
 // Whether mpirun (Open MPI, MPICH, Intel MPI) started this process.
 bool launched_by_mpi();
 // The sweep over MPI ranks (sweep_mpi.cpp); refused when built without MPI.

@@ -124,11 +124,12 @@ std::pair<int, int> read_shard(const std::string& text) {
 
 int sweep_command(const SweepOptions& options, const std::string& command_line) {
   if (launched_by_mpi()) return sweep_mpi_command(options, command_line);
-  return run_sweep_command(options, command_line, {});
+  return run_sweep_command(load_sweep(options.file, options.scenario_options.load_options(true)), options, command_line,
+                           {});
 }
 
-int run_sweep_command(const SweepOptions& options, const std::string& command_line, const ChunkExecutor& executor) {
-  Sweep sweep = load_sweep(options.file, options.scenario_options.load_options(true));
+int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,
+                      const ChunkExecutor& executor) {
   SweepRunOptions run;
   run.executor = executor;
   if (!options.shard.empty()) {

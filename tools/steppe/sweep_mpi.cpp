@@ -115,7 +115,7 @@ int sweep_mpi_command(const SweepOptions& options, const std::string& command_li
   int code = 0;
   try {
     if (rank == 0)
-      code = run_sweep_command(options, command_line, ranks > 1 ? distribute(ranks) : ChunkExecutor{});
+      code = run_sweep_command(*sweep, options, command_line, ranks > 1 ? distribute(ranks) : ChunkExecutor{});
     else
       serve(*sweep);
   } catch (const InputError& input_error) {
