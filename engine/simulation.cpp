@@ -136,15 +136,12 @@ void Simulation::evaluate_levers(int month, bool with_triggers) {
   }
 }
 
-void Simulation::apply_jumps(int month) {
+void Simulation::apply_jump(const StateJump& jump) {
   const Layout& layout = *scenario_->layout;
-  for (const StateJump& jump : scenario_->jumps) {
-    if (jump.month != month) continue;
-    for (const auto& [slot, delta] : jump.deltas) {
-      const VariableDecl& variable = *layout.state()[slot].decl;
-      state_.col(slot) += delta;
-      if (variable.clipped) state_.col(slot) = state_.col(slot).max(variable.min).min(variable.max);
-    }
+  for (const auto& [slot, delta] : jump.deltas) {
+    const VariableDecl& variable = *layout.state()[slot].decl;
+    state_.col(slot) += delta;
+    if (variable.clipped) state_.col(slot) = state_.col(slot).max(variable.min).min(variable.max);
   }
 }
 
@@ -155,10 +152,15 @@ void Simulation::step() {
   events_this_month_.clear();
   for (const ScheduledModelEvent& event : scenario_->model_events)
     if (event.month == month_) events_this_month_.push_back({event.kind, event.actor});
+  events_this_month_.insert(events_this_month_.end(), injected_events_.begin(), injected_events_.end());
+  injected_events_.clear();
 
   const StepContext step_context = context();
   kernel_->apply_events(step_context, state_);
-  apply_jumps(month_);
+  for (const StateJump& jump : scenario_->jumps)
+    if (jump.month == month_) apply_jump(jump);
+  for (const StateJump& jump : injected_jumps_) apply_jump(jump);
+  injected_jumps_.clear();
   kernel_->advance(step_context, state_, next_);
   state_.swap(next_);
   ++month_;
@@ -178,7 +180,13 @@ void Simulation::set_lever(int lever_slot, double value) { lever_overrides_.at(l
 
 void Simulation::clear_lever(int lever_slot) { lever_overrides_.at(lever_slot).reset(); }
 
-Checkpoint Simulation::checkpoint() const { return {month_, state_, triggered_, lever_overrides_}; }
+void Simulation::inject(const StateJump& jump) { injected_jumps_.push_back(jump); }
+
+void Simulation::inject(const ModelEventFiring& event) { injected_events_.push_back(event); }
+
+Checkpoint Simulation::checkpoint() const {
+  return {month_, state_, triggered_, lever_overrides_, injected_jumps_, injected_events_};
+}
 
 void Simulation::restore(const Checkpoint& checkpoint) {
   if (checkpoint.state.rows() != state_.rows() || checkpoint.state.cols() != state_.cols() ||
@@ -189,6 +197,8 @@ void Simulation::restore(const Checkpoint& checkpoint) {
   state_ = checkpoint.state;
   triggered_ = checkpoint.triggered;
   lever_overrides_ = checkpoint.lever_overrides;
+  injected_jumps_ = checkpoint.injected_jumps;
+  injected_events_ = checkpoint.injected_events;
 }
 
 }  // namespace steppe

@@ -37,6 +37,8 @@ struct Checkpoint {
   MemberArrays state;
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered;  // members × triggers
   std::vector<std::optional<double>> lever_overrides;            // per lever slot
+  std::vector<StateJump> injected_jumps;                         // waiting for the next step
+  std::vector<ModelEventFiring> injected_events;
 };
 
 class Simulation {
@@ -64,6 +66,10 @@ class Simulation {
   // trigger, until cleared: how a wargame team's move enters the run.
   void set_lever(int lever_slot, double value);
   void clear_lever(int lever_slot);
+  // Adds a jump or a model event to the next step only (its month is ignored), after the
+  // scenario's own of that month: how a facilitator's inject enters the run.
+  void inject(const StateJump& jump);
+  void inject(const ModelEventFiring& event);
 
   const MemberArrays& state() const { return state_; }
   // Each member's value of every scenario uncertainty (drawn, or given): members × uncertainties.
@@ -77,7 +83,7 @@ class Simulation {
  private:
   void evaluate_levers(int month, bool with_triggers);
   StepContext context() const;
-  void apply_jumps(int month);
+  void apply_jump(const StateJump& jump);
 
   std::shared_ptr<const Scenario> scenario_;
   RunOptions options_;
@@ -90,6 +96,8 @@ class Simulation {
   std::vector<char> varying_parameters_;  // per parameter slot, with parameters_
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered_;
   std::vector<std::optional<double>> lever_overrides_;
+  std::vector<StateJump> injected_jumps_;
+  std::vector<ModelEventFiring> injected_events_;
   // What each lever column holds, so that evaluate_levers rewrites only what changed.
   struct LeverColumn {
     enum Kind { mixed, uniform, sampled } kind;  // mixed: anything (triggers wrote into it)

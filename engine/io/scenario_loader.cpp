@@ -328,18 +328,7 @@ void load_file(const fs::path& path, const std::optional<Located>& extended_from
                std::vector<ChainLink>& chain, Draft& draft) {
   const std::string shown = path.string();
   const auto bytes = std::make_shared<const std::string>(read_bytes(path, extended_from));
-  YAML::Node root;
-  try {
-    // A second document in the file would be ignored by YAML::Load: refuse it instead.
-    const std::vector<YAML::Node> documents = YAML::LoadAll(*bytes);
-    if (documents.size() > 1)
-      throw InputError(mark_in(shown, bytes.get(), documents[1].Mark().line, documents[1].Mark().column), "",
-                       "a scenario file holds one YAML document; this is a second one");
-    if (!documents.empty()) root = documents.front();
-  } catch (const YAML::ParserException& error) {
-    throw InputError(mark_in(shown, bytes.get(), error.mark.line, error.mark.column), "", error.msg);
-  }
-  const Fields fields(Located{root, shown, root.Mark(), "", bytes}, top_level_keys);
+  const Fields fields(parse_yaml_document(shown, bytes, "a scenario file"), top_level_keys);
 
   if (const auto extends = fields.get("extends")) {
     const fs::path base = (path.parent_path() / read_text(*extends)).lexically_normal();

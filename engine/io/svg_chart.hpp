@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/calendar.hpp"
@@ -55,5 +56,8 @@ struct BarChart {
 };
 
 std::string render_bar_svg(const BarChart& chart);
+
+// Text made safe inside XML and HTML (&, <, >, quotes).
+std::string escape_xml(std::string_view text);
 
 }  // namespace steppe

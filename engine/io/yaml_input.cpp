@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <cmath>
 #include <set>
 #include <string_view>
@@ -15,7 +18,32 @@
 
 namespace steppe {
 
-// A node inside `within`'s file.
+Located parse_yaml_document(const std::string& file, std::shared_ptr<const std::string> bytes,
+                            const std::string& what) {
+  YAML::Node root;
+  try {
+    // A second document in the file would be ignored by YAML::Load: refuse it instead.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(*bytes);
+    if (documents.size() > 1)
+      throw InputError(mark_in(file, bytes.get(), documents[1].Mark().line, documents[1].Mark().column), "",
+                       fmt::format("{} holds one YAML document; this is a second one", what));
+    if (!documents.empty()) root = documents.front();
+  } catch (const YAML::ParserException& error) {
+    throw InputError(mark_in(file, bytes.get(), error.mark.line, error.mark.column), "", error.msg);
+  }
+  return Located{root, file, root.Mark(), "", std::move(bytes)};
+}
+
+Located load_yaml_file(const std::string& file, const std::string& what) {
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in || in.bad() || std::filesystem::is_directory(file))
+    throw InputError({file}, "", fmt::format("cannot read {}: {}", what,
+                                             errno ? std::generic_category().message(errno) : "read error"));
+  return parse_yaml_document(file, std::make_shared<const std::string>(std::move(bytes)), what);
+}
+
 Located locate(const YAML::Node& node, const Located& within, const std::string& path) {
   return {node, within.file, node.Mark(), path, within.text};
 }

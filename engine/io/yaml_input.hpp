@@ -28,6 +28,14 @@ struct Located {
   std::shared_ptr<const std::string> text;  // the file's bytes, to count columns in characters
 };
 
+// The one YAML document of a file's bytes, as the root of its key paths; a syntax error or a
+// second document is an InputError at its position. `what` names the file's kind in messages
+// ("a scenario file").
+Located parse_yaml_document(const std::string& file, std::shared_ptr<const std::string> bytes,
+                            const std::string& what);
+// Reads and parses a file, or throws an InputError naming it ("cannot read game definition: ...").
+Located load_yaml_file(const std::string& file, const std::string& what);
+
 // A node inside `within`'s file.
 Located locate(const YAML::Node& node, const Located& within, const std::string& path);
 // A value typed on the command line (`--set`, `--months`): no position, `source` names the flag.

@@ -9,6 +9,7 @@
 
 #include "engine/errors.hpp"
 #include "tools/steppe/commands.hpp"
+#include "tools/steppe/wargame.hpp"
 
 namespace {
 
@@ -142,6 +143,9 @@ int main(int argc, char** argv) {
   merge_app->add_option("shards", merge.shards, "The shards' databases, one per shard")->required();
   merge_app->add_flag("--quiet,-q", merge.quiet, "Print nothing but errors");
 
+  WargameOptions wargame;
+  auto* wargame_app = add_wargame_commands(app, wargame);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -159,6 +163,7 @@ int main(int argc, char** argv) {
     if (analyze_app->parsed()) return analyze_command(analyze);
     if (export_app->parsed()) return export_command(export_options);
     if (merge_app->parsed()) return merge_command(merge);
+    if (wargame_app->parsed()) return run_wargame(*wargame_app, wargame);
   } catch (const steppe::InputError& error) {
     std::cerr << error.what() << "\n";
     return 2;

@@ -1,0 +1,684 @@
+#include "engine/io/wargame_files.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "engine/io/scenario_loader.hpp"
+#include "engine/io/yaml_input.hpp"
+
+namespace steppe::wargame {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* game_file = "game.json";
+constexpr const char* format_name = "steppe-wargame 1";
+
+const std::vector<std::string> definition_keys = {"title",        "scenario",     "turns",  "turn_months",
+                                                  "members",      "stochastic",   "public", "intelligence",
+                                                  "teams",        "counterfactual", "injects"};
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string hash_of(const std::string& bytes) { return fmt::format("{:016x}", XXH64(bytes.data(), bytes.size(), 0)); }
+
+std::vector<std::string> lever_names_of(const Layout& layout, const std::string& actor) {
+  std::vector<std::string> names;
+  for (const Layout::LeverSlot& slot : layout.levers())
+    if (slot.actor == actor) names.push_back(slot.decl->name);
+  return names;
+}
+
+std::vector<std::string> variable_names(const ModelDeclaration& declaration) {
+  std::vector<std::string> names;
+  for (const VariableDecl& variable : declaration.variables)
+    if (!variable.internal) names.push_back(variable.name);
+  return names;
+}
+
+int actor_index(const Layout& layout, const std::string& name) {
+  for (std::size_t index = 0; index < layout.actors().size(); ++index)
+    if (layout.actors()[index].name == name) return static_cast<int>(index);
+  return -1;
+}
+
+std::vector<std::string> actor_names(const Layout& layout) {
+  std::vector<std::string> names;
+  for (const Actor& actor : layout.actors()) names.push_back(actor.name);
+  return names;
+}
+
+// "CHN.direct_pressure" → its lever slot, or the error at `at`.
+int lever_slot(const Layout& layout, const std::string& name, const Located& at) {
+  const auto dot = name.find('.');
+  const int slot = dot == std::string::npos ? -1 : layout.lever_index(name.substr(0, dot), name.substr(dot + 1));
+  if (slot < 0) fail(at, unknown_name_message("lever", name, layout.lever_names()));
+  return slot;
+}
+
+int state_slot(const Layout& layout, const std::string& name, const Located& at) {
+  const auto dot = name.find('.');
+  const int slot = dot == std::string::npos ? -1 : layout.state_index(name.substr(0, dot), name.substr(dot + 1));
+  if (slot < 0) fail(at, unknown_name_message("state variable", name, layout.state_names()));
+  return slot;
+}
+
+ModelEventFiring model_event(const Scenario& scenario, const std::string& kind, const std::string& actor,
+                             const Located& kind_at, const Located& actor_at) {
+  const ModelDeclaration& declaration = scenario.layout->declaration();
+  std::vector<std::string> kinds;
+  for (const EventKindDecl& event : declaration.event_kinds) kinds.push_back(event.name);
+  const auto found = std::find(kinds.begin(), kinds.end(), kind);
+  if (found == kinds.end()) fail(kind_at, unknown_name_message("event", kind, kinds));
+  const EventKindDecl& event = declaration.event_kinds[static_cast<std::size_t>(found - kinds.begin())];
+  const std::vector<std::string> eligible = scenario.layout->actors_with_role(event.role);
+  if (std::find(eligible.begin(), eligible.end(), actor) == eligible.end())
+    fail(actor_at, fmt::format("{} happens to a {} ({}), not to '{}'", kind, event.role, fmt::join(eligible, ", "),
+                               actor));
+  return {static_cast<int>(found - kinds.begin()), actor_index(*scenario.layout, actor)};
+}
+
+Inject read_inject(const Entry& card, const Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  const Fields fields(card.value, {"title", "text", "levers", "months", "jumps", "events"});
+  Inject inject;
+  inject.name = card.name;
+  inject.title = fields.get("title") ? read_text(*fields.get("title")) : card.name;
+  if (const auto text = fields.get("text")) inject.text = read_text(*text);
+  if (const auto levers = fields.get("levers"))
+    for (const Entry& entry : entries(*levers)) {
+      const int slot = lever_slot(layout, entry.name, entry.key);
+      const LeverDecl& lever = *layout.levers()[static_cast<std::size_t>(slot)].decl;
+      inject.levers.emplace_back(slot, read_number(entry.value, lever.min, lever.max));
+    }
+  if (const auto months = fields.get("months")) {
+    if (inject.levers.empty()) fail(*months, "months is how long the inject holds its levers, and it has none");
+    inject.months = static_cast<int>(read_whole_number(*months, 1, 6000));
+  } else if (!inject.levers.empty()) {
+    fail(card.value, "an inject that holds levers says for how many months ('months')");
+  }
+  if (const auto jumps = fields.get("jumps"))
+    for (const Entry& entry : entries(*jumps))
+      inject.jumps.emplace_back(state_slot(layout, entry.name, entry.key), read_number(entry.value, -1, 1));
+  if (const auto events = fields.get("events")) {
+    if (!events->node.IsSequence()) fail(*events, fmt::format("expected a list of events, got {}", describe(events->node)));
+    for (std::size_t index = 0; index < events->node.size(); ++index) {
+      const Located item = locate(events->node[index], *events, fmt::format("{}[{}]", events->path, index));
+      const Fields event(item, {"event", "actor"});
+      inject.events.push_back(model_event(scenario, read_text(event.require("event")),
+                                          read_text(event.require("actor")), event.require("event"),
+                                          event.require("actor")));
+    }
+  }
+  if (inject.levers.empty() && inject.jumps.empty() && inject.events.empty())
+    fail(card.value, "an inject needs levers, jumps or events");
+  return inject;
+}
+
+MenuItem read_menu_item(const Entry& entry, const Team& team, const Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  MenuItem item;
+  item.lever = entry.name;
+  item.lever_slot = layout.lever_index(team.id, entry.name);
+  if (item.lever_slot < 0)
+    fail(entry.key, unknown_name_message(fmt::format("lever of {}:", team.id), entry.name, lever_names_of(layout, team.id)));
+  const Layout::LeverSlot& lever = layout.levers()[static_cast<std::size_t>(item.lever_slot)];
+  item.starting_value = scenario.levers[static_cast<std::size_t>(item.lever_slot)].value_at(0, lever.status_quo);
+
+  const Fields fields(entry.value, {"settings", "visibility"});
+  const Located settings = fields.require("settings");
+  for (const Entry& setting : entries(settings)) {
+    const auto value = parse_number(setting.name);
+    if (!value || !std::isfinite(*value)) fail(setting.key, fmt::format("expected a setting (a number), got '{}'", setting.name));
+    if (*value < lever.decl->min || *value > lever.decl->max)
+      fail(setting.key, fmt::format("setting {} is outside the lever's range [{}, {}]", *value, lever.decl->min,
+                                    lever.decl->max));
+    item.costs[*value] = read_number(setting.value, 0, unbounded);
+  }
+  if (!item.costs.contains(item.starting_value))
+    fail(settings, fmt::format("the settings of {} must include its starting value {:g} (the scenario's)", entry.name,
+                               item.starting_value));
+  // By default a lever is seen by others when the model says it is conspicuous (visibility
+  // 0.2 and above, where MODEL.md §4 lets concessions lower its profile).
+  const auto trait = lever.decl->traits.find("visibility");
+  item.visible = trait == lever.decl->traits.end() || trait->second >= 0.2;
+  if (const auto visibility = fields.get("visibility")) {
+    const std::string text = read_text(*visibility);
+    if (text != "public" && text != "secret")
+      fail(*visibility, unknown_name_message("visibility", text, {"public", "secret"}));
+    item.visible = text == "public";
+  }
+  return item;
+}
+
+Team read_team(const Entry& entry, const Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  Team team;
+  team.id = entry.name;
+  team.actor = actor_index(layout, entry.name);
+  if (team.actor < 0) fail(entry.key, unknown_name_message("actor", entry.name, actor_names(layout)));
+  const Fields fields(entry.value, {"name", "budget", "menu"});
+  team.name = fields.get("name") ? read_text(*fields.get("name")) : team.id;
+  const Fields budget(fields.require("budget"), {"per_turn", "carry_over", "max_bank"});
+  team.budget.per_turn = read_number(budget.require("per_turn"), 0, unbounded);
+  if (const auto carry = budget.get("carry_over")) team.budget.carry_over = read_number(*carry, 0, 1);
+  if (const auto bank = budget.get("max_bank")) team.budget.max_bank = read_number(*bank, 0, unbounded);
+  const Located menu = fields.require("menu");
+  for (const Entry& item : entries(menu)) team.menu.push_back(read_menu_item(item, team, scenario));
+  if (team.menu.empty()) fail(menu, "a team needs at least one lever on its menu");
+  const double starting = upkeep(team, {});
+  if (starting > team.budget.per_turn)
+    fail(fields.require("budget"), fmt::format("{}'s starting settings cost {:g} per turn, above its budget of {:g}",
+                                               team.id, starting, team.budget.per_turn));
+  return team;
+}
+
+std::shared_ptr<const Scenario> scenario_for_game(const fs::path& definition_file, const Located& at, int months,
+                                                  bool stochastic) {
+  const fs::path file = (definition_file.parent_path() / read_text(at)).lexically_normal();
+  if (!fs::is_regular_file(file)) fail(at, fmt::format("cannot read scenario file '{}'", file.string()));
+  LoadOptions options;
+  options.months = months;
+  options.stochastic = stochastic;
+  return load_scenario(file, options);
+}
+
+// Every state slot's name, bookkeeping included: the columns of the saved bands.
+std::vector<std::string> slot_names(const Layout& layout) {
+  std::vector<std::string> names;
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) names.push_back(layout.state_name(static_cast<int>(slot)));
+  return names;
+}
+
+std::string now_utc() {
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// --- game.json ----------------------------------------------------------------------------
+
+json to_json(const Bands& bands) {
+  json months = json::array();
+  for (const auto& month : bands.months) {
+    json slots = json::array();
+    for (const Band& band : month) slots.push_back({band.p05, band.p50, band.p95, band.mean});
+    months.push_back(std::move(slots));
+  }
+  return {{"first_month", bands.first_month}, {"months", std::move(months)}};
+}
+
+Bands bands_from_json(const json& document) {
+  Bands bands;
+  bands.first_month = document.at("first_month").get<int>();
+  for (const json& month : document.at("months")) {
+    std::vector<Band> slots;
+    for (const json& band : month) slots.push_back({band.at(0), band.at(1), band.at(2), band.at(3)});
+    bands.months.push_back(std::move(slots));
+  }
+  return bands;
+}
+
+json to_json(const Inject& inject, const Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  json levers = json::object(), jumps = json::object(), events = json::array();
+  for (const auto& [slot, value] : inject.levers) levers[layout.lever_name(slot)] = value;
+  for (const auto& [slot, delta] : inject.jumps) jumps[layout.state_name(slot)] = delta;
+  for (const ModelEventFiring& event : inject.events)
+    events.push_back({{"event", layout.declaration().event_kinds.at(static_cast<std::size_t>(event.kind)).name},
+                      {"actor", layout.actors().at(static_cast<std::size_t>(event.actor)).name}});
+  return {{"name", inject.name}, {"title", inject.title}, {"text", inject.text}, {"levers", levers},
+          {"months", inject.months}, {"jumps", jumps},         {"events", events}};
+}
+
+Inject inject_from_json(const json& document, const Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  Inject inject;
+  inject.name = document.at("name");
+  inject.title = document.at("title");
+  inject.text = document.at("text");
+  inject.months = document.at("months");
+  const auto known = [](int slot, const std::string& name) {
+    if (slot < 0) throw std::runtime_error("names '" + name + "', which the scenario does not have");
+    return slot;
+  };
+  for (const auto& [name, value] : document.at("levers").items()) {
+    const auto dot = name.find('.');
+    inject.levers.emplace_back(known(layout.lever_index(name.substr(0, dot), name.substr(dot + 1)), name), value);
+  }
+  for (const auto& [name, value] : document.at("jumps").items()) {
+    const auto dot = name.find('.');
+    inject.jumps.emplace_back(known(layout.state_index(name.substr(0, dot), name.substr(dot + 1)), name), value);
+  }
+  const auto& kinds = layout.declaration().event_kinds;
+  for (const json& event : document.at("events")) {
+    const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const EventKindDecl& k) { return k.name == event.at("event"); });
+    if (kind == kinds.end()) throw std::runtime_error("names an event the model does not have");
+    inject.events.push_back({static_cast<int>(kind - kinds.begin()),
+                             known(actor_index(layout, event.at("actor")), event.at("actor"))});
+  }
+  return inject;
+}
+
+json to_json(const Turn& turn, const Scenario& scenario) {
+  json overrides = json::array(), injects = json::array();
+  for (const Override& entry : turn.overrides)
+    overrides.push_back({{"team", entry.team}, {"lever", entry.lever}, {"value", entry.value}, {"note", entry.note}});
+  for (const Inject& inject : turn.injects) injects.push_back(to_json(inject, scenario));
+  json document = {{"number", turn.number}, {"moves", turn.moves},         {"overrides", overrides},
+                   {"injects", injects},    {"adjudicated", turn.adjudicated}, {"forced", turn.forced}};
+  if (turn.adjudicated) document["results"] = to_json(turn.results);
+  return document;
+}
+
+Turn turn_from_json(const json& document, const Scenario& scenario) {
+  Turn turn;
+  turn.number = document.at("number");
+  turn.moves = document.at("moves").get<std::map<std::string, std::map<std::string, double>>>();
+  for (const json& entry : document.at("overrides"))
+    turn.overrides.push_back({entry.at("team"), entry.at("lever"), entry.at("value"), entry.at("note")});
+  for (const json& inject : document.at("injects")) turn.injects.push_back(inject_from_json(inject, scenario));
+  turn.adjudicated = document.at("adjudicated");
+  turn.forced = document.at("forced");
+  if (turn.adjudicated) turn.results = bands_from_json(document.at("results"));
+  return turn;
+}
+
+// What the game was made from: the definition's bytes and its scenario's (and counterfactual's)
+// content hashes.
+std::string definition_hash(const fs::path& file, const Definition& definition) {
+  std::string content = read_bytes(file) + definition.scenario->content_hash;
+  if (definition.counterfactual) content += definition.counterfactual->scenario->content_hash;
+  return hash_of(content);
+}
+
+}  // namespace
+
+Definition load_definition(const fs::path& file) {
+  const Located root = load_yaml_file(file.string(), "game definition");
+  const Fields fields(root, definition_keys);
+  Definition definition;
+  if (const auto title = fields.get("title")) definition.title = read_text(*title);
+  if (const auto turns = fields.get("turns")) definition.turns = static_cast<int>(read_whole_number(*turns, 1, 100));
+  if (const auto months = fields.get("turn_months"))
+    definition.turn_months = static_cast<int>(read_whole_number(*months, 1, 60));
+  if (const auto members = fields.get("members"))
+    definition.members = static_cast<std::int64_t>(read_whole_number(*members, 1, 100000));
+  const bool stochastic = fields.get("stochastic") ? read_bool(*fields.get("stochastic")) : true;
+  const int horizon = definition.turns * definition.turn_months;
+  definition.scenario = scenario_for_game(file, fields.require("scenario"), horizon, stochastic);
+  const Scenario& scenario = *definition.scenario;
+  if (definition.title.empty()) definition.title = scenario.title;
+
+  if (const auto listed = fields.get("public")) {
+    if (!listed->node.IsSequence()) fail(*listed, fmt::format("expected a list of variables, got {}", describe(listed->node)));
+    const std::vector<std::string> known = variable_names(scenario.layout->declaration());
+    for (std::size_t index = 0; index < listed->node.size(); ++index) {
+      const Located item = locate(listed->node[index], *listed, fmt::format("{}[{}]", listed->path, index));
+      const std::string name = read_text(item);
+      if (std::find(known.begin(), known.end(), name) == known.end())
+        fail(item, unknown_name_message("variable", name, known));
+      definition.public_variables.push_back(name);
+    }
+  }
+  if (const auto intelligence = fields.get("intelligence")) {
+    const Fields settings(*intelligence, {"noise", "lag_months"});
+    if (const auto noise = settings.get("noise")) definition.intelligence_noise = read_number(*noise, 0, 1);
+    if (const auto lag = settings.get("lag_months"))
+      definition.intelligence_lag_months = static_cast<int>(read_whole_number(*lag, 0, 60));
+  }
+
+  const Located teams = fields.require("teams");
+  for (const Entry& entry : entries(teams)) definition.teams.push_back(read_team(entry, scenario));
+  if (definition.teams.empty()) fail(teams, "a game needs at least one team");
+
+  if (const auto injects = fields.get("injects"))
+    for (const Entry& card : entries(*injects)) definition.deck[card.name] = read_inject(card, scenario);
+
+  if (const auto counterfactual = fields.get("counterfactual")) {
+    const Fields settings(*counterfactual, {"team", "scenario"});
+    const Located team = settings.require("team");
+    const Located other = settings.require("scenario");
+    const std::string id = read_text(team);
+    if (!definition.find_team(id)) fail(team, unknown_name_message("team", id, definition.team_ids()));
+    const fs::path other_file = file.parent_path() / read_text(other);
+    if (!fs::is_regular_file(other_file)) fail(other, fmt::format("cannot read scenario file '{}'", other_file.string()));
+    try {
+      definition.counterfactual = load_counterfactual(definition, id, other_file);
+    } catch (const GameError& error) {
+      fail(other, error.what());
+    }
+  }
+  return definition;
+}
+
+Counterfactual load_counterfactual(const Definition& definition, const std::string& team,
+                                   const fs::path& scenario_file) {
+  if (!definition.find_team(team))
+    throw GameError(unknown_name_message("team for the counterfactual:", team, definition.team_ids()));
+  LoadOptions options;
+  options.months = definition.turns * definition.turn_months;
+  options.stochastic = definition.scenario->stochastic;
+  auto scenario = load_scenario(scenario_file.lexically_normal(), options);
+  if (scenario->model_name != definition.scenario->model_name ||
+      scenario->start.to_string() != definition.scenario->start.to_string())
+    throw GameError("the counterfactual scenario must use the game's model and start month");
+  return {team, std::move(scenario), scenario_file.stem().string()};
+}
+
+std::string default_definition(const Scenario& scenario, const std::string& scenario_path, int turns,
+                               int turn_months) {
+  const Layout& layout = *scenario.layout;
+  std::string text = fmt::format(
+      "# A game made by `steppe wargame new` from {} (docs/wargame.md is the format).\n"
+      "# Edit it before the first move: costs, budgets, which levers each team holds.\n"
+      "title: \"{} (wargame)\"\n"
+      "scenario: {}\n"
+      "turns: {}\n"
+      "turn_months: {}\n"
+      "members: 200\n"
+      "stochastic: true\n"
+      "intelligence: {{noise: 0.05, lag_months: {}}}\n"
+      "teams:\n",
+      scenario_path, scenario.title, scenario_path, turns, turn_months, turn_months);
+  for (const Actor& actor : layout.actors()) {
+    std::string menu;
+    double starting = 0;
+    for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
+      const Layout::LeverSlot& lever = layout.levers()[slot];
+      if (lever.actor != actor.name) continue;
+      const double start = scenario.levers[slot].value_at(0, lever.status_quo);
+      // Five evenly spaced settings over the lever's range with the starting value among them;
+      // cost 0 to 4 by rank, so that more of anything costs more.
+      std::vector<double> settings = {start};
+      for (int step = 0; step <= 4; ++step) {
+        const double value = lever.decl->min + (lever.decl->max - lever.decl->min) * step / 4.0;
+        if (std::abs(value - start) > 0.1 * (lever.decl->max - lever.decl->min)) settings.push_back(value);
+      }
+      std::sort(settings.begin(), settings.end());
+      std::string entries_text;
+      for (std::size_t rank = 0; rank < settings.size(); ++rank) {
+        entries_text += fmt::format("{}{:g}: {}", rank ? ", " : "", settings[rank], rank);
+        if (settings[rank] == start) starting += static_cast<double>(rank);
+      }
+      menu += fmt::format("      {}: {{settings: {{{}}}}}\n", lever.decl->name, entries_text);
+    }
+    if (menu.empty()) continue;
+    const double budget = std::ceil(starting * 1.25 + 2);
+    text += fmt::format("  {}:\n    name: {}\n    budget: {{per_turn: {:g}, carry_over: 0.5, max_bank: {:g}}}\n    menu:\n{}",
+                        actor.name, actor.name, budget, std::ceil(budget / 2), menu);
+  }
+  return text;
+}
+
+std::map<std::string, double> load_moves(const fs::path& file, const Definition& definition, const GameLog& log,
+                                         const std::string& team_id) {
+  const Team* team = definition.find_team(team_id);
+  if (!team)
+    throw InputError({}, "--team", unknown_name_message("team", team_id, definition.team_ids()));
+  const Located root = load_yaml_file(file.string(), "moves file");
+  const Fields fields(root, {"team", "turn", "moves"});
+  if (const auto named = fields.get("team"); named && read_text(*named) != team_id)
+    fail(*named, fmt::format("wrong team: this file holds {}'s moves, submitted as {}", read_text(*named), team_id));
+  const Turn* open = log.open_turn();
+  if (!open) fail(root, fmt::format("the game is over: all {} turns were played", definition.turns));
+  if (const auto turn = fields.get("turn")) {
+    const auto number = static_cast<int>(read_whole_number(*turn, 1, 1000));
+    if (number < open->number)
+      fail(*turn, fmt::format("turn {} is closed: it was adjudicated; the open turn is {}", number, open->number));
+    if (number > open->number) fail(*turn, fmt::format("turn {} is not open yet; the open turn is {}", number, open->number));
+  }
+  const Layout& layout = *definition.scenario->layout;
+  std::vector<std::string> menu;
+  for (const MenuItem& item : team->menu) menu.push_back(item.lever);
+  std::map<std::string, double> moves;
+  const Located listed = fields.require("moves");
+  if (listed.node.IsNull()) return moves;  // no change: the team holds its settings
+  for (const Entry& entry : entries(listed)) {
+    std::string lever = entry.name;
+    if (const auto dot = lever.find('.'); dot != std::string::npos) {
+      const std::string actor = lever.substr(0, dot);
+      lever = lever.substr(dot + 1);
+      if (actor != team_id && actor_index(layout, actor) >= 0)
+        fail(entry.key, fmt::format("wrong team: {} is a lever of {}; {} moves only its own levers", entry.name, actor,
+                                    team_id));
+      if (actor != team_id) fail(entry.key, unknown_name_message("actor", actor, actor_names(layout)));
+    }
+    const MenuItem* item = team->find(lever);
+    if (!item) {
+      const std::vector<std::string> declared = lever_names_of(layout, team_id);
+      if (std::find(declared.begin(), declared.end(), lever) == declared.end())
+        fail(entry.key, unknown_name_message(fmt::format("lever of {}:", team_id), lever, declared));
+      fail(entry.key, fmt::format("{} is not on {}'s menu (menu: {})", lever, team_id, fmt::join(menu, ", ")));
+    }
+    const LeverDecl& decl = *layout.levers()[static_cast<std::size_t>(item->lever_slot)].decl;
+    const double value = read_number(entry.value, decl.min, decl.max);
+    if (!item->costs.contains(value)) {
+      std::vector<std::string> settings;
+      for (const auto& [setting, cost] : item->costs) settings.push_back(fmt::format("{:g} (cost {:g})", setting, cost));
+      fail(entry.value, fmt::format("{:g} is not a setting of {} on the menu: {}", value, lever, fmt::join(settings, ", ")));
+    }
+    moves[lever] = value;
+  }
+  try {
+    check_moves(definition, log, *team, moves);
+  } catch (const GameError& error) {
+    fail(listed, error.what());
+  }
+  return moves;
+}
+
+Inject deck_inject(const Definition& definition, const std::string& name) {
+  const auto card = definition.deck.find(name);
+  if (card == definition.deck.end()) {
+    std::vector<std::string> names;
+    for (const auto& [known, inject] : definition.deck) names.push_back(known);
+    throw InputError({}, "inject", unknown_name_message("inject", name, names));
+  }
+  return card->second;
+}
+
+Inject ad_hoc_inject(const Definition& definition, const AdHocInject& request) {
+  const Scenario& scenario = *definition.scenario;
+  const Layout& layout = *scenario.layout;
+  Inject inject;
+  inject.title = request.title.empty() ? "Ad hoc inject" : request.title;
+  inject.months = request.months;
+  const auto split = [](const std::string& text, char separator, const Located& at) {
+    const auto position = text.find(separator);
+    if (position == std::string::npos || position == 0)
+      fail(at, fmt::format("expected {}, got '{}'", separator == '=' ? "NAME=VALUE" : "KIND:ACTOR", text));
+    return std::pair{text.substr(0, position), text.substr(position + 1)};
+  };
+  const auto number = [](const std::string& text, const Located& at, double min, double max) {
+    return read_number(Located{YAML::Node(text), at.file, at.mark, at.path, at.text}, min, max);
+  };
+  for (const std::string& text : request.levers) {
+    const Located at = command_line("--lever", text, text);
+    const auto [name, value] = split(text, '=', at);
+    const int slot = lever_slot(layout, name, at);
+    const LeverDecl& lever = *layout.levers()[static_cast<std::size_t>(slot)].decl;
+    inject.levers.emplace_back(slot, number(value, at, lever.min, lever.max));
+  }
+  for (const std::string& text : request.jumps) {
+    const Located at = command_line("--jump", text, text);
+    const auto [name, value] = split(text, '=', at);
+    inject.jumps.emplace_back(state_slot(layout, name, at), number(value, at, -1, 1));
+  }
+  for (const std::string& text : request.events) {
+    const Located at = command_line("--event", text, text);
+    const auto [kind, actor] = split(text, ':', at);
+    inject.events.push_back(model_event(scenario, kind, actor, at, at));
+  }
+  if (!inject.levers.empty() && inject.months < 1)
+    throw InputError({}, "--months", "an inject that holds levers needs --months (how long it holds them)");
+  if (inject.levers.empty() && inject.jumps.empty() && inject.events.empty())
+    throw InputError({}, "inject", "name a card of the deck, or give --jump, --lever or --event");
+  return inject;
+}
+
+Override read_override(const Definition& definition, const std::string& team_id, const std::string& assignment,
+                       const std::string& note) {
+  const Team* team = definition.find_team(team_id);
+  if (!team) throw InputError({}, "--team", unknown_name_message("team", team_id, definition.team_ids()));
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0)
+    throw InputError({}, "override", fmt::format("expected LEVER=SETTING, got '{}'", assignment));
+  const std::string lever = assignment.substr(0, equals);
+  const MenuItem* item = team->find(lever);
+  if (!item) {
+    std::vector<std::string> menu;
+    for (const MenuItem& known : team->menu) menu.push_back(known.lever);
+    throw InputError({}, "override", unknown_name_message(fmt::format("lever on {}'s menu:", team_id), lever, menu));
+  }
+  const Located at = command_line("override", lever, assignment.substr(equals + 1));
+  const LeverDecl& decl = *definition.scenario->layout->levers()[static_cast<std::size_t>(item->lever_slot)].decl;
+  const double value = read_number(at, decl.min, decl.max);
+  if (!item->costs.contains(value))
+    throw InputError({}, "override", fmt::format("{:g} is not a setting of {} on the menu", value, lever));
+  return {team_id, lever, value, note};
+}
+
+GameFolder GameFolder::create(const fs::path& folder, const fs::path& definition_file) {
+  if (fs::exists(folder / game_file))
+    throw InputError({(folder / game_file).string()}, "--dir", "a game is already in this folder; choose another --dir");
+  if (fs::exists(folder) && !fs::is_directory(folder))
+    throw InputError({folder.string()}, "--dir", "not a folder");
+  GameFolder game;
+  game.folder_ = folder;
+  game.definition_ = load_definition(definition_file);
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) throw InputError({folder.string()}, "--dir", "cannot create the game folder: " + error.message());
+  game.definition_file_ = fs::relative(fs::absolute(definition_file), fs::absolute(folder)).string();
+  game.definition_hash_ = definition_hash(definition_file, game.definition_);
+  game.log_ = new_game(game.definition_);
+  game.save("new", "", definition_file.string());
+  return game;
+}
+
+GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
+  GameFolder game;
+  game.folder_ = folder;
+  const fs::path file = folder / game_file;
+  if (!fs::is_regular_file(file))
+    throw InputError({file.string()}, "GAME", "no game here (make one with `steppe wargame new`)");
+  if (for_change) {
+    game.lock_ = ::open((folder / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (game.lock_ < 0 || ::flock(game.lock_, LOCK_EX) != 0)
+      throw InputError({folder.string()}, "GAME", "cannot lock the game folder: " + std::generic_category().message(errno));
+  }
+  json document;
+  try {
+    document = json::parse(read_bytes(file));
+    if (document.at("format") != format_name) throw std::runtime_error("not a steppe game of this version");
+  } catch (const std::exception& error) {
+    throw InputError({file.string()}, "", fmt::format("cannot read the game: {}", error.what()));
+  }
+  game.definition_file_ = document.at("definition");
+  const fs::path definition_file = folder / game.definition_file_;
+  game.definition_ = load_definition(definition_file);
+  game.definition_hash_ = definition_hash(definition_file, game.definition_);
+  game.pinned_ = !document.at("definition_hash").is_null();
+  if (game.pinned_ && document.at("definition_hash") != game.definition_hash_)
+    throw InputError({definition_file.string()}, "",
+                     "the game definition or its scenario changed since play began; a game keeps the rules it "
+                     "started with (start a new game to use the new ones)");
+  const Scenario& scenario = *game.definition_.scenario;
+  try {
+    if (document.at("slots") != json(slot_names(*scenario.layout)))
+      throw std::runtime_error("its state variables are not the scenario's");
+    game.log_.initial = bands_from_json(document.at("initial"));
+    for (const json& turn : document.at("turns")) game.log_.turns.push_back(turn_from_json(turn, scenario));
+    for (const json& entry : document.at("history"))
+      game.history_.push_back({entry.at("time"), entry.at("action"), entry.at("team"), entry.at("detail")});
+  } catch (const std::exception& error) {
+    throw InputError({file.string()}, "", fmt::format("cannot read the game: {}", error.what()));
+  }
+  return game;
+}
+
+GameFolder::GameFolder(GameFolder&& other) noexcept
+    : folder_(std::move(other.folder_)),
+      definition_file_(std::move(other.definition_file_)),
+      definition_hash_(std::move(other.definition_hash_)),
+      pinned_(other.pinned_),
+      definition_(std::move(other.definition_)),
+      log_(std::move(other.log_)),
+      history_(std::move(other.history_)),
+      lock_(std::exchange(other.lock_, -1)) {}
+
+GameFolder::~GameFolder() {
+  if (lock_ >= 0) ::close(lock_);  // closing releases the lock
+}
+
+void GameFolder::save(const std::string& action, const std::string& team, const std::string& detail) {
+  history_.push_back({now_utc(), action, team, detail});
+  if (action != "new") pinned_ = true;
+  const Scenario& scenario = *definition_.scenario;
+  json turns = json::array(), history = json::array();
+  for (const Turn& turn : log_.turns) turns.push_back(to_json(turn, scenario));
+  for (const HistoryEntry& entry : history_)
+    history.push_back({{"time", entry.time}, {"action", entry.action}, {"team", entry.team}, {"detail", entry.detail}});
+  const json document = {{"format", format_name},
+                         {"definition", definition_file_},
+                         {"definition_hash", pinned_ ? json(definition_hash_) : json(nullptr)},
+                         {"slots", slot_names(*scenario.layout)},
+                         {"initial", to_json(log_.initial)},
+                         {"turns", turns},
+                         {"history", history}};
+  write_durably(folder_ / game_file, document.dump(1) + "\n");
+}
+
+void write_durably(const fs::path& file, const std::string& content) {
+  const fs::path temporary = file.parent_path() / fmt::format(".{}.tmp-{}", file.filename().string(), ::getpid());
+  const auto failed = [&](const char* what) {
+    const std::string reason = std::generic_category().message(errno);
+    ::unlink(temporary.c_str());
+    throw InputError({file.string()}, "", fmt::format("cannot {} the game: {}", what, reason));
+  };
+  const int out = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) failed("write");
+  for (std::size_t written = 0; written < content.size();) {
+    const ssize_t count = ::write(out, content.data() + written, content.size() - written);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) {
+      ::close(out);
+      failed("write");
+    }
+    written += static_cast<std::size_t>(count);
+  }
+  if (::fsync(out) != 0) {
+    ::close(out);
+    failed("save");
+  }
+  ::close(out);
+  if (::rename(temporary.c_str(), file.c_str()) != 0) failed("save");
+  const int directory = ::open(file.parent_path().empty() ? "." : file.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (directory >= 0) {
+    ::fsync(directory);
+    ::close(directory);
+  }
+}
+
+}  // namespace steppe::wargame

@@ -1,0 +1,238 @@
+#include "engine/io/wargame_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "engine/io/svg_chart.hpp"
+
+namespace steppe::wargame {
+
+namespace {
+
+// A table both writers render: HTML and Markdown.
+struct ReportTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+
+  std::string html() const {
+    std::string out = "<table>\n<tr>";
+    for (const std::string& cell : header) out += "<th>" + escape_xml(cell) + "</th>";
+    out += "</tr>\n";
+    for (const auto& row : rows) {
+      out += "<tr>";
+      for (const std::string& cell : row) out += "<td>" + escape_xml(cell) + "</td>";
+      out += "</tr>\n";
+    }
+    return out + "</table>\n";
+  }
+  std::string markdown() const {
+    const auto line = [](const std::vector<std::string>& cells) {
+      std::string out = "|";
+      for (const std::string& cell : cells) out += " " + cell + " |";
+      return out + "\n";
+    };
+    std::string out = line(header) + "|";
+    for (std::size_t column = 0; column < header.size(); ++column) out += "---|";
+    out += "\n";
+    for (const auto& row : rows) out += line(row);
+    return out;
+  }
+};
+
+// Both documents, built section by section.
+struct Writer {
+  std::string html, markdown;
+  void heading(const std::string& text) {
+    html += "<h2>" + escape_xml(text) + "</h2>\n";
+    markdown += "\n## " + text + "\n\n";
+  }
+  void paragraph(const std::string& text) {
+    html += "<p>" + escape_xml(text) + "</p>\n";
+    markdown += text + "\n\n";
+  }
+  void table(const ReportTable& table) {
+    html += table.html();
+    markdown += table.markdown() + "\n";
+  }
+};
+
+std::string number(double value) { return fmt::format("{:.3f}", value); }
+
+// The variables charted: every variable with at most four slots (per-lever engagement is left
+// out: the timeline has the moves), in the model's order.
+std::vector<std::string> charted_variables(const Layout& layout) {
+  std::map<std::string, int> slots;
+  std::vector<std::string> order;
+  for (const Layout::StateSlot& slot : layout.state()) {
+    if (slot.decl->internal) continue;
+    if (slots[slot.decl->name]++ == 0) order.push_back(slot.decl->name);
+  }
+  std::erase_if(order, [&](const std::string& name) { return slots[name] > 4; });
+  return order;
+}
+
+const Band& band_of(const Definition& definition, const GameLog& log, int month, int slot) {
+  if (month == 0) return log.initial.at(0, slot);
+  return log.turns[static_cast<std::size_t>((month - 1) / definition.turn_months)].results.at(month, slot);
+}
+
+std::string inline_svg(std::string svg) {
+  const auto start = svg.find("<svg");
+  return start == std::string::npos ? svg : svg.substr(start);
+}
+
+}  // namespace
+
+ReportFiles render_report(const Definition& definition, const GameLog& log, const std::vector<HistoryEntry>& history,
+                          const Counterfactual* counterfactual) {
+  const Scenario& scenario = *definition.scenario;
+  const Layout& layout = *scenario.layout;
+  const int played = log.adjudicated_turns();
+  const int now = definition.first_month(played + 1);
+  const Bands other = counterfactual && played > 0 ? adjudicate(definition, log, played, counterfactual) : Bands{};
+
+  Writer out;
+  out.html +=
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_xml(definition.title) +
+      " — debrief</title>\n<style>\nbody{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+      "color:#111}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:"
+      "0.25em 0.6em;text-align:left}\nth{background:#f2f2f2}\nfigure{margin:1em 0}\n.secret{color:#a33}\n"
+      "</style>\n</head>\n<body>\n<h1>" +
+      escape_xml(definition.title) + " — debrief</h1>\n";
+  out.markdown += "# " + definition.title + " — debrief\n\n";
+  std::vector<std::string> teams;
+  for (const Team& team : definition.teams) teams.push_back(fmt::format("{} ({})", team.name, team.id));
+  out.paragraph(fmt::format("{} of {} turns of {} months played from {}; teams: {}. Each turn was adjudicated by the "
+                            "{} model as an ensemble of {} runs (seed {}): charts show the median and the 5–95% band.",
+                            played, definition.turns, definition.turn_months, scenario.start.to_string(),
+                            fmt::join(teams, ", "), scenario.model_name, definition.members, scenario.seed));
+
+  // Timeline: every turn's injects, moves (secret ones revealed) and scheduled events.
+  out.heading("Timeline");
+  ReportTable timeline{{"turn", "months", "who", "what"}, {}};
+  for (int turn = 1; turn <= played; ++turn) {
+    const Turn& entry = log.turns[static_cast<std::size_t>(turn - 1)];
+    const int first = definition.first_month(turn);
+    const std::string months = fmt::format("{} to {}", scenario.date(first).to_string(),
+                                           scenario.date(first + definition.turn_months - 1).to_string());
+    for (const TimelineNote& note : scenario.timeline)
+      if (note.month >= first && note.month < first + definition.turn_months)
+        timeline.rows.push_back({std::to_string(turn), months, "scheduled", note.text});
+    for (const Inject& inject : entry.injects)
+      timeline.rows.push_back({std::to_string(turn), months, "facilitator",
+                               "inject: " + inject.title + (inject.text.empty() ? "" : " — " + inject.text)});
+    const TurnSummary summary = summarize_turn(definition, log, turn);
+    for (const auto* moves : {&summary.visible, &summary.secret})
+      for (const PublicMove& move : *moves)
+        timeline.rows.push_back({std::to_string(turn), months, move.team,
+                                 fmt::format("{} {:g} → {:g}{}{}", move.lever, move.from, move.to,
+                                             moves == &summary.secret ? " (secret)" : "",
+                                             move.overridden ? " (set by the facilitator)" : "")});
+    if (entry.forced) timeline.rows.push_back({std::to_string(turn), months, "facilitator", "adjudicated before every team had moved"});
+  }
+  if (timeline.rows.empty()) out.paragraph("No turn has been played yet.");
+  else out.table(timeline);
+
+  // Charts: each indicator across the turns, with its band, and the counterfactual dashed.
+  if (played > 0) {
+    out.heading("Indicators");
+    if (counterfactual)
+      out.paragraph(fmt::format("Dashed: the counterfactual, the same game with {}'s moves replaced by the levers of {}.",
+                                counterfactual->team, counterfactual->label));
+    std::vector<YearMonth> dates;
+    for (int month = 0; month <= now; ++month) dates.push_back(scenario.date(month));
+    int figure = 0;
+    for (const std::string& variable : charted_variables(layout)) {
+      Chart chart;
+      chart.title = variable;
+      chart.subtitle = fmt::format("median and 5–95% of {} runs{}", definition.members,
+                                   counterfactual ? fmt::format("; dashed: {} plays {}", counterfactual->team, counterfactual->label) : "");
+      chart.dates = dates;
+      ChartPanel panel;
+      panel.title = variable;
+      const VariableDecl* decl = layout.declaration().find_variable(variable);
+      panel.y_min = decl->min;
+      panel.y_max = decl->clipped ? decl->max : decl->min;  // unclipped variables fit the data
+      int color = 0;
+      for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+        if (layout.state()[slot].decl->name != variable) continue;
+        ChartSeries series;
+        series.label = layout.state_name(static_cast<int>(slot));
+        series.color = color;
+        for (int month = 0; month <= now; ++month) {
+          const Band& band = band_of(definition, log, month, static_cast<int>(slot));
+          series.values.push_back(band.p50);
+          series.band_lower.push_back(band.p05);
+          series.band_upper.push_back(band.p95);
+        }
+        panel.series.push_back(std::move(series));
+        if (counterfactual) {
+          ChartSeries dashed;
+          dashed.label = layout.state_name(static_cast<int>(slot)) + " (" + counterfactual->label + ")";
+          dashed.color = color;
+          dashed.dashed = true;
+          for (int month = 0; month <= now; ++month) dashed.values.push_back(other.at(month, static_cast<int>(slot)).p50);
+          panel.series.push_back(std::move(dashed));
+        }
+        ++color;
+      }
+      chart.panels.push_back(std::move(panel));
+      out.html += fmt::format("<figure id=\"chart-{}\">\n{}</figure>\n", variable, inline_svg(render_svg(chart)));
+      ++figure;
+    }
+    out.markdown += fmt::format("{} charts, one per indicator, are in report.html.\n\n", figure);
+  }
+
+  // Spending per team and turn.
+  out.heading("Spending");
+  ReportTable spending{{"team"}, {}};
+  for (int turn = 1; turn <= played; ++turn) spending.header.push_back(fmt::format("turn {}", turn));
+  spending.header.push_back("total");
+  BarChart bars{"Spending", "political capital spent over the game, and the budget it had", "capital", {"spent", "budget"}, {}};
+  for (const Team& team : definition.teams) {
+    std::vector<std::string> row = {team.id};
+    double spent = 0, budget = 0;
+    for (int turn = 1; turn <= played; ++turn) {
+      const double cost = upkeep(team, held_settings(definition, log, team, turn));
+      const double available = available_budget(definition, log, team, turn);
+      row.push_back(fmt::format("{:g} of {:g}", cost, available));
+      spent += cost;
+      budget += team.budget.per_turn;
+    }
+    row.push_back(fmt::format("{:g} of {:g}", spent, budget));
+    spending.rows.push_back(std::move(row));
+    bars.rows.push_back({team.name, {spent, budget}, {}});
+  }
+  out.table(spending);
+  if (played > 0) out.html += "<figure id=\"chart-spending\">\n" + inline_svg(render_bar_svg(bars)) + "</figure>\n";
+
+  // The counterfactual in numbers: the end of the game both ways.
+  if (counterfactual && played > 0) {
+    out.heading(fmt::format("Counterfactual: {} plays {}", counterfactual->team, counterfactual->label));
+    out.paragraph(fmt::format("The same game — the same injects, the other teams' same moves, the same random draws — "
+                              "with {}'s levers following {} instead of its moves. Medians at {}.",
+                              counterfactual->team, counterfactual->label, scenario.date(now).to_string()));
+    ReportTable comparison{{"indicator", "as played", counterfactual->label, "difference"}, {}};
+    for (const std::string& variable : charted_variables(layout))
+      for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+        if (layout.state()[slot].decl->name != variable) continue;
+        const double played_value = band_of(definition, log, now, static_cast<int>(slot)).p50;
+        const double other_value = other.at(now, static_cast<int>(slot)).p50;
+        comparison.rows.push_back({layout.state_name(static_cast<int>(slot)), number(played_value), number(other_value),
+                                   fmt::format("{:+.3f}", other_value - played_value)});
+      }
+    out.table(comparison);
+  }
+
+  out.heading("Game log");
+  ReportTable entries{{"time (UTC)", "action", "team", "detail"}, {}};
+  for (const HistoryEntry& entry : history) entries.rows.push_back({entry.time, entry.action, entry.team, entry.detail});
+  out.table(entries);
+  out.html += "</body>\n</html>\n";
+  return {out.html, out.markdown};
+}
+
+}  // namespace steppe::wargame

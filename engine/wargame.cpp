@@ -1,0 +1,331 @@
+#include "engine/wargame.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "engine/random.hpp"
+#include "engine/simulation.hpp"
+
+namespace steppe::wargame {
+
+namespace {
+
+std::string setting_text(double value) { return fmt::format("{:g}", value); }
+
+std::string settings_list(const MenuItem& item) {
+  std::string list;
+  for (const auto& [setting, cost] : item.costs) list += (list.empty() ? "" : ", ") + setting_text(setting);
+  return list;
+}
+
+// Quantile of sorted values with linear interpolation between order statistics.
+double quantile(const std::vector<double>& sorted, double p) {
+  const double position = p * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+std::vector<Band> bands_of(const MemberArrays& state) {
+  std::vector<Band> bands(static_cast<std::size_t>(state.cols()));
+  std::vector<double> values(static_cast<std::size_t>(state.rows()));
+  for (Eigen::Index slot = 0; slot < state.cols(); ++slot) {
+    for (Eigen::Index member = 0; member < state.rows(); ++member)
+      values[static_cast<std::size_t>(member)] = state(member, slot);
+    std::sort(values.begin(), values.end());
+    double sum = 0;
+    for (double value : values) sum += value;
+    bands[static_cast<std::size_t>(slot)] = {quantile(values, 0.05), quantile(values, 0.5), quantile(values, 0.95),
+                                             sum / static_cast<double>(values.size())};
+  }
+  return bands;
+}
+
+// A lever held by an inject from `from` through `to`.
+struct LeverWindow {
+  int from, to, slot;
+  double value;
+};
+
+const Band& band_at(const GameLog& log, const Definition& definition, int month, int slot) {
+  if (month == 0) return log.initial.at(0, slot);
+  const int turn = (month - 1) / definition.turn_months + 1;
+  return log.turns.at(static_cast<std::size_t>(turn - 1)).results.at(month, slot);
+}
+
+// A standard normal draw from the game's seed: the same viewer, month and slot always get the
+// same noise.
+double normal_draw(std::uint64_t seed, std::uint64_t viewer, int month, int slot) {
+  const double u1 = uniform_draw(seed, viewer, static_cast<std::uint32_t>(month), static_cast<std::uint32_t>(2 * slot));
+  const double u2 =
+      uniform_draw(seed, viewer, static_cast<std::uint32_t>(month), static_cast<std::uint32_t>(2 * slot + 1));
+  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+}
+
+}  // namespace
+
+const MenuItem* Team::find(const std::string& lever) const {
+  for (const MenuItem& item : menu)
+    if (item.lever == lever) return &item;
+  return nullptr;
+}
+
+const Team* Definition::find_team(const std::string& id) const {
+  for (const Team& team : teams)
+    if (team.id == id) return &team;
+  return nullptr;
+}
+
+std::vector<std::string> Definition::team_ids() const {
+  std::vector<std::string> ids;
+  for (const Team& team : teams) ids.push_back(team.id);
+  return ids;
+}
+
+int GameLog::adjudicated_turns() const {
+  return static_cast<int>(std::count_if(turns.begin(), turns.end(), [](const Turn& turn) { return turn.adjudicated; }));
+}
+
+const Turn* GameLog::open_turn() const {
+  return !turns.empty() && !turns.back().adjudicated ? &turns.back() : nullptr;
+}
+
+Turn* GameLog::open_turn() { return !turns.empty() && !turns.back().adjudicated ? &turns.back() : nullptr; }
+
+std::map<std::string, double> held_settings(const Definition& definition, const GameLog& log, const Team& team,
+                                            int turn) {
+  (void)definition;
+  std::map<std::string, double> held;
+  for (const MenuItem& item : team.menu) held[item.lever] = item.starting_value;
+  for (int number = 1; number <= turn && number <= static_cast<int>(log.turns.size()); ++number) {
+    const Turn& entry = log.turns[static_cast<std::size_t>(number - 1)];
+    if (const auto moves = entry.moves.find(team.id); moves != entry.moves.end())
+      for (const auto& [lever, value] : moves->second) held[lever] = value;
+    for (const Override& override_entry : entry.overrides)
+      if (override_entry.team == team.id) held[override_entry.lever] = override_entry.value;
+  }
+  return held;
+}
+
+double upkeep(const Team& team, const std::map<std::string, double>& settings) {
+  double total = 0;
+  for (const MenuItem& item : team.menu) {
+    const auto held = settings.find(item.lever);
+    const double value = held == settings.end() ? item.starting_value : held->second;
+    const auto cost = item.costs.find(value);
+    if (cost == item.costs.end())
+      throw GameError(fmt::format("{} setting {} is not on {}'s menu (settings: {})", item.lever, setting_text(value),
+                                  team.id, settings_list(item)));
+    total += cost->second;
+  }
+  return total;
+}
+
+double available_budget(const Definition& definition, const GameLog& log, const Team& team, int turn) {
+  double bank = 0;
+  for (int earlier = 1; earlier < turn; ++earlier) {
+    const double unspent = team.budget.per_turn + bank - upkeep(team, held_settings(definition, log, team, earlier));
+    bank = std::min(team.budget.max_bank, team.budget.carry_over * std::max(0.0, unspent));
+  }
+  return team.budget.per_turn + bank;
+}
+
+void check_moves(const Definition& definition, const GameLog& log, const Team& team,
+                 const std::map<std::string, double>& moves) {
+  const Turn* open = log.open_turn();
+  if (!open) throw GameError(fmt::format("the game is over: all {} turns were played", definition.turns));
+  std::vector<std::string> menu;
+  for (const MenuItem& item : team.menu) menu.push_back(item.lever);
+  for (const auto& [lever, value] : moves) {
+    const MenuItem* item = team.find(lever);
+    if (!item) throw GameError(unknown_name_message(fmt::format("lever on {}'s menu:", team.id), lever, menu));
+    if (!item->costs.contains(value))
+      throw GameError(fmt::format("{} {} is not a setting on the menu (settings: {})", lever, setting_text(value),
+                                  settings_list(*item)));
+  }
+  std::map<std::string, double> held = held_settings(definition, log, team, open->number - 1);
+  for (const auto& [lever, value] : moves) held[lever] = value;
+  for (const Override& override_entry : open->overrides)
+    if (override_entry.team == team.id) held[override_entry.lever] = override_entry.value;
+  const double cost = upkeep(team, held);
+  const double budget = available_budget(definition, log, team, open->number);
+  if (cost > budget + 1e-9)
+    throw GameError(fmt::format("over budget: the settings {} would hold in turn {} cost {:g}, its budget is {:g} "
+                                "({:g} per turn + {:g} carried over)",
+                                team.id, open->number, cost, budget, team.budget.per_turn,
+                                budget - team.budget.per_turn));
+}
+
+Bands adjudicate(const Definition& definition, const GameLog& log, int through_turn,
+                 const Counterfactual* counterfactual) {
+  const Scenario& scenario = *definition.scenario;
+  const Layout& layout = *scenario.layout;
+  Simulation simulation(definition.scenario, {.members = definition.members});
+  Bands bands;
+  bands.months.push_back(bands_of(simulation.state()));
+
+  // Counterfactual: every lever of the replaced team's actor follows the other scenario.
+  std::vector<int> replaced_slots, replacement_slots;
+  if (counterfactual) {
+    const Team* team = definition.find_team(counterfactual->team);
+    if (!team) throw GameError("the counterfactual names no team of the game: " + counterfactual->team);
+    const Layout& other = *counterfactual->scenario->layout;
+    for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
+      if (layout.levers()[slot].actor != team->id) continue;
+      const int other_slot = other.lever_index(team->id, layout.levers()[slot].decl->name);
+      if (other_slot < 0) continue;
+      replaced_slots.push_back(static_cast<int>(slot));
+      replacement_slots.push_back(other_slot);
+    }
+  }
+
+  std::vector<LeverWindow> windows;
+  std::vector<char> touched(layout.levers().size(), 0);
+  for (int turn = 1; turn <= through_turn; ++turn) {
+    const Turn& entry = log.turns.at(static_cast<std::size_t>(turn - 1));
+    const int first = definition.first_month(turn);
+    for (const Inject& inject : entry.injects) {
+      simulation.inject(StateJump{first, inject.jumps, inject.title});
+      for (const ModelEventFiring& event : inject.events) simulation.inject(event);
+      for (const auto& [slot, value] : inject.levers)
+        windows.push_back({first, first + std::max(inject.months, 1) - 1, slot, value});
+    }
+    std::vector<std::optional<double>> held_by_teams(layout.levers().size());
+    for (const Team& team : definition.teams) {
+      if (counterfactual && team.id == counterfactual->team) continue;
+      for (const auto& [lever, value] : held_settings(definition, log, team, turn))
+        held_by_teams[static_cast<std::size_t>(team.find(lever)->lever_slot)] = value;
+    }
+    for (int month = first; month < first + definition.turn_months; ++month) {
+      std::vector<std::optional<double>> wanted = held_by_teams;
+      for (std::size_t index = 0; index < replaced_slots.size(); ++index) {
+        const Scenario& other = *counterfactual->scenario;
+        const int other_slot = replacement_slots[index];
+        wanted[static_cast<std::size_t>(replaced_slots[index])] = other.levers[static_cast<std::size_t>(other_slot)].value_at(
+            month, other.layout->levers()[static_cast<std::size_t>(other_slot)].status_quo);
+      }
+      for (const LeverWindow& window : windows)
+        if (window.from <= month && month <= window.to) wanted[static_cast<std::size_t>(window.slot)] = window.value;
+      for (std::size_t slot = 0; slot < wanted.size(); ++slot) {
+        if (wanted[slot]) {
+          simulation.set_lever(static_cast<int>(slot), *wanted[slot]);
+          touched[slot] = 1;
+        } else if (touched[slot]) {
+          simulation.clear_lever(static_cast<int>(slot));
+          touched[slot] = 0;
+        }
+      }
+      simulation.step();
+      bands.months.push_back(bands_of(simulation.state()));
+    }
+  }
+  return bands;
+}
+
+GameLog new_game(const Definition& definition) {
+  GameLog log;
+  log.initial = adjudicate(definition, log, 0);
+  log.turns.push_back(Turn{});
+  return log;
+}
+
+void advance(const Definition& definition, GameLog& log, bool force) {
+  Turn* open = log.open_turn();
+  if (!open) throw GameError(fmt::format("the game is over: all {} turns were played", definition.turns));
+  std::vector<std::string> waiting;
+  for (const Team& team : definition.teams)
+    if (!open->moves.contains(team.id)) waiting.push_back(team.id);
+  if (!waiting.empty() && !force)
+    throw GameError(fmt::format("turn {} waits for {}: they have not submitted (advance --force adjudicates anyway; "
+                                "they keep their settings)",
+                                open->number, fmt::join(waiting, ", ")));
+  const Bands all = adjudicate(definition, log, open->number);
+  const int first = definition.first_month(open->number);
+  open->results.first_month = first + 1;
+  open->results.months.assign(all.months.begin() + first + 1, all.months.end());
+  open->adjudicated = true;
+  open->forced = !waiting.empty();
+  if (open->number < definition.turns) {
+    Turn next;
+    next.number = open->number + 1;
+    log.turns.push_back(std::move(next));
+  }
+}
+
+void undo(GameLog& log, bool discard_open) {
+  if (log.adjudicated_turns() == 0) throw GameError("no turn has been adjudicated yet: nothing to undo");
+  if (const Turn* open = log.open_turn()) {
+    const bool has_entries = !open->moves.empty() || !open->overrides.empty() || !open->injects.empty();
+    if (has_entries && !discard_open)
+      throw GameError(fmt::format("turn {} already has submissions, overrides or injects, which undo would discard "
+                                  "(undo --discard-open to go back anyway)",
+                                  open->number));
+    log.turns.pop_back();
+  }
+  Turn& last = log.turns.back();
+  last.adjudicated = false;
+  last.forced = false;
+  last.results = {};
+}
+
+std::vector<IndicatorView> briefing(const Definition& definition, const GameLog& log, const Team* team) {
+  const Layout& layout = *definition.scenario->layout;
+  const int now = definition.first_month(log.adjudicated_turns() + 1);
+  const int before = std::max(0, now - definition.turn_months);
+  const std::uint64_t viewer =
+      team ? static_cast<std::uint64_t>(std::find(definition.team_ids().begin(), definition.team_ids().end(), team->id) -
+                                        definition.team_ids().begin()) + 1
+           : 0;
+  std::vector<IndicatorView> views;
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+    const Layout::StateSlot& state = layout.state()[slot];
+    if (state.decl->internal) continue;
+    IndicatorView view;
+    view.slot = static_cast<int>(slot);
+    const bool public_variable = std::find(definition.public_variables.begin(), definition.public_variables.end(),
+                                           state.decl->name) != definition.public_variables.end();
+    view.exact = !team || state.actor == team->id || public_variable;
+    if (view.exact) {
+      view.now = band_at(log, definition, now, view.slot);
+      view.before = band_at(log, definition, before, view.slot).p50;
+      view.as_of_month = now;
+    } else {
+      const auto estimate = [&](int month) {
+        const int seen = std::max(0, month - definition.intelligence_lag_months);
+        const double noisy = band_at(log, definition, seen, view.slot).p50 +
+                             definition.intelligence_noise * normal_draw(definition.scenario->seed, viewer, month, view.slot);
+        return std::clamp(noisy, state.decl->min, state.decl->max);
+      };
+      view.now.p50 = view.now.mean = estimate(now);
+      view.now.p05 = view.now.p95 = view.now.p50;
+      view.before = estimate(before);
+      view.as_of_month = std::max(0, now - definition.intelligence_lag_months);
+    }
+    views.push_back(view);
+  }
+  return views;
+}
+
+TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int turn) {
+  TurnSummary summary;
+  const Turn& entry = log.turns.at(static_cast<std::size_t>(turn - 1));
+  for (const Team& team : definition.teams) {
+    const auto before = held_settings(definition, log, team, turn - 1);
+    const auto after = held_settings(definition, log, team, turn);
+    summary.spent[team.id] = upkeep(team, after);
+    for (const MenuItem& item : team.menu) {
+      const double from = before.at(item.lever), to = after.at(item.lever);
+      if (from == to) continue;
+      const bool overridden = std::any_of(entry.overrides.begin(), entry.overrides.end(), [&](const Override& o) {
+        return o.team == team.id && o.lever == item.lever;
+      });
+      (item.visible ? summary.visible : summary.secret).push_back({team.id, item.lever, from, to, overridden});
+    }
+  }
+  return summary;
+}
+
+}  // namespace steppe::wargame

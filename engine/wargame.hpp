@@ -1,0 +1,190 @@
+// The classroom wargame's rules, apart from any front end (files, terminal, a later web
+// classroom): teams hold levers of their actor chosen from a menu within a budget, the
+// facilitator adds injects and overrides, and each turn is adjudicated by running the model as
+// a small ensemble through the stepping API. Everything here is plain data and pure functions of
+// it: a game is its definition plus its log of turns, and every number it shows is recomputed
+// from those, so a replay, an undo and a counterfactual are the same computation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/scenario.hpp"
+
+namespace steppe::wargame {
+
+// A rule of the game broken by a move, an inject or a command (over budget, turn closed...):
+// the message says what and why; front ends print it and exit with 2.
+class GameError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One lever on a team's menu: the settings it may take and what each costs per turn held.
+struct MenuItem {
+  std::string lever;  // short name, e.g. "hawkishness"
+  int lever_slot = -1;
+  std::map<double, double> costs;  // setting → cost per turn it is held
+  bool visible = true;             // revealed to every team once the turn is adjudicated
+  double starting_value = 0;       // the scenario's value at month 0 (always on the menu)
+};
+
+struct Budget {
+  double per_turn = 0;
+  double carry_over = 0;  // the share of unspent budget kept for the next turn
+  double max_bank = 0;    // the most that can be carried over
+};
+
+struct Team {
+  std::string id;  // the actor it plays, e.g. "CHN"
+  std::string name;
+  int actor = -1;  // index into the layout's actors
+  Budget budget;
+  std::vector<MenuItem> menu;
+  const MenuItem* find(const std::string& lever) const;
+};
+
+// Something the facilitator adds to a turn: levers held for some months, jumps to state
+// variables and model events, all from the turn's first month.
+struct Inject {
+  std::string name;  // the deck card, or "" for an ad hoc inject
+  std::string title;
+  std::string text;
+  std::vector<std::pair<int, double>> levers;  // (lever slot, value) held for `months`
+  int months = 0;
+  std::vector<std::pair<int, double>> jumps;  // (state slot, delta)
+  std::vector<ModelEventFiring> events;
+};
+
+// Which team's levers a counterfactual replaces, and by which scenario's schedules.
+struct Counterfactual {
+  std::string team;
+  std::shared_ptr<const Scenario> scenario;
+  std::string label;  // e.g. the scenario file's name
+};
+
+struct Definition {
+  std::string title;
+  std::shared_ptr<const Scenario> scenario;  // its horizon is turns × turn_months
+  int turns = 8;
+  int turn_months = 3;
+  std::int64_t members = 200;
+  std::vector<std::string> public_variables;  // variable names everyone sees exactly
+  double intelligence_noise = 0.05;
+  int intelligence_lag_months = 3;
+  std::vector<Team> teams;
+  std::map<std::string, Inject> deck;
+  std::optional<Counterfactual> counterfactual;
+
+  const Team* find_team(const std::string& id) const;
+  std::vector<std::string> team_ids() const;
+  int first_month(int turn) const { return (turn - 1) * turn_months; }  // turns count from 1
+};
+
+// The ensemble's distribution of one state slot at one month.
+struct Band {
+  double p05 = 0, p50 = 0, p95 = 0, mean = 0;
+  bool operator==(const Band&) const = default;
+};
+
+// Months first_month..last_month of a run (month m: the state after m steps), every state slot.
+struct Bands {
+  int first_month = 0;
+  std::vector<std::vector<Band>> months;  // [month - first_month][state slot]
+  const Band& at(int month, int slot) const { return months.at(month - first_month).at(slot); }
+  bool operator==(const Bands&) const = default;
+};
+
+struct Override {
+  std::string team, lever;
+  double value = 0;
+  std::string note;
+};
+
+// One turn of the log. A team's moves are the settings it changes; levers it does not name
+// keep their setting from the turn before.
+struct Turn {
+  int number = 1;
+  std::map<std::string, std::map<std::string, double>> moves;  // team → lever → setting
+  std::vector<Override> overrides;
+  std::vector<Inject> injects;
+  bool adjudicated = false;
+  bool forced = false;  // adjudicated before every team had submitted
+  Bands results;        // months first_month+1 .. first_month+turn_months, when adjudicated
+};
+
+// A game's log: every turn so far (the last one open unless the game is over) and the state
+// before the first turn.
+struct GameLog {
+  Bands initial;  // month 0
+  std::vector<Turn> turns;
+  // Turns adjudicated so far (the open turn, if any, is the next).
+  int adjudicated_turns() const;
+  const Turn* open_turn() const;  // null when the game is over
+  Turn* open_turn();
+};
+
+// What a team holds on each menu lever in `turn` (the turn's moves and overrides on top of the
+// settings held before): lever → setting.
+std::map<std::string, double> held_settings(const Definition& definition, const GameLog& log, const Team& team,
+                                            int turn);
+// The cost per turn of holding `settings` (every menu lever; missing ones at their starting
+// value). Throws GameError for a setting not on the menu.
+double upkeep(const Team& team, const std::map<std::string, double>& settings);
+// The budget a team has in `turn`: its per-turn budget plus what it carried over.
+double available_budget(const Definition& definition, const GameLog& log, const Team& team, int turn);
+
+// Checks a team's moves for the open turn against the rules — each lever on the team's menu,
+// each setting among its settings, the settings held affordable within the turn's budget —
+// and throws GameError naming the first problem. `moves` are lever → setting.
+void check_moves(const Definition& definition, const GameLog& log, const Team& team,
+                 const std::map<std::string, double>& moves);
+
+// Runs the game from month 0 through `through_turn` under the log's moves, overrides and
+// injects, as an ensemble of definition.members members, and returns the bands of months
+// 0..the turn's last month. With `counterfactual`, that team's actor follows the
+// counterfactual scenario's lever schedules instead of its moves.
+Bands adjudicate(const Definition& definition, const GameLog& log, int through_turn,
+                 const Counterfactual* counterfactual = nullptr);
+// Adjudicates the open turn into the log and opens the next (unless the game is over). Without
+// `force`, refuses while some team has not submitted.
+void advance(const Definition& definition, GameLog& log, bool force);
+// Reopens the last adjudicated turn, dropping its results. Refuses when there is none, and when
+// the open turn already has entries unless `discard_open`.
+void undo(GameLog& log, bool discard_open);
+// A fresh log: the initial bands and turn 1 open.
+GameLog new_game(const Definition& definition);
+
+// How a viewer sees one state slot after the last adjudicated turn.
+struct IndicatorView {
+  int slot = -1;
+  bool exact = true;  // false: an intelligence estimate
+  Band now;           // exact: the ensemble band now; estimate: p50 holds the estimate
+  double before = 0;  // the same a turn earlier (the median, or the earlier estimate)
+  int as_of_month = 0;
+};
+// A team's briefing (`team` null: the facilitator's, which sees everything): its own actor and
+// the public variables exactly, other actors' other variables as estimates — the median of
+// intelligence_lag_months ago plus noise drawn from the game's seed, so the same briefing shows
+// the same numbers every time it is printed.
+std::vector<IndicatorView> briefing(const Definition& definition, const GameLog& log, const Team* team);
+
+// What everyone sees of a turn once it is adjudicated: moves of visible levers, and how many
+// secret moves each team made.
+struct PublicMove {
+  std::string team, lever;
+  double from = 0, to = 0;
+  bool overridden = false;
+};
+struct TurnSummary {
+  std::vector<PublicMove> visible;
+  std::vector<PublicMove> secret;  // shown to the facilitator only
+  std::map<std::string, double> spent;  // team → upkeep paid this turn
+};
+TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int turn);
+
+}  // namespace steppe::wargame

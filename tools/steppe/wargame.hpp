@@ -1,0 +1,37 @@
+// `steppe wargame`: the classroom wargame's command line (docs/wargame.md). Files for a class
+// sharing a folder — new, status, brief, submit, inject, override, advance, undo, replay,
+// report — and `play` for hotseat play on one terminal. The rules live in engine/wargame and
+// the files in engine/io/wargame_files; this is only the front end.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace steppe::cli {
+
+struct WargameOptions {
+  std::string file;  // new: a scenario or a game definition
+  std::string game;  // the game folder
+  int turns = 0, turn_months = 0;  // new from a scenario: 0 → 8 turns of 3 months
+  std::string team;
+  bool facilitator = false;
+  std::string moves;  // submit: the moves file
+  std::string inject;  // inject: a deck card
+  std::vector<std::string> jumps, levers, events;
+  int months = 0;
+  std::string title;
+  std::string assignment;  // override: LEVER=SETTING
+  std::string note;
+  bool force = false;
+  bool discard_open = false;
+  std::string out;             // report: the folder (default GAME/report)
+  std::string counterfactual;  // report: TEAM=SCENARIO
+  bool json = false;
+};
+
+// Adds `wargame` and its subcommands to the app; `run_wargame` runs whichever was parsed.
+CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options);
+int run_wargame(const CLI::App& wargame, const WargameOptions& options);
+
+}  // namespace steppe::cli
