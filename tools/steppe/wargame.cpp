@@ -194,8 +194,8 @@ int status(const WargameOptions& options) {
   Table table({"team", "name", "moves", "budget", "holding costs"});
   for (const Team& team : definition.teams)
     table.add_row({team.id, team.name, open->moves.contains(team.id) ? "submitted" : "waiting",
-                   format_for_people(available_budget(definition, log, team, open->number)),
-                   format_for_people(upkeep(team, held_settings(definition, log, team, open->number)))});
+                   fmt::format("{:g}", available_budget(definition, log, team, open->number)),
+                   fmt::format("{:g}", upkeep(team, held_settings(definition, log, team, open->number)))});
   fmt::print("{}", table.render());
   if (!open->injects.empty() || !open->overrides.empty())
     fmt::print("\nthe facilitator has {} inject{} and {} override{} for this turn\n", open->injects.size(),
