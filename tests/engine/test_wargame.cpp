@@ -1,0 +1,289 @@
+// The wargame's rules (engine/wargame) on the flagship model: settings carried from turn to
+// turn, upkeep and budgets with carry-over, the move checks, adjudication through the stepping
+// API (the same numbers as the scenario when no one moves; injects as scenario events would
+// be; turn by turn as one run), undo, the fog of war, what a turn reveals, and the
+// counterfactual.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "engine/io/wargame_files.hpp"
+#include "support.hpp"
+
+using namespace steppe;
+using namespace steppe::wargame;
+using namespace steppe::testing;
+
+namespace {
+
+// A two-team game on the baseline without randomness (exact comparisons), 3 turns of 2 months.
+std::string definition_yaml(const std::string& extra = "") {
+  return R"(title: test game
+scenario: {scenarios}/baseline.yaml
+turns: 3
+turn_months: 2
+members: 4
+stochastic: false
+public: [coercion, tension]
+intelligence: {noise: 0.05, lag_months: 2}
+teams:
+  CHN:
+    name: China
+    budget: {per_turn: 6, carry_over: 0.5, max_bank: 2}
+    menu:
+      hawkishness: {settings: {0.2: 1, 0.5: 2, 0.8: 3}, visibility: secret}
+      direct_pressure: {settings: {0: 0, 0.1: 3, 0.2: 5}}
+  USA:
+    budget: {per_turn: 4}
+    menu:
+      pme: {settings: {0.2: 0, 0.5: 1, 0.8: 2}}
+      basing: {settings: {0: 0, 1: 3}}
+injects:
+  squeeze:
+    title: Border squeeze
+    levers: {CHN.direct_pressure: 0.1}
+    months: 3
+  crisis:
+    title: Crisis
+    jumps: {CHN.coercion: 0.15, system.tension: 0.2}
+  turnover:
+    title: Turnover
+    events: [{event: leadership_turnover, actor: MNG}]
+)" + extra;
+}
+
+Definition load(const std::string& yaml, const std::string& name = "game") {
+  std::string text = yaml;
+  const std::string marker = "{scenarios}";
+  for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker))
+    text.replace(at, marker.size(), source_path("scenarios").string());
+  const auto file = fresh_folder("wargame-" + name) / "game.yaml";
+  std::ofstream(file) << text;
+  return load_definition(file);
+}
+
+// Every team submits `moves` (team → lever → setting) for the open turn and the turn is adjudicated.
+void play_turn(const Definition& definition, GameLog& log,
+               const std::map<std::string, std::map<std::string, double>>& moves = {}) {
+  for (const Team& team : definition.teams) {
+    const auto found = moves.find(team.id);
+    log.open_turn()->moves[team.id] = found == moves.end() ? std::map<std::string, double>{} : found->second;
+  }
+  advance(definition, log, false);
+}
+
+int slot_of(const Definition& definition, const std::string& actor, const std::string& variable) {
+  const int slot = definition.scenario->layout->state_index(actor, variable);
+  REQUIRE(slot >= 0);
+  return slot;
+}
+
+// The state of every member after each month of a plain run of `scenario`, as bands.
+std::vector<double> medians_of_run(const std::shared_ptr<const Scenario>& scenario, std::int64_t members, int slot) {
+  Simulation simulation(scenario, {members, 0});
+  std::vector<double> medians = {simulation.state()(0, slot)};
+  while (!simulation.finished()) {
+    simulation.step();
+    medians.push_back(simulation.state()(0, slot));
+  }
+  return medians;
+}
+
+}  // namespace
+
+TEST_CASE("wargame: a team holds its settings from turn to turn, and a facilitator's override wins over its move",
+          "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  const Team& china = *definition.find_team("CHN");
+  CHECK(held_settings(definition, log, china, 0) == std::map<std::string, double>{{"hawkishness", 0.5}, {"direct_pressure", 0}});
+  play_turn(definition, log, {{"CHN", {{"hawkishness", 0.8}}}});
+  log.open_turn()->moves["CHN"] = {{"direct_pressure", 0.1}};
+  log.open_turn()->overrides.push_back({"CHN", "direct_pressure", 0.2, "white cell"});
+  const auto held = held_settings(definition, log, china, 2);
+  CHECK(held.at("hawkishness") == 0.8);     // carried from turn 1
+  CHECK(held.at("direct_pressure") == 0.2);  // the override, not the move
+}
+
+TEST_CASE("wargame: every held setting costs its price each turn, and part of what is unspent carries over up to the "
+          "bank",
+          "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  const Team& china = *definition.find_team("CHN");
+  CHECK(upkeep(china, {}) == 2);  // hawkishness 0.5 (2) + direct_pressure 0 (0)
+  CHECK(available_budget(definition, log, china, 1) == 6);
+  play_turn(definition, log);  // spends 2 of 6: 0.5 × 4 = 2 carried, the bank's limit
+  CHECK(available_budget(definition, log, china, 2) == 8);
+  play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.2}}}});  // spends 7 of 8: 0.5 carried
+  CHECK(available_budget(definition, log, china, 3) == 6.5);
+  CHECK_THROWS_WITH(upkeep(china, {{"hawkishness", 0.7}}), Catch::Contains("hawkishness setting 0.7 is not on CHN's menu"));
+}
+
+TEST_CASE("wargame: moves off the menu, settings off the menu and settings over budget are refused", "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  const Team& china = *definition.find_team("CHN");
+  CHECK_NOTHROW(check_moves(definition, log, china, {{"direct_pressure", 0.2}, {"hawkishness", 0.2}}));
+  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"hawkishnes", 0.2}}), Catch::Contains("did you mean 'hawkishness'"));
+  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"inducements", 0.2}}), Catch::Contains("unknown lever on CHN's menu"));
+  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"hawkishness", 0.7}}),
+                    Catch::Contains("not a setting on the menu (settings: 0.2, 0.5, 0.8)"));
+  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"direct_pressure", 0.2}, {"hawkishness", 0.8}}),
+                    Catch::Contains("over budget") && Catch::Contains("cost 8, its budget is 6"));
+  for (int turn = 1; turn <= definition.turns; ++turn) play_turn(definition, log);
+  CHECK_THROWS_WITH(check_moves(definition, log, china, {}), Catch::Contains("the game is over"));
+}
+
+TEST_CASE("wargame: a game in which no one moves follows its scenario exactly", "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  for (int turn = 1; turn <= definition.turns; ++turn) play_turn(definition, log);
+  const int autonomy = slot_of(definition, "MNG", "autonomy");
+  const std::vector<double> plain = medians_of_run(definition.scenario, definition.members, autonomy);
+  const Bands game = adjudicate(definition, log, definition.turns);
+  REQUIRE(game.months.size() == plain.size());
+  for (std::size_t month = 0; month < plain.size(); ++month) CHECK(game.months[month][autonomy].p50 == plain[month]);
+}
+
+TEST_CASE("wargame: moves and injects enter the run as the same levers and events written in a scenario would",
+          "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  // Turn 1: USA raises pme; turn 2: the squeeze (3 months from month 2), a crisis and a turnover.
+  play_turn(definition, log, {{"USA", {{"pme", 0.8}}}});
+  log.open_turn()->injects = {definition.deck.at("squeeze"), definition.deck.at("crisis"), definition.deck.at("turnover")};
+  play_turn(definition, log);
+  play_turn(definition, log);
+  LoadOptions six_months;
+  six_months.months = 6;
+  const auto scenario = scenario_from_yaml(R"(extends: {scenarios}/baseline.yaml
+levers:
+  USA.pme: 0.8
+  CHN.direct_pressure: {pulse: {from: 2025-03, to: 2025-05, value: 0.1}}
+events:
+  - {at: 2025-03, jump: {CHN.coercion: 0.15, system.tension: 0.2}}
+  - {at: 2025-03, event: leadership_turnover, actor: MNG}
+)",
+                                           six_months, "wargame-equivalent");
+  const Bands game = adjudicate(definition, log, definition.turns);
+  for (const std::string name : {"MNG.autonomy", "CHN.coercion", "system.tension", "USA.trust"}) {
+    const auto dot = name.find('.');
+    const int slot = slot_of(definition, name.substr(0, dot), name.substr(dot + 1));
+    const std::vector<double> expected = medians_of_run(scenario, definition.members, slot);
+    for (std::size_t month = 0; month < expected.size(); ++month) {
+      INFO(name << " month " << month);
+      CHECK(game.months[month][slot].p50 == expected[month]);
+    }
+  }
+}
+
+TEST_CASE("wargame: turns adjudicated one by one give the numbers of one run through them all, and undo reopens a "
+          "turn to be adjudicated anew",
+          "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.1}}}});
+  play_turn(definition, log, {{"USA", {{"basing", 1}}}});
+  const Bands through = adjudicate(definition, log, 2);
+  for (int turn = 1; turn <= 2; ++turn) {
+    const Bands& results = log.turns[static_cast<std::size_t>(turn - 1)].results;
+    for (std::size_t index = 0; index < results.months.size(); ++index)
+      CHECK(results.months[index] == through.months[static_cast<std::size_t>(results.first_month) + index]);
+  }
+
+  const int threat = slot_of(definition, "CHN", "threat_perception");
+  const double with_basing = log.turns[1].results.at(4, threat).p50;
+  CHECK_NOTHROW(undo(log, false));  // the open turn 3 has nothing yet
+  CHECK(log.open_turn()->number == 2);
+  log.open_turn()->moves["USA"] = {{"basing", 0}};
+  advance(definition, log, false);
+  CHECK(log.turns[1].results.at(4, threat).p50 < with_basing);
+
+  log.open_turn()->moves["CHN"] = {};
+  CHECK_THROWS_WITH(undo(log, false), Catch::Contains("undo --discard-open"));
+  CHECK_THROWS_WITH(advance(definition, log, false), Catch::Contains("waits for USA"));
+  CHECK_NOTHROW(undo(log, true));
+  CHECK(log.adjudicated_turns() == 1);
+  GameLog fresh = new_game(definition);
+  CHECK_THROWS_WITH(undo(fresh, false), Catch::Contains("nothing to undo"));
+}
+
+TEST_CASE("wargame: a team sees its own actor and public variables exactly and the rest as lagged, noisy estimates; "
+          "the facilitator sees everything",
+          "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.2}}}});
+  play_turn(definition, log);
+  const Team& china = *definition.find_team("CHN");
+  const int autonomy = slot_of(definition, "MNG", "autonomy");
+  const int tension = slot_of(definition, "system", "tension");
+  const int threat = slot_of(definition, "CHN", "threat_perception");
+  const auto find = [](const std::vector<IndicatorView>& views, int slot) {
+    const auto view = std::find_if(views.begin(), views.end(), [&](const IndicatorView& v) { return v.slot == slot; });
+    REQUIRE(view != views.end());
+    return *view;
+  };
+  const std::vector<IndicatorView> team_view = briefing(definition, log, &china);
+  CHECK(find(team_view, tension).exact);  // public
+  CHECK(find(team_view, threat).exact);   // its own
+  const IndicatorView estimate = find(team_view, autonomy);
+  CHECK_FALSE(estimate.exact);
+  CHECK(estimate.as_of_month == 2);  // four months played, two months' lag
+  const double lagged = log.turns[0].results.at(2, autonomy).p50;
+  CHECK(estimate.now.p50 != lagged);                       // noise
+  CHECK(std::abs(estimate.now.p50 - lagged) < 5 * 0.05);  // but not much of it
+  CHECK(briefing(definition, log, &china)[0].now == team_view[0].now);  // the same every time it is shown
+
+  for (const IndicatorView& view : briefing(definition, log, nullptr)) {
+    CHECK(view.exact);
+    CHECK(view.now == log.turns[1].results.at(4, view.slot));
+  }
+}
+
+TEST_CASE("wargame: after a turn everyone sees the moves of visible levers; secret ones stay apart", "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  log.open_turn()->overrides.push_back({"USA", "pme", 0.2, "white cell"});
+  play_turn(definition, log, {{"CHN", {{"hawkishness", 0.8}, {"direct_pressure", 0.1}}}, {"USA", {{"pme", 0.8}}}});
+  const TurnSummary summary = summarize_turn(definition, log, 1);
+  // direct_pressure is public by the definition's default (no visibility trait); pme is barely
+  // visible in the model (0.05) and hawkishness secret by the definition.
+  REQUIRE(summary.visible.size() == 1);
+  CHECK(summary.visible[0].team == "CHN");
+  CHECK(summary.visible[0].lever == "direct_pressure");
+  CHECK(summary.visible[0].to == 0.1);
+  REQUIRE(summary.secret.size() == 2);
+  CHECK(summary.secret[0].lever == "hawkishness");
+  CHECK(summary.secret[1].lever == "pme");
+  CHECK(summary.secret[1].to == 0.2);
+  CHECK(summary.secret[1].overridden);
+  CHECK(summary.spent.at("CHN") == 6);
+}
+
+TEST_CASE("wargame: the counterfactual replays the game with one team's levers following another scenario",
+          "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  for (int turn = 1; turn <= definition.turns; ++turn) play_turn(definition, log, {{"USA", {{"basing", 1}}}});
+  const Bands played = adjudicate(definition, log, definition.turns);
+  const int coercion = slot_of(definition, "CHN", "coercion");
+
+  // USA following the baseline: as if it had never moved.
+  const Counterfactual baseline = load_counterfactual(definition, "USA", source_path("scenarios/baseline.yaml"));
+  const Bands restrained = adjudicate(definition, log, definition.turns, &baseline);
+  CHECK(restrained.at(6, coercion).p50 < played.at(6, coercion).p50);
+  GameLog quiet = new_game(definition);
+  for (int turn = 1; turn <= definition.turns; ++turn) play_turn(definition, quiet);
+  CHECK(restrained.months == adjudicate(definition, quiet, definition.turns).months);
+
+  // USA following the calibrated package: its levers the package names, on the menu or not.
+  const Counterfactual calibrated = load_counterfactual(definition, "USA", source_path("scenarios/calibrated.yaml"));
+  const Bands package = adjudicate(definition, log, definition.turns, &calibrated);
+  const int air_link = slot_of(definition, "USA", "engagement.air_link");
+  CHECK(package.at(6, air_link).p50 > played.at(6, air_link).p50);
+  CHECK_THROWS_AS(load_counterfactual(definition, "RUS", source_path("scenarios/calibrated.yaml")), GameError);
+}
