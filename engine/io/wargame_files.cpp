@@ -100,7 +100,10 @@ Inject read_inject(const Entry& card, const Scenario& scenario) {
   Inject inject;
   inject.name = card.name;
   inject.title = fields.get("title") ? read_text(*fields.get("title")) : card.name;
-  if (const auto text = fields.get("text")) inject.text = read_text(*text);
+  if (const auto text = fields.get("text")) {
+    inject.text = read_text(*text);
+    inject.text.erase(inject.text.find_last_not_of(" \n") + 1);  // a folded scalar ends in a newline
+  }
   if (const auto levers = fields.get("levers"))
     for (const Entry& entry : entries(*levers)) {
       const int slot = lever_slot(layout, entry.name, entry.key);
@@ -584,9 +587,18 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
   if (!fs::is_regular_file(file))
     throw InputError({file.string()}, "GAME", "no game here (make one with `steppe wargame new`)");
   if (for_change) {
+    // Changes wait for each other a little (two teams submitting at once); a game held longer,
+    // by `steppe wargame play` on another terminal, is reported rather than waited for.
     game.lock_ = ::open((folder / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (game.lock_ < 0 || ::flock(game.lock_, LOCK_EX) != 0)
+    if (game.lock_ < 0)
       throw InputError({folder.string()}, "GAME", "cannot lock the game folder: " + std::generic_category().message(errno));
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (::flock(game.lock_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() > give_up)
+        throw InputError({folder.string()}, "GAME",
+                         "the game is busy: another steppe (perhaps `steppe wargame play`) is changing it");
+      ::usleep(20000);
+    }
   }
   json document;
   try {
