@@ -97,9 +97,9 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
   Writer out;
   out.html +=
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_xml(definition.title) +
-      " — debrief</title>\n<style>\nbody{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+      " — debrief</title>\n<style>\nbody{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
       "color:#111}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:"
-      "0.25em 0.6em;text-align:left}\nth{background:#f2f2f2}\nfigure{margin:1em 0}\n.secret{color:#a33}\n"
+      "0.25em 0.6em;text-align:left}\nth{background:#f2f2f2}\nfigure{display:inline-block;margin:0.5em 0.5em 0.5em 0;vertical-align:top}\n.secret{color:#a33}\n"
       "</style>\n</head>\n<body>\n<h1>" +
       escape_xml(definition.title) + " — debrief</h1>\n";
   out.markdown += "# " + definition.title + " — debrief\n\n";
@@ -151,8 +151,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
       chart.subtitle = fmt::format("median and 5–95% of {} runs{}", definition.members,
                                    counterfactual ? fmt::format("; dashed: {} plays {}", counterfactual->team, counterfactual->label) : "");
       chart.dates = dates;
-      ChartPanel panel;
-      panel.title = variable;
+      ChartPanel panel;  // untitled: the chart's title names it
       const VariableDecl* decl = layout.declaration().find_variable(variable);
       panel.y_min = decl->min;
       panel.y_max = decl->clipped ? decl->max : decl->min;  // unclipped variables fit the data
