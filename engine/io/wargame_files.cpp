@@ -392,6 +392,8 @@ Counterfactual load_counterfactual(const Definition& definition, const std::stri
 std::string default_definition(const Scenario& scenario, const std::string& scenario_path, int turns,
                                int turn_months) {
   const Layout& layout = *scenario.layout;
+  std::vector<std::string> charted;
+  for (const ChartPanelDecl& panel : layout.declaration().chart_panels) charted.push_back(panel.variable);
   std::string text = fmt::format(
       "# A game made by `steppe wargame new` from {} (docs/wargame.md is the format).\n"
       "# Edit it before the first move: costs, budgets, which levers each team holds.\n"
@@ -401,9 +403,10 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
       "turn_months: {}\n"
       "members: 200\n"
       "stochastic: true\n"
+      "public: [{}]   # seen exactly by every team: the variables the model charts\n"
       "intelligence: {{noise: 0.05, lag_months: {}}}\n"
       "teams:\n",
-      scenario_path, scenario.title, scenario_path, turns, turn_months, turn_months);
+      scenario_path, scenario.title, scenario_path, turns, turn_months, fmt::join(charted, ", "), turn_months);
   for (const Actor& actor : layout.actors()) {
     std::string menu;
     double starting = 0;
@@ -431,6 +434,10 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
     text += fmt::format("  {}:\n    name: {}\n    budget: {{per_turn: {:g}, carry_over: 0.5, max_bank: {:g}}}\n    menu:\n{}",
                         actor.name, actor.name, budget, std::ceil(budget / 2), menu);
   }
+  if (text.find("\n    menu:\n") == std::string::npos)
+    throw GameError(fmt::format("the {} model declares no levers for the scenario's actors: there is nothing for teams "
+                                "to play",
+                                scenario.model_name));
   return text;
 }
 
