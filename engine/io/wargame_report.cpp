@@ -133,8 +133,12 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
                                              move.overridden ? " (set by the facilitator)" : "")});
     if (entry.forced) timeline.rows.push_back({std::to_string(turn), months, "facilitator", "adjudicated before every team had moved"});
   }
-  if (timeline.rows.empty()) out.paragraph("No turn has been played yet.");
-  else out.table(timeline);
+  if (played == 0)
+    out.paragraph("No turn has been played yet.");
+  else if (timeline.rows.empty())
+    out.paragraph("No team moved, and nothing was injected or scheduled.");
+  else
+    out.table(timeline);
 
   // Charts: each indicator across the turns, with its band, and the counterfactual dashed.
   if (played > 0) {

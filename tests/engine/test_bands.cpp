@@ -259,7 +259,7 @@ TEST_CASE("bands: values at and beyond the range bounds keep the 0 and 1 quantil
   }
 }
 
-TEST_CASE("bands: a month cannot count 2^32 members; add and merge throw and change nothing", "[bands]") {
+TEST_CASE("bands: a month cannot count 2^32 members: add and merge throw and change nothing", "[bands]") {
   const ModelDeclaration declaration = share_declaration(true);
   const Layout layout(declaration, {{"A", "actor"}});
   const MemberArrays one = column_of({0.5});

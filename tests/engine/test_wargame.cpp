@@ -211,8 +211,8 @@ TEST_CASE("wargame: turns adjudicated one by one give the numbers of one run thr
   CHECK_THROWS_WITH(undo(fresh, false), Catch::Contains("nothing to undo"));
 }
 
-TEST_CASE("wargame: a team sees its own actor and public variables exactly and the rest as lagged, noisy estimates; "
-          "the facilitator sees everything",
+TEST_CASE("wargame: a team sees its own actor and public variables exactly and the rest as lagged, noisy estimates, "
+          "and the facilitator sees everything",
           "[wargame]") {
   const Definition definition = load(definition_yaml());
   GameLog log = new_game(definition);
@@ -244,7 +244,7 @@ TEST_CASE("wargame: a team sees its own actor and public variables exactly and t
   }
 }
 
-TEST_CASE("wargame: after a turn everyone sees the moves of visible levers; secret ones stay apart", "[wargame]") {
+TEST_CASE("wargame: after a turn everyone sees the moves of visible levers, and secret ones stay apart", "[wargame]") {
   const Definition definition = load(definition_yaml());
   GameLog log = new_game(definition);
   log.open_turn()->overrides.push_back({"USA", "pme", 0.2, "white cell"});

@@ -355,7 +355,10 @@ int report(const WargameOptions& options) {
 bool ask(const std::string& prompt, std::string& line) {
   fmt::print("{}", prompt);
   std::fflush(stdout);
-  if (!std::getline(std::cin, line)) return false;
+  if (!std::getline(std::cin, line)) {
+    fmt::print("\n");  // the prompt's line ends, so what follows starts on its own
+    return false;
+  }
   line.erase(0, line.find_first_not_of(" \t"));
   line.erase(line.find_last_not_of(" \t\r") + 1);
   return true;
