@@ -275,10 +275,8 @@ std::vector<IndicatorView> briefing(const Definition& definition, const GameLog&
   const Layout& layout = *definition.scenario->layout;
   const int now = definition.first_month(log.adjudicated_turns() + 1);
   const int before = std::max(0, now - definition.turn_months);
-  const std::uint64_t viewer =
-      team ? static_cast<std::uint64_t>(std::find(definition.team_ids().begin(), definition.team_ids().end(), team->id) -
-                                        definition.team_ids().begin()) + 1
-           : 0;
+  // Each team's noise has its own stream (the facilitator's view has none).
+  const std::uint64_t viewer = team ? static_cast<std::uint64_t>(team - definition.teams.data()) + 1 : 0;
   std::vector<IndicatorView> views;
   for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
     const Layout::StateSlot& state = layout.state()[slot];

@@ -397,7 +397,7 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
   std::string text = fmt::format(
       "# A game made by `steppe wargame new` from {} (docs/wargame.md is the format).\n"
       "# Edit it before the first move: costs, budgets, which levers each team holds.\n"
-      "title: \"{} (wargame)\"\n"
+      "title: {}\n"
       "scenario: {}\n"
       "turns: {}\n"
       "turn_months: {}\n"
@@ -406,7 +406,7 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
       "public: [{}]   # seen exactly by every team: the variables the model charts\n"
       "intelligence: {{noise: 0.05, lag_months: {}}}\n"
       "teams:\n",
-      scenario_path, scenario.title, scenario_path, turns, turn_months, fmt::join(charted, ", "), turn_months);
+      scenario_path, json(scenario.title + " (wargame)").dump(), json(scenario_path).dump(), turns, turn_months, fmt::join(charted, ", "), turn_months);
   for (const Actor& actor : layout.actors()) {
     std::string menu;
     double starting = 0;
@@ -424,7 +424,8 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
       std::sort(settings.begin(), settings.end());
       std::string entries_text;
       for (std::size_t rank = 0; rank < settings.size(); ++rank) {
-        entries_text += fmt::format("{}{:g}: {}", rank ? ", " : "", settings[rank], rank);
+        // Written to the last digit: the starting value must read back as exactly itself.
+        entries_text += fmt::format("{}{}: {}", rank ? ", " : "", settings[rank], rank);
         if (settings[rank] == start) starting += static_cast<double>(rank);
       }
       menu += fmt::format("      {}: {{settings: {{{}}}}}\n", lever.decl->name, entries_text);
@@ -619,6 +620,8 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
   game.definition_ = load_definition(definition_file);
   game.definition_hash_ = definition_hash(definition_file, game.definition_);
   game.pinned_ = !document.at("definition_hash").is_null();
+  // Until the first change the definition may still be edited: the starting state follows it.
+  const bool recompute_start = !game.pinned_;
   if (game.pinned_ && document.at("definition_hash") != game.definition_hash_)
     throw InputError({definition_file.string()}, "",
                      "the game definition or its scenario changed since play began; a game keeps the rules it "
@@ -627,7 +630,7 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
   try {
     if (document.at("slots") != json(slot_names(*scenario.layout)))
       throw std::runtime_error("its state variables are not the scenario's");
-    game.log_.initial = bands_from_json(document.at("initial"));
+    game.log_.initial = recompute_start ? new_game(game.definition_).initial : bands_from_json(document.at("initial"));
     for (const json& turn : document.at("turns")) game.log_.turns.push_back(turn_from_json(turn, scenario));
     for (const json& entry : document.at("history"))
       game.history_.push_back({entry.at("time"), entry.at("action"), entry.at("team"), entry.at("detail")});

@@ -31,7 +31,11 @@ struct ReportTable {
   std::string markdown() const {
     const auto line = [](const std::vector<std::string>& cells) {
       std::string out = "|";
-      for (const std::string& cell : cells) out += " " + cell + " |";
+      for (const std::string& cell : cells) {
+        std::string escaped;
+        for (char c : cell) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+        out += " " + escaped + " |";
+      }
       return out + "\n";
     };
     std::string out = line(header) + "|";

@@ -1,0 +1,891 @@
+// `steppe wargame` as a class plays it through files: the real binary, real moves files, the
+// classroom game of examples/classroom/ (and small definitions in tests/cli/wargame/). Every
+// rule a move, a definition or a facilitator's command can break is an exit 2 with a message
+// that says where and why, and records nothing; every recorded game replays to the same
+// numbers; teams see other actors only through the fog of war; the debrief is one
+// self-contained page.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <catch2/catch.hpp>
+
+#include "cli_support.hpp"
+
+using namespace steppe::cli_testing;
+using nlohmann::json;
+
+namespace {
+
+const std::string classroom = "examples/classroom/game.yaml";
+const std::string small_game = "tests/cli/wargame/small.yaml";  // 2 teams, 2 turns of 2 months, 20 members
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// A game in its own scratch folder: the game is the subfolder "game"; moves files are written
+// next to it and every command runs in the scratch folder, so files are named as a class would.
+struct Game {
+  fs::path folder;
+
+  fs::path game_folder() const { return folder / "game"; }
+  fs::path log_file() const { return game_folder() / "game.json"; }
+  json log() const { return read_json(log_file()); }
+  std::string log_bytes() const { return read_text_file(log_file()); }
+
+  // `steppe wargame COMMAND game ARGS...`
+  RunResult run(const std::string& command, std::vector<std::string> args = {}) const {
+    args.insert(args.begin(), {"wargame", command, "game"});
+    return run_steppe(args, folder);
+  }
+  // Writes the moves file `file` and submits it for `team`.
+  RunResult submit(const std::string& team, const std::string& file, const std::string& text) const {
+    write_text_file(folder / file, text);
+    return run("submit", {"--team", team, file});
+  }
+};
+
+Game new_game(const std::string& name, const std::string& definition = classroom) {
+  Game game{scratch("wargame-" + name)};
+  const RunResult created =
+      run_steppe({"wargame", "new", definition, "--dir", game.game_folder().string()}, root_folder());
+  INFO(created.err);
+  REQUIRE(created.exit_code == 0);
+  REQUIRE(fs::is_regular_file(game.log_file()));
+  return game;
+}
+
+// Checks that a command succeeded and returns what it printed.
+std::string ok(const RunResult& result) {
+  INFO("stdout: " << result.out);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.empty());
+  return result.out;
+}
+
+// Checks a refused command: exit 2, nothing on stdout, the message on stderr.
+void refused(const RunResult& result, const std::vector<std::string>& fragments) {
+  INFO("stdout: " << result.out);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());
+  CHECK(lines_of(result.err).size() == 1);
+  for (const std::string& fragment : fragments) CHECK_THAT(result.err, Catch::Contains(fragment));
+}
+
+// The index of ACTOR.variable among game.json's slots.
+std::size_t slot_of(const json& log, const std::string& name) {
+  const auto& slots = log.at("slots");
+  for (std::size_t index = 0; index < slots.size(); ++index)
+    if (slots[index] == name) return index;
+  FAIL("no slot " << name << " in game.json");
+  return 0;
+}
+
+// The median of ACTOR.variable at `month` (0: the starting state) from game.json.
+double median_at(const json& log, int month, const std::string& name) {
+  const std::size_t slot = slot_of(log, name);
+  if (month == 0) return log.at("initial").at("months").at(0).at(slot).at(1).get<double>();
+  for (const json& turn : log.at("turns")) {
+    if (!turn.at("adjudicated").get<bool>()) continue;
+    const json& results = turn.at("results");
+    const int first = results.at("first_month").get<int>();
+    const int count = static_cast<int>(results.at("months").size());
+    if (month >= first && month < first + count)
+      return results.at("months").at(static_cast<std::size_t>(month - first)).at(slot).at(1).get<double>();
+  }
+  FAIL("month " << month << " was not adjudicated");
+  return 0;
+}
+
+// The cells of a briefing's indicator row (actor, variable, now, range, change[, chart]).
+std::vector<std::string> indicator(const std::string& text, const std::string& actor, const std::string& variable) {
+  const std::regex separator(" {2,}");
+  for (const std::string& line : lines_of(text)) {
+    std::vector<std::string> cells;
+    for (std::sregex_token_iterator it(line.begin(), line.end(), separator, -1), end; it != end; ++it)
+      if (!it->str().empty()) cells.push_back(*it);
+    if (cells.size() >= 5 && cells[0] == actor && cells[1] == variable) return cells;
+  }
+  return {};
+}
+
+// The indicator table of a briefing: from its header line to the first empty line.
+std::string indicator_table(const std::string& brief) {
+  const auto start = brief.find("actor ");
+  if (start == std::string::npos) return "";
+  return brief.substr(start, brief.find("\n\n", start) - start);
+}
+
+const std::string approximately = "≈";
+
+bool is_estimate(const std::vector<std::string>& row) {
+  return row.size() >= 5 && row[2].rfind(approximately, 0) == 0 && row[3].rfind("estimate of ", 0) == 0;
+}
+
+double number_in(std::string cell) {
+  if (cell.rfind(approximately, 0) == 0) cell.erase(0, approximately.size());
+  return std::stod(cell);
+}
+
+// A turn's results, as saved in game.json.
+json results_of(const json& log, int turn) {
+  return log.at("turns").at(static_cast<std::size_t>(turn - 1)).at("results");
+}
+
+// The classroom game's first two turns, shared by the full game and its control without the
+// inject: varied moves, a resubmission, an override.
+void play_classroom_turn_1(const Game& game) {
+  const std::string mng = ok(game.submit("MNG", "mng-1.yaml",
+                                         "team: MNG\n"
+                                         "turn: 1\n"
+                                         "moves:\n"
+                                         "  outreach: 0.9\n"
+                                         "  balanced_diplomacy: 0.4\n"));
+  CHECK(mng ==
+        "recorded MNG's moves for turn 1: balanced_diplomacy 0.4, outreach 0.9\n"
+        "the settings held cost 10 of a budget of 12\n");
+  ok(game.submit("CHN", "chn-1.yaml",
+                 "moves:\n"
+                 "  hawkishness: 0.8\n"
+                 "  direct_pressure: 0.05\n"));
+  // Resubmitting replaces the moves: direct_pressure goes back to the starting 0.
+  const std::string replaced = ok(game.submit("CHN", "chn-1b.yaml",
+                                              "team: CHN\n"
+                                              "moves:\n"
+                                              "  CHN.hawkishness: 0.8\n"
+                                              "  inducements: 0.2\n"));
+  CHECK(replaced ==
+        "replaced CHN's moves for turn 1: hawkishness 0.8, inducements 0.2\n"
+        "the settings held cost 4 of a budget of 10\n");
+  CHECK(game.log()["turns"][0]["moves"]["CHN"] == json({{"hawkishness", 0.8}, {"inducements", 0.2}}));
+  ok(game.submit("RUS", "rus-1.yaml", "moves:\n"));
+  ok(game.submit("USA", "usa-1.yaml",
+                 "moves:\n"
+                 "  high_level_visits: 0.8\n"
+                 "  air_link: 1.0\n"
+                 "  framing: 0.0\n"));
+}
+
+void play_classroom_turn_2(const Game& game, bool squeeze) {
+  if (squeeze) CHECK(ok(game.run("inject", {"border_squeeze"})) == "inject for turn 2: Border squeeze\n");
+  CHECK(ok(game.run("override", {"--team", "MNG", "outreach=0.3", "--note", "the white cell rules outreach out"})) ==
+        "override for turn 2: MNG outreach 0.3\n");
+  ok(game.submit("MNG", "mng-2.yaml", "moves:\n  peacekeeping_deployments: 1.0\n"));
+  ok(game.submit("CHN", "chn-2.yaml", "moves:\n"));
+  ok(game.submit("RUS", "rus-2.yaml", "moves:\n  direct_pressure: 0.05\n"));
+  ok(game.submit("USA", "usa-2.yaml", "moves: {}\n"));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "wargame: a four-team game through files, with injects, an override, a forced turn and an undo, "
+    "replays to the same numbers",
+    "[wargame]") {
+  const Game game = new_game("full");
+
+  // Before anyone moves, every team waits; budgets are the per-turn ones.
+  std::string status = ok(game.run("status"));
+  CHECK_THAT(status, Catch::StartsWith("The Third Neighbor — Mongolia between two neighbors, 2025–2026 — turn 1 of 8 "
+                                       "(2025-01 to 2025-03), 0 played\n"));
+  CHECK(table_row(status, "MNG") == std::vector<std::string>{"MNG", "Mongolia", "waiting", "12", "10"});
+  CHECK(table_row(status, "CHN") == std::vector<std::string>{"CHN", "China", "waiting", "10", "5"});
+
+  // Turn 1: every team submits, CHN twice.
+  play_classroom_turn_1(game);
+  status = ok(game.run("status"));
+  for (const std::string team : {"MNG", "CHN", "RUS", "USA"}) CHECK(table_row(status, team).at(2) == "submitted");
+  CHECK(table_row(status, "CHN") == std::vector<std::string>{"CHN", "China", "submitted", "10", "4"});
+  const json status_json = json::parse(ok(game.run("status", {"--json"})));
+  CHECK(status_json["turn"] == 1);
+  CHECK(status_json["adjudicated"] == 0);
+  for (const json& team : status_json["teams"]) CHECK(team["submitted"] == true);
+
+  const std::string turn_1 = ok(game.run("advance"));
+  CHECK_THAT(turn_1, Catch::StartsWith("Turn 1 (2025-01 to 2025-03)\n"));
+  CHECK_THAT(turn_1, Catch::Contains("  MNG outreach 0.6 → 0.9\n"));
+  CHECK_THAT(turn_1, Catch::Contains("  MNG balanced_diplomacy 0.7 → 0.4\n"));
+  CHECK_THAT(turn_1, Catch::Contains("  CHN inducements 0.5 → 0.2\n"));
+  CHECK_THAT(turn_1, Catch::Contains("  USA high_level_visits 0.3 → 0.8\n"));  // model visibility 0.2: public
+  CHECK_THAT(turn_1, Catch::Contains("  USA framing 0.2 → 0\n"));
+  CHECK_THAT(turn_1, Catch::Contains("  CHN made 1 move no one else saw\n"));  // hawkishness: secret
+  CHECK_THAT(turn_1, Catch::Contains("  USA made 1 move no one else saw\n"));  // air_link: model visibility 0.1
+  CHECK_FALSE(contains(turn_1, "hawkishness"));
+  CHECK_FALSE(contains(turn_1, "air_link"));
+  CHECK_FALSE(contains(turn_1, "adjudicated before every team had moved"));
+  CHECK_THAT(turn_1, Catch::EndsWith("\nturn 2 of 8 (2025-04 to 2025-06), 1 played\n"));
+
+  // Budgets carry over carry_over × what was left, up to max_bank: MNG 12 + 0.5 × 2, CHN 10 +
+  // 0.5 × 6, RUS 8 + 0.5 × 4, USA 26 + 0.5 × 13.5.
+  status = ok(game.run("status"));
+  CHECK(table_row(status, "MNG").at(2) == "waiting");
+  CHECK(table_row(status, "MNG").at(3) == "13");
+  CHECK(table_row(status, "CHN").at(3) == "13");
+  CHECK(table_row(status, "RUS").at(3) == "10");
+  CHECK(table_row(status, "USA").at(3) == "32.75");
+
+  // Turn 2: a deck inject and an override on a public lever.
+  play_classroom_turn_2(game, true);
+  const std::string turn_2 = ok(game.run("advance"));
+  CHECK_THAT(turn_2, Catch::Contains("  inject: Border squeeze — After a visit by a religious leader"));
+  CHECK_THAT(turn_2, Catch::Contains("  MNG outreach 0.9 → 0.3 (facilitator)\n"));
+  CHECK_THAT(turn_2, Catch::Contains("  MNG peacekeeping_deployments 0.7 → 1\n"));
+  CHECK_THAT(turn_2, Catch::Contains("  RUS direct_pressure 0 → 0.05\n"));
+  {
+    const json log = game.log();
+    CHECK(
+        log["turns"][1]["overrides"] ==
+        json::array(
+            {{{"team", "MNG"}, {"lever", "outreach"}, {"value", 0.3}, {"note", "the white cell rules outreach out"}}}));
+    CHECK(log["turns"][1]["injects"][0]["name"] == "border_squeeze");
+    CHECK(log["turns"][1]["injects"][0]["levers"].contains("CHN.direct_pressure"));
+  }
+
+  // The inject changes the outcome: the same two turns without the border squeeze (China's direct
+  // pressure held up for the turn) leave China's coercion lower.
+  {
+    const Game control = new_game("full-control");
+    play_classroom_turn_1(control);
+    ok(control.run("advance"));
+    play_classroom_turn_2(control, false);
+    ok(control.run("advance"));
+    CHECK(results_of(control.log(), 1) == results_of(game.log(), 1));  // the same turn 1
+    const double with_squeeze = median_at(game.log(), 6, "CHN.coercion");
+    const double without = median_at(control.log(), 6, "CHN.coercion");
+    INFO("CHN.coercion at month 6: " << with_squeeze << " with the squeeze, " << without << " without");
+    CHECK(with_squeeze > without + 0.02);
+  }
+
+  // Turn 3: an election; RUS does not submit, so advance refuses until forced.
+  CHECK(ok(game.run("inject", {"presidential_election"})) == "inject for turn 3: Presidential election in Mongolia\n");
+  ok(game.submit("MNG", "mng-3.yaml", "moves:\n  concession_threshold: 0.3\n"));
+  ok(game.submit("CHN", "chn-3.yaml", "turn: 3\nmoves:\n  hawkishness: 0.5\n"));
+  ok(game.submit("USA", "usa-3.yaml", "moves:\n  domain_awareness: 0.5\n"));
+  const std::string before_refusal = game.log_bytes();
+  refused(game.run("advance"), {"steppe wargame: turn 3 waits for RUS: they have not submitted (advance --force"});
+  CHECK(game.log_bytes() == before_refusal);
+  const std::string turn_3 = ok(game.run("advance", {"--force"}));
+  CHECK_THAT(turn_3, Catch::StartsWith("Turn 3 (2025-07 to 2025-09), adjudicated before every team had moved\n"));
+  CHECK_THAT(turn_3, Catch::Contains("  inject: Presidential election in Mongolia"));
+  CHECK_THAT(turn_3, Catch::Contains("  USA domain_awareness 0.1 → 0.5\n"));
+  CHECK(game.log()["turns"][2]["forced"] == true);
+  CHECK(game.log()["turns"][1]["forced"] == false);
+
+  // Turn 4, adjudicated, undone, adjudicated again unchanged (the same numbers), undone,
+  // changed and adjudicated anew (other numbers).
+  ok(game.run("inject", {"coal_price_collapse"}));
+  ok(game.submit("MNG", "mng-4.yaml", "moves:\n  balanced_diplomacy: 0.7\n"));
+  for (const std::string team : {"CHN", "RUS", "USA"}) ok(game.submit(team, "empty.yaml", "moves:\n"));
+  ok(game.run("advance"));
+  const json first_results = results_of(game.log(), 4);
+  CHECK(ok(game.run("undo")) ==
+        "turn 4 is open again: its moves, overrides and injects stand until changed; advance adjudicates it anew\n");
+  {
+    const json log = game.log();
+    CHECK(log["turns"].size() == 4);
+    CHECK(log["turns"][3]["adjudicated"] == false);
+    CHECK_FALSE(log["turns"][3].contains("results"));
+    CHECK(log["turns"][3]["moves"].size() == 4);
+    CHECK(log["turns"][3]["injects"].size() == 1);
+  }
+  CHECK_THAT(ok(game.run("status")), Catch::Contains("turn 4 of 8 (2025-10 to 2025-12), 3 played"));
+  ok(game.run("advance"));
+  CHECK(results_of(game.log(), 4) == first_results);
+  ok(game.run("undo"));
+  ok(game.submit("MNG", "mng-4b.yaml", "moves:\n  balanced_diplomacy: 1.0\n  concession_threshold: 0.05\n"));
+  const std::string turn_4 = ok(game.run("advance"));
+  CHECK_THAT(turn_4, Catch::Contains("  MNG balanced_diplomacy 0.4 → 1\n"));
+  CHECK_THAT(turn_4, Catch::Contains("  MNG made 1 move no one else saw\n"));
+  CHECK_FALSE(contains(turn_4, "concession_threshold"));
+  const json changed_results = results_of(game.log(), 4);
+  CHECK(changed_results != first_results);
+  CHECK(changed_results["first_month"] == first_results["first_month"]);
+  CHECK(median_at(game.log(), 12, "CHN.threat_perception") !=
+        first_results["months"][2][slot_of(game.log(), "CHN.threat_perception")][1].get<double>());
+
+  // Turns 5 and 6: two more deck injects.
+  for (const std::string card : {"fuel_supply_cut", "border_crisis"}) {
+    ok(game.run("inject", {card}));
+    for (const std::string team : {"MNG", "CHN", "RUS", "USA"}) ok(game.submit(team, "empty.yaml", "moves:\n"));
+    ok(game.run("advance"));
+  }
+  // The border crisis adds 0.15 to China's coercion and 0.2 to tension from turn 6's first month.
+  CHECK(median_at(game.log(), 16, "system.tension") > median_at(game.log(), 15, "system.tension") + 0.1);
+  CHECK(median_at(game.log(), 16, "CHN.coercion") > median_at(game.log(), 15, "CHN.coercion") + 0.05);
+
+  // Turn 7: an ad hoc inject, with a jump, a lever held for three months and an event.
+  CHECK(ok(game.run("inject", {"--jump", "MNG.resilience=-0.05", "--lever", "CHN.direct_pressure=0.1", "--months", "3",
+                               "--event", "leadership_turnover:MNG", "--title", "A snap crisis"})) ==
+        "inject for turn 7: A snap crisis\n");
+  for (const std::string team : {"MNG", "CHN", "RUS", "USA"}) ok(game.submit(team, "empty.yaml", "moves:\n"));
+  CHECK_THAT(ok(game.run("advance")), Catch::Contains("  inject: A snap crisis\n"));
+  {
+    const json log = game.log();
+    const json& inject = log["turns"][6]["injects"][0];
+    CHECK(inject["name"] == "");
+    CHECK(inject["jumps"] == json({{"MNG.resilience", -0.05}}));
+    CHECK(inject["levers"] == json({{"CHN.direct_pressure", 0.1}}));
+    CHECK(inject["months"] == 3);
+    CHECK(inject["events"] == json::array({{{"event", "leadership_turnover"}, {"actor", "MNG"}}}));
+    INFO("MNG.resilience at months 18 and 19: " << median_at(log, 18, "MNG.resilience") << ", "
+                                                << median_at(log, 19, "MNG.resilience"));
+    CHECK(median_at(log, 19, "MNG.resilience") < median_at(log, 18, "MNG.resilience") - 0.03);
+  }
+
+  // Turn 8, the last.
+  for (const std::string team : {"MNG", "CHN", "RUS", "USA"}) ok(game.submit(team, "empty.yaml", "moves:\n"));
+  CHECK_THAT(ok(game.run("advance")), Catch::EndsWith("\ngame over: 8 turns played\n"));
+
+  // The game is over: status says so, and nothing more can be played.
+  status = ok(game.run("status"));
+  CHECK_THAT(status, Catch::Contains("game over: 8 turns played"));
+  CHECK_FALSE(contains(status, "waiting"));
+  CHECK(json::parse(ok(game.run("status", {"--json"})))["turn"].is_null());
+  const std::string finished = game.log_bytes();
+  refused(game.submit("CHN", "late.yaml", "moves:\n  hawkishness: 0.8\n"),
+          {"late.yaml:", "the game is over: all 8 turns were played"});
+  refused(game.run("advance", {"--force"}), {"steppe wargame: the game is over: all 8 turns were played"});
+  refused(game.run("inject", {"border_crisis"}), {"steppe wargame: the game is over"});
+  refused(game.run("override", {"--team", "CHN", "hawkishness=0.5"}), {"steppe wargame: the game is over"});
+  CHECK(game.log_bytes() == finished);
+
+  // The log: 8 adjudicated turns of 3 months, every slot a band of 4 numbers.
+  const json log = game.log();
+  CHECK(log["format"] == "steppe-wargame 1");
+  CHECK(log["definition_hash"].is_string());
+  CHECK(log["initial"]["first_month"] == 0);
+  REQUIRE(log["turns"].size() == 8);
+  for (int turn = 1; turn <= 8; ++turn) {
+    const json& entry = log["turns"][static_cast<std::size_t>(turn - 1)];
+    CHECK(entry["number"] == turn);
+    CHECK(entry["adjudicated"] == true);
+    CHECK(entry["results"]["first_month"] == 3 * (turn - 1) + 1);
+    REQUIRE(entry["results"]["months"].size() == 3);
+    for (const json& month : entry["results"]["months"]) {
+      REQUIRE(month.size() == log["slots"].size());
+      for (const json& band : month) CHECK(band.size() == 4);
+    }
+  }
+  std::vector<std::string> actions;
+  for (const json& entry : log["history"]) actions.push_back(entry["action"]);
+  for (const std::string action : {"new", "submit", "inject", "override", "advance", "undo"})
+    CHECK(std::count(actions.begin(), actions.end(), action) > 0);
+  CHECK(std::count(actions.begin(), actions.end(), "advance") == 10);
+  CHECK(std::count(actions.begin(), actions.end(), "undo") == 2);
+
+  // Every number recomputes from the log.
+  const std::string replay = ok(game.run("replay"));
+  for (int turn = 1; turn <= 8; ++turn)
+    CHECK_THAT(replay, Catch::Contains(fmt::format("turn {}: same numbers\n", turn)));
+  CHECK_FALSE(contains(replay, "DIFFERENT"));
+  CHECK_THAT(replay, Catch::EndsWith("replayed 8 turn(s) from the log: every number is the same\n"));
+  CHECK(game.log_bytes() == finished);  // replay and status write nothing
+}
+
+TEST_CASE("wargame: two games played with the same files have the same numbers, and replay finds a tampered number",
+          "[wargame]") {
+  const auto play = [](const std::string& name) {
+    const Game game = new_game(name);
+    ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n  direct_pressure: 0.05\n"));
+    ok(game.submit("USA", "usa.yaml", "moves:\n  basing: 0.5\n"));
+    ok(game.run("advance", {"--force"}));
+    ok(game.run("inject", {"border_crisis"}));
+    ok(game.run("inject", {"--jump", "MNG.autonomy=-0.04", "--event", "partner_election:USA", "--title", "Shock"}));
+    ok(game.run("override", {"--team", "RUS", "inducements=0.6"}));
+    ok(game.submit("MNG", "mng.yaml", "moves:\n  outreach: 0.3\n"));
+    ok(game.run("advance", {"--force"}));
+    ok(game.run("advance", {"--force"}));
+    return game;
+  };
+  const Game first = play("same-a");
+  const Game second = play("same-b");
+  json a = first.log(), b = second.log();
+  REQUIRE(a["turns"].size() == 4);
+  CHECK(a["initial"].dump() == b["initial"].dump());
+  for (std::size_t turn = 0; turn < 3; ++turn) {
+    INFO("turn " << turn + 1);
+    REQUIRE(a["turns"][turn]["adjudicated"] == true);
+    CHECK(a["turns"][turn]["results"].dump() == b["turns"][turn]["results"].dump());
+  }
+  // Only the history's times may differ.
+  a.erase("history");
+  b.erase("history");
+  CHECK(a.dump() == b.dump());
+
+  // One number changed in turn 2's results: replay names that turn and exits 1.
+  json tampered = second.log();
+  const std::size_t slot = slot_of(tampered, "MNG.autonomy");
+  json& median = tampered["turns"][1]["results"]["months"][1][slot][1];
+  median = median.get<double>() + 1e-9;
+  write_text_file(second.log_file(), tampered.dump(1) + "\n");
+  const RunResult replay = second.run("replay");
+  INFO(replay.out << replay.err);
+  CHECK(replay.exit_code == 1);
+  CHECK_THAT(replay.out, Catch::Contains("turn 1: same numbers\n"));
+  CHECK_THAT(replay.out, Catch::Contains("turn 2: DIFFERENT numbers\n"));
+  CHECK_THAT(replay.out, Catch::Contains("turn 3: same numbers\n"));
+  CHECK_THAT(replay.out, Catch::EndsWith("replay differs from the log in 1 turn(s)\n"));
+  CHECK(ok(first.run("replay")) ==
+        "turn 1: same numbers\nturn 2: same numbers\nturn 3: same numbers\n"
+        "replayed 3 turn(s) from the log: every number is the same\n");
+}
+
+TEST_CASE("wargame: every invalid move is refused with its place and reason and records nothing", "[wargame][bad]") {
+  const Game game = new_game("invalid");
+  ok(game.run("advance", {"--force"}));  // turn 1 closed; CHN held 5 of 10: turn 2's budget is 10 + 2.5
+  ok(game.submit("CHN", "valid.yaml", "moves:\n  hawkishness: 0.8\n"));
+
+  struct Case {
+    std::string team, file, text;
+    std::vector<std::string> expected;  // the first starts the message
+  };
+  const std::vector<Case> cases = {
+      {"CHN",
+       "over.yaml",
+       "moves:\n  direct_pressure: 0.2\n  inducements: 0.8\n",
+       {"over.yaml:2:3: error: moves: over budget: the settings CHN would hold in turn 2 cost 17, its budget is 12.5 "
+        "(10 per turn + 2.5 carried over)"}},
+      {"CHN",
+       "typo.yaml",
+       "moves:\n  hawkishnes: 0.8\n",
+       {"typo.yaml:2:3: error: moves.hawkishnes: unknown lever of CHN: 'hawkishnes', did you mean 'hawkishness'?"}},
+      {"MNG",
+       "not-mongolian.yaml",
+       "moves:\n  outreach: 0.9\n  basing: 1.0\n",
+       {"not-mongolian.yaml:3:3: error: moves.basing: unknown lever of MNG: 'basing'"}},
+      {"CHN",
+       "setting.yaml",
+       "moves:\n  hawkishness: 0.7\n",
+       {"setting.yaml:2:16: error: moves.hawkishness: 0.7 is not a setting of hawkishness on the menu: 0.2 (cost 1), "
+        "0.5 (cost 2), 0.8 (cost 3)"}},
+      {"USA",
+       "range.yaml",
+       "moves:\n  basing: 1.5\n",
+       {"range.yaml:2:11: error: moves.basing: value 1.5 is outside [0, 1]"}},
+      {"CHN",
+       "russian.yaml",
+       "team: RUS\nmoves:\n  hawkishness: 0.8\n",
+       {"russian.yaml:1:7: error: team: wrong team: this file holds RUS's moves, submitted as CHN"}},
+      {"CHN",
+       "american.yaml",
+       "moves:\n  hawkishness: 0.8\n  USA.pme: 0.8\n",
+       {"american.yaml:3:3: error: moves.USA.pme: wrong team: USA.pme is a lever of USA; CHN moves only its own "
+        "levers"}},
+      {"CHN",
+       "nobody.yaml",
+       "moves:\n  XYZ.hawkishness: 0.8\n",
+       {"nobody.yaml:2:3: error: moves.XYZ.hawkishness: unknown actor 'XYZ'"}},
+      {"CHN",
+       "closed.yaml",
+       "turn: 1\nmoves:\n  hawkishness: 0.8\n",
+       {"closed.yaml:1:7: error: turn: turn 1 is closed: it was adjudicated; the open turn is 2"}},
+      {"CHN",
+       "early.yaml",
+       "turn: 3\nmoves:\n  hawkishness: 0.8\n",
+       {"early.yaml:1:7: error: turn: turn 3 is not open yet; the open turn is 2"}},
+      {"CHN",
+       "extra.yaml",
+       "moves:\n  hawkishness: 0.8\nmove: {}\n",
+       {"extra.yaml:3:1: error: move: unknown key 'move'"}},
+      {"CHN", "no-moves.yaml", "team: CHN\n", {"no-moves.yaml:", "'moves'"}},
+      {"CHN", "syntax.yaml", "moves:\n  hawkishness: [0.8\n", {"syntax.yaml:3:1: error: "}},
+      {"CHm", "valid.yaml", "", {"error: --team: unknown team 'CHm', did you mean 'CHN'?"}},
+      {"XYZ", "valid.yaml", "", {"error: --team: unknown team 'XYZ'"}},
+      {"CHN", "missing.yaml", "", {"missing.yaml: error: cannot read moves file"}},
+  };
+  for (const Case& bad : cases) {
+    INFO(bad.file << " for " << bad.team << ":\n" << bad.text);
+    const std::string before = game.log_bytes();
+    if (!bad.text.empty()) write_text_file(game.folder / bad.file, bad.text);
+    const RunResult result = game.run("submit", {"--team", bad.team, bad.file});
+    refused(result, bad.expected);
+    if (bad.expected.front().find(".yaml:") != std::string::npos)
+      CHECK_THAT(result.err, Catch::StartsWith(bad.expected.front()));
+    CHECK(game.log_bytes() == before);
+  }
+  CHECK(game.log()["turns"][1]["moves"] == json({{"CHN", {{"hawkishness", 0.8}}}}));
+
+  // A lever the model declares for the team's actor but its menu leaves out.
+  const Game small = new_game("invalid-small", small_game);
+  std::string before = small.log_bytes();
+  refused(small.submit("CHN", "off-menu.yaml", "moves:\n  inducements: 0.5\n"),
+          {"off-menu.yaml:2:3: error: moves.inducements: inducements is not on CHN's menu (menu: hawkishness)"});
+  CHECK(small.log_bytes() == before);
+  // A game that is over.
+  ok(small.run("advance", {"--force"}));
+  ok(small.run("advance", {"--force"}));
+  before = small.log_bytes();
+  refused(small.submit("CHN", "over.yaml", "moves:\n  hawkishness: 0.8\n"),
+          {"over.yaml:", "the game is over: all 2 turns were played"});
+  CHECK(small.log_bytes() == before);
+}
+
+TEST_CASE("wargame: bad overrides and injects are refused and record nothing", "[wargame][bad]") {
+  const Game game = new_game("bad-facilitator");
+  const std::string before = game.log_bytes();
+  refused(game.run("override", {"--team", "CHN", "hawkishness=0.7"}),
+          {"0.7 is not a setting of hawkishness on the menu"});
+  refused(game.run("override", {"--team", "CHN", "hawkishnes=0.5"}), {"did you mean 'hawkishness'?"});
+  refused(game.run("override", {"--team", "CHA", "hawkishness=0.5"}), {"unknown team 'CHA', did you mean 'CHN'?"});
+  refused(game.run("inject", {"border_sqeeze"}), {"unknown inject 'border_sqeeze', did you mean 'border_squeeze'?"});
+  refused(game.run("inject", {"--jump", "MNG.resilence=-0.05"}),
+          {"unknown state variable 'MNG.resilence', did you mean 'MNG.resilience'?"});
+  refused(game.run("inject", {"--lever", "CHN.direct_pressure=0.1"}), {"needs --months"});
+  refused(game.run("inject", {"--event", "leadership_turnover:CHN"}), {"leadership_turnover happens to a focal (MNG)"});
+  refused(game.run("inject", {"border_crisis", "--jump", "MNG.resilience=-0.05"}), {"not both"});
+  CHECK(game.log_bytes() == before);
+}
+
+TEST_CASE("wargame: bad game definitions are input errors at their place and create no game", "[wargame][bad]") {
+  struct Case {
+    std::string file, expected;
+  };
+  const std::vector<Case> cases = {
+      {"bad_menu_lever",
+       "bad_menu_lever.yaml:8:7: error: teams.CHN.menu.hawkishnes: unknown lever of CHN: 'hawkishnes', did you mean "
+       "'hawkishness'?"},
+      {"bad_setting_range",
+       "bad_setting_range.yaml:8:40: error: teams.CHN.menu.hawkishness.settings.1.5: setting 1.5 is outside the "
+       "lever's range [0, 1]"},
+      {"bad_missing_start",
+       "bad_missing_start.yaml:8:31: error: teams.CHN.menu.hawkishness.settings: the settings of hawkishness must "
+       "include its starting value 0.5"},
+      {"bad_start_over_budget",
+       "bad_start_over_budget.yaml:6:13: error: teams.CHN.budget: CHN's starting settings cost 2 per turn, above its "
+       "budget of 1"},
+      {"bad_team_actor", "bad_team_actor.yaml:5:3: error: teams.CHA: unknown actor 'CHA', did you mean 'CHN'?"},
+      {"bad_public", "bad_public.yaml:4:20: error: public[1]: unknown variable 'tensions', did you mean 'tension'?"},
+      {"bad_inject_event",
+       "bad_inject_event.yaml:12:22: error: injects.election.events[0].event: unknown event 'leadership_turnovr', did "
+       "you mean 'leadership_turnover'?"},
+      {"bad_visibility",
+       "bad_visibility.yaml:8:69: error: teams.CHN.menu.hawkishness.visibility: unknown visibility 'secrett', did you "
+       "mean 'secret'?"},
+      {"bad_top_key", "bad_top_key.yaml:3:1: error: turn: unknown key 'turn', did you mean 'turns'?"},
+  };
+  for (const Case& bad : cases) {
+    INFO(bad.file);
+    const fs::path folder = scratch("wargame-bad-definition-" + bad.file);
+    // Into a folder that does not exist yet, and into an existing empty one.
+    for (const fs::path& game : {folder / "game", folder}) {
+      const RunResult result = run_steppe({"wargame", "new", "wargame/" + bad.file + ".yaml", "--dir", game.string()});
+      refused(result, {});
+      CHECK_THAT(result.err, Catch::StartsWith("wargame/" + bad.expected));
+      CHECK_FALSE(fs::exists(game / "game.json"));
+    }
+    CHECK_FALSE(fs::exists(folder / "game"));
+    CHECK(folder_entries(folder).empty());
+  }
+}
+
+TEST_CASE(
+    "wargame: a game made from a plain scenario writes a game.yaml that loads and plays, and new refuses "
+    "an existing game and --turns with a definition",
+    "[wargame]") {
+  const Game game{scratch("wargame-from-scenario")};
+  const std::string created = ok(run_steppe({"wargame", "new", "scenarios/baseline.yaml", "--dir",
+                                             game.game_folder().string(), "--turns", "4", "--turn-months", "2"},
+                                            root_folder()));
+  CHECK_THAT(created, Catch::Contains("4 teams (MNG, CHN, RUS, USA), 4 turns of 2 months from 2025-01"));
+  CHECK_THAT(created, Catch::Contains("the game's rules are in " + (game.game_folder() / "game.yaml").string()));
+  CHECK(folder_entries(game.game_folder()) == std::vector<std::string>{"game.json", "game.yaml"});
+  const std::string definition = read_text_file(game.game_folder() / "game.yaml");
+  CHECK_THAT(definition, Catch::Contains("\nturns: 4\n"));
+  CHECK_THAT(definition, Catch::Contains("\nturn_months: 2\n"));
+  CHECK_THAT(definition, Catch::Contains("\n      hawkishness: {settings: {"));
+
+  // The written definition loads on its own, as a definition.
+  const fs::path again = game.folder / "again";
+  CHECK_THAT(ok(run_steppe({"wargame", "new", (game.game_folder() / "game.yaml").string(), "--dir", again.string()})),
+             Catch::Contains("4 teams (MNG, CHN, RUS, USA), 4 turns of 2 months"));
+
+  // One turn, forced.
+  CHECK_THAT(ok(game.run("status")), Catch::Contains("turn 1 of 4 (2025-01 to 2025-02), 0 played"));
+  ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.75\n"));
+  CHECK_THAT(ok(game.run("advance", {"--force"})),
+             Catch::StartsWith("Turn 1 (2025-01 to 2025-02), adjudicated before every team had moved\n"));
+  CHECK(game.log()["turns"][0]["results"]["months"].size() == 2);
+  CHECK_THAT(ok(game.run("status")), Catch::Contains("turn 2 of 4 (2025-03 to 2025-04), 1 played"));
+
+  // new refuses a folder that holds a game, from a scenario or a definition, and changes nothing.
+  const std::string log = game.log_bytes();
+  refused(
+      run_steppe({"wargame", "new", "scenarios/baseline.yaml", "--dir", game.game_folder().string(), "--turns", "2"},
+                 root_folder()),
+      {"a game is already in this folder; choose another --dir"});
+  refused(run_steppe({"wargame", "new", classroom, "--dir", game.game_folder().string()}, root_folder()),
+          {"a game is already in this folder; choose another --dir"});
+  CHECK(game.log_bytes() == log);
+  CHECK(read_text_file(game.game_folder() / "game.yaml") == definition);
+
+  // --turns and --turn-months belong to games made from scenarios.
+  const fs::path other = game.folder / "other";
+  refused(run_steppe({"wargame", "new", classroom, "--dir", other.string(), "--turns", "3"}, root_folder()),
+          {"examples/classroom/game.yaml: error: --turns: a game definition sets its own turns and turn_months"});
+  refused(run_steppe({"wargame", "new", classroom, "--dir", other.string(), "--turn-months", "1"}, root_folder()),
+          {"a game definition sets its own turns and turn_months"});
+  CHECK_FALSE(fs::exists(other));
+}
+
+TEST_CASE("wargame: new writes a game.yaml that loads whatever the scenario's lever values and title", "[wargame]") {
+  for (const std::string scenario : {"scenario_fine_lever", "scenario_quoted_title"}) {
+    INFO(scenario);
+    const fs::path folder = scratch("wargame-odd-" + scenario);
+    const RunResult created = run_steppe(
+        {"wargame", "new", "wargame/" + scenario + ".yaml", "--dir", (folder / "game").string(), "--turns", "2"});
+    INFO(created.err);
+    CHECK(created.exit_code == 0);
+    CHECK(fs::is_regular_file(folder / "game" / "game.json"));
+  }
+}
+
+TEST_CASE(
+    "wargame: a generated game.yaml edited before the first move, as the docs invite, replays to the same "
+    "numbers",
+    "[wargame]") {
+  const Game game{scratch("wargame-edited")};
+  ok(run_steppe({"wargame", "new", "examples/classroom/world.yaml", "--dir", game.game_folder().string(), "--turns",
+                 "2", "--turn-months", "1"},
+                root_folder()));
+  const fs::path definition = game.game_folder() / "game.yaml";
+  std::string text = read_text_file(definition);
+  const auto members = text.find("\nmembers: 200\n");
+  REQUIRE(members != std::string::npos);
+  text.replace(members, 14, "\nmembers: 50\n");
+  write_text_file(definition, text);
+  CHECK_THAT(ok(game.run("advance", {"--force"})), Catch::Contains("(median of 50 runs"));
+  const RunResult replay = game.run("replay");
+  INFO(replay.out);
+  CHECK(replay.exit_code == 0);
+  CHECK_THAT(replay.out, Catch::EndsWith("replayed 1 turn(s) from the log: every number is the same\n"));
+}
+
+TEST_CASE("wargame: a game keeps its rules: an edited definition stops it after the first move", "[wargame]") {
+  const Game game{scratch("wargame-pinned")};
+  const fs::path definition = game.folder / "game.yaml";
+  std::string text = read_text_file(root_folder() / small_game);
+  const std::string relative = "scenario: ../../../scenarios/baseline.yaml";
+  REQUIRE(text.find(relative) != std::string::npos);
+  text.replace(text.find(relative), relative.size(),
+               "scenario: " + (root_folder() / "scenarios/baseline.yaml").string());
+  write_text_file(definition, text);
+  ok(run_steppe({"wargame", "new", "game.yaml", "--dir", "game"}, game.folder));
+  ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n"));
+  const std::string log = game.log_bytes();
+  const std::string budget = "budget: {per_turn: 4,";
+  REQUIRE(text.find(budget) != std::string::npos);
+  write_text_file(definition, text.replace(text.find(budget), budget.size(), "budget: {per_turn: 9,"));
+  for (const std::string command : {"status", "advance", "replay"}) {
+    INFO(command);
+    refused(game.run(command), {"the game definition or its scenario changed since play began"});
+  }
+  CHECK(game.log_bytes() == log);
+}
+
+TEST_CASE("wargame: undo and advance refuse what would lose or skip moves", "[wargame][bad]") {
+  const Game game = new_game("undo");
+  std::string log = game.log_bytes();
+  refused(game.run("undo"), {"steppe wargame: no turn has been adjudicated yet: nothing to undo"});
+  CHECK(game.log_bytes() == log);
+
+  ok(game.submit("MNG", "mng.yaml", "moves:\n  outreach: 0.9\n"));
+  ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n"));
+  log = game.log_bytes();
+  refused(game.run("advance"),
+          {"steppe wargame: turn 1 waits for RUS, USA: they have not submitted (advance --force adjudicates anyway; "
+           "they keep their settings)"});
+  CHECK(game.log_bytes() == log);
+  CHECK_THAT(ok(game.run("status")), Catch::Contains("turn 1 of 8"));
+  ok(game.run("advance", {"--force"}));
+
+  // Turn 2 has an inject: undo would discard it.
+  ok(game.run("inject", {"border_crisis"}));
+  log = game.log_bytes();
+  refused(game.run("undo"), {"steppe wargame: turn 2 already has submissions, overrides or injects, which undo would "
+                             "discard (undo --discard-open to go back anyway)"});
+  CHECK(game.log_bytes() == log);
+  // A submission alone blocks it too.
+  ok(game.run("undo", {"--discard-open"}));
+  ok(game.run("advance", {"--force"}));
+  ok(game.submit("USA", "usa.yaml", "moves:\n"));
+  log = game.log_bytes();
+  refused(game.run("undo"), {"turn 2 already has submissions"});
+  CHECK(game.log_bytes() == log);
+
+  CHECK(ok(game.run("undo", {"--discard-open"})) ==
+        "turn 1 is open again: its moves, overrides and injects stand until changed; advance adjudicates it anew\n");
+  const json reopened = game.log();
+  REQUIRE(reopened["turns"].size() == 1);
+  CHECK(reopened["turns"][0]["adjudicated"] == false);
+  CHECK(reopened["turns"][0]["forced"] == false);
+  CHECK(reopened["turns"][0]["moves"] == json({{"CHN", {{"hawkishness", 0.8}}}, {"MNG", {{"outreach", 0.9}}}}));
+  const std::string status = ok(game.run("status"));
+  CHECK(table_row(status, "MNG").at(2) == "submitted");
+  CHECK(table_row(status, "USA").at(2) == "waiting");
+  refused(game.run("advance"), {"turn 1 waits for RUS, USA"});
+
+  // After the last turn, undo reopens it.
+  const Game small = new_game("undo-small", small_game);
+  ok(small.run("advance", {"--force"}));
+  ok(small.run("advance", {"--force"}));
+  CHECK_THAT(ok(small.run("status")), Catch::Contains("game over: 2 turns played"));
+  CHECK_THAT(ok(small.run("undo")), Catch::StartsWith("turn 2 is open again"));
+  CHECK_THAT(ok(small.run("status")), Catch::Contains("turn 2 of 2 (2025-03 to 2025-04), 1 played"));
+  ok(small.submit("MNG", "mng.yaml", "moves:\n  outreach: 0.9\n"));
+  CHECK_THAT(ok(small.run("advance", {"--force"})), Catch::Contains("MNG outreach 0.6 → 0.9"));
+  CHECK(ok(small.run("replay")) ==
+        "turn 1: same numbers\nturn 2: same numbers\n"
+        "replayed 2 turn(s) from the log: every number is the same\n");
+}
+
+TEST_CASE("wargame: teams see others through the fog of war, and secret moves stay secret", "[wargame][fog]") {
+  const Game game = new_game("fog");
+  const std::string chn = ok(game.run("brief", {"--team", "CHN"}));
+  CHECK_THAT(chn, Catch::Contains("briefing for China (CHN)\n"));
+  CHECK(chn == ok(game.run("brief", {"--team", "CHN"})));  // the same numbers every time
+
+  // Another actor's hidden variable: a lagged, noisy estimate.
+  const auto autonomy = indicator(chn, "MNG", "autonomy");
+  INFO("MNG autonomy as CHN sees it: " << fmt::format("{}", fmt::join(autonomy, " | ")));
+  REQUIRE(autonomy.size() >= 5);
+  CHECK(is_estimate(autonomy));
+  CHECK(autonomy[3] == "estimate of 2025-01");
+  // Public variables and CHN's own are exact: a median and a 90% range.
+  CHECK(indicator(chn, "CHN", "coercion") ==
+        std::vector<std::string>{"CHN", "coercion", "0.1200", "0.1200–0.1200", "+0.0000", "▁"});
+  CHECK(indicator(chn, "system", "tension") ==
+        std::vector<std::string>{"system", "tension", "0.0500", "0.0500–0.0500", "+0.0000", "▁"});
+  CHECK(indicator(chn, "RUS", "coercion").at(2) == "0.1000");
+  CHECK(indicator(chn, "MNG", "standing").at(2) == "0.6500");
+  const auto own = indicator(chn, "CHN", "threat_perception");
+  REQUIRE(own.size() >= 5);
+  CHECK_FALSE(is_estimate(own));
+  CHECK(is_estimate(indicator(chn, "RUS", "threat_perception")));
+  CHECK(is_estimate(indicator(chn, "USA", "trust")));
+  CHECK_THAT(chn, Catch::Contains("your menu for turn 1 (not submitted yet):"));
+
+  // The facilitator sees everything exactly; the estimate is not the truth.
+  const std::string facilitator = ok(game.run("brief", {"--facilitator"}));
+  CHECK_THAT(facilitator, Catch::Contains("briefing for the facilitator (everything)"));
+  CHECK_FALSE(contains(facilitator, approximately));
+  CHECK_FALSE(contains(facilitator, "estimate of"));
+  const auto truth = indicator(facilitator, "MNG", "autonomy");
+  REQUIRE(truth.size() >= 5);
+  CHECK(number_in(truth[2]) != number_in(autonomy[2]));
+  CHECK(std::abs(number_in(truth[2]) - number_in(autonomy[2])) < 0.1);  // noise 0.02
+
+  // CHN moves a secret lever and a public one.
+  ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n  direct_pressure: 0.05\n"));
+  const std::string chn_submitted = ok(game.run("brief", {"--team", "CHN"}));
+  CHECK_THAT(chn_submitted, Catch::Contains("your menu for turn 1 (with the moves you submitted):"));
+  // What CHN's intelligence tells it depends on the turns adjudicated, not on what is submitted to
+  // the open turn: its indicators stay the same as the others submit and the facilitator prepares.
+  const std::string indicators = indicator_table(chn);
+  CHECK(indicator_table(chn_submitted) == indicators);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> changes = {
+      {"MNG submits", {"submit", "--team", "MNG", "mng.yaml"}},
+      {"RUS submits", {"submit", "--team", "RUS", "empty.yaml"}},
+      {"an override", {"override", "--team", "USA", "framing=0.6"}},
+      {"USA submits", {"submit", "--team", "USA", "empty.yaml"}},
+  };
+  write_text_file(game.folder / "mng.yaml", "moves:\n  outreach: 0.9\n");
+  write_text_file(game.folder / "empty.yaml", "moves:\n");
+  for (const auto& [what, args] : changes) {
+    INFO("CHN's briefing after " << what);
+    const std::string command = args.front();
+    ok(game.run(command, std::vector<std::string>(args.begin() + 1, args.end())));
+    CHECK(indicator_table(ok(game.run("brief", {"--team", "CHN"}))) == indicators);
+  }
+
+  const std::string results = ok(game.run("advance"));
+  CHECK_THAT(results, Catch::Contains("  CHN direct_pressure 0 → 0.05\n"));
+  CHECK_THAT(results, Catch::Contains("  CHN made 1 move no one else saw\n"));
+  CHECK_FALSE(contains(results, "hawkishness"));
+  // The projector shows only public indicators.
+  CHECK_FALSE(contains(results, "autonomy"));
+  CHECK(indicator(results, "CHN", "coercion").size() == 6);
+
+  const std::string mng = ok(game.run("brief", {"--team", "MNG"}));
+  CHECK_THAT(mng, Catch::Contains("last turn:\nTurn 1 (2025-01 to 2025-03)\n"));
+  CHECK_THAT(mng, Catch::Contains("  CHN direct_pressure 0 → 0.05\n"));
+  CHECK_THAT(mng, Catch::Contains("  CHN made 1 move no one else saw\n"));
+  CHECK_FALSE(contains(mng, "hawkishness"));
+  CHECK_FALSE(is_estimate(indicator(mng, "MNG", "autonomy")));  // its own
+  CHECK(is_estimate(indicator(mng, "CHN", "threat_perception")));
+  const std::string rus = ok(game.run("brief", {"--team", "RUS"}));
+  CHECK_FALSE(contains(rus, "CHN hawkishness"));
+  CHECK_THAT(rus, Catch::Contains("  CHN made 1 move no one else saw\n"));
+  CHECK_THAT(ok(game.run("brief", {"--facilitator"})), Catch::Contains("  CHN hawkishness 0.5 → 0.8 (secret)\n"));
+
+  // A turn later CHN's estimate of MNG's autonomy is lagged to 2025-01 still, and its change is
+  // measured from the estimate CHN was shown in turn 1.
+  const std::string chn_turn_2 = ok(game.run("brief", {"--team", "CHN"}));
+  CHECK(chn_turn_2 == ok(game.run("brief", {"--team", "CHN"})));
+  const auto later = indicator(chn_turn_2, "MNG", "autonomy");
+  const auto earlier = indicator(chn, "MNG", "autonomy");
+  INFO("turn 1: " << fmt::format("{}", fmt::join(earlier, " | ")));
+  INFO("turn 2: " << fmt::format("{}", fmt::join(later, " | ")));
+  REQUIRE(later.size() >= 5);
+  REQUIRE(earlier.size() >= 5);
+  CHECK(is_estimate(later));
+  CHECK(later[3] == "estimate of 2025-01");
+  CHECK(number_in(later[2]) - std::stod(later[4]) == Approx(number_in(earlier[2])).margin(2e-4));
+}
+
+TEST_CASE("wargame: the debrief is a self-contained page with a timeline, spending and a counterfactual",
+          "[wargame][report]") {
+  const Game game = new_game("report");
+  ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n  direct_pressure: 0.05\n"));
+  ok(game.run("inject", {"border_squeeze"}));
+  ok(game.run("advance", {"--force"}));
+  ok(game.run("advance", {"--force"}));
+
+  CHECK(ok(game.run("report")) == "wrote game/report/ : report.html, report.md\n");
+  CHECK(folder_entries(game.game_folder() / "report") == std::vector<std::string>{"report.html", "report.md"});
+  const std::string html = read_text_file(game.game_folder() / "report" / "report.html");
+  const std::string markdown = read_text_file(game.game_folder() / "report" / "report.md");
+  CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
+  CHECK_THAT(html, Catch::Contains("<svg"));
+  for (const std::string section : {"Timeline", "Spending", "Counterfactual"}) {
+    CHECK_THAT(html, Catch::Contains(section));
+    CHECK_THAT(markdown, Catch::Contains("## " + section));
+  }
+  // Self-contained: no scripts, nothing fetched; the only URL is the SVG namespace.
+  CHECK_FALSE(contains(html, "<script"));
+  CHECK_FALSE(contains(html, "<link"));
+  CHECK_FALSE(contains(html, " src="));
+  const std::regex url("https?://[^\"'\\s<>)]*");
+  int urls = 0;
+  for (std::sregex_iterator it(html.begin(), html.end(), url), end; it != end; ++it, ++urls)
+    CHECK(it->str() == "http://www.w3.org/2000/svg");
+  CHECK(urls > 0);
+  // The debrief reveals secret moves, and shows injects and spending against the budget.
+  CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-03 | CHN | hawkishness 0.5 → 0.8 (secret) |"));
+  CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-03 | facilitator | inject: Border squeeze"));
+  CHECK_THAT(markdown, Catch::Contains("| CHN | 9 of 10 | 9 of 10.5 | 18 of 20 |"));
+  CHECK_THAT(markdown, Catch::Contains("## Counterfactual: USA plays calibrated"));
+
+  // Another counterfactual, into another folder.
+  const fs::path other = game.folder / "disengaged";
+  CHECK(ok(run_steppe({"wargame", "report", game.game_folder().string(), "--out", other.string(), "--counterfactual",
+                       "USA=scenarios/disengaged.yaml"},
+                      root_folder())) == "wrote " + other.string() + "/ : report.html, report.md\n");
+  CHECK_THAT(read_text_file(other / "report.md"), Catch::Contains("## Counterfactual: USA plays disengaged"));
+  CHECK_THAT(read_text_file(other / "report.html"), Catch::Contains("disengaged"));
+
+  // Bad counterfactuals write nothing.
+  const fs::path bad = game.folder / "bad";
+  refused(run_steppe({"wargame", "report", game.game_folder().string(), "--out", bad.string(), "--counterfactual",
+                      "XYZ=scenarios/disengaged.yaml"},
+                     root_folder()),
+          {"unknown team for the counterfactual: 'XYZ'"});
+  refused(
+      run_steppe({"wargame", "report", game.game_folder().string(), "--out", bad.string(), "--counterfactual", "USA"},
+                 root_folder()),
+      {"--counterfactual: expected TEAM=SCENARIO"});
+  refused(run_steppe({"wargame", "report", game.game_folder().string(), "--out", bad.string(), "--counterfactual",
+                      "USA=scenarios/nowhere.yaml"},
+                     root_folder()),
+          {"scenarios/nowhere.yaml"});
+  CHECK_FALSE(fs::exists(bad));
+}
