@@ -89,15 +89,11 @@ int GameLog::adjudicated_turns() const {
   return static_cast<int>(std::count_if(turns.begin(), turns.end(), [](const Turn& turn) { return turn.adjudicated; }));
 }
 
-const Turn* GameLog::open_turn() const {
-  return !turns.empty() && !turns.back().adjudicated ? &turns.back() : nullptr;
-}
+const Turn* GameLog::open_turn() const { return !turns.empty() && !turns.back().adjudicated ? &turns.back() : nullptr; }
 
 Turn* GameLog::open_turn() { return !turns.empty() && !turns.back().adjudicated ? &turns.back() : nullptr; }
 
-std::map<std::string, double> held_settings(const Definition& definition, const GameLog& log, const Team& team,
-                                            int turn) {
-  (void)definition;
+std::map<std::string, double> held_settings(const GameLog& log, const Team& team, int turn) {
   std::map<std::string, double> held;
   for (const MenuItem& item : team.menu) held[item.lever] = item.starting_value;
   for (int number = 1; number <= turn && number <= static_cast<int>(log.turns.size()); ++number) {
@@ -124,10 +120,10 @@ double upkeep(const Team& team, const std::map<std::string, double>& settings) {
   return total;
 }
 
-double available_budget(const Definition& definition, const GameLog& log, const Team& team, int turn) {
+double available_budget(const GameLog& log, const Team& team, int turn) {
   double bank = 0;
   for (int earlier = 1; earlier < turn; ++earlier) {
-    const double unspent = team.budget.per_turn + bank - upkeep(team, held_settings(definition, log, team, earlier));
+    const double unspent = team.budget.per_turn + bank - upkeep(team, held_settings(log, team, earlier));
     bank = std::min(team.budget.max_bank, team.budget.carry_over * std::max(0.0, unspent));
   }
   return team.budget.per_turn + bank;
@@ -146,17 +142,17 @@ void check_moves(const Definition& definition, const GameLog& log, const Team& t
       throw GameError(fmt::format("{} {} is not a setting on the menu (settings: {})", lever, setting_text(value),
                                   settings_list(*item)));
   }
-  std::map<std::string, double> held = held_settings(definition, log, team, open->number - 1);
+  std::map<std::string, double> held = held_settings(log, team, open->number - 1);
   for (const auto& [lever, value] : moves) held[lever] = value;
   for (const Override& override_entry : open->overrides)
     if (override_entry.team == team.id) held[override_entry.lever] = override_entry.value;
   const double cost = upkeep(team, held);
-  const double budget = available_budget(definition, log, team, open->number);
+  const double budget = available_budget(log, team, open->number);
   if (cost > budget + 1e-9)
-    throw GameError(fmt::format("over budget: the settings {} would hold in turn {} cost {:g}, its budget is {:g} "
-                                "({:g} per turn + {:g} carried over)",
-                                team.id, open->number, cost, budget, team.budget.per_turn,
-                                budget - team.budget.per_turn));
+    throw GameError(
+        fmt::format("over budget: the settings {} would hold in turn {} cost {:g}, its budget is {:g} "
+                    "({:g} per turn + {:g} carried over)",
+                    team.id, open->number, cost, budget, team.budget.per_turn, budget - team.budget.per_turn));
 }
 
 Bands adjudicate(const Definition& definition, const GameLog& log, int through_turn,
@@ -196,7 +192,7 @@ Bands adjudicate(const Definition& definition, const GameLog& log, int through_t
     std::vector<std::optional<double>> held_by_teams(layout.levers().size());
     for (const Team& team : definition.teams) {
       if (counterfactual && team.id == counterfactual->team) continue;
-      for (const auto& [lever, value] : held_settings(definition, log, team, turn))
+      for (const auto& [lever, value] : held_settings(log, team, turn))
         held_by_teams[static_cast<std::size_t>(team.find(lever)->lever_slot)] = value;
     }
     for (int month = first; month < first + definition.turn_months; ++month) {
@@ -204,8 +200,9 @@ Bands adjudicate(const Definition& definition, const GameLog& log, int through_t
       for (std::size_t index = 0; index < replaced_slots.size(); ++index) {
         const Scenario& other = *counterfactual->scenario;
         const int other_slot = replacement_slots[index];
-        wanted[static_cast<std::size_t>(replaced_slots[index])] = other.levers[static_cast<std::size_t>(other_slot)].value_at(
-            month, other.layout->levers()[static_cast<std::size_t>(other_slot)].status_quo);
+        wanted[static_cast<std::size_t>(replaced_slots[index])] =
+            other.levers[static_cast<std::size_t>(other_slot)].value_at(
+                month, other.layout->levers()[static_cast<std::size_t>(other_slot)].status_quo);
       }
       for (const LeverWindow& window : windows)
         if (window.from <= month && month <= window.to) wanted[static_cast<std::size_t>(window.slot)] = window.value;
@@ -239,9 +236,10 @@ void advance(const Definition& definition, GameLog& log, bool force) {
   for (const Team& team : definition.teams)
     if (!open->moves.contains(team.id)) waiting.push_back(team.id);
   if (!waiting.empty() && !force)
-    throw GameError(fmt::format("turn {} waits for {}: they have not submitted (advance --force adjudicates anyway; "
-                                "they keep their settings)",
-                                open->number, fmt::join(waiting, ", ")));
+    throw GameError(
+        fmt::format("turn {} waits for {}: they have not submitted (advance --force adjudicates anyway; "
+                    "they keep their settings)",
+                    open->number, fmt::join(waiting, ", ")));
   const Bands all = adjudicate(definition, log, open->number);
   const int first = definition.first_month(open->number);
   open->results.first_month = first + 1;
@@ -260,9 +258,10 @@ void undo(GameLog& log, bool discard_open) {
   if (const Turn* open = log.open_turn()) {
     const bool has_entries = !open->moves.empty() || !open->overrides.empty() || !open->injects.empty();
     if (has_entries && !discard_open)
-      throw GameError(fmt::format("turn {} already has submissions, overrides or injects, which undo would discard "
-                                  "(undo --discard-open to go back anyway)",
-                                  open->number));
+      throw GameError(
+          fmt::format("turn {} already has submissions, overrides or injects, which undo would discard "
+                      "(undo --discard-open to go back anyway)",
+                      open->number));
     log.turns.pop_back();
   }
   Turn& last = log.turns.back();
@@ -293,8 +292,9 @@ std::vector<IndicatorView> briefing(const Definition& definition, const GameLog&
     } else {
       const auto estimate = [&](int month) {
         const int seen = std::max(0, month - definition.intelligence_lag_months);
-        const double noisy = band_at(log, definition, seen, view.slot).p50 +
-                             definition.intelligence_noise * normal_draw(definition.scenario->seed, viewer, month, view.slot);
+        const double noisy =
+            band_at(log, definition, seen, view.slot).p50 +
+            definition.intelligence_noise * normal_draw(definition.scenario->seed, viewer, month, view.slot);
         return std::clamp(noisy, state.decl->min, state.decl->max);
       };
       view.now.p50 = view.now.mean = estimate(now);
@@ -311,8 +311,8 @@ TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int
   TurnSummary summary;
   const Turn& entry = log.turns.at(static_cast<std::size_t>(turn - 1));
   for (const Team& team : definition.teams) {
-    const auto before = held_settings(definition, log, team, turn - 1);
-    const auto after = held_settings(definition, log, team, turn);
+    const auto before = held_settings(log, team, turn - 1);
+    const auto after = held_settings(log, team, turn);
     summary.spent[team.id] = upkeep(team, after);
     for (const MenuItem& item : team.menu) {
       const double from = before.at(item.lever), to = after.at(item.lever);

@@ -130,13 +130,12 @@ struct GameLog {
 
 // What a team holds on each menu lever in `turn` (the turn's moves and overrides on top of the
 // settings held before): lever → setting.
-std::map<std::string, double> held_settings(const Definition& definition, const GameLog& log, const Team& team,
-                                            int turn);
+std::map<std::string, double> held_settings(const GameLog& log, const Team& team, int turn);
 // The cost per turn of holding `settings` (every menu lever; missing ones at their starting
 // value). Throws GameError for a setting not on the menu.
 double upkeep(const Team& team, const std::map<std::string, double>& settings);
 // The budget a team has in `turn`: its per-turn budget plus what it carried over.
-double available_budget(const Definition& definition, const GameLog& log, const Team& team, int turn);
+double available_budget(const GameLog& log, const Team& team, int turn);
 
 // Checks a team's moves for the open turn against the rules — each lever on the team's menu,
 // each setting among its settings, the settings held affordable within the turn's budget —
@@ -182,7 +181,7 @@ struct PublicMove {
 };
 struct TurnSummary {
   std::vector<PublicMove> visible;
-  std::vector<PublicMove> secret;  // shown to the facilitator only
+  std::vector<PublicMove> secret;       // shown to the facilitator only
   std::map<std::string, double> spent;  // team → upkeep paid this turn
 };
 TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int turn);

@@ -32,8 +32,8 @@ struct ChartPanel {
 
 struct Chart {
   std::string title;
-  std::string subtitle;          // e.g. the scenario file and seed
-  std::vector<YearMonth> dates;  // the x axis, one per value
+  std::string subtitle;            // e.g. the scenario file and seed
+  std::vector<YearMonth> dates;    // the x axis, one per value
   std::vector<ChartPanel> panels;  // laid out in a grid, two per row
 };
 

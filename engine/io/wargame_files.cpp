@@ -27,9 +27,9 @@ namespace {
 constexpr const char* game_file = "game.json";
 constexpr const char* format_name = "steppe-wargame 1";
 
-const std::vector<std::string> definition_keys = {"title",        "scenario",     "turns",  "turn_months",
-                                                  "members",      "stochastic",   "public", "intelligence",
-                                                  "teams",        "counterfactual", "injects"};
+const std::vector<std::string> definition_keys = {"title",   "scenario",       "turns",  "turn_months",
+                                                  "members", "stochastic",     "public", "intelligence",
+                                                  "teams",   "counterfactual", "injects"};
 
 std::string read_bytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -89,8 +89,8 @@ ModelEventFiring model_event(const Scenario& scenario, const std::string& kind, 
   const EventKindDecl& event = declaration.event_kinds[static_cast<std::size_t>(found - kinds.begin())];
   const std::vector<std::string> eligible = scenario.layout->actors_with_role(event.role);
   if (std::find(eligible.begin(), eligible.end(), actor) == eligible.end())
-    fail(actor_at, fmt::format("{} happens to a {} ({}), not to '{}'", kind, event.role, fmt::join(eligible, ", "),
-                               actor));
+    fail(actor_at,
+         fmt::format("{} happens to a {} ({}), not to '{}'", kind, event.role, fmt::join(eligible, ", "), actor));
   return {static_cast<int>(found - kinds.begin()), actor_index(*scenario.layout, actor)};
 }
 
@@ -120,7 +120,8 @@ Inject read_inject(const Entry& card, const Scenario& scenario) {
     for (const Entry& entry : entries(*jumps))
       inject.jumps.emplace_back(state_slot(layout, entry.name, entry.key), read_number(entry.value, -1, 1));
   if (const auto events = fields.get("events")) {
-    if (!events->node.IsSequence()) fail(*events, fmt::format("expected a list of events, got {}", describe(events->node)));
+    if (!events->node.IsSequence())
+      fail(*events, fmt::format("expected a list of events, got {}", describe(events->node)));
     for (std::size_t index = 0; index < events->node.size(); ++index) {
       const Located item = locate(events->node[index], *events, fmt::format("{}[{}]", events->path, index));
       const Fields event(item, {"event", "actor"});
@@ -140,7 +141,8 @@ MenuItem read_menu_item(const Entry& entry, const Team& team, const Scenario& sc
   item.lever = entry.name;
   item.lever_slot = layout.lever_index(team.id, entry.name);
   if (item.lever_slot < 0)
-    fail(entry.key, unknown_name_message(fmt::format("lever of {}:", team.id), entry.name, lever_names_of(layout, team.id)));
+    fail(entry.key,
+         unknown_name_message(fmt::format("lever of {}:", team.id), entry.name, lever_names_of(layout, team.id)));
   const Layout::LeverSlot& lever = layout.levers()[static_cast<std::size_t>(item.lever_slot)];
   item.starting_value = scenario.levers[static_cast<std::size_t>(item.lever_slot)].value_at(0, lever.status_quo);
 
@@ -148,10 +150,11 @@ MenuItem read_menu_item(const Entry& entry, const Team& team, const Scenario& sc
   const Located settings = fields.require("settings");
   for (const Entry& setting : entries(settings)) {
     const auto value = parse_number(setting.name);
-    if (!value || !std::isfinite(*value)) fail(setting.key, fmt::format("expected a setting (a number), got '{}'", setting.name));
+    if (!value || !std::isfinite(*value))
+      fail(setting.key, fmt::format("expected a setting (a number), got '{}'", setting.name));
     if (*value < lever.decl->min || *value > lever.decl->max)
-      fail(setting.key, fmt::format("setting {} is outside the lever's range [{}, {}]", *value, lever.decl->min,
-                                    lever.decl->max));
+      fail(setting.key,
+           fmt::format("setting {} is outside the lever's range [{}, {}]", *value, lever.decl->min, lever.decl->max));
     item.costs[*value] = read_number(setting.value, 0, unbounded);
   }
   if (!item.costs.contains(item.starting_value))
@@ -205,7 +208,8 @@ std::shared_ptr<const Scenario> scenario_for_game(const fs::path& definition_fil
 // Every state slot's name, bookkeeping included: the columns of the saved bands.
 std::vector<std::string> slot_names(const Layout& layout) {
   std::vector<std::string> names;
-  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) names.push_back(layout.state_name(static_cast<int>(slot)));
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
+    names.push_back(layout.state_name(static_cast<int>(slot)));
   return names;
 }
 
@@ -250,8 +254,8 @@ json to_json(const Inject& inject, const Scenario& scenario) {
   for (const ModelEventFiring& event : inject.events)
     events.push_back({{"event", layout.declaration().event_kinds.at(static_cast<std::size_t>(event.kind)).name},
                       {"actor", layout.actors().at(static_cast<std::size_t>(event.actor)).name}});
-  return {{"name", inject.name}, {"title", inject.title}, {"text", inject.text}, {"levers", levers},
-          {"months", inject.months}, {"jumps", jumps},         {"events", events}};
+  return {{"name", inject.name},     {"title", inject.title}, {"text", inject.text}, {"levers", levers},
+          {"months", inject.months}, {"jumps", jumps},        {"events", events}};
 }
 
 Inject inject_from_json(const json& document, const Scenario& scenario) {
@@ -275,10 +279,11 @@ Inject inject_from_json(const json& document, const Scenario& scenario) {
   }
   const auto& kinds = layout.declaration().event_kinds;
   for (const json& event : document.at("events")) {
-    const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const EventKindDecl& k) { return k.name == event.at("event"); });
+    const auto kind =
+        std::find_if(kinds.begin(), kinds.end(), [&](const EventKindDecl& k) { return k.name == event.at("event"); });
     if (kind == kinds.end()) throw std::runtime_error("names an event the model does not have");
-    inject.events.push_back({static_cast<int>(kind - kinds.begin()),
-                             known(actor_index(layout, event.at("actor")), event.at("actor"))});
+    inject.events.push_back(
+        {static_cast<int>(kind - kinds.begin()), known(actor_index(layout, event.at("actor")), event.at("actor"))});
   }
   return inject;
 }
@@ -288,8 +293,9 @@ json to_json(const Turn& turn, const Scenario& scenario) {
   for (const Override& entry : turn.overrides)
     overrides.push_back({{"team", entry.team}, {"lever", entry.lever}, {"value", entry.value}, {"note", entry.note}});
   for (const Inject& inject : turn.injects) injects.push_back(to_json(inject, scenario));
-  json document = {{"number", turn.number}, {"moves", turn.moves},         {"overrides", overrides},
-                   {"injects", injects},    {"adjudicated", turn.adjudicated}, {"forced", turn.forced}};
+  json document = {{"number", turn.number},           {"moves", turn.moves},
+                   {"overrides", overrides},          {"injects", injects},
+                   {"adjudicated", turn.adjudicated}, {"forced", turn.forced}};
   if (turn.adjudicated) document["results"] = to_json(turn.results);
   return document;
 }
@@ -334,7 +340,8 @@ Definition load_definition(const fs::path& file) {
   if (definition.title.empty()) definition.title = scenario.title;
 
   if (const auto listed = fields.get("public")) {
-    if (!listed->node.IsSequence()) fail(*listed, fmt::format("expected a list of variables, got {}", describe(listed->node)));
+    if (!listed->node.IsSequence())
+      fail(*listed, fmt::format("expected a list of variables, got {}", describe(listed->node)));
     const std::vector<std::string> known = variable_names(scenario.layout->declaration());
     for (std::size_t index = 0; index < listed->node.size(); ++index) {
       const Located item = locate(listed->node[index], *listed, fmt::format("{}[{}]", listed->path, index));
@@ -365,7 +372,8 @@ Definition load_definition(const fs::path& file) {
     const std::string id = read_text(team);
     if (!definition.find_team(id)) fail(team, unknown_name_message("team", id, definition.team_ids()));
     const fs::path other_file = file.parent_path() / read_text(other);
-    if (!fs::is_regular_file(other_file)) fail(other, fmt::format("cannot read scenario file '{}'", other_file.string()));
+    if (!fs::is_regular_file(other_file))
+      fail(other, fmt::format("cannot read scenario file '{}'", other_file.string()));
     try {
       definition.counterfactual = load_counterfactual(definition, id, other_file);
     } catch (const GameError& error) {
@@ -389,8 +397,7 @@ Counterfactual load_counterfactual(const Definition& definition, const std::stri
   return {team, std::move(scenario), scenario_file.stem().string()};
 }
 
-std::string default_definition(const Scenario& scenario, const std::string& scenario_path, int turns,
-                               int turn_months) {
+std::string default_definition(const Scenario& scenario, const std::string& scenario_path, int turns, int turn_months) {
   const Layout& layout = *scenario.layout;
   std::vector<std::string> charted;
   for (const ChartPanelDecl& panel : layout.declaration().chart_panels) charted.push_back(panel.variable);
@@ -406,7 +413,8 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
       "public: [{}]   # seen exactly by every team: the variables the model charts\n"
       "intelligence: {{noise: 0.05, lag_months: {}}}\n"
       "teams:\n",
-      scenario_path, json(scenario.title + " (wargame)").dump(), json(scenario_path).dump(), turns, turn_months, fmt::join(charted, ", "), turn_months);
+      scenario_path, json(scenario.title + " (wargame)").dump(), json(scenario_path).dump(), turns, turn_months,
+      fmt::join(charted, ", "), turn_months);
   for (const Actor& actor : layout.actors()) {
     std::string menu;
     double starting = 0;
@@ -432,21 +440,22 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
     }
     if (menu.empty()) continue;
     const double budget = std::ceil(starting * 1.25 + 2);
-    text += fmt::format("  {}:\n    name: {}\n    budget: {{per_turn: {:g}, carry_over: 0.5, max_bank: {:g}}}\n    menu:\n{}",
-                        actor.name, actor.name, budget, std::ceil(budget / 2), menu);
+    text += fmt::format(
+        "  {}:\n    name: {}\n    budget: {{per_turn: {:g}, carry_over: 0.5, max_bank: {:g}}}\n    menu:\n{}",
+        actor.name, actor.name, budget, std::ceil(budget / 2), menu);
   }
   if (text.find("\n    menu:\n") == std::string::npos)
-    throw GameError(fmt::format("the {} model declares no levers for the scenario's actors: there is nothing for teams "
-                                "to play",
-                                scenario.model_name));
+    throw GameError(
+        fmt::format("the {} model declares no levers for the scenario's actors: there is nothing for teams "
+                    "to play",
+                    scenario.model_name));
   return text;
 }
 
 std::map<std::string, double> load_moves(const fs::path& file, const Definition& definition, const GameLog& log,
                                          const std::string& team_id) {
   const Team* team = definition.find_team(team_id);
-  if (!team)
-    throw InputError({}, "--team", unknown_name_message("team", team_id, definition.team_ids()));
+  if (!team) throw InputError({}, "--team", unknown_name_message("team", team_id, definition.team_ids()));
   const Located root = load_yaml_file(file.string(), "moves file");
   const Fields fields(root, {"team", "turn", "moves"});
   if (const auto named = fields.get("team"); named && read_text(*named) != team_id)
@@ -457,7 +466,8 @@ std::map<std::string, double> load_moves(const fs::path& file, const Definition&
     const auto number = static_cast<int>(read_whole_number(*turn, 1, 1000));
     if (number < open->number)
       fail(*turn, fmt::format("turn {} is closed: it was adjudicated; the open turn is {}", number, open->number));
-    if (number > open->number) fail(*turn, fmt::format("turn {} is not open yet; the open turn is {}", number, open->number));
+    if (number > open->number)
+      fail(*turn, fmt::format("turn {} is not open yet; the open turn is {}", number, open->number));
   }
   const Layout& layout = *definition.scenario->layout;
   std::vector<std::string> menu;
@@ -471,8 +481,8 @@ std::map<std::string, double> load_moves(const fs::path& file, const Definition&
       const std::string actor = lever.substr(0, dot);
       lever = lever.substr(dot + 1);
       if (actor != team_id && actor_index(layout, actor) >= 0)
-        fail(entry.key, fmt::format("wrong team: {} is a lever of {}; {} moves only its own levers", entry.name, actor,
-                                    team_id));
+        fail(entry.key,
+             fmt::format("wrong team: {} is a lever of {}; {} moves only its own levers", entry.name, actor, team_id));
       if (actor != team_id) fail(entry.key, unknown_name_message("actor", actor, actor_names(layout)));
     }
     const MenuItem* item = team->find(lever);
@@ -486,8 +496,10 @@ std::map<std::string, double> load_moves(const fs::path& file, const Definition&
     const double value = read_number(entry.value, decl.min, decl.max);
     if (!item->costs.contains(value)) {
       std::vector<std::string> settings;
-      for (const auto& [setting, cost] : item->costs) settings.push_back(fmt::format("{:g} (cost {:g})", setting, cost));
-      fail(entry.value, fmt::format("{:g} is not a setting of {} on the menu: {}", value, lever, fmt::join(settings, ", ")));
+      for (const auto& [setting, cost] : item->costs)
+        settings.push_back(fmt::format("{:g} (cost {:g})", setting, cost));
+      fail(entry.value,
+           fmt::format("{:g} is not a setting of {} on the menu: {}", value, lever, fmt::join(settings, ", ")));
     }
     moves[lever] = value;
   }
@@ -572,9 +584,9 @@ Override read_override(const Definition& definition, const std::string& team_id,
 
 GameFolder GameFolder::create(const fs::path& folder, const fs::path& definition_file) {
   if (fs::exists(folder / game_file))
-    throw InputError({(folder / game_file).string()}, "--dir", "a game is already in this folder; choose another --dir");
-  if (fs::exists(folder) && !fs::is_directory(folder))
-    throw InputError({folder.string()}, "--dir", "not a folder");
+    throw InputError({(folder / game_file).string()}, "--dir",
+                     "a game is already in this folder; choose another --dir");
+  if (fs::exists(folder) && !fs::is_directory(folder)) throw InputError({folder.string()}, "--dir", "not a folder");
   GameFolder game;
   game.folder_ = folder;
   game.definition_ = load_definition(definition_file);
@@ -599,7 +611,8 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
     // by `steppe wargame play` on another terminal, is reported rather than waited for.
     game.lock_ = ::open((folder / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (game.lock_ < 0)
-      throw InputError({folder.string()}, "GAME", "cannot lock the game folder: " + std::generic_category().message(errno));
+      throw InputError({folder.string()}, "GAME",
+                       "cannot lock the game folder: " + std::generic_category().message(errno));
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (::flock(game.lock_, LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() > give_up)

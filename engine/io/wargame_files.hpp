@@ -24,8 +24,7 @@ Definition load_definition(const std::filesystem::path& file);
 // A definition for any scenario, as YAML text to edit: a team per actor with levers, every lever
 // on its menu at five settings (its starting value among them) costing more the higher they
 // are, and budgets that afford the starting settings with room to move.
-std::string default_definition(const Scenario& scenario, const std::string& scenario_path, int turns,
-                               int turn_months);
+std::string default_definition(const Scenario& scenario, const std::string& scenario_path, int turns, int turn_months);
 
 // The counterfactual of a debrief: `team`'s levers follow `scenario_file` (loaded with the
 // game's horizon and randomness) instead of its moves.

@@ -99,20 +99,22 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
   const Bands other = counterfactual && played > 0 ? adjudicate(definition, log, played, counterfactual) : Bands{};
 
   Writer out;
-  out.html +=
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_xml(definition.title) +
-      " — debrief</title>\n<style>\nbody{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
-      "color:#111}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:"
-      "0.25em 0.6em;text-align:left}\nth{background:#f2f2f2}\nfigure{display:inline-block;margin:0.5em 0.5em 0.5em 0;vertical-align:top}\n.secret{color:#a33}\n"
-      "</style>\n</head>\n<body>\n<h1>" +
-      escape_xml(definition.title) + " — debrief</h1>\n";
+  out.html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+              escape_xml(definition.title) +
+              " — debrief</title>\n<style>\nbody{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
+              "color:#111}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:"
+              "0.25em 0.6em;text-align:left}\nth{background:#f2f2f2}\nfigure{display:inline-block;margin:0.5em 0.5em "
+              "0.5em 0;vertical-align:top}\n.secret{color:#a33}\n"
+              "</style>\n</head>\n<body>\n<h1>" +
+              escape_xml(definition.title) + " — debrief</h1>\n";
   out.markdown += "# " + definition.title + " — debrief\n\n";
   std::vector<std::string> teams;
   for (const Team& team : definition.teams) teams.push_back(fmt::format("{} ({})", team.name, team.id));
-  out.paragraph(fmt::format("{} of {} turns of {} months played from {}; teams: {}. Each turn was adjudicated by the "
-                            "{} model as an ensemble of {} runs (seed {}): charts show the median and the 5–95% band.",
-                            played, definition.turns, definition.turn_months, scenario.start.to_string(),
-                            fmt::join(teams, ", "), scenario.model_name, definition.members, scenario.seed));
+  out.paragraph(
+      fmt::format("{} of {} turns of {} months played from {}; teams: {}. Each turn was adjudicated by the "
+                  "{} model as an ensemble of {} runs (seed {}): charts show the median and the 5–95% band.",
+                  played, definition.turns, definition.turn_months, scenario.start.to_string(), fmt::join(teams, ", "),
+                  scenario.model_name, definition.members, scenario.seed));
 
   // Timeline: every turn's injects, moves (secret ones revealed) and scheduled events.
   out.heading("Timeline");
@@ -135,7 +137,8 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
                                  fmt::format("{} {:g} → {:g}{}{}", move.lever, move.from, move.to,
                                              moves == &summary.secret ? " (secret)" : "",
                                              move.overridden ? " (set by the facilitator)" : "")});
-    if (entry.forced) timeline.rows.push_back({std::to_string(turn), months, "facilitator", "adjudicated before every team had moved"});
+    if (entry.forced)
+      timeline.rows.push_back({std::to_string(turn), months, "facilitator", "adjudicated before every team had moved"});
   }
   if (played == 0)
     out.paragraph("No turn has been played yet.");
@@ -148,16 +151,18 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
   if (played > 0) {
     out.heading("Indicators");
     if (counterfactual)
-      out.paragraph(fmt::format("Dashed: the counterfactual, the same game with {}'s moves replaced by the levers of {}.",
-                                counterfactual->team, counterfactual->label));
+      out.paragraph(
+          fmt::format("Dashed: the counterfactual, the same game with {}'s moves replaced by the levers of {}.",
+                      counterfactual->team, counterfactual->label));
     std::vector<YearMonth> dates;
     for (int month = 0; month <= now; ++month) dates.push_back(scenario.date(month));
     int figure = 0;
     for (const std::string& variable : charted_variables(layout)) {
       Chart chart;
       chart.title = variable;
-      chart.subtitle = fmt::format("median and 5–95% of {} runs{}", definition.members,
-                                   counterfactual ? fmt::format("; dashed: {} plays {}", counterfactual->team, counterfactual->label) : "");
+      chart.subtitle = fmt::format(
+          "median and 5–95% of {} runs{}", definition.members,
+          counterfactual ? fmt::format("; dashed: {} plays {}", counterfactual->team, counterfactual->label) : "");
       chart.dates = dates;
       ChartPanel panel;  // untitled: the chart's title names it
       const VariableDecl* decl = layout.declaration().find_variable(variable);
@@ -181,7 +186,8 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
           dashed.label = layout.state_name(static_cast<int>(slot)) + " (" + counterfactual->label + ")";
           dashed.color = color;
           dashed.dashed = true;
-          for (int month = 0; month <= now; ++month) dashed.values.push_back(other.at(month, static_cast<int>(slot)).p50);
+          for (int month = 0; month <= now; ++month)
+            dashed.values.push_back(other.at(month, static_cast<int>(slot)).p50);
           panel.series.push_back(std::move(dashed));
         }
         ++color;
@@ -198,13 +204,14 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
   ReportTable spending{{"team"}, {}};
   for (int turn = 1; turn <= played; ++turn) spending.header.push_back(fmt::format("turn {}", turn));
   spending.header.push_back("total");
-  BarChart bars{"Spending", "political capital spent over the game, and the budget it had", "capital", {"spent", "budget"}, {}};
+  BarChart bars{
+      "Spending", "political capital spent over the game, and the budget it had", "capital", {"spent", "budget"}, {}};
   for (const Team& team : definition.teams) {
     std::vector<std::string> row = {team.id};
     double spent = 0, budget = 0;
     for (int turn = 1; turn <= played; ++turn) {
-      const double cost = upkeep(team, held_settings(definition, log, team, turn));
-      const double available = available_budget(definition, log, team, turn);
+      const double cost = upkeep(team, held_settings(log, team, turn));
+      const double available = available_budget(log, team, turn);
       row.push_back(fmt::format("{:g} of {:g}", cost, available));
       spent += cost;
       budget += team.budget.per_turn;
@@ -219,9 +226,10 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
   // The counterfactual in numbers: the end of the game both ways.
   if (counterfactual && played > 0) {
     out.heading(fmt::format("Counterfactual: {} plays {}", counterfactual->team, counterfactual->label));
-    out.paragraph(fmt::format("The same game — the same injects, the other teams' same moves, the same random draws — "
-                              "with {}'s levers following {} instead of its moves. Medians at {}.",
-                              counterfactual->team, counterfactual->label, scenario.date(now).to_string()));
+    out.paragraph(
+        fmt::format("The same game — the same injects, the other teams' same moves, the same random draws — "
+                    "with {}'s levers following {} instead of its moves. Medians at {}.",
+                    counterfactual->team, counterfactual->label, scenario.date(now).to_string()));
     ReportTable comparison{{"indicator", "as played", counterfactual->label, "difference"}, {}};
     for (const std::string& variable : charted_variables(layout))
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
@@ -236,7 +244,8 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
 
   out.heading("Game log");
   ReportTable entries{{"time (UTC)", "action", "team", "detail"}, {}};
-  for (const HistoryEntry& entry : history) entries.rows.push_back({entry.time, entry.action, entry.team, entry.detail});
+  for (const HistoryEntry& entry : history)
+    entries.rows.push_back({entry.time, entry.action, entry.team, entry.detail});
   out.table(entries);
   out.html += "</body>\n</html>\n";
   return {out.html, out.markdown};

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <cmath>
 #include <set>
 #include <string_view>
 #include <system_error>
@@ -39,8 +39,9 @@ Located load_yaml_file(const std::string& file, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
   std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (!in || in.bad() || std::filesystem::is_directory(file))
-    throw InputError({file}, "", fmt::format("cannot read {}: {}", what,
-                                             errno ? std::generic_category().message(errno) : "read error"));
+    throw InputError(
+        {file}, "",
+        fmt::format("cannot read {}: {}", what, errno ? std::generic_category().message(errno) : "read error"));
   return parse_yaml_document(file, std::make_shared<const std::string>(std::move(bytes)), what);
 }
 

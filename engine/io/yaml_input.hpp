@@ -31,8 +31,7 @@ struct Located {
 // The one YAML document of a file's bytes, as the root of its key paths; a syntax error or a
 // second document is an InputError at its position. `what` names the file's kind in messages
 // ("a scenario file").
-Located parse_yaml_document(const std::string& file, std::shared_ptr<const std::string> bytes,
-                            const std::string& what);
+Located parse_yaml_document(const std::string& file, std::shared_ptr<const std::string> bytes, const std::string& what);
 // Reads and parses a file, or throws an InputError naming it ("cannot read game definition: ...").
 Located load_yaml_file(const std::string& file, const std::string& what);
 

@@ -4,7 +4,6 @@
 // be; turn by turn as one run), undo, the fog of war, what a turn reveals, and the
 // counterfactual.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -98,28 +97,30 @@ TEST_CASE("wargame: a team holds its settings from turn to turn, and a facilitat
   const Definition definition = load(definition_yaml());
   GameLog log = new_game(definition);
   const Team& china = *definition.find_team("CHN");
-  CHECK(held_settings(definition, log, china, 0) == std::map<std::string, double>{{"hawkishness", 0.5}, {"direct_pressure", 0}});
+  CHECK(held_settings(log, china, 0) == std::map<std::string, double>{{"hawkishness", 0.5}, {"direct_pressure", 0}});
   play_turn(definition, log, {{"CHN", {{"hawkishness", 0.8}}}});
   log.open_turn()->moves["CHN"] = {{"direct_pressure", 0.1}};
   log.open_turn()->overrides.push_back({"CHN", "direct_pressure", 0.2, "white cell"});
-  const auto held = held_settings(definition, log, china, 2);
-  CHECK(held.at("hawkishness") == 0.8);     // carried from turn 1
+  const auto held = held_settings(log, china, 2);
+  CHECK(held.at("hawkishness") == 0.8);      // carried from turn 1
   CHECK(held.at("direct_pressure") == 0.2);  // the override, not the move
 }
 
-TEST_CASE("wargame: every held setting costs its price each turn, and part of what is unspent carries over up to the "
-          "bank",
-          "[wargame]") {
+TEST_CASE(
+    "wargame: every held setting costs its price each turn, and part of what is unspent carries over up to the "
+    "bank",
+    "[wargame]") {
   const Definition definition = load(definition_yaml());
   GameLog log = new_game(definition);
   const Team& china = *definition.find_team("CHN");
   CHECK(upkeep(china, {}) == 2);  // hawkishness 0.5 (2) + direct_pressure 0 (0)
-  CHECK(available_budget(definition, log, china, 1) == 6);
+  CHECK(available_budget(log, china, 1) == 6);
   play_turn(definition, log);  // spends 2 of 6: 0.5 × 4 = 2 carried, the bank's limit
-  CHECK(available_budget(definition, log, china, 2) == 8);
+  CHECK(available_budget(log, china, 2) == 8);
   play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.2}}}});  // spends 7 of 8: 0.5 carried
-  CHECK(available_budget(definition, log, china, 3) == 6.5);
-  CHECK_THROWS_WITH(upkeep(china, {{"hawkishness", 0.7}}), Catch::Contains("hawkishness setting 0.7 is not on CHN's menu"));
+  CHECK(available_budget(log, china, 3) == 6.5);
+  CHECK_THROWS_WITH(upkeep(china, {{"hawkishness", 0.7}}),
+                    Catch::Contains("hawkishness setting 0.7 is not on CHN's menu"));
 }
 
 TEST_CASE("wargame: moves off the menu, settings off the menu and settings over budget are refused", "[wargame]") {
@@ -127,8 +128,10 @@ TEST_CASE("wargame: moves off the menu, settings off the menu and settings over 
   GameLog log = new_game(definition);
   const Team& china = *definition.find_team("CHN");
   CHECK_NOTHROW(check_moves(definition, log, china, {{"direct_pressure", 0.2}, {"hawkishness", 0.2}}));
-  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"hawkishnes", 0.2}}), Catch::Contains("did you mean 'hawkishness'"));
-  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"inducements", 0.2}}), Catch::Contains("unknown lever on CHN's menu"));
+  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"hawkishnes", 0.2}}),
+                    Catch::Contains("did you mean 'hawkishness'"));
+  CHECK_THROWS_WITH(check_moves(definition, log, china, {{"inducements", 0.2}}),
+                    Catch::Contains("unknown lever on CHN's menu"));
   CHECK_THROWS_WITH(check_moves(definition, log, china, {{"hawkishness", 0.7}}),
                     Catch::Contains("not a setting on the menu (settings: 0.2, 0.5, 0.8)"));
   CHECK_THROWS_WITH(check_moves(definition, log, china, {{"direct_pressure", 0.2}, {"hawkishness", 0.8}}),
@@ -154,7 +157,8 @@ TEST_CASE("wargame: moves and injects enter the run as the same levers and event
   GameLog log = new_game(definition);
   // Turn 1: USA raises pme; turn 2: the squeeze (3 months from month 2), a crisis and a turnover.
   play_turn(definition, log, {{"USA", {{"pme", 0.8}}}});
-  log.open_turn()->injects = {definition.deck.at("squeeze"), definition.deck.at("crisis"), definition.deck.at("turnover")};
+  log.open_turn()->injects = {definition.deck.at("squeeze"), definition.deck.at("crisis"),
+                              definition.deck.at("turnover")};
   play_turn(definition, log);
   play_turn(definition, log);
   LoadOptions six_months;
@@ -180,9 +184,10 @@ events:
   }
 }
 
-TEST_CASE("wargame: turns adjudicated one by one give the numbers of one run through them all, and undo reopens a "
-          "turn to be adjudicated anew",
-          "[wargame]") {
+TEST_CASE(
+    "wargame: turns adjudicated one by one give the numbers of one run through them all, and undo reopens a "
+    "turn to be adjudicated anew",
+    "[wargame]") {
   const Definition definition = load(definition_yaml());
   GameLog log = new_game(definition);
   play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.1}}}});
@@ -211,9 +216,10 @@ TEST_CASE("wargame: turns adjudicated one by one give the numbers of one run thr
   CHECK_THROWS_WITH(undo(fresh, false), Catch::Contains("nothing to undo"));
 }
 
-TEST_CASE("wargame: a team sees its own actor and public variables exactly and the rest as lagged, noisy estimates, "
-          "and the facilitator sees everything",
-          "[wargame]") {
+TEST_CASE(
+    "wargame: a team sees its own actor and public variables exactly and the rest as lagged, noisy estimates, "
+    "and the facilitator sees everything",
+    "[wargame]") {
   const Definition definition = load(definition_yaml());
   GameLog log = new_game(definition);
   play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.2}}}});
@@ -234,8 +240,8 @@ TEST_CASE("wargame: a team sees its own actor and public variables exactly and t
   CHECK_FALSE(estimate.exact);
   CHECK(estimate.as_of_month == 2);  // four months played, two months' lag
   const double lagged = log.turns[0].results.at(2, autonomy).p50;
-  CHECK(estimate.now.p50 != lagged);                       // noise
-  CHECK(std::abs(estimate.now.p50 - lagged) < 5 * 0.05);  // but not much of it
+  CHECK(estimate.now.p50 != lagged);                                    // noise
+  CHECK(std::abs(estimate.now.p50 - lagged) < 5 * 0.05);                // but not much of it
   CHECK(briefing(definition, log, &china)[0].now == team_view[0].now);  // the same every time it is shown
 
   for (const IndicatorView& view : briefing(definition, log, nullptr)) {

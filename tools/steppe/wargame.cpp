@@ -46,8 +46,9 @@ std::string sparkline(const Definition& definition, const GameLog& log, int slot
   std::string line;
   const int now = definition.first_month(log.adjudicated_turns() + 1);
   for (int month = 0; month <= now; ++month) {
-    const Band& band = month == 0 ? log.initial.at(0, slot)
-                                  : log.turns[static_cast<std::size_t>((month - 1) / definition.turn_months)].results.at(month, slot);
+    const Band& band =
+        month == 0 ? log.initial.at(0, slot)
+                   : log.turns[static_cast<std::size_t>((month - 1) / definition.turn_months)].results.at(month, slot);
     const double share = (band.p50 - variable.min) / (variable.max - variable.min);
     line += blocks[std::clamp(static_cast<int>(share * 8), 0, 7)];
   }
@@ -80,20 +81,20 @@ std::string indicator_table(const Definition& definition, const GameLog& log, co
   return table.render();
 }
 
-std::string menu_table(const Definition& definition, const GameLog& log, const Team& team, int turn,
-                       const std::map<std::string, double>& pending) {
-  auto held = held_settings(definition, log, team, turn - 1);
+std::string menu_table(const GameLog& log, const Team& team, int turn, const std::map<std::string, double>& pending) {
+  auto held = held_settings(log, team, turn - 1);
   for (const auto& [lever, value] : pending) held[lever] = value;
   Table table({"#", "lever", "holding", "settings (cost per turn)", "seen by others"});
   int number = 1;
   for (const MenuItem& item : team.menu) {
     std::string settings;
-    for (const auto& [setting, cost] : item.costs) settings += fmt::format("{}{:g} ({:g})", settings.empty() ? "" : "  ", setting, cost);
+    for (const auto& [setting, cost] : item.costs)
+      settings += fmt::format("{}{:g} ({:g})", settings.empty() ? "" : "  ", setting, cost);
     table.add_row({std::to_string(number++), item.lever, fmt::format("{:g}", held.at(item.lever)), settings,
                    item.visible ? "yes" : "no"});
   }
   return table.render() + fmt::format("budget this turn {:g}; these settings cost {:g}\n",
-                                      available_budget(definition, log, team, turn), upkeep(team, held));
+                                      available_budget(log, team, turn), upkeep(team, held));
 }
 
 std::string turn_report(const Definition& definition, const GameLog& log, int turn, bool facilitator) {
@@ -101,7 +102,8 @@ std::string turn_report(const Definition& definition, const GameLog& log, int tu
   const TurnSummary summary = summarize_turn(definition, log, turn);
   std::string text = fmt::format("Turn {} ({}){}\n", turn, turn_dates(definition, turn),
                                  entry.forced ? ", adjudicated before every team had moved" : "");
-  for (const Inject& inject : entry.injects) text += fmt::format("  inject: {}{}\n", inject.title, inject.text.empty() ? "" : " — " + inject.text);
+  for (const Inject& inject : entry.injects)
+    text += fmt::format("  inject: {}{}\n", inject.title, inject.text.empty() ? "" : " — " + inject.text);
   for (const PublicMove& move : summary.visible)
     text += fmt::format("  {} {} {:g} → {:g}{}\n", move.team, move.lever, move.from, move.to,
                         move.overridden ? " (facilitator)" : "");
@@ -113,7 +115,8 @@ std::string turn_report(const Definition& definition, const GameLog& log, int tu
                           move.overridden ? " (facilitator)" : "");
   }
   if (!facilitator)
-    for (const auto& [team, count] : secret) text += fmt::format("  {} made {} move{} no one else saw\n", team, count, count == 1 ? "" : "s");
+    for (const auto& [team, count] : secret)
+      text += fmt::format("  {} made {} move{} no one else saw\n", team, count, count == 1 ? "" : "s");
   if (summary.visible.empty() && summary.secret.empty() && entry.injects.empty()) text += "  no moves\n";
   return text;
 }
@@ -159,7 +162,8 @@ int new_game(const WargameOptions& options) {
   fmt::print("new game in {}: {}\n{} teams ({}), {} turns of {} months from {}, adjudicated by {} members\n",
              options.game, definition.title, definition.teams.size(), fmt::join(definition.team_ids(), ", "),
              definition.turns, definition.turn_months, definition.scenario->start.to_string(), definition.members);
-  if (definition_file != options.file) fmt::print("the game's rules are in {} (edit them before the first move)\n", definition_file.string());
+  if (definition_file != options.file)
+    fmt::print("the game's rules are in {} (edit them before the first move)\n", definition_file.string());
   fmt::print("next: each team submits its moves (steppe wargame submit {} --team ID moves.yaml)\n", options.game);
   return 0;
 }
@@ -175,7 +179,7 @@ int status(const WargameOptions& options) {
       nlohmann::json entry = {{"team", team.id}, {"name", team.name}};
       if (open) {
         entry["submitted"] = open->moves.contains(team.id);
-        entry["budget"] = available_budget(definition, log, team, open->number);
+        entry["budget"] = available_budget(log, team, open->number);
       }
       teams.push_back(entry);
     }
@@ -194,8 +198,8 @@ int status(const WargameOptions& options) {
   Table table({"team", "name", "moves", "budget", "holding costs"});
   for (const Team& team : definition.teams)
     table.add_row({team.id, team.name, open->moves.contains(team.id) ? "submitted" : "waiting",
-                   fmt::format("{:g}", available_budget(definition, log, team, open->number)),
-                   fmt::format("{:g}", upkeep(team, held_settings(definition, log, team, open->number)))});
+                   fmt::format("{:g}", available_budget(log, team, open->number)),
+                   fmt::format("{:g}", upkeep(team, held_settings(log, team, open->number)))});
   fmt::print("{}", table.render());
   if (!open->injects.empty() || !open->overrides.empty())
     fmt::print("\nthe facilitator has {} inject{} and {} override{} for this turn\n", open->injects.size(),
@@ -225,7 +229,7 @@ int brief(const WargameOptions& options) {
       const auto submitted = open->moves.find(team->id);
       fmt::print("\nyour menu for turn {} ({}):\n{}", open->number,
                  submitted == open->moves.end() ? "not submitted yet" : "with the moves you submitted",
-                 menu_table(definition, log, *team, open->number,
+                 menu_table(log, *team, open->number,
                             submitted == open->moves.end() ? std::map<std::string, double>{} : submitted->second));
     }
   }
@@ -240,13 +244,14 @@ int submit(const WargameOptions& options) {
   const bool replacing = open.moves.contains(options.team);
   open.moves[options.team] = moves;
   std::string changes;
-  for (const auto& [lever, value] : moves) changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
+  for (const auto& [lever, value] : moves)
+    changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
   game.save("submit", options.team, changes.empty() ? "no change" : changes);
   const Team& team = *definition.find_team(options.team);
   fmt::print("{} {}'s moves for turn {}: {}\nthe settings held cost {:g} of a budget of {:g}\n",
              replacing ? "replaced" : "recorded", options.team, open.number, changes.empty() ? "no change" : changes,
-             upkeep(team, held_settings(definition, game.log(), team, open.number)),
-             available_budget(definition, game.log(), team, open.number));
+             upkeep(team, held_settings(game.log(), team, open.number)),
+             available_budget(game.log(), team, open.number));
   return 0;
 }
 
@@ -258,9 +263,10 @@ int inject(const WargameOptions& options) {
   const bool ad_hoc = !options.jumps.empty() || !options.levers.empty() || !options.events.empty();
   if (ad_hoc && !options.inject.empty())
     throw InputError({}, "inject", "name a card of the deck or give --jump/--lever/--event, not both");
-  Inject inject = ad_hoc || options.inject.empty()
-                      ? ad_hoc_inject(definition, {options.title, options.jumps, options.levers, options.events, options.months})
-                      : deck_inject(definition, options.inject);
+  Inject inject =
+      ad_hoc || options.inject.empty()
+          ? ad_hoc_inject(definition, {options.title, options.jumps, options.levers, options.events, options.months})
+          : deck_inject(definition, options.inject);
   open->injects.push_back(inject);
   game.save("inject", "", inject.title);
   fmt::print("inject for turn {}: {}\n", open->number, inject.title);
@@ -273,7 +279,8 @@ int override_move(const WargameOptions& options) {
   if (!open) throw GameError(fmt::format("the game is over: all {} turns were played", game.definition().turns));
   const wargame::Override entry = read_override(game.definition(), options.team, options.assignment, options.note);
   open->overrides.push_back(entry);
-  game.save("override", entry.team, fmt::format("{} {:g}{}", entry.lever, entry.value, entry.note.empty() ? "" : ": " + entry.note));
+  game.save("override", entry.team,
+            fmt::format("{} {:g}{}", entry.lever, entry.value, entry.note.empty() ? "" : ": " + entry.note));
   fmt::print("override for turn {}: {} {} {:g}\n", open->number, entry.team, entry.lever, entry.value);
   return 0;
 }
@@ -289,7 +296,9 @@ int advance_turn(const WargameOptions& options) {
   const Definition& definition = game.definition();
   advance(definition, game.log(), options.force);
   const int turn = game.log().adjudicated_turns();
-  game.save("advance", "", fmt::format("turn {}{}", turn, game.log().turns[static_cast<std::size_t>(turn - 1)].forced ? " (forced)" : ""));
+  game.save(
+      "advance", "",
+      fmt::format("turn {}{}", turn, game.log().turns[static_cast<std::size_t>(turn - 1)].forced ? " (forced)" : ""));
   fmt::print("{}", results_text(definition, game.log(), turn));
   fmt::print("\n{}\n", now_text(definition, game.log()));
   return 0;
@@ -300,7 +309,9 @@ int undo_turn(const WargameOptions& options) {
   undo(game.log(), options.discard_open);
   const int turn = game.log().open_turn()->number;
   game.save("undo", "", fmt::format("turn {} reopened", turn));
-  fmt::print("turn {} is open again: its moves, overrides and injects stand until changed; advance adjudicates it anew\n", turn);
+  fmt::print(
+      "turn {} is open again: its moves, overrides and injects stand until changed; advance adjudicates it anew\n",
+      turn);
   return 0;
 }
 
@@ -340,7 +351,8 @@ int report(const WargameOptions& options) {
     counterfactual = load_counterfactual(definition, options.counterfactual.substr(0, equals),
                                          options.counterfactual.substr(equals + 1));
   }
-  const ReportFiles files = render_report(definition, game.log(), game.history(), counterfactual ? &*counterfactual : nullptr);
+  const ReportFiles files =
+      render_report(definition, game.log(), game.history(), counterfactual ? &*counterfactual : nullptr);
   OutputFolder folder(options.out.empty() ? fs::path(options.game) / "report" : fs::path(options.out));
   folder.add("report.html", files.html);
   folder.add("report.md", files.markdown);
@@ -379,12 +391,14 @@ bool play_team(GameFolder& game, const Team& team) {
            line))
     return false;
   clear_screen();
-  fmt::print("{} ({}) — turn {} of {} ({})\n\n{}", team.name, team.id, turn, definition.turns, turn_dates(definition, turn),
+  fmt::print("{} ({}) — turn {} of {} ({})\n\n{}", team.name, team.id, turn, definition.turns,
+             turn_dates(definition, turn),
              indicator_table(definition, game.log(), briefing(definition, game.log(), &team), false));
-  if (const std::string events = scheduled_events(definition, turn); !events.empty()) fmt::print("\nscheduled this turn:\n{}", events);
+  if (const std::string events = scheduled_events(definition, turn); !events.empty())
+    fmt::print("\nscheduled this turn:\n{}", events);
   std::map<std::string, double> moves;
   while (true) {
-    fmt::print("\n{}", menu_table(definition, game.log(), team, turn, moves));
+    fmt::print("\n{}", menu_table(game.log(), team, turn, moves));
     if (!ask("move: a lever's number and a setting (e.g. '2 0.8'), or 'done': ", line)) return false;
     if (line == "done") break;
     std::istringstream words(line);
@@ -406,7 +420,8 @@ bool play_team(GameFolder& game, const Team& team) {
   }
   game.log().open_turn()->moves[team.id] = moves;
   std::string changes;
-  for (const auto& [lever, value] : moves) changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
+  for (const auto& [lever, value] : moves)
+    changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
   game.save("submit", team.id, changes.empty() ? "no change" : changes);
   return true;
 }
@@ -455,7 +470,8 @@ int play(const WargameOptions& options) {
 }  // namespace
 
 CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
-  auto* wargame = app.add_subcommand("wargame", "Classroom wargame: teams play the actors turn by turn (docs/wargame.md)");
+  auto* wargame =
+      app.add_subcommand("wargame", "Classroom wargame: teams play the actors turn by turn (docs/wargame.md)");
   wargame->require_subcommand(1);
   const auto game_argument = [&](CLI::App* command) {
     command->add_option("game", options.game, "The game folder")->required();
@@ -464,8 +480,10 @@ CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
   auto* create = wargame->add_subcommand("new", "Start a game from a game definition, or from any scenario");
   create->add_option("file", options.file, "A game definition (YAML with teams) or a scenario")->required();
   create->add_option("--dir", options.game, "The game folder to create")->required();
-  create->add_option("--turns", options.turns, "Turns, for a game made from a scenario (default 8)")->check(CLI::Range(1, 100));
-  create->add_option("--turn-months", options.turn_months, "Months per turn, for a game made from a scenario (default 3)")
+  create->add_option("--turns", options.turns, "Turns, for a game made from a scenario (default 8)")
+      ->check(CLI::Range(1, 100));
+  create
+      ->add_option("--turn-months", options.turn_months, "Months per turn, for a game made from a scenario (default 3)")
       ->check(CLI::Range(1, 60));
 
   auto* status_app = wargame->add_subcommand("status", "The turn, who has submitted, budgets");
@@ -483,11 +501,14 @@ CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
   submit_app->add_option("--team", options.team, "The team submitting")->required();
   submit_app->add_option("moves", options.moves, "The moves file")->required();
 
-  auto* inject_app = wargame->add_subcommand("inject", "Facilitator: add an inject from the deck, or ad hoc, to the open turn");
+  auto* inject_app =
+      wargame->add_subcommand("inject", "Facilitator: add an inject from the deck, or ad hoc, to the open turn");
   game_argument(inject_app);
   inject_app->add_option("name", options.inject, "A card of the game's inject deck");
-  inject_app->add_option("--jump", options.jumps, "Ad hoc: add to a state variable, NAME=DELTA")->type_name("NAME=DELTA");
-  inject_app->add_option("--lever", options.levers, "Ad hoc: hold a lever, NAME=VALUE, for --months")->type_name("NAME=VALUE");
+  inject_app->add_option("--jump", options.jumps, "Ad hoc: add to a state variable, NAME=DELTA")
+      ->type_name("NAME=DELTA");
+  inject_app->add_option("--lever", options.levers, "Ad hoc: hold a lever, NAME=VALUE, for --months")
+      ->type_name("NAME=VALUE");
   inject_app->add_option("--event", options.events, "Ad hoc: a model event, KIND:ACTOR")->type_name("KIND:ACTOR");
   inject_app->add_option("--months", options.months, "How long --lever holds")->check(CLI::Range(1, 6000));
   inject_app->add_option("--title", options.title, "What the class is told");
@@ -509,14 +530,16 @@ CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
   auto* replay_app = wargame->add_subcommand("replay", "Recompute every turn from the log and check the numbers");
   game_argument(replay_app);
 
-  auto* play_app = wargame->add_subcommand("play", "Hotseat play on this terminal: each team in turn, then the results");
+  auto* play_app =
+      wargame->add_subcommand("play", "Hotseat play on this terminal: each team in turn, then the results");
   game_argument(play_app);
 
   auto* report_app = wargame->add_subcommand("report", "The debrief: a self-contained HTML page and Markdown");
   game_argument(report_app);
   report_app->add_option("--out", options.out, "Folder for report.html and report.md (default: GAME/report)");
-  report_app->add_option("--counterfactual", options.counterfactual,
-                         "Replace a team's moves by a scenario's levers (default: the definition's)")
+  report_app
+      ->add_option("--counterfactual", options.counterfactual,
+                   "Replace a team's moves by a scenario's levers (default: the definition's)")
       ->type_name("TEAM=SCENARIO");
   return wargame;
 }

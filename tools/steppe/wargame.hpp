@@ -11,12 +11,12 @@
 namespace steppe::cli {
 
 struct WargameOptions {
-  std::string file;  // new: a scenario or a game definition
-  std::string game;  // the game folder
+  std::string file;                // new: a scenario or a game definition
+  std::string game;                // the game folder
   int turns = 0, turn_months = 0;  // new from a scenario: 0 → 8 turns of 3 months
   std::string team;
   bool facilitator = false;
-  std::string moves;  // submit: the moves file
+  std::string moves;   // submit: the moves file
   std::string inject;  // inject: a deck card
   std::vector<std::string> jumps, levers, events;
   int months = 0;
