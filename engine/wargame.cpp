@@ -50,12 +50,6 @@ struct LeverWindow {
   double value;
 };
 
-const Band& band_at(const GameLog& log, const Definition& definition, int month, int slot) {
-  if (month == 0) return log.initial.at(0, slot);
-  const int turn = (month - 1) / definition.turn_months + 1;
-  return log.turns.at(static_cast<std::size_t>(turn - 1)).results.at(month, slot);
-}
-
 // A standard normal draw from the game's seed: the same viewer, month and slot always get the
 // same noise.
 double normal_draw(std::uint64_t seed, std::uint64_t viewer, int month, int slot) {
@@ -83,6 +77,20 @@ std::vector<std::string> Definition::team_ids() const {
   std::vector<std::string> ids;
   for (const Team& team : teams) ids.push_back(team.id);
   return ids;
+}
+
+bool Definition::is_public(const std::string& variable) const {
+  return std::find(public_variables.begin(), public_variables.end(), variable) != public_variables.end();
+}
+
+std::string game_over(const Definition& definition) {
+  return fmt::format("the game is over: all {} turns were played", definition.turns);
+}
+
+const Band& band_at(const Definition& definition, const GameLog& log, int month, int slot) {
+  if (month == 0) return log.initial.at(0, slot);
+  const int turn = (month - 1) / definition.turn_months + 1;
+  return log.turns.at(static_cast<std::size_t>(turn - 1)).results.at(month, slot);
 }
 
 int GameLog::adjudicated_turns() const {
@@ -132,7 +140,7 @@ double available_budget(const GameLog& log, const Team& team, int turn) {
 void check_moves(const Definition& definition, const GameLog& log, const Team& team,
                  const std::map<std::string, double>& moves) {
   const Turn* open = log.open_turn();
-  if (!open) throw GameError(fmt::format("the game is over: all {} turns were played", definition.turns));
+  if (!open) throw GameError(game_over(definition));
   std::vector<std::string> menu;
   for (const MenuItem& item : team.menu) menu.push_back(item.lever);
   for (const auto& [lever, value] : moves) {
@@ -231,7 +239,7 @@ GameLog new_game(const Definition& definition) {
 
 void advance(const Definition& definition, GameLog& log, bool force) {
   Turn* open = log.open_turn();
-  if (!open) throw GameError(fmt::format("the game is over: all {} turns were played", definition.turns));
+  if (!open) throw GameError(game_over(definition));
   std::vector<std::string> waiting;
   for (const Team& team : definition.teams)
     if (!open->moves.contains(team.id)) waiting.push_back(team.id);
@@ -282,18 +290,17 @@ std::vector<IndicatorView> briefing(const Definition& definition, const GameLog&
     if (state.decl->internal) continue;
     IndicatorView view;
     view.slot = static_cast<int>(slot);
-    const bool public_variable = std::find(definition.public_variables.begin(), definition.public_variables.end(),
-                                           state.decl->name) != definition.public_variables.end();
+    const bool public_variable = definition.is_public(state.decl->name);
     view.exact = !team || state.actor == team->id || public_variable;
     if (view.exact) {
-      view.now = band_at(log, definition, now, view.slot);
-      view.before = band_at(log, definition, before, view.slot).p50;
+      view.now = band_at(definition, log, now, view.slot);
+      view.before = band_at(definition, log, before, view.slot).p50;
       view.as_of_month = now;
     } else {
       const auto estimate = [&](int month) {
         const int seen = std::max(0, month - definition.intelligence_lag_months);
         const double noisy =
-            band_at(log, definition, seen, view.slot).p50 +
+            band_at(definition, log, seen, view.slot).p50 +
             definition.intelligence_noise * normal_draw(definition.scenario->seed, viewer, month, view.slot);
         return std::clamp(noisy, state.decl->min, state.decl->max);
       };

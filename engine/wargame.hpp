@@ -81,6 +81,7 @@ struct Definition {
   std::optional<Counterfactual> counterfactual;
 
   const Team* find_team(const std::string& id) const;
+  bool is_public(const std::string& variable) const;
   std::vector<std::string> team_ids() const;
   int first_month(int turn) const { return (turn - 1) * turn_months; }  // turns count from 1
 };
@@ -127,6 +128,12 @@ struct GameLog {
   const Turn* open_turn() const;  // null when the game is over
   Turn* open_turn();
 };
+
+// Why nothing more can be played: "the game is over: all 8 turns were played".
+std::string game_over(const Definition& definition);
+
+// The band of a state slot at a month played so far (0: the start).
+const Band& band_at(const Definition& definition, const GameLog& log, int month, int slot);
 
 // What a team holds on each menu lever in `turn` (the turn's moves and overrides on top of the
 // settings held before): lever → setting.

@@ -461,7 +461,7 @@ std::map<std::string, double> load_moves(const fs::path& file, const Definition&
   if (const auto named = fields.get("team"); named && read_text(*named) != team_id)
     fail(*named, fmt::format("wrong team: this file holds {}'s moves, submitted as {}", read_text(*named), team_id));
   const Turn* open = log.open_turn();
-  if (!open) fail(root, fmt::format("the game is over: all {} turns were played", definition.turns));
+  if (!open) fail(root, game_over(definition));
   if (const auto turn = fields.get("turn")) {
     const auto number = static_cast<int>(read_whole_number(*turn, 1, 1000));
     if (number < open->number)

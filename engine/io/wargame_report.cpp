@@ -78,11 +78,6 @@ std::vector<std::string> charted_variables(const Layout& layout) {
   return order;
 }
 
-const Band& band_of(const Definition& definition, const GameLog& log, int month, int slot) {
-  if (month == 0) return log.initial.at(0, slot);
-  return log.turns[static_cast<std::size_t>((month - 1) / definition.turn_months)].results.at(month, slot);
-}
-
 std::string inline_svg(std::string svg) {
   const auto start = svg.find("<svg");
   return start == std::string::npos ? svg : svg.substr(start);
@@ -175,7 +170,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
         series.label = layout.state_name(static_cast<int>(slot));
         series.color = color;
         for (int month = 0; month <= now; ++month) {
-          const Band& band = band_of(definition, log, month, static_cast<int>(slot));
+          const Band& band = band_at(definition, log, month, static_cast<int>(slot));
           series.values.push_back(band.p50);
           series.band_lower.push_back(band.p05);
           series.band_upper.push_back(band.p95);
@@ -234,7 +229,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
     for (const std::string& variable : charted_variables(layout))
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
         if (layout.state()[slot].decl->name != variable) continue;
-        const double played_value = band_of(definition, log, now, static_cast<int>(slot)).p50;
+        const double played_value = band_at(definition, log, now, static_cast<int>(slot)).p50;
         const double other_value = other.at(now, static_cast<int>(slot)).p50;
         comparison.rows.push_back({layout.state_name(static_cast<int>(slot)), number(played_value), number(other_value),
                                    fmt::format("{:+.3f}", other_value - played_value)});

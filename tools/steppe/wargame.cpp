@@ -46,19 +46,11 @@ std::string sparkline(const Definition& definition, const GameLog& log, int slot
   std::string line;
   const int now = definition.first_month(log.adjudicated_turns() + 1);
   for (int month = 0; month <= now; ++month) {
-    const Band& band =
-        month == 0 ? log.initial.at(0, slot)
-                   : log.turns[static_cast<std::size_t>((month - 1) / definition.turn_months)].results.at(month, slot);
+    const Band& band = band_at(definition, log, month, slot);
     const double share = (band.p50 - variable.min) / (variable.max - variable.min);
     line += blocks[std::clamp(static_cast<int>(share * 8), 0, 7)];
   }
   return line;
-}
-
-bool is_public(const Definition& definition, int slot) {
-  const std::string& name = definition.scenario->layout->state()[static_cast<std::size_t>(slot)].decl->name;
-  return std::find(definition.public_variables.begin(), definition.public_variables.end(), name) !=
-         definition.public_variables.end();
 }
 
 // The indicators of a view as a table; `only_public` keeps what everyone sees (the projector).
@@ -67,7 +59,7 @@ std::string indicator_table(const Definition& definition, const GameLog& log, co
   const Layout& layout = *definition.scenario->layout;
   Table table({"actor", "variable", "now", "90% range", "change", "since start"});
   for (const IndicatorView& view : views) {
-    if (only_public && !is_public(definition, view.slot)) continue;
+    if (only_public && !definition.is_public(layout.state()[static_cast<std::size_t>(view.slot)].decl->name)) continue;
     const Layout::StateSlot& slot = layout.state()[static_cast<std::size_t>(view.slot)];
     if (view.exact)
       table.add_row({slot.actor, slot.variable, format_for_people(view.now.p50),
@@ -259,7 +251,7 @@ int inject(const WargameOptions& options) {
   GameFolder game = GameFolder::open(options.game, true);
   const Definition& definition = game.definition();
   Turn* open = game.log().open_turn();
-  if (!open) throw GameError(fmt::format("the game is over: all {} turns were played", definition.turns));
+  if (!open) throw GameError(game_over(definition));
   const bool ad_hoc = !options.jumps.empty() || !options.levers.empty() || !options.events.empty();
   if (ad_hoc && !options.inject.empty())
     throw InputError({}, "inject", "name a card of the deck or give --jump/--lever/--event, not both");
@@ -276,7 +268,7 @@ int inject(const WargameOptions& options) {
 int override_move(const WargameOptions& options) {
   GameFolder game = GameFolder::open(options.game, true);
   Turn* open = game.log().open_turn();
-  if (!open) throw GameError(fmt::format("the game is over: all {} turns were played", game.definition().turns));
+  if (!open) throw GameError(game_over(game.definition()));
   const wargame::Override entry = read_override(game.definition(), options.team, options.assignment, options.note);
   open->overrides.push_back(entry);
   game.save("override", entry.team,
