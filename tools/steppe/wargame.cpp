@@ -228,20 +228,28 @@ int brief(const WargameOptions& options) {
   return 0;
 }
 
+// Records a team's checked moves for the open turn (replacing any it submitted before) and
+// saves the game; returns the moves as text.
+std::string record_moves(GameFolder& game, const std::string& team, const std::map<std::string, double>& moves) {
+  game.log().open_turn()->moves[team] = moves;
+  std::string changes;
+  for (const auto& [lever, value] : moves)
+    changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
+  if (changes.empty()) changes = "no change";
+  game.save("submit", team, changes);
+  return changes;
+}
+
 int submit(const WargameOptions& options) {
   GameFolder game = GameFolder::open(options.game, true);
   const Definition& definition = game.definition();
   const auto moves = load_moves(options.moves, definition, game.log(), options.team);
   Turn& open = *game.log().open_turn();
   const bool replacing = open.moves.contains(options.team);
-  open.moves[options.team] = moves;
-  std::string changes;
-  for (const auto& [lever, value] : moves)
-    changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
-  game.save("submit", options.team, changes.empty() ? "no change" : changes);
+  const std::string changes = record_moves(game, options.team, moves);
   const Team& team = *definition.find_team(options.team);
   fmt::print("{} {}'s moves for turn {}: {}\nthe settings held cost {:g} of a budget of {:g}\n",
-             replacing ? "replaced" : "recorded", options.team, open.number, changes.empty() ? "no change" : changes,
+             replacing ? "replaced" : "recorded", options.team, open.number, changes,
              upkeep(team, held_settings(game.log(), team, open.number)),
              available_budget(game.log(), team, open.number));
   return 0;
@@ -410,11 +418,7 @@ bool play_team(GameFolder& game, const Team& team) {
       fmt::print("not allowed: {}\n", error.what());
     }
   }
-  game.log().open_turn()->moves[team.id] = moves;
-  std::string changes;
-  for (const auto& [lever, value] : moves)
-    changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
-  game.save("submit", team.id, changes.empty() ? "no change" : changes);
+  record_moves(game, team.id, moves);
   return true;
 }
 
