@@ -478,7 +478,12 @@ template <typename Parameter, typename G>
   }
   constexpr std::uint32_t crisis_draw = 0xFFFFu;
   const Lane probability = p(g_.h0) + p(g_.h1) * sigmoid(p(g_.s_X) * (g(s, tension_) - p(g_.theta_X)));
-  const Lane crisis = (uniform(crisis_draw) < probability).template cast<double>();
+  // A loop the compiler turns into a masked vector select: Eigen 3.4 compares and selects
+  // boolean arrays one lane at a time, through memory.
+  const Lane u = uniform(crisis_draw);
+  Lane crisis;
+#pragma omp simd
+  for (int lane = 0; lane < lanes; ++lane) crisis[lane] = u[lane] < probability[lane] ? 1.0 : 0.0;
   g.store(s, crisis_, crisis);
   for (const Neighbor& neighbor : neighbors_)
     g.store(s, neighbor.coercion, (g(s, neighbor.coercion) + p(g_.crisis_jump_C) * crisis).min(1.0));
@@ -557,7 +562,12 @@ template <typename Parameter, typename G>
     const Lane months_left = g(s, partner.attention_months_left);
     const Lane left = (months_left - 1.0).max(0.0);
     g.store(next, partner.attention_months_left, left);
-    commit(partner.attention, (months_left > 0.0 && left == 0.0).select(1.0, attention));
+    // A loop, not Eigen's select, which runs one lane at a time (see the crisis draw).
+    Lane returned;
+#pragma omp simd
+    for (int lane = 0; lane < lanes; ++lane)
+      returned[lane] = months_left[lane] > 0.0 && left[lane] == 0.0 ? 1.0 : attention[lane];
+    commit(partner.attention, returned);
   }
   support = (support * inverse_E_ref).min(1.0);
 
