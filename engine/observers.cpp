@@ -16,27 +16,57 @@ OutcomeReducer::OutcomeReducer(std::vector<OutcomeSpec> outcomes, std::int64_t m
 
 void OutcomeReducer::observe(int month, const MemberArrays& state) {
   const double never = std::numeric_limits<double>::quiet_NaN();
+  const double when = static_cast<double>(month);
   ++months_seen_;
+  const Eigen::Index members = values_.rows();
   for (std::size_t index = 0; index < outcomes_.size(); ++index) {
     const OutcomeSpec& outcome = outcomes_[index];
     auto value = values_.col(static_cast<Eigen::Index>(index));
     const auto x = state.col(outcome.state_slot);
+    // The counts and first crossings are loops rather than Eigen expressions: Eigen 3.4 casts
+    // and selects boolean arrays one member at a time; these loops vectorize.
+    double* v = value.data();
+    const double* s = x.data();
     const double threshold = outcome.threshold;
     switch (outcome.statistic) {
-      case Statistic::final: value = x; break;
-      case Statistic::mean: value += (x - value) / months_seen_; break;  // running mean
-      case Statistic::min: value = month == 0 ? MemberColumn(x) : MemberColumn(value.min(x)); break;
-      case Statistic::max: value = month == 0 ? MemberColumn(x) : MemberColumn(value.max(x)); break;
-      case Statistic::sum: value += x; break;
-      case Statistic::months_above: value += (x > threshold).cast<double>(); break;
-      case Statistic::months_below: value += (x < threshold).cast<double>(); break;
+      case Statistic::final:
+        value = x;
+        break;
+      case Statistic::mean:
+        value += (x - value) / months_seen_;
+        break;  // running mean
+      case Statistic::min:
+        if (month == 0)
+          value = x;
+        else
+          value = value.min(x);
+        break;
+      case Statistic::max:
+        if (month == 0)
+          value = x;
+        else
+          value = value.max(x);
+        break;
+      case Statistic::sum:
+        value += x;
+        break;
+      case Statistic::months_above:
+#pragma omp simd
+        for (Eigen::Index m = 0; m < members; ++m) v[m] += s[m] > threshold ? 1.0 : 0.0;
+        break;
+      case Statistic::months_below:
+#pragma omp simd
+        for (Eigen::Index m = 0; m < members; ++m) v[m] += s[m] < threshold ? 1.0 : 0.0;
+        break;
       case Statistic::first_above:
         if (month == 0) value.setConstant(never);
-        value = (value.isNaN() && x > threshold).select(static_cast<double>(month), value);
+#pragma omp simd
+        for (Eigen::Index m = 0; m < members; ++m) v[m] = v[m] != v[m] && s[m] > threshold ? when : v[m];
         break;
       case Statistic::first_below:
         if (month == 0) value.setConstant(never);
-        value = (value.isNaN() && x < threshold).select(static_cast<double>(month), value);
+#pragma omp simd
+        for (Eigen::Index m = 0; m < members; ++m) v[m] = v[m] != v[m] && s[m] < threshold ? when : v[m];
         break;
     }
   }
