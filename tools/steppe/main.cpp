@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   using namespace steppe::cli;
   CLI::App app{
       "steppe: strategic scenario simulation. Actors, levers and events in YAML; what-if runs, comparisons, "
-      "ensembles, sensitivity sweeps and model descriptions from the command line.",
+      "ensembles, sensitivity sweeps, classroom wargames and model descriptions from the command line.",
       "steppe"};
   app.set_version_flag("--version", std::string("steppe ") + STEPPE_VERSION);
   app.require_subcommand(1);

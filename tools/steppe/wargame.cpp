@@ -187,11 +187,11 @@ int status(const WargameOptions& options) {
     fmt::print("steppe wargame report {} writes the debrief\n", options.game);
     return 0;
   }
-  Table table({"team", "name", "moves", "budget", "holding costs"});
+  // Only who has moved and what each may spend: what a team holds stays its own until adjudicated.
+  Table table({"team", "name", "moves", "budget"});
   for (const Team& team : definition.teams)
     table.add_row({team.id, team.name, open->moves.contains(team.id) ? "submitted" : "waiting",
-                   fmt::format("{:g}", available_budget(log, team, open->number)),
-                   fmt::format("{:g}", upkeep(team, held_settings(log, team, open->number)))});
+                   fmt::format("{:g}", available_budget(log, team, open->number))});
   fmt::print("{}", table.render());
   if (!open->injects.empty() || !open->overrides.empty())
     fmt::print("\nthe facilitator has {} inject{} and {} override{} for this turn\n", open->injects.size(),
