@@ -190,6 +190,10 @@ std::vector<std::size_t> date_ticks(const std::vector<YearMonth>& dates, double 
 
 void validate(const Chart& chart) {
   const std::size_t dates = chart.dates.size();
+  for (const ChartMarker& marker : chart.markers)
+    if (marker.date >= dates)
+      throw std::invalid_argument(fmt::format("render_svg: marker '{}' at date {} of {}", marker.label,
+                                              marker.date, dates));
   for (const ChartPanel& panel : chart.panels) {
     for (const ChartSeries& series : panel.series) {
       const auto where = fmt::format("render_svg: series '{}' in panel '{}'", series.label,
@@ -391,6 +395,14 @@ void draw_panel(Out out, const Chart& chart, std::size_t index) {
                  "\n",
                  clip_id, num(plot.left), num(plot.top), num(plot.width), num(plot.height));
   fmt::format_to(out, R"~(<g clip-path="url(#{})">)~" "\n", clip_id);
+  for (const ChartMarker& marker : chart.markers) {
+    const double x = plot.x(marker.date);
+    fmt::format_to(out,
+                   R"(<line class="marker" x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999" )"
+                   R"(stroke-dasharray="2 3"/>)" "\n",
+                   num(x), num(plot.top), num(plot.bottom()));
+    text(out, x + 3, plot.top + 11, R"(font-size="10" fill="#777")", marker.label);
+  }
   // Bands first so that every line stays visible on top of them.
   for (const ChartSeries& series : panel.series) draw_band(out, plot, series);
   for (const ChartSeries& series : panel.series) draw_series_line(out, plot, series);

@@ -30,11 +30,18 @@ struct ChartPanel {
   std::vector<ChartSeries> series;
 };
 
+// A vertical line across every panel at one date, e.g. where a wargame turn begins.
+struct ChartMarker {
+  std::size_t date = 0;  // index into Chart::dates
+  std::string label;     // short, drawn at the top of the line
+};
+
 struct Chart {
   std::string title;
   std::string subtitle;            // e.g. the scenario file and seed
   std::vector<YearMonth> dates;    // the x axis, one per value
   std::vector<ChartPanel> panels;  // laid out in a grid, two per row
+  std::vector<ChartMarker> markers;
 };
 
 std::string render_svg(const Chart& chart);

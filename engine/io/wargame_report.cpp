@@ -159,6 +159,8 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
           "median and 5–95% of {} runs{}", definition.members,
           counterfactual ? fmt::format("; dashed: {} plays {}", counterfactual->team, counterfactual->label) : "");
       chart.dates = dates;
+      for (int turn = 1; turn <= played; ++turn)
+        chart.markers.push_back({static_cast<std::size_t>(definition.first_month(turn)), fmt::format("T{}", turn)});
       ChartPanel panel;  // untitled: the chart's title names it
       const VariableDecl* decl = layout.declaration().find_variable(variable);
       panel.y_min = decl->min;

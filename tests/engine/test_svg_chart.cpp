@@ -382,3 +382,23 @@ TEST_CASE("an empty chart renders a valid SVG with a no data note") {
   CHECK(elements(svg, "polyline").empty());
   check_well_formed(svg);
 }
+
+TEST_CASE("markers are labelled vertical lines at their dates in every panel, and one past the dates is refused") {
+  Chart chart = chart_of(5, {panel("A", {series("a", {0.1, 0.2, 0.3, 0.4, 0.5})}),
+                             panel("B", {series("b", {0.5, 0.4, 0.3, 0.2, 0.1})})});
+  chart.markers = {{0, "T1"}, {3, "T2"}};
+  const std::string svg = render_svg(chart);
+  std::vector<std::string> markers;
+  for (const auto& line : elements(svg, "line"))
+    if (attribute(line, "class") == "marker") markers.push_back(line);
+  REQUIRE(markers.size() == 4);  // two per panel
+  // Vertical, the first at the first date and the second three quarters of the way along.
+  CHECK(attribute(markers[0], "x1") == attribute(markers[0], "x2"));
+  const double first = std::stod(attribute(markers[0], "x1")), second = std::stod(attribute(markers[1], "x1"));
+  CHECK(second > first);
+  CHECK(first + (second - first) * 4.0 / 3.0 > second);
+  CHECK_THAT(svg, Contains(">T1<") && Contains(">T2<"));
+
+  chart.markers = {{5, "T3"}};
+  CHECK_THROWS_AS(render_svg(chart), std::invalid_argument);
+}
