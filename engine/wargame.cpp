@@ -83,6 +83,20 @@ bool Definition::is_public(const std::string& variable) const {
   return std::find(public_variables.begin(), public_variables.end(), variable) != public_variables.end();
 }
 
+std::string turn_dates(const Definition& definition, int turn) {
+  const int first = definition.first_month(turn);
+  return fmt::format("{} to {}", definition.scenario->date(first).to_string(),
+                     definition.scenario->date(first + definition.turn_months - 1).to_string());
+}
+
+std::vector<TimelineNote> scheduled_in_turn(const Definition& definition, int turn) {
+  const int first = definition.first_month(turn);
+  std::vector<TimelineNote> notes;
+  for (const TimelineNote& note : definition.scenario->timeline)
+    if (note.month >= first && note.month < first + definition.turn_months) notes.push_back(note);
+  return notes;
+}
+
 std::string game_over(const Definition& definition) {
   return fmt::format("the game is over: all {} turns were played", definition.turns);
 }

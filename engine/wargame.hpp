@@ -129,6 +129,11 @@ struct GameLog {
   Turn* open_turn();
 };
 
+// The months a turn covers, as dates: "2025-04 to 2025-06".
+std::string turn_dates(const Definition& definition, int turn);
+// The scenario's own dated notes (elections...) that fall in a turn, which every team knows of.
+std::vector<TimelineNote> scheduled_in_turn(const Definition& definition, int turn);
+
 // Why nothing more can be played: "the game is over: all 8 turns were played".
 std::string game_over(const Definition& definition);
 

@@ -99,7 +99,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
               " — debrief</title>\n<style>\nbody{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
               "color:#111}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:"
               "0.25em 0.6em;text-align:left}\nth{background:#f2f2f2}\nfigure{display:inline-block;margin:0.5em 0.5em "
-              "0.5em 0;vertical-align:top}\n.secret{color:#a33}\n"
+              "0.5em 0;vertical-align:top}\n"
               "</style>\n</head>\n<body>\n<h1>" +
               escape_xml(definition.title) + " — debrief</h1>\n";
   out.markdown += "# " + definition.title + " — debrief\n\n";
@@ -116,12 +116,9 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
   ReportTable timeline{{"turn", "months", "who", "what"}, {}};
   for (int turn = 1; turn <= played; ++turn) {
     const Turn& entry = log.turns[static_cast<std::size_t>(turn - 1)];
-    const int first = definition.first_month(turn);
-    const std::string months = fmt::format("{} to {}", scenario.date(first).to_string(),
-                                           scenario.date(first + definition.turn_months - 1).to_string());
-    for (const TimelineNote& note : scenario.timeline)
-      if (note.month >= first && note.month < first + definition.turn_months)
-        timeline.rows.push_back({std::to_string(turn), months, "scheduled", note.text});
+    const std::string months = turn_dates(definition, turn);
+    for (const TimelineNote& note : scheduled_in_turn(definition, turn))
+      timeline.rows.push_back({std::to_string(turn), months, "scheduled", note.text});
     for (const Inject& inject : entry.injects)
       timeline.rows.push_back({std::to_string(turn), months, "facilitator",
                                "inject: " + inject.title + (inject.text.empty() ? "" : " — " + inject.text)});

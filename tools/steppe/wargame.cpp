@@ -25,12 +25,6 @@ namespace {
 
 // --- what the commands print ------------------------------------------------------------------
 
-std::string turn_dates(const Definition& definition, int turn) {
-  const int first = definition.first_month(turn);
-  return fmt::format("{} to {}", definition.scenario->date(first).to_string(),
-                     definition.scenario->date(first + definition.turn_months - 1).to_string());
-}
-
 std::string now_text(const Definition& definition, const GameLog& log) {
   const int played = log.adjudicated_turns();
   if (const Turn* open = log.open_turn())
@@ -113,14 +107,11 @@ std::string turn_report(const Definition& definition, const GameLog& log, int tu
   return text;
 }
 
-// The scenario's own dated events in a turn (elections...), which everyone knows of.
+// The scenario's own dated events in a turn, as lines.
 std::string scheduled_events(const Definition& definition, int turn) {
-  const Scenario& scenario = *definition.scenario;
   std::string text;
-  const int first = definition.first_month(turn);
-  for (const TimelineNote& note : scenario.timeline)
-    if (note.month >= first && note.month < first + definition.turn_months)
-      text += fmt::format("  {}: {}\n", scenario.date(note.month).to_string(), note.text);
+  for (const TimelineNote& note : scheduled_in_turn(definition, turn))
+    text += fmt::format("  {}: {}\n", definition.scenario->date(note.month).to_string(), note.text);
   return text;
 }
 
