@@ -214,4 +214,39 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   return result;
 }
 
+namespace {
+
+// Linear interpolation between order statistics (numpy's default).
+double sorted_quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return std::nan("");
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+}  // namespace
+
+OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double value) { return std::isnan(value); }),
+               values.end());
+  if (count) *count = static_cast<std::int64_t>(values.size());
+  const double nan = std::nan("");
+  if (values.empty()) return {nan, nan, nan, nan, nan, nan, nan};
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double value : values) sum += value;
+  const double mean = sum / static_cast<double>(values.size());
+  double squares = 0;
+  for (double value : values) squares += (value - mean) * (value - mean);
+  const double sd = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+  return {mean,
+          sd,
+          sorted_quantile(values, 0.05),
+          sorted_quantile(values, 0.25),
+          sorted_quantile(values, 0.5),
+          sorted_quantile(values, 0.75),
+          sorted_quantile(values, 0.95)};
+}
+
 }  // namespace steppe

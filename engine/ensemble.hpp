@@ -66,6 +66,14 @@ struct EnsembleResult {
   std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
 };
 
+// The distribution of one outcome over the members.
+struct OutcomeStatistics {
+  double mean = 0, sd = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0;
+};
+// Exact statistics of a sample (quantiles interpolated between order statistics); NaN members
+// (an event that never happened) are left out, and `count` says how many remained.
+OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count = nullptr);
+
 // Bytes the full trajectories of an ensemble would take: what --keep-trajectories must confirm.
 std::size_t trajectory_bytes(const Scenario& scenario, std::int64_t members);
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "engine/ensemble.hpp"
 #include "engine/random.hpp"
 #include "engine/simulation.hpp"
 
@@ -21,25 +22,12 @@ std::string settings_list(const MenuItem& item) {
   return list;
 }
 
-// Quantile of sorted values with linear interpolation between order statistics.
-double quantile(const std::vector<double>& sorted, double p) {
-  const double position = p * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
-}
-
 std::vector<Band> bands_of(const MemberArrays& state) {
-  std::vector<Band> bands(static_cast<std::size_t>(state.cols()));
-  std::vector<double> values(static_cast<std::size_t>(state.rows()));
+  std::vector<Band> bands;
   for (Eigen::Index slot = 0; slot < state.cols(); ++slot) {
-    for (Eigen::Index member = 0; member < state.rows(); ++member)
-      values[static_cast<std::size_t>(member)] = state(member, slot);
-    std::sort(values.begin(), values.end());
-    double sum = 0;
-    for (double value : values) sum += value;
-    bands[static_cast<std::size_t>(slot)] = {quantile(values, 0.05), quantile(values, 0.5), quantile(values, 0.95),
-                                             sum / static_cast<double>(values.size())};
+    const auto column = state.col(slot);
+    const OutcomeStatistics statistics = outcome_statistics({column.begin(), column.end()});
+    bands.push_back({statistics.q05, statistics.median, statistics.q95, statistics.mean});
   }
   return bands;
 }

@@ -79,6 +79,9 @@ struct Definition {
   std::vector<Team> teams;
   std::map<std::string, Inject> deck;
   std::optional<Counterfactual> counterfactual;
+  // xxh64 of the definition file's bytes and its scenarios' content hashes: what a game is
+  // pinned to once play begins.
+  std::string content_hash;
 
   const Team* find_team(const std::string& id) const;
   bool is_public(const std::string& variable) const;

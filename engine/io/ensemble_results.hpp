@@ -16,14 +16,6 @@ namespace steppe {
 // The quantile levels of the bands, in bands.csv order; "mean" follows them.
 inline constexpr double band_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
-// The distribution of one outcome over the members.
-struct OutcomeStatistics {
-  double mean = 0, sd = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0;
-};
-// Exact statistics of a sample (quantiles interpolated between order statistics); NaN members
-// (an event that never happened) are left out, and `count` says how many remained.
-OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count = nullptr);
-
 // "date,actor,variable,quantile,value": quantile is 0.05 … 0.95 or "mean".
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result);
 // "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes.

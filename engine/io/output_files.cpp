@@ -1,5 +1,6 @@
 #include "engine/io/output_files.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -80,6 +81,37 @@ std::vector<std::filesystem::path> OutputFolder::commit() {
   pending_.clear();
   committed_ = true;
   return written;
+}
+
+void write_durably(const std::filesystem::path& file, const std::string& content) {
+  const std::filesystem::path temporary = temporary_name(file);
+  const auto failed = [&](const char* what) {
+    const std::string reason = std::generic_category().message(errno);
+    ::unlink(temporary.c_str());
+    throw InputError({file.string()}, "", fmt::format("cannot {} the file: {}", what, reason));
+  };
+  const int out = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) failed("write");
+  for (std::size_t written = 0; written < content.size();) {
+    const ssize_t count = ::write(out, content.data() + written, content.size() - written);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) {
+      ::close(out);
+      failed("write");
+    }
+    written += static_cast<std::size_t>(count);
+  }
+  if (::fsync(out) != 0) {
+    ::close(out);
+    failed("save");
+  }
+  ::close(out);
+  if (::rename(temporary.c_str(), file.c_str()) != 0) failed("save");
+  const int directory = ::open(file.parent_path().empty() ? "." : file.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (directory >= 0) {
+    ::fsync(directory);
+    ::close(directory);
+  }
 }
 
 }  // namespace steppe

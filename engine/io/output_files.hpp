@@ -33,4 +33,9 @@ class OutputFolder {
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // temporary, final
 };
 
+// Writes one file so that readers see the old file or the new one, never a mix, and the new one
+// survives a crash once this returns (temporary, fsync, rename, fsync of the folder): for a file
+// rewritten in place many times, such as a wargame's log. Throws InputError naming `file`.
+void write_durably(const std::filesystem::path& file, const std::string& content);
+
 }  // namespace steppe

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "engine/io/output_files.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/io/yaml_input.hpp"
 
@@ -313,14 +314,6 @@ Turn turn_from_json(const json& document, const Scenario& scenario) {
   return turn;
 }
 
-// What the game was made from: the definition's bytes and its scenario's (and counterfactual's)
-// content hashes.
-std::string definition_hash(const fs::path& file, const Definition& definition) {
-  std::string content = read_bytes(file) + definition.scenario->content_hash;
-  if (definition.counterfactual) content += definition.counterfactual->scenario->content_hash;
-  return hash_of(content);
-}
-
 }  // namespace
 
 Definition load_definition(const fs::path& file) {
@@ -380,6 +373,10 @@ Definition load_definition(const fs::path& file) {
       fail(other, error.what());
     }
   }
+  // What a game is pinned to: this file's bytes and what its scenarios were made from.
+  std::string content = *root.text + scenario.content_hash;
+  if (definition.counterfactual) content += definition.counterfactual->scenario->content_hash;
+  definition.content_hash = hash_of(content);
   return definition;
 }
 
@@ -594,7 +591,6 @@ GameFolder GameFolder::create(const fs::path& folder, const fs::path& definition
   fs::create_directories(folder, error);
   if (error) throw InputError({folder.string()}, "--dir", "cannot create the game folder: " + error.message());
   game.definition_file_ = fs::relative(fs::absolute(definition_file), fs::absolute(folder)).string();
-  game.definition_hash_ = definition_hash(definition_file, game.definition_);
   game.log_ = new_game(game.definition_);
   game.save("new", "", definition_file.string());
   return game;
@@ -631,11 +627,10 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
   game.definition_file_ = document.at("definition");
   const fs::path definition_file = folder / game.definition_file_;
   game.definition_ = load_definition(definition_file);
-  game.definition_hash_ = definition_hash(definition_file, game.definition_);
   game.pinned_ = !document.at("definition_hash").is_null();
   // Until the first change the definition may still be edited: the starting state follows it.
   const bool recompute_start = !game.pinned_;
-  if (game.pinned_ && document.at("definition_hash") != game.definition_hash_)
+  if (game.pinned_ && document.at("definition_hash") != game.definition_.content_hash)
     throw InputError({definition_file.string()}, "",
                      "the game definition or its scenario changed since play began; a game keeps the rules it "
                      "started with (start a new game to use the new ones)");
@@ -656,7 +651,6 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
 GameFolder::GameFolder(GameFolder&& other) noexcept
     : folder_(std::move(other.folder_)),
       definition_file_(std::move(other.definition_file_)),
-      definition_hash_(std::move(other.definition_hash_)),
       pinned_(other.pinned_),
       definition_(std::move(other.definition_)),
       log_(std::move(other.log_)),
@@ -677,43 +671,12 @@ void GameFolder::save(const std::string& action, const std::string& team, const 
     history.push_back({{"time", entry.time}, {"action", entry.action}, {"team", entry.team}, {"detail", entry.detail}});
   const json document = {{"format", format_name},
                          {"definition", definition_file_},
-                         {"definition_hash", pinned_ ? json(definition_hash_) : json(nullptr)},
+                         {"definition_hash", pinned_ ? json(definition_.content_hash) : json(nullptr)},
                          {"slots", slot_names(*scenario.layout)},
                          {"initial", to_json(log_.initial)},
                          {"turns", turns},
                          {"history", history}};
   write_durably(folder_ / game_file, document.dump(1) + "\n");
-}
-
-void write_durably(const fs::path& file, const std::string& content) {
-  const fs::path temporary = file.parent_path() / fmt::format(".{}.tmp-{}", file.filename().string(), ::getpid());
-  const auto failed = [&](const char* what) {
-    const std::string reason = std::generic_category().message(errno);
-    ::unlink(temporary.c_str());
-    throw InputError({file.string()}, "", fmt::format("cannot {} the game: {}", what, reason));
-  };
-  const int out = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0) failed("write");
-  for (std::size_t written = 0; written < content.size();) {
-    const ssize_t count = ::write(out, content.data() + written, content.size() - written);
-    if (count < 0 && errno == EINTR) continue;
-    if (count < 0) {
-      ::close(out);
-      failed("write");
-    }
-    written += static_cast<std::size_t>(count);
-  }
-  if (::fsync(out) != 0) {
-    ::close(out);
-    failed("save");
-  }
-  ::close(out);
-  if (::rename(temporary.c_str(), file.c_str()) != 0) failed("save");
-  const int directory = ::open(file.parent_path().empty() ? "." : file.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
-  if (directory >= 0) {
-    ::fsync(directory);
-    ::close(directory);
-  }
 }
 
 }  // namespace steppe::wargame

@@ -84,16 +84,11 @@ class GameFolder {
   GameFolder() = default;
   std::filesystem::path folder_;
   std::string definition_file_;  // relative to the folder
-  std::string definition_hash_;  // of the definition and scenario files as loaded now
-  bool pinned_ = false;          // whether the game's first change recorded definition_hash_
+  bool pinned_ = false;          // whether the game's first change recorded the definition's content hash
   Definition definition_;
   GameLog log_;
   std::vector<HistoryEntry> history_;
   int lock_ = -1;  // the lock file's descriptor while open for change
 };
-
-// Writes `content` to `file` so that readers see the old file or the new one, never a mix,
-// and the new one survives a crash once this returns (temporary, fsync, rename, fsync folder).
-void write_durably(const std::filesystem::path& file, const std::string& content);
 
 }  // namespace steppe::wargame
