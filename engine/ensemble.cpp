@@ -113,7 +113,8 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   const Layout& layout = *scenario->layout;
   const int months = scenario->months;
   const std::vector<int> slots = banded_slots(layout);
-  const std::int64_t blocks = (options.members + options.block_size - 1) / options.block_size;
+  const std::int64_t block_size = cache_friendly_block_size(options.block_size);
+  const std::int64_t blocks = (options.members + block_size - 1) / block_size;
   const std::shared_ptr<const Kernel> kernel =
       scenario->model->compile(layout, scenario->parameters, scenario->network.get());
 
@@ -152,8 +153,8 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
       skipped = true;
       return;
     }
-    const std::int64_t first = block * options.block_size;
-    const std::int64_t count = std::min(options.block_size, options.members - first);
+    const std::int64_t first = block * block_size;
+    const std::int64_t count = std::min(block_size, options.members - first);
     ThreadReducers& local = reducers.local();
     OutcomeReducer outcomes(result.outcome_specs, count);
     struct BlockObserver final : Observer {

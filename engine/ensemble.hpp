@@ -27,7 +27,8 @@ struct EnsembleOptions {
   // What to measure per member; empty: the scenario's outcomes.
   std::vector<OutcomeSpec> outcomes;
   int threads = 0;               // 0: every core
-  std::int64_t block_size = 1024;  // members stepped together; results do not depend on it
+  // Members stepped together, as cache_friendly_block_size() adjusts it; results do not depend on it.
+  std::int64_t block_size = 1024;
   bool keep_trajectories = false;
   // Called after each block with the number of members done so far (from any thread, serialized).
   std::function<void(std::int64_t)> progress;

@@ -27,6 +27,12 @@ Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const Me
 
 }  // namespace
 
+std::int64_t cache_friendly_block_size(std::int64_t requested) {
+  if (requested < 16) return requested;
+  const std::int64_t lines = requested / 8;  // cache lines of 8 doubles per column
+  return (lines % 2 == 0 ? lines - 1 : lines) * 8;
+}
+
 Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options,
                        std::shared_ptr<const Kernel> kernel, const MemberArrays* inputs)
     : scenario_(std::move(scenario)), options_(options), kernel_(std::move(kernel)) {

@@ -30,7 +30,8 @@ using ChunkExecutor = std::function<void(const std::vector<SweepChunk>& chunks, 
 struct SweepRunOptions {
   int threads = 0;                 // 0: every core
   bool resume = false;             // finish an existing database instead of creating one
-  std::int64_t block_size = 1024;  // runs stepped together; results do not depend on it
+  // Runs stepped together, as cache_friendly_block_size() adjusts it; results do not depend on it.
+  std::int64_t block_size = 1024;
   // --shard K/N for job arrays: run only the K-th of N equal slices of the run ids (K from 1),
   // into a database of its own that `steppe merge` combines with the others.
   int shard = 0, shards = 0;
