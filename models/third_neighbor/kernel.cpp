@@ -1,11 +1,14 @@
 // The third_neighbor monthly step (MODEL.md §7–8), fused and vectorized over a block of members.
 //
-// The block is walked in groups of eight members, one SIMD register of doubles (two AVX
-// registers, four SSE ones on older machines). For one group, the whole step — every partner,
+// The block is walked in groups of sixteen members, two AVX-512 registers of doubles (four AVX
+// registers, eight SSE ones on older machines). For one group, the whole step — every partner,
 // neighbor and equation — runs on fixed-size Eigen arrays that live in registers: each state
-// value is loaded once and stored once, with no temporaries in memory and no allocation. exp is
-// steppe's repeatable one, so a member's bits never depend on its lane or group; the last group
-// of a block, when it has fewer than eight members, is padded with copies of its first member.
+// value is loaded once and stored once, with no temporaries in memory and no allocation. Two
+// registers rather than one because the step is long chains of dependent operations (a sum over
+// levers, then an exp, then an update): two independent halves keep the vector units busy while
+// each waits. exp is steppe's repeatable one and fused multiply-adds are written out, so a
+// member's bits never depend on its lane or group; the last group of a block, when it has fewer
+// than sixteen members, is padded with copies of its first member.
 // compile() resolves every slot and parameter once, so the step only indexes columns.
 //
 // Parameters are read through a reader: as plain scalars when no parameter varies across the
@@ -26,7 +29,7 @@ namespace steppe::third_neighbor {
 
 namespace {
 
-constexpr int lanes = 8;
+constexpr int lanes = 16;
 // Ē_p averages over the levers that are not counter-productive.
 constexpr int engaged_lever_count = static_cast<int>(std::count_if(
     partner_levers.begin(), partner_levers.end(), [](const PartnerLever& lever) { return !lever.counter(); }));
@@ -72,6 +75,36 @@ struct Group {
     }
   }
 };
+
+#ifdef EIGEN_VECTORIZE_FMA
+// A SIMD register's worth of a Lane from lane i on, or a scalar in every lane.
+using Packet = Eigen::internal::packet_traits<double>::type;
+[[gnu::always_inline]] inline Packet packet(const Lane& values, int i) {
+  return Eigen::internal::ploadu<Packet>(values.data() + i);
+}
+[[gnu::always_inline]] inline Packet packet(double value, int) { return Eigen::internal::pset1<Packet>(value); }
+#else
+// One lane of a Lane, or a scalar shared by every lane.
+[[gnu::always_inline]] inline double lane_value(const Lane& values, int i) { return values[i]; }
+[[gnu::always_inline]] inline double lane_value(double value, int) { return value; }
+#endif
+
+// a·b + c lane by lane, rounded once (engine/repeatable_math.hpp says why it is written out
+// rather than left to the compiler), for the steps that carry most of the arithmetic: the levers'
+// approach to their targets and the sums over levers. With fused multiply-add in the build,
+// Eigen's packet multiply-add is that instruction; without, each lane calls the C library's fma.
+template <typename A, typename B, typename C>
+[[gnu::always_inline]] inline Lane multiply_add(const A& a, const B& b, const C& c) {
+  Lane result;
+#ifdef EIGEN_VECTORIZE_FMA
+  constexpr int packet_size = Eigen::internal::packet_traits<double>::size;
+  for (int i = 0; i < lanes; i += packet_size)
+    Eigen::internal::pstoreu(result.data() + i, Eigen::internal::pmadd(packet(a, i), packet(b, i), packet(c, i)));
+#else
+  for (int i = 0; i < lanes; ++i) result[i] = steppe::multiply_add(lane_value(a, i), lane_value(b, i), lane_value(c, i));
+#endif
+  return result;
+}
 
 [[gnu::always_inline]] inline Lane sigmoid(const Lane& x) {
   Lane result;
@@ -518,12 +551,15 @@ template <typename Parameter, typename G>
     const Lane H = g(s, partner.elite_network), Q = g(s, partner.institutionalization), M = g(s, partner.expectation),
                T = g(s, partner.trust);
     const Lane effectiveness = T * (0.5 + 0.5 * Q) * (1.0 - p(g_.tf_dilution) * e[new_task_forces]);
-    Lane mean = Lane::Zero(), visible = Lane::Zero();
+    // Two partial sums each, over the even and the odd levers: one chain of nineteen dependent
+    // additions was the longest path through the step.
+    std::array<Lane, 2> mean_part = {Lane::Zero(), Lane::Zero()}, visible_part = mean_part;
     for_each_lever([&](auto l) {
-      visible += partner_levers[l].visibility * e[l];
-      if constexpr (!partner_levers[l].counter()) mean += e[l];
+      visible_part[l % 2] = multiply_add(partner_levers[l].visibility, e[l], visible_part[l % 2]);
+      if constexpr (!partner_levers[l].counter()) mean_part[l % 2] += e[l];
     });
-    mean *= 1.0 / engaged_lever_count;
+    const Lane mean = (mean_part[0] + mean_part[1]) * (1.0 / engaged_lever_count);
+    const Lane visible = visible_part[0] + visible_part[1];
     support += effectiveness * mean;
     overreach_levers += e[formal_alliance] + e[basing];
     diversification_effort +=
@@ -544,12 +580,16 @@ template <typename Parameter, typename G>
     const Lane access = route_access(p, partner, g, s);
     g.store(next, partner.access, access);
     const Lane attention = g(s, partner.attention);
+    // What scales a lever's setting into its target, multiplied out once for the partner.
+    const Lane attention_access = attention * access, attention_profile = attention * profile,
+               attention_access_profile = attention_access * profile;
     for_each_lever([&](auto l) {
       constexpr PartnerLever lever = partner_levers[l];
-      Lane target = g(u, partner.setting[l]) * attention;
-      if constexpr (lever.needs_access) target *= access;
-      if constexpr (lever.lowered_by_concession()) target *= profile;
-      commit(partner.engagement[l], e[l] + (target - e[l]) * (1.0 / lever.lag_months));
+      const Lane& scale = lever.needs_access
+                              ? (lever.lowered_by_concession() ? attention_access_profile : attention_access)
+                              : (lever.lowered_by_concession() ? attention_profile : attention);
+      const Lane target = g(u, partner.setting[l]) * scale;
+      commit(partner.engagement[l], multiply_add(target - e[l], 1.0 / lever.lag_months, e[l]));
     });
     commit(partner.elite_network, H + p(g_.r_H) * e[education_exchange] * (1.0 - H) - p(g_.dH) * H);
     commit(partner.institutionalization,
