@@ -29,7 +29,7 @@ struct RunOptions {
 // quotient, at most `requested` (blocks under 16 members are left as they are). A block's columns
 // lie members × 8 bytes apart, and when that is a multiple of a large power of two (blocks of 256
 // or 1024 members) every column falls into the same few sets of the L1 cache, where each step's
-// forty-odd columns evict one another: the step loop ran a fifth slower. Columns an odd number of
+// forty-odd columns evict one another: the step loop ran 10–30% slower. Columns an odd number of
 // cache lines apart spread over every set. Results never depend on the block size.
 std::int64_t cache_friendly_block_size(std::int64_t requested);
 

@@ -84,8 +84,9 @@ SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   // Runs of other shards are not this process's to do.
   std::fill(done.begin(), done.begin() + report.first, true);
   std::fill(done.begin() + report.last, done.end(), true);
-  const std::vector<SweepChunk> chunks = pending_chunks(done, cache_friendly_block_size(std::max<std::int64_t>(1, options.block_size)),
-                                                        sweep.run_count(sweep.scenario_point_count()));
+  const std::vector<SweepChunk> chunks =
+      pending_chunks(done, cache_friendly_block_size(std::max<std::int64_t>(1, options.block_size)),
+                     sweep.run_count(sweep.scenario_point_count()));
 
   std::int64_t finished = report.already_done;
   const ChunkCommit commit = [&](const SweepChunk& chunk, const MemberArrays& outcomes) {

@@ -101,7 +101,8 @@ template <typename A, typename B, typename C>
   for (int i = 0; i < lanes; i += packet_size)
     Eigen::internal::pstoreu(result.data() + i, Eigen::internal::pmadd(packet(a, i), packet(b, i), packet(c, i)));
 #else
-  for (int i = 0; i < lanes; ++i) result[i] = steppe::multiply_add(lane_value(a, i), lane_value(b, i), lane_value(c, i));
+  for (int i = 0; i < lanes; ++i)
+    result[i] = steppe::multiply_add(lane_value(a, i), lane_value(b, i), lane_value(c, i));
 #endif
   return result;
 }
