@@ -5,10 +5,11 @@
 // neighbor and equation — runs on fixed-size Eigen arrays that live in registers: each state
 // value is loaded once and stored once, with no temporaries in memory and no allocation. Two
 // registers rather than one because the step is long chains of dependent operations (a sum over
-// levers, then an exp, then an update): two independent halves keep the vector units busy while
-// each waits. exp is steppe's repeatable one and fused multiply-adds are written out, so a
-// member's bits never depend on its lane or group; the last group of a block, when it has fewer
-// than sixteen members, is padded with copies of its first member.
+// levers, then an exp, then an update), and two independent halves can run while each waits:
+// llvm-mca counts a fifth fewer cycles; docs/performance.md has what the machine showed. exp
+// is steppe's repeatable one and fused multiply-adds are written out, so a member's bits never
+// depend on its lane or group; the last group of a block, when it has fewer than sixteen
+// members, is padded with copies of its first member.
 // compile() resolves every slot and parameter once, so the step only indexes columns.
 //
 // Parameters are read through a reader: as plain scalars when no parameter varies across the
