@@ -87,7 +87,9 @@ TEST_CASE("steppe sweep killed with kill -9 and resumed holds exactly the rows o
   const std::string command = "cd " + shell_quote(killed.string()) + " && (" + shell_quote(STEPPE_BINARY) +
                               " sweep sweep.yaml --threads 1 --quiet >/dev/null 2>&1 & echo $! > pid)";
   REQUIRE(std::system(command.c_str()) == 0);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  // Generous: the loop ends at the first committed wave, which a sanitizer build (where each
+  // multiply-add is a C library call) reaches only after a minute or two.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
   while (rows_in(killed / "s.sqlite") == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const std::string pid = read_text_file(killed / "pid");
