@@ -24,6 +24,21 @@ double LeverSchedule::value_at(int month, double status_quo) const {
   return status_quo;
 }
 
+int LeverSchedule::constant_through(int month) const {
+  int through = INT_MAX;
+  for (auto segment = segments.rbegin(); segment != segments.rend(); ++segment) {
+    // A segment starting later takes over then: it ranks above whatever decides now.
+    if (segment->from > month) {
+      through = std::min(through, segment->from - 1);
+      continue;
+    }
+    if (month > segment->to) continue;  // over, and months only go forward from here
+    if (segment->linear && segment->to != segment->from) return month;
+    return std::min(through, segment->to);
+  }
+  return through;
+}
+
 namespace {
 
 struct StatisticName {

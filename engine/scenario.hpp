@@ -38,6 +38,9 @@ struct ScheduleSegment {
 struct LeverSchedule {
   std::vector<ScheduleSegment> segments;
   double value_at(int month, double status_quo) const;
+  // The last month through which value_at keeps the value it has at `month` (INT_MAX: for good),
+  // so that a run need not look the lever up again every month.
+  int constant_through(int month) const;
 };
 
 enum class Comparison { greater, greater_equal, less, less_equal };

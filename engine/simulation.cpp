@@ -82,6 +82,7 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   triggered_.setConstant(members, static_cast<Eigen::Index>(scenario_->triggers.size()), false);
   lever_overrides_.assign(layout.levers().size(), std::nullopt);
   lever_columns_.assign(layout.levers().size(), {LeverColumn::mixed, 0});
+  scheduled_.assign(layout.levers().size(), {});
   sampled_lever_.assign(layout.levers().size(), -1);
   for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index)
     if (scenario_->uncertainties[index].target == Uncertainty::Target::lever)
@@ -118,8 +119,15 @@ void Simulation::evaluate_levers(int month, bool with_triggers) {
       wanted = {LeverColumn::uniform, *lever_overrides_[slot]};
     else if (sampled_lever_[slot] >= 0)
       wanted = {LeverColumn::sampled, 0};
-    else
-      wanted = {LeverColumn::uniform, scenario_->levers[slot].value_at(month, layout.levers()[slot].status_quo)};
+    else {
+      ScheduledValue& scheduled = scheduled_[slot];
+      if (month < scheduled.from || month > scheduled.through) {
+        const LeverSchedule& schedule = scenario_->levers[slot];
+        scheduled = {month, schedule.constant_through(month),
+                     schedule.value_at(month, layout.levers()[slot].status_quo)};
+      }
+      wanted = {LeverColumn::uniform, scheduled.value};
+    }
     if (lever_columns_[slot].holds(wanted)) continue;
     if (wanted.kind == LeverColumn::uniform)
       levers_.col(column).setConstant(wanted.value);

@@ -116,6 +116,13 @@ class Simulation {
     }
   };
   std::vector<LeverColumn> lever_columns_;
+  // Each lever's scheduled value and the months [from, through] it holds for: looked up again
+  // only outside them, not every month of every block.
+  struct ScheduledValue {
+    int from = 1, through = 0;  // empty until first looked up
+    double value = 0;
+  };
+  std::vector<ScheduledValue> scheduled_;
   std::vector<Eigen::Index> sampled_lever_;  // per lever slot: its uncertainty's index, or -1
   std::vector<ModelEventFiring> events_this_month_;
 };

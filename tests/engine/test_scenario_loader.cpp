@@ -747,6 +747,29 @@ TEST_CASE("LeverSchedule::value_at", "[scenario]") {
   CHECK(schedule.value_at(-1, 0.25) == 0.25);
 }
 
+TEST_CASE("LeverSchedule::constant_through ends where the value may change", "[scenario]") {
+  LeverSchedule schedule;
+  CHECK(schedule.constant_through(7) == INT_MAX);
+  // A base schedule, a ramp, a pulse over both and a late open-ended setting.
+  schedule.segments = {{3, 9, 0.2, 0.2, false},  {10, 14, 0.2, 0.8, true},       {15, INT_MAX, 0.8, 0.8, false},
+                       {6, 11, 0.5, 0.5, false}, {30, INT_MAX, 0.1, 0.1, false}, {20, 20, 0.4, 0.9, true}};
+  CHECK(schedule.constant_through(0) == 2);    // status quo until the base starts
+  CHECK(schedule.constant_through(3) == 5);    // the pulse takes over at 6
+  CHECK(schedule.constant_through(6) == 11);   // the pulse covers the ramp's start
+  CHECK(schedule.constant_through(12) == 12);  // on the ramp, a month at a time
+  CHECK(schedule.constant_through(15) == 19);
+  CHECK(schedule.constant_through(20) == 20);  // a one-month ramp is one value
+  CHECK(schedule.constant_through(21) == 29);
+  CHECK(schedule.constant_through(30) == INT_MAX);
+  // Whatever the month, the value holds through the month returned.
+  for (int month = 0; month < 40; ++month) {
+    const int through = std::min(schedule.constant_through(month), 45);
+    CHECK(through >= month);
+    for (int later = month; later <= through; ++later)
+      CHECK(schedule.value_at(later, 0.25) == schedule.value_at(month, 0.25));
+  }
+}
+
 TEST_CASE("parse_outcome", "[scenario]") {
   const auto scenario = load_scenario(write_scenario(header()));
   const Layout& layout = *scenario->layout;
