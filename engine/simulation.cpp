@@ -1,6 +1,7 @@
 #include "engine/simulation.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <stdexcept>
 
 #include "engine/random.hpp"
@@ -108,32 +109,36 @@ StepContext Simulation::context() const {
 }
 
 void Simulation::evaluate_levers(int month, bool with_triggers) {
-  const Layout& layout = *scenario_->layout;
   // A column is rewritten only when what it should hold changed: most levers keep one value for
   // months on end, and writing every member's copy every month would cost as much as a tenth of
   // the step. Columns that triggers change are rewritten from their base every month.
-  for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
-    const auto column = static_cast<Eigen::Index>(slot);
-    LeverColumn wanted;
-    if (lever_overrides_[slot])
-      wanted = {LeverColumn::uniform, *lever_overrides_[slot]};
-    else if (sampled_lever_[slot] >= 0)
-      wanted = {LeverColumn::sampled, 0};
-    else {
-      ScheduledValue& scheduled = scheduled_[slot];
-      if (month < scheduled.from || month > scheduled.through) {
-        const LeverSchedule& schedule = scenario_->levers[slot];
-        scheduled = {month, schedule.constant_through(month),
-                     schedule.value_at(month, layout.levers()[slot].status_quo)};
+  if (!levers_hold_.contains(month)) {
+    const Layout& layout = *scenario_->layout;
+    levers_hold_ = {month, INT_MAX};
+    for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
+      const auto column = static_cast<Eigen::Index>(slot);
+      LeverColumn wanted;
+      if (lever_overrides_[slot])
+        wanted = {LeverColumn::uniform, *lever_overrides_[slot]};
+      else if (sampled_lever_[slot] >= 0)
+        wanted = {LeverColumn::sampled, 0};
+      else {
+        ScheduledValue& scheduled = scheduled_[slot];
+        if (!scheduled.months.contains(month)) {
+          const LeverSchedule& schedule = scenario_->levers[slot];
+          scheduled = {{month, schedule.constant_through(month)},
+                       schedule.value_at(month, layout.levers()[slot].status_quo)};
+        }
+        wanted = {LeverColumn::uniform, scheduled.value};
+        levers_hold_.through = std::min(levers_hold_.through, scheduled.months.through);
       }
-      wanted = {LeverColumn::uniform, scheduled.value};
+      if (lever_columns_[slot].holds(wanted)) continue;
+      if (wanted.kind == LeverColumn::uniform)
+        levers_.col(column).setConstant(wanted.value);
+      else
+        levers_.col(column) = sampled_inputs_.col(sampled_lever_[slot]);
+      lever_columns_[slot] = wanted;
     }
-    if (lever_columns_[slot].holds(wanted)) continue;
-    if (wanted.kind == LeverColumn::uniform)
-      levers_.col(column).setConstant(wanted.value);
-    else
-      levers_.col(column) = sampled_inputs_.col(sampled_lever_[slot]);
-    lever_columns_[slot] = wanted;
   }
 
   if (with_triggers) {
@@ -145,6 +150,7 @@ void Simulation::evaluate_levers(int month, bool with_triggers) {
         if (lever_overrides_[lever]) continue;  // a team's move holds over any trigger
         levers_.col(lever) = triggered_.col(column).select(value, levers_.col(lever));
         lever_columns_[lever] = {LeverColumn::mixed, 0};
+        levers_hold_ = {};
       }
     }
   }
@@ -190,9 +196,15 @@ bool Simulation::run(Observer* observer, const std::atomic<bool>* cancel) {
   return true;
 }
 
-void Simulation::set_lever(int lever_slot, double value) { lever_overrides_.at(lever_slot) = value; }
+void Simulation::set_lever(int lever_slot, double value) {
+  lever_overrides_.at(lever_slot) = value;
+  levers_hold_ = {};
+}
 
-void Simulation::clear_lever(int lever_slot) { lever_overrides_.at(lever_slot).reset(); }
+void Simulation::clear_lever(int lever_slot) {
+  lever_overrides_.at(lever_slot).reset();
+  levers_hold_ = {};
+}
 
 void Simulation::inject(const StateJump& jump) { injected_jumps_.push_back(jump); }
 
@@ -211,6 +223,7 @@ void Simulation::restore(const Checkpoint& checkpoint) {
   state_ = checkpoint.state;
   triggered_ = checkpoint.triggered;
   lever_overrides_ = checkpoint.lever_overrides;
+  levers_hold_ = {};
   injected_jumps_ = checkpoint.injected_jumps;
   injected_events_ = checkpoint.injected_events;
 }

@@ -116,13 +116,19 @@ class Simulation {
     }
   };
   std::vector<LeverColumn> lever_columns_;
-  // Each lever's scheduled value and the months [from, through] it holds for: looked up again
-  // only outside them, not every month of every block.
+  struct MonthRange {
+    int from = 1, through = 0;  // empty by default
+    bool contains(int month) const { return from <= month && month <= through; }
+  };
+  // Each lever's scheduled value and the months it holds for: looked up again only outside
+  // them, not every month of every block.
   struct ScheduledValue {
-    int from = 1, through = 0;  // empty until first looked up
+    MonthRange months;
     double value = 0;
   };
   std::vector<ScheduledValue> scheduled_;
+  // Months in which no lever column needs rewriting: emptied by moves, restores and triggers.
+  MonthRange levers_hold_;
   std::vector<Eigen::Index> sampled_lever_;  // per lever slot: its uncertainty's index, or -1
   std::vector<ModelEventFiring> events_this_month_;
 };

@@ -121,6 +121,23 @@ levers:
   CHECK(lever_path(scenario, "USA", "air_link") == std::vector<double>(30, 0.7));
 }
 
+TEST_CASE("simulation: after a restore to an earlier month, levers hold that month's scheduled values",
+          "[simulation][levers][checkpoint]") {
+  auto scenario = scenario_from_yaml(flagship(30) + R"(
+levers:
+  USA.pme: {2025-06: 0.9, 2026-01: 0.1}
+)");
+  const int pme = lever_slot(*scenario, "USA", "pme");
+  Simulation simulation(scenario);
+  for (int month = 0; month < 8; ++month) simulation.step();
+  const Checkpoint checkpoint = simulation.checkpoint();
+  while (simulation.month() < 20) simulation.step();
+  CHECK(simulation.levers()(0, pme) == 0.1);
+  simulation.restore(checkpoint);
+  simulation.step();  // month 8
+  CHECK(simulation.levers()(0, pme) == 0.9);
+}
+
 TEST_CASE("simulation: a ramp holds start before it, moves linearly, and holds end after it",
           "[simulation][levers]") {
   auto scenario = scenario_from_yaml(flagship(36) + R"(
