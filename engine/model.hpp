@@ -194,7 +194,9 @@ struct StepContext {
   std::uint64_t seed = 0;
   std::int64_t first_member = 0;  // global index of row 0, for per-member random streams
   const std::vector<ModelEventFiring>* model_events = nullptr;
-  const MemberArrays* levers = nullptr;  // lever values at t, members × lever slots
+  // Lever values at t, members × lever slots, each within its lever's declared range (the
+  // loader and Simulation::set_lever refuse any other).
+  const MemberArrays* levers = nullptr;
   // Members × parameter slots when some parameter varies across members (the scenario's
   // uncertainties); null when every member has the values the kernel was compiled with.
   const MemberArrays* parameters = nullptr;

@@ -197,6 +197,9 @@ bool Simulation::run(Observer* observer, const std::atomic<bool>* cancel) {
 }
 
 void Simulation::set_lever(int lever_slot, double value) {
+  const LeverDecl& lever = *scenario_->layout->levers().at(static_cast<std::size_t>(lever_slot)).decl;
+  if (!(value >= lever.min && value <= lever.max))  // NaN too
+    throw std::invalid_argument("Simulation::set_lever: a value outside the lever's range");
   lever_overrides_.at(lever_slot) = value;
   levers_hold_ = {};
 }

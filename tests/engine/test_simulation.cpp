@@ -436,6 +436,12 @@ triggers:
   simulation.clear_lever(outreach);
   CHECK_THROWS_AS(simulation.set_lever(static_cast<int>(scenario->layout->levers().size()), 0.5), std::out_of_range);
   CHECK_THROWS_AS(simulation.clear_lever(-1), std::out_of_range);
+  // So is a value outside the lever's range, which kernels may rely on; nothing is held then.
+  CHECK_THROWS_AS(simulation.set_lever(outreach, 1.5), std::invalid_argument);
+  CHECK_THROWS_AS(simulation.set_lever(outreach, -0.1), std::invalid_argument);
+  CHECK_THROWS_AS(simulation.set_lever(outreach, std::nan("")), std::invalid_argument);
+  simulation.step();  // month 23
+  CHECK((simulation.levers().col(outreach) == 0.6).all());
 }
 
 TEST_CASE("simulation: a held lever changes the run exactly like the same constant schedule", "[simulation][levers]") {

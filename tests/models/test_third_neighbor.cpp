@@ -247,3 +247,47 @@ TEST_CASE("third_neighbor with one neighbor and three partners runs and stays in
   CHECK(run(1, "KOR", "access") == Approx(0.5));
   CHECK(run(1, "USA", "access") < 0.9);
 }
+
+TEST_CASE("third_neighbor clips engagement when an election drives a partner's attention below zero", "[generic]") {
+  // attention = 1 − attention_drop · 2u · (1 − H) is negative for u > 0.5 here, and so is every
+  // target it scales: the step must take the clipping path, not the shortcut for targets in [0, 1].
+  const auto scenario = scenario_from_yaml(R"(
+model: third_neighbor
+start: 2025-01
+months: 12
+stochastic: true
+actors: {MNG: focal, CHN: neighbor, USA: partner}
+network:
+  nodes: []
+  edges: [{from: USA, to: MNG, base: 1.0}]
+parameters: {attention_drop: 1.0}
+initial: {USA.elite_network: 0}
+levers: {USA.high_level_visits: 0.8}
+events:
+  - {at: 2025-01, event: partner_election, actor: USA}
+)");
+  const Layout& layout = *scenario->layout;
+  Simulation simulation(scenario, {64, 0});
+  simulation.step();
+  const MemberArrays& state = simulation.state();
+  const auto attention = state.col(layout.state_index("USA", "attention"));
+  const auto visits = state.col(layout.state_index("USA", "engagement.high_level_visits"));  // lag 1
+  int without_attention = 0;
+  for (Eigen::Index member = 0; member < state.rows(); ++member) {
+    INFO("member " << member);
+    if (attention(member) == 0.0) {
+      ++without_attention;
+      CHECK(visits(member) == 0.0);
+    } else {
+      CHECK(visits(member) > 0.0);
+    }
+  }
+  CHECK(without_attention > 10);
+  CHECK(without_attention < 54);
+  for (const auto& slot : layout.state())
+    if (slot.variable.rfind("engagement.", 0) == 0) {
+      const auto column = state.col(layout.state_index(slot.actor, slot.variable));
+      CHECK(column.minCoeff() >= 0.0);
+      CHECK(column.maxCoeff() <= 1.0);
+    }
+}
