@@ -3,7 +3,8 @@
 // Three measurements (docs/performance.md):
 // - what_if: one deterministic 120-month run of the baseline, in process;
 // - step_loop: the calibrated scenario stepped for 120 months in blocks, stochastic, with no
-//   observer (the kernel, lever schedules and random draws), on one thread;
+//   observer (the kernel, lever schedules and random draws), in blocks of 64 and 1016 members,
+//   on one thread and on every core;
 // - ensemble: the calibrated scenario for 120 months at 1, 100, 10,000, 100,000 and 1,000,000
 //   members on one thread and on every core, through the same runner as `steppe run --members N`
 //   (bands of every variable, exact means and per-member outcomes included).
@@ -11,11 +12,14 @@
 //   build/release/tools/steppe_bench [--benchmark_filter=...] [--scenario FILE]
 #include <sys/resource.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <thread>
 
 #include <benchmark/benchmark.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/results.hpp"
@@ -56,8 +60,9 @@ void what_if(benchmark::State& state) {
 
 BENCHMARK(what_if)->Unit(benchmark::kMicrosecond);
 
-// The step loop alone: blocks of members stepped to the horizon with no observer, one thread.
-// What the kernel, the lever schedules and the random draws cost, without the reductions.
+// The step loop alone: blocks of members stepped to the horizon with no observer, on one thread
+// and on every core (blocks spread as the ensemble runner spreads them). What the kernel, the
+// lever schedules and the random draws cost, without the reductions.
 void step_loop(benchmark::State& state) {
   steppe::LoadOptions load;
   load.stochastic = true;
@@ -65,19 +70,27 @@ void step_loop(benchmark::State& state) {
   const std::shared_ptr<const steppe::Kernel> kernel =
       scenario->model->compile(*scenario->layout, scenario->parameters, scenario->network.get());
   const std::int64_t members = state.range(0), block = state.range(1);
+  const std::int64_t blocks = (members + block - 1) / block;
+  tbb::task_arena arena(static_cast<int>(state.range(2)));
   for (auto _ : state)
-    for (std::int64_t first = 0; first < members; first += block) {
-      steppe::Simulation simulation(scenario, {std::min(block, members - first), first}, kernel);
-      simulation.run();
-      benchmark::DoNotOptimize(simulation.state().data());
-    }
+    arena.execute([&] {
+      tbb::parallel_for(std::int64_t{0}, blocks, [&](std::int64_t index) {
+        const std::int64_t first = index * block;
+        steppe::Simulation simulation(scenario, {std::min(block, members - first), first}, kernel);
+        simulation.run();
+        benchmark::DoNotOptimize(simulation.state().data());
+      });
+    });
   const double steps = static_cast<double>(members) * scenario->months;
   state.counters["member_steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Blocks of 64 members keep a block's whole state in the first two cache levels for all its
+// months (the fastest for the step alone); 1016 is the runners' default, which the band
+// histograms of an ensemble need (docs/performance.md).
 BENCHMARK(step_loop)
-    ->ArgsProduct({{100'000}, {64, 248, 256, 1016, 1024}})
-    ->ArgNames({"members", "block"})
+    ->ArgsProduct({{100'000}, {64, 1016}, {1, static_cast<long>(std::thread::hardware_concurrency())}})
+    ->ArgNames({"members", "block", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
