@@ -195,7 +195,7 @@ struct StepContext {
   std::int64_t first_member = 0;  // global index of row 0, for per-member random streams
   const std::vector<ModelEventFiring>* model_events = nullptr;
   // Lever values at t, members × lever slots, each within its lever's declared range (the
-  // loader and Simulation::set_lever refuse any other).
+  // loader and Simulation::set_lever refuse any other): the equations are written for them.
   const MemberArrays* levers = nullptr;
   // Members × parameter slots when some parameter varies across members (the scenario's
   // uncertainties); null when every member has the values the kernel was compiled with.

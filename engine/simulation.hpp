@@ -72,7 +72,7 @@ class Simulation {
 
   // Holds a lever at `value` for every member from the next step on, over any schedule or
   // trigger, until cleared: how a wargame team's move enters the run. A value outside the
-  // lever's declared range is std::invalid_argument (kernels rely on the range).
+  // lever's declared range is std::invalid_argument, as the loader refuses it in a file.
   void set_lever(int lever_slot, double value);
   void clear_lever(int lever_slot);
   // Adds a jump or a model event to the next step only (its month is ignored), after the

@@ -585,33 +585,14 @@ template <typename Parameter, typename G>
     // What scales a lever's setting into its target, multiplied out once for the partner.
     const Lane attention_access = attention * access, attention_profile = attention * profile,
                attention_access_profile = attention_access * profile;
-    // Each lever's engagement moves a share 1/lag of the way to its target. When the target and
-    // the engagement are in [0, 1], so is that step to the last bit (|fl(t − e)| ≤ e for t ≥ 0;
-    // for t ≤ 1, any excess over 1 is under half an ulp and rounds away), and the commit's
-    // clipping is skipped: a fifth of the lever update. Settings are in [0, 1] (their declared
-    // range, StepContext::levers) and so is the engagement at the start of a step; the scales
-    // are checked, as products of values in [0, 1] are too.
-    const bool unit_scales =
-        attention.min(access).min(profile).minCoeff() >= 0.0 && attention.max(access).max(profile).maxCoeff() <= 1.0;
-    const auto move_engagement = [&](auto clip) {
-      for_each_lever([&](auto l) {
-        constexpr PartnerLever lever = partner_levers[l];
-        static_assert(lever.lag_months >= 1);
-        const Lane& scale = lever.needs_access
-                                ? (lever.lowered_by_concession() ? attention_access_profile : attention_access)
-                                : (lever.lowered_by_concession() ? attention_profile : attention);
-        const Lane target = g(u, partner.setting[l]) * scale;
-        const Lane moved = multiply_add(target - e[l], 1.0 / lever.lag_months, e[l]);
-        if constexpr (clip)
-          commit(partner.engagement[l], moved);
-        else
-          g.store(next, partner.engagement[l], moved);
-      });
-    };
-    if (unit_scales)
-      move_engagement(std::false_type{});
-    else
-      move_engagement(std::true_type{});
+    for_each_lever([&](auto l) {
+      constexpr PartnerLever lever = partner_levers[l];
+      const Lane& scale = lever.needs_access
+                              ? (lever.lowered_by_concession() ? attention_access_profile : attention_access)
+                              : (lever.lowered_by_concession() ? attention_profile : attention);
+      const Lane target = g(u, partner.setting[l]) * scale;
+      commit(partner.engagement[l], multiply_add(target - e[l], 1.0 / lever.lag_months, e[l]));
+    });
     commit(partner.elite_network, H + p(g_.r_H) * e[education_exchange] * (1.0 - H) - p(g_.dH) * H);
     commit(partner.institutionalization,
            Q + p(g_.r_Q) * (0.7 * e[strategic_dialogue] + 0.3 * e[high_level_visits]) * (1.0 - Q) - p(g_.dQ) * Q);
