@@ -171,18 +171,23 @@ struct Neighbor {
   Coefficient theta, steep, k, fatigue, grievance, D_floor, D_max, air_floor;
 };
 
+struct Edge {
+  double base;
+  int gate;                                      // partner lever index, or -1
+  std::vector<std::pair<int, double>> controls;  // (neighbor index, sensitivity)
+  bool can_close() const { return base != 1.0 || gate >= 0 || !controls.empty(); }
+};
+
 struct Partner {
   std::array<int, partner_lever_count> engagement;  // state slots
   std::array<int, partner_lever_count> setting;     // lever slots
   int framing;
   int trust, expectation, elite_network, institutionalization, attention, attention_months_left, access;
-  std::vector<std::vector<int>> routes;  // indices into the kernel's edges
-};
-
-struct Edge {
-  double base;
-  int gate;                                      // partner lever index, or -1
-  std::vector<std::pair<int, double>> controls;  // (neighbor index, sensitivity)
+  // The partner's routes to the focal state, each the edges along it that can close (an edge of
+  // base 1 with no gate and no control multiplies by one, exactly, and is left out). A route
+  // left with no such edge is always open, and so is access; no route at all (no network): the same.
+  std::vector<std::vector<Edge>> routes;
+  bool always_open = true;
 };
 
 class ThirdNeighborKernel final : public Kernel {
@@ -248,7 +253,6 @@ class ThirdNeighborKernel final : public Kernel {
   Globals g_;
   std::vector<Neighbor> neighbors_;
   std::vector<Partner> partners_;
-  std::vector<Edge> edges_;
   // focal state slots and levers
   int autonomy_, institutional_capacity_, standing_, resilience_, concession_, diversification_;
   int tension_, crisis_;
@@ -360,6 +364,7 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
                           parameter(name, "D_max"), parameter(name, "air_floor")});
   }
 
+  std::vector<Edge> edges;
   if (network) {
     for (const Network::Edge& edge : network->edges()) {
       int gate = -1;
@@ -370,7 +375,7 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
           throw std::logic_error("third_neighbor: gate is not a realized partner lever: " + edge.gate);
         gate = static_cast<int>(found - partner_levers.begin());
       }
-      edges_.push_back({edge.base, gate, edge.controls});
+      edges.push_back({edge.base, gate, edge.controls});
     }
   }
 
@@ -392,8 +397,17 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     p.attention = state_slot(name, "attention");
     p.attention_months_left = state_slot(name, "attention_months_left");
     p.access = state_slot(name, "access");
-    if (network)
-      for (const Network::Route& route : network->routes(static_cast<int>(index))) p.routes.push_back(route);
+    if (network) {
+      const auto& routes = network->routes(static_cast<int>(index));
+      p.always_open = routes.empty();
+      for (const Network::Route& route : routes) {
+        std::vector<Edge> closing;
+        for (int edge : route)
+          if (edges[static_cast<std::size_t>(edge)].can_close()) closing.push_back(edges[static_cast<std::size_t>(edge)]);
+        if (closing.empty()) p.always_open = true;
+        p.routes.push_back(std::move(closing));
+      }
+    }
     partners_.push_back(std::move(p));
     for (std::size_t actor = 0; actor < layout.actors().size(); ++actor)
       if (layout.actors()[actor].name == name) partner_of_actor_[actor] = static_cast<int>(index);
@@ -425,20 +439,22 @@ Lane ThirdNeighborKernel::threat_target(Parameter p, const Neighbor& neighbor, c
 
 template <typename Parameter, typename G, typename State>
 Lane ThirdNeighborKernel::route_access(Parameter p, const Partner& partner, G g, State s) const {
-  if (partner.routes.empty()) return Lane::Ones();
-  Lane all_closed = Lane::Ones();
-  for (const auto& route : partner.routes) {
-    Lane route_availability = Lane::Ones();
-    for (int edge_index : route) {
-      const Edge& edge = edges_[edge_index];
-      Lane availability = Lane::Constant(edge.base);
-      if (edge.gate >= 0) availability *= g(s, partner.engagement[edge.gate]);
-      for (const auto& [neighbor, sensitivity] : edge.controls)
-        availability *= 1.0 - p(g_.kappa) * sensitivity * g(s, neighbors_[neighbor].coercion);
-      route_availability *= availability;
-    }
-    all_closed *= 1.0 - route_availability;
-  }
+  if (partner.always_open) return Lane::Ones();
+  // Products start from their first factor rather than from one: the same numbers, fewer steps.
+  const auto availability = [&](const Edge& edge) {
+    Lane value = Lane::Constant(edge.base);
+    if (edge.gate >= 0) value *= g(s, partner.engagement[edge.gate]);
+    for (const auto& [neighbor, sensitivity] : edge.controls)
+      value *= 1.0 - p(g_.kappa) * sensitivity * g(s, neighbors_[neighbor].coercion);
+    return value;
+  };
+  const auto closed = [&](const std::vector<Edge>& route) {
+    Lane open = availability(route.front());
+    for (auto edge = route.begin() + 1; edge != route.end(); ++edge) open *= availability(*edge);
+    return Lane(1.0 - open);
+  };
+  Lane all_closed = closed(partner.routes.front());
+  for (auto route = partner.routes.begin() + 1; route != partner.routes.end(); ++route) all_closed *= closed(*route);
   return 1.0 - all_closed;
 }
 
