@@ -403,7 +403,8 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
       for (const Network::Route& route : routes) {
         std::vector<Edge> closing;
         for (int edge : route)
-          if (edges[static_cast<std::size_t>(edge)].can_close()) closing.push_back(edges[static_cast<std::size_t>(edge)]);
+          if (edges[static_cast<std::size_t>(edge)].can_close())
+            closing.push_back(edges[static_cast<std::size_t>(edge)]);
         if (closing.empty()) p.always_open = true;
         p.routes.push_back(std::move(closing));
       }
