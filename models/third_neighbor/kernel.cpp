@@ -529,13 +529,19 @@ template <typename Parameter, typename G>
     return;
   }
   constexpr std::uint32_t crisis_draw = 0xFFFFu;
-  const Lane probability = p(g_.h0) + p(g_.h1) * sigmoid(p(g_.s_X) * (g(s, tension_) - p(g_.theta_X)));
+  // A crisis when u < h0 + h1·σ(z), σ(z) = 1 / (1 + e^−z): tested as (u − h0)·(1 + e^−z) < h1,
+  // the same condition (1 + e^−z > 0) without the division, which held up the whole draw.
+  const Lane z = p(g_.s_X) * (g(s, tension_) - p(g_.theta_X));
+  Lane denominator;
+#pragma omp simd
+  for (int lane = 0; lane < lanes; ++lane) denominator[lane] = 1.0 + repeatable_exp(-z[lane]);
+  const Lane scaled_draw = (uniform(crisis_draw) - p(g_.h0)) * denominator;
+  const Lane h1 = Lane::Zero() + p(g_.h1);
   // A loop the compiler turns into a masked vector select: Eigen 3.4 compares and selects
   // boolean arrays one lane at a time, through memory.
-  const Lane u = uniform(crisis_draw);
   Lane crisis;
 #pragma omp simd
-  for (int lane = 0; lane < lanes; ++lane) crisis[lane] = u[lane] < probability[lane] ? 1.0 : 0.0;
+  for (int lane = 0; lane < lanes; ++lane) crisis[lane] = scaled_draw[lane] < h1[lane] ? 1.0 : 0.0;
   g.store(s, crisis_, crisis);
   for (const Neighbor& neighbor : neighbors_)
     g.store(s, neighbor.coercion, (g(s, neighbor.coercion) + p(g_.crisis_jump_C) * crisis).min(1.0));
