@@ -184,8 +184,8 @@ struct Partner {
   int framing;
   int trust, expectation, elite_network, institutionalization, attention, attention_months_left, access;
   // The partner's routes to the focal state, each the edges along it that can close (an edge of
-  // base 1 with no gate and no control multiplies by one, exactly, and is left out). A route
-  // left with no such edge is always open, and so is access; no route at all (no network): the same.
+  // base 1 with no gate and no control multiplies by one, exactly, and is left out). Access is 1
+  // when a route has no such edge, and when there is no route or no network at all.
   std::vector<std::vector<Edge>> routes;
   bool always_open = true;
 };
