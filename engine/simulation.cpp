@@ -108,38 +108,44 @@ StepContext Simulation::context() const {
   return context;
 }
 
+const Simulation::ScheduledValue& Simulation::scheduled(std::size_t slot, int month) {
+  ScheduledValue& cached = scheduled_[slot];
+  if (!cached.months.contains(month)) {
+    const LeverSchedule& schedule = scenario_->levers[slot];
+    cached = {{month, schedule.constant_through(month)},
+              schedule.value_at(month, scenario_->layout->levers()[slot].status_quo)};
+  }
+  return cached;
+}
+
+void Simulation::rewrite_lever_columns(int month) {
+  levers_hold_ = {month, INT_MAX};
+  for (std::size_t slot = 0; slot < lever_columns_.size(); ++slot) {
+    const auto column = static_cast<Eigen::Index>(slot);
+    LeverColumn wanted;
+    if (lever_overrides_[slot]) {
+      wanted = {LeverColumn::uniform, *lever_overrides_[slot]};
+    } else if (sampled_lever_[slot] >= 0) {
+      wanted = {LeverColumn::sampled, 0};
+    } else {
+      const ScheduledValue& value = scheduled(slot, month);
+      wanted = {LeverColumn::uniform, value.value};
+      levers_hold_.through = std::min(levers_hold_.through, value.months.through);
+    }
+    if (lever_columns_[slot].holds(wanted)) continue;
+    if (wanted.kind == LeverColumn::uniform)
+      levers_.col(column).setConstant(wanted.value);
+    else
+      levers_.col(column) = sampled_inputs_.col(sampled_lever_[slot]);
+    lever_columns_[slot] = wanted;
+  }
+}
+
 void Simulation::evaluate_levers(int month, bool with_triggers) {
   // A column is rewritten only when what it should hold changed: most levers keep one value for
   // months on end, and writing every member's copy every month would cost as much as a tenth of
   // the step. Columns that triggers change are rewritten from their base every month.
-  if (!levers_hold_.contains(month)) {
-    const Layout& layout = *scenario_->layout;
-    levers_hold_ = {month, INT_MAX};
-    for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) {
-      const auto column = static_cast<Eigen::Index>(slot);
-      LeverColumn wanted;
-      if (lever_overrides_[slot])
-        wanted = {LeverColumn::uniform, *lever_overrides_[slot]};
-      else if (sampled_lever_[slot] >= 0)
-        wanted = {LeverColumn::sampled, 0};
-      else {
-        ScheduledValue& scheduled = scheduled_[slot];
-        if (!scheduled.months.contains(month)) {
-          const LeverSchedule& schedule = scenario_->levers[slot];
-          scheduled = {{month, schedule.constant_through(month)},
-                       schedule.value_at(month, layout.levers()[slot].status_quo)};
-        }
-        wanted = {LeverColumn::uniform, scheduled.value};
-        levers_hold_.through = std::min(levers_hold_.through, scheduled.months.through);
-      }
-      if (lever_columns_[slot].holds(wanted)) continue;
-      if (wanted.kind == LeverColumn::uniform)
-        levers_.col(column).setConstant(wanted.value);
-      else
-        levers_.col(column) = sampled_inputs_.col(sampled_lever_[slot]);
-      lever_columns_[slot] = wanted;
-    }
-  }
+  if (!levers_hold_.contains(month)) rewrite_lever_columns(month);
 
   if (with_triggers) {
     for (std::size_t k = 0; k < scenario_->triggers.size(); ++k) {

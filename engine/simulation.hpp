@@ -91,6 +91,9 @@ class Simulation {
 
  private:
   void evaluate_levers(int month, bool with_triggers);
+  // Writes every lever column whose value for `month` differs from what it holds, and how long
+  // they all hold into levers_hold_.
+  void rewrite_lever_columns(int month);
   StepContext context() const;
   void apply_jump(const StateJump& jump);
 
@@ -128,6 +131,8 @@ class Simulation {
     double value = 0;
   };
   std::vector<ScheduledValue> scheduled_;
+  // A lever slot's scheduled value in `month`, from scheduled_ or looked up again.
+  const ScheduledValue& scheduled(std::size_t slot, int month);
   // Months in which no lever column needs rewriting: emptied by moves, restores and triggers.
   MonthRange levers_hold_;
   std::vector<Eigen::Index> sampled_lever_;  // per lever slot: its uncertainty's index, or -1

@@ -94,6 +94,8 @@ using Packet = Eigen::internal::packet_traits<double>::type;
 // rather than left to the compiler), for the steps that carry most of the arithmetic: the levers'
 // approach to their targets and the sums over levers. With fused multiply-add in the build,
 // Eigen's packet multiply-add is that instruction; without, each lane calls the C library's fma.
+// (A `#pragma omp simd` loop over the scalar multiply_add, as for the exp, vectorizes too, but
+// made the update an eighth longer: 2,500 instructions per group instead of 2,200.)
 template <typename A, typename B, typename C>
 [[gnu::always_inline]] inline Lane multiply_add(const A& a, const B& b, const C& c) {
   Lane result;
