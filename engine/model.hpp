@@ -217,10 +217,12 @@ class Kernel {
   // Step 2 of a month, the model's own events (scheduled and random), in place. Scenario jumps
   // are applied by the engine right after.
   virtual void apply_events(const StepContext& context, MemberArrays& state) const = 0;
-  // Steps 3 to 5: derived quantities, the synchronous update into `next`, clipping and any
-  // bookkeeping after commit. `next` has the shape of `state`.
-  virtual void advance(const StepContext& context, const MemberArrays& state,
-                       MemberArrays& next) const = 0;
+  // Steps 3 to 5, in place: derived quantities, the synchronous update, clipping and any
+  // bookkeeping after commit. Synchronous for each member: all its new values come from its
+  // values at the start of the step. No member depends on another, so a kernel may read a few
+  // members' values, write theirs, and go on to the next few, with no second copy of the state
+  // to write into (which made the step loop a sixth slower: docs/performance.md).
+  virtual void advance(const StepContext& context, MemberArrays& state) const = 0;
 };
 
 class Model {

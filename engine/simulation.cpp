@@ -78,7 +78,6 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
       varying_parameters_[static_cast<std::size_t>(uncertainty.slot)] = 1;
     }
   }
-  next_.resizeLike(state_);
   levers_.resize(members, static_cast<Eigen::Index>(layout.levers().size()));
   triggered_.setConstant(members, static_cast<Eigen::Index>(scenario_->triggers.size()), false);
   lever_overrides_.assign(layout.levers().size(), std::nullopt);
@@ -187,8 +186,7 @@ void Simulation::step() {
     if (jump.month == month_) apply_jump(jump);
   for (const StateJump& jump : injected_jumps_) apply_jump(jump);
   injected_jumps_.clear();
-  kernel_->advance(step_context, state_, next_);
-  state_.swap(next_);
+  kernel_->advance(step_context, state_);
   ++month_;
 }
 

@@ -101,7 +101,7 @@ class Simulation {
   RunOptions options_;
   std::shared_ptr<const Kernel> kernel_;
   int month_ = 0;
-  MemberArrays state_, next_, levers_, sampled_inputs_;
+  MemberArrays state_, levers_, sampled_inputs_;
   // Members × parameter slots, only when some parameter is uncertain (else empty: the kernel
   // uses the values it was compiled with).
   MemberArrays parameters_;

@@ -13,9 +13,7 @@ class FunctionKernel final : public Kernel {
 
   void initialize(const StepContext& context, MemberArrays& state) const override { evaluate(context, state); }
   void apply_events(const StepContext&, MemberArrays&) const override {}
-  void advance(const StepContext& context, const MemberArrays&, MemberArrays& next) const override {
-    evaluate(context, next);
-  }
+  void advance(const StepContext& context, MemberArrays& state) const override { evaluate(context, state); }
 
  private:
   // y = f(x) for every member, with the member's own inputs when they vary.

@@ -23,7 +23,7 @@ class RichardsonKernel final : public Kernel {
 
   void initialize(const StepContext&, MemberArrays&) const override {}
   void apply_events(const StepContext&, MemberArrays&) const override {}
-  void advance(const StepContext& context, const MemberArrays& state, MemberArrays& next) const override;
+  void advance(const StepContext& context, MemberArrays& state) const override;
 
  private:
   std::vector<int> slots_;            // armament slot of each actor, in actor order
@@ -78,10 +78,10 @@ RichardsonKernel::RichardsonKernel(const Layout& layout, const std::vector<doubl
   offset_ = constant.transpose();
 }
 
-void RichardsonKernel::advance(const StepContext&, const MemberArrays& state, MemberArrays& next) const {
+void RichardsonKernel::advance(const StepContext&, MemberArrays& state) const {
   Eigen::MatrixXd z = state(Eigen::all, slots_).matrix() * step_transposed_;
   z.rowwise() += offset_;
-  next(Eigen::all, slots_) = z.array();
+  state(Eigen::all, slots_) = z.array();
 }
 
 }  // namespace

@@ -36,29 +36,23 @@ constexpr int engaged_lever_count = static_cast<int>(std::count_if(
     partner_levers.begin(), partner_levers.end(), [](const PartnerLever& lever) { return !lever.counter(); }));
 using Lane = Eigen::Array<double, lanes, 1>;
 
-// A block's member arrays seen as a column-major pointer and stride, held in registers by the
-// group functions (reading them from the Eigen object at every access would cost a reload).
-template <typename Value>
-struct Columns {
-  Value* data;
-  Eigen::Index stride;
-};
-using ReadColumns = Columns<const double>;
-using WriteColumns = Columns<double>;
-ReadColumns columns(const MemberArrays& arrays) { return {arrays.data(), arrays.outerStride()}; }
-WriteColumns columns(MemberArrays& arrays) { return {arrays.data(), arrays.outerStride()}; }
+// A block's member arrays (state, levers, parameters: members × slots, column-major) from a
+// group's first member on: a value's column for the group starts at its offset from there
+// (Offsets below).
+using ReadArray = const double*;
+using WriteArray = double*;
 
-// Members [first, first + count) of a block, count ≤ lanes: loads a slot's values into a Lane
-// and stores them back. `full` groups (count = lanes) load and store straight from the columns.
+// Members [first, first + count) of a block, count ≤ lanes: loads a column's values into a Lane
+// and stores them back, from arrays that start at `first`. `full` groups (count = lanes) load
+// and store straight from the columns.
 template <bool full>
 struct Group {
   static constexpr bool is_full = full;
   Eigen::Index first;
   int count;
 
-  template <typename Value>
-  Lane operator()(Columns<Value> arrays, int slot) const {
-    const double* values = arrays.data + slot * arrays.stride + first;
+  Lane operator()(ReadArray array, Eigen::Index offset) const {
+    const double* values = array + offset;
     if constexpr (full) {
       return Lane::Map(values);
     } else {
@@ -67,8 +61,8 @@ struct Group {
       return lane;
     }
   }
-  void store(WriteColumns arrays, int slot, const Lane& lane) const {
-    double* values = arrays.data + slot * arrays.stride + first;
+  void store(WriteArray array, Eigen::Index offset, const Lane& lane) const {
+    double* values = array + offset;
     if constexpr (full) {
       Lane::Map(values) = lane;
     } else {
@@ -147,11 +141,12 @@ struct SharedParameters {
 // rows for a parameter that varies and broadcast from its one value for the others.
 template <bool full>
 struct MemberParameters {
-  ReadColumns values;
+  ReadArray values;     // members × parameter slots, from the group's first member
+  Eigen::Index stride;  // members
   const char* varying;  // per parameter slot
   Group<full> group;
   Lane operator()(const Coefficient& coefficient) const {
-    return varying[coefficient.slot] ? group(values, coefficient.slot) : Lane::Constant(coefficient.value);
+    return varying[coefficient.slot] ? group(values, coefficient.slot * stride) : Lane::Constant(coefficient.value);
   }
   Lane inverse(const Coefficient& coefficient) const { return 1.0 / (*this)(coefficient); }
 };
@@ -164,11 +159,17 @@ struct Globals {
       r_K, dK, s_K, concession_cost, concession_profile, kappa, turnover_shock, attention_drop, attention_months;
 };
 
+// Where a value's column starts in a block's arrays. compile() records slots, and each kernel
+// call turns them into offsets, slot × the block's members (Offsets::scale), so that a group
+// finds a column by one addition: a group reads or writes about 120 columns, and computing
+// slot × stride at each was a tenth of the step's instructions.
+using Offset = Eigen::Index;
+
 struct Neighbor {
-  // state slots
-  int threat_perception, coercion, dependence;
-  // lever slots
-  int hawkishness, inducements, direct_pressure;
+  // state
+  Offset threat_perception, coercion, dependence;
+  // levers
+  Offset hawkishness, inducements, direct_pressure;
   // parameters
   Coefficient theta, steep, k, fatigue, grievance, D_floor, D_max, air_floor;
 };
@@ -180,16 +181,52 @@ struct Edge {
   bool can_close() const { return base != 1.0 || gate >= 0 || !controls.empty(); }
 };
 
-struct Partner {
-  std::array<int, partner_lever_count> engagement;  // state slots
-  std::array<int, partner_lever_count> setting;     // lever slots
-  int framing;
-  int trust, expectation, elite_network, institutionalization, attention, attention_months_left, access;
-  // The partner's routes to the focal state, each the edges along it that can close (an edge of
-  // base 1 with no gate and no control multiplies by one, exactly, and is left out). Access is 1
-  // when a route has no such edge, and when there is no route or no network at all.
+// The partner's routes to the focal state, each the edges along it that can close (an edge of
+// base 1 with no gate and no control multiplies by one, exactly, and is left out). Access is 1
+// when a route has no such edge, and when there is no route or no network at all.
+struct Routes {
   std::vector<std::vector<Edge>> routes;
   bool always_open = true;
+};
+
+struct Partner {
+  std::array<Offset, partner_lever_count> engagement;  // state
+  std::array<Offset, partner_lever_count> setting;     // levers
+  Offset framing;                                      // lever
+  Offset trust, expectation, elite_network, institutionalization, attention, attention_months_left, access;
+  int index;  // among the partners (their routes)
+};
+
+struct Offsets {
+  // focal state and levers, the system's state
+  Offset autonomy, institutional_capacity, standing, resilience, concession, diversification;
+  Offset outreach, peacekeeping_deployments, balanced_diplomacy, concession_threshold;
+  Offset tension, crisis;
+  std::vector<Neighbor> neighbors;
+  std::vector<Partner> partners;
+
+  // These slots as offsets into the arrays of a block of `members` (copied into `scaled`, whose
+  // vectors keep their capacity from call to call: no allocation in the step).
+  void scale(Eigen::Index members, Offsets& scaled) const {
+    const auto times = [members](Offset& slot) { slot *= members; };
+    scaled = *this;
+    for (Offset* slot :
+         {&scaled.autonomy, &scaled.institutional_capacity, &scaled.standing, &scaled.resilience, &scaled.concession,
+          &scaled.diversification, &scaled.outreach, &scaled.peacekeeping_deployments, &scaled.balanced_diplomacy,
+          &scaled.concession_threshold, &scaled.tension, &scaled.crisis})
+      times(*slot);
+    for (Neighbor& n : scaled.neighbors)
+      for (Offset* slot :
+           {&n.threat_perception, &n.coercion, &n.dependence, &n.hawkishness, &n.inducements, &n.direct_pressure})
+        times(*slot);
+    for (Partner& p : scaled.partners) {
+      for (Offset& slot : p.engagement) times(slot);
+      for (Offset& slot : p.setting) times(slot);
+      for (Offset* slot : {&p.framing, &p.trust, &p.expectation, &p.elite_network, &p.institutionalization,
+                           &p.attention, &p.attention_months_left, &p.access})
+        times(*slot);
+    }
+  }
 };
 
 class ThirdNeighborKernel final : public Kernel {
@@ -197,45 +234,51 @@ class ThirdNeighborKernel final : public Kernel {
   ThirdNeighborKernel(const Layout& layout, const std::vector<double>& parameters, const Network* network);
 
   void initialize(const StepContext& context, MemberArrays& state) const override {
-    for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
-      initialize_group(parameter, columns(*context.levers), group, columns(state));
+    for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
+      initialize_group(c, parameter, context.levers->data() + group.first, group, state.data() + group.first);
     });
   }
   void apply_events(const StepContext& context, MemberArrays& state) const override {
-    for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
-      apply_events_group(parameter, context, group, columns(state));
+    for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
+      apply_events_group(c, parameter, context, group, state.data() + group.first);
     });
   }
-  void advance(const StepContext& context, const MemberArrays& state, MemberArrays& next) const override {
-    for_each_group(context, state.rows(), [&](const auto& parameter, const auto& group) {
-      advance_group(parameter, columns(*context.levers), group, columns(state), columns(next));
+  void advance(const StepContext& context, MemberArrays& state) const override {
+    for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
+      advance_group(c, parameter, context.levers->data() + group.first, group, state.data() + group.first);
     });
   }
 
  private:
-  // Calls work(parameter reader, group) for each group of the block.
+  // Calls work(offsets, parameter reader, group) for each group of the block.
   template <typename Work>
   void for_each_group(const StepContext& context, Eigen::Index members, const Work& work) const {
+    // The state and the levers have a row per member, so one set of offsets serves both.
+    if (context.levers->rows() != members) throw std::logic_error("third_neighbor: levers and state differ in rows");
+    thread_local Offsets offsets;  // one per thread: a kernel serves blocks on every thread at once
+    slots_.scale(members, offsets);
     const auto run = [&](const auto& group) {
       using GroupType = std::decay_t<decltype(group)>;
       if (context.parameters)
-        work(MemberParameters<GroupType::is_full>{columns(*context.parameters), context.varying_parameters->data(),
-                                                  group},
+        work(offsets,
+             MemberParameters<GroupType::is_full>{context.parameters->data() + group.first, context.parameters->rows(),
+                                                  context.varying_parameters->data(), group},
              group);
       else
-        work(SharedParameters{}, group);
+        work(offsets, SharedParameters{}, group);
     };
     Eigen::Index first = 0;
     for (; first + lanes <= members; first += lanes) run(Group<true>{first, lanes});
     if (first < members) run(Group<false>{first, static_cast<int>(members - first)});
   }
 
+  // `c`: the offsets for this block; `u`: the levers, `s` the state.
   template <typename Parameter, typename G>
-  void initialize_group(Parameter p, ReadColumns u, G g, WriteColumns s) const;
+  void initialize_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s) const;
   template <typename Parameter, typename G>
-  void apply_events_group(Parameter p, const StepContext& context, G g, WriteColumns s) const;
+  void apply_events_group(const Offsets& c, Parameter p, const StepContext& context, G g, WriteArray s) const;
   template <typename Parameter, typename G>
-  void advance_group(Parameter p, ReadColumns u, G g, ReadColumns s, WriteColumns next) const;
+  void advance_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
   template <typename G, typename State>
@@ -244,21 +287,18 @@ class ThirdNeighborKernel final : public Kernel {
   template <typename G, typename State>
   Lane visible_engagement(const Partner& partner, G g, State s) const;
   // P*_n: the threat perception neighbor n is heading for, given the visibility V.
-  template <typename Parameter, typename G, typename State>
-  Lane threat_target(Parameter p, const Neighbor& neighbor, const Lane& V, ReadColumns u, G g, State s) const;
+  template <typename Parameter, typename G>
+  Lane threat_target(const Offsets& c, Parameter p, const Neighbor& neighbor, const Lane& V, ReadArray u, G g,
+                     ReadArray s) const;
   // access_p: availability of at least one route to the focal state (1 without a network).
-  template <typename Parameter, typename G, typename State>
-  Lane route_access(Parameter p, const Partner& partner, G g, State s) const;
+  template <typename Parameter, typename G>
+  Lane route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s) const;
   template <typename G>
-  void write_diversification(G g, WriteColumns s) const;
+  void write_diversification(const Offsets& c, G g, WriteArray s) const;
 
   Globals g_;
-  std::vector<Neighbor> neighbors_;
-  std::vector<Partner> partners_;
-  // focal state slots and levers
-  int autonomy_, institutional_capacity_, standing_, resilience_, concession_, diversification_;
-  int tension_, crisis_;
-  int outreach_, peacekeeping_deployments_, balanced_diplomacy_, concession_threshold_;
+  Offsets slots_;                      // as slots, for any block
+  std::vector<Routes> routes_;         // per partner
   std::vector<int> partner_of_actor_;  // actor index → partner index, -1 for others
 };
 
@@ -344,26 +384,26 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
         global("attention_months")};
 
   const std::string focal = layout.actors_with_role("focal").at(0);
-  autonomy_ = state_slot(focal, "autonomy");
-  institutional_capacity_ = state_slot(focal, "institutional_capacity");
-  standing_ = state_slot(focal, "standing");
-  resilience_ = state_slot(focal, "resilience");
-  concession_ = state_slot(focal, "concession");
-  diversification_ = state_slot(focal, "diversification");
-  tension_ = state_slot("system", "tension");
-  crisis_ = state_slot("system", "crisis");
-  outreach_ = lever_slot(focal, "outreach");
-  peacekeeping_deployments_ = lever_slot(focal, "peacekeeping_deployments");
-  balanced_diplomacy_ = lever_slot(focal, "balanced_diplomacy");
-  concession_threshold_ = lever_slot(focal, "concession_threshold");
+  slots_.autonomy = state_slot(focal, "autonomy");
+  slots_.institutional_capacity = state_slot(focal, "institutional_capacity");
+  slots_.standing = state_slot(focal, "standing");
+  slots_.resilience = state_slot(focal, "resilience");
+  slots_.concession = state_slot(focal, "concession");
+  slots_.diversification = state_slot(focal, "diversification");
+  slots_.tension = state_slot("system", "tension");
+  slots_.crisis = state_slot("system", "crisis");
+  slots_.outreach = lever_slot(focal, "outreach");
+  slots_.peacekeeping_deployments = lever_slot(focal, "peacekeeping_deployments");
+  slots_.balanced_diplomacy = lever_slot(focal, "balanced_diplomacy");
+  slots_.concession_threshold = lever_slot(focal, "concession_threshold");
 
   for (const std::string& name : layout.actors_with_role("neighbor")) {
-    neighbors_.push_back({state_slot(name, "threat_perception"), state_slot(name, "coercion"),
-                          state_slot(focal, "dependence." + name), lever_slot(name, "hawkishness"),
-                          lever_slot(name, "inducements"), lever_slot(name, "direct_pressure"),
-                          parameter(name, "theta"), parameter(name, "steep"), parameter(name, "k"),
-                          parameter(name, "fatigue"), parameter(name, "grievance"), parameter(name, "D_floor"),
-                          parameter(name, "D_max"), parameter(name, "air_floor")});
+    slots_.neighbors.push_back({state_slot(name, "threat_perception"), state_slot(name, "coercion"),
+                                state_slot(focal, "dependence." + name), lever_slot(name, "hawkishness"),
+                                lever_slot(name, "inducements"), lever_slot(name, "direct_pressure"),
+                                parameter(name, "theta"), parameter(name, "steep"), parameter(name, "k"),
+                                parameter(name, "fatigue"), parameter(name, "grievance"), parameter(name, "D_floor"),
+                                parameter(name, "D_max"), parameter(name, "air_floor")});
   }
 
   std::vector<Edge> edges;
@@ -386,6 +426,7 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   for (std::size_t index = 0; index < partner_names.size(); ++index) {
     const std::string& name = partner_names[index];
     Partner p;
+    p.index = static_cast<int>(index);
     for (int l = 0; l < partner_lever_count; ++l) {
       const std::string lever(partner_levers[l].name);
       p.engagement[l] = state_slot(name, "engagement." + lever);
@@ -399,19 +440,21 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     p.attention = state_slot(name, "attention");
     p.attention_months_left = state_slot(name, "attention_months_left");
     p.access = state_slot(name, "access");
+    Routes partner_routes;
     if (network) {
       const auto& routes = network->routes(static_cast<int>(index));
-      p.always_open = routes.empty();
+      partner_routes.always_open = routes.empty();
       for (const Network::Route& route : routes) {
         std::vector<Edge> closing;
         for (int edge : route)
           if (edges[static_cast<std::size_t>(edge)].can_close())
             closing.push_back(edges[static_cast<std::size_t>(edge)]);
-        if (closing.empty()) p.always_open = true;
-        p.routes.push_back(std::move(closing));
+        if (closing.empty()) partner_routes.always_open = true;
+        partner_routes.routes.push_back(std::move(closing));
       }
     }
-    partners_.push_back(std::move(p));
+    slots_.partners.push_back(p);
+    routes_.push_back(std::move(partner_routes));
     for (std::size_t actor = 0; actor < layout.actors().size(); ++actor)
       if (layout.actors()[actor].name == name) partner_of_actor_[actor] = static_cast<int>(index);
   }
@@ -433,22 +476,23 @@ Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, G g, State 
   return visible;
 }
 
-template <typename Parameter, typename G, typename State>
-Lane ThirdNeighborKernel::threat_target(Parameter p, const Neighbor& neighbor, const Lane& V, ReadColumns u, G g,
-                                        State s) const {
-  return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) * (1.0 - p(g_.reassurance) * g(u, balanced_diplomacy_)) *
-         (1.0 - p(g_.concession_relief) * g(s, concession_));
+template <typename Parameter, typename G>
+Lane ThirdNeighborKernel::threat_target(const Offsets& c, Parameter p, const Neighbor& neighbor, const Lane& V,
+                                        ReadArray u, G g, ReadArray s) const {
+  return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) * (1.0 - p(g_.reassurance) * g(u, c.balanced_diplomacy)) *
+         (1.0 - p(g_.concession_relief) * g(s, c.concession));
 }
 
-template <typename Parameter, typename G, typename State>
-Lane ThirdNeighborKernel::route_access(Parameter p, const Partner& partner, G g, State s) const {
-  if (partner.always_open) return Lane::Ones();
+template <typename Parameter, typename G>
+Lane ThirdNeighborKernel::route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s) const {
+  const Routes& routes = routes_[static_cast<std::size_t>(partner.index)];
+  if (routes.always_open) return Lane::Ones();
   // Products start from their first factor rather than from one: the same numbers, fewer steps.
   const auto availability = [&](const Edge& edge) {
     Lane value = Lane::Constant(edge.base);
     if (edge.gate >= 0) value *= g(s, partner.engagement[edge.gate]);
     for (const auto& [neighbor, sensitivity] : edge.controls)
-      value *= 1.0 - p(g_.kappa) * sensitivity * g(s, neighbors_[neighbor].coercion);
+      value *= 1.0 - p(g_.kappa) * sensitivity * g(s, c.neighbors[neighbor].coercion);
     return value;
   };
   const auto closed = [&](const std::vector<Edge>& route) {
@@ -456,41 +500,42 @@ Lane ThirdNeighborKernel::route_access(Parameter p, const Partner& partner, G g,
     for (auto edge = route.begin() + 1; edge != route.end(); ++edge) open *= availability(*edge);
     return Lane(1.0 - open);
   };
-  Lane all_closed = closed(partner.routes.front());
-  for (auto route = partner.routes.begin() + 1; route != partner.routes.end(); ++route) all_closed *= closed(*route);
+  Lane all_closed = closed(routes.routes.front());
+  for (auto route = routes.routes.begin() + 1; route != routes.routes.end(); ++route) all_closed *= closed(*route);
   return 1.0 - all_closed;
 }
 
 template <typename G>
-void ThirdNeighborKernel::write_diversification(G g, WriteColumns s) const {
+void ThirdNeighborKernel::write_diversification(const Offsets& c, G g, WriteArray s) const {
   Lane total = Lane::Zero();
   Lane concentration = Lane::Zero();
-  for (const Neighbor& n : neighbors_) {
+  for (const Neighbor& n : c.neighbors) {
     const Lane D = g(s, n.dependence);
     total += D;
     concentration += D.square();
   }
   concentration += (1.0 - total).square();
-  g.store(s, diversification_, 1.0 - concentration);
+  g.store(s, c.diversification, 1.0 - concentration);
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(Parameter p, ReadColumns u, G g, WriteColumns s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Offsets& c, Parameter p, ReadArray u, G g,
+                                                            WriteArray s) const {
   Lane V = Lane::Zero();
-  for (const Partner& partner : partners_) {
+  for (const Partner& partner : c.partners) {
     g.store(s, partner.expectation, mean_engagement(partner, g, s));
     g.store(s, partner.attention_months_left, Lane::Zero());
-    g.store(s, partner.access, route_access(p, partner, g, s));
+    g.store(s, partner.access, route_access(c, p, partner, g, s));
     V += visible_engagement(partner, g, s) * (1.0 + p(g_.framing_gain) * g(u, partner.framing));
   }
-  for (const Neighbor& n : neighbors_) g.store(s, n.threat_perception, threat_target(p, n, V, u, g, s));
-  g.store(s, crisis_, Lane::Zero());
-  write_diversification(g, s);
+  for (const Neighbor& n : c.neighbors) g.store(s, n.threat_perception, threat_target(c, p, n, V, u, g, s));
+  g.store(s, c.crisis, Lane::Zero());
+  write_diversification(c, g, s);
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(Parameter p, const StepContext& context, G g,
-                                                              WriteColumns s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(const Offsets& c, Parameter p, const StepContext& context,
+                                                              G g, WriteArray s) const {
   // A draw per member from its own stream: (seed, member) keyed, (month, draw) counted.
   auto uniform = [&](std::uint32_t draw) {
     Lane u;
@@ -508,7 +553,7 @@ template <typename Parameter, typename G>
     if (firings[index].kind != leadership_turnover) continue;
     const Lane magnitude = context.stochastic ? Lane(p(g_.turnover_shock) * 2.0 * uniform(index))
                                               : Lane(Lane::Zero() + p(g_.turnover_shock));
-    for (const Partner& partner : partners_) {
+    for (const Partner& partner : c.partners) {
       const Lane kept =
           1.0 - (magnitude * (1.0 - g(s, partner.institutionalization)) * (1.0 - g(s, partner.elite_network)))
                     .max(0.0)
@@ -520,20 +565,20 @@ template <typename Parameter, typename G>
   }
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != partner_election) continue;
-    const Partner& partner = partners_[partner_of_actor_.at(firings[index].actor)];
+    const Partner& partner = c.partners[partner_of_actor_.at(firings[index].actor)];
     const Lane u = context.stochastic ? uniform(index) : Lane(Lane::Constant(0.5));
     g.store(s, partner.attention, 1.0 - p(g_.attention_drop) * 2.0 * u * (1.0 - g(s, partner.elite_network)));
     g.store(s, partner.attention_months_left, Lane::Zero() + p(g_.attention_months));
   }
 
   if (!context.stochastic) {
-    g.store(s, crisis_, Lane::Zero());
+    g.store(s, c.crisis, Lane::Zero());
     return;
   }
   constexpr std::uint32_t crisis_draw = 0xFFFFu;
   // A crisis when u < h0 + h1·σ(z), σ(z) = 1 / (1 + e^−z): tested as (u − h0)·(1 + e^−z) < h1,
   // the same condition (1 + e^−z > 0) without the division, which held up the whole draw.
-  const Lane z = p(g_.s_X) * (g(s, tension_) - p(g_.theta_X));
+  const Lane z = p(g_.s_X) * (g(s, c.tension) - p(g_.theta_X));
   Lane denominator;
 #pragma omp simd
   for (int lane = 0; lane < lanes; ++lane) denominator[lane] = 1.0 + repeatable_exp(-z[lane]);
@@ -544,34 +589,38 @@ template <typename Parameter, typename G>
   Lane crisis;
 #pragma omp simd
   for (int lane = 0; lane < lanes; ++lane) crisis[lane] = scaled_draw[lane] < h1[lane] ? 1.0 : 0.0;
-  g.store(s, crisis_, crisis);
-  for (const Neighbor& neighbor : neighbors_)
+  g.store(s, c.crisis, crisis);
+  for (const Neighbor& neighbor : c.neighbors)
     g.store(s, neighbor.coercion, (g(s, neighbor.coercion) + p(g_.crisis_jump_C) * crisis).min(1.0));
-  g.store(s, tension_, (g(s, tension_) + p(g_.crisis_jump_X) * crisis).min(1.0));
+  g.store(s, c.tension, (g(s, c.tension) + p(g_.crisis_jump_X) * crisis).min(1.0));
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::advance_group(Parameter p, ReadColumns u, G g, ReadColumns s,
-                                                         WriteColumns next) const {
-  const Lane A = g(s, autonomy_), I = g(s, institutional_capacity_), S = g(s, standing_), R = g(s, resilience_),
-             K = g(s, concession_), X = g(s, tension_);
-  const Lane k_F = g(u, peacekeeping_deployments_);
+[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Offsets& c, Parameter p, ReadArray u, G g,
+                                                         WriteArray s) const {
+  const Lane A = g(s, c.autonomy), I = g(s, c.institutional_capacity), S = g(s, c.standing), R = g(s, c.resilience),
+             K = g(s, c.concession), X = g(s, c.tension);
+  const Lane k_F = g(u, c.peacekeeping_deployments);
   const Lane profile = 1.0 - p(g_.concession_profile) * K;
   const auto inverse_tau_M = p.inverse(g_.tau_M), inverse_E_ref = p.inverse(g_.E_ref),
              inverse_tau_P = p.inverse(g_.tau_P);
+  // The update is in place, and synchronous all the same: each value is read before anything is
+  // written over it. The focal state is read here; each partner's state at the top of its turn,
+  // and a partner writes only its own; each neighbor's before its own commit, the others' only
+  // through sums taken before any commit.
   // Clipped to [0, 1] on commit (MODEL.md step 5).
-  const auto commit = [&](int slot, const Lane& value) { g.store(next, slot, value.max(0.0).min(1.0)); };
+  const auto commit = [&](int slot, const Lane& value) { g.store(s, slot, value.max(0.0).min(1.0)); };
 
   // Steps 3 and 4 for each partner at once: its contributions to the derived quantities, all
   // from the state at the start of the step, and its own new state (which needs only its own).
   Lane support = Lane::Zero(), overreach_levers = Lane::Zero();
-  Lane diversification_effort = p(g_.w_out) * g(u, outreach_);
+  Lane diversification_effort = p(g_.w_out) * g(u, c.outreach);
   Lane max_air_link = Lane::Zero(), max_effectiveness = Lane::Zero();
   Lane defense_drive = Lane::Zero(), standing_drive = 0.5 * k_F;
   Lane resilience_drive = Lane::Zero(), no_elite_tie = Lane::Ones();
   Lane senior_visits = Lane::Zero(), basing_total = Lane::Zero();
   Lane V = Lane::Zero();  // visibility of all partners' engagement, amplified by framing
-  for (const Partner& partner : partners_) {
+  for (const Partner& partner : c.partners) {
     std::array<Lane, partner_lever_count> e;
     for_each_lever([&](auto l) { e[l] = g(s, partner.engagement[l]); });
     const Lane framing = g(u, partner.framing);
@@ -604,8 +653,8 @@ template <typename Parameter, typename G>
     basing_total += e[basing];
     V += visible * (1.0 + p(g_.framing_gain) * framing);
 
-    const Lane access = route_access(p, partner, g, s);
-    g.store(next, partner.access, access);
+    const Lane access = route_access(c, p, partner, g, s);
+    g.store(s, partner.access, access);
     const Lane attention = g(s, partner.attention);
     // What scales a lever's setting into its target, multiplied out once for the partner.
     const Lane attention_access = attention * access, attention_profile = attention * profile,
@@ -621,14 +670,14 @@ template <typename Parameter, typename G>
     commit(partner.elite_network, H + p(g_.r_H) * e[education_exchange] * (1.0 - H) - p(g_.dH) * H);
     commit(partner.institutionalization,
            Q + p(g_.r_Q) * (0.7 * e[strategic_dialogue] + 0.3 * e[high_level_visits]) * (1.0 - Q) - p(g_.dQ) * Q);
-    g.store(next, partner.expectation, M + (mean - M) * inverse_tau_M);
+    g.store(s, partner.expectation, M + (mean - M) * inverse_tau_M);
     commit(partner.trust,
            T + p(g_.lam_up) * ((mean.min(M) * inverse_E_ref).min(1.0) - T) - p(g_.lam_down) * (M - mean).max(0.0) * T);
     // Attention holds through its window, then returns to 1: the countdown of MODEL.md step 5,
     // taken here on the committed values (clipping never touches the countdown).
     const Lane months_left = g(s, partner.attention_months_left);
     const Lane left = (months_left - 1.0).max(0.0);
-    g.store(next, partner.attention_months_left, left);
+    g.store(s, partner.attention_months_left, left);
     // A loop, not Eigen's select, which runs one lane at a time (see the crisis draw).
     Lane returned;
 #pragma omp simd
@@ -641,7 +690,7 @@ template <typename Parameter, typename G>
   Lane pressure_sum = Lane::Zero(), dependence_sum = Lane::Zero();
   Lane coercion_sum = Lane::Zero(), coercion_threat = Lane::Zero();
   Lane floor_sum = Lane::Zero();
-  for (const Neighbor& n : neighbors_) {
+  for (const Neighbor& n : c.neighbors) {
     const Lane C = g(s, n.coercion), D = g(s, n.dependence);
     pressure_sum += C * D;
     dependence_sum += D;
@@ -655,11 +704,11 @@ template <typename Parameter, typename G>
   const Lane drivers =
       p(g_.w_div) * diversification + p(g_.w_I) * I + p(g_.w_S) * S + p(g_.w_R) * R + p(g_.w_E) * support;
 
-  const double other_neighbors = std::max<double>(1.0, static_cast<double>(neighbors_.size()) - 1.0);
-  for (const Neighbor& n : neighbors_) {
+  const double other_neighbors = std::max<double>(1.0, static_cast<double>(c.neighbors.size()) - 1.0);
+  for (const Neighbor& n : c.neighbors) {
     const Lane P = g(s, n.threat_perception), C = g(s, n.coercion), D = g(s, n.dependence);
-    commit(n.threat_perception, P + (threat_target(p, n, V, u, g, s) - P) * inverse_tau_P);
-    const Lane others_mean = neighbors_.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
+    commit(n.threat_perception, P + (threat_target(c, p, n, V, u, g, s) - P) * inverse_tau_P);
+    const Lane others_mean = c.neighbors.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
     commit(n.coercion,
            C + p(n.k) * (0.5 + g(u, n.hawkishness)) * P * (1.0 - C) -
                p(n.fatigue) * (1.0 + p(g_.standing_restraint) * S + p(g_.signal_restraint) * senior_visits) * C +
@@ -669,18 +718,17 @@ template <typename Parameter, typename G>
                              p(g_.iota) * g(u, n.inducements) * (p(n.D_max) - D));
   }
 
-  commit(concession_,
-         K + p(g_.r_K) * sigmoid(p(g_.s_K) * (pressure - g(u, concession_threshold_))) * (1.0 - K) - p(g_.dK) * K);
-  commit(autonomy_, A + p(g_.alpha) * drivers * (1.0 - A) - p(g_.beta) * pressure * A - p(g_.gamma) * overreach * A -
-                        p(g_.concession_cost) * K * A);
-  commit(institutional_capacity_,
+  commit(c.concession,
+         K + p(g_.r_K) * sigmoid(p(g_.s_K) * (pressure - g(u, c.concession_threshold))) * (1.0 - K) - p(g_.dK) * K);
+  commit(c.autonomy, A + p(g_.alpha) * drivers * (1.0 - A) - p(g_.beta) * pressure * A - p(g_.gamma) * overreach * A -
+                         p(g_.concession_cost) * K * A);
+  commit(c.institutional_capacity,
          I + p(g_.r_I) * (defense_drive + 0.5 * k_F * max_effectiveness) * (1.0 - I) - p(g_.dI) * I);
-  commit(standing_, S + p(g_.r_S) * standing_drive * (1.0 - S) - p(g_.dS) * S);
-  commit(resilience_, R + p(g_.r_R) * (0.5 * (1.0 - no_elite_tie) + resilience_drive) * (1.0 - R) - p(g_.dR) * R -
-                          p(g_.eta_R) * pressure * R);
-  commit(tension_, X + p(g_.r_X) * (coercion_threat + p(g_.basing_tension) * basing_total) * (1.0 - X) - p(g_.dX) * X);
-  g.store(next, crisis_, g(s, crisis_));
-  write_diversification(g, next);
+  commit(c.standing, S + p(g_.r_S) * standing_drive * (1.0 - S) - p(g_.dS) * S);
+  commit(c.resilience, R + p(g_.r_R) * (0.5 * (1.0 - no_elite_tie) + resilience_drive) * (1.0 - R) - p(g_.dR) * R -
+                           p(g_.eta_R) * pressure * R);
+  commit(c.tension, X + p(g_.r_X) * (coercion_threat + p(g_.basing_tension) * basing_total) * (1.0 - X) - p(g_.dX) * X);
+  write_diversification(c, g, s);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ TEST_CASE("uncertainties: members draw their own initial values and constant lev
   REQUIRE(scenario->uncertainties.size() == 5);
   Simulation simulation(scenario, {2000, 0});
   const Layout& layout = *scenario->layout;
-  const auto trust = simulation.state().col(layout.state_index("USA", "trust"));
+  const Eigen::ArrayXd trust = simulation.state().col(layout.state_index("USA", "trust"));
   CHECK(trust.minCoeff() >= 0.3);
   CHECK(trust.maxCoeff() <= 0.7);
   CHECK(trust.mean() == Approx(0.5).margin(0.01));
