@@ -78,16 +78,25 @@ using Packet = Eigen::internal::packet_traits<double>::type;
   return Eigen::internal::ploadu<Packet>(values.data() + i);
 }
 [[gnu::always_inline]] inline Packet packet(double value, int) { return Eigen::internal::pset1<Packet>(value); }
+// An expression of Lanes (a product, a difference), computed for those lanes only.
+template <typename Expression>
+[[gnu::always_inline]] inline Packet packet(const Eigen::ArrayBase<Expression>& values, int i) {
+  return Eigen::internal::evaluator<Expression>(values.derived()).template packet<Eigen::Unaligned, Packet>(i);
+}
 #else
-// One lane of a Lane, or a scalar shared by every lane.
-[[gnu::always_inline]] inline double lane_value(const Lane& values, int i) { return values[i]; }
+// One lane of a Lane or of an expression of Lanes, or a scalar shared by every lane.
+template <typename Expression>
+[[gnu::always_inline]] inline double lane_value(const Eigen::ArrayBase<Expression>& values, int i) {
+  return values.derived().coeff(i);
+}
 [[gnu::always_inline]] inline double lane_value(double value, int) { return value; }
 #endif
 
 // a·b + c lane by lane, rounded once (engine/repeatable_math.hpp says why it is written out
-// rather than left to the compiler), for the steps that carry most of the arithmetic: the levers'
-// approach to their targets and the sums over levers. With fused multiply-add in the build,
-// Eigen's packet multiply-add is that instruction; without, each lane calls the C library's fma.
+// rather than left to the compiler): the step's products and sums are written with it. Each of
+// a, b and c is a Lane, an expression of Lanes or a scalar. With fused multiply-add in the
+// build, Eigen's packet multiply-add is that instruction; without, each lane calls the C
+// library's fma.
 // (A `#pragma omp simd` loop over the scalar multiply_add, as for the exp, vectorizes too, but
 // made the update an eighth longer: 2,500 instructions per group instead of 2,200.)
 template <typename A, typename B, typename C>
@@ -102,6 +111,23 @@ template <typename A, typename B, typename C>
     result[i] = steppe::multiply_add(lane_value(a, i), lane_value(b, i), lane_value(c, i));
 #endif
   return result;
+}
+
+// c + a1·x1 + a2·x2 + …, as a chain of multiply-adds.
+template <typename C, typename A, typename X>
+[[gnu::always_inline]] inline Lane plus_products(const C& c, const A& a, const X& x) {
+  return multiply_add(a, x, c);
+}
+template <typename C, typename A, typename X, typename... Rest>
+[[gnu::always_inline]] inline Lane plus_products(const C& c, const A& a, const X& x, const Rest&... rest) {
+  return multiply_add(a, x, plus_products(c, rest...));
+}
+
+// x + gain·(1 − x) − loss·x: a share pulled towards 1 at the rate `gain` and towards 0 at the
+// rate `loss`, the form of most of MODEL.md's updates.
+template <typename Gain, typename Loss>
+[[gnu::always_inline]] inline Lane pulled(const Lane& x, const Gain& gain, const Loss& loss) {
+  return multiply_add(-loss, x, multiply_add(gain, 1.0 - x, x));
 }
 
 [[gnu::always_inline]] inline Lane sigmoid(const Lane& x) {
@@ -479,8 +505,9 @@ Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, G g, State 
 template <typename Parameter, typename G>
 Lane ThirdNeighborKernel::threat_target(const Offsets& c, Parameter p, const Neighbor& neighbor, const Lane& V,
                                         ReadArray u, G g, ReadArray s) const {
-  return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) * (1.0 - p(g_.reassurance) * g(u, c.balanced_diplomacy)) *
-         (1.0 - p(g_.concession_relief) * g(s, c.concession));
+  return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) *
+         multiply_add(-p(g_.reassurance), g(u, c.balanced_diplomacy), 1.0) *
+         multiply_add(-p(g_.concession_relief), g(s, c.concession), 1.0);
 }
 
 template <typename Parameter, typename G>
@@ -601,7 +628,7 @@ template <typename Parameter, typename G>
   const Lane A = g(s, c.autonomy), I = g(s, c.institutional_capacity), S = g(s, c.standing), R = g(s, c.resilience),
              K = g(s, c.concession), X = g(s, c.tension);
   const Lane k_F = g(u, c.peacekeeping_deployments);
-  const Lane profile = 1.0 - p(g_.concession_profile) * K;
+  const Lane profile = multiply_add(-p(g_.concession_profile), K, 1.0);
   const auto inverse_tau_M = p.inverse(g_.tau_M), inverse_E_ref = p.inverse(g_.E_ref),
              inverse_tau_P = p.inverse(g_.tau_P);
   // The update is in place, and synchronous all the same: each value is read before anything is
@@ -609,7 +636,7 @@ template <typename Parameter, typename G>
   // and a partner writes only its own; each neighbor's before its own commit, the others' only
   // through sums taken before any commit.
   // Clipped to [0, 1] on commit (MODEL.md step 5).
-  const auto commit = [&](int slot, const Lane& value) { g.store(s, slot, value.max(0.0).min(1.0)); };
+  const auto commit = [&](Offset column, const Lane& value) { g.store(s, column, value.max(0.0).min(1.0)); };
 
   // Steps 3 and 4 for each partner at once: its contributions to the derived quantities, all
   // from the state at the start of the step, and its own new state (which needs only its own).
@@ -626,7 +653,8 @@ template <typename Parameter, typename G>
     const Lane framing = g(u, partner.framing);
     const Lane H = g(s, partner.elite_network), Q = g(s, partner.institutionalization), M = g(s, partner.expectation),
                T = g(s, partner.trust);
-    const Lane effectiveness = T * (0.5 + 0.5 * Q) * (1.0 - p(g_.tf_dilution) * e[new_task_forces]);
+    const Lane effectiveness =
+        T * multiply_add(0.5, Q, 0.5) * multiply_add(-p(g_.tf_dilution), e[new_task_forces], 1.0);
     // Two partial sums each, over the even and the odd levers: one chain of nineteen dependent
     // additions was the longest path through the step.
     std::array<Lane, 2> mean_part = {Lane::Zero(), Lane::Zero()}, visible_part = mean_part;
@@ -636,22 +664,27 @@ template <typename Parameter, typename G>
     });
     const Lane mean = (mean_part[0] + mean_part[1]) * (1.0 / engaged_lever_count);
     const Lane visible = visible_part[0] + visible_part[1];
-    support += effectiveness * mean;
+    support = multiply_add(effectiveness, mean, support);
     overreach_levers += e[formal_alliance] + e[basing];
-    diversification_effort +=
-        effectiveness * (p(g_.w_fin) * e[development_finance] + p(g_.w_min) * e[minerals_partnership] +
-                         p(g_.w_comm) * e[commercial_diplomacy] + p(g_.w_air) * e[air_link]);
+    diversification_effort =
+        multiply_add(effectiveness,
+                     plus_products(p(g_.w_fin) * e[development_finance], p(g_.w_min), e[minerals_partnership],
+                                   p(g_.w_comm), e[commercial_diplomacy], p(g_.w_air), e[air_link]),
+                     diversification_effort);
     max_air_link = max_air_link.max(e[air_link]);
     max_effectiveness = max_effectiveness.max(effectiveness);
-    defense_drive +=
-        effectiveness * (0.3 * e[pme] + 0.2 * e[peacekeeping_support] + 0.2 * e[khaan_quest] +
-                         0.1 * e[exercise_observer] + 0.1 * e[equipment_transfer] + 0.1 * e[domain_awareness]);
-    standing_drive += 0.2 * e[khaan_quest] + 0.2 * e[convening_support] * (1.0 - framing) + 0.1 * e[quad_plus];
-    resilience_drive += 0.3 * e[governance_support] + 0.2 * e[convening_support] * (1.0 - framing);
+    defense_drive =
+        multiply_add(effectiveness,
+                     plus_products(0.3 * e[pme], 0.2, e[peacekeeping_support], 0.2, e[khaan_quest], 0.1,
+                                   e[exercise_observer], 0.1, e[equipment_transfer], 0.1, e[domain_awareness]),
+                     defense_drive);
+    const Lane functional = 1.0 - framing, convening = 0.2 * e[convening_support] * functional;
+    standing_drive = plus_products(standing_drive + convening, 0.2, e[khaan_quest], 0.1, e[quad_plus]);
+    resilience_drive = plus_products(resilience_drive + convening, 0.3, e[governance_support]);
     no_elite_tie *= 1.0 - H;
     senior_visits += e[high_level_visits];
     basing_total += e[basing];
-    V += visible * (1.0 + p(g_.framing_gain) * framing);
+    V = multiply_add(visible, multiply_add(p(g_.framing_gain), framing, 1.0), V);
 
     const Lane access = route_access(c, p, partner, g, s);
     g.store(s, partner.access, access);
@@ -667,12 +700,12 @@ template <typename Parameter, typename G>
       const Lane target = g(u, partner.setting[l]) * scale;
       commit(partner.engagement[l], multiply_add(target - e[l], 1.0 / lever.lag_months, e[l]));
     });
-    commit(partner.elite_network, H + p(g_.r_H) * e[education_exchange] * (1.0 - H) - p(g_.dH) * H);
+    commit(partner.elite_network, pulled(H, p(g_.r_H) * e[education_exchange], p(g_.dH)));
     commit(partner.institutionalization,
-           Q + p(g_.r_Q) * (0.7 * e[strategic_dialogue] + 0.3 * e[high_level_visits]) * (1.0 - Q) - p(g_.dQ) * Q);
-    g.store(s, partner.expectation, M + (mean - M) * inverse_tau_M);
-    commit(partner.trust,
-           T + p(g_.lam_up) * ((mean.min(M) * inverse_E_ref).min(1.0) - T) - p(g_.lam_down) * (M - mean).max(0.0) * T);
+           pulled(Q, p(g_.r_Q) * multiply_add(0.7, e[strategic_dialogue], 0.3 * e[high_level_visits]), p(g_.dQ)));
+    g.store(s, partner.expectation, multiply_add(mean - M, inverse_tau_M, M));
+    commit(partner.trust, multiply_add(-p(g_.lam_down) * (M - mean).max(0.0), T,
+                                       multiply_add(p(g_.lam_up), (mean.min(M) * inverse_E_ref).min(1.0) - T, T)));
     // Attention holds through its window, then returns to 1: the countdown of MODEL.md step 5,
     // taken here on the committed values (clipping never touches the countdown).
     const Lane months_left = g(s, partner.attention_months_left);
@@ -692,42 +725,43 @@ template <typename Parameter, typename G>
   Lane floor_sum = Lane::Zero();
   for (const Neighbor& n : c.neighbors) {
     const Lane C = g(s, n.coercion), D = g(s, n.dependence);
-    pressure_sum += C * D;
+    pressure_sum = multiply_add(C, D, pressure_sum);
     dependence_sum += D;
     coercion_sum += C;
-    coercion_threat += C * g(s, n.threat_perception);
+    coercion_threat = multiply_add(C, g(s, n.threat_perception), coercion_threat);
     floor_sum += p(n.D_floor);
   }
-  const Lane pressure = pressure_sum * (1.0 - p(g_.resilience_cushion) * R);
+  const Lane pressure = pressure_sum * multiply_add(-p(g_.resilience_cushion), R, 1.0);
   const Lane diversification = (1.0 - dependence_sum) / (1.0 - floor_sum);
-  const Lane overreach = p(g_.alliance_cost) * overreach_levers + p(g_.overreach) * (V - p(g_.theta_O)).max(0.0);
+  const Lane overreach =
+      multiply_add(p(g_.alliance_cost), overreach_levers, p(g_.overreach) * (V - p(g_.theta_O)).max(0.0));
   const Lane drivers =
-      p(g_.w_div) * diversification + p(g_.w_I) * I + p(g_.w_S) * S + p(g_.w_R) * R + p(g_.w_E) * support;
+      plus_products(p(g_.w_E) * support, p(g_.w_div), diversification, p(g_.w_I), I, p(g_.w_S), S, p(g_.w_R), R);
 
   const double other_neighbors = std::max<double>(1.0, static_cast<double>(c.neighbors.size()) - 1.0);
   for (const Neighbor& n : c.neighbors) {
     const Lane P = g(s, n.threat_perception), C = g(s, n.coercion), D = g(s, n.dependence);
-    commit(n.threat_perception, P + (threat_target(c, p, n, V, u, g, s) - P) * inverse_tau_P);
+    commit(n.threat_perception, multiply_add(threat_target(c, p, n, V, u, g, s) - P, inverse_tau_P, P));
     const Lane others_mean = c.neighbors.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
+    const Lane fatigue =
+        p(n.fatigue) * plus_products(1.0, p(g_.standing_restraint), S, p(g_.signal_restraint), senior_visits);
     commit(n.coercion,
-           C + p(n.k) * (0.5 + g(u, n.hawkishness)) * P * (1.0 - C) -
-               p(n.fatigue) * (1.0 + p(g_.standing_restraint) * S + p(g_.signal_restraint) * senior_visits) * C +
-               p(n.grievance) + p(g_.cross) * p(g_.alignment) * others_mean + g(u, n.direct_pressure));
-    const Lane floor = p(n.D_floor) - p(n.air_floor) * max_air_link;
-    commit(n.dependence, D - p(g_.delta_div) * diversification_effort * (D - floor) +
-                             p(g_.iota) * g(u, n.inducements) * (p(n.D_max) - D));
+           pulled(C, p(n.k) * (0.5 + g(u, n.hawkishness)) * P, fatigue) +
+               multiply_add(p(g_.cross) * p(g_.alignment), others_mean, p(n.grievance) + g(u, n.direct_pressure)));
+    const Lane floor = multiply_add(-p(n.air_floor), max_air_link, p(n.D_floor));
+    commit(n.dependence, multiply_add(-p(g_.delta_div) * diversification_effort, D - floor,
+                                      multiply_add(p(g_.iota) * g(u, n.inducements), p(n.D_max) - D, D)));
   }
 
-  commit(c.concession,
-         K + p(g_.r_K) * sigmoid(p(g_.s_K) * (pressure - g(u, c.concession_threshold))) * (1.0 - K) - p(g_.dK) * K);
-  commit(c.autonomy, A + p(g_.alpha) * drivers * (1.0 - A) - p(g_.beta) * pressure * A - p(g_.gamma) * overreach * A -
-                         p(g_.concession_cost) * K * A);
+  commit(c.concession, pulled(K, p(g_.r_K) * sigmoid(p(g_.s_K) * (pressure - g(u, c.concession_threshold))), p(g_.dK)));
+  commit(c.autonomy, pulled(A, p(g_.alpha) * drivers,
+                            plus_products(p(g_.beta) * pressure, p(g_.gamma), overreach, p(g_.concession_cost), K)));
   commit(c.institutional_capacity,
-         I + p(g_.r_I) * (defense_drive + 0.5 * k_F * max_effectiveness) * (1.0 - I) - p(g_.dI) * I);
-  commit(c.standing, S + p(g_.r_S) * standing_drive * (1.0 - S) - p(g_.dS) * S);
-  commit(c.resilience, R + p(g_.r_R) * (0.5 * (1.0 - no_elite_tie) + resilience_drive) * (1.0 - R) - p(g_.dR) * R -
-                           p(g_.eta_R) * pressure * R);
-  commit(c.tension, X + p(g_.r_X) * (coercion_threat + p(g_.basing_tension) * basing_total) * (1.0 - X) - p(g_.dX) * X);
+         pulled(I, p(g_.r_I) * multiply_add(0.5 * k_F, max_effectiveness, defense_drive), p(g_.dI)));
+  commit(c.standing, pulled(S, p(g_.r_S) * standing_drive, p(g_.dS)));
+  commit(c.resilience, pulled(R, p(g_.r_R) * multiply_add(0.5, 1.0 - no_elite_tie, resilience_drive),
+                              multiply_add(p(g_.eta_R), pressure, p(g_.dR))));
+  commit(c.tension, pulled(X, p(g_.r_X) * multiply_add(p(g_.basing_tension), basing_total, coercion_threat), p(g_.dX)));
   write_diversification(c, g, s);
 }
 
