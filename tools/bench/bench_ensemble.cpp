@@ -5,11 +5,18 @@
 // - step_loop: the calibrated scenario stepped for 120 months in blocks, stochastic, with no
 //   observer (the kernel, lever schedules and random draws), in blocks of 64 and 1016 members,
 //   on one thread and on every core;
+// - reference_loop: the same work as the step loop in blocks of 64, by a hand-fused loop written
+//   for the flagship's shape only (reference_loop.cpp): the yardstick for the step loop;
 // - ensemble: the calibrated scenario for 120 months at 1, 100, 10,000, 100,000 and 1,000,000
 //   members on one thread and on every core, through the same runner as `steppe run --members N`
 //   (bands of every variable, exact means and per-member outcomes included).
 // Each reports member-steps (and actor-steps) per second and the process's peak memory. Usage:
 //   build/release/tools/steppe_bench [--benchmark_filter=...] [--scenario FILE]
+//   build/release/tools/steppe_bench --check-reference   (exit 0 when the reference loop
+//                                                         reproduces the golden checkpoints)
+#include <benchmark/benchmark.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 #include <sys/resource.h>
 
 #include <cstdint>
@@ -17,14 +24,11 @@
 #include <string>
 #include <thread>
 
-#include <benchmark/benchmark.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
-
 #include "engine/ensemble.hpp"
 #include "engine/io/results.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/simulation.hpp"
+#include "tools/bench/reference_loop.hpp"
 
 namespace {
 
@@ -94,6 +98,25 @@ BENCHMARK(step_loop)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// The reference loop on the step loop's work: the calibrated scenario, stochastic, 120 months,
+// 100,000 members in blocks of 64, one thread.
+void reference_loop(benchmark::State& state) {
+  const std::int64_t members = state.range(0), block = state.range(1);
+  constexpr int months = 120;
+  for (auto _ : state)
+    for (std::int64_t first = 0; first < members; first += block)
+      steppe::reference::run_block(static_cast<int>(std::min(block, members - first)),
+                                   static_cast<std::uint64_t>(first), 1, months);
+  state.counters["member_steps/s"] =
+      benchmark::Counter(static_cast<double>(members) * months, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK(reference_loop)
+    ->Args({100'000, 64})
+    ->ArgNames({"members", "block"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 void arguments(benchmark::internal::Benchmark* benchmark) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   for (long members : {1L, 100L, 10'000L, 100'000L, 1'000'000L})
@@ -106,7 +129,8 @@ BENCHMARK(ensemble)->Apply(arguments);
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Our one option, taken out before Google Benchmark sees the rest.
+  // Our two options, taken out before Google Benchmark sees the rest.
+  if (argc == 2 && std::strcmp(argv[1], "--check-reference") == 0) return steppe::reference::check() ? 0 : 1;
   for (int index = 1; index + 1 < argc; ++index)
     if (std::strcmp(argv[index], "--scenario") == 0) {
       scenario_file = argv[index + 1];
