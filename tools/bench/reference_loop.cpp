@@ -49,8 +49,9 @@ constexpr std::array<double, 2> theta = {2.0, 2.4}, steep = {2.5, 2.0}, k = {0.2
                                 air_floor = {0.03, 0.03};
 enum : int { education_exchange = 10, strategic_dialogue = 12, high_level_visits = 13, basing = 16 };
 
-double sigmoid(double x) { return 1.0 / (1.0 + repeatable_exp(-x)); }
-double clip(double x) { return std::min(1.0, std::max(0.0, x)); }
+// Both always inlined: a call stops the vectorizer.
+[[gnu::always_inline]] inline double sigmoid(double x) { return repeatable_sigmoid(x); }
+[[gnu::always_inline]] inline double clip(double x) { return std::min(1.0, std::max(0.0, x)); }
 
 // A block's state, one array per variable (members contiguous).
 struct Block {
@@ -106,15 +107,19 @@ void apply_events(Block& b, int month, bool stochastic, std::uint64_t seed, std:
 
 // MODEL.md §7 steps 3–5 for every member of the block, in one loop.
 void advance(Block& b) {
-  std::array<double*, levers> e;
+  // Restrict-qualified, or GCC reloads the pointers each lane and does not vectorize the loop.
+  double *__restrict e[levers];
   for (int l = 0; l < levers; ++l) e[l] = b.e[l].data();
-  double *A = b.A.data(), *I = b.I.data(), *S = b.S.data(), *R = b.R.data(), *K = b.K.data(), *X = b.X.data();
-  double *T = b.T.data(), *M = b.M.data(), *H = b.H.data(), *Q = b.Q.data(), *attention = b.attention.data();
-  double* months_left = b.months_left.data();
-  std::array<double*, 2> P = {b.P[0].data(), b.P[1].data()}, C = {b.C[0].data(), b.C[1].data()},
-                         D = {b.D[0].data(), b.D[1].data()};
+  double *__restrict A = b.A.data(), *__restrict I = b.I.data(), *__restrict S = b.S.data(), *__restrict R = b.R.data(),
+                     *__restrict K = b.K.data(), *__restrict X = b.X.data(), *__restrict T = b.T.data(),
+                     *__restrict M = b.M.data(), *__restrict H = b.H.data(), *__restrict Q = b.Q.data(),
+                     *__restrict attention = b.attention.data(), *__restrict months_left = b.months_left.data();
+  double *__restrict P[2] = {b.P[0].data(), b.P[1].data()};
+  double *__restrict C[2] = {b.C[0].data(), b.C[1].data()};
+  double *__restrict D[2] = {b.D[0].data(), b.D[1].data()};
+  const int members = b.members;
 #pragma omp simd
-  for (int i = 0; i < b.members; ++i) {
+  for (int i = 0; i < members; ++i) {
     double old[levers];
 #pragma GCC unroll 19
     for (int l = 0; l < levers; ++l) old[l] = e[l][i];
