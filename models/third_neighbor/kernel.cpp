@@ -18,6 +18,7 @@
 // both give the same numbers. The mechanisms and the article sections they stand for are listed
 // in docs/model.md.
 #include <algorithm>
+#include <span>
 #include <stdexcept>
 #include <utility>
 
@@ -271,7 +272,12 @@ class ThirdNeighborKernel final : public Kernel {
   }
   void advance(const StepContext& context, MemberArrays& state) const override {
     for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
-      advance_group(c, parameter, context.levers->data() + group.first, group, state.data() + group.first);
+      const double* levers = context.levers->data() + group.first;
+      double* values = state.data() + group.first;
+      if (c.partners.size() == 1 && c.neighbors.size() == 2)
+        advance_group<1, 2>(c, parameter, levers, group, values);
+      else
+        advance_group<std::dynamic_extent, std::dynamic_extent>(c, parameter, levers, group, values);
     });
   }
 
@@ -303,7 +309,10 @@ class ThirdNeighborKernel final : public Kernel {
   void initialize_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s) const;
   template <typename Parameter, typename G>
   void apply_events_group(const Offsets& c, Parameter p, const StepContext& context, G g, WriteArray s) const;
-  template <typename Parameter, typename G>
+  // For `partner_count` partners and `neighbor_count` neighbors: the flagship's one and two are
+  // compile-time constants, so that the compiler unrolls the loops over them and interleaves
+  // their independent work; std::dynamic_extent for any other number.
+  template <std::size_t partner_count, std::size_t neighbor_count, typename Parameter, typename G>
   void advance_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
@@ -319,8 +328,8 @@ class ThirdNeighborKernel final : public Kernel {
   // access_p: availability of at least one route to the focal state (1 without a network).
   template <typename Parameter, typename G>
   Lane route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s) const;
-  template <typename G>
-  void write_diversification(const Offsets& c, G g, WriteArray s) const;
+  template <typename Neighbors, typename G>
+  void write_diversification(const Neighbors& neighbors, const Offsets& c, G g, WriteArray s) const;
 
   Globals g_;
   Offsets slots_;                      // as slots, for any block
@@ -532,11 +541,11 @@ Lane ThirdNeighborKernel::route_access(const Offsets& c, Parameter p, const Part
   return 1.0 - all_closed;
 }
 
-template <typename G>
-void ThirdNeighborKernel::write_diversification(const Offsets& c, G g, WriteArray s) const {
+template <typename Neighbors, typename G>
+void ThirdNeighborKernel::write_diversification(const Neighbors& neighbors, const Offsets& c, G g, WriteArray s) const {
   Lane total = Lane::Zero();
   Lane concentration = Lane::Zero();
-  for (const Neighbor& n : c.neighbors) {
+  for (const Neighbor& n : neighbors) {
     const Lane D = g(s, n.dependence);
     total += D;
     concentration += D.square();
@@ -557,7 +566,7 @@ template <typename Parameter, typename G>
   }
   for (const Neighbor& n : c.neighbors) g.store(s, n.threat_perception, threat_target(c, p, n, V, u, g, s));
   g.store(s, c.crisis, Lane::Zero());
-  write_diversification(c, g, s);
+  write_diversification(c.neighbors, c, g, s);
 }
 
 template <typename Parameter, typename G>
@@ -622,9 +631,11 @@ template <typename Parameter, typename G>
   g.store(s, c.tension, (g(s, c.tension) + p(g_.crisis_jump_X) * crisis).min(1.0));
 }
 
-template <typename Parameter, typename G>
+template <std::size_t partner_count, std::size_t neighbor_count, typename Parameter, typename G>
 [[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Offsets& c, Parameter p, ReadArray u, G g,
                                                          WriteArray s) const {
+  const std::span<const Partner, partner_count> partners(c.partners.data(), c.partners.size());
+  const std::span<const Neighbor, neighbor_count> neighbors(c.neighbors.data(), c.neighbors.size());
   const Lane A = g(s, c.autonomy), I = g(s, c.institutional_capacity), S = g(s, c.standing), R = g(s, c.resilience),
              K = g(s, c.concession), X = g(s, c.tension);
   const Lane k_F = g(u, c.peacekeeping_deployments);
@@ -647,7 +658,7 @@ template <typename Parameter, typename G>
   Lane resilience_drive = Lane::Zero(), no_elite_tie = Lane::Ones();
   Lane senior_visits = Lane::Zero(), basing_total = Lane::Zero();
   Lane V = Lane::Zero();  // visibility of all partners' engagement, amplified by framing
-  for (const Partner& partner : c.partners) {
+  for (const Partner& partner : partners) {
     std::array<Lane, partner_lever_count> e;
     for_each_lever([&](auto l) { e[l] = g(s, partner.engagement[l]); });
     const Lane framing = g(u, partner.framing);
@@ -723,7 +734,7 @@ template <typename Parameter, typename G>
   Lane pressure_sum = Lane::Zero(), dependence_sum = Lane::Zero();
   Lane coercion_sum = Lane::Zero(), coercion_threat = Lane::Zero();
   Lane floor_sum = Lane::Zero();
-  for (const Neighbor& n : c.neighbors) {
+  for (const Neighbor& n : neighbors) {
     const Lane C = g(s, n.coercion), D = g(s, n.dependence);
     pressure_sum = multiply_add(C, D, pressure_sum);
     dependence_sum += D;
@@ -738,11 +749,11 @@ template <typename Parameter, typename G>
   const Lane drivers =
       plus_products(p(g_.w_E) * support, p(g_.w_div), diversification, p(g_.w_I), I, p(g_.w_S), S, p(g_.w_R), R);
 
-  const double other_neighbors = std::max<double>(1.0, static_cast<double>(c.neighbors.size()) - 1.0);
-  for (const Neighbor& n : c.neighbors) {
+  const double other_neighbors = std::max<double>(1.0, static_cast<double>(neighbors.size()) - 1.0);
+  for (const Neighbor& n : neighbors) {
     const Lane P = g(s, n.threat_perception), C = g(s, n.coercion), D = g(s, n.dependence);
     commit(n.threat_perception, multiply_add(threat_target(c, p, n, V, u, g, s) - P, inverse_tau_P, P));
-    const Lane others_mean = c.neighbors.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
+    const Lane others_mean = neighbors.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
     const Lane fatigue =
         p(n.fatigue) * plus_products(1.0, p(g_.standing_restraint), S, p(g_.signal_restraint), senior_visits);
     commit(n.coercion,
@@ -762,7 +773,7 @@ template <typename Parameter, typename G>
   commit(c.resilience, pulled(R, p(g_.r_R) * multiply_add(0.5, 1.0 - no_elite_tie, resilience_drive),
                               multiply_add(p(g_.eta_R), pressure, p(g_.dR))));
   commit(c.tension, pulled(X, p(g_.r_X) * multiply_add(p(g_.basing_tension), basing_total, coercion_threat), p(g_.dX)));
-  write_diversification(c, g, s);
+  write_diversification(neighbors, c, g, s);
 }
 
 }  // namespace
