@@ -275,14 +275,10 @@ class ThirdNeighborKernel final : public Kernel {
     });
   }
   void advance(const StepContext& context, MemberArrays& state) const override {
-    for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
-      const double* levers = context.levers->data() + group.first;
-      double* values = state.data() + group.first;
-      if (c.partners.size() == 1 && c.neighbors.size() == 2)
-        advance_group<1, 2>(c, parameter, levers, group, values);
-      else
-        advance_group<std::dynamic_extent, std::dynamic_extent>(c, parameter, levers, group, values);
-    });
+    if (slots_.partners.size() == 1 && slots_.neighbors.size() == 2)
+      advance_groups<1, 2>(context, state);
+    else
+      advance_groups<std::dynamic_extent, std::dynamic_extent>(context, state);
   }
 
  private:
@@ -306,6 +302,14 @@ class ThirdNeighborKernel final : public Kernel {
     Eigen::Index first = 0;
     for (; first + lanes <= members; first += lanes) run(Group<true>{first, lanes});
     if (first < members) run(Group<false>{first, static_cast<int>(members - first)});
+  }
+
+  template <std::size_t partner_count, std::size_t neighbor_count>
+  void advance_groups(const StepContext& context, MemberArrays& state) const {
+    for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
+      advance_group<partner_count, neighbor_count>(c, parameter, context.levers->data() + group.first, group,
+                                                   state.data() + group.first);
+    });
   }
 
   // `c`: the offsets for this block; `u`: the levers, `s` the state.

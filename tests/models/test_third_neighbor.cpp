@@ -250,7 +250,7 @@ TEST_CASE("third_neighbor with one neighbor and three partners runs and stays in
 
 TEST_CASE("third_neighbor clips engagement when an election drives a partner's attention below zero", "[generic]") {
   // attention = 1 − attention_drop · 2u · (1 − H) is negative for u > 0.5 here, and so is every
-  // target it scales: the step must take the clipping path, not the shortcut for targets in [0, 1].
+  // target it scales: the step must clip the engagement it moves towards them.
   const auto scenario = scenario_from_yaml(R"(
 model: third_neighbor
 start: 2025-01

@@ -1,6 +1,6 @@
 // steppe_bench: how fast the step loop runs, measured, never asserted (DESIGN.md §4).
 //
-// Three measurements (docs/performance.md):
+// Four measurements (docs/performance.md):
 // - what_if: one deterministic 120-month run of the baseline, in process;
 // - step_loop: the calibrated scenario stepped for 120 months in blocks, stochastic, with no
 //   observer (the kernel, lever schedules and random draws), in blocks of 64 and 1016 members,

@@ -107,16 +107,14 @@ void apply_events(Block& b, int month, bool stochastic, std::uint64_t seed, std:
 
 // MODEL.md §7 steps 3–5 for every member of the block, in one loop.
 void advance(Block& b) {
-  // Restrict-qualified, or GCC reloads the pointers each lane and does not vectorize the loop.
-  double *__restrict e[levers];
+  double* e[levers];
   for (int l = 0; l < levers; ++l) e[l] = b.e[l].data();
-  double *__restrict A = b.A.data(), *__restrict I = b.I.data(), *__restrict S = b.S.data(), *__restrict R = b.R.data(),
-                     *__restrict K = b.K.data(), *__restrict X = b.X.data(), *__restrict T = b.T.data(),
-                     *__restrict M = b.M.data(), *__restrict H = b.H.data(), *__restrict Q = b.Q.data(),
-                     *__restrict attention = b.attention.data(), *__restrict months_left = b.months_left.data();
-  double *__restrict P[2] = {b.P[0].data(), b.P[1].data()};
-  double *__restrict C[2] = {b.C[0].data(), b.C[1].data()};
-  double *__restrict D[2] = {b.D[0].data(), b.D[1].data()};
+  double *A = b.A.data(), *I = b.I.data(), *S = b.S.data(), *R = b.R.data(), *K = b.K.data(), *X = b.X.data(),
+         *T = b.T.data(), *M = b.M.data(), *H = b.H.data(), *Q = b.Q.data(), *attention = b.attention.data(),
+         *months_left = b.months_left.data();
+  double* P[2] = {b.P[0].data(), b.P[1].data()};
+  double* C[2] = {b.C[0].data(), b.C[1].data()};
+  double* D[2] = {b.D[0].data(), b.D[1].data()};
   const int members = b.members;
 #pragma omp simd
   for (int i = 0; i < members; ++i) {
