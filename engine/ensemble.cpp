@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "engine/observers.hpp"
@@ -20,10 +21,15 @@ namespace {
 constexpr double fraction_scale = 72057594037927936.0;  // 2^56
 constexpr double whole_limit = 9223372036854775807.0;   // 2^63: the whole part fits an int64
 // Members are summed in 64-bit integers before the 128-bit totals, which the vectorizer turns
-// into packed integer adds: 128 values below 2^55 cannot overflow them (a multiple of the
-// vector width, so no run ends in a scalar remainder). Larger values (an arms race) are added
-// one by one into the 128-bit totals.
-constexpr Eigen::Index members_per_partial_sum = 128;
+// into packed integer adds, 64 at a time (a multiple of the vector width, so no run ends in a
+// scalar remainder). Most values are shares, below 2 in magnitude: each is one product and one
+// conversion, trunc(value · 2^56), and 64 of them cannot overflow (64 · 2^57 = 2^63). Other
+// runs split each value into its whole part and fraction, which 64 values below 2^55 cannot
+// overflow either; larger values (an arms race) are added one by one into the 128-bit totals.
+// Every way gives each value's exact multiple of 2^-56, so the totals do not depend on which
+// runs took which way, and neither does the mean (Sum::canonical).
+constexpr Eigen::Index members_per_partial_sum = 64;
+constexpr double small_limit = 2.0;
 constexpr double partial_sum_limit = 36028797018963968.0;  // 2^55
 
 // The whole parts and the fractions (in units of 2^-56) of `count` values, summed, and the
@@ -50,6 +56,22 @@ FixedPointSum fixed_point_sum(const double* values, Eigen::Index count) {
   return {whole_sum, fraction_sum, largest};
 }
 
+// The sum of trunc(value · 2^56) over `count` values, when all are below 2 in magnitude (and
+// none is a NaN); nullopt otherwise. Values beyond are replaced by 0 before the conversion, so
+// that it is always defined.
+std::optional<std::int64_t> small_fixed_point_sum(const double* values, Eigen::Index count) {
+  std::int64_t sum = 0, outside = 0;
+#pragma omp simd reduction(+ : sum, outside)
+  for (Eigen::Index member = 0; member < count; ++member) {
+    const double value = values[member];
+    const bool small = std::abs(value) < small_limit;
+    sum += static_cast<std::int64_t>((small ? value : 0.0) * fraction_scale);
+    outside += small ? 0 : 1;
+  }
+  if (outside > 0) return std::nullopt;
+  return sum;
+}
+
 std::vector<int> banded_slots(const Layout& layout) {
   std::vector<int> slots;
   for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
@@ -70,6 +92,10 @@ void MeanAccumulator::add(int month, const std::vector<int>& slots, const Member
     Sum& sum = row[position];
     for (Eigen::Index first = 0; first < members; first += members_per_partial_sum) {
       const Eigen::Index count = std::min(members_per_partial_sum, members - first);
+      if (const auto small = small_fixed_point_sum(values + first, count)) {
+        sum.fraction += *small;
+        continue;
+      }
       const FixedPointSum run = fixed_point_sum(values + first, count);
       if (run.largest < partial_sum_limit) {
         sum.whole += run.whole;
@@ -97,7 +123,7 @@ void MeanAccumulator::merge(const MeanAccumulator& other) {
 
 double MeanAccumulator::mean(int month, std::size_t slot_position, std::int64_t members) const {
   if (members == 0) return std::nan("");
-  const Sum& sum = sums_[static_cast<std::size_t>(month) * slots_ + slot_position];
+  const Sum sum = sums_[static_cast<std::size_t>(month) * slots_ + slot_position].canonical();
   const auto count = static_cast<double>(members);
   return static_cast<double>(sum.whole) / count + static_cast<double>(sum.fraction) / fraction_scale / count;
 }

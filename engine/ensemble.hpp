@@ -36,9 +36,9 @@ struct EnsembleOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// The mean over members of every banded slot and month, from exact fixed-point sums: each value
-// splits into its whole part and its fraction (to 2^-56), summed as integers, so the sum does
-// not depend on the order members are added in. Values up to ±2^63 are exact.
+// The mean over members of every banded slot and month, from exact fixed-point sums: each value,
+// truncated to a multiple of 2^-56, is summed as integers, so the sum does not depend on the
+// order members are added in. Values up to ±2^63 are exact.
 class MeanAccumulator {
  public:
   MeanAccumulator(int months, std::size_t slots);
@@ -47,9 +47,16 @@ class MeanAccumulator {
   double mean(int month, std::size_t slot_position, std::int64_t members) const;
 
  private:
+  // The exact total whole + fraction · 2^-56, split in whatever way the values were added.
   struct Sum {
-    __int128 whole = 0;     // sum of the whole parts
-    __int128 fraction = 0;  // sum of the fractions, in units of 2^-56
+    __int128 whole = 0;
+    __int128 fraction = 0;  // in units of 2^-56
+    // The same total with the fraction in [0, 2^56): one split for one total, so that the mean
+    // computed from it does not depend on how the members were summed.
+    Sum canonical() const {
+      const __int128 carry = fraction >> 56;  // floor(fraction / 2^56)
+      return {whole + carry, fraction - carry * (__int128{1} << 56)};
+    }
   };
   std::size_t slots_;
   std::vector<Sum> sums_;  // (months + 1) × slots

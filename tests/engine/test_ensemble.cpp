@@ -86,6 +86,45 @@ TEST_CASE("ensemble: means are exact and bands are ordered", "[ensemble]") {
   }
 }
 
+TEST_CASE("ensemble: exact means whether members are shares, beyond 2 or beyond 2^55, in any blocks",
+          "[ensemble][determinism]") {
+  // Multiples of 1/8, so the exact mean is known: mostly values below 2 (summed in one product
+  // each), a run of 64 with −3.25 in it and one with 2.5 (split into whole part and fraction), one
+  // with 2^56 + 8 (added one by one). The values in [1, 2) make the two ways split the total
+  // differently.
+  MemberArrays values(300, 1);
+  for (Eigen::Index member = 0; member < values.rows(); ++member)
+    values(member, 0) = 1 + static_cast<double>(member % 8) / 8;
+  values(70, 0) = 2.5;
+  values(200, 0) = -3.25;
+  values(260, 0) = 72057594037927944.0;  // 2^56 + 8
+  __int128 eighths = 0;
+  for (Eigen::Index member = 0; member < values.rows(); ++member)
+    eighths += static_cast<__int128>(values(member, 0) * 8);
+  const double exact = static_cast<double>(eighths) / 8 / static_cast<double>(values.rows());
+
+  const std::vector<int> slots = {0};
+  const auto mean_in_blocks = [&](std::initializer_list<Eigen::Index> sizes) {
+    MeanAccumulator total(0, 1);
+    Eigen::Index first = 0;
+    for (const Eigen::Index size : sizes) {
+      MeanAccumulator block(0, 1);  // each block on its own, then merged, as the runner does
+      block.add(0, slots, values.middleRows(first, size).eval());
+      total.merge(block);
+      first += size;
+    }
+    REQUIRE(first == values.rows());
+    return total.mean(0, 0, values.rows());
+  };
+  const double whole = mean_in_blocks({300});
+  CHECK(whole == Approx(exact).epsilon(1e-15));
+  // Other blocks put the large values in other runs, which split the total another way: the
+  // mean has the same bits.
+  CHECK(mean_in_blocks({37, 263}) == whole);
+  CHECK(mean_in_blocks({64, 64, 64, 64, 44}) == whole);
+  CHECK(mean_in_blocks({201, 99}) == whole);
+}
+
 TEST_CASE("ensemble: a cancelled run skips the blocks not yet started and says so", "[ensemble]") {
   const auto scenario = stochastic_calibrated();
   std::atomic<bool> cancel{false};
