@@ -30,8 +30,8 @@ Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const Me
 
 std::int64_t cache_friendly_block_size(std::int64_t requested) {
   if (requested < 16) return requested;
-  const std::int64_t lines = requested / 8;  // cache lines of 8 doubles per column
-  return (lines % 2 == 0 ? lines - 1 : lines) * 8;
+  const std::int64_t groups = requested / 16;  // two cache lines of 8 doubles per column
+  return (groups % 2 == 0 ? groups - 1 : groups) * 16;
 }
 
 Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions options,

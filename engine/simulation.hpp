@@ -25,12 +25,14 @@ struct RunOptions {
   std::int64_t first_member = 0;  // global index of this block's first member (random streams)
 };
 
-// The members to step together when `requested` are asked for: a multiple of eight with an odd
+// The members to step together when `requested` are asked for: a multiple of sixteen with an odd
 // quotient, at most `requested` (blocks under 16 members are left as they are). A block's columns
 // lie members × 8 bytes apart, and when that is a multiple of a large power of two (blocks of 256
 // or 1024 members) every column falls into the same few sets of the L1 cache, where each step's
 // forty-odd columns evict one another: the step loop ran 10–30% slower. Columns an odd number of
-// cache lines apart spread over every set. Results never depend on the block size.
+// pairs of cache lines apart spread over every set. Sixteen because a kernel steps members in
+// groups of up to sixteen (third_neighbor's: two AVX-512 registers), and a block that is not a
+// multiple ends in a padded group. Results never depend on the block size.
 std::int64_t cache_friendly_block_size(std::int64_t requested);
 
 // Receives the state after `month` steps (month 0: the initial state) and reduces it.

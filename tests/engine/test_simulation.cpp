@@ -699,16 +699,17 @@ events:
   CHECK_FALSE((shifted.state().row(0) == block.back().row(0)).all());
 }
 
-TEST_CASE("simulation: block sizes become eight members times an odd number, never more than asked", "[simulation]") {
-  CHECK(steppe::cache_friendly_block_size(1024) == 1016);
-  CHECK(steppe::cache_friendly_block_size(256) == 248);
-  CHECK(steppe::cache_friendly_block_size(1000) == 1000);  // 8 × 125 already
-  CHECK(steppe::cache_friendly_block_size(1007) == 1000);  // rounded down to whole cache lines
-  CHECK(steppe::cache_friendly_block_size(16) == 8);
+TEST_CASE("simulation: block sizes become sixteen members times an odd number, never more than asked", "[simulation]") {
+  CHECK(steppe::cache_friendly_block_size(1024) == 1008);
+  CHECK(steppe::cache_friendly_block_size(256) == 240);
+  CHECK(steppe::cache_friendly_block_size(1008) == 1008);  // 16 × 63 already
+  CHECK(steppe::cache_friendly_block_size(1023) == 1008);  // rounded down to whole groups
+  CHECK(steppe::cache_friendly_block_size(1000) == 976);   // 16 × 62 is even: 16 × 61
+  CHECK(steppe::cache_friendly_block_size(16) == 16);
   CHECK(steppe::cache_friendly_block_size(15) == 15);  // small blocks are left alone
   CHECK(steppe::cache_friendly_block_size(1) == 1);
   for (std::int64_t requested = 16; requested <= 5000; ++requested) {
     const std::int64_t block = steppe::cache_friendly_block_size(requested);
-    CHECK((block <= requested && block % 8 == 0 && (block / 8) % 2 == 1));
+    CHECK((block <= requested && block % 16 == 0 && (block / 16) % 2 == 1));
   }
 }

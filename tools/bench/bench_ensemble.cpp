@@ -3,7 +3,7 @@
 // Four measurements (docs/performance.md):
 // - what_if: one deterministic 120-month run of the baseline, in process;
 // - step_loop: the calibrated scenario stepped for 120 months in blocks, stochastic, with no
-//   observer (the kernel, lever schedules and random draws), in blocks of 64 and 1016 members,
+//   observer (the kernel, lever schedules and random draws), in blocks of 64 and 1008 members,
 //   on one thread and on every core;
 // - reference_loop: the same work as the step loop in blocks of 64, by a hand-fused loop written
 //   for the flagship's shape only (reference_loop.cpp): the yardstick for the step loop;
@@ -90,10 +90,10 @@ void step_loop(benchmark::State& state) {
 }
 
 // Blocks of 64 members keep a block's whole state in the first two cache levels for all its
-// months (the fastest for the step alone); 1016 is the runners' default, which the band
+// months (the fastest for the step alone); 1008 is the runners' default, which the band
 // histograms of an ensemble need (docs/performance.md).
 BENCHMARK(step_loop)
-    ->ArgsProduct({{100'000}, {64, 1016}, {1, static_cast<long>(std::thread::hardware_concurrency())}})
+    ->ArgsProduct({{100'000}, {64, 1008}, {1, static_cast<long>(std::thread::hardware_concurrency())}})
     ->ArgNames({"members", "block", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -53,7 +53,7 @@ void add_ensemble_options(CLI::App& command, steppe::cli::EnsembleCommandOptions
       ->check(CLI::Range(1, 1024));
   command
       .add_option("--block-size", options.block_size,
-                  "Members stepped together, rounded down to 8 × an odd number (results never depend on it; "
+                  "Members stepped together, rounded down to 16 × an odd number (results never depend on it; "
                   "default 1024)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
 }
