@@ -17,8 +17,9 @@ constexpr std::uint64_t max_members = std::numeric_limits<std::uint32_t>::max();
 
 // Members binned per pass: the bin indices of a chunk are computed in one vectorizable loop and
 // counted in a second, scalar one (increments of a histogram can collide, so they can't be
-// vectorized), with the indices on the stack.
-constexpr Eigen::Index chunk = 256;
+// vectorized), with the indices on the stack. A chunk holds a whole block of the runners' default
+// size (1008), so that count_bins's local histograms are set up and added up once per block.
+constexpr Eigen::Index chunk = 1024;
 
 // Adds one to counts[bin] for each of `size` bins, which lie in [lowest, highest].
 // Incrementing the same counter again and again is a chain of dependent loads and stores,
