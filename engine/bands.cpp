@@ -109,9 +109,6 @@ void BandHistogram::add(int month, const MemberArrays& state) {
     const auto column = state.col(slots_[position]);
     const std::size_t at = cell(month, static_cast<int>(position));
     std::uint32_t* counts = counts_.data() + at * static_cast<std::size_t>(bins_);
-    minimum_[at] = std::min(minimum_[at], column.minCoeff());
-    maximum_[at] = std::max(maximum_[at], column.maxCoeff());
-
     for (Eigen::Index start = 0; start < state.rows(); start += chunk) {
       const Eigen::Index size = std::min(chunk, state.rows() - start);
       const double* values = column.data() + start;
@@ -127,22 +124,34 @@ void BandHistogram::add(int month, const MemberArrays& state) {
       // plain SSE2 with MMX registers and never clears them, which breaks later long-double
       // arithmetic (Boost.Math's) on the same thread.
       double lowest_index = last_bin, highest_index = 0;
+      // The observed extremes, in the same pass (two passes of their own had taken a tenth of the
+      // time). Written as comparisons: with std::min and std::max, GCC 12 vectorized this loop
+      // but the program ran a scalar version of it, and the ensemble at little over half its speed.
+      double lowest_value = std::numeric_limits<double>::infinity(), highest_value = -lowest_value;
       if (scale.signed_log) {
         for (Eigen::Index i = 0; i < size; ++i) {
           const double index = bin_index(signed_log(values[i]));
           bin_of[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(index);
           lowest_index = std::min(lowest_index, index);
           highest_index = std::max(highest_index, index);
+          const double value = values[i];
+          lowest_value = value < lowest_value ? value : lowest_value;
+          highest_value = value > highest_value ? value : highest_value;
         }
       } else {
-#pragma omp simd reduction(min : lowest_index) reduction(max : highest_index)
+#pragma omp simd reduction(min : lowest_index, lowest_value) reduction(max : highest_index, highest_value)
         for (Eigen::Index i = 0; i < size; ++i) {
           const double index = bin_index(values[i]);
           bin_of[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(index);
           lowest_index = std::min(lowest_index, index);
           highest_index = std::max(highest_index, index);
+          const double value = values[i];
+          lowest_value = value < lowest_value ? value : lowest_value;
+          highest_value = value > highest_value ? value : highest_value;
         }
       }
+      minimum_[at] = std::min(minimum_[at], lowest_value);
+      maximum_[at] = std::max(maximum_[at], highest_value);
       const auto lowest = static_cast<std::int32_t>(lowest_index), highest = static_cast<std::int32_t>(highest_index);
       count_bins(bin_of.data(), size, lowest, highest, counts);
     }
