@@ -89,9 +89,9 @@ void step_loop(benchmark::State& state) {
   state.counters["member_steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// Blocks of 64 members keep a block's whole state in the first two cache levels for all its
-// months (the fastest for the step alone); 1008 is the runners' default, which the band
-// histograms of an ensemble need (docs/performance.md).
+// Blocks of 64 members keep a block's whole state in the first cache level for all its months;
+// 1008 is the runners' default, which the band histograms of an ensemble need
+// (docs/performance.md has how the two compare).
 BENCHMARK(step_loop)
     ->ArgsProduct({{100'000}, {64, 1008}, {1, static_cast<long>(std::thread::hardware_concurrency())}})
     ->ArgNames({"members", "block", "threads"})
