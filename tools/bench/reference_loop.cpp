@@ -23,21 +23,28 @@
 
 #include "engine/random.hpp"
 #include "engine/repeatable_math.hpp"
+#include "models/third_neighbor/third_neighbor.hpp"
 
 namespace steppe::reference {
 
 namespace {
 
-constexpr int levers = 19;
-// MODEL.md §4, in its order: visibility, lag, needs access, lowered by concession, counter.
-constexpr std::array<double, levers> visibility = {0.05, 0.05, 0.15, 0.10, 0.25, 0.45, 0.10, 0.30, 0.05, 0.10,
-                                                   0.02, 0.05, 0.10, 0.20, 0.20, 0.10, 1.50, 2.00, 0.20};
-constexpr std::array<double, levers> lag = {12, 6, 6, 6, 12, 6, 18, 24, 6, 12, 12, 12, 6, 1, 6, 6, 24, 12, 6};
-constexpr std::array<bool, levers> needs_access = {0, 1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
-constexpr std::array<bool, levers> profiled = {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1};
-constexpr std::array<bool, levers> counter = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1};
-constexpr std::array<double, levers> status_quo = {0.5, 0.5, 0.6, 0.2, 0.3, 0.1, 0.3, 0.2, 0.3, 0.0,
-                                                   0.5, 0.5, 0.5, 0.3, 0.1, 0.2, 0.0, 0.0, 0.0};
+using third_neighbor::partner_levers;
+constexpr int levers = third_neighbor::partner_lever_count;
+// The model's lever table (MODEL.md §4), one array per property, so that the loops below index
+// plain constants.
+template <typename Property>
+constexpr auto lever_table(Property property) {
+  std::array<decltype(property(partner_levers[0])), levers> table{};
+  for (int l = 0; l < levers; ++l) table[l] = property(partner_levers[l]);
+  return table;
+}
+constexpr auto visibility = lever_table([](const auto& lever) { return lever.visibility; });
+constexpr auto lag = lever_table([](const auto& lever) { return lever.lag_months; });
+constexpr auto needs_access = lever_table([](const auto& lever) { return lever.needs_access; });
+constexpr auto profiled = lever_table([](const auto& lever) { return lever.lowered_by_concession(); });
+constexpr auto counter = lever_table([](const auto& lever) { return lever.counter(); });
+constexpr auto status_quo = lever_table([](const auto& lever) { return lever.status_quo; });
 // The calibrated lever set (MODEL.md §9), framing 0; focal and neighbor levers at their defaults.
 constexpr std::array<double, levers> setting = {0.8, 0.8, 0.8, 0.5, 0.4, 0.2, 0.6, 0.5, 0.6, 1.0,
                                                 0.8, 0.6, 0.9, 0.4, 0.3, 0.4, 0.0, 0.0, 0.0};
@@ -47,7 +54,8 @@ constexpr std::array<double, 2> hawkishness = {0.5, 0.5}, inducements = {0.5, 0.
 constexpr std::array<double, 2> theta = {2.0, 2.4}, steep = {2.5, 2.0}, k = {0.20, 0.15}, fatigue = {0.10, 0.10},
                                 grievance = {0.010, 0.008}, D_floor = {0.45, 0.22}, D_max = {0.80, 0.45},
                                 air_floor = {0.03, 0.03};
-enum : int { education_exchange = 10, strategic_dialogue = 12, high_level_visits = 13, basing = 16 };
+using third_neighbor::basing, third_neighbor::education_exchange, third_neighbor::high_level_visits,
+    third_neighbor::strategic_dialogue;
 
 // Both always inlined: a call stops the vectorizer.
 [[gnu::always_inline]] inline double sigmoid(double x) { return repeatable_sigmoid(x); }
