@@ -149,12 +149,11 @@ void BandHistogram::add(int month, const MemberArrays& state) {
     for (Eigen::Index start = 0; start < state.rows(); start += chunk) {
       const Eigen::Index size = std::min(chunk, state.rows() - start);
       const double* values = column.data() + start;
-      const BinnedChunk binned = scale.signed_log ? bin_chunk(
-                                                        values, size, [](double x) { return signed_log(x); }, scale.low,
-                                                        scale.bins_per_unit, last_bin, bin_of.data())
-                                                  : bin_chunk(
-                                                        values, size, [](double x) { return x; }, scale.low,
-                                                        scale.bins_per_unit, last_bin, bin_of.data());
+      const auto bin = [&](auto transform) {
+        return bin_chunk(values, size, transform, scale.low, scale.bins_per_unit, last_bin, bin_of.data());
+      };
+      const BinnedChunk binned =
+          scale.signed_log ? bin([](double x) { return signed_log(x); }) : bin([](double x) { return x; });
       minimum_[at] = std::min(minimum_[at], binned.lowest_value);
       maximum_[at] = std::max(maximum_[at], binned.highest_value);
       const auto lowest = static_cast<std::int32_t>(binned.lowest_index),
