@@ -4,13 +4,12 @@
 // registers, eight SSE ones on older machines). For one group, the whole step — every partner,
 // neighbor and equation — runs on fixed-size Eigen arrays that live in registers: each state
 // value is loaded once and its new value stored over it (in place), with no temporaries in
-// memory and no allocation. Two
-// registers rather than one because the step is long chains of dependent operations (a sum over
-// levers, then an exp, then an update), and two independent halves can run while each waits:
-// llvm-mca counts a fifth fewer cycles; docs/performance.md has what the machine showed. exp
-// is steppe's repeatable one and fused multiply-adds are written out, so a member's bits never
-// depend on its lane or group; the last group of a block, when it has fewer than sixteen
-// members, is padded with copies of its first member.
+// memory and no allocation. Two registers rather than one because the step is long chains of
+// dependent operations (a sum over levers, then an exp, then an update), and two independent
+// halves can run while each waits: llvm-mca counts a fifth fewer cycles; docs/performance.md has
+// what the machine showed. exp is steppe's repeatable one and fused multiply-adds are written
+// out, so a member's bits never depend on its lane or group; the last group of a block, when it
+// has fewer than sixteen members, is padded with copies of its first member.
 // compile() resolves every slot and parameter once, and each call turns the slots into offsets
 // for its block, so the step only adds to pointers. The update is compiled twice: for the
 // flagship's one partner and two neighbors, with the loops over them unrolled, and for any
