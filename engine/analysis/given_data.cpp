@@ -25,11 +25,16 @@ using Copies = Eigen::VectorXd;
 using Statistics = std::vector<double>;
 
 void require_shapes(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
+  if (y.size() < 2) throw std::invalid_argument("given-data measures: need at least two rows");
   if (x.rows() != y.size())
     throw std::invalid_argument("given-data measures: x has " + std::to_string(x.rows()) + " rows, y has " +
                                 std::to_string(y.size()) + " values");
   if (!x.allFinite() || !y.allFinite())
     throw std::invalid_argument("given-data measures: x and y must be finite (drop rows with an undefined outcome)");
+}
+
+void require_slices(int slices) {
+  if (slices < 1) throw std::invalid_argument("PAWN: need at least one slice, not " + std::to_string(slices));
 }
 
 // Rows in ascending order of `values`, ties in row order.
@@ -84,7 +89,7 @@ class Harmonics {
       }
   }
 
-  // S1 of each column of `curves` (a factor's search curve): the one-sided power of harmonics
+  // S1 of each column of `curves` (a factor's search curve, centred here in place): the one-sided power of harmonics
   // 1..M over that of all non-zero frequencies — by Parseval the latter is n Σ(y − ȳ)², the
   // former 2 Σ_j |Y_j|² — then the bias noise adds to the M harmonics removed (Tissot & Prieur
   // 2012: with λ = 2M/n, S1 − λ/(1 − λ)·(1 − S1)).
@@ -135,6 +140,7 @@ Eigen::MatrixXd resample_correlation(const Eigen::MatrixXd& columns, const Copie
   Eigen::VectorXd scale = covariance.diagonal().cwiseSqrt();
   constant.assign(static_cast<std::size_t>(scale.size()), false);
   for (Eigen::Index column = 0; column < scale.size(); ++column)
+    // Zero up to the rounding of the mean, which leaves |mean|·ε in each centred value.
     if (!(scale[column] > 1e-12 * std::max(1.0, std::abs(mean[column])) * std::sqrt(copies.sum()))) {
       constant[static_cast<std::size_t>(column)] = true;
       covariance.row(column).setZero();
@@ -384,6 +390,7 @@ FitMeasures partial_rank_correlation(const Eigen::MatrixXd& x, const Eigen::Vect
 PawnMeasures pawn_indices(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Confidence& confidence,
                           int slices, int null_draws) {
   require_shapes(x, y);
+  require_slices(slices);
   const SortedSample sample(x, y);
   const std::vector<Estimate> estimates = bootstrapped(
       y.size(), confidence, [&](const Copies& copies) { return pawn_statistics(sample, copies, slices); });
@@ -400,6 +407,7 @@ GivenDataMeasures given_data_measures(const Eigen::MatrixXd& x, const Eigen::Vec
   if (names.size() != static_cast<std::size_t>(x.cols()))
     throw std::invalid_argument("given-data measures: " + std::to_string(names.size()) + " names for " +
                                 std::to_string(x.cols()) + " factors");
+  require_slices(options.slices);
   const auto k = static_cast<std::size_t>(x.cols());
   const SortedSample sample(x, y);
   const bool with_rbd_fast = rbd_fast_defined(y.size(), options.harmonics);
