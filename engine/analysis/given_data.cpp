@@ -110,7 +110,8 @@ class Harmonics {
 // y along factor i's search curve (Plischke 2010, as SALib builds it): the rows in ascending
 // order of x_i, the even positions first, then the odd ones backwards — one up and one down
 // sweep of the factor's range, so that y is as periodic in position as it is smooth in x_i.
-void search_curve(const SortedSample& sample, const Order& order, const Copies& copies, Eigen::Ref<Eigen::VectorXd> curve) {
+void search_curve(const SortedSample& sample, const Order& order, const Copies& copies,
+                  Eigen::Ref<Eigen::VectorXd> curve) {
   const Eigen::Index n = curve.size();
   Eigen::Index position = 0;
   for (int row : order)
@@ -164,11 +165,11 @@ StandardizedFit standardized_fit(const Eigen::MatrixXd& correlation, const std::
   StandardizedFit fit{Eigen::VectorXd::Constant(k, undefined), Eigen::VectorXd::Constant(k, undefined)};
   const Eigen::LDLT<Eigen::MatrixXd> factors_correlation(correlation.topLeftCorner(k, k));
   // Factors so collinear that their separate effects are not identified, or a constant outcome.
-  if (constant.back() || factors_correlation.info() != Eigen::Success || factors_correlation.rcond() < 1e-10) return fit;
+  if (constant.back() || factors_correlation.info() != Eigen::Success || factors_correlation.rcond() < 1e-10)
+    return fit;
   const Eigen::VectorXd outcome_correlation = correlation.col(k).head(k);
   const Eigen::VectorXd beta = factors_correlation.solve(outcome_correlation);
-  const Eigen::VectorXd inverse_diagonal =
-      factors_correlation.solve(Eigen::MatrixXd::Identity(k, k)).diagonal();
+  const Eigen::VectorXd inverse_diagonal = factors_correlation.solve(Eigen::MatrixXd::Identity(k, k)).diagonal();
   fit.r_squared = outcome_correlation.dot(beta);
   const double unexplained = std::max(0.0, 1 - fit.r_squared);
   for (Eigen::Index factor = 0; factor < k; ++factor) {
@@ -242,8 +243,8 @@ int deal_into_slices(const Order& order, const Eigen::Ref<const Eigen::VectorXd>
 // The KS distance between the empirical CDF of y within each slice and that of all y. One sweep
 // up y: between a slice's own jumps its CDF is flat while y's rises, so the largest gaps are
 // y's CDF just below the slice's next jump and the slice's CDF just after its jump.
-std::vector<double> slice_distances(const SortedSample& sample, const Copies& copies,
-                                    const std::vector<int>& slice_of, int slices) {
+std::vector<double> slice_distances(const SortedSample& sample, const Copies& copies, const std::vector<int>& slice_of,
+                                    int slices) {
   std::vector<double> size(static_cast<std::size_t>(slices), 0), below(size), distance(size);
   for (std::size_t row = 0; row < slice_of.size(); ++row)
     size[static_cast<std::size_t>(slice_of[row])] += copies[static_cast<Eigen::Index>(row)];
@@ -280,8 +281,8 @@ double median(std::vector<double> values) {
 
 // PAWN's median, mean and maximum over the slices of one factor.
 std::array<double, 3> pawn_summary(const SortedSample& sample, const Order& order,
-                                   const Eigen::Ref<const Eigen::VectorXd>& values, const Copies& copies,
-                                   int slices, std::vector<int>& slice_of) {
+                                   const Eigen::Ref<const Eigen::VectorXd>& values, const Copies& copies, int slices,
+                                   std::vector<int>& slice_of) {
   const int used = deal_into_slices(order, values, copies, slices, slice_of);
   const std::vector<double> distances = slice_distances(sample, copies, slice_of, used);
   return {median(distances), std::accumulate(distances.begin(), distances.end(), 0.0) / used,
@@ -300,9 +301,20 @@ Statistics pawn_statistics(const SortedSample& sample, const Copies& copies, int
   return statistics;
 }
 
-// The median PAWN index of `draws` dummy factors: the rows in a random order (Fisher–Yates on the
-// given-data stream, member numbers above any resample's), dealt into slices like a factor.
-// Returns the dummies' mean and their `level` quantile.
+// The rows 0..n − 1 in a random order: Fisher–Yates on the given-data stream, with member numbers
+// above any bootstrap resample's so that the two never share draws.
+void shuffle_rows(std::uint64_t seed, int shuffle, Order& order) {
+  std::iota(order.begin(), order.end(), 0);
+  const std::uint64_t member = (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(shuffle);
+  const auto stream = static_cast<std::uint32_t>(AnalysisStream::given_data_bootstrap);
+  for (std::size_t last = order.size() - 1; last > 0; --last) {
+    const double u = uniform_draw(seed, member, stream, static_cast<std::uint32_t>(last));
+    std::swap(order[last], order[std::min(last, static_cast<std::size_t>(u * static_cast<double>(last + 1)))]);
+  }
+}
+
+// The median PAWN index of `draws` dummy factors — the rows in a random order, dealt into slices
+// like a factor's. Returns the dummies' mean and their `level` quantile.
 std::pair<double, double> pawn_null(const SortedSample& sample, int slices, int draws, const Confidence& confidence) {
   if (draws < 1) return {undefined, undefined};
   const Eigen::Index n = sample.rows();
@@ -312,15 +324,8 @@ std::pair<double, double> pawn_null(const SortedSample& sample, int slices, int 
   std::vector<int> slice_of;
   std::vector<double> medians;
   for (int draw = 0; draw < draws; ++draw) {
-    std::iota(order.begin(), order.end(), 0);
-    const std::uint64_t member = (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(draw);
-    for (Eigen::Index last = n - 1; last > 0; --last) {
-      const double u = uniform_draw(confidence.seed, member, static_cast<std::uint32_t>(AnalysisStream::given_data_bootstrap),
-                                    static_cast<std::uint32_t>(last));
-      std::swap(order[static_cast<std::size_t>(last)],
-                order[static_cast<std::size_t>(std::min<Eigen::Index>(last, static_cast<Eigen::Index>(u * static_cast<double>(last + 1))))]);
-    }
-    for (Eigen::Index place = 0; place < n; ++place) position[order[static_cast<std::size_t>(place)]] = static_cast<double>(place);
+    shuffle_rows(confidence.seed, draw, order);
+    for (std::size_t place = 0; place < order.size(); ++place) position[order[place]] = static_cast<double>(place);
     medians.push_back(pawn_summary(sample, order, position, copies, slices, slice_of)[0]);
   }
   std::sort(medians.begin(), medians.end());
@@ -379,21 +384,20 @@ FitMeasures standardized_regression(const Eigen::MatrixXd& x, const Eigen::Vecto
       bootstrapped(y.size(), confidence, [&](const Copies& copies) { return src_statistics(sample, copies); }));
 }
 
-FitMeasures partial_rank_correlation(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
-                                     const Confidence& confidence) {
+FitMeasures partial_rank_correlation(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Confidence& confidence) {
   require_shapes(x, y);
   const SortedSample sample(x, y);
   return fit_measures(
       bootstrapped(y.size(), confidence, [&](const Copies& copies) { return prcc_statistics(sample, copies); }));
 }
 
-PawnMeasures pawn_indices(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Confidence& confidence,
-                          int slices, int null_draws) {
+PawnMeasures pawn_indices(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Confidence& confidence, int slices,
+                          int null_draws) {
   require_shapes(x, y);
   require_slices(slices);
   const SortedSample sample(x, y);
-  const std::vector<Estimate> estimates = bootstrapped(
-      y.size(), confidence, [&](const Copies& copies) { return pawn_statistics(sample, copies, slices); });
+  const std::vector<Estimate> estimates =
+      bootstrapped(y.size(), confidence, [&](const Copies& copies) { return pawn_statistics(sample, copies, slices); });
   PawnMeasures measures;
   for (std::size_t factor = 0; factor < static_cast<std::size_t>(x.cols()); ++factor)
     measures.factors.push_back({estimates[3 * factor], estimates[3 * factor + 1], estimates[3 * factor + 2]});
@@ -414,8 +418,7 @@ GivenDataMeasures given_data_measures(const Eigen::MatrixXd& x, const Eigen::Vec
   const Harmonics basis(with_rbd_fast ? y.size() : 0, with_rbd_fast ? options.harmonics : 0);
   // One resample feeds every measure: [S1 ×k][SRC ×k, R²][PRCC ×k, R²][PAWN median, mean, max ×k].
   const std::vector<Estimate> estimates = bootstrapped(y.size(), options.confidence, [&](const Copies& copies) {
-    Statistics statistics =
-        with_rbd_fast ? rbd_fast_statistics(sample, basis, copies) : Statistics(k, undefined);
+    Statistics statistics = with_rbd_fast ? rbd_fast_statistics(sample, basis, copies) : Statistics(k, undefined);
     for (const Statistics& more : {src_statistics(sample, copies), prcc_statistics(sample, copies),
                                    pawn_statistics(sample, copies, options.slices)})
       statistics.insert(statistics.end(), more.begin(), more.end());
@@ -425,12 +428,12 @@ GivenDataMeasures given_data_measures(const Eigen::MatrixXd& x, const Eigen::Vec
   measures.rows = y.size();
   const std::size_t src = k, prcc = 2 * k + 1, pawn = 3 * k + 2;
   for (std::size_t factor = 0; factor < k; ++factor)
-    measures.factors.push_back({names[factor],
-                                estimates[factor],
-                                estimates[src + factor],
-                                estimates[prcc + factor],
-                                {estimates[pawn + 3 * factor], estimates[pawn + 3 * factor + 1],
-                                 estimates[pawn + 3 * factor + 2]}});
+    measures.factors.push_back(
+        {names[factor],
+         estimates[factor],
+         estimates[src + factor],
+         estimates[prcc + factor],
+         {estimates[pawn + 3 * factor], estimates[pawn + 3 * factor + 1], estimates[pawn + 3 * factor + 2]}});
   measures.src_r_squared = estimates[src + k];
   measures.rank_r_squared = estimates[prcc + k];
   std::tie(measures.pawn_null_median, measures.pawn_null_upper) =

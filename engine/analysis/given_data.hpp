@@ -37,7 +37,8 @@ struct Estimate {
 // RBD-FAST's S1 of each factor: order y by the factor along the search curve (even positions
 // up, odd ones down), S1 = the power of the first `harmonics` harmonics over the power of all
 // non-zero frequencies, less the bias (2M/n)/(1 − 2M/n)·(1 − S1) that noise spread over all
-// frequencies adds. NaN for n ≤ 2·harmonics.
+// frequencies adds. NaN for n ≤ 2·harmonics. (SALib's intervals resample n/2 rows, which widens
+// them by about √2; these resample n, like every interval here.)
 std::vector<Estimate> rbd_fast_first_order(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                            const Confidence& confidence, int harmonics = 10);
 
@@ -49,14 +50,12 @@ struct FitMeasures {
 
 // SRC_i = b_i σ_i / σ_y from the least-squares fit of y on x; R² = the share of y's variance the
 // fit explains (the SRCs' squares sum to it when the factors are uncorrelated).
-FitMeasures standardized_regression(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
-                                    const Confidence& confidence);
+FitMeasures standardized_regression(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Confidence& confidence);
 
 // PRCC_i = the correlation of rank(x_i) and rank(y) once the linear effects of the other
 // factors' ranks are removed from both (ties take their mean rank); R² is that of the fit of
 // rank(y) on all ranks, which says how far a monotone reading goes.
-FitMeasures partial_rank_correlation(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
-                                     const Confidence& confidence);
+FitMeasures partial_rank_correlation(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Confidence& confidence);
 
 // PAWN of one factor over its slices: the median (the index usually reported), mean and maximum
 // of the slices' KS distances.
@@ -100,8 +99,8 @@ struct GivenDataFactor {
 // All four measures of one outcome, with one set of resamples shared by all of them.
 struct GivenDataMeasures {
   std::vector<GivenDataFactor> factors;
-  Estimate src_r_squared;   // of the linear fit behind the SRCs
-  Estimate rank_r_squared;  // of the fit on ranks behind the PRCCs
+  Estimate src_r_squared;                            // of the linear fit behind the SRCs
+  Estimate rank_r_squared;                           // of the fit on ranks behind the PRCCs
   double pawn_null_median = 0, pawn_null_upper = 0;  // as in PawnMeasures
   std::int64_t rows = 0;
 };

@@ -24,7 +24,8 @@ Eigen::MatrixXd unit_sample(int n, int k, std::uint64_t seed) {
   const std::vector<DesignPoint> design = latin_hypercube_design(n, k, seed);
   Eigen::MatrixXd x(n, k);
   for (int row = 0; row < n; ++row)
-    for (int factor = 0; factor < k; ++factor) x(row, factor) = design[static_cast<std::size_t>(row)].unit[static_cast<std::size_t>(factor)];
+    for (int factor = 0; factor < k; ++factor)
+      x(row, factor) = design[static_cast<std::size_t>(row)].unit[static_cast<std::size_t>(factor)];
   return x;
 }
 
@@ -33,8 +34,8 @@ Eigen::VectorXd ishigami(const Eigen::MatrixXd& unit) {
   const Eigen::MatrixXd x = (unit.array() * 2 * pi - pi).matrix();
   Eigen::VectorXd y(x.rows());
   for (Eigen::Index row = 0; row < x.rows(); ++row)
-    y[row] = std::sin(x(row, 0)) + 7 * std::pow(std::sin(x(row, 1)), 2) +
-             0.1 * std::pow(x(row, 2), 4) * std::sin(x(row, 0));
+    y[row] =
+        std::sin(x(row, 0)) + 7 * std::pow(std::sin(x(row, 1)), 2) + 0.1 * std::pow(x(row, 2), 4) * std::sin(x(row, 0));
   return y;
 }
 
@@ -145,7 +146,8 @@ TEST_CASE("SRC of a linear model: b_i σ_i / σ_y and its R², whatever y's mean
     }
     const double outcome_deviation = std::sqrt(explained + noise_deviation * noise_deviation);
     std::vector<double> truth;
-    for (std::size_t factor = 0; factor < 4; ++factor) truth.push_back(b[factor] * deviation[factor] / outcome_deviation);
+    for (std::size_t factor = 0; factor < 4; ++factor)
+      truth.push_back(b[factor] * deviation[factor] / outcome_deviation);
 
     const FitMeasures src = standardized_regression(x, y, {0.95, 200, 6});
     for (std::size_t factor = 0; factor < 4; ++factor) require_near(src.coefficients[factor], truth[factor], 0.03);
@@ -178,8 +180,7 @@ TEST_CASE("PRCC equals the correlation of residuals of two regressions on ranks"
     Eigen::MatrixXd others(x.rows(), 3);
     for (Eigen::Index other = 0, column = 0; other < 4; ++other)
       if (other != factor) others.col(column++) = ranks.col(other);
-    const double independent =
-        correlation(residuals(others, ranks.col(factor)), residuals(others, outcome_ranks));
+    const double independent = correlation(residuals(others, ranks.col(factor)), residuals(others, outcome_ranks));
     CHECK(prcc.coefficients[factor].value == Approx(independent).margin(1e-10));
   }
   CHECK(prcc.coefficients[0].value > 0.8);
@@ -199,8 +200,8 @@ TEST_CASE("PRCC reads a monotone nonlinear model as nearly 1 where SRC falls sho
   const FitMeasures prcc = partial_rank_correlation(x, y, {0.95, 100, 8});
   const FitMeasures src = standardized_regression(x, y, {0.95, 100, 8});
   INFO("PRCC " << prcc.coefficients[0].value << ", " << prcc.coefficients[1].value << "; SRC "
-               << src.coefficients[0].value << ", " << src.coefficients[1].value << "; R² "
-               << src.r_squared.value << " (ranks " << prcc.r_squared.value << ")");
+               << src.coefficients[0].value << ", " << src.coefficients[1].value << "; R² " << src.r_squared.value
+               << " (ranks " << prcc.r_squared.value << ")");
   CHECK(prcc.coefficients[0].value > 0.99);
   CHECK(src.coefficients[0].value < 0.95);
   CHECK(prcc.coefficients[1].value > 0.5);
@@ -334,7 +335,8 @@ TEST_CASE("Given-data measures on a factor of three levels and a constant one", 
   Eigen::MatrixXd x(n, 3);
   for (int row = 0; row < n; ++row) x.row(row) << row % 3, unit(row, 0), 5.0;
   const Eigen::VectorXd y = 2 * x.col(0) + x.col(1);
-  const GivenDataMeasures measures = given_data_measures(x, y, {"level", "x2", "constant"}, {{0.95, 100, 12}, 10, 10, 50});
+  const GivenDataMeasures measures =
+      given_data_measures(x, y, {"level", "x2", "constant"}, {{0.95, 100, 12}, 10, 10, 50});
 
   const PawnIndex &level = measures.factors[0].pawn, &constant = measures.factors[2].pawn;
   CHECK(level.median.value == Approx(2.0 / 3).margin(1e-12));
@@ -373,8 +375,8 @@ TEST_CASE("Given-data measures on a factor of three levels and a constant one", 
   }
   const double share = harmonic_power / (n * staircase.squaredNorm()), bias = 20.0 / n;
   const double expected = 32.0 / 33 * (share - bias) / (1 - bias);
-  INFO("S1 " << measures.factors[0].rbd_fast.value << " ± " << measures.factors[0].rbd_fast.half_width
-             << ", expected " << expected << "; x2 " << measures.factors[1].rbd_fast.value << " ± "
+  INFO("S1 " << measures.factors[0].rbd_fast.value << " ± " << measures.factors[0].rbd_fast.half_width << ", expected "
+             << expected << "; x2 " << measures.factors[1].rbd_fast.value << " ± "
              << measures.factors[1].rbd_fast.half_width);
   CHECK(expected < 0.95);
   CHECK(std::abs(measures.factors[0].rbd_fast.value - expected) <= measures.factors[0].rbd_fast.half_width);
