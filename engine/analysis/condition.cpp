@@ -30,35 +30,35 @@ bool read_number(const std::string& text, double& value) {
 }
 
 // The comparison with its operands the other way round: 0.5 > x is x < 0.5.
-Comparison mirrored(Comparison comparison) {
+OutcomeComparison mirrored(OutcomeComparison comparison) {
   switch (comparison) {
-    case Comparison::less: return Comparison::greater;
-    case Comparison::less_equal: return Comparison::greater_equal;
-    case Comparison::greater: return Comparison::less;
-    case Comparison::greater_equal: return Comparison::less_equal;
+    case OutcomeComparison::less: return OutcomeComparison::greater;
+    case OutcomeComparison::less_equal: return OutcomeComparison::greater_equal;
+    case OutcomeComparison::greater: return OutcomeComparison::less;
+    case OutcomeComparison::greater_equal: return OutcomeComparison::less_equal;
     default: return comparison;
   }
 }
 
-Clause parse_clause(const std::string& text, std::size_t part, std::size_t parts) {
+OutcomeClause parse_clause(const std::string& text, std::size_t part, std::size_t parts) {
   const std::string where = parts > 1 ? fmt::format("part {} '{}'", part, text) : fmt::format("'{}'", text);
   const std::string expected = "expected OUTCOME OP NUMBER with OP one of < <= > >= == !=, e.g. "
                                "'MNG.autonomy.final < 0.5'";
   const auto at = text.find_first_of("<>=!");
   if (at == std::string::npos) fail(fmt::format("{} has no comparison: {}", where, expected));
   const bool doubled = at + 1 < text.size() && text[at + 1] == '=';
-  Clause clause;
+  OutcomeClause clause;
   clause.text = text;
   switch (text[at]) {
-    case '<': clause.comparison = doubled ? Comparison::less_equal : Comparison::less; break;
-    case '>': clause.comparison = doubled ? Comparison::greater_equal : Comparison::greater; break;
+    case '<': clause.comparison = doubled ? OutcomeComparison::less_equal : OutcomeComparison::less; break;
+    case '>': clause.comparison = doubled ? OutcomeComparison::greater_equal : OutcomeComparison::greater; break;
     case '=':
       if (!doubled) fail(fmt::format("{}: compare with '==', not '='", where));
-      clause.comparison = Comparison::equal;
+      clause.comparison = OutcomeComparison::equal;
       break;
     default:
       if (!doubled) fail(fmt::format("{}: '!' must be followed by '=' ('!=')", where));
-      clause.comparison = Comparison::not_equal;
+      clause.comparison = OutcomeComparison::not_equal;
   }
   const std::string left = trimmed(text.substr(0, at));
   const std::string right = trimmed(text.substr(at + (doubled ? 2 : 1)));
@@ -84,22 +84,22 @@ Clause parse_clause(const std::string& text, std::size_t part, std::size_t parts
 
 }  // namespace
 
-bool Clause::holds(double value) const {
+bool OutcomeClause::holds(double value) const {
   if (std::isnan(value)) return false;
   switch (comparison) {
-    case Comparison::less: return value < threshold;
-    case Comparison::less_equal: return value <= threshold;
-    case Comparison::greater: return value > threshold;
-    case Comparison::greater_equal: return value >= threshold;
-    case Comparison::equal: return value == threshold;
-    case Comparison::not_equal: return value != threshold;
+    case OutcomeComparison::less: return value < threshold;
+    case OutcomeComparison::less_equal: return value <= threshold;
+    case OutcomeComparison::greater: return value > threshold;
+    case OutcomeComparison::greater_equal: return value >= threshold;
+    case OutcomeComparison::equal: return value == threshold;
+    case OutcomeComparison::not_equal: return value != threshold;
   }
   return false;
 }
 
-Condition parse_condition(const std::string& text) {
+OutcomeCondition parse_condition(const std::string& text) {
   if (trimmed(text).empty()) fail("the condition is empty: expected e.g. 'MNG.autonomy.final < 0.5'");
-  Condition condition;
+  OutcomeCondition condition;
   condition.text = trimmed(text);
   const std::regex joiner("(?:^|\\s+)and(?=\\s|$)");
   std::vector<std::string> parts;
@@ -115,11 +115,11 @@ Condition parse_condition(const std::string& text) {
   return condition;
 }
 
-ConditionCases evaluate(const Condition& condition, const Eigen::MatrixXd& clause_values) {
+OutcomeConditionCases evaluate(const OutcomeCondition& condition, const Eigen::MatrixXd& clause_values) {
   if (clause_values.cols() != static_cast<Eigen::Index>(condition.clauses.size()))
     throw std::invalid_argument(fmt::format("evaluate: {} columns for {} clauses", clause_values.cols(),
                                             condition.clauses.size()));
-  ConditionCases cases;
+  OutcomeConditionCases cases;
   cases.holds.assign(static_cast<std::size_t>(clause_values.rows()), true);
   for (Eigen::Index row = 0; row < clause_values.rows(); ++row) {
     bool undefined = false;

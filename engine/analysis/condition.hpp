@@ -12,32 +12,32 @@
 
 namespace steppe {
 
-enum class Comparison { less, less_equal, greater, greater_equal, equal, not_equal };
+enum class OutcomeComparison { less, less_equal, greater, greater_equal, equal, not_equal };
 
-struct Clause {
+struct OutcomeClause {
   std::string outcome;  // the name as written, e.g. "MNG.autonomy.final"
-  Comparison comparison = Comparison::less;
+  OutcomeComparison comparison = OutcomeComparison::less;
   double threshold = 0;
   std::string text;  // the clause as written, for messages
 
   bool holds(double value) const;  // false for NaN
 };
 
-struct Condition {
+struct OutcomeCondition {
   std::string text;
-  std::vector<Clause> clauses;  // all must hold
+  std::vector<OutcomeClause> clauses;  // all must hold
 };
 
 // Throws InputError (at "--where", saying which part is wrong and why) for anything but
 // `OUTCOME OP NUMBER` (or `NUMBER OP OUTCOME`) clauses joined by `and`.
-Condition parse_condition(const std::string& text);
+OutcomeCondition parse_condition(const std::string& text);
 
 // The condition over a table with one column per clause (the values of that clause's outcome),
 // one row per case.
-struct ConditionCases {
+struct OutcomeConditionCases {
   std::vector<bool> holds;      // per row
   std::int64_t undefined = 0;   // rows where an outcome of the condition is undefined (NaN)
 };
-ConditionCases evaluate(const Condition& condition, const Eigen::MatrixXd& clause_values);
+OutcomeConditionCases evaluate(const OutcomeCondition& condition, const Eigen::MatrixXd& clause_values);
 
 }  // namespace steppe

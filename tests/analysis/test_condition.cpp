@@ -9,14 +9,14 @@
 using namespace steppe;
 
 TEST_CASE("a condition parses into clauses joined by and, either way round", "[condition]") {
-  const Condition condition = parse_condition("  MNG.autonomy.final < 0.5 and 0.3 <= CHN.coercion.max  ");
+  const OutcomeCondition condition = parse_condition("  MNG.autonomy.final < 0.5 and 0.3 <= CHN.coercion.max  ");
   REQUIRE(condition.clauses.size() == 2);
   CHECK(condition.text == "MNG.autonomy.final < 0.5 and 0.3 <= CHN.coercion.max");
   CHECK(condition.clauses[0].outcome == "MNG.autonomy.final");
-  CHECK(condition.clauses[0].comparison == Comparison::less);
+  CHECK(condition.clauses[0].comparison == OutcomeComparison::less);
   CHECK(condition.clauses[0].threshold == 0.5);
   CHECK(condition.clauses[1].outcome == "CHN.coercion.max");
-  CHECK(condition.clauses[1].comparison == Comparison::greater_equal);  // 0.3 <= x is x >= 0.3
+  CHECK(condition.clauses[1].comparison == OutcomeComparison::greater_equal);  // 0.3 <= x is x >= 0.3
   CHECK(condition.clauses[1].threshold == 0.3);
   CHECK(parse_condition("MNG.autonomy.months_above(0.5)>=24").clauses[0].outcome ==
         "MNG.autonomy.months_above(0.5)");
@@ -31,7 +31,7 @@ TEST_CASE("every comparison means what it says and is false for an undefined out
                         Case{"x > 1", false, false, true}, Case{"x >= 1", false, true, true},
                         Case{"x == 1", false, true, false}, Case{"x != 1", true, false, true}}) {
     INFO(c.text);
-    const Clause clause = parse_condition(c.text).clauses[0];
+    const OutcomeClause clause = parse_condition(c.text).clauses[0];
     CHECK(clause.holds(0.5) == c.below);
     CHECK(clause.holds(1) == c.at);
     CHECK(clause.holds(2) == c.above);
@@ -41,13 +41,13 @@ TEST_CASE("every comparison means what it says and is false for an undefined out
 
 TEST_CASE("a condition over rows holds where every clause holds and counts rows with an undefined outcome",
           "[condition]") {
-  const Condition condition = parse_condition("a < 0.5 and b > 2");
+  const OutcomeCondition condition = parse_condition("a < 0.5 and b > 2");
   Eigen::MatrixXd values(4, 2);
   values << 0.1, 3,  //
       0.1, 1,        //
       std::nan(""), 3, //
       0.9, std::nan("");
-  const ConditionCases cases = evaluate(condition, values);
+  const OutcomeConditionCases cases = evaluate(condition, values);
   CHECK(cases.holds == std::vector<bool>{true, false, false, false});
   CHECK(cases.undefined == 2);
   CHECK_THROWS_AS(evaluate(condition, Eigen::MatrixXd(4, 1)), std::invalid_argument);

@@ -90,6 +90,21 @@ struct AnalyzeOptions {
   bool json = false;
 };
 
+// `steppe discover`: PRIM on a sweep database or a CSV file (docs/discovery.md).
+struct DiscoverOptions {
+  std::string source;               // a sweep database, or a CSV file (by its .csv extension)
+  std::string where;                // the condition marking the cases of interest
+  std::vector<std::string> inputs;  // a CSV file's input columns
+  int box = -1;                     // the box on the peeling trajectory; -1: its knee
+  std::string out;                  // "" → out/<source stem>
+  bool json = false;
+  bool quiet = false;
+  std::uint64_t seed = 1;  // the resampling check's random stream
+  int resamples = 10;
+  double peel_alpha = 0.05;
+  double mass_min = 0.05;
+};
+
 struct ExportOptions {
   std::string database;
   std::string csv;  // the folder for one CSV per table
@@ -139,5 +154,6 @@ int sweep_mpi_command(const SweepOptions& options, const std::string& command_li
 int analyze_command(const AnalyzeOptions& options);
 int export_command(const ExportOptions& options);
 int merge_command(const MergeOptions& options);
+int discover_command(const DiscoverOptions& options);
 
 }  // namespace steppe::cli

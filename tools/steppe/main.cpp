@@ -132,6 +132,31 @@ int main(int argc, char** argv) {
   analyze_app->add_option("--out", analyze.out, "Folder for the charts, one SVG per outcome (default: out/<database>)");
   analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
 
+  DiscoverOptions discover;
+  auto* discover_app = app.add_subcommand(
+      "discover", "Scenario discovery with PRIM: the box of inputs where a condition on the outcomes holds");
+  discover_app->add_option("source", discover.source, "Sweep database (SQLite), or a CSV file with a header row")
+      ->required();
+  discover_app
+      ->add_option("--where", discover.where,
+                   "The cases of interest: OUTCOME OP NUMBER (OP: < <= > >= == !=), joined by 'and'")
+      ->required();
+  discover_app->add_option("--inputs", discover.inputs, "A CSV file's input columns, e.g. a,b,c")
+      ->delimiter(',')
+      ->type_name("NAMES");
+  discover_app->add_option("--box", discover.box, "The box on the peeling trajectory (default: its knee)")
+      ->check(CLI::NonNegativeNumber);
+  discover_app->add_option("--out", discover.out, "Folder for discover.json and the charts (default: out/<source>)");
+  discover_app->add_option("--seed", discover.seed, "Seed of the resampling check (default 1)");
+  discover_app->add_option("--resamples", discover.resamples, "Bootstrap resamples of the resampling check (default 10)")
+      ->check(CLI::Range(1, 1000));
+  discover_app->add_option("--peel-alpha", discover.peel_alpha, "Share of a box's cases one peel removes (default 0.05)")
+      ->check(CLI::Range(0.01, 0.5));
+  discover_app->add_option("--mass-min", discover.mass_min, "Smallest share of all cases a box may hold (default 0.05)")
+      ->check(CLI::Range(0.0, 1.0));
+  discover_app->add_flag("--json", discover.json, "Print the JSON document instead of tables");
+  discover_app->add_flag("--quiet,-q", discover.quiet, "Print nothing but errors");
+
   ExportOptions export_options;
   auto* export_app = app.add_subcommand("export", "Write a sweep database's tables as CSV files (pandas, R)");
   export_app->add_option("database", export_options.database, "Sweep database (SQLite)")->required();
@@ -164,6 +189,7 @@ int main(int argc, char** argv) {
     if (analyze_app->parsed()) return analyze_command(analyze);
     if (export_app->parsed()) return export_command(export_options);
     if (merge_app->parsed()) return merge_command(merge);
+    if (discover_app->parsed()) return discover_command(discover);
     if (wargame_app->parsed()) return run_wargame(*wargame_app, wargame);
   } catch (const steppe::InputError& error) {
     std::cerr << error.what() << "\n";
