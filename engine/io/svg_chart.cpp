@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <iterator>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -189,7 +190,7 @@ std::vector<std::size_t> date_ticks(const std::vector<YearMonth>& dates, double 
 // --- validation ----------------------------------------------------------------------------
 
 void validate(const Chart& chart) {
-  const std::size_t dates = chart.dates.size();
+  const std::size_t dates = chart.points();
   for (const ChartMarker& marker : chart.markers)
     if (marker.date >= dates)
       throw std::invalid_argument(fmt::format("render_svg: marker '{}' at date {} of {}", marker.label,
@@ -257,15 +258,20 @@ void draw_y_axis(Out out, const Plot& plot, const std::string& label) {
   text(out, x, y, rotated, label);
 }
 
-void draw_x_axis(Out out, const Plot& plot, const std::vector<YearMonth>& dates) {
+void draw_x_axis(Out out, const Plot& plot, const Chart& chart) {
   const std::string style = tick_label_style("middle");
-  for (const std::size_t index : date_ticks(dates, plot.width)) {
+  std::vector<std::size_t> ticks(chart.x_labels.size());
+  std::iota(ticks.begin(), ticks.end(), std::size_t{0});
+  if (chart.x_labels.empty()) ticks = date_ticks(chart.dates, plot.width);
+  for (const std::size_t index : ticks) {
     const double x = plot.x(index);
     line(out, x, plot.top, x, plot.bottom(), kGridStyle);
     line(out, x, plot.bottom(), x, plot.bottom() + 4, R"(stroke="#666")");
-    text(out, x, plot.bottom() + 17, style, dates[index].to_string());
+    text(out, x, plot.bottom() + 17, style,
+         chart.x_labels.empty() ? chart.dates[index].to_string() : chart.x_labels[index]);
   }
-  text(out, plot.left + plot.width / 2, plot.bottom() + 36, kAxisLabelStyle, "month");
+  text(out, plot.left + plot.width / 2, plot.bottom() + 36, kAxisLabelStyle,
+       chart.x_labels.empty() ? "month" : chart.x_title);
 }
 
 void draw_band(Out out, const Plot& plot, const ChartSeries& series) {
@@ -380,13 +386,13 @@ void draw_panel(Out out, const Chart& chart, std::size_t index) {
                   kCellWidth - kMarginLeft - kMarginRight,
                   kCellHeight - kMarginTop - kMarginBottom,
                   y_range(panel),
-                  chart.dates.size()};
+                  chart.points()};
 
   fmt::format_to(out, "<g>\n");
   text(out, plot.left + plot.width / 2, cell_y + 22,
        R"(font-size="14" font-weight="bold" fill="#222" text-anchor="middle")", panel.title);
   draw_y_axis(out, plot, panel.y_label);
-  draw_x_axis(out, plot, chart.dates);
+  draw_x_axis(out, plot, chart);
 
   // Lines outside a fixed y range are cut at the plot edge instead of running over the labels.
   const std::string clip_id = fmt::format("plot-clip-{}", index);
@@ -420,7 +426,7 @@ void draw_panel(Out out, const Chart& chart, std::size_t index) {
 
 std::string render_svg(const Chart& chart) {
   validate(chart);
-  const bool has_data = !chart.dates.empty() && !chart.panels.empty();
+  const bool has_data = chart.points() > 0 && !chart.panels.empty();
   const std::size_t cells = has_data ? chart.panels.size() : 1;
   const std::size_t columns = std::min<std::size_t>(kColumns, cells);
   const std::size_t rows = (cells + kColumns - 1) / kColumns;

@@ -40,8 +40,14 @@ struct Chart {
   std::string title;
   std::string subtitle;            // e.g. the scenario file and seed
   std::vector<YearMonth> dates;    // the x axis, one per value
+  // Instead of dates, an x axis of labelled steps, each shown (e.g. "512" base rows of a
+  // convergence chart), titled `x_title`.
+  std::vector<std::string> x_labels;
+  std::string x_title;
   std::vector<ChartPanel> panels;  // laid out in a grid, two per row
   std::vector<ChartMarker> markers;
+
+  std::size_t points() const { return x_labels.empty() ? dates.size() : x_labels.size(); }
 };
 
 std::string render_svg(const Chart& chart);

@@ -1,6 +1,11 @@
 #include "models/function_model/function_model.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <numbers>
 #include <stdexcept>
+
+#include "engine/random.hpp"
 
 namespace steppe {
 
@@ -8,36 +13,58 @@ namespace {
 
 class FunctionKernel final : public Kernel {
  public:
-  FunctionKernel(std::vector<int> input_slots, std::vector<double> inputs, int y_slot, FunctionModel::Function f)
-      : input_slots_(std::move(input_slots)), inputs_(std::move(inputs)), y_slot_(y_slot), f_(std::move(f)) {}
+  FunctionKernel(std::vector<int> input_slots, std::vector<double> inputs, int y_slot, FunctionModel::Function f,
+                 int noise_input)
+      : input_slots_(std::move(input_slots)),
+        inputs_(std::move(inputs)),
+        y_slot_(y_slot),
+        f_(std::move(f)),
+        noise_input_(noise_input) {}
 
   void initialize(const StepContext& context, MemberArrays& state) const override { evaluate(context, state); }
   void apply_events(const StepContext&, MemberArrays&) const override {}
   void advance(const StepContext& context, MemberArrays& state) const override { evaluate(context, state); }
 
  private:
-  // y = f(x) for every member, with the member's own inputs when they vary.
+  // y = f(x) for every member, with the member's own inputs when they vary, plus its noise.
   void evaluate(const StepContext& context, MemberArrays& state) const {
     std::vector<double> x = inputs_;
     for (Eigen::Index member = 0; member < state.rows(); ++member) {
       if (context.parameters)
         for (std::size_t input = 0; input < x.size(); ++input)
           x[input] = (*context.parameters)(member, input_slots_[input]);
-      state(member, y_slot_) = f_(x);
+      double y = f_(x);
+      if (noise_input_ >= 0 && context.stochastic)
+        y += x[static_cast<std::size_t>(noise_input_)] * standard_normal(context, member);
+      state(member, y_slot_) = y;
     }
+  }
+
+  // Box–Muller from the member's draws 0 and 1 of the month.
+  static double standard_normal(const StepContext& context, Eigen::Index member) {
+    const auto global = static_cast<std::uint64_t>(context.first_member + member);
+    const auto month = static_cast<std::uint32_t>(context.month);
+    const double u1 = uniform_draw(context.seed, global, month, 0), u2 = uniform_draw(context.seed, global, month, 1);
+    return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
   }
 
   std::vector<int> input_slots_;
   std::vector<double> inputs_;
   int y_slot_;
   FunctionModel::Function f_;
+  int noise_input_;
 };
 
 }  // namespace
 
 FunctionModel::FunctionModel(std::string name, std::string help, std::vector<FunctionInput> inputs, Function f,
-                             double y_min, double y_max)
+                             double y_min, double y_max, std::string noise_input)
     : f_(std::move(f)) {
+  const auto noise = std::find_if(inputs.begin(), inputs.end(),
+                                  [&](const FunctionInput& input) { return input.name == noise_input; });
+  if (!noise_input.empty() && noise == inputs.end())
+    throw std::logic_error("function model " + name + ": no input " + noise_input + " for the noise");
+  if (!noise_input.empty()) noise_input_ = static_cast<int>(noise - inputs.begin());
   ModelDeclaration& d = declaration_;
   d.name = std::move(name);
   d.version = "1";
@@ -80,7 +107,7 @@ std::unique_ptr<Kernel> FunctionModel::compile(const Layout& layout, const std::
   }
   const int y = layout.state_index("system", "y");
   if (y < 0) throw std::logic_error(declaration_.name + ": no state slot system.y");
-  return std::make_unique<FunctionKernel>(std::move(slots), std::move(values), y, f_);
+  return std::make_unique<FunctionKernel>(std::move(slots), std::move(values), y, f_, noise_input_);
 }
 
 }  // namespace steppe

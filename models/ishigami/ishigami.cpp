@@ -2,7 +2,9 @@
 // al. 2008): y = sin x1 + a sin² x2 + b x3⁴ sin x1, with x1, x2, x3 uniform on [−π, π]. For
 // a = 7, b = 0.1 the indices are known in closed form: first order S1 = 0.3139, 0.4424, 0 and
 // total ST = 0.5576, 0.4424, 0.2437 (x3 acts only through its interaction with x1). The sweep
-// tests reproduce them through the same code path as the flagship model's sweeps.
+// tests reproduce them through the same code path as the flagship model's sweeps. `shift` adds a
+// constant, which changes no index: with shift = 1000 (mean/sd ≈ 270) it tells estimators that
+// centre the outputs from those that do not.
 #include <cmath>
 #include <numbers>
 
@@ -25,10 +27,11 @@ class IshigamiModel : public FunctionModel {
              {"x2", 0, -pi, pi, "second input"},
              {"x3", 0, -pi, pi, "third input: acts only through its interaction with x1"},
              {"a", 7, 0, 100, "weight of sin² x2 (7 in the standard test)"},
-             {"b", 0.1, 0, 10, "weight of x3⁴ sin x1 (0.1 in the standard test)"}},
+             {"b", 0.1, 0, 10, "weight of x3⁴ sin x1 (0.1 in the standard test)"},
+             {"shift", 0, -1e6, 1e6, "a constant added to y (0 in the standard test)"}},
             [](const std::vector<double>& x) {
-              const double x1 = x[0], x2 = x[1], x3 = x[2], a = x[3], b = x[4];
-              return std::sin(x1) + a * std::sin(x2) * std::sin(x2) + b * std::pow(x3, 4) * std::sin(x1);
+              const double x1 = x[0], x2 = x[1], x3 = x[2], a = x[3], b = x[4], shift = x[5];
+              return std::sin(x1) + a * std::sin(x2) * std::sin(x2) + b * std::pow(x3, 4) * std::sin(x1) + shift;
             },
             -1e6, 1e6) {}
 };

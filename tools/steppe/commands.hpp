@@ -85,8 +85,11 @@ struct MergeOptions {
 
 struct AnalyzeOptions {
   std::string database;
-  int resamples = 1000;  // bootstrap resamples for Sobol intervals
-  std::string out;       // "" → out/<database stem>: one chart per outcome
+  std::vector<std::string> outcomes;  // --outcome: which to analyze; empty: all
+  int resamples = 1000;               // bootstrap resamples for the intervals
+  double confidence = 0.95;           // the intervals' level
+  std::uint64_t seed = 1;             // the bootstrap's random stream
+  std::string out;                    // "" → out/<database stem>: charts per outcome
   bool json = false;
 };
 

@@ -127,8 +127,13 @@ int main(int argc, char** argv) {
   auto* analyze_app =
       app.add_subcommand("analyze", "Sensitivity indices of a sweep database: Sobol (with intervals) or Morris");
   analyze_app->add_option("database", analyze.database, "Sweep database (SQLite)")->required();
-  analyze_app->add_option("--resamples", analyze.resamples, "Bootstrap resamples for Sobol intervals (default 1000)")
+  analyze_app->add_option("--outcome", analyze.outcomes, "Analyze only this outcome (repeatable; default: all)")
+      ->type_name("NAME");
+  analyze_app->add_option("--resamples", analyze.resamples, "Bootstrap resamples for the intervals (default 1000)")
       ->check(CLI::Range(2, 100000));
+  analyze_app->add_option("--confidence", analyze.confidence, "Level of the intervals (default 0.95)")
+      ->check(CLI::Range(0.5, 0.999));
+  analyze_app->add_option("--seed", analyze.seed, "Seed of the bootstrap resamples (default 1)");
   analyze_app->add_option("--out", analyze.out, "Folder for the charts, one SVG per outcome (default: out/<database>)");
   analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
 
