@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "engine/errors.hpp"
@@ -33,6 +34,13 @@ std::vector<std::size_t> chosen_outcomes(const SweepArrays& sweep, const std::ve
   return chosen;
 }
 
+// The options' confidence, with `resamples` when they leave it to the analysis.
+Confidence confidence_of(const SweepAnalysisOptions& options, int resamples) {
+  Confidence confidence = options.confidence;
+  if (confidence.resamples <= 0) confidence.resamples = resamples;
+  return confidence;
+}
+
 PointStatistics statistics_of(const SweepArrays& sweep, std::size_t outcome) {
   return point_statistics(sweep.outcomes.col(static_cast<Eigen::Index>(outcome)), sweep.run_point,
                           sweep.stored.points, sweep.stored.replicates);
@@ -57,14 +65,15 @@ std::vector<SobolOutcome> sobol_analysis(const SweepArrays& sweep, const SweepAn
   require_design(sweep, "sobol");
   return for_each_outcome<SobolOutcome>(sweep, options, [&](std::size_t outcome, SobolOutcome& result) {
     const PointStatistics statistics = statistics_of(sweep, outcome);
-    result.result = sobol_indices(sweep.roles, statistics, sweep.stored.factors, sweep.stored.second_order,
-                                  options.confidence);
+    const Confidence confidence = confidence_of(options, 1000);
+    result.result =
+        sobol_indices(sweep.roles, statistics, sweep.stored.factors, sweep.stored.second_order, confidence);
     if (!options.convergence) return;
     const std::int64_t rows = result.result.base_rows + result.result.rows_left_out;
     for (std::int64_t part : {8, 4, 2})
       if (rows / part >= 2)
         result.convergence.push_back(sobol_indices(sweep.roles, statistics, sweep.stored.factors,
-                                                   sweep.stored.second_order, options.confidence, rows / part));
+                                                   sweep.stored.second_order, confidence, rows / part));
     result.convergence.push_back(result.result);
   });
 }
@@ -75,7 +84,32 @@ std::vector<MorrisOutcome> morris_analysis(const SweepArrays& sweep, const Sweep
     const PointStatistics statistics = statistics_of(sweep, outcome);
     result.undefined_runs = statistics.undefined_runs;
     result.effects =
-        morris_effects(sweep.roles, statistics.mean, sweep.units, sweep.stored.factors, options.confidence);
+        morris_effects(sweep.roles, statistics.mean, sweep.units, sweep.stored.factors, confidence_of(options, 1000));
+  });
+}
+
+std::vector<GivenDataOutcome> given_data_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options) {
+  if (sweep.stored.design != "grid" && sweep.stored.design != "latin_hypercube" &&
+      sweep.stored.design != "monte_carlo")
+    throw InputError({sweep.stored.file}, "",
+                     fmt::format("the given-data measures need a design of independent points (grid, "
+                                 "latin_hypercube, monte_carlo); the sweep has a {} design",
+                                 sweep.stored.design));
+  GivenDataOptions measures;
+  measures.confidence = confidence_of(options, 200);
+  return for_each_outcome<GivenDataOutcome>(sweep, options, [&](std::size_t outcome, GivenDataOutcome& result) {
+    const PointStatistics statistics = statistics_of(sweep, outcome);
+    result.undefined_runs = statistics.undefined_runs;
+    std::vector<Eigen::Index> defined;
+    for (Eigen::Index point = 0; point < statistics.mean.size(); ++point)
+      if (!std::isnan(statistics.mean[point])) defined.push_back(point);
+    result.points_left_out = statistics.mean.size() - static_cast<Eigen::Index>(defined.size());
+    if (defined.size() < 2)
+      throw InputError({sweep.stored.file}, "",
+                       fmt::format("{} is undefined at all but {} of the {} points: nothing to analyze",
+                                   result.outcome, defined.size(), statistics.mean.size()));
+    result.measures =
+        given_data_measures(sweep.values(defined, Eigen::all), statistics.mean(defined), sweep.stored.factors, measures);
   });
 }
 

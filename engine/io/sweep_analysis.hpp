@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/given_data.hpp"
 #include "engine/analysis/morris.hpp"
 #include "engine/analysis/robustness.hpp"
 #include "engine/analysis/sobol.hpp"
@@ -17,7 +18,8 @@
 namespace steppe {
 
 struct SweepAnalysisOptions {
-  Confidence confidence;
+  // 0 resamples: each analysis's own default (1000; the given-data measures 200).
+  Confidence confidence{0.95, 0, 1};
   std::vector<std::string> outcomes;  // which to analyze; empty: every outcome of the sweep
   bool convergence = false;           // Sobol: also the indices on the first N/8, N/4, N/2 rows
 };
@@ -41,8 +43,18 @@ struct RobustnessOutcome {
   std::vector<PolicyRobustness> policies;
 };
 
+struct GivenDataOutcome {
+  std::string outcome;
+  std::int64_t undefined_runs = 0;
+  std::int64_t points_left_out = 0;  // points whose outcome is undefined in every replicate
+  GivenDataMeasures measures;
+};
+
 std::vector<SobolOutcome> sobol_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options);
 std::vector<MorrisOutcome> morris_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options);
+// RBD-FAST, SRC, PRCC and PAWN on the point means of a design of independent points (grid,
+// Latin hypercube, Monte Carlo).
+std::vector<GivenDataOutcome> given_data_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options);
 // With goals, the outcomes they name (each with its direction); without, every outcome, higher
 // taken as better.
 std::vector<RobustnessOutcome> robustness_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options);

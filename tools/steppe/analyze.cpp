@@ -98,6 +98,37 @@ nlohmann::json robustness_json(const std::vector<RobustnessOutcome>& results) {
   return document;
 }
 
+nlohmann::json estimate_json(const Estimate& estimate) {
+  return {{"value", number(estimate.value)}, {"conf", number(estimate.half_width)}};
+}
+
+nlohmann::json given_data_json(const std::vector<GivenDataOutcome>& results, const Confidence& confidence) {
+  nlohmann::json document = nlohmann::json::array();
+  for (const GivenDataOutcome& result : results) {
+    const GivenDataMeasures& measures = result.measures;
+    nlohmann::json outcome = {{"outcome", result.outcome},
+                              {"points", measures.rows},
+                              {"points_left_out", result.points_left_out},
+                              {"undefined_runs", result.undefined_runs},
+                              {"confidence", confidence.level},
+                              {"src_r_squared", estimate_json(measures.src_r_squared)},
+                              {"rank_r_squared", estimate_json(measures.rank_r_squared)},
+                              {"pawn_null_median", measures.pawn_null_median},
+                              {"pawn_null_upper", measures.pawn_null_upper},
+                              {"factors", nlohmann::json::array()}};
+    for (const GivenDataFactor& factor : measures.factors)
+      outcome["factors"].push_back({{"factor", factor.name},
+                                    {"rbd_fast_S1", estimate_json(factor.rbd_fast)},
+                                    {"src", estimate_json(factor.src)},
+                                    {"prcc", estimate_json(factor.prcc)},
+                                    {"pawn_median", estimate_json(factor.pawn.median)},
+                                    {"pawn_mean", estimate_json(factor.pawn.mean)},
+                                    {"pawn_max", estimate_json(factor.pawn.maximum)}});
+    document.push_back(outcome);
+  }
+  return document;
+}
+
 std::string percent(double level) { return fmt::format("{:g}%", 100 * level); }
 
 // "; 12 of 40960 runs undefined, left out" when an outcome is undefined in some runs.
@@ -258,6 +289,49 @@ std::vector<OutcomeCharts> print_morris(const std::vector<MorrisOutcome>& result
   return charts;
 }
 
+std::vector<OutcomeCharts> print_given_data(const std::vector<GivenDataOutcome>& results, const StoredSweep& stored,
+                                           const Confidence& confidence, const std::string& subtitle) {
+  std::vector<OutcomeCharts> charts;
+  for (const GivenDataOutcome& result : results) {
+    const GivenDataMeasures& measures = result.measures;
+    std::cout << fmt::format("{}: given-data measures ({} points{}, {} bootstrap intervals{})\n", result.outcome,
+                             measures.rows,
+                             stored.replicates > 1 ? fmt::format(" × {} replicates, their means", stored.replicates)
+                                                   : "",
+                             percent(confidence.level), undefined_note(result.undefined_runs, stored.runs));
+    Table table({"factor", "S1 (RBD-FAST)", "±", "SRC", "±", "PRCC", "±", "PAWN", "±"});
+    for (const GivenDataFactor& factor : measures.factors)
+      table.add_row({factor.name, format_for_people(factor.rbd_fast.value),
+                     format_for_people(factor.rbd_fast.half_width), format_for_people(factor.src.value),
+                     format_for_people(factor.src.half_width), format_for_people(factor.prcc.value),
+                     format_for_people(factor.prcc.half_width), format_for_people(factor.pawn.median.value),
+                     format_for_people(factor.pawn.median.half_width)});
+    std::cout << table.render();
+    std::cout << fmt::format("R² of the linear fit {} (SRC), of the fit on ranks {} (PRCC); PAWN of a factor that "
+                             "does nothing: {} ({} quantile {})\n\n",
+                             format_for_people(measures.src_r_squared.value),
+                             format_for_people(measures.rank_r_squared.value),
+                             format_for_people(measures.pawn_null_median), percent(confidence.level),
+                             format_for_people(measures.pawn_null_upper));
+    // Factors by PAWN, largest on top, beside their first-order index.
+    std::vector<GivenDataFactor> sorted = measures.factors;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const GivenDataFactor& a, const GivenDataFactor& b) {
+      return a.pawn.median.value > b.pawn.median.value;
+    });
+    BarChart chart{result.outcome + ": given-data measures with " + percent(confidence.level) + " intervals",
+                   subtitle,
+                   "index",
+                   {"S1 (RBD-FAST)", "PAWN (median KS)"},
+                   {}};
+    for (const GivenDataFactor& factor : sorted)
+      chart.rows.push_back({factor.name,
+                            {factor.rbd_fast.value, factor.pawn.median.value},
+                            {factor.rbd_fast.half_width, factor.pawn.median.half_width}});
+    charts.push_back({result.outcome, std::move(chart), std::nullopt});
+  }
+  return charts;
+}
+
 }  // namespace
 
 int analyze_command(const AnalyzeOptions& options) {
@@ -293,10 +367,12 @@ int analyze_command(const AnalyzeOptions& options) {
     }
     charts = print_morris(results, stored, analysis.confidence, subtitle);
   } else {
-    throw InputError({options.database}, "",
-                     fmt::format("a {} design has no sensitivity indices to compute: export its runs (steppe export) "
-                                 "or use a sobol or morris design, or policies",
-                                 stored.design));
+    const auto results = given_data_analysis(sweep, analysis);
+    if (options.json) {
+      std::cout << given_data_json(results, analysis.confidence).dump(2) << "\n";
+      return 0;
+    }
+    charts = print_given_data(results, stored, analysis.confidence, subtitle);
   }
   write_charts(options, charts);
   return 0;

@@ -86,7 +86,7 @@ struct MergeOptions {
 struct AnalyzeOptions {
   std::string database;
   std::vector<std::string> outcomes;  // --outcome: which to analyze; empty: all
-  int resamples = 1000;               // bootstrap resamples for the intervals
+  int resamples = 0;                  // bootstrap resamples for the intervals; 0: each analysis's default
   double confidence = 0.95;           // the intervals' level
   std::uint64_t seed = 1;             // the bootstrap's random stream
   std::string out;                    // "" → out/<database stem>: charts per outcome

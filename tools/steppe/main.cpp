@@ -125,11 +125,14 @@ int main(int argc, char** argv) {
 
   AnalyzeOptions analyze;
   auto* analyze_app =
-      app.add_subcommand("analyze", "Sensitivity indices of a sweep database: Sobol (with intervals) or Morris");
+      app.add_subcommand("analyze",
+                         "Sensitivity indices of a sweep database (Sobol, Morris, given-data measures) or the "
+                         "robustness of its policies");
   analyze_app->add_option("database", analyze.database, "Sweep database (SQLite)")->required();
   analyze_app->add_option("--outcome", analyze.outcomes, "Analyze only this outcome (repeatable; default: all)")
       ->type_name("NAME");
-  analyze_app->add_option("--resamples", analyze.resamples, "Bootstrap resamples for the intervals (default 1000)")
+  analyze_app->add_option("--resamples", analyze.resamples,
+                          "Bootstrap resamples for the intervals (default 1000; 200 for the given-data measures)")
       ->check(CLI::Range(2, 100000));
   analyze_app->add_option("--confidence", analyze.confidence, "Level of the intervals (default 0.95)")
       ->check(CLI::Range(0.5, 0.999));
