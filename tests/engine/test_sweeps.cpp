@@ -75,6 +75,102 @@ TEST_CASE("sweeps: the Ishigami function's Sobol indices are recovered within th
   }
 }
 
+// Each index of a test function within its interval of the known value, the interval informative.
+void check_indices(const SobolResult& result, const std::vector<double>& first, const std::vector<double>& total,
+                   double widest) {
+  REQUIRE(result.indices.size() == first.size());
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    const SobolIndex& index = result.indices[i];
+    CAPTURE(index.factor, index.first, index.first_interval, index.total, index.total_interval);
+    CHECK(std::abs(index.first - first[i]) <= index.first_interval);
+    CHECK(std::abs(index.total - total[i]) <= index.total_interval);
+    CHECK(index.first_interval < widest);
+    CHECK(index.total_interval < widest);
+  }
+}
+
+TEST_CASE("sweeps: the Ishigami function shifted by 1000 (mean/sd ≈ 270) gets the same indices through the model",
+          "[sweep][sobol]") {
+  LoadOptions options;
+  options.overrides = {{"shift", "1000"}};
+  Sweep sweep = load_sweep(source_path("examples/sweeps/ishigami.yaml"), options);
+  sweep.database = fresh_folder("sweep-ishigami-shifted") / "shifted.sqlite";
+  run_sweep(sweep, {});
+  const auto shifted = sobol_analysis(arrays_of(sweep.database), {});
+  REQUIRE(shifted.size() == 1);
+  check_indices(shifted[0].result, {0.3139, 0.4424, 0.0}, {0.5576, 0.4424, 0.2437}, 0.05);
+}
+
+TEST_CASE("sweeps: Sobol's G function's indices are recovered through the model", "[sweep][sobol]") {
+  const Sweep sweep = example_sweep("sobol_g", "sobol-g");
+  run_sweep(sweep, {});
+  const auto results = sobol_analysis(arrays_of(sweep.database), {});
+  REQUIRE(results.size() == 1);
+  // V_i = 1 / (3 (1 + a_i)²), V = Π (1 + V_i) − 1: S1_i = V_i / V, ST_i = V_i Π_{j≠i} (1 + V_j) / V.
+  std::vector<double> partial, first, total;
+  double product = 1;
+  for (double a : {0.0, 1.0, 4.5, 9.0, 99.0, 99.0}) {
+    partial.push_back(1 / (3 * (1 + a) * (1 + a)));
+    product *= 1 + partial.back();
+  }
+  for (double v : partial) {
+    first.push_back(v / (product - 1));
+    total.push_back(v * product / (1 + v) / (product - 1));
+  }
+  check_indices(results[0].result, first, total, 0.05);
+}
+
+TEST_CASE("sweeps: factors that act only together get S1 = 0, ST = S2 = 0.25 through the model", "[sweep][sobol]") {
+  const Sweep sweep = example_sweep("interaction", "interaction");
+  run_sweep(sweep, {});
+  const auto results = sobol_analysis(arrays_of(sweep.database), {});
+  REQUIRE(results.size() == 1);
+  check_indices(results[0].result, {0, 0, 0.75}, {0.25, 0.25, 0.75}, 0.05);
+  REQUIRE(results[0].result.pairs.size() == 3);
+  const SobolPair& pair = results[0].result.pairs[0];
+  CHECK(pair.factor_a + pair.factor_b == "x1x2");
+  CHECK(std::abs(pair.second - 0.25) <= pair.second_interval);
+}
+
+TEST_CASE("sweeps: a stochastic outcome's noise is its own share and a factor that does nothing has ST ≈ 0",
+          "[sweep][sobol][noise]") {
+  const Sweep sweep = example_sweep("noisy_linear", "noisy-linear");
+  REQUIRE(sweep.settings.replicates == 10);
+  run_sweep(sweep, {});
+  const auto results = sobol_analysis(arrays_of(sweep.database), {});
+  REQUIRE(results.size() == 1);
+  const SobolResult& result = results[0].result;
+  check_indices(result, {0.2, 0.8, 0}, {0.2, 0.8, 0}, 0.25);
+  // One run's variance: 4 of noise against 5/12 of the mean response.
+  CAPTURE(result.noise_share, result.noise_share_interval, result.noise_share_of_means);
+  CHECK(std::abs(result.noise_share - 4 / (4 + 5.0 / 12)) <= result.noise_share_interval);
+  CHECK(result.indices[2].total < 0.1);  // uncorrected, x3's ST would be about 0.49
+}
+
+TEST_CASE("sweeps: a Latin hypercube sweep gets given-data measures that recover Ishigami's first-order indices",
+          "[sweep][given_data]") {
+  const auto folder = fresh_folder("sweep-ishigami-lhs");
+  std::ofstream(folder / "lhs.yaml") << "extends: " << source_path("examples/sweeps/ishigami.yaml").string()
+                                     << "\nsweep: {design: latin_hypercube, samples: 5000}\n";
+  Sweep sweep = load_sweep(folder / "lhs.yaml");
+  sweep.database = folder / "lhs.sqlite";
+  run_sweep(sweep, {});
+  const auto results = given_data_analysis(arrays_of(sweep.database), {});
+  REQUIRE(results.size() == 1);
+  const std::vector<double> first = {0.3139, 0.4424, 0.0};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const GivenDataFactor& factor = results[0].measures.factors[i];
+    CAPTURE(factor.name, factor.rbd_fast.value, factor.rbd_fast.half_width);
+    CHECK(std::abs(factor.rbd_fast.value - first[i]) <= factor.rbd_fast.half_width);
+  }
+  // PAWN ranks x2 over x1 over x3, and x3 (which acts only with x1) above a factor that does nothing.
+  const auto& factors = results[0].measures.factors;
+  CHECK(factors[1].pawn.median.value > factors[0].pawn.median.value);
+  CHECK(factors[0].pawn.median.value > factors[2].pawn.median.value);
+  CHECK(factors[2].pawn.median.value > results[0].measures.pawn_null_upper);
+  CHECK_THROWS_AS(sobol_analysis(arrays_of(sweep.database), {}), InputError);
+}
+
 TEST_CASE("sweeps: Morris ranks the inputs of a function with known elementary effects", "[sweep][morris]") {
   const Sweep sweep = example_sweep("linear_effects", "linear");
   run_sweep(sweep, {});
@@ -170,7 +266,13 @@ TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comm
           sweep.points().size() * static_cast<std::size_t>(sweep.settings.replicates);
     }
   CHECK(points == std::map<std::string, std::size_t>{
-                      {"flagship_sobol", 573'440}, {"ishigami", 40'960}, {"linear_effects", 250}, {"policies", 900}});
+                      {"flagship_sobol", 573'440},
+                      {"ishigami", 40'960},
+                      {"interaction", 32'768},
+                      {"linear_effects", 250},
+                      {"noisy_linear", 102'400},
+                      {"policies", 900},
+                      {"sobol_g", 65'536}});
 }
 
 // Policies × scenarios: a small version of examples/sweeps/policies.yaml.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <numeric>
 
 #include "engine/io/svg_chart.hpp"
 #include "engine/io/sweep_analysis.hpp"
@@ -141,17 +142,26 @@ void print_warnings(const std::vector<std::string>& warnings) {
 }
 
 // The indices at N/8, N/4, N/2 and N base rows, one line per factor with its interval as a band:
-// where the lines have settled, more runs would not change the reading.
+// where the lines have settled, more runs would not change the reading. The factors with the
+// largest total indices, as many as the palette has colours.
 Chart convergence_chart(const SobolOutcome& outcome, const std::string& subtitle) {
+  constexpr std::size_t most = 8;
+  std::vector<std::size_t> shown(outcome.result.indices.size());
+  std::iota(shown.begin(), shown.end(), std::size_t{0});
+  std::stable_sort(shown.begin(), shown.end(), [&](std::size_t a, std::size_t b) {
+    return outcome.result.indices[a].total > outcome.result.indices[b].total;
+  });
+  if (shown.size() > most) shown.resize(most);
   Chart chart;
   chart.title = outcome.outcome + ": Sobol indices against the number of base rows";
-  chart.subtitle = subtitle;
+  chart.subtitle = subtitle + (outcome.result.indices.size() > most ? ", the 8 factors with the largest ST" : "");
   chart.x_title = "base rows N";
   for (const SobolResult& part : outcome.convergence) chart.x_labels.push_back(std::to_string(part.base_rows));
   for (const bool total : {false, true}) {
     ChartPanel panel{total ? "ST (with interactions)" : "S1 (alone)", "share of variance", 0, 0, {}};
-    for (std::size_t factor = 0; factor < outcome.result.indices.size(); ++factor) {
-      ChartSeries series{outcome.result.indices[factor].factor, {}, static_cast<int>(factor), false, {}, {}};
+    for (std::size_t factor : shown) {
+      ChartSeries series{outcome.result.indices[factor].factor, {}, static_cast<int>(panel.series.size()), false,
+                         {}, {}};
       for (const SobolResult& part : outcome.convergence) {
         const SobolIndex& index = part.indices[factor];
         const double value = total ? index.total : index.first;
