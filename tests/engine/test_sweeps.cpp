@@ -266,6 +266,7 @@ TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comm
           sweep.points().size() * static_cast<std::size_t>(sweep.settings.replicates);
     }
   CHECK(points == std::map<std::string, std::size_t>{
+                      {"flagship_discovery", 2'000},
                       {"flagship_sobol", 573'440},
                       {"ishigami", 40'960},
                       {"interaction", 32'768},
