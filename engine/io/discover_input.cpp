@@ -41,8 +41,8 @@ Eigen::MatrixXd clause_values(const OutcomeCondition& condition, const std::vect
 }
 
 // The condition evaluated; it must hold in some cases and fail in others.
-void mark_cases(DiscoverCases& discover, const OutcomeCondition& condition, const Eigen::MatrixXd& values,
-                const std::string& cases_word) {
+void mark_cases(DiscoverCases& discover, const OutcomeCondition& condition, const Eigen::MatrixXd& values) {
+  const std::string& cases_word = discover.cases_word;
   const OutcomeConditionCases evaluated = evaluate(condition, values);
   discover.cases.of_interest = evaluated.holds;
   discover.undefined = evaluated.undefined;
@@ -206,7 +206,7 @@ DiscoverCases discover_cases(const SweepDatabase& database, const OutcomeConditi
   const Eigen::MatrixXd values = clause_values(condition, stored.outcomes, "outcome", [&](std::size_t outcome) {
     return Eigen::VectorXd(arrays.outcomes.col(static_cast<Eigen::Index>(outcome)));
   });
-  mark_cases(discover, condition, values, "runs");
+  mark_cases(discover, condition, values);
   return discover;
 }
 
@@ -234,6 +234,7 @@ DiscoverCases discover_cases_from_csv(const std::filesystem::path& file, const s
 
   DiscoverCases discover;
   discover.source = fmt::format("{}: {} rows", file.filename().string(), cases);
+  discover.cases_word = "rows";
   discover.dimensions = inputs;
   discover.category_names.resize(inputs.size());
   discover.cases.categories.assign(inputs.size(), 0);
@@ -275,7 +276,7 @@ DiscoverCases discover_cases_from_csv(const std::filesystem::path& file, const s
     }
     return outcome;
   });
-  mark_cases(discover, condition, values, "rows");
+  mark_cases(discover, condition, values);
   return discover;
 }
 

@@ -18,6 +18,7 @@ namespace steppe {
 
 struct DiscoverCases {
   std::string source;                   // e.g. "policies.sqlite: latin_hypercube design, 900 runs"
+  std::string cases_word = "runs";      // what a case is: "runs" of a sweep, "rows" of a CSV file
   std::vector<std::string> dimensions;  // the inputs' names, in the order of PrimCases' columns
   // Per dimension: the categories' names by code, empty for a numeric dimension.
   std::vector<std::vector<std::string>> category_names;

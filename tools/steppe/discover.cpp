@@ -144,10 +144,25 @@ int discover_command(const DiscoverOptions& options) {
   if (printed_for_machines(options.quiet, options.json, document)) return 0;
 
   std::cout << fmt::format("PRIM on {}\n", discover.source);
-  std::cout << fmt::format("'{}' holds in {} of {} cases ({})", condition.text, discover.of_interest, cases,
+  std::cout << fmt::format("'{}' holds in {} of {} {} ({})", condition.text, discover.of_interest, cases,
+                           discover.cases_word,
                            percent(static_cast<double>(discover.of_interest) / static_cast<double>(cases)));
   if (discover.undefined) std::cout << fmt::format("; {} had an outcome of it undefined (counted as not)", discover.undefined);
-  std::cout << fmt::format("\npeeling trajectory: boxes 0 to {}; the knee is box {}\n\n", boxes - 1, result.knee);
+  std::cout << fmt::format("\npeeling trajectory: boxes 0 to {}; the knee is box {}\n", boxes - 1, result.knee);
+  // The boxes where one more input becomes restricted, the knee, the chosen box and the last:
+  // enough to pick another with --box (every box is in discover.json and trajectory.svg).
+  Table trajectory({"box", "coverage", "density", "mass", "restricted", ""});
+  for (std::size_t index = 0; index < boxes; ++index) {
+    const PrimBox& step = result.trajectory[index];
+    const bool more_restricted = index > 0 && step.restricted != result.trajectory[index - 1].restricted;
+    if (!(index == 0 || more_restricted || index == result.knee || index == chosen || index + 1 == boxes)) continue;
+    const std::string note = index == chosen ? (index == result.knee ? "knee, chosen" : "chosen")
+                             : index == result.knee ? "knee"
+                                                    : "";
+    trajectory.add_row({std::to_string(index), fmt::format("{:.3f}", step.coverage), fmt::format("{:.3f}", step.density),
+                        fmt::format("{:.3f}", step.mass), std::to_string(step.restricted), note});
+  }
+  std::cout << trajectory.render() << "\n";
 
   std::cout << fmt::format("box {}{}: coverage {:.3f}, density {:.3f}, mass {:.3f}, {} of {} inputs restricted\n",
                            chosen, pasted ? " (pasted)" : "", box.coverage, box.density, box.mass, box.restricted,
@@ -170,8 +185,8 @@ int discover_command(const DiscoverOptions& options) {
   }
   std::cout << table.render();
   std::cout << fmt::format(
-      "quasi-p: chance that the box holds this many cases of interest without that restriction; resamples: share of "
-      "{} bootstrap resamples (seed {}) whose box of similar coverage restricts the input\n",
+      "quasi-p: the chance of this many cases of interest in the box without that restriction\n"
+      "resamples: the share of {} bootstrap resamples (seed {}) whose box of like coverage restricts the input\n",
       options.resamples, options.seed);
   print_written(written);
   return 0;
