@@ -269,6 +269,7 @@ TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comm
                       {"flagship_discovery", 2'000},
                       {"flagship_sobol", 573'440},
                       {"ishigami", 40'960},
+                      {"ishigami_lhs", 5'000},
                       {"interaction", 32'768},
                       {"linear_effects", 250},
                       {"noisy_linear", 102'400},
