@@ -1,13 +1,20 @@
 #include "engine/io/sweep_database.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "engine/errors.hpp"
+#include "engine/io/sweep_runner.hpp"
 
 namespace steppe {
 
@@ -25,12 +32,45 @@ const char* target_name(Uncertainty::Target target) {
   return "";
 }
 
+namespace fs = std::filesystem;
+
+// A failed SQLite call: its message names the database and says what to do about the disk
+// failures a user can fix; `code` lets callers tell a file that is not SQLite from other failures.
+class SqliteFailure : public std::runtime_error {
+ public:
+  SqliteFailure(sqlite3* db, const std::string& sql)
+      : std::runtime_error(describe(db, sql)), code(sqlite3_errcode(db)) {}
+  const int code;
+
+ private:
+  static std::string describe(sqlite3* db, const std::string& sql) {
+    const char* file = sqlite3_db_filename(db, "main");
+    std::string advice;
+    switch (sqlite3_errcode(db)) {
+      case SQLITE_FULL:
+        advice = ": free some space on its disk";
+        break;
+      case SQLITE_IOERR:  // a write past a file size limit or a quota ends here too
+        advice = ": check that its disk has free space and works";
+        break;
+      case SQLITE_READONLY:
+      case SQLITE_CANTOPEN:
+      case SQLITE_PERM:
+        advice = ": check that its folder is writable";
+        break;
+      default:
+        break;
+    }
+    return fmt::format("{}: SQLite: {}{}{}", file && *file ? file : "<database>", sqlite3_errmsg(db),
+                       sql.empty() ? "" : " in: " + sql, advice);
+  }
+};
+
 // A prepared statement, finalized on scope exit.
 class Statement {
  public:
   Statement(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db), sql));
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK) throw SqliteFailure(db, sql);
   }
   ~Statement() { sqlite3_finalize(statement_); }
   Statement(const Statement&) = delete;
@@ -47,7 +87,7 @@ class Statement {
   bool step() {
     const int result = sqlite3_step(statement_);
     if (result == SQLITE_ROW) return true;
-    if (result != SQLITE_DONE) throw std::runtime_error(fmt::format("SQLite: {}", sqlite3_errmsg(db_)));
+    if (result != SQLITE_DONE) throw SqliteFailure(db_, "");
     return false;
   }
   void reset() {
@@ -58,7 +98,7 @@ class Statement {
 
  private:
   void check(int result) {
-    if (result != SQLITE_OK) throw std::runtime_error(fmt::format("SQLite: {}", sqlite3_errmsg(db_)));
+    if (result != SQLITE_OK) throw SqliteFailure(db_, "");
   }
   sqlite3* db_;
   sqlite3_stmt* statement_ = nullptr;
@@ -66,16 +106,122 @@ class Statement {
 
 // Writers then set synchronous=NORMAL: in WAL mode a commit survives the process being killed at
 // any point, and only the fsync against power loss is skipped, which made every block cost a
-// disk flush.
-sqlite3* open_file(const std::filesystem::path& file, int flags) {
+// disk flush. `name` is the file, or a URI with SQLITE_OPEN_URI.
+sqlite3* open_file(const fs::path& file, int flags, const std::string& name = "") {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(file.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(name.empty() ? file.c_str() : name.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     throw InputError({file.string()}, "", fmt::format("cannot open the sweep database: {}", message));
   }
   sqlite3_busy_timeout(db, 10'000);
   return db;
+}
+
+// A read-only URI for `file`: `immutable` tells SQLite that nothing writes the file, so that it
+// neither locks it nor creates a -wal and -shm beside it.
+std::string read_only_uri(const fs::path& file, bool immutable) {
+  std::string uri = file.is_absolute() ? "file://" : "file:";
+  for (char c : file.string()) uri += c == '?' || c == '#' || c == '%' ? fmt::format("%{:02X}", c) : std::string(1, c);
+  return uri + (immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+}
+
+// The files SQLite keeps beside a database: its WAL, the WAL's index, a rollback journal.
+const char* const side_files[] = {"-wal", "-shm", "-journal"};
+
+// Removes a database and what SQLite kept beside it. The side files go first: a WAL left without
+// its database would be replayed into the next database of that name.
+void remove_database_file(const fs::path& file) {
+  for (const char* side : side_files) fs::remove(file.string() + side);
+  fs::remove(file);
+}
+
+// Each process makes its database under a name of its own (the pid tells whose it is).
+const std::string temporary_marker = ".partial-";
+
+fs::path temporary_name(const fs::path& file) {
+  return file.string() + temporary_marker + std::to_string(::getpid());
+}
+
+// Removes what a creation killed before its rename left beside `file` (its temporary and the
+// temporary's side files), unless the process that made them is still running.
+void remove_stale_temporaries(const fs::path& file) {
+  const std::string prefix = file.filename().string() + temporary_marker;
+  const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  std::vector<fs::path> stale;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::size_t digits = rest.find_first_not_of("0123456789");
+    const std::string side = digits == std::string::npos ? "" : rest.substr(digits);
+    if (digits == 0 || rest.size() > 20 ||
+        (!side.empty() && side != side_files[0] && side != side_files[1] && side != side_files[2]))
+      continue;
+    const auto pid = static_cast<pid_t>(std::stoll(rest.substr(0, digits)));
+    if (pid == ::getpid() || (::kill(pid, 0) != 0 && errno == ESRCH)) stale.push_back(entry.path());
+  }
+  for (const fs::path& path : stale) fs::remove(path);
+}
+
+// Renames the complete `temporary` to `file` unless another process has made `file` meanwhile,
+// then makes the rename durable.
+void rename_into_place(const fs::path& temporary, const fs::path& file) {
+  // A WAL or journal without its database, left when one was removed, must not meet the new one.
+  if (!fs::exists(file))
+    for (const char* side : side_files) fs::remove(file.string() + side);
+  int failure = ::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, file.c_str(), RENAME_NOREPLACE) == 0 ? 0 : errno;
+  if (failure == EINVAL || failure == ENOSYS) {  // a file system without RENAME_NOREPLACE
+    const bool taken = fs::exists(file);
+    failure = taken ? EEXIST : ::rename(temporary.c_str(), file.c_str()) == 0 ? 0 : errno;
+  }
+  if (failure != 0) fs::remove(temporary);
+  if (failure == EEXIST)
+    throw InputError({file.string()}, "",
+                     "another steppe made this sweep database while this one was making it: finish it with "
+                     "--resume");
+  if (failure != 0)
+    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}: check that the folder is writable",
+                                         temporary.string(), file.string(), std::strerror(failure)));
+  const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  const int directory = ::open(folder.c_str(), O_RDONLY | O_CLOEXEC);
+  if (directory >= 0) {
+    ::fsync(directory);
+    ::close(directory);
+  }
+}
+
+// What a sweep finds where its database goes.
+enum class Found { nothing, no_tables, tables };
+
+Found examine(const fs::path& file) {
+  if (fs::is_directory(file))
+    throw InputError({file.string()}, "", "is a folder, not a sweep database: name a file with --db");
+  if (!fs::exists(file)) return Found::nothing;
+  sqlite3* db = open_file(file, SQLITE_OPEN_READWRITE);
+  try {
+    Statement count(db, "SELECT COUNT(*) FROM sqlite_master");
+    count.step();
+    const bool empty = sqlite3_column_int64(count.get(), 0) == 0;
+    sqlite3_close_v2(db);
+    return empty ? Found::no_tables : Found::tables;
+  } catch (const SqliteFailure& failure) {
+    sqlite3_close_v2(db);
+    if (failure.code == SQLITE_NOTADB)
+      throw InputError({file.string()}, "",
+                       "not a SQLite file, so not a sweep database (it is left as it is): name the sweep's database "
+                       "with --db");
+    throw;
+  }
+}
+
+// The runs of `shard` ("K/N", "" for all) of a sweep of `runs` runs.
+std::int64_t runs_of_shard(std::int64_t runs, const std::string& shard) {
+  if (shard.empty()) return runs;
+  const auto slash = shard.find('/');
+  const auto [first, last] = shard_runs(runs, std::stoi(shard.substr(0, slash)), std::stoi(shard.substr(slash + 1)));
+  return last - first;
 }
 
 }  // namespace
@@ -86,30 +232,129 @@ std::string quoted_identifier(const std::string& name) {
   return result + "\"";
 }
 
-SweepDatabase::SweepDatabase(SweepDatabase&& other) noexcept : file_(std::move(other.file_)), db_(other.db_) {
+std::string shell_quoted(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "0123456789-_./=:,+@%") == std::string::npos;
+  if (plain) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string finish_command(const std::string& resume, const fs::path& database) {
+  return fmt::format("{} --db {} --resume", resume, shell_quoted(database.string()));
+}
+
+SweepDatabase::SweepDatabase(SweepDatabase&& other) noexcept
+    : file_(std::move(other.file_)), db_(other.db_), created_(other.created_) {
   other.db_ = nullptr;
 }
 
 SweepDatabase::~SweepDatabase() { sqlite3_close(db_); }
 
 void SweepDatabase::execute(const std::string& sql) const {
-  char* error = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string message = error ? error : "unknown error";
-    sqlite3_free(error);
-    throw std::runtime_error(fmt::format("SQLite: {} in: {}", message, sql));
-  }
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) throw SqliteFailure(db_, sql);
+}
+
+// The checks both writers make of a database that holds a sweep: the same sweep, the same shard.
+static void require_same_sweep(const StoredSweep& stored, const Sweep& sweep, const std::string& shard) {
+  if (stored.hash != sweep.scenario->content_hash)
+    throw InputError({sweep.database.string()}, "",
+                     fmt::format("the database holds another sweep (content hash {}; {} has {}): resume it with the "
+                                 "file and options that made it, or start a new database",
+                                 stored.hash, sweep.file.string(), sweep.scenario->content_hash));
+  if (stored.shard != shard)
+    throw InputError({sweep.database.string()}, "",
+                     fmt::format("the database holds {} of the sweep, not {}",
+                                 stored.shard.empty() ? "all" : "shard " + stored.shard,
+                                 shard.empty() ? "all of it" : "shard " + shard));
 }
 
 SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<DesignPoint>& points,
-                                    const std::string& version, const std::string& command, const std::string& shard) {
-  if (std::filesystem::exists(sweep.database))
-    throw InputError({sweep.database.string()}, "",
-                     "the sweep database exists already: finish it with --resume, or remove it to start over");
-  SweepDatabase database(sweep.database, open_file(sweep.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-  database.execute("PRAGMA journal_mode=WAL");
+                                    const SweepProvenance& provenance) {
+  const fs::path& file = sweep.database;
+  remove_stale_temporaries(file);
+  switch (examine(file)) {
+    case Found::nothing:
+      break;
+    case Found::no_tables:  // an older steppe killed while making it, or a full disk: no runs to lose
+      remove_database_file(file);
+      break;
+    case Found::tables: {
+      {
+        const SweepDatabase existing(file, open_file(file, SQLITE_OPEN_READWRITE));
+        require_same_sweep(existing.stored(), sweep, provenance.shard);
+        const auto runs = static_cast<std::int64_t>(existing.numbers("SELECT COUNT(*) FROM runs")[0][0]);
+        if (runs > 0)
+          throw InputError({file.string()}, "",
+                           fmt::format("the sweep database exists already: finish it with --resume, or remove it "
+                                       "to start over (it holds {} runs)",
+                                       runs));
+      }
+      remove_database_file(file);  // this sweep's tables without a run: made again as they are
+      break;
+    }
+  }
+  return build(sweep, points, provenance);
+}
+
+SweepDatabase SweepDatabase::resume(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                                    const SweepProvenance& provenance) {
+  remove_stale_temporaries(sweep.database);
+  switch (examine(sweep.database)) {
+    case Found::nothing:
+      return build(sweep, points, provenance);
+    case Found::no_tables:
+      remove_database_file(sweep.database);
+      return build(sweep, points, provenance);
+    case Found::tables:
+      break;
+  }
+  return reopen(sweep, provenance.shard);
+}
+
+SweepDatabase SweepDatabase::reopen(const Sweep& sweep, const std::string& shard) {
+  SweepDatabase database(sweep.database, open_file(sweep.database, SQLITE_OPEN_READWRITE));
+  require_same_sweep(database.stored(), sweep, shard);
   database.execute("PRAGMA synchronous=NORMAL");
-  database.execute("BEGIN");
+  return database;
+}
+
+SweepDatabase SweepDatabase::build(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                                   const SweepProvenance& provenance) {
+  const fs::path temporary = temporary_name(sweep.database);
+  const auto discard = [&] {
+    std::error_code error;
+    for (const char* side : side_files) fs::remove(temporary.string() + side, error);
+    fs::remove(temporary, error);
+  };
+  try {
+    SweepDatabase database(temporary, open_file(temporary, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+    // No journal file: a creation killed midway leaves one file, which the next run removes.
+    database.execute("PRAGMA journal_mode=MEMORY");
+    database.execute("BEGIN");
+    database.write_tables(sweep, points, provenance);
+    database.execute("COMMIT");
+    // The runs then go to a WAL; closing removes the (empty) WAL, so one file is renamed.
+    database.execute("PRAGMA journal_mode=WAL");
+  } catch (const SqliteFailure& failure) {
+    discard();
+    throw std::runtime_error(
+        fmt::format("cannot make the sweep database {}: {}", sweep.database.string(), failure.what()));
+  } catch (...) {
+    discard();
+    throw;
+  }
+  rename_into_place(temporary, sweep.database);
+  SweepDatabase database = reopen(sweep, provenance.shard);
+  database.created_ = true;
+  return database;
+}
+
+void SweepDatabase::write_tables(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                                 const SweepProvenance& provenance) {
+  SweepDatabase& database = *this;
+  const std::string& shard = provenance.shard;
   const Scenario& scenario = *sweep.scenario;
   const auto& factors = scenario.uncertainties;
 
@@ -121,8 +366,10 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
                                                              {"text", sweep.text},
                                                              {"hash", scenario.content_hash},
                                                              {"seed", std::to_string(scenario.seed)},
-                                                             {"steppe", version},
-                                                             {"command", command},
+                                                             {"steppe", provenance.version},
+                                                             {"command", provenance.command},
+                                                             {"resume", provenance.resume},
+                                                             {"folder", fs::current_path().string()},
                                                              {"model", scenario.model_name},
                                                              {"design", design_name(settings.design)},
                                                              {"samples", std::to_string(settings.samples)},
@@ -219,32 +466,17 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
   for (const OutcomeSpec& outcome : scenario.outcomes) run_columns += ", " + quoted_identifier(outcome.name) + " REAL";
   database.execute("CREATE TABLE runs (run INTEGER PRIMARY KEY, point INTEGER NOT NULL, replicate INTEGER NOT NULL" +
                    run_columns + ")");
-  database.execute("COMMIT");
-  return database;
 }
 
-SweepDatabase SweepDatabase::resume(const Sweep& sweep, const std::string& shard) {
-  if (!std::filesystem::exists(sweep.database))
-    throw InputError({sweep.database.string()}, "", "no sweep database to resume: run the sweep without --resume");
-  SweepDatabase database(sweep.database, open_file(sweep.database, SQLITE_OPEN_READWRITE));
-  database.execute("PRAGMA synchronous=NORMAL");
-  const StoredSweep stored = database.stored();
-  if (stored.hash != sweep.scenario->content_hash)
-    throw InputError({sweep.database.string()}, "",
-                     fmt::format("the database holds another sweep (content hash {}; {} has {}): resume it with the "
-                                 "file and options that made it, or start a new database",
-                                 stored.hash, sweep.file.string(), sweep.scenario->content_hash));
-  if (stored.shard != shard)
-    throw InputError({sweep.database.string()}, "",
-                     fmt::format("the database holds {} of the sweep, not {}",
-                                 stored.shard.empty() ? "all" : "shard " + stored.shard,
-                                 shard.empty() ? "all of it" : "shard " + shard));
-  return database;
-}
-
-SweepDatabase SweepDatabase::open(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) throw InputError({file.string()}, "", "no such sweep database");
-  SweepDatabase database(file, open_file(file, SQLITE_OPEN_READONLY));
+SweepDatabase SweepDatabase::open(const fs::path& file) {
+  if (!fs::exists(file)) throw InputError({file.string()}, "", "no such sweep database");
+  if (fs::is_directory(file))
+    throw InputError({file.string()}, "", "is a folder, not a sweep database: name the database file in it");
+  // A read-only connection cannot remove the -wal and -shm it makes. A finished sweep's database
+  // has no WAL beside it and is read as immutable, which makes none; beside a sweep running or
+  // killed there is one already, and it holds runs to read.
+  const bool has_wal = fs::exists(file.string() + side_files[0]);
+  SweepDatabase database(file, open_file(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, read_only_uri(file, !has_wal)));
   database.stored();  // checks that it is a sweep database
   return database;
 }
@@ -269,7 +501,10 @@ StoredSweep SweepDatabase::stored() const {
     }
     for (const auto& row : query("SELECT name FROM factors ORDER BY factor").rows) stored.factors.push_back(row[0]);
     for (const auto& row : query("SELECT name FROM outcomes ORDER BY outcome").rows) stored.outcomes.push_back(row[0]);
-  } catch (const std::runtime_error&) {
+  } catch (const SqliteFailure& failure) {
+    if (failure.code == SQLITE_NOTADB)
+      throw InputError({file_.string()}, "", "not a steppe sweep database: the file is not SQLite");
+    if (failure.code != SQLITE_ERROR) throw;  // the disk, not the file's contents
     throw InputError({file_.string()}, "", "not a steppe sweep database (no sweep, factors or outcomes table)");
   }
   if (stored.hash.empty() || stored.runs <= 0)
@@ -277,13 +512,48 @@ StoredSweep SweepDatabase::stored() const {
   return stored;
 }
 
+std::string SweepDatabase::value(const std::string& key) const {
+  Statement select(db_, "SELECT value FROM sweep WHERE key = ?");
+  select.bind(1, key);
+  if (!select.step()) return "";
+  const auto* text = sqlite3_column_text(select.get(), 0);
+  return text ? reinterpret_cast<const char*>(text) : "";
+}
+
+std::int64_t SweepDatabase::expected_runs() const {
+  const StoredSweep sweep = stored();
+  return runs_of_shard(sweep.runs, sweep.shard);
+}
+
+std::string SweepDatabase::finish_command() const {
+  std::string resume = value("resume");
+  if (resume.empty()) {  // a database of a steppe that did not record it
+    const StoredSweep sweep = stored();
+    resume = "steppe sweep " + shell_quoted(sweep.file) + (sweep.shard.empty() ? "" : " --shard " + sweep.shard);
+  }
+  // The sweep file and options are as typed in the folder the sweep ran in.
+  const std::string folder = value("folder");
+  std::error_code error;
+  if (folder.empty() || fs::equivalent(folder, fs::current_path(), error)) return steppe::finish_command(resume, file_);
+  return "cd " + shell_quoted(folder) + " && " + steppe::finish_command(resume, fs::absolute(file_));
+}
+
 void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector<std::filesystem::path>& shards) {
   if (shards.empty()) throw InputError({"<command line>"}, "", "no shard databases to merge");
   if (std::filesystem::exists(merged))
     throw InputError({merged.string()}, "", "the merged database exists already: name a new file");
-  // Every shard of one sweep, each exactly once.
+  // Every shard of one sweep, each exactly once, each with all its runs.
   std::vector<StoredSweep> stored;
-  for (const auto& shard : shards) stored.push_back(open(shard).stored());
+  std::vector<std::pair<std::string, std::string>> unfinished;  // shard, what it lacks
+  for (const auto& shard : shards) {
+    const SweepDatabase database = open(shard);
+    stored.push_back(database.stored());
+    const auto runs = static_cast<std::int64_t>(database.numbers("SELECT COUNT(*) FROM runs")[0][0]);
+    if (runs < database.expected_runs())
+      unfinished.emplace_back(shard.string(),
+                              fmt::format("shard {} holds {} of its {} runs: finish it with: {}", stored.back().shard,
+                                          runs, database.expected_runs(), database.finish_command()));
+  }
   const StoredSweep& first = stored.front();
   const auto count_of = [](const std::string& shard) {
     return shard.empty() ? 0 : std::stoi(shard.substr(shard.find('/') + 1));
@@ -306,6 +576,12 @@ void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector
   for (int shard = 1; shard <= total; ++shard)
     if (!seen[static_cast<std::size_t>(shard)])
       throw InputError({"<command line>"}, "", fmt::format("shard {}/{} is missing", shard, total));
+  if (!unfinished.empty()) {  // one error line per unfinished shard
+    std::string message = unfinished.front().second;
+    for (std::size_t index = 1; index < unfinished.size(); ++index)
+      message += fmt::format("\n{}: error: {}", unfinished[index].first, unfinished[index].second);
+    throw InputError({unfinished.front().first}, "", message);
+  }
 
   const std::filesystem::path temporary = merged.string() + ".partial";
   std::filesystem::remove(temporary);
@@ -332,12 +608,6 @@ void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector
         out.execute("INSERT INTO main.runs SELECT * FROM shard.runs");
         out.execute("DETACH DATABASE shard");
       }
-      const auto runs = out.numbers("SELECT COUNT(*) FROM runs");
-      if (static_cast<std::int64_t>(runs[0][0]) != first.runs)
-        throw InputError({merged.string()}, "",
-                         fmt::format("the shards hold {} of the sweep's {} runs: finish each with steppe sweep "
-                                     "--shard K/N --resume",
-                                     static_cast<std::int64_t>(runs[0][0]), first.runs));
       out.execute("PRAGMA journal_mode=WAL");
     }
     std::filesystem::rename(temporary, merged);

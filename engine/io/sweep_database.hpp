@@ -12,6 +12,10 @@
 // The analyses read the design's structure (block, base, factor, step) from the design table,
 // never from row order, and runs by their ids: a database holds the same rows whatever order
 // the runs finished in.
+//
+// A kill at any moment leaves a database that `--resume` finishes: the tables are made under a
+// temporary name beside the database and renamed into place complete, and each block of runs is
+// one WAL transaction. Readers (export, analyze) open it read-only and leave its folder as it was.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +34,21 @@ namespace steppe {
 // A quoted SQL identifier: factor and outcome names hold dots and parentheses.
 std::string quoted_identifier(const std::string& name);
 
+// A word for a POSIX shell: as it is when that is safe, else in single quotes.
+std::string shell_quoted(const std::string& word);
+
+// The command that finishes a sweep in `database`: `resume` (steppe sweep FILE and the options that
+// change the sweep) with --db and --resume, ready to paste into a shell.
+std::string finish_command(const std::string& resume, const std::filesystem::path& database);
+
+// How a database was made, recorded in its sweep table.
+struct SweepProvenance {
+  std::string version;  // steppe's
+  std::string command;  // the command line as typed
+  std::string resume;   // steppe sweep FILE and the options that change the sweep (see finish_command)
+  std::string shard;    // "K/N" for a shard's database, "" for a whole sweep
+};
+
 // What a database says about its sweep, read back for analysis and export.
 struct StoredSweep {
   std::string file, hash, design;
@@ -44,15 +63,18 @@ struct StoredSweep {
 
 class SweepDatabase {
  public:
-  // A new database for `sweep` (its file must not exist), with the sweep and design tables
-  // written in one transaction.
-  // A shard's database records `shard` ("K/N").
-  static SweepDatabase create(const Sweep& sweep, const std::vector<DesignPoint>& points, const std::string& version,
-                              const std::string& command, const std::string& shard = "");
-  // An existing database, to finish the sweep it holds: it must be the same sweep (same content
-  // hash) — an InputError otherwise.
-  static SweepDatabase resume(const Sweep& sweep, const std::string& shard = "");
-  // An existing database, read-only.
+  // A new database for `sweep`, its tables made under a temporary name and renamed into place. A
+  // file there already is replaced only when it holds no runs: an empty SQLite database (left by
+  // an older steppe killed while creating it, or by a full disk), or this sweep's with no runs
+  // yet. Anything else is an InputError. Temporaries of killed creations are removed first.
+  static SweepDatabase create(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                              const SweepProvenance& provenance);
+  // The database of `sweep`, to finish: it must be the same sweep (same content hash) and shard —
+  // an InputError otherwise. When there is none, or it holds no tables, the sweep starts as
+  // create() starts it (created() tells).
+  static SweepDatabase resume(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                              const SweepProvenance& provenance);
+  // An existing database, read-only: nothing is written, and no file is created beside it.
   static SweepDatabase open(const std::filesystem::path& file);
   // Combines the databases of shards 1..N of one sweep into `merged` (a new file, written under
   // a temporary name and renamed when complete): the database one process would have written.
@@ -63,7 +85,14 @@ class SweepDatabase {
   ~SweepDatabase();
 
   const std::filesystem::path& file() const { return file_; }
+  // Whether this process made the database (a --resume that found none started the sweep).
+  bool created() const { return created_; }
   StoredSweep stored() const;
+  // The runs this database is for: the sweep's, or its shard's slice of them.
+  std::int64_t expected_runs() const;
+  // The command that finishes this database's sweep, to paste into a shell in the current folder
+  // (with a `cd` to the folder the sweep ran in when that is another).
+  std::string finish_command() const;
   // Which runs are in the runs table: one flag per run id.
   std::vector<bool> completed(std::int64_t runs) const;
   // Writes runs [first, first + outcomes.rows()) in one transaction.
@@ -81,10 +110,19 @@ class SweepDatabase {
 
  private:
   SweepDatabase(std::filesystem::path file, sqlite3* db) : file_(std::move(file)), db_(db) {}
+  // Makes `sweep`'s database complete under a temporary name and renames it to `sweep.database`.
+  static SweepDatabase build(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                             const SweepProvenance& provenance);
+  // The database at `sweep.database` for writing, checked to hold `sweep` (and `shard`).
+  static SweepDatabase reopen(const Sweep& sweep, const std::string& shard);
+  // The sweep, factors, outcomes and design tables, and the empty runs table.
+  void write_tables(const Sweep& sweep, const std::vector<DesignPoint>& points, const SweepProvenance& provenance);
   void execute(const std::string& sql) const;
+  std::string value(const std::string& key) const;  // of the sweep table; "" when absent
 
   std::filesystem::path file_;
   sqlite3* db_;
+  bool created_ = false;
 };
 
 }  // namespace steppe

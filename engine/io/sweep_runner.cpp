@@ -76,9 +76,10 @@ SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   std::tie(report.first, report.last) = shard_runs(report.runs, options.shard, options.shards);
   const std::string shard =
       options.shards > 0 ? std::to_string(options.shard) + "/" + std::to_string(options.shards) : "";
-  SweepDatabase database = options.resume
-                               ? SweepDatabase::resume(sweep, shard)
-                               : SweepDatabase::create(sweep, points, options.version, options.command, shard);
+  const SweepProvenance provenance{options.version, options.command, options.resume_command, shard};
+  SweepDatabase database = options.resume ? SweepDatabase::resume(sweep, points, provenance)
+                                          : SweepDatabase::create(sweep, points, provenance);
+  report.created = database.created();
   std::vector<bool> done = database.completed(report.runs);
   report.already_done = std::count(done.begin() + report.first, done.begin() + report.last, true);
   // Runs of other shards are not this process's to do.
@@ -87,6 +88,8 @@ SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options) {
   const std::vector<SweepChunk> chunks =
       pending_chunks(done, cache_friendly_block_size(std::max<std::int64_t>(1, options.block_size)),
                      sweep.run_count(sweep.scenario_point_count()));
+
+  if (options.ready) options.ready(report);
 
   std::int64_t finished = report.already_done;
   const ChunkCommit commit = [&](const SweepChunk& chunk, const MemberArrays& outcomes) {

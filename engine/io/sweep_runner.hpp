@@ -27,6 +27,8 @@ using ChunkCommit = std::function<void(const SweepChunk& chunk, const MemberArra
 // hands them to worker ranks).
 using ChunkExecutor = std::function<void(const std::vector<SweepChunk>& chunks, const ChunkCommit& commit)>;
 
+struct SweepReport;
+
 struct SweepRunOptions {
   int threads = 0;                 // 0: every core
   bool resume = false;             // finish an existing database instead of creating one
@@ -36,7 +38,12 @@ struct SweepRunOptions {
   // into a database of its own that `steppe merge` combines with the others.
   int shard = 0, shards = 0;
   std::string version, command;  // recorded in the database
+  // steppe sweep FILE and the options that change the sweep: recorded, for the command that
+  // finishes the sweep (finish_command in sweep_database.hpp).
+  std::string resume_command;
   std::function<void(std::int64_t done, std::int64_t total)> progress;
+  // Called once the database is ready, before any run, with what was found in it.
+  std::function<void(const SweepReport& found)> ready;
   const std::atomic<bool>* cancel = nullptr;  // stop after the blocks in flight
   ChunkExecutor executor;                     // none: this machine's threads
 };
@@ -47,6 +54,7 @@ struct SweepReport {
   std::int64_t already_done = 0;      // found in the database when resuming
   std::int64_t ran = 0;               // run and committed now
   bool cancelled = false;
+  bool created = false;               // the database was made now (with resume: none was there)
 };
 
 SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options);

@@ -56,7 +56,8 @@ TEST_CASE("steppe sweep then analyze prints the Ishigami indices and export writ
   CHECK_THAT(analyze.out, Catch::StartsWith("system.y.final: Sobol indices (N = 8192, 95% bootstrap intervals)"));
   CHECK(table_row(analyze.out, "x2").size() == 5);
   // A tornado chart per outcome: factors by total index, each bar with its interval.
-  CHECK_THAT(analyze.out, Catch::EndsWith("wrote " + (folder / "charts").string() + "/ : system.y.final.svg\n"));
+  CHECK_THAT(analyze.out, Catch::EndsWith("wrote " + (folder / "charts").string() +
+                                          "/ : system.y.final.svg, system.y.final.convergence.svg\n"));
   const std::string chart = read_text_file(folder / "charts" / "system.y.final.svg");
   CHECK_THAT(chart, Catch::StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""));
   CHECK(chart.find(">x1</text>") < chart.find(">x2</text>"));
@@ -106,7 +107,8 @@ TEST_CASE("steppe sweep killed with kill -9 and resumed holds exactly the rows o
   CHECK(runs_of(killed / "s.sqlite") == runs_of(whole / "s.sqlite"));
 }
 
-TEST_CASE("steppe analyze ranks the Morris screening and refuses designs without indices", "[cli][sweep]") {
+TEST_CASE("steppe analyze ranks the Morris screening and gives a Monte Carlo sweep the given-data measures",
+          "[cli][sweep]") {
   const fs::path folder = scratch("sweep-morris");
   REQUIRE(run_steppe({"sweep", "examples/sweeps/linear_effects.yaml", "--db", (folder / "m.sqlite").string(), "-q"},
                      root_folder())
@@ -114,13 +116,15 @@ TEST_CASE("steppe analyze ranks the Morris screening and refuses designs without
   const RunResult analyze =
       run_steppe({"analyze", (folder / "m.sqlite").string(), "--out", (folder / "charts").string()});
   REQUIRE(analyze.exit_code == 0);
-  CHECK(table_row(analyze.out, "x2") == std::vector<std::string>{"x2", "5.0000", "5.0000", "0.0000"});
+  // x2's effect is exactly 5 everywhere: no spread, and an interval of zero width around μ*.
+  CHECK(table_row(analyze.out, "x2") == std::vector<std::string>{"x2", "5.0000", "0.0000", "5.0000", "0.0000"});
 
   const fs::path carlo = write_sweep("carlo", two_factors + "sweep: {design: monte_carlo, samples: 20}\n");
   REQUIRE(run_steppe({"sweep", "sweep.yaml", "-q"}, carlo).exit_code == 0);
-  const RunResult refused = run_steppe({"analyze", "sweep.sqlite"}, carlo);
-  CHECK(refused.exit_code == 2);
-  CHECK_THAT(refused.err, Catch::Contains("a monte_carlo design has no sensitivity indices"));
+  const RunResult measures = run_steppe({"analyze", "sweep.sqlite"}, carlo);
+  CHECK(measures.exit_code == 0);
+  CHECK_THAT(measures.out, Catch::Contains(": given-data measures (20 points, 95% bootstrap intervals)"));
+  CHECK(table_row(measures.out, "CHN.k").size() == 9);
 }
 
 TEST_CASE("bad sweep files are input errors at their place and create no database", "[cli][sweep][bad]") {
@@ -170,10 +174,11 @@ TEST_CASE("steppe sweep refuses to overwrite or to resume the wrong database", "
   CHECK(finished.exit_code == 0);
   CHECK_THAT(finished.out, Catch::Contains("ran 0 runs"));
 
+  // --resume with no database starts the sweep (tests/cli/test_cli_sweep_errors.cpp).
   const RunResult missing = run_steppe({"sweep", "sweep.yaml", "--resume", "--db", "none.sqlite"}, folder);
-  CHECK(missing.exit_code == 2);
-  CHECK_THAT(missing.err, Catch::Contains("no sweep database to resume"));
-  CHECK_FALSE(fs::exists(folder / "none.sqlite"));
+  CHECK(missing.exit_code == 0);
+  CHECK_THAT(missing.err, Catch::Contains("none.sqlite held no runs of the sweep"));
+  CHECK(runs_of(folder / "none.sqlite") == rows);
 
   const RunResult not_database = run_steppe({"analyze", "sweep.yaml"}, folder);
   CHECK(not_database.exit_code == 2);

@@ -60,6 +60,20 @@ std::pair<int, int> read_shard(const std::string& text) {
   return {k, n};
 }
 
+// `steppe sweep FILE` and every option given that changes the sweep (its content hash or its
+// shard): what --resume must repeat. --threads and --quiet change nothing and are left out.
+std::string resume_command(const SweepOptions& options) {
+  const ScenarioOptions& scenario = options.scenario_options;
+  std::string command = "steppe sweep " + shell_quoted(options.file);
+  for (const std::string& set : scenario.set) command += " --set " + shell_quoted(set);
+  if (scenario.months > 0) command += fmt::format(" --months {}", scenario.months);
+  if (!scenario.seed.empty()) command += " --seed " + shell_quoted(scenario.seed);
+  if (scenario.stochastic) command += " --stochastic";
+  if (scenario.deterministic) command += " --deterministic";
+  if (!options.shard.empty()) command += " --shard " + shell_quoted(options.shard);
+  return command;
+}
+
 }  // namespace
 
 int sweep_command(const SweepOptions& options, const std::string& command_line) {
@@ -84,17 +98,32 @@ int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::strin
   run.resume = options.resume;
   run.version = STEPPE_VERSION;
   run.command = command_line;
+  run.resume_command = resume_command(options);
   run.cancel = &interrupted;
   ProgressBar bar(sweep.run_count(sweep.point_count()), "runs");
   run.progress = [&](std::int64_t done, std::int64_t) { bar.update(done); };
+  run.ready = [&](const SweepReport& found) {
+    if (options.resume && found.created)
+      std::cerr << fmt::format("steppe: {} held no runs of the sweep (no database, or an empty one): starting it\n",
+                               sweep.database.string());
+  };
+  const std::string finish = finish_command(run.resume_command, sweep.database);
 
   const auto previous = std::signal(SIGINT, on_interrupt);
-  const SweepReport report = run_sweep(sweep, run);
+  SweepReport report;
+  try {
+    report = run_sweep(sweep, run);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& failure) {  // the disk: what was committed stays, to be finished
+    throw std::runtime_error(fmt::format("{}\nsteppe: then finish the sweep with: {}", failure.what(), finish));
+  }
   std::signal(SIGINT, previous);
 
   if (report.cancelled) {
-    std::cerr << fmt::format("steppe: interrupted; {} of {} runs are in {}: finish with steppe sweep {} --resume\n",
-                             report.already_done + report.ran, report.runs, sweep.database.string(), options.file);
+    std::cerr << fmt::format("steppe: interrupted; {} of {} runs are in {}: finish with: {}\n",
+                             report.already_done + report.ran, report.last - report.first, sweep.database.string(),
+                             finish);
     return 130;
   }
   if (options.quiet) return 0;
@@ -118,6 +147,11 @@ int merge_command(const MergeOptions& options) {
 
 int export_command(const ExportOptions& options) {
   const SweepDatabase database = SweepDatabase::open(options.database);
+  // An unfinished sweep is exported as far as it goes, and said to be unfinished.
+  const auto runs = static_cast<std::int64_t>(database.numbers("SELECT COUNT(*) FROM runs")[0][0]);
+  if (runs < database.expected_runs())
+    std::cerr << fmt::format("steppe: warning: {} holds {} of its {} runs (the sweep is unfinished): finish it with: {}\n",
+                             options.database, runs, database.expected_runs(), database.finish_command());
   OutputFolder folder(options.csv);
   for (const std::string& table : SweepDatabase::tables()) {
     const SweepDatabase::Table rows = database.query("SELECT * FROM " + table);
