@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -122,7 +123,8 @@ sqlite3* open_file(const fs::path& file, int flags, const std::string& name = ""
 // neither locks it nor creates a -wal and -shm beside it.
 std::string read_only_uri(const fs::path& file, bool immutable) {
   std::string uri = file.is_absolute() ? "file://" : "file:";
-  for (char c : file.string()) uri += c == '?' || c == '#' || c == '%' ? fmt::format("%{:02X}", c) : std::string(1, c);
+  for (char c : file.string())
+    uri += c == '?' || c == '#' || c == '%' ? fmt::format("%{:02X}", static_cast<unsigned char>(c)) : std::string(1, c);
   return uri + (immutable ? "?mode=ro&immutable=1" : "?mode=ro");
 }
 
@@ -139,9 +141,7 @@ void remove_database_file(const fs::path& file) {
 // Each process makes its database under a name of its own (the pid tells whose it is).
 const std::string temporary_marker = ".partial-";
 
-fs::path temporary_name(const fs::path& file) {
-  return file.string() + temporary_marker + std::to_string(::getpid());
-}
+fs::path temporary_name(const fs::path& file) { return file.string() + temporary_marker + std::to_string(::getpid()); }
 
 // Removes what a creation killed before its rename left beside `file` (its temporary and the
 // temporary's side files), unless the process that made them is still running.
@@ -154,12 +154,12 @@ void remove_stale_temporaries(const fs::path& file) {
     const std::string name = entry.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
     const std::string rest = name.substr(prefix.size());
-    const std::size_t digits = rest.find_first_not_of("0123456789");
-    const std::string side = digits == std::string::npos ? "" : rest.substr(digits);
-    if (digits == 0 || rest.size() > 20 ||
+    const std::size_t digits = std::min(rest.size(), rest.find_first_not_of("0123456789"));
+    const std::string side = rest.substr(digits);
+    if (digits == 0 || digits > 9 ||
         (!side.empty() && side != side_files[0] && side != side_files[1] && side != side_files[2]))
       continue;
-    const auto pid = static_cast<pid_t>(std::stoll(rest.substr(0, digits)));
+    const auto pid = static_cast<pid_t>(std::stol(rest.substr(0, digits)));
     if (pid == ::getpid() || (::kill(pid, 0) != 0 && errno == ESRCH)) stale.push_back(entry.path());
   }
   for (const fs::path& path : stale) fs::remove(path);
@@ -233,8 +233,9 @@ std::string quoted_identifier(const std::string& name) {
 }
 
 std::string shell_quoted(const std::string& word) {
-  const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                             "0123456789-_./=:,+@%") == std::string::npos;
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789-_./=:,+@%") == std::string::npos;
   if (plain) return word;
   std::string quoted = "'";
   for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -550,9 +551,9 @@ void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector
     stored.push_back(database.stored());
     const auto runs = static_cast<std::int64_t>(database.numbers("SELECT COUNT(*) FROM runs")[0][0]);
     if (runs < database.expected_runs())
-      unfinished.emplace_back(shard.string(),
-                              fmt::format("shard {} holds {} of its {} runs: finish it with: {}", stored.back().shard,
-                                          runs, database.expected_runs(), database.finish_command()));
+      unfinished.emplace_back(
+          shard.string(), fmt::format("shard {} holds {} of its {} runs: finish it with: {}", stored.back().shard, runs,
+                                      database.expected_runs(), database.finish_command()));
   }
   const StoredSweep& first = stored.front();
   const auto count_of = [](const std::string& shard) {

@@ -30,8 +30,8 @@ using ChunkExecutor = std::function<void(const std::vector<SweepChunk>& chunks, 
 struct SweepReport;
 
 struct SweepRunOptions {
-  int threads = 0;                 // 0: every core
-  bool resume = false;             // finish an existing database instead of creating one
+  int threads = 0;      // 0: every core
+  bool resume = false;  // finish an existing database instead of creating one
   // Runs stepped together, as cache_friendly_block_size() adjusts it; results do not depend on it.
   std::int64_t block_size = 1024;
   // --shard K/N for job arrays: run only the K-th of N equal slices of the run ids (K from 1),
@@ -54,7 +54,7 @@ struct SweepReport {
   std::int64_t already_done = 0;      // found in the database when resuming
   std::int64_t ran = 0;               // run and committed now
   bool cancelled = false;
-  bool created = false;               // the database was made now (with resume: none was there)
+  bool created = false;  // the database was made now (with resume: none was there)
 };
 
 SweepReport run_sweep(const Sweep& sweep, const SweepRunOptions& options);

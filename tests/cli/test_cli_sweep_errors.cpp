@@ -204,8 +204,7 @@ TEST_CASE("export of an unfinished sweep exports it and warns with the command t
   const RunResult exported = run_steppe({"export", database, "--csv", "csv"}, elsewhere);
   CHECK(exported.exit_code == 0);
   const std::string finish = "cd " + shell_quoted(folder.string()) +
-                             " && steppe sweep sweep.yaml --set beta=0.31 --db " + shell_quoted(database) +
-                             " --resume";
+                             " && steppe sweep sweep.yaml --set beta=0.31 --db " + shell_quoted(database) + " --resume";
   CHECK(exported.err == "steppe: warning: " + database + " holds 15 of its 40 runs (the sweep is unfinished): " +
                             "finish it with: " + finish + "\n");
   CHECK(lines_of(read_text_file(elsewhere / "csv" / "runs.csv")).size() == 16);
@@ -235,8 +234,8 @@ TEST_CASE("merge names the shards that lack runs and how to finish each", "[cli]
         "--shard 3/3 --db sweep.shard-3-of-3.sqlite --resume\n");
   CHECK_FALSE(fs::exists(folder / "all.sqlite"));
 
-  for (const std::string marker : {"shard 2/3 holds 7 of its 13 runs: finish it with: ",
-                                   "shard 3/3 holds 5 of its 14 runs: finish it with: "}) {
+  for (const std::string marker :
+       {"shard 2/3 holds 7 of its 13 runs: finish it with: ", "shard 3/3 holds 5 of its 14 runs: finish it with: "}) {
     const std::string command = "cd " + shell_quote(folder.string()) + " && " +
                                 runnable(command_after(refused.err, marker)) + " >/dev/null 2>&1";
     REQUIRE(std::system(command.c_str()) == 0);

@@ -2,11 +2,10 @@
 // midway, near the end — is finished by `--resume` into the database an uninterrupted sweep
 // writes; and the hint a sweep prints when interrupted (Ctrl-C), pasted into a shell, finishes it.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -50,7 +49,8 @@ struct Tables {
 
 Tables tables_of(const fs::path& database) {
   const SweepDatabase opened = SweepDatabase::open(database);
-  return {opened.query("SELECT * FROM design ORDER BY point").rows, opened.query("SELECT * FROM runs ORDER BY run").rows};
+  return {opened.query("SELECT * FROM design ORDER BY point").rows,
+          opened.query("SELECT * FROM runs ORDER BY run").rows};
 }
 
 // The hint's command with `steppe` made the binary under test.
@@ -97,7 +97,8 @@ TEST_CASE("a sweep killed with SIGKILL at 20 random moments is finished by --res
     else
       ++states["killed midway"];
 
-    const RunResult resumed = run_steppe({"sweep", sweep_file, "--db", "s.sqlite", "--threads", "1", "--resume"}, folder);
+    const RunResult resumed =
+        run_steppe({"sweep", sweep_file, "--db", "s.sqlite", "--threads", "1", "--resume"}, folder);
     REQUIRE(resumed.exit_code == 0);
     // Killed before its database was in place, the sweep has none, and --resume says it starts.
     CHECK((resumed.err.empty() || resumed.err.find("held no runs of the sweep") != std::string::npos));
@@ -139,9 +140,8 @@ TEST_CASE("the hint an interrupted sweep prints, pasted into a shell, finishes i
   const std::string marker = "finish with: ";
   REQUIRE(err.find(marker) != std::string::npos);
   const std::string hint = lines_of(err.substr(err.find(marker) + marker.size())).front();
-  CHECK(hint ==
-        "steppe sweep " + shell_quoted(sweep_file) +
-            " --set beta=0.31 --months 600 --seed 11 --db 'my run'\\''s.sqlite' --resume");
+  CHECK(hint == "steppe sweep " + shell_quoted(sweep_file) +
+                    " --set beta=0.31 --months 600 --seed 11 --db 'my run'\\''s.sqlite' --resume");
 
   const std::string command = "cd " + shell_quote(folder.string()) + " && " + runnable(hint) + " >/dev/null 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);

@@ -150,8 +150,9 @@ int export_command(const ExportOptions& options) {
   // An unfinished sweep is exported as far as it goes, and said to be unfinished.
   const auto runs = static_cast<std::int64_t>(database.numbers("SELECT COUNT(*) FROM runs")[0][0]);
   if (runs < database.expected_runs())
-    std::cerr << fmt::format("steppe: warning: {} holds {} of its {} runs (the sweep is unfinished): finish it with: {}\n",
-                             options.database, runs, database.expected_runs(), database.finish_command());
+    std::cerr << fmt::format(
+        "steppe: warning: {} holds {} of its {} runs (the sweep is unfinished): finish it with: {}\n", options.database,
+        runs, database.expected_runs(), database.finish_command());
   OutputFolder folder(options.csv);
   for (const std::string& table : SweepDatabase::tables()) {
     const SweepDatabase::Table rows = database.query("SELECT * FROM " + table);
