@@ -329,8 +329,13 @@ SweepDatabase SweepDatabase::build(const Sweep& sweep, const std::vector<DesignP
     for (const char* side : side_files) fs::remove(temporary.string() + side, error);
     fs::remove(temporary, error);
   };
+  const fs::path folder = sweep.database.parent_path();
+  if (!folder.empty() && !fs::is_directory(folder))
+    throw InputError({sweep.database.string()}, "", "its folder does not exist: make it, or name another --db");
   try {
-    SweepDatabase database(temporary, open_file(temporary, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+    // Errors opening it name the database, not the temporary.
+    SweepDatabase database(temporary,
+                           open_file(sweep.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, temporary.string()));
     // No journal file: a creation killed midway leaves one file, which the next run removes.
     database.execute("PRAGMA journal_mode=MEMORY");
     database.execute("BEGIN");

@@ -161,7 +161,7 @@ TEST_CASE("--resume on a file that is not SQLite is an input error and leaves th
   CHECK(folder_entries(folder) == std::vector<std::string>{"notes.sqlite", "sweep.yaml"});
 }
 
-TEST_CASE("analyze, export and sweep given a folder say so", "[cli][sweep]") {
+TEST_CASE("analyze, export and sweep given a folder, or a database in no folder, say so", "[cli][sweep]") {
   const fs::path folder = write_sweep("folder");
   fs::create_directory(folder / "runs");
   for (const std::vector<std::string>& args : {std::vector<std::string>{"export", "runs", "--csv", "csv"},
@@ -174,6 +174,9 @@ TEST_CASE("analyze, export and sweep given a folder say so", "[cli][sweep]") {
   const RunResult swept = run_steppe({"sweep", "sweep.yaml", "--db", "runs"}, folder);
   CHECK(swept.exit_code == 2);
   CHECK(swept.err == "runs: error: is a folder, not a sweep database: name a file with --db\n");
+  const RunResult nowhere = run_steppe({"sweep", "sweep.yaml", "--db", "missing/s.sqlite"}, folder);
+  CHECK(nowhere.exit_code == 2);
+  CHECK(nowhere.err == "missing/s.sqlite: error: its folder does not exist: make it, or name another --db\n");
   CHECK(folder_entries(folder) == std::vector<std::string>{"runs", "sweep.yaml"});
   CHECK(folder_entries(folder / "runs").empty());
 }
