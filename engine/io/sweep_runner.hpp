@@ -31,7 +31,7 @@ struct SweepReport;
 
 struct SweepRunOptions {
   int threads = 0;      // 0: every core
-  bool resume = false;  // finish an existing database instead of creating one
+  bool resume = false;  // finish the sweep in its database (started when it holds no runs)
   // Runs stepped together, as cache_friendly_block_size() adjusts it; results do not depend on it.
   std::int64_t block_size = 1024;
   // --shard K/N for job arrays: run only the K-th of N equal slices of the run ids (K from 1),
