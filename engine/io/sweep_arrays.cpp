@@ -27,11 +27,15 @@ SweepArrays read_sweep_arrays(const SweepDatabase& database, bool allow_unfinish
 
   const auto count = database.numbers("SELECT COUNT(*) FROM runs");
   const auto finished = count.empty() ? 0 : static_cast<std::int64_t>(count[0][0]);
+  if (!stored.shard.empty() && !allow_unfinished)
+    throw InputError({database.file().string()}, "",
+                     fmt::format("this database holds shard {} of a sweep, not the whole of it: combine the shards "
+                                 "with steppe merge MERGED SHARD... and analyze the merged database",
+                                 stored.shard));
   if (finished != stored.runs && !allow_unfinished)
     throw InputError({database.file().string()}, "",
-                     fmt::format("the sweep is not finished ({} of {} runs): finish it with steppe sweep {} --db {} "
-                                 "--resume",
-                                 finished, stored.runs, stored.file, database.file().string()));
+                     fmt::format("the sweep is not finished ({} of {} runs): finish it with {}", finished, stored.runs,
+                                 database.finish_command()));
 
   std::string value_columns;
   for (const std::string& factor : stored.factors)

@@ -181,6 +181,12 @@ inline Csv read_csv(const fs::path& file) {
 }
 
 // The shipped scenarios are run from the source root, so they are named as a user would.
+// A hint steppe printed ("steppe sweep ... --resume", maybe after a cd) with `steppe` made the
+// binary under test, to run as a user would paste it.
+inline std::string runnable(const std::string& hint) {
+  return std::regex_replace(hint, std::regex("(^|&& )steppe sweep "), "$1" + shell_quote(STEPPE_BINARY) + " sweep ");
+}
+
 inline fs::path root_folder() { return source_path("."); }
 
 inline nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_text_file(file)); }

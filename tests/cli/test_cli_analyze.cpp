@@ -144,9 +144,32 @@ TEST_CASE("steppe analyze gives a Latin hypercube sweep RBD-FAST, SRC, PRCC and 
 TEST_CASE("steppe analyze of an unfinished sweep is an input error that says how to finish it", "[cli][analyze]") {
   const fs::path folder = scratch("analyze-unfinished");
   write_text_file(folder / "sweep.yaml", noisy);
-  // A shard holds part of the runs; analyzing it as a whole sweep is refused.
+  // A shard holds part of the runs: analyzing it is refused, with the way to the whole sweep.
   REQUIRE(run_steppe({"sweep", "sweep.yaml", "--shard", "1/2", "--db", "part.sqlite", "-q"}, folder).exit_code == 0);
-  const RunResult result = run_steppe({"analyze", "part.sqlite"}, folder);
-  CHECK(result.exit_code == 2);
-  CHECK_THAT(result.err, Catch::Contains("the sweep is not finished") && Catch::Contains("--resume"));
+  const RunResult shard = run_steppe({"analyze", "part.sqlite"}, folder);
+  CHECK(shard.exit_code == 2);
+  CHECK_THAT(shard.err, Catch::Contains("holds shard 1/2 of a sweep") && Catch::Contains("steppe merge"));
+
+  // An interrupted sweep: the hint, pasted into a shell, finishes it, and analyze then works.
+  write_text_file(folder / "long.yaml", "extends: " + (root_folder() / "scenarios/calibrated.yaml").string() +
+                                            "\nstochastic: true\nuncertainties:\n  CHN.k: {uniform: [0.14, 0.26]}\n"
+                                            "sweep: {design: sobol, samples: 8192, replicates: 4}\n");
+  const std::string start = "cd " + shell_quote(folder.string()) + " && (" + shell_quote(STEPPE_BINARY) +
+                            " sweep long.yaml --db whole.sqlite --threads 1 --quiet >/dev/null 2>&1 & echo $! > pid)";
+  REQUIRE(std::system(start.c_str()) == 0);
+  RunResult unfinished;
+  for (int attempt = 0; attempt < 3000; ++attempt) {  // until the first block is committed
+    unfinished = run_steppe({"analyze", "whole.sqlite"}, folder);
+    if (unfinished.err.find("the sweep is not finished (0 of") == std::string::npos &&
+        unfinished.err.find("not finished") != std::string::npos)
+      break;
+  }
+  REQUIRE(std::system(("kill -9 " + read_text_file(folder / "pid")).c_str()) == 0);
+  CHECK(unfinished.exit_code == 2);
+  REQUIRE_THAT(unfinished.err, Catch::Contains("the sweep is not finished"));
+  const std::string hint = unfinished.err.substr(unfinished.err.find("finish it with ") + 15);
+  // Pasted in the folder where analyze ran.
+  const std::string pasted = "cd " + shell_quote(folder.string()) + " && " + runnable(hint.substr(0, hint.find('\n')));
+  REQUIRE(std::system((pasted + " >/dev/null 2>&1").c_str()) == 0);
+  CHECK(run_steppe({"analyze", "whole.sqlite"}, folder).exit_code == 0);
 }

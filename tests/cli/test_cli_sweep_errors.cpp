@@ -62,11 +62,6 @@ void leave_empty_database(const fs::path& database) {
   REQUIRE(fs::file_size(database.string() + "-wal") > 0);
 }
 
-// The hint's command with `steppe` made the binary under test.
-std::string runnable(const std::string& hint) {
-  return std::regex_replace(hint, std::regex("(^|&& )steppe sweep "), "$1" + shell_quote(STEPPE_BINARY) + " sweep ");
-}
-
 // The command after `marker` on the first line of `text` that has it.
 std::string command_after(const std::string& text, const std::string& marker) {
   for (const std::string& line : lines_of(text))
@@ -113,7 +108,7 @@ TEST_CASE("a sweep removes what a sweep killed while making its database left, a
   CHECK(folder_entries(folder) == std::vector<std::string>{"sweep.sqlite", live, "sweep.yaml"});
 }
 
-TEST_CASE("--resume without a database starts the sweep and says so", "[cli][sweep]") {
+TEST_CASE("steppe sweep --resume without a database starts the sweep and says so", "[cli][sweep]") {
   const fs::path folder = write_sweep("resume-none");
   const RunResult started = run_steppe({"sweep", "sweep.yaml", "--resume", "--db", "new.sqlite"}, folder);
   CHECK(started.exit_code == 0);
@@ -141,7 +136,7 @@ TEST_CASE("a sweep database that is a fresh sweep's with no runs yet is replaced
   CHECK_THAT(other.err, Catch::Contains("the database holds another sweep"));
 }
 
-TEST_CASE("--resume on a file that is not SQLite is an input error and leaves the file", "[cli][sweep]") {
+TEST_CASE("steppe sweep --resume on a file that is not SQLite is an input error and leaves the file", "[cli][sweep]") {
   const fs::path folder = write_sweep("not-sqlite");
   write_text_file(folder / "notes.sqlite", "my notes\n");
   for (const bool resume : {true, false}) {

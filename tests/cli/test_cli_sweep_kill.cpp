@@ -53,11 +53,6 @@ Tables tables_of(const fs::path& database) {
           opened.query("SELECT * FROM runs ORDER BY run").rows};
 }
 
-// The hint's command with `steppe` made the binary under test.
-std::string runnable(const std::string& hint) {
-  return std::regex_replace(hint, std::regex("(^|&& )steppe sweep "), "$1" + shell_quote(STEPPE_BINARY) + " sweep ");
-}
-
 const std::string sweep_file = (cli_folder() / "good" / "sweep_kill.yaml").string();
 
 }  // namespace

@@ -151,7 +151,7 @@ int discover_command(const DiscoverOptions& options) {
   std::cout << fmt::format("\npeeling trajectory: boxes 0 to {}; the knee is box {}\n", boxes - 1, result.knee);
   // The boxes where one more input becomes restricted, the knee, the chosen box and the last:
   // enough to pick another with --box (every box is in discover.json and trajectory.svg).
-  Table trajectory({"box", "coverage", "density", "mass", "restricted", ""});
+  Table trajectory({"box", "coverage", "density", "mass", "restricted", "note"});
   for (std::size_t index = 0; index < boxes; ++index) {
     const PrimBox& step = result.trajectory[index];
     const bool more_restricted = index > 0 && step.restricted != result.trajectory[index - 1].restricted;
