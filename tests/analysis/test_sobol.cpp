@@ -8,9 +8,11 @@
 #include <numbers>
 
 #include "engine/analysis/sobol.hpp"
+#include "analysis/known_indices.hpp"
 #include "engine/random.hpp"
 
 using namespace steppe;
+using namespace steppe::testing;
 
 namespace {
 
@@ -63,26 +65,12 @@ double ishigami(const std::vector<double>& x, double shift) {
 
 constexpr double pi = std::numbers::pi;
 
-// Each index within its interval of the truth, and the interval informative.
-void check_indices(const SobolResult& result, const std::vector<double>& first, const std::vector<double>& total,
-                   double widest = 0.05) {
-  REQUIRE(result.indices.size() == first.size());
-  for (std::size_t i = 0; i < first.size(); ++i) {
-    const SobolIndex& index = result.indices[i];
-    CAPTURE(index.factor, index.first, index.first_interval, index.total, index.total_interval);
-    CHECK(std::abs(index.first - first[i]) <= index.first_interval);
-    CHECK(std::abs(index.total - total[i]) <= index.total_interval);
-    CHECK(index.first_interval < widest);
-    CHECK(index.total_interval < widest);
-  }
-}
-
 }  // namespace
 
 TEST_CASE("sobol: Ishigami's indices are recovered within their intervals", "[sobol]") {
   const Evaluated e = evaluate([](const auto& x) { return ishigami(x, 0); }, 8192, 3, -pi, pi);
   const SobolResult result = sobol_indices(e.roles, e.statistics, names(3), false, {});
-  check_indices(result, {0.3139, 0.4424, 0.0}, {0.5576, 0.4424, 0.2437});
+  check_indices(result, ishigami_indices);
   CHECK(result.base_rows == 8192);
   CHECK(result.warnings.empty());
   CHECK(std::isnan(result.noise_share));  // one replicate: no noise to tell apart
@@ -114,7 +102,7 @@ TEST_CASE("sobol: an outcome with a large mean (Ishigami + 1000) gets the indice
   const Evaluated plain = evaluate([](const auto& x) { return ishigami(x, 0); }, 8192, 3, -pi, pi);
   const Evaluated shifted = evaluate([](const auto& x) { return ishigami(x, 1000); }, 8192, 3, -pi, pi);
   const SobolResult result = sobol_indices(shifted.roles, shifted.statistics, names(3), false, {});
-  check_indices(result, {0.3139, 0.4424, 0.0}, {0.5576, 0.4424, 0.2437});
+  check_indices(result, ishigami_indices);
   const SobolResult reference = sobol_indices(plain.roles, plain.statistics, names(3), false, {});
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(result.indices[i].first == Approx(reference.indices[i].first).margin(1e-9));
@@ -129,8 +117,8 @@ TEST_CASE("sobol: a noisy outcome with a large mean (Ishigami + 1000 + noise, 4 
   // replicates' noise does not cancel, and the uncentred estimator multiplies it by the mean.
   const Evaluated e = evaluate([](const auto& x) { return ishigami(x, 1000); }, 8192, 3, -pi, pi, false, 4, 1.0);
   const SobolResult result = sobol_indices(e.roles, e.statistics, names(3), false, {});
-  const std::vector<double> first = {0.3139, 0.4424, 0.0};
-  check_indices(result, first, {0.5576, 0.4424, 0.2437});
+  const std::vector<double>& first = ishigami_indices.first;
+  check_indices(result, ishigami_indices);
   for (int i = 0; i < 3; ++i) {
     const double uncentred = uncentred_first_order(e, i, 8192);
     const SobolIndex& index = result.indices[static_cast<std::size_t>(i)];
@@ -146,19 +134,8 @@ TEST_CASE("sobol: the Sobol G function's indices are recovered within their inte
     for (std::size_t i = 0; i < a.size(); ++i) y *= (std::abs(4 * x[i] - 2) + a[i]) / (1 + a[i]);
     return y;
   };
-  std::vector<double> partial, first, total;
-  double product = 1;
-  for (double ai : a) {
-    partial.push_back(1 / (3 * (1 + ai) * (1 + ai)));
-    product *= 1 + partial.back();
-  }
-  const double variance = product - 1;
-  for (double vi : partial) {
-    first.push_back(vi / variance);
-    total.push_back(vi * product / (1 + vi) / variance);
-  }
   const Evaluated e = evaluate(g, 8192, 6, 0, 1);
-  check_indices(sobol_indices(e.roles, e.statistics, names(6), false, {}), first, total);
+  check_indices(sobol_indices(e.roles, e.statistics, names(6), false, {}), sobol_g_indices());
 }
 
 TEST_CASE("sobol: factors that act only together have S1 = 0 and share their interaction in ST and S2",
@@ -166,7 +143,7 @@ TEST_CASE("sobol: factors that act only together have S1 = 0 and share their int
   // y = x1 x2 + x3 on [−1, 1]³: V = 1/9 + 1/3, S1 = 0, 0, 0.75, ST = 0.25, 0.25, 0.75, S12 = 0.25.
   const Evaluated e = evaluate([](const auto& x) { return x[0] * x[1] + x[2]; }, 4096, 3, -1, 1, true);
   const SobolResult result = sobol_indices(e.roles, e.statistics, names(3), true, {});
-  check_indices(result, {0, 0, 0.75}, {0.25, 0.25, 0.75});
+  check_indices(result, {{0, 0, 0.75}, {0.25, 0.25, 0.75}});
   REQUIRE(result.pairs.size() == 3);
   const std::vector<double> second = {0.25, 0, 0};  // (x1, x2), (x1, x3), (x2, x3)
   for (std::size_t pair = 0; pair < 3; ++pair) {
@@ -182,7 +159,7 @@ TEST_CASE("sobol: replicate noise is reported as its own share and removed, so a
   // noise variance 4, so 4 / (4 + 5/12) = 0.906 of a run and about half of a point mean is noise.
   const Evaluated e = evaluate([](const auto& x) { return x[0] + 2 * x[1]; }, 4096, 3, 0, 1, false, 10, 2.0);
   const SobolResult result = sobol_indices(e.roles, e.statistics, names(3), false, {});
-  check_indices(result, {0.2, 0.8, 0}, {0.2, 0.8, 0}, 0.15);
+  check_indices(result, {{0.2, 0.8, 0}, {0.2, 0.8, 0}}, 0.15);
   CHECK(result.variance == Approx(5.0 / 12).epsilon(0.1));
   CAPTURE(result.noise_share, result.noise_share_interval, result.noise_share_of_means);
   CHECK(std::abs(result.noise_share - 4 / (4 + 5.0 / 12)) <= result.noise_share_interval);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/known_indices.hpp"
 #include "engine/io/sweep_analysis.hpp"
 #include "engine/io/sweep_database.hpp"
 #include "engine/io/sweep_loader.hpp"
@@ -63,30 +64,8 @@ TEST_CASE("sweeps: the Ishigami function's Sobol indices are recovered within th
   CHECK(report.runs == 8192 * 5);
   const auto results = sobol_analysis(arrays_of(sweep.database), {});
   REQUIRE(results.size() == 1);
-  const std::vector<double> first = {0.3139, 0.4424, 0.0}, total = {0.5576, 0.4424, 0.2437};
-  for (std::size_t i = 0; i < 3; ++i) {
-    const SobolIndex& index = results[0].result.indices[i];
-    CAPTURE(index.factor, index.first, index.first_interval, index.total, index.total_interval);
-    CHECK(std::abs(index.first - first[i]) <= index.first_interval);
-    CHECK(std::abs(index.total - total[i]) <= index.total_interval);
-    // Informative intervals: narrow enough to tell the factors apart.
-    CHECK(index.first_interval < 0.05);
-    CHECK(index.total_interval < 0.05);
-  }
-}
-
-// Each index of a test function within its interval of the known value, the interval informative.
-void check_indices(const SobolResult& result, const std::vector<double>& first, const std::vector<double>& total,
-                   double widest) {
-  REQUIRE(result.indices.size() == first.size());
-  for (std::size_t i = 0; i < first.size(); ++i) {
-    const SobolIndex& index = result.indices[i];
-    CAPTURE(index.factor, index.first, index.first_interval, index.total, index.total_interval);
-    CHECK(std::abs(index.first - first[i]) <= index.first_interval);
-    CHECK(std::abs(index.total - total[i]) <= index.total_interval);
-    CHECK(index.first_interval < widest);
-    CHECK(index.total_interval < widest);
-  }
+  // Informative intervals: narrow enough to tell the factors apart.
+  check_indices(results[0].result, ishigami_indices);
 }
 
 TEST_CASE("sweeps: the Ishigami function shifted by 1000 (mean/sd ≈ 270) gets the same indices through the model",
@@ -98,7 +77,7 @@ TEST_CASE("sweeps: the Ishigami function shifted by 1000 (mean/sd ≈ 270) gets 
   run_sweep(sweep, {});
   const auto shifted = sobol_analysis(arrays_of(sweep.database), {});
   REQUIRE(shifted.size() == 1);
-  check_indices(shifted[0].result, {0.3139, 0.4424, 0.0}, {0.5576, 0.4424, 0.2437}, 0.05);
+  check_indices(shifted[0].result, ishigami_indices);
 }
 
 TEST_CASE("sweeps: Sobol's G function's indices are recovered through the model", "[sweep][sobol]") {
@@ -106,18 +85,7 @@ TEST_CASE("sweeps: Sobol's G function's indices are recovered through the model"
   run_sweep(sweep, {});
   const auto results = sobol_analysis(arrays_of(sweep.database), {});
   REQUIRE(results.size() == 1);
-  // V_i = 1 / (3 (1 + a_i)²), V = Π (1 + V_i) − 1: S1_i = V_i / V, ST_i = V_i Π_{j≠i} (1 + V_j) / V.
-  std::vector<double> partial, first, total;
-  double product = 1;
-  for (double a : {0.0, 1.0, 4.5, 9.0, 99.0, 99.0}) {
-    partial.push_back(1 / (3 * (1 + a) * (1 + a)));
-    product *= 1 + partial.back();
-  }
-  for (double v : partial) {
-    first.push_back(v / (product - 1));
-    total.push_back(v * product / (1 + v) / (product - 1));
-  }
-  check_indices(results[0].result, first, total, 0.05);
+  check_indices(results[0].result, sobol_g_indices());
 }
 
 TEST_CASE("sweeps: factors that act only together get S1 = 0, ST = S2 = 0.25 through the model", "[sweep][sobol]") {
@@ -125,7 +93,7 @@ TEST_CASE("sweeps: factors that act only together get S1 = 0, ST = S2 = 0.25 thr
   run_sweep(sweep, {});
   const auto results = sobol_analysis(arrays_of(sweep.database), {});
   REQUIRE(results.size() == 1);
-  check_indices(results[0].result, {0, 0, 0.75}, {0.25, 0.25, 0.75}, 0.05);
+  check_indices(results[0].result, {{0, 0, 0.75}, {0.25, 0.25, 0.75}});
   REQUIRE(results[0].result.pairs.size() == 3);
   const SobolPair& pair = results[0].result.pairs[0];
   CHECK(pair.factor_a + pair.factor_b == "x1x2");
@@ -140,7 +108,7 @@ TEST_CASE("sweeps: a stochastic outcome's noise is its own share and a factor th
   const auto results = sobol_analysis(arrays_of(sweep.database), {});
   REQUIRE(results.size() == 1);
   const SobolResult& result = results[0].result;
-  check_indices(result, {0.2, 0.8, 0}, {0.2, 0.8, 0}, 0.25);
+  check_indices(result, {{0.2, 0.8, 0}, {0.2, 0.8, 0}}, 0.25);
   // One run's variance: 4 of noise against 5/12 of the mean response.
   CAPTURE(result.noise_share, result.noise_share_interval, result.noise_share_of_means);
   CHECK(std::abs(result.noise_share - 4 / (4 + 5.0 / 12)) <= result.noise_share_interval);
@@ -157,7 +125,7 @@ TEST_CASE("sweeps: a Latin hypercube sweep gets given-data measures that recover
   run_sweep(sweep, {});
   const auto results = given_data_analysis(arrays_of(sweep.database), {});
   REQUIRE(results.size() == 1);
-  const std::vector<double> first = {0.3139, 0.4424, 0.0};
+  const std::vector<double>& first = ishigami_indices.first;
   for (std::size_t i = 0; i < 3; ++i) {
     const GivenDataFactor& factor = results[0].measures.factors[i];
     CAPTURE(factor.name, factor.rbd_fast.value, factor.rbd_fast.half_width);
