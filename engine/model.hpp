@@ -31,8 +31,8 @@ struct RoleDecl {
   int max_count = -1;  // -1: any number
 };
 
-// Defaults that depend on which actor holds a role (the calibration of MODEL.md §5 names CHN
-// and RUS); any other actor gets the plain default.
+// Defaults that depend on which actor holds a role (the flagship's calibration, docs/model.md
+// §7.2, names CHN and RUS); any other actor gets the plain default.
 using ActorDefaults = std::map<std::string, double>;
 
 struct VariableDecl {

@@ -1,5 +1,5 @@
 // Observers that reduce a run's state as it steps: full trajectories (for small runs) and
-// per-member outcomes (MODEL.md §11). They see the state after every month, month 0 included,
+// per-member outcomes (docs/model.md §7.9). They see the state after every month, month 0 included,
 // and hold no reference to the simulation.
 #pragma once
 

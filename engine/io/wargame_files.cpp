@@ -162,7 +162,7 @@ MenuItem read_menu_item(const Entry& entry, const Team& team, const Scenario& sc
     fail(settings, fmt::format("the settings of {} must include its starting value {:g} (the scenario's)", entry.name,
                                item.starting_value));
   // By default a lever is seen by others when the model says it is conspicuous (visibility
-  // 0.2 and above, where MODEL.md §4 lets concessions lower its profile).
+  // 0.2 and above, where docs/model.md §2.3 lets concessions lower its profile).
   const auto trait = lever.decl->traits.find("visibility");
   item.visible = trait == lever.decl->traits.end() || trait->second >= 0.2;
   if (const auto visibility = fields.get("visibility")) {

@@ -16,7 +16,7 @@ namespace {
 using namespace steppe::cli_testing;
 using nlohmann::json;
 
-// Golden outcomes (MODEL.md §10): MNG.autonomy.final of the deterministic flagship scenarios.
+// Golden outcomes (docs/model.md §8): MNG.autonomy.final of the deterministic flagship scenarios.
 constexpr double baseline_autonomy_final = 0.472429342114;
 constexpr double calibrated_autonomy_final = 0.582814628773;
 
@@ -27,7 +27,7 @@ const std::set<std::string> baseline_outcome_names = {
     "RUS.coercion.max",         "system.tension.final",     "system.crisis.sum",
     "MNG.dependence.CHN.final", "MNG.dependence.RUS.final", "USA.trust.final"};
 
-// Every lever of third_neighbor, in declaration order (MODEL.md §4).
+// Every lever of third_neighbor, in declaration order (docs/model.md §2.3).
 const std::vector<std::string> third_neighbor_levers = {"pme",
                                                         "peacekeeping_support",
                                                         "khaan_quest",

@@ -21,7 +21,7 @@ namespace {
 using namespace steppe::cli_testing;
 using nlohmann::json;
 
-// Golden outcome (MODEL.md §10): MNG.autonomy.final of the deterministic calibrated scenario.
+// Golden outcome (docs/model.md §8): MNG.autonomy.final of the deterministic calibrated scenario.
 constexpr double calibrated_autonomy_final = 0.582814628773;
 
 // The quantile column of bands.csv, in file order, per (date, actor, variable).

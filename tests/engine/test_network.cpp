@@ -35,7 +35,7 @@ void add_node(NetworkSpec& spec, const std::string& name, int line) {
   spec.node_marks.push_back(at(line));
 }
 
-// The flagship network of MODEL.md section 6: edges 0-3 leave USA, edges 4-7 enter MNG.
+// The flagship network of docs/model.md §7.3: edges 0-3 leave USA, edges 4-7 enter MNG.
 NetworkSpec flagship() {
   NetworkSpec spec;
   spec.mark = at(1);

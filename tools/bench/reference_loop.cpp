@@ -11,7 +11,7 @@
 // step loop and docs/performance.md compares the two in pairs.
 //
 // It is not a second implementation for anyone to use: `steppe_bench --check-reference` (run by
-// a test) checks that it reproduces the calibrated golden checkpoints of MODEL.md §10, so that
+// a test) checks that it reproduces the calibrated golden checkpoints of docs/model.md §8, so that
 // it stays the same model as it is timed.
 #include "tools/bench/reference_loop.hpp"
 
@@ -31,7 +31,7 @@ namespace {
 
 using third_neighbor::partner_levers;
 constexpr int levers = third_neighbor::partner_lever_count;
-// The model's lever table (MODEL.md §4), one array per property, so that the loops below index
+// The model's lever table (docs/model.md §2.3), one array per property, so that the loops below index
 // plain constants.
 template <typename Property>
 constexpr auto lever_table(Property property) {
@@ -45,12 +45,12 @@ constexpr auto needs_access = lever_table([](const auto& lever) { return lever.n
 constexpr auto profiled = lever_table([](const auto& lever) { return lever.lowered_by_concession(); });
 constexpr auto counter = lever_table([](const auto& lever) { return lever.counter(); });
 constexpr auto status_quo = lever_table([](const auto& lever) { return lever.status_quo; });
-// The calibrated lever set (MODEL.md §9), framing 0; focal and neighbor levers at their defaults.
+// The calibrated lever set (docs/model.md §1.3), framing 0; focal and neighbor levers at their defaults.
 constexpr std::array<double, levers> setting = {0.8, 0.8, 0.8, 0.5, 0.4, 0.2, 0.6, 0.5, 0.6, 1.0,
                                                 0.8, 0.6, 0.9, 0.4, 0.3, 0.4, 0.0, 0.0, 0.0};
 constexpr double framing = 0.0, outreach = 0.6, deployments = 0.7, balanced_diplomacy = 0.7, threshold = 0.15;
 constexpr std::array<double, 2> hawkishness = {0.5, 0.5}, inducements = {0.5, 0.3}, direct_pressure = {0, 0};
-// Per neighbor (CHN, RUS), MODEL.md §5.
+// Per neighbor (CHN, RUS), docs/model.md §7.2.
 constexpr std::array<double, 2> theta = {2.0, 2.4}, steep = {2.5, 2.0}, k = {0.20, 0.15}, fatigue = {0.10, 0.10},
                                 grievance = {0.010, 0.008}, D_floor = {0.45, 0.22}, D_max = {0.80, 0.45},
                                 air_floor = {0.03, 0.03};
@@ -87,7 +87,7 @@ struct Block {
   }
 };
 
-// MODEL.md §8: turnover at months 29 and 41, elections at 46 and 94, a crisis draw every month.
+// docs/model.md §7.8: turnover at months 29 and 41, elections at 46 and 94, a crisis draw every month.
 void apply_events(Block& b, int month, bool stochastic, std::uint64_t seed, std::uint64_t first) {
   const auto draw = [&](int i, std::uint32_t number) {
     return uniform_draw(seed, first + static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(month), number);
@@ -113,7 +113,7 @@ void apply_events(Block& b, int month, bool stochastic, std::uint64_t seed, std:
   }
 }
 
-// MODEL.md §7 steps 3–5 for every member of the block, in one loop.
+// docs/model.md §3, phases 3–5 for every member of the block, in one loop.
 void advance(Block& b) {
   double* e[levers];
   for (int l = 0; l < levers; ++l) e[l] = b.e[l].data();
@@ -201,7 +201,7 @@ void run_block(int members, std::uint64_t first_member, std::uint64_t seed, int 
 }
 
 bool check() {
-  // MODEL.md §10, calibrated: month, A, C_CHN, C_RUS, D_CHN, T, K.
+  // docs/model.md §8, calibrated: month, A, C_CHN, C_RUS, D_CHN, T, K.
   constexpr double golden[4][7] = {
       {1, 0.497975529830, 0.117997623168, 0.098151380929, 0.585077143750, 0.505500000000, 0.005674004949},
       {12, 0.495367184827, 0.117999865095, 0.093661058013, 0.584390209184, 0.580897164131, 0.025117843955},

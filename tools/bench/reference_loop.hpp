@@ -10,7 +10,7 @@ namespace steppe::reference {
 // months; their random streams are those of members first_member… of `seed`.
 void run_block(int members, std::uint64_t first_member, std::uint64_t seed, int months);
 
-// Whether a deterministic run reproduces MODEL.md §10's calibrated checkpoints to 1e-9; any
+// Whether a deterministic run reproduces docs/model.md §8's calibrated checkpoints to 1e-9; any
 // value that does not is reported on stderr.
 bool check();
 
