@@ -1,3 +1,5 @@
+// The function models' shared declaration and kernel: y = f(x) for every member, from the
+// member's own inputs when they vary, plus noise from its own stream when the model has some.
 #include "models/function_model/function_model.hpp"
 
 #include <algorithm>
@@ -57,42 +59,33 @@ class FunctionKernel final : public Kernel {
 
 }  // namespace
 
-FunctionModel::FunctionModel(std::string name, std::string help, std::vector<FunctionInput> inputs, Function f,
+FunctionModel::FunctionModel(std::string name, std::string help, std::vector<ParameterDecl> inputs, Function f,
                              double y_min, double y_max, std::string noise_input)
     : f_(std::move(f)) {
-  const auto noise = std::find_if(inputs.begin(), inputs.end(),
-                                  [&](const FunctionInput& input) { return input.name == noise_input; });
+  const auto noise =
+      std::find_if(inputs.begin(), inputs.end(), [&](const ParameterDecl& input) { return input.name == noise_input; });
   if (!noise_input.empty() && noise == inputs.end())
     throw std::logic_error("function model " + name + ": no input " + noise_input + " for the noise");
   if (!noise_input.empty()) noise_input_ = static_cast<int>(noise - inputs.begin());
-  ModelDeclaration& d = declaration_;
-  d.name = std::move(name);
-  d.version = "1";
-  d.help = std::move(help);
-  d.per_member_parameters = true;
-  VariableDecl y;
-  y.name = "y";
-  y.role = "system";
-  y.help = "the function's value at the member's inputs";
-  y.unit = "value";
-  y.min = y_min;
-  y.max = y_max;
-  y.clipped = false;
-  y.derived_initial = true;
-  y.source = "docs/sweeps.md, test functions";
-  d.variables = {y};
-  for (const FunctionInput& input : inputs) {
-    ParameterDecl parameter;
-    parameter.name = input.name;
-    parameter.help = input.help;
-    parameter.value = input.value;
-    parameter.min = input.min;
-    parameter.max = input.max;
-    parameter.source = "docs/sweeps.md, test functions";
-    d.parameters.push_back(parameter);
-  }
-  d.default_outcomes = {"system.y.final"};
-  d.chart_panels = {{"f(x)", "y"}};
+  const std::string source = "docs/sweeps.md, test functions";
+  for (ParameterDecl& input : inputs)
+    if (input.source.empty()) input.source = source;
+  declaration_ = ModelDeclaration{.name = std::move(name),
+                                  .version = "1",
+                                  .help = std::move(help),
+                                  .variables = {VariableDecl{.name = "y",
+                                                             .role = "system",
+                                                             .help = "the function's value at the member's inputs",
+                                                             .unit = "value",
+                                                             .min = y_min,
+                                                             .max = y_max,
+                                                             .clipped = false,
+                                                             .derived_initial = true,
+                                                             .source = source}},
+                                  .parameters = std::move(inputs),
+                                  .default_outcomes = {"system.y.final"},
+                                  .chart_panels = {ChartPanelDecl{.title = "f(x)", .variable = "y"}},
+                                  .per_member_parameters = true};
 }
 
 std::unique_ptr<Kernel> FunctionModel::compile(const Layout& layout, const std::vector<double>& parameters,

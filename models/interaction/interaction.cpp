@@ -13,13 +13,16 @@ namespace {
 class InteractionModel : public FunctionModel {
  public:
   InteractionModel()
-      : FunctionModel("interaction",
-                      "Test function for sensitivity analysis: y = x1 x2 + x3 (x1 and x2 act only together), with "
-                      "known Sobol indices",
-                      {{"x1", 0, -1, 1, "acts only through its product with x2"},
-                       {"x2", 0, -1, 1, "acts only through its product with x1"},
-                       {"x3", 0, -1, 1, "acts alone, additively"}},
-                      [](const std::vector<double>& x) { return x[0] * x[1] + x[2]; }, -1e6, 1e6) {}
+      : FunctionModel(
+            "interaction",
+            "Test function for sensitivity analysis: y = x1 x2 + x3 (x1 and x2 act only together), with "
+            "known Sobol indices",
+            {ParameterDecl{
+                 .name = "x1", .help = "acts only through its product with x2", .value = 0, .min = -1, .max = 1},
+             ParameterDecl{
+                 .name = "x2", .help = "acts only through its product with x1", .value = 0, .min = -1, .max = 1},
+             ParameterDecl{.name = "x3", .help = "acts alone, additively", .value = 0, .min = -1, .max = 1}},
+            [](const std::vector<double>& x) { return x[0] * x[1] + x[2]; }, -1e6, 1e6) {}
 };
 
 ModelRegistration<InteractionModel> registration;

@@ -17,10 +17,11 @@ class LinearEffectsModel : public FunctionModel {
             "linear_effects",
             "Test function for screening: y = 10 x1 + 5 x2 + x3 + 2 x1 x3, with known elementary "
             "effects (x4 has none)",
-            {{"x1", 0.5, 0, 1, "strongest input, interacting with x3"},
-             {"x2", 0.5, 0, 1, "linear input"},
-             {"x3", 0.5, 0, 1, "weak input, interacting with x1"},
-             {"x4", 0.5, 0, 1, "input without effect"}},
+            {ParameterDecl{
+                 .name = "x1", .help = "strongest input, interacting with x3", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x2", .help = "linear input", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x3", .help = "weak input, interacting with x1", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x4", .help = "input without effect", .value = 0.5, .min = 0, .max = 1}},
             [](const std::vector<double>& x) { return 10 * x[0] + 5 * x[1] + x[2] + 2 * x[0] * x[2]; }, -1e6, 1e6) {}
 };
 

@@ -14,14 +14,19 @@ namespace {
 class NoisyLinearModel : public FunctionModel {
  public:
   NoisyLinearModel()
-      : FunctionModel("noisy_linear",
-                      "Stochastic test function: y = x1 + 2 x2 + noise z (z standard normal in stochastic runs); x3 "
-                      "does nothing",
-                      {{"x1", 0.5, 0, 1, "first input"},
-                       {"x2", 0.5, 0, 1, "second input, twice the weight"},
-                       {"x3", 0.5, 0, 1, "an input that enters nothing"},
-                       {"noise", 1, 0, 100, "standard deviation of the noise in stochastic runs"}},
-                      [](const std::vector<double>& x) { return x[0] + 2 * x[1]; }, -1e6, 1e6, "noise") {}
+      : FunctionModel(
+            "noisy_linear",
+            "Stochastic test function: y = x1 + 2 x2 + noise z (z standard normal in stochastic runs); x3 "
+            "does nothing",
+            {ParameterDecl{.name = "x1", .help = "first input", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x2", .help = "second input, twice the weight", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x3", .help = "an input that enters nothing", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "noise",
+                           .help = "standard deviation of the noise in stochastic runs",
+                           .value = 1,
+                           .min = 0,
+                           .max = 100}},
+            [](const std::vector<double>& x) { return x[0] + 2 * x[1]; }, -1e6, 1e6, "noise") {}
 };
 
 ModelRegistration<NoisyLinearModel> registration;

@@ -1,4 +1,4 @@
-// The analytic Richardson solution (MODEL.md §12), the reference the kernel is checked against.
+// The analytic Richardson solution (docs/model.md §9), the reference the kernel is checked against.
 // It solves for the equilibrium and takes one matrix exponential at time t, sharing nothing
 // with the kernel's stepping (an augmented exponential per step, iterated).
 #include <stdexcept>

@@ -1,4 +1,4 @@
-// The richardson step (MODEL.md §12), vectorized over a block of members.
+// The richardson step (docs/model.md §9), vectorized over a block of members.
 //
 // Both schemes are affine maps z ↦ M·z + c, built once at compile time:
 //   exact: M = e^(K·dt), c = ∫₀^dt e^(K·s) ds · g, which is z* + e^(K·dt)·(z − z*) with

@@ -1,4 +1,4 @@
-// A verification model: the closed-form Richardson arms race (MODEL.md §12).
+// A verification model: the closed-form Richardson arms race (docs/model.md §9).
 //
 // N actors arm against each other, ż = K·z + g with K_ii = −m_i (restraint), K_ij = a_ij ≥ 0
 // (reaction to the other's armament) and g_i (grievance). It is the linear core of the

@@ -20,12 +20,13 @@ class SobolGModel : public FunctionModel {
             "sobol_g",
             "Test function for sensitivity analysis: y = prod (|4 x_i - 2| + a_i) / (1 + a_i) (Sobol's G), "
             "with known Sobol indices",
-            {{"x1", 0.5, 0, 1, "input with a = 0: the most important"},
-             {"x2", 0.5, 0, 1, "input with a = 1"},
-             {"x3", 0.5, 0, 1, "input with a = 4.5"},
-             {"x4", 0.5, 0, 1, "input with a = 9"},
-             {"x5", 0.5, 0, 1, "input with a = 99: negligible"},
-             {"x6", 0.5, 0, 1, "input with a = 99: negligible"}},
+            {ParameterDecl{
+                 .name = "x1", .help = "input with a = 0: the most important", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x2", .help = "input with a = 1", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x3", .help = "input with a = 4.5", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x4", .help = "input with a = 9", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x5", .help = "input with a = 99: negligible", .value = 0.5, .min = 0, .max = 1},
+             ParameterDecl{.name = "x6", .help = "input with a = 99: negligible", .value = 0.5, .min = 0, .max = 1}},
             [](const std::vector<double>& x) {
               constexpr double a[] = {0, 1, 4.5, 9, 99, 99};
               double y = 1;

@@ -1,4 +1,4 @@
-// The third_neighbor monthly step (MODEL.md §7–8), fused and vectorized over a block of members.
+// The third_neighbor monthly step (docs/model.md §3, §7.3–7.8), fused and vectorized over a block of members.
 //
 // The block is walked in groups of sixteen members, two AVX-512 registers of doubles (four AVX
 // registers, eight SSE ones on older machines). For one group, the whole step — every partner,
@@ -28,6 +28,7 @@
 #include "engine/network.hpp"
 #include "engine/random.hpp"
 #include "engine/repeatable_math.hpp"
+#include "models/third_neighbor/parameters.hpp"
 #include "models/third_neighbor/third_neighbor.hpp"
 
 namespace steppe::third_neighbor {
@@ -39,6 +40,52 @@ constexpr int lanes = 16;
 constexpr int engaged_lever_count = static_cast<int>(std::count_if(
     partner_levers.begin(), partner_levers.end(), [](const PartnerLever& lever) { return !lever.counter(); }));
 using Lane = Eigen::Array<double, lanes, 1>;
+
+// The coefficients the specification writes into its equations as numbers: fixed in v1
+// (docs/model.md §7.1), so a change to one is a new model version rather than a parameter.
+
+// eff_p = T_p·(0.5 + 0.5·Q_p)·(…): a trusted partner's engagement counts half without
+// institutions behind it (docs/model.md §7.4, partner effectiveness).
+constexpr double effectiveness_base = 0.5, effectiveness_per_institutionalization = 0.5;
+// def_p, the partner defense engagement that builds institutional capacity, weighted toward
+// education and peacekeeping rather than hardware (docs/model.md §7.5, institutional capacity).
+struct DefenseWeights {
+  double pme, peacekeeping_support, khaan_quest, exercise_observer, equipment_transfer, domain_awareness;
+};
+constexpr DefenseWeights defense_weight{.pme = 0.3,
+                                        .peacekeeping_support = 0.2,
+                                        .khaan_quest = 0.2,
+                                        .exercise_observer = 0.1,
+                                        .equipment_transfer = 0.1,
+                                        .domain_awareness = 0.1};
+// The focal state's own deployments, counted through its most effective partner
+// (docs/model.md §7.5, institutional capacity: 0.5·k_F·max_p eff_p).
+constexpr double deployments_capacity_weight = 0.5;
+// What builds standing (docs/model.md §7.5, standing).
+struct StandingWeights {
+  double deployments, khaan_quest, quad_plus;
+};
+constexpr StandingWeights standing_weight{.deployments = 0.5, .khaan_quest = 0.2, .quad_plus = 0.1};
+// Unbranded convening, worth 0.2·e_p[convening_support]·(1 − φ_p) to both standing and resilience
+// (docs/model.md §7.5, standing and resilience).
+constexpr double convening_weight = 0.2;
+// What builds resilience besides convening (docs/model.md §7.5, resilience).
+struct ResilienceWeights {
+  double elite_network, governance_support;
+};
+constexpr ResilienceWeights resilience_weight{.elite_network = 0.5, .governance_support = 0.3};
+// What builds institutionalization: mostly the standing dialogue, partly senior visits
+// (docs/model.md §7.5, institutionalization).
+struct InstitutionalizationWeights {
+  double strategic_dialogue, high_level_visits;
+};
+constexpr InstitutionalizationWeights institutionalization_weight{.strategic_dialogue = 0.7, .high_level_visits = 0.3};
+// k_n·(0.5 + h_n): a neighbor reacts to perceived threat even at hawkishness 0
+// (docs/model.md §7.5, coercion).
+constexpr double hawkishness_base = 0.5;
+// The random events' draws (docs/model.md §7.8): the turnover shock is turnover_shock·U(0, 2);
+// an election's draw u is U(0, 1), enters as 2u, and is its mean in deterministic runs.
+constexpr double turnover_draw_span = 2.0, election_draw_span = 2.0, deterministic_election_draw = 0.5;
 
 // A block's member arrays (state, levers, parameters: members × slots, column-major) from a
 // group's first member on: a value's column for the group starts at its offset from there
@@ -128,7 +175,7 @@ template <typename C, typename A, typename X, typename... Rest>
 }
 
 // x + gain·(1 − x) − loss·x: a share pulled towards 1 at the rate `gain` and towards 0 at the
-// rate `loss`, the form of most of MODEL.md's updates.
+// rate `loss`, the form of most of the updates of docs/model.md §7.5.
 template <typename Gain, typename Loss>
 [[gnu::always_inline]] inline Lane pulled(const Lane& x, const Gain& gain, const Loss& loss) {
   return multiply_add(-loss, x, multiply_add(gain, 1.0 - x, x));
@@ -151,12 +198,6 @@ template <typename Body>
 [[gnu::always_inline]] inline void for_each_lever(const Body& body) {
   for_each_lever(body, std::make_integer_sequence<int, partner_lever_count>{});
 }
-
-// A parameter: its value for every member, and its slot for when members have their own.
-struct Coefficient {
-  double value = 0;
-  int slot = -1;
-};
 
 // Parameters shared by every member: each coefficient is a scalar.
 //
@@ -181,27 +222,18 @@ struct MemberParameters {
   Lane inverse(const Coefficient& coefficient) const { return 1.0 / (*this)(coefficient); }
 };
 
-struct Globals {
-  Coefficient tau_P, framing_gain, reassurance, concession_relief, standing_restraint, cross, signal_restraint,
-      alignment, resilience_cushion, alpha, beta, gamma, theta_O, overreach, alliance_cost, E_ref, w_div, w_I, w_S, w_R,
-      w_E, delta_div, iota, w_fin, w_min, w_comm, w_air, w_out, r_I, dI, r_S, dS, r_R, dR, eta_R, r_H, dH, r_Q, dQ,
-      tf_dilution, tau_M, lam_up, lam_down, r_X, dX, basing_tension, h0, h1, theta_X, s_X, crisis_jump_C, crisis_jump_X,
-      r_K, dK, s_K, concession_cost, concession_profile, kappa, turnover_shock, attention_drop, attention_months;
-};
-
 // Where a value's column starts in a block's arrays. compile() records slots, and each kernel
 // call turns them into offsets, slot × the block's members (Offsets::scale), so that a group
 // finds a column by one addition: a group reads or writes about 120 columns, and computing
 // slot × stride at each was a tenth of the step's instructions.
 using Offset = Eigen::Index;
 
-struct Neighbor {
+// A neighbor's parameters (bound by name, parameters.hpp) and the offsets of its values.
+struct Neighbor : NeighborParameters {
   // state
   Offset threat_perception, coercion, dependence;
   // levers
   Offset hawkishness, inducements, direct_pressure;
-  // parameters
-  Coefficient theta, steep, k, fatigue, grievance, D_floor, D_max, air_floor;
 };
 
 struct Edge {
@@ -356,74 +388,8 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     if (slot < 0) throw std::logic_error("third_neighbor: no lever slot " + actor + "." + lever);
     return slot;
   };
-  auto parameter = [&](const std::string& actor, const std::string& name) {
-    const int slot = layout.parameter_index(actor, name);
-    if (slot < 0) throw std::logic_error("third_neighbor: no parameter " + name);
-    return Coefficient{parameters.at(slot), slot};
-  };
-  auto global = [&](const char* name) { return parameter("", name); };
-
-  g_ = {global("tau_P"),
-        global("framing_gain"),
-        global("reassurance"),
-        global("concession_relief"),
-        global("standing_restraint"),
-        global("cross"),
-        global("signal_restraint"),
-        global("alignment"),
-        global("resilience_cushion"),
-        global("alpha"),
-        global("beta"),
-        global("gamma"),
-        global("theta_O"),
-        global("overreach"),
-        global("alliance_cost"),
-        global("E_ref"),
-        global("w_div"),
-        global("w_I"),
-        global("w_S"),
-        global("w_R"),
-        global("w_E"),
-        global("delta_div"),
-        global("iota"),
-        global("w_fin"),
-        global("w_min"),
-        global("w_comm"),
-        global("w_air"),
-        global("w_out"),
-        global("r_I"),
-        global("dI"),
-        global("r_S"),
-        global("dS"),
-        global("r_R"),
-        global("dR"),
-        global("eta_R"),
-        global("r_H"),
-        global("dH"),
-        global("r_Q"),
-        global("dQ"),
-        global("tf_dilution"),
-        global("tau_M"),
-        global("lam_up"),
-        global("lam_down"),
-        global("r_X"),
-        global("dX"),
-        global("basing_tension"),
-        global("h0"),
-        global("h1"),
-        global("theta_X"),
-        global("s_X"),
-        global("crisis_jump_C"),
-        global("crisis_jump_X"),
-        global("r_K"),
-        global("dK"),
-        global("s_K"),
-        global("concession_cost"),
-        global("concession_profile"),
-        global("kappa"),
-        global("turnover_shock"),
-        global("attention_drop"),
-        global("attention_months")};
+  // Every parameter bound by its name (parameters.hpp): no list here to keep in step.
+  g_ = bind_globals(layout, parameters);
 
   const std::string focal = layout.actors_with_role("focal").at(0);
   slots_.autonomy = state_slot(focal, "autonomy");
@@ -440,12 +406,14 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   slots_.concession_threshold = lever_slot(focal, "concession_threshold");
 
   for (const std::string& name : layout.actors_with_role("neighbor")) {
-    slots_.neighbors.push_back({state_slot(name, "threat_perception"), state_slot(name, "coercion"),
-                                state_slot(focal, "dependence." + name), lever_slot(name, "hawkishness"),
-                                lever_slot(name, "inducements"), lever_slot(name, "direct_pressure"),
-                                parameter(name, "theta"), parameter(name, "steep"), parameter(name, "k"),
-                                parameter(name, "fatigue"), parameter(name, "grievance"), parameter(name, "D_floor"),
-                                parameter(name, "D_max"), parameter(name, "air_floor")});
+    Neighbor n{bind_neighbor_parameters(layout, parameters, name)};
+    n.threat_perception = state_slot(name, "threat_perception");
+    n.coercion = state_slot(name, "coercion");
+    n.dependence = state_slot(focal, "dependence." + name);
+    n.hawkishness = lever_slot(name, "hawkishness");
+    n.inducements = lever_slot(name, "inducements");
+    n.direct_pressure = lever_slot(name, "direct_pressure");
+    slots_.neighbors.push_back(n);
   }
 
   std::vector<Edge> edges;
@@ -591,10 +559,11 @@ template <typename Parameter, typename G>
   };
   const auto& firings = *context.model_events;
 
-  // MODEL.md §8 order: focal turnover, partner elections, crises; scenario jumps follow.
+  // The order of docs/model.md §7.8: focal turnover, partner elections, crises; scenario jumps
+  // follow.
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != leadership_turnover) continue;
-    const Lane magnitude = context.stochastic ? Lane(p(g_.turnover_shock) * 2.0 * uniform(index))
+    const Lane magnitude = context.stochastic ? Lane(p(g_.turnover_shock) * turnover_draw_span * uniform(index))
                                               : Lane(Lane::Zero() + p(g_.turnover_shock));
     for (const Partner& partner : c.partners) {
       const Lane kept =
@@ -609,8 +578,9 @@ template <typename Parameter, typename G>
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != partner_election) continue;
     const Partner& partner = c.partners[partner_of_actor_.at(firings[index].actor)];
-    const Lane u = context.stochastic ? uniform(index) : Lane(Lane::Constant(0.5));
-    g.store(s, partner.attention, 1.0 - p(g_.attention_drop) * 2.0 * u * (1.0 - g(s, partner.elite_network)));
+    const Lane u = context.stochastic ? uniform(index) : Lane(Lane::Constant(deterministic_election_draw));
+    g.store(s, partner.attention,
+            1.0 - p(g_.attention_drop) * election_draw_span * u * (1.0 - g(s, partner.elite_network)));
     g.store(s, partner.attention_months_left, Lane::Zero() + p(g_.attention_months));
   }
 
@@ -653,7 +623,7 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
   // written over it. The focal state is read here; each partner's state at the top of its turn,
   // and a partner writes only its own; each neighbor's before its own commit, the others' only
   // through sums taken before any commit.
-  // Clipped to [0, 1] on commit (MODEL.md step 5).
+  // Clipped to [0, 1] on commit (docs/model.md §7.6).
   const auto commit = [&](Offset column, const Lane& value) { g.store(s, column, value.max(0.0).min(1.0)); };
 
   // Steps 3 and 4 for each partner at once: its contributions to the derived quantities, all
@@ -661,7 +631,7 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
   Lane support = Lane::Zero(), overreach_levers = Lane::Zero();
   Lane diversification_effort = p(g_.w_out) * g(u, c.outreach);
   Lane max_air_link = Lane::Zero(), max_effectiveness = Lane::Zero();
-  Lane defense_drive = Lane::Zero(), standing_drive = 0.5 * k_F;
+  Lane defense_drive = Lane::Zero(), standing_drive = standing_weight.deployments * k_F;
   Lane resilience_drive = Lane::Zero(), no_elite_tie = Lane::Ones();
   Lane senior_visits = Lane::Zero(), basing_total = Lane::Zero();
   Lane V = Lane::Zero();  // visibility of all partners' engagement, amplified by framing
@@ -671,8 +641,8 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
     const Lane framing = g(u, partner.framing);
     const Lane H = g(s, partner.elite_network), Q = g(s, partner.institutionalization), M = g(s, partner.expectation),
                T = g(s, partner.trust);
-    const Lane effectiveness =
-        T * multiply_add(0.5, Q, 0.5) * multiply_add(-p(g_.tf_dilution), e[new_task_forces], 1.0);
+    const Lane effectiveness = T * multiply_add(effectiveness_per_institutionalization, Q, effectiveness_base) *
+                               multiply_add(-p(g_.tf_dilution), e[new_task_forces], 1.0);
     // Two partial sums each, over the even and the odd levers: one chain of nineteen dependent
     // additions was the longest path through the step.
     std::array<Lane, 2> mean_part = {Lane::Zero(), Lane::Zero()}, visible_part = mean_part;
@@ -691,14 +661,18 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
                      diversification_effort);
     max_air_link = max_air_link.max(e[air_link]);
     max_effectiveness = max_effectiveness.max(effectiveness);
-    defense_drive =
-        multiply_add(effectiveness,
-                     plus_products(0.3 * e[pme], 0.2, e[peacekeeping_support], 0.2, e[khaan_quest], 0.1,
-                                   e[exercise_observer], 0.1, e[equipment_transfer], 0.1, e[domain_awareness]),
-                     defense_drive);
-    const Lane functional = 1.0 - framing, convening = 0.2 * e[convening_support] * functional;
-    standing_drive = plus_products(standing_drive + convening, 0.2, e[khaan_quest], 0.1, e[quad_plus]);
-    resilience_drive = plus_products(resilience_drive + convening, 0.3, e[governance_support]);
+    defense_drive = multiply_add(
+        effectiveness,
+        plus_products(defense_weight.pme * e[pme], defense_weight.peacekeeping_support, e[peacekeeping_support],
+                      defense_weight.khaan_quest, e[khaan_quest], defense_weight.exercise_observer,
+                      e[exercise_observer], defense_weight.equipment_transfer, e[equipment_transfer],
+                      defense_weight.domain_awareness, e[domain_awareness]),
+        defense_drive);
+    const Lane functional = 1.0 - framing, convening = convening_weight * e[convening_support] * functional;
+    standing_drive = plus_products(standing_drive + convening, standing_weight.khaan_quest, e[khaan_quest],
+                                   standing_weight.quad_plus, e[quad_plus]);
+    resilience_drive =
+        plus_products(resilience_drive + convening, resilience_weight.governance_support, e[governance_support]);
     no_elite_tie *= 1.0 - H;
     senior_visits += e[high_level_visits];
     basing_total += e[basing];
@@ -720,11 +694,14 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
     });
     commit(partner.elite_network, pulled(H, p(g_.r_H) * e[education_exchange], p(g_.dH)));
     commit(partner.institutionalization,
-           pulled(Q, p(g_.r_Q) * multiply_add(0.7, e[strategic_dialogue], 0.3 * e[high_level_visits]), p(g_.dQ)));
+           pulled(Q,
+                  p(g_.r_Q) * multiply_add(institutionalization_weight.strategic_dialogue, e[strategic_dialogue],
+                                           institutionalization_weight.high_level_visits * e[high_level_visits]),
+                  p(g_.dQ)));
     g.store(s, partner.expectation, multiply_add(mean - M, inverse_tau_M, M));
     commit(partner.trust, multiply_add(-p(g_.lam_down) * (M - mean).max(0.0), T,
                                        multiply_add(p(g_.lam_up), (mean.min(M) * inverse_E_ref).min(1.0) - T, T)));
-    // Attention holds through its window, then returns to 1: the countdown of MODEL.md step 5,
+    // Attention holds through its window, then returns to 1: the countdown of docs/model.md §7.6,
     // taken here on the committed values (clipping never touches the countdown).
     const Lane months_left = g(s, partner.attention_months_left);
     const Lane left = (months_left - 1.0).max(0.0);
@@ -764,7 +741,7 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
     const Lane fatigue =
         p(n.fatigue) * plus_products(1.0, p(g_.standing_restraint), S, p(g_.signal_restraint), senior_visits);
     commit(n.coercion,
-           pulled(C, p(n.k) * (0.5 + g(u, n.hawkishness)) * P, fatigue) +
+           pulled(C, p(n.k) * (hawkishness_base + g(u, n.hawkishness)) * P, fatigue) +
                multiply_add(p(g_.cross) * p(g_.alignment), others_mean, p(n.grievance) + g(u, n.direct_pressure)));
     const Lane floor = multiply_add(-p(n.air_floor), max_air_link, p(n.D_floor));
     commit(n.dependence, multiply_add(-p(g_.delta_div) * diversification_effort, D - floor,
@@ -775,10 +752,12 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
   commit(c.autonomy, pulled(A, p(g_.alpha) * drivers,
                             plus_products(p(g_.beta) * pressure, p(g_.gamma), overreach, p(g_.concession_cost), K)));
   commit(c.institutional_capacity,
-         pulled(I, p(g_.r_I) * multiply_add(0.5 * k_F, max_effectiveness, defense_drive), p(g_.dI)));
+         pulled(I, p(g_.r_I) * multiply_add(deployments_capacity_weight * k_F, max_effectiveness, defense_drive),
+                p(g_.dI)));
   commit(c.standing, pulled(S, p(g_.r_S) * standing_drive, p(g_.dS)));
-  commit(c.resilience, pulled(R, p(g_.r_R) * multiply_add(0.5, 1.0 - no_elite_tie, resilience_drive),
-                              multiply_add(p(g_.eta_R), pressure, p(g_.dR))));
+  commit(c.resilience,
+         pulled(R, p(g_.r_R) * multiply_add(resilience_weight.elite_network, 1.0 - no_elite_tie, resilience_drive),
+                multiply_add(p(g_.eta_R), pressure, p(g_.dR))));
   commit(c.tension, pulled(X, p(g_.r_X) * multiply_add(p(g_.basing_tension), basing_total, coercion_threat), p(g_.dX)));
   write_diversification(neighbors, c, g, s);
 }

@@ -1,4 +1,4 @@
-// The Third Neighbor model (MODEL.md v1): Mongolia between two neighbors and its partners.
+// The Third Neighbor model (specification v1, docs/model.md): Mongolia between two neighbors and its partners.
 //
 // A focal state gains or loses strategic autonomy as partners engage it (defense, economic,
 // education, diplomatic and multilateral levers), as neighbors perceive that engagement as
@@ -9,9 +9,10 @@
 // of Cooperation" (the partner levers), "Challenges and Limitations" (the neighbors' reaction)
 // and "Recommendations" (the calibrated lever set). docs/model.md documents it in ODD+D form.
 //
-// Three files: this header (the lever table, shared by both .cpp files), declaration.cpp (the
-// one declaration table: roles, variables, parameters, levers, events) and kernel.cpp (the
-// vectorized monthly step).
+// Files: this header (the lever table, shared by the .cpp files), parameters.hpp and
+// parameters.cpp (the parameters, each written once, declared and bound to the kernel by name),
+// declaration.cpp (the one declaration table: roles, variables, parameters, levers, events) and
+// kernel.cpp (the hand-vectorized monthly step).
 #pragma once
 
 #include <array>
@@ -21,7 +22,7 @@
 
 namespace steppe::third_neighbor {
 
-// One partner lever of MODEL.md §4: visibility to the neighbors, implementation lag, whether
+// One partner lever of docs/model.md §2.3: visibility to the neighbors, implementation lag, whether
 // realizing it needs logistics access, whether the focal state lowers it when it concedes.
 struct PartnerLever {
   std::string_view name;
@@ -33,12 +34,12 @@ struct PartnerLever {
   std::string_view help;
   std::string_view source;
   constexpr bool counter() const { return domain == "counter"; }
-  // "defense levers and any lever with vis >= 0.2" (MODEL.md §4)
+  // "defense levers and any lever with vis >= 0.2" (docs/model.md §2.3)
   constexpr bool lowered_by_concession() const { return domain == "defense" || visibility >= 0.2; }
 };
 
 inline constexpr int partner_lever_count = 19;
-// MODEL.md §4, partner levers: name, domain, visibility, lag, access, status quo.
+// docs/model.md §2.3, partner levers: name, domain, visibility, lag, access, status quo.
 // constexpr, so that the kernel's loops over levers fold every property into the code.
 inline constexpr std::array<PartnerLever, partner_lever_count> partner_levers = {{
     {"pme", "defense", 0.05, 12, false, 0.5, "professional military education for officers",
@@ -92,7 +93,7 @@ enum PartnerLeverIndex : int {
   formal_alliance, new_task_forces
 };
 
-// The model's event kinds, in the order they fire within a month (MODEL.md §8).
+// The model's event kinds, in the order they fire within a month (docs/model.md §7.8).
 enum EventKind : int { leadership_turnover = 0, partner_election = 1 };
 
 class ThirdNeighborModel : public Model {

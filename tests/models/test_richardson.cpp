@@ -1,4 +1,4 @@
-// The richardson verification model (MODEL.md §12): the engine's exact stepping against the
+// The richardson verification model (docs/model.md §9): the engine's exact stepping against the
 // closed form, in stable and unstable regimes, and explicit Euler's failure at a coarse step.
 #include <catch2/catch.hpp>
 

@@ -1,12 +1,17 @@
-// The third_neighbor model against MODEL.md: the golden checkpoints of §10 (to 1e-9, through the
-// shipped scenario files) and the nine stylized facts of §9, one test each.
+// The third_neighbor model against its specification (docs/model.md): the golden checkpoints of
+// §8 (to 1e-9, through the shipped scenario files), the nine stylized facts of §1.2, one test
+// each, and the binding of every declared parameter to the kernel member of its name.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/ensemble_results.hpp"
+#include "models/third_neighbor/parameters.hpp"
 #include "support.hpp"
 
 using namespace steppe;
@@ -56,7 +61,7 @@ struct GoldenCheckpoint {
   double autonomy, coercion_chn, coercion_rus, dependence_chn, trust, concession;
 };
 
-// MODEL.md §10, verbatim.
+// The specification's golden checkpoints (docs/model.md §8), verbatim.
 const GoldenCheckpoint golden[] = {
     {"baseline", 1, 0.497975529830, 0.120279737239, 0.099373607745, 0.585077143750, 0.505500000000, 0.005674004949},
     {"baseline", 12, 0.481294595652, 0.120638038317, 0.095916528387, 0.585836985410, 0.548542339078, 0.030929360823},
@@ -79,7 +84,7 @@ const GoldenCheckpoint golden[] = {
 
 }  // namespace
 
-TEST_CASE("third_neighbor reproduces every golden checkpoint of MODEL.md to 1e-9", "[golden]") {
+TEST_CASE("third_neighbor reproduces every golden checkpoint of the specification to 1e-9", "[golden]") {
   for (const char* name : {"baseline", "calibrated", "maximalist", "disengaged"}) {
     const Run run = run_shipped(name);
     for (const GoldenCheckpoint& checkpoint : golden) {
@@ -162,7 +167,7 @@ TEST_CASE("SF5 institutionalization and elite ties carry trust through turnover 
 }
 
 TEST_CASE("SF6 consistency beats alternation between calibrated and disengaged", "[stylized]") {
-  // Calibrated and disengaged values per lever (MODEL.md §9), framing 0 in both.
+  // Calibrated and disengaged values per lever (docs/model.md §1.3), framing 0 in both.
   const std::vector<std::tuple<const char*, double, double>> sets = {
       {"pme", 0.8, 0.1}, {"peacekeeping_support", 0.8, 0.1}, {"khaan_quest", 0.8, 0.1},
       {"exercise_observer", 0.5, 0.1}, {"equipment_transfer", 0.4, 0.1}, {"domain_awareness", 0.2, 0.1},
@@ -290,4 +295,47 @@ events:
       CHECK(column.minCoeff() >= 0.0);
       CHECK(column.maxCoeff() <= 1.0);
     }
+}
+
+TEST_CASE("third_neighbor binds every declared parameter, set to a value of its own, to the member of its name",
+          "[parameters]") {
+  // A third neighbor, so that a neighbor's values cannot be mistaken for another's.
+  const auto scenario = scenario_from_yaml(R"(
+extends: {scenarios}/baseline.yaml
+actors: {KAZ: neighbor}
+)");
+  const Layout& layout = *scenario->layout;
+  // Every slot's value is distinct: 1000 plus its slot.
+  std::vector<double> values;
+  for (std::size_t slot = 0; slot < layout.parameters().size(); ++slot) values.push_back(1000.0 + slot);
+  const auto expect = [&](const third_neighbor::Coefficient& bound, const std::string& actor, const std::string& name) {
+    INFO("parameter " << Layout::full_name(actor, name));
+    const int slot = layout.parameter_index(actor, name);
+    REQUIRE(slot >= 0);
+    CHECK(bound.slot == slot);
+    CHECK(bound.value == 1000.0 + slot);
+  };
+
+  const third_neighbor::Globals globals = third_neighbor::bind_globals(layout, values);
+  std::set<std::string> bound_names;
+#define STEPPE_TEST_GLOBAL(name, ...) \
+  expect(globals.name, "", #name);    \
+  bound_names.insert(#name);
+  STEPPE_THIRD_NEIGHBOR_GLOBAL_PARAMETERS(STEPPE_TEST_GLOBAL)
+#undef STEPPE_TEST_GLOBAL
+  for (const std::string neighbor : {"CHN", "RUS", "KAZ"}) {
+    INFO("neighbor " << neighbor);
+    const third_neighbor::NeighborParameters parameters =
+        third_neighbor::bind_neighbor_parameters(layout, values, neighbor);
+#define STEPPE_TEST_NEIGHBOR(name, ...)     \
+  expect(parameters.name, neighbor, #name); \
+  bound_names.insert(#name);
+    STEPPE_THIRD_NEIGHBOR_NEIGHBOR_PARAMETERS(STEPPE_TEST_NEIGHBOR)
+#undef STEPPE_TEST_NEIGHBOR
+  }
+
+  // And nothing declared is left unbound: the declaration and the binding name the same set.
+  std::set<std::string> declared_names;
+  for (const ParameterDecl& decl : layout.declaration().parameters) declared_names.insert(decl.name);
+  CHECK(bound_names == declared_names);
 }
