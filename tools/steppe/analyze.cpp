@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <iostream>
 #include <numeric>
 
 #include "engine/io/svg_chart.hpp"
 #include "engine/io/sweep_analysis.hpp"
 #include "engine/io/sweep_database.hpp"
+#include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/table.hpp"
 
@@ -387,5 +389,31 @@ int analyze_command(const AnalyzeOptions& options) {
   write_charts(options, charts);
   return 0;
 }
+
+
+namespace {
+
+const CommandRegistration analyze_registration(60, [](CLI::App& app) {
+  auto options = std::make_shared<AnalyzeOptions>();
+  AnalyzeOptions& analyze = *options;
+    auto* analyze_app =
+        app.add_subcommand("analyze",
+                           "Sensitivity indices of a sweep database (Sobol, Morris, given-data measures) or the "
+                           "robustness of its policies");
+    analyze_app->add_option("database", analyze.database, "Sweep database (SQLite)")->required();
+    analyze_app->add_option("--outcome", analyze.outcomes, "Analyze only this outcome (repeatable; default: all)")
+        ->type_name("NAME");
+    analyze_app->add_option("--resamples", analyze.resamples,
+                            "Bootstrap resamples for the intervals (default 1000; 200 for the given-data measures)")
+        ->check(CLI::Range(2, 100000));
+    analyze_app->add_option("--confidence", analyze.confidence, "Level of the intervals (default 0.95)")
+        ->check(CLI::Range(0.5, 0.999));
+    analyze_app->add_option("--seed", analyze.seed, "Seed of the bootstrap resamples (default 1)");
+    analyze_app->add_option("--out", analyze.out, "Folder for the charts, one SVG per outcome (default: out/<database>)");
+    analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
+  return Command{analyze_app, [options](const std::string& command_line) { return analyze_command(*options); }};
+});
+
+}  // namespace
 
 }  // namespace steppe::cli

@@ -1,7 +1,9 @@
 // The subcommands of `steppe`, each a function from parsed options to an exit code
-// (0 success, 1 a run failed, 2 bad usage or bad input). main.cpp wires them to CLI11.
+// (0 success, 1 a run failed, 2 bad usage or bad input), registered with CLI11 from its own
+// file (command_registry.hpp).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -28,6 +30,9 @@ struct ScenarioOptions {
   LoadOptions load_options(bool ensemble = false) const;
 };
 
+// Adds --set, --months, --seed, --stochastic and --deterministic to a command.
+void add_scenario_options(CLI::App& command, ScenarioOptions& options);
+
 // Options of commands that can run ensembles.
 struct EnsembleCommandOptions {
   std::int64_t members = 1;
@@ -36,6 +41,9 @@ struct EnsembleCommandOptions {
   bool keep_trajectories = false;
   bool yes = false;  // confirms a large --keep-trajectories
 };
+
+// Adds --members, --threads and --block-size to a command.
+void add_ensemble_options(CLI::App& command, EnsembleCommandOptions& options);
 
 struct RunOptions {
   std::string scenario;

@@ -2,12 +2,15 @@
 // event kinds) for people or as JSON, the list of models, or a scenario's network report.
 #include <fmt/format.h>
 
+#include <memory>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "engine/errors.hpp"
 #include "engine/model.hpp"
 #include "engine/network.hpp"
+#include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/table.hpp"
 
@@ -205,5 +208,23 @@ int describe_command(const DescribeOptions& options) {
     print_declaration(model->declaration());
   return 0;
 }
+
+
+namespace {
+
+const CommandRegistration describe_registration(30, [](CLI::App& app) {
+  auto options = std::make_shared<DescribeOptions>();
+  DescribeOptions& describe = *options;
+    auto* describe_app = app.add_subcommand("describe", "Describe a model: roles, state, levers, parameters, events");
+    describe_app->add_option("model", describe.model, "Model name (omit to list the models)");
+    describe_app
+        ->add_option("--network", describe.network,
+                     "Report a scenario's network: routes, each neighbor's share of route capacity, betweenness")
+        ->type_name("SCENARIO");
+    describe_app->add_flag("--json", describe.json, "Machine-readable output");
+  return Command{describe_app, [options](const std::string& command_line) { return describe_command(*options); }};
+});
+
+}  // namespace
 
 }  // namespace steppe::cli

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <iostream>
 
 #include "engine/analysis/condition.hpp"
@@ -13,6 +14,7 @@
 #include "engine/io/discover_input.hpp"
 #include "engine/io/prim_charts.hpp"
 #include "engine/io/sweep_database.hpp"
+#include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/table.hpp"
 
@@ -191,5 +193,39 @@ int discover_command(const DiscoverOptions& options) {
   print_written(written);
   return 0;
 }
+
+
+namespace {
+
+const CommandRegistration discover_registration(70, [](CLI::App& app) {
+  auto options = std::make_shared<DiscoverOptions>();
+  DiscoverOptions& discover = *options;
+    auto* discover_app = app.add_subcommand(
+        "discover", "Scenario discovery with PRIM: the box of inputs where a condition on the outcomes holds");
+    discover_app->add_option("source", discover.source, "Sweep database (SQLite), or a CSV file with a header row")
+        ->required();
+    discover_app
+        ->add_option("--where", discover.where,
+                     "The cases of interest: OUTCOME OP NUMBER (OP: < <= > >= == !=), joined by 'and'")
+        ->required();
+    discover_app->add_option("--inputs", discover.inputs, "A CSV file's input columns, e.g. a,b,c")
+        ->delimiter(',')
+        ->type_name("NAMES");
+    discover_app->add_option("--box", discover.box, "The box on the peeling trajectory (default: its knee)")
+        ->check(CLI::NonNegativeNumber);
+    discover_app->add_option("--out", discover.out, "Folder for discover.json and the charts (default: out/<source>)");
+    discover_app->add_option("--seed", discover.seed, "Seed of the resampling check (default 1)");
+    discover_app->add_option("--resamples", discover.resamples, "Bootstrap resamples of the resampling check (default 10)")
+        ->check(CLI::Range(1, 1000));
+    discover_app->add_option("--peel-alpha", discover.peel_alpha, "Share of a box's cases one peel removes (default 0.05)")
+        ->check(CLI::Range(0.01, 0.5));
+    discover_app->add_option("--mass-min", discover.mass_min, "Smallest share of all cases a box may hold (default 0.05)")
+        ->check(CLI::Range(0.0, 1.0));
+    discover_app->add_flag("--json", discover.json, "Print the JSON document instead of tables");
+    discover_app->add_flag("--quiet,-q", discover.quiet, "Print nothing but errors");
+  return Command{discover_app, [options](const std::string& command_line) { return discover_command(*options); }};
+});
+
+}  // namespace
 
 }  // namespace steppe::cli

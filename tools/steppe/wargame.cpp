@@ -1,3 +1,4 @@
+#include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/wargame.hpp"
 
 #include <fmt/format.h>
@@ -551,5 +552,16 @@ int run_wargame(const CLI::App& wargame, const WargameOptions& options) {
   }
   return 2;
 }
+
+
+namespace {
+
+const CommandRegistration wargame_registration(100, [](CLI::App& app) {
+  auto options = std::make_shared<WargameOptions>();
+  CLI::App* wargame = add_wargame_commands(app, *options);
+  return Command{wargame, [options, wargame](const std::string&) { return run_wargame(*wargame, *options); }};
+});
+
+}  // namespace
 
 }  // namespace steppe::cli
