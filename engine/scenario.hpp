@@ -104,6 +104,8 @@ struct Uncertainty {
   Distribution distribution;
 };
 
+class LeverPolicy;
+
 struct Scenario {
   std::string model_name;
   const Model* model = nullptr;
@@ -118,6 +120,9 @@ struct Scenario {
   std::vector<double> initial;     // per state slot (derived initials are filled by the kernel)
   std::vector<LeverSchedule> levers;  // per lever slot
   std::vector<Trigger> triggers;
+  // Lever policies after the schedules and triggers above, each over the ones before it
+  // (engine/lever_policy.hpp; docs/scenario-format.md, "Who sets a lever"): controllers.
+  std::vector<std::shared_ptr<const LeverPolicy>> lever_policies;
   std::vector<StateJump> jumps;  // sorted by month
   std::vector<ScheduledModelEvent> model_events;  // sorted by month
   std::vector<TimelineNote> timeline;

@@ -1,29 +1,19 @@
 #include "engine/simulation.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <stdexcept>
 
+#include "engine/lever_policies.hpp"
 #include "engine/random.hpp"
 
 namespace steppe {
 
 namespace {
 
-// Which members meet a trigger's condition, for the whole block at once.
-Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const MemberArrays& state) {
-  const auto value = state.col(condition.state_slot);
-  switch (condition.comparison) {
-    case Comparison::greater:
-      return value > condition.threshold;
-    case Comparison::greater_equal:
-      return value >= condition.threshold;
-    case Comparison::less:
-      return value < condition.threshold;
-    case Comparison::less_equal:
-      return value <= condition.threshold;
-  }
-  throw std::logic_error("unknown comparison");
+// Where each lever policy's draw numbers begin: above every kernel's (which stay below 2^31),
+// 2^16 per policy of the list.
+std::uint32_t first_draw_of_policy(std::size_t policy) {
+  return 0x8000'0000u + (static_cast<std::uint32_t>(policy) << 16);
 }
 
 }  // namespace
@@ -78,19 +68,20 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
       varying_parameters_[static_cast<std::size_t>(uncertainty.slot)] = 1;
     }
   }
-  levers_.resize(members, static_cast<Eigen::Index>(layout.levers().size()));
-  triggered_.setConstant(members, static_cast<Eigen::Index>(scenario_->triggers.size()), false);
-  lever_overrides_.assign(layout.levers().size(), std::nullopt);
-  lever_columns_.assign(layout.levers().size(), {LeverColumn::mixed, 0});
-  scheduled_.assign(layout.levers().size(), {});
-  sampled_lever_.assign(layout.levers().size(), -1);
-  for (std::size_t index = 0; index < scenario_->uncertainties.size(); ++index)
-    if (scenario_->uncertainties[index].target == Uncertainty::Target::lever)
-      sampled_lever_[scenario_->uncertainties[index].slot] = static_cast<Eigen::Index>(index);
+  policies_ = {std::make_shared<ScheduleLevers>(*scenario_), std::make_shared<TriggerLevers>(*scenario_)};
+  policies_.insert(policies_.end(), scenario_->lever_policies.begin(), scenario_->lever_policies.end());
+  std::vector<std::vector<char>> controls;
+  for (const auto& policy : policies_) {
+    std::vector<char>& controlled = controls.emplace_back(layout.levers().size(), 0);
+    for (const int slot : policy->controlled_levers()) controlled.at(static_cast<std::size_t>(slot)) = 1;
+    policy_states_.push_back(MemberArrays::Zero(members, policy->member_state_columns()));
+  }
+  levers_ = LeverColumns(members, std::move(controls));
 
-  // Derived initials (MODEL.md: P_n starts at its target) see the scheduled levers of month 0;
-  // triggers are first checked at step 0, against the complete initial state.
-  evaluate_levers(0, /*with_triggers=*/false);
+  // Derived initials (MODEL.md: P_n starts at its target) see the levers of month 0 set without
+  // the state (the scheduled ones): triggers are first checked at step 0, against the complete
+  // initial state.
+  set_levers(0, /*state=*/nullptr);
   kernel_->initialize(context(), state_);
 }
 
@@ -101,63 +92,27 @@ StepContext Simulation::context() const {
   context.seed = scenario_->seed;
   context.first_member = options_.first_member;
   context.model_events = &events_this_month_;
-  context.levers = &levers_;
+  context.levers = &levers_.values();
   context.parameters = parameters_.size() > 0 ? &parameters_ : nullptr;
   context.varying_parameters = parameters_.size() > 0 ? &varying_parameters_ : nullptr;
   return context;
 }
 
-const Simulation::ScheduledValue& Simulation::scheduled(std::size_t slot, int month) {
-  ScheduledValue& cached = scheduled_[slot];
-  if (!cached.months.contains(month)) {
-    const LeverSchedule& schedule = scenario_->levers[slot];
-    cached = {{month, schedule.constant_through(month)},
-              schedule.value_at(month, scenario_->layout->levers()[slot].status_quo)};
-  }
-  return cached;
-}
-
-void Simulation::rewrite_lever_columns(int month) {
-  levers_hold_ = {month, INT_MAX};
-  for (std::size_t slot = 0; slot < lever_columns_.size(); ++slot) {
-    const auto column = static_cast<Eigen::Index>(slot);
-    LeverColumn wanted;
-    if (lever_overrides_[slot]) {
-      wanted = {LeverColumn::uniform, *lever_overrides_[slot]};
-    } else if (sampled_lever_[slot] >= 0) {
-      wanted = {LeverColumn::sampled, 0};
-    } else {
-      const ScheduledValue& value = scheduled(slot, month);
-      wanted = {LeverColumn::uniform, value.value};
-      levers_hold_.through = std::min(levers_hold_.through, value.months.through);
-    }
-    if (lever_columns_[slot].holds(wanted)) continue;
-    if (wanted.kind == LeverColumn::uniform)
-      levers_.col(column).setConstant(wanted.value);
-    else
-      levers_.col(column) = sampled_inputs_.col(sampled_lever_[slot]);
-    lever_columns_[slot] = wanted;
-  }
-}
-
-void Simulation::evaluate_levers(int month, bool with_triggers) {
-  // A column is rewritten only when what it should hold changed: most levers keep one value for
-  // months on end, and writing every member's copy every month would cost as much as a tenth of
-  // the step. Columns that triggers change are rewritten from their base every month.
-  if (!levers_hold_.contains(month)) rewrite_lever_columns(month);
-
-  if (with_triggers) {
-    for (std::size_t k = 0; k < scenario_->triggers.size(); ++k) {
-      const Trigger& trigger = scenario_->triggers[k];
-      const auto column = static_cast<Eigen::Index>(k);
-      triggered_.col(column) = triggered_.col(column) || holds(trigger.when, state_);
-      for (const auto& [lever, value] : trigger.set) {
-        if (lever_overrides_[lever]) continue;  // a team's move holds over any trigger
-        levers_.col(lever) = triggered_.col(column).select(value, levers_.col(lever));
-        lever_columns_[lever] = {LeverColumn::mixed, 0};
-        levers_hold_ = {};
-      }
-    }
+void Simulation::set_levers(int month, const MemberArrays* state) {
+  levers_.begin_month(month);
+  LeverPolicyContext policy_context;
+  policy_context.month = month;
+  policy_context.layout = scenario_->layout.get();
+  policy_context.state = state;
+  policy_context.inputs = &sampled_inputs_;
+  policy_context.stochastic = scenario_->stochastic;
+  policy_context.seed = scenario_->seed;
+  policy_context.first_member = options_.first_member;
+  for (std::size_t policy = 0; policy < policies_.size(); ++policy) {
+    if (!levers_.due(policy)) continue;
+    levers_.begin(policy);
+    policy_context.first_draw = first_draw_of_policy(policy);
+    policies_[policy]->set_levers(policy_context, policy_states_[policy], levers_);
   }
 }
 
@@ -172,7 +127,7 @@ void Simulation::apply_jump(const StateJump& jump) {
 
 void Simulation::step() {
   if (finished()) throw std::logic_error("Simulation::step past the horizon");
-  evaluate_levers(month_, /*with_triggers=*/true);
+  set_levers(month_, &state_);
 
   events_this_month_.clear();
   for (const ScheduledModelEvent& event : scenario_->model_events)
@@ -204,33 +159,32 @@ void Simulation::set_lever(int lever_slot, double value) {
   const LeverDecl& lever = *scenario_->layout->levers().at(static_cast<std::size_t>(lever_slot)).decl;
   if (!(value >= lever.min && value <= lever.max))  // NaN too
     throw std::invalid_argument("Simulation::set_lever: a value outside the lever's range");
-  lever_overrides_.at(lever_slot) = value;
-  levers_hold_ = {};
+  levers_.hold(lever_slot, value);
 }
 
-void Simulation::clear_lever(int lever_slot) {
-  lever_overrides_.at(lever_slot).reset();
-  levers_hold_ = {};
-}
+void Simulation::clear_lever(int lever_slot) { levers_.hold(lever_slot, std::nullopt); }
 
 void Simulation::inject(const StateJump& jump) { injected_jumps_.push_back(jump); }
 
 void Simulation::inject(const ModelEventFiring& event) { injected_events_.push_back(event); }
 
 Checkpoint Simulation::checkpoint() const {
-  return {month_, state_, triggered_, lever_overrides_, injected_jumps_, injected_events_};
+  return {month_, state_, policy_states_, levers_.holds(), injected_jumps_, injected_events_};
 }
 
 void Simulation::restore(const Checkpoint& checkpoint) {
-  if (checkpoint.state.rows() != state_.rows() || checkpoint.state.cols() != state_.cols() ||
-      checkpoint.triggered.rows() != triggered_.rows() || checkpoint.triggered.cols() != triggered_.cols() ||
-      checkpoint.lever_overrides.size() != lever_overrides_.size())
-    throw std::logic_error("checkpoint is of another simulation's shape");
+  const auto same_shape = [](const MemberArrays& a, const MemberArrays& b) {
+    return a.rows() == b.rows() && a.cols() == b.cols();
+  };
+  bool fits = same_shape(checkpoint.state, state_) && checkpoint.policy_states.size() == policy_states_.size() &&
+              checkpoint.lever_overrides.size() == levers_.holds().size();
+  for (std::size_t policy = 0; fits && policy < policy_states_.size(); ++policy)
+    fits = same_shape(checkpoint.policy_states[policy], policy_states_[policy]);
+  if (!fits) throw std::logic_error("checkpoint is of another simulation's shape");
   month_ = checkpoint.month;
   state_ = checkpoint.state;
-  triggered_ = checkpoint.triggered;
-  lever_overrides_ = checkpoint.lever_overrides;
-  levers_hold_ = {};
+  policy_states_ = checkpoint.policy_states;
+  levers_.restore(checkpoint.lever_overrides);
   injected_jumps_ = checkpoint.injected_jumps;
   injected_events_ = checkpoint.injected_events;
 }

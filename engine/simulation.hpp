@@ -2,11 +2,12 @@
 //
 // A Simulation holds the mutable state of a block of members (structure of arrays: one column
 // per state slot, members contiguous) and steps it month by month under the scenario's lever
-// schedules, triggers and events, calling the model's kernel once per step for the whole block.
-// It can run to the horizon, or step once, change levers and step again (the wargame), and it
-// checkpoints and restores its whole state. Random draws come from per-member counter-based
-// streams (engine/random.hpp), so a checkpoint needs no generator state. Uncertain inputs are
-// drawn once, at construction, from the same streams.
+// policies (its schedules, its triggers and any further ones: engine/lever_policy.hpp) and
+// events, calling the model's kernel once per step for the whole block. It can run to the
+// horizon, or step once, change levers and step again (the wargame), and it checkpoints and
+// restores its whole state, the policies' member state included. Random draws come from
+// per-member counter-based streams (engine/random.hpp), so a checkpoint needs no generator
+// state. Uncertain inputs are drawn once, at construction, from the same streams.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/lever_policy.hpp"
 #include "engine/model.hpp"
 #include "engine/scenario.hpp"
 
@@ -45,9 +47,9 @@ class Observer {
 struct Checkpoint {
   int month = 0;
   MemberArrays state;
-  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered;  // members × triggers
-  std::vector<std::optional<double>> lever_overrides;            // per lever slot
-  std::vector<StateJump> injected_jumps;                         // waiting for the next step
+  std::vector<MemberArrays> policy_states;             // per lever policy: members × its columns
+  std::vector<std::optional<double>> lever_overrides;  // per lever slot
+  std::vector<StateJump> injected_jumps;               // waiting for the next step
   std::vector<ModelEventFiring> injected_events;
 };
 
@@ -72,9 +74,10 @@ class Simulation {
   // With `cancel`, stops before any step taken once it is set; returns whether it finished.
   bool run(Observer* observer = nullptr, const std::atomic<bool>* cancel = nullptr);
 
-  // Holds a lever at `value` for every member from the next step on, over any schedule or
-  // trigger, until cleared: how a wargame team's move enters the run. A value outside the
-  // lever's declared range is std::invalid_argument, as the loader refuses it in a file.
+  // Holds a lever at `value` for every member from the next step on, over any lever policy
+  // (schedule, trigger or other), until cleared: how a wargame team's move enters the run. A
+  // value outside the lever's declared range is std::invalid_argument, as the loader refuses it
+  // in a file.
   void set_lever(int lever_slot, double value);
   void clear_lever(int lever_slot);
   // Adds a jump or a model event to the next step only (its month is ignored), after the
@@ -86,16 +89,15 @@ class Simulation {
   // Each member's value of every scenario uncertainty (drawn, or given): members × uncertainties.
   const MemberArrays& sampled_inputs() const { return sampled_inputs_; }
   // Lever values of the last step taken (before any step: the values for month 0).
-  const MemberArrays& levers() const { return levers_; }
+  const MemberArrays& levers() const { return levers_.values(); }
 
   Checkpoint checkpoint() const;
   void restore(const Checkpoint& checkpoint);
 
  private:
-  void evaluate_levers(int month, bool with_triggers);
-  // Writes every lever column whose value for `month` differs from what it holds, and how long
-  // they all hold into levers_hold_.
-  void rewrite_lever_columns(int month);
+  // Has the lever policies write the levers of `month` (docs/scenario-format.md, "Who sets a
+  // lever"); `state` is null before the first step, when the state is not complete yet.
+  void set_levers(int month, const MemberArrays* state);
   StepContext context() const;
   void apply_jump(const StateJump& jump);
 
@@ -103,41 +105,17 @@ class Simulation {
   RunOptions options_;
   std::shared_ptr<const Kernel> kernel_;
   int month_ = 0;
-  MemberArrays state_, levers_, sampled_inputs_;
+  MemberArrays state_, sampled_inputs_;
   // Members × parameter slots, only when some parameter is uncertain (else empty: the kernel
   // uses the values it was compiled with).
   MemberArrays parameters_;
   std::vector<char> varying_parameters_;  // per parameter slot, with parameters_
-  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> triggered_;
-  std::vector<std::optional<double>> lever_overrides_;
+  // The scenario's schedules and triggers, then its further policies: in order of precedence.
+  std::vector<std::shared_ptr<const LeverPolicy>> policies_;
+  std::vector<MemberArrays> policy_states_;  // per policy: members × its member-state columns
+  LeverColumns levers_;                      // and the teams' holds
   std::vector<StateJump> injected_jumps_;
   std::vector<ModelEventFiring> injected_events_;
-  // What each lever column holds, so that evaluate_levers rewrites only what changed.
-  struct LeverColumn {
-    enum Kind { mixed, uniform, sampled } kind;  // mixed: anything (triggers wrote into it)
-    double value;                                // the value of a uniform column
-    // Whether a column holding this already holds `wanted` (a mixed column never does).
-    bool holds(const LeverColumn& wanted) const {
-      return kind != mixed && kind == wanted.kind && (kind != uniform || value == wanted.value);
-    }
-  };
-  std::vector<LeverColumn> lever_columns_;
-  struct MonthRange {
-    int from = 1, through = 0;  // empty by default
-    bool contains(int month) const { return from <= month && month <= through; }
-  };
-  // Each lever's scheduled value and the months it holds for: looked up again only outside
-  // them, not every month of every block.
-  struct ScheduledValue {
-    MonthRange months;
-    double value = 0;
-  };
-  std::vector<ScheduledValue> scheduled_;
-  // A lever slot's scheduled value in `month`, from scheduled_ or looked up again.
-  const ScheduledValue& scheduled(std::size_t slot, int month);
-  // Months in which no lever column needs rewriting: emptied by moves, restores and triggers.
-  MonthRange levers_hold_;
-  std::vector<Eigen::Index> sampled_lever_;  // per lever slot: its uncertainty's index, or -1
   std::vector<ModelEventFiring> events_this_month_;
 };
 

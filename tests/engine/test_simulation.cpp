@@ -497,8 +497,9 @@ triggers:
     simulation.set_lever(lever_slot(*scenario, "USA", "framing"), 0.6);
     for (int month = 0; month < 30; ++month) simulation.step();
     const Checkpoint checkpoint = simulation.checkpoint();
-    CHECK(checkpoint.triggered.rows() == 8);
-    CHECK(checkpoint.triggered.cols() == 1);
+    REQUIRE(checkpoint.policy_states.size() == 2);  // the schedules, then the triggers' latches
+    CHECK(checkpoint.policy_states[1].rows() == 8);
+    CHECK(checkpoint.policy_states[1].cols() == 1);
     CHECK(checkpoint.lever_overrides.at(lever_slot(*scenario, "USA", "framing")) == 0.6);
     const auto first = run_rest(simulation);
     // Members differ, so the equality below covers per-member streams.
@@ -527,8 +528,8 @@ TEST_CASE("simulation: restoring a checkpoint of another shape is a logic error"
 
 TEST_CASE("simulation: restoring a checkpoint taken under other triggers is a logic error",
           "[simulation][checkpoint]") {
-  // Same layout, so the state has the same shape, but the checkpoint's trigger matrix has no
-  // column for this scenario's trigger: stepping after such a restore would read past it.
+  // Same layout, so the state has the same shape, but the checkpoint's trigger latches have no
+  // column for this scenario's trigger: stepping after such a restore would read past them.
   auto with_trigger = scenario_from_yaml(flagship(24) + R"(
 triggers:
   - when: CHN.coercion > 0.2
@@ -540,7 +541,7 @@ triggers:
   const Simulation source(without_trigger, {2, 0});
   const Checkpoint checkpoint = source.checkpoint();
   REQUIRE(checkpoint.state.cols() == target.state().cols());
-  REQUIRE(checkpoint.triggered.cols() == 0);
+  REQUIRE(checkpoint.policy_states.at(1).cols() == 0);
   CHECK_THROWS_AS(target.restore(checkpoint), std::logic_error);
 }
 
