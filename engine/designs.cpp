@@ -123,24 +123,30 @@ std::vector<DesignPoint> grid_design(const std::vector<int>& levels, const std::
   return points;
 }
 
-std::vector<DesignPoint> saltelli_design(int n, int k, bool second_order, std::uint64_t seed) {
-  require(is_power_of_two(n), "a Saltelli design needs a power of two of base points");
-  require(k >= 1, "a Saltelli design needs at least one factor");
-  const auto dimension = static_cast<std::size_t>(2 * k);
-  boost::random::sobol sequence(dimension);
+std::vector<std::vector<double>> scrambled_sobol_rows(int n, int dimension, std::uint64_t seed) {
+  require(n >= 1 && dimension >= 1, "a Sobol sequence needs at least one point and one dimension");
+  const auto dimensions = static_cast<std::size_t>(dimension);
+  boost::random::sobol sequence(dimensions);
   // A random digital shift per dimension keeps the sequence's stratification and makes it a
   // randomized quasi-Monte Carlo sample, so that bootstrap intervals mean something.
-  std::vector<std::uint64_t> shift(dimension);
-  for (std::size_t d = 0; d < dimension; ++d)
+  std::vector<std::uint64_t> shift(dimensions);
+  for (std::size_t d = 0; d < dimensions; ++d)
     shift[d] = static_cast<std::uint64_t>(draw(seed, d, sobol_shift_tag, 0) * 0x1p53) << 11;
   // Boost's sequence starts at its second point; the first is the origin. The first n points
   // of the whole sequence form a net: one point in every stratum of 1/n of each dimension.
-  std::vector<std::vector<double>> rows(static_cast<std::size_t>(n), std::vector<double>(dimension));
+  std::vector<std::vector<double>> rows(static_cast<std::size_t>(n), std::vector<double>(dimensions));
   for (std::size_t j = 0; j < rows.size(); ++j)
-    for (std::size_t d = 0; d < dimension; ++d) {
+    for (std::size_t d = 0; d < dimensions; ++d) {
       const std::uint64_t bits = (j == 0 ? 0 : static_cast<std::uint64_t>(sequence())) ^ shift[d];
       rows[j][d] = (static_cast<double>(bits >> 11) + 0.5) * 0x1p-53;  // the centre of its 2^-53 cell
     }
+  return rows;
+}
+
+std::vector<DesignPoint> saltelli_design(int n, int k, bool second_order, std::uint64_t seed) {
+  require(is_power_of_two(n), "a Saltelli design needs a power of two of base points");
+  require(k >= 1, "a Saltelli design needs at least one factor");
+  const std::vector<std::vector<double>> rows = scrambled_sobol_rows(n, 2 * k, seed);
 
   std::vector<DesignPoint> points;
   points.reserve(static_cast<std::size_t>(n) * static_cast<std::size_t>(second_order ? 2 * k + 2 : k + 2));

@@ -45,8 +45,12 @@ std::vector<DesignPoint> latin_hypercube_design(int n, int k, std::uint64_t seed
 // `list_factor[i]` places the levels at the centres (j + 0.5) / levels instead, so that a list
 // factor picks each of its values.
 std::vector<DesignPoint> grid_design(const std::vector<int>& levels, const std::vector<bool>& list_factor);
+// The first n points of the Sobol sequence of `dimension` dimensions (the origin first), each
+// dimension scrambled by a random digital shift drawn from the seed. With n a power of two they
+// form a net: every stratum of 1/n of every dimension holds exactly one point.
+std::vector<std::vector<double>> scrambled_sobol_rows(int n, int dimension, std::uint64_t seed);
 // Saltelli's scheme for Sobol indices: matrices A and B (n rows each) from a scrambled Sobol
-// sequence of dimension 2k (a random digital shift per dimension), then AB_i (A with column i
+// sequence of dimension 2k (scrambled_sobol_rows), then AB_i (A with column i
 // from B) for every i, and BA_i with `second_order`: n(k + 2) or n(2k + 2) points. n must be a
 // power of two.
 std::vector<DesignPoint> saltelli_design(int n, int k, bool second_order, std::uint64_t seed);

@@ -1,27 +1,10 @@
 #include "engine/sweep.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "engine/simulation.hpp"
 
 namespace steppe {
-
-const char* design_name(DesignKind kind) {
-  switch (kind) {
-    case DesignKind::grid:
-      return "grid";
-    case DesignKind::latin_hypercube:
-      return "latin_hypercube";
-    case DesignKind::monte_carlo:
-      return "monte_carlo";
-    case DesignKind::sobol:
-      return "sobol";
-    case DesignKind::morris:
-      return "morris";
-  }
-  throw std::logic_error("unknown design kind");
-}
 
 std::vector<DesignPoint> Sweep::points() const {
   std::vector<DesignPoint> scenarios = scenario_points();
@@ -39,29 +22,7 @@ std::vector<DesignPoint> Sweep::points() const {
 }
 
 std::vector<DesignPoint> Sweep::scenario_points() const {
-  const auto k = static_cast<int>(scenario->uncertainties.size());
-  const std::uint64_t seed = scenario->seed;
-  switch (settings.design) {
-    case DesignKind::monte_carlo:
-      return monte_carlo_design(settings.samples, k, seed);
-    case DesignKind::latin_hypercube:
-      return latin_hypercube_design(settings.samples, k, seed);
-    case DesignKind::sobol:
-      return saltelli_design(settings.samples, k, settings.second_order, seed);
-    case DesignKind::morris:
-      return morris_design(settings.trajectories, settings.levels, k, seed);
-    case DesignKind::grid: {
-      std::vector<int> levels;
-      std::vector<bool> list_factor;
-      for (const Uncertainty& factor : scenario->uncertainties) {
-        const std::size_t values = factor.distribution.discrete_values();
-        list_factor.push_back(values > 0);
-        levels.push_back(values > 0 ? static_cast<int>(values) : settings.levels);
-      }
-      return grid_design(levels, list_factor);
-    }
-  }
-  throw std::logic_error("unknown design kind");
+  return settings.design->points(settings, scenario->uncertainties, scenario->seed);
 }
 
 std::uint64_t Sweep::point_count() const {
@@ -69,26 +30,7 @@ std::uint64_t Sweep::point_count() const {
 }
 
 std::uint64_t Sweep::scenario_point_count() const {
-  const std::uint64_t factors = scenario->uncertainties.size();
-  switch (settings.design) {
-    case DesignKind::sobol:
-      return std::uint64_t(settings.samples) * (settings.second_order ? 2 * factors + 2 : factors + 2);
-    case DesignKind::latin_hypercube:
-    case DesignKind::monte_carlo:
-      return std::uint64_t(settings.samples);
-    case DesignKind::morris:
-      return std::uint64_t(settings.trajectories) * (factors + 1);
-    case DesignKind::grid: {
-      std::uint64_t points = 1;
-      for (const Uncertainty& factor : scenario->uncertainties) {
-        const std::size_t values = factor.distribution.discrete_values();
-        points *= values > 0 ? values : std::uint64_t(settings.levels);
-        if (points > (std::uint64_t{1} << 40)) break;  // far beyond any sweep; stops an overflow
-      }
-      return points;
-    }
-  }
-  throw std::logic_error("unknown design kind");
+  return settings.design->point_count(settings, scenario->uncertainties);
 }
 
 MemberArrays run_sweep_block(const Sweep& sweep, const std::vector<DesignPoint>& points,

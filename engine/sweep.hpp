@@ -19,20 +19,9 @@
 #include "engine/model.hpp"
 #include "engine/observers.hpp"
 #include "engine/scenario.hpp"
+#include "engine/sweep_design.hpp"
 
 namespace steppe {
-
-enum class DesignKind { grid, latin_hypercube, monte_carlo, sobol, morris };
-const char* design_name(DesignKind kind);
-
-struct SweepSettings {
-  DesignKind design = DesignKind::monte_carlo;
-  int samples = 0;            // Sobol: base points N (a power of two); LHS, Monte Carlo: points
-  bool second_order = false;  // Sobol: also the BA_i blocks, for second-order indices
-  int levels = 0;             // Morris: grid levels (even); grid: levels of each non-list factor
-  int trajectories = 0;       // Morris
-  int replicates = 1;         // runs per design point
-};
 
 // A policy of a policies × scenarios sweep: lever settings held for the whole run, applied to
 // the scenario as `--set` would (EMA Workbench's policies; the design's points are its scenarios).
@@ -53,7 +42,7 @@ struct Goal {
 struct Sweep {
   // The scenario; its uncertainties are the factors, in order.
   std::shared_ptr<const Scenario> scenario;
-  SweepSettings settings;
+  SweepSettings settings;  // its design (settings.design) and the design's settings
   std::vector<Policy> policies;  // empty: one run of each point
   std::vector<Goal> goals;
   std::filesystem::path file;      // the sweep file
@@ -61,7 +50,7 @@ struct Sweep {
   std::filesystem::path database;  // where results go
 
   // The design points (computed, never stored in the Sweep: a pure function of the settings and
-  // the scenario's seed).
+  // the scenario's seed, made by the design).
   std::vector<DesignPoint> points() const;
   // The design's points before policies multiply them.
   std::vector<DesignPoint> scenario_points() const;

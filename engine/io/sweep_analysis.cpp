@@ -1,6 +1,7 @@
 #include "engine/io/sweep_analysis.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -13,11 +14,19 @@ namespace steppe {
 
 namespace {
 
-void require_design(const SweepArrays& sweep, const std::string& design) {
-  if (sweep.stored.design != design)
+// The names of the designs whose sweeps get `analysis`.
+std::vector<std::string> designs_with(DesignAnalysis analysis) {
+  std::vector<std::string> names;
+  for (const SweepDesign* design : SweepDesignRegistry::instance().designs())
+    if (design->declaration().analysis == analysis) names.push_back(design->name());
+  return names;
+}
+
+void require_analysis(const SweepArrays& sweep, DesignAnalysis analysis) {
+  if (design_analysis(sweep.stored) != analysis)
     throw InputError({sweep.stored.file}, "",
-                     fmt::format("this analysis needs a {} design; the sweep has a {} design", design,
-                                 sweep.stored.design));
+                     fmt::format("this analysis needs a {} design; the sweep has a {} design",
+                                 fmt::join(designs_with(analysis), " or "), sweep.stored.design));
 }
 
 // The indices of the outcomes to analyze, in the sweep's order; a name the sweep lacks is an
@@ -61,8 +70,17 @@ std::vector<Result> for_each_outcome(const SweepArrays& sweep, const SweepAnalys
 
 }  // namespace
 
+DesignAnalysis design_analysis(const StoredSweep& stored) {
+  const SweepDesign* design = SweepDesignRegistry::instance().find(stored.design);
+  if (!design)
+    throw InputError({stored.file}, "",
+                     fmt::format("the sweep has a {} design, which this steppe does not know (it knows {})",
+                                 stored.design, fmt::join(SweepDesignRegistry::instance().names(), ", ")));
+  return design->declaration().analysis;
+}
+
 std::vector<SobolOutcome> sobol_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options) {
-  require_design(sweep, "sobol");
+  require_analysis(sweep, DesignAnalysis::sobol_indices);
   return for_each_outcome<SobolOutcome>(sweep, options, [&](std::size_t outcome, SobolOutcome& result) {
     const PointStatistics statistics = statistics_of(sweep, outcome);
     const Confidence confidence = confidence_of(options, 1000);
@@ -79,7 +97,7 @@ std::vector<SobolOutcome> sobol_analysis(const SweepArrays& sweep, const SweepAn
 }
 
 std::vector<MorrisOutcome> morris_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options) {
-  require_design(sweep, "morris");
+  require_analysis(sweep, DesignAnalysis::elementary_effects);
   return for_each_outcome<MorrisOutcome>(sweep, options, [&](std::size_t outcome, MorrisOutcome& result) {
     const PointStatistics statistics = statistics_of(sweep, outcome);
     result.undefined_runs = statistics.undefined_runs;
@@ -89,12 +107,11 @@ std::vector<MorrisOutcome> morris_analysis(const SweepArrays& sweep, const Sweep
 }
 
 std::vector<GivenDataOutcome> given_data_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options) {
-  if (sweep.stored.design != "grid" && sweep.stored.design != "latin_hypercube" &&
-      sweep.stored.design != "monte_carlo")
+  if (design_analysis(sweep.stored) != DesignAnalysis::given_data)
     throw InputError({sweep.stored.file}, "",
-                     fmt::format("the given-data measures need a design of independent points (grid, "
-                                 "latin_hypercube, monte_carlo); the sweep has a {} design",
-                                 sweep.stored.design));
+                     fmt::format("the given-data measures need a design of independent points ({}); the sweep has a "
+                                 "{} design",
+                                 fmt::join(designs_with(DesignAnalysis::given_data), ", "), sweep.stored.design));
   GivenDataOptions measures;
   measures.confidence = confidence_of(options, 200);
   return for_each_outcome<GivenDataOutcome>(sweep, options, [&](std::size_t outcome, GivenDataOutcome& result) {

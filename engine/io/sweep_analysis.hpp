@@ -1,8 +1,9 @@
 // The analyses of a sweep database (docs/sweeps.md): its arrays are read once
 // (engine/io/sweep_arrays.hpp), each outcome's replicates summarized per point, and handed to the
 // pure computations of engine/analysis — Sobol for Saltelli designs, Morris, the robustness of
-// policies, and the given-data measures for any design. This layer chooses what to compute for
-// which outcome; it computes nothing itself.
+// policies, and the given-data measures for designs of independent points. Which one a database
+// gets is its design's declared analysis (engine/sweep_design.hpp). This layer chooses what to
+// compute for which outcome; it computes nothing itself.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include "engine/analysis/robustness.hpp"
 #include "engine/analysis/sobol.hpp"
 #include "engine/io/sweep_arrays.hpp"
+#include "engine/sweep_design.hpp"
 
 namespace steppe {
 
@@ -50,10 +52,13 @@ struct GivenDataOutcome {
   GivenDataMeasures measures;
 };
 
+// The analysis the database's design declares; a design this steppe does not know is an InputError.
+DesignAnalysis design_analysis(const StoredSweep& stored);
+
 std::vector<SobolOutcome> sobol_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options);
 std::vector<MorrisOutcome> morris_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options);
-// RBD-FAST, SRC, PRCC and PAWN on the point means of a design of independent points (grid,
-// Latin hypercube, Monte Carlo).
+// RBD-FAST, SRC, PRCC and PAWN on the point means of a design of independent points (those that
+// declare DesignAnalysis::given_data: grid, Latin hypercube, Monte Carlo...).
 std::vector<GivenDataOutcome> given_data_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options);
 // With goals, the outcomes they name (each with its direction); without, every outcome, higher
 // taken as better.

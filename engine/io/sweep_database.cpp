@@ -15,7 +15,6 @@
 #include <stdexcept>
 
 #include "engine/errors.hpp"
-#include "engine/io/sweep_runner.hpp"
 
 namespace steppe {
 
@@ -247,7 +246,7 @@ std::string finish_command(const std::string& resume, const fs::path& database) 
 }
 
 SweepDatabase::SweepDatabase(SweepDatabase&& other) noexcept
-    : file_(std::move(other.file_)), db_(other.db_), created_(other.created_) {
+    : file_(std::move(other.file_)), db_(other.db_), created_(other.created_), replicates_(other.replicates_) {
   other.db_ = nullptr;
 }
 
@@ -318,6 +317,7 @@ SweepDatabase SweepDatabase::reopen(const Sweep& sweep, const std::string& shard
   SweepDatabase database(sweep.database, open_file(sweep.database, SQLITE_OPEN_READWRITE));
   require_same_sweep(database.stored(), sweep, shard);
   database.execute("PRAGMA synchronous=NORMAL");
+  database.replicates_ = sweep.settings.replicates;
   return database;
 }
 
@@ -377,7 +377,7 @@ void SweepDatabase::write_tables(const Sweep& sweep, const std::vector<DesignPoi
                                                              {"resume", provenance.resume},
                                                              {"folder", fs::current_path().string()},
                                                              {"model", scenario.model_name},
-                                                             {"design", design_name(settings.design)},
+                                                             {"design", settings.design->name()},
                                                              {"samples", std::to_string(settings.samples)},
                                                              {"second_order", settings.second_order ? "true" : "false"},
                                                              {"levels", std::to_string(settings.levels)},
@@ -633,24 +633,25 @@ std::vector<bool> SweepDatabase::completed(std::int64_t runs) const {
   return done;
 }
 
-void SweepDatabase::write_runs(std::int64_t first, int replicates, const MemberArrays& outcomes) {
+void SweepDatabase::write(std::int64_t first, const MemberArrays& outcomes) {
   std::string placeholders;
   for (Eigen::Index column = 0; column < outcomes.cols(); ++column) placeholders += ", ?";
-  execute("BEGIN IMMEDIATE");
-  {
-    Statement insert(db_, "INSERT INTO runs VALUES (?, ?, ?" + placeholders + ")");
-    for (Eigen::Index row = 0; row < outcomes.rows(); ++row) {
-      const std::int64_t run = first + row;
-      insert.bind(1, run);
-      insert.bind(2, run / replicates);
-      insert.bind(3, run % replicates);
-      for (Eigen::Index column = 0; column < outcomes.cols(); ++column)
-        insert.bind(4 + static_cast<int>(column), outcomes(row, column));
-      insert.step();
-      insert.reset();
-    }
+  if (sqlite3_get_autocommit(db_)) execute("BEGIN IMMEDIATE");
+  Statement insert(db_, "INSERT INTO runs VALUES (?, ?, ?" + placeholders + ")");
+  for (Eigen::Index row = 0; row < outcomes.rows(); ++row) {
+    const std::int64_t run = first + row;
+    insert.bind(1, run);
+    insert.bind(2, run / replicates_);
+    insert.bind(3, run % replicates_);
+    for (Eigen::Index column = 0; column < outcomes.cols(); ++column)
+      insert.bind(4 + static_cast<int>(column), outcomes(row, column));
+    insert.step();
+    insert.reset();
   }
-  execute("COMMIT");
+}
+
+void SweepDatabase::commit() {
+  if (!sqlite3_get_autocommit(db_)) execute("COMMIT");
 }
 
 SweepDatabase::Table SweepDatabase::query(const std::string& sql) const {

@@ -26,6 +26,7 @@
 
 #include "engine/model.hpp"
 #include "engine/sweep.hpp"
+#include "engine/sweep_runner.hpp"
 
 struct sqlite3;
 
@@ -61,7 +62,9 @@ struct StoredSweep {
   std::vector<std::string> factors, outcomes;
 };
 
-class SweepDatabase {
+// A database written by a sweep is the runner's sink: each committed block of runs is one
+// transaction.
+class SweepDatabase final : public SweepSink {
  public:
   // A new database for `sweep`, its tables made under a temporary name and renamed into place. A
   // file there already is replaced only when it holds no runs: an empty SQLite database (left by
@@ -82,7 +85,7 @@ class SweepDatabase {
 
   SweepDatabase(SweepDatabase&& other) noexcept;
   SweepDatabase& operator=(SweepDatabase&&) = delete;
-  ~SweepDatabase();
+  ~SweepDatabase() override;
 
   const std::filesystem::path& file() const { return file_; }
   // Whether this process made the database (a --resume that found none started the sweep).
@@ -94,9 +97,11 @@ class SweepDatabase {
   // (with a `cd` to the folder the sweep ran in when that is another).
   std::string finish_command() const;
   // Which runs are in the runs table: one flag per run id.
-  std::vector<bool> completed(std::int64_t runs) const;
-  // Writes runs [first, first + outcomes.rows()) in one transaction.
-  void write_runs(std::int64_t first, int replicates, const MemberArrays& outcomes);
+  std::vector<bool> completed(std::int64_t runs) const override;
+  // Inserts runs [first, first + outcomes.rows()) into the runs table, in a transaction that
+  // commit() ends (a database opened to write it: made or resumed).
+  void write(std::int64_t first, const MemberArrays& outcomes) override;
+  void commit() override;
   // Runs the statement and returns its column names and its rows as text (NULL as "").
   struct Table {
     std::vector<std::string> columns;
@@ -123,6 +128,7 @@ class SweepDatabase {
   std::filesystem::path file_;
   sqlite3* db_;
   bool created_ = false;
+  int replicates_ = 1;  // of the sweep being written: a run's point is run / replicates
 };
 
 }  // namespace steppe

@@ -6,45 +6,71 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
-#include <map>
 
 namespace steppe {
 
 namespace {
 
-const std::map<std::string, DesignKind> design_kinds = {{"grid", DesignKind::grid},
-                                                        {"latin_hypercube", DesignKind::latin_hypercube},
-                                                        {"monte_carlo", DesignKind::monte_carlo},
-                                                        {"sobol", DesignKind::sobol},
-                                                        {"morris", DesignKind::morris}};
+// The `sweep:` section as a design reads its keys: through the loader's helpers, so that a bad
+// value is reported at its file:line:column with its key path.
+class SectionKeys final : public DesignKeys {
+ public:
+  explicit SectionKeys(const Fields& fields) : fields_(fields) {}
+  bool has(const std::string& key) const override { return fields_.get(key).has_value(); }
+  std::uint64_t whole_number(const std::string& key, std::uint64_t min, std::uint64_t max) const override {
+    return read_whole_number(fields_.require(key), min, max);
+  }
+  bool boolean(const std::string& key) const override { return read_bool(fields_.require(key)); }
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const override {
+    steppe::fail(fields_.require(key), message);
+  }
 
-// The keys each design reads besides `design`, `replicates` and `database`.
-const std::map<DesignKind, std::vector<std::string>> design_keys = {{DesignKind::grid, {"levels"}},
-                                                                    {DesignKind::latin_hypercube, {"samples"}},
-                                                                    {DesignKind::monte_carlo, {"samples"}},
-                                                                    {DesignKind::sobol, {"samples", "second_order"}},
-                                                                    {DesignKind::morris, {"trajectories", "levels"}}};
+ private:
+  const Fields& fields_;
+};
+
+// The keys every sweep takes whatever its design.
+const std::vector<std::string> general_keys = {"replicates", "database", "policies", "goals"};
+
+// The keys a `sweep:` section may hold, for a "did you mean" on any other: `design` first, then
+// every design's keys (once each), then the general ones.
+std::vector<std::string> section_keys() {
+  std::vector<std::string> keys = {"design"};
+  for (const SweepDesign* design : SweepDesignRegistry::instance().designs())
+    for (const std::string& key : design->declaration().keys)
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  keys.insert(keys.end(), general_keys.begin(), general_keys.end());
+  return keys;
+}
+
+// "a, b or c".
+std::string listed(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t index = 0; index < names.size(); ++index)
+    text += (index == 0 ? "" : index + 1 == names.size() ? " or " : ", ") + names[index];
+  return text;
+}
 
 constexpr std::uint64_t max_runs = std::uint64_t{1} << 40;
 
-DesignKind read_design(const Located& at) {
+const SweepDesign& read_design(const Located& at) {
   const std::string name = read_text(at);
-  const auto found = design_kinds.find(name);
-  if (found == design_kinds.end()) {
-    std::vector<std::string> names;
-    for (const auto& [known, kind] : design_kinds) names.push_back(known);
-    fail(at, unknown_name_message("design", name, names));
-  }
-  return found->second;
+  const SweepDesign* design = SweepDesignRegistry::instance().find(name);
+  if (!design) fail(at, unknown_name_message("design", name, SweepDesignRegistry::instance().names()));
+  return *design;
 }
 
 // `policies: {NAME: {LEVER: VALUE, ...}, ...}`: each policy's levers held for the run, checked
 // here at their place, then applied to the scenario as --set applies them.
 void read_policies(const Located& at, const std::filesystem::path& file, const LoadOptions& options, Sweep& sweep) {
-  if (sweep.settings.design == DesignKind::sobol || sweep.settings.design == DesignKind::morris)
-    fail(at, fmt::format("policies run against the scenarios of a grid, latin_hypercube or monte_carlo design, not "
-                         "a {} design",
-                         design_name(sweep.settings.design)));
+  // Policies are compared scenario by scenario: the design's points must be scenarios.
+  if (!sweep.settings.design->independent_points()) {
+    std::vector<std::string> independent;
+    for (const SweepDesign* design : SweepDesignRegistry::instance().designs())
+      if (design->independent_points()) independent.push_back(design->name());
+    fail(at, fmt::format("policies run against the scenarios of a {} design, not a {} design", listed(independent),
+                         sweep.settings.design->name()));
+  }
   const Layout& layout = *sweep.scenario->layout;
   const std::vector<std::string> lever_names = layout.lever_names();
   // A lever a policy may set: declared, and not a factor. Returns its declaration.
@@ -130,49 +156,20 @@ Sweep load_sweep(const std::filesystem::path& file, const LoadOptions& options) 
   std::ifstream stream(file, std::ios::binary);
   sweep.text.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
 
-  const Fields fields(loaded.section, {"design", "samples", "second_order", "levels", "trajectories", "replicates",
-                                       "database", "policies", "goals"});
+  const Fields fields(loaded.section, section_keys());
   SweepSettings& settings = sweep.settings;
   const Located design_at = fields.require("design");
-  settings.design = read_design(design_at);
-  const std::vector<std::string>& allowed = design_keys.at(settings.design);
+  const SweepDesign& design = read_design(design_at);
+  settings.design = &design;
+  const std::vector<std::string>& allowed = design.declaration().keys;
   for (const Entry& entry : fields.all()) {
-    const bool general = entry.name == "design" || entry.name == "replicates" || entry.name == "database" ||
-                         entry.name == "goals" || entry.name == "policies";
+    const bool general =
+        entry.name == "design" || std::find(general_keys.begin(), general_keys.end(), entry.name) != general_keys.end();
     if (!general && std::find(allowed.begin(), allowed.end(), entry.name) == allowed.end())
-      fail(entry.key, fmt::format("'{}' does not apply to a {} design (it takes {})", entry.name,
-                                  design_name(settings.design), fmt::join(allowed, ", ")));
+      fail(entry.key, fmt::format("'{}' does not apply to a {} design (it takes {})", entry.name, design.name(),
+                                  fmt::join(allowed, ", ")));
   }
-
-  switch (settings.design) {
-    case DesignKind::sobol: {
-      const Located at = fields.require("samples");
-      const auto samples = static_cast<long long>(read_whole_number(at, 2, 1 << 24));
-      if (!is_power_of_two(samples))
-        fail(at, fmt::format("a Sobol design needs a power of two of samples; the nearest to {} is {}", samples,
-                             nearest_power_of_two(samples)));
-      settings.samples = static_cast<int>(samples);
-      if (auto second = fields.get("second_order")) settings.second_order = read_bool(*second);
-      break;
-    }
-    case DesignKind::latin_hypercube:
-    case DesignKind::monte_carlo:
-      settings.samples = static_cast<int>(read_whole_number(fields.require("samples"), 1, 1 << 26));
-      break;
-    case DesignKind::morris: {
-      settings.trajectories = static_cast<int>(read_whole_number(fields.require("trajectories"), 1, 1 << 20));
-      settings.levels = 4;
-      if (auto levels = fields.get("levels")) {
-        settings.levels = static_cast<int>(read_whole_number(*levels, 2, 1000));
-        if (settings.levels % 2 != 0) fail(*levels, fmt::format("Morris levels must be even, got {}", settings.levels));
-      }
-      break;
-    }
-    case DesignKind::grid:
-      settings.levels = 3;
-      if (auto levels = fields.get("levels")) settings.levels = static_cast<int>(read_whole_number(*levels, 1, 1000));
-      break;
-  }
+  design.read(SectionKeys(fields), settings);
   if (auto replicates = fields.get("replicates"))
     settings.replicates = static_cast<int>(read_whole_number(*replicates, 1, 1'000'000));
 

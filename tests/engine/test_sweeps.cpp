@@ -163,7 +163,7 @@ TEST_CASE("sweeps: Morris ranks the inputs of a function with known elementary e
 
 TEST_CASE("sweeps: the database does not depend on threads or block size", "[sweep]") {
   const Sweep one = small_flagship_sweep("threads-1");
-  SweepRunOptions options;
+  DatabaseSweepOptions options;
   options.threads = 1;
   options.block_size = 50;
   run_sweep(one, options);
@@ -182,7 +182,7 @@ TEST_CASE("sweeps: a resumed sweep holds exactly the rows of an uninterrupted on
 
   const Sweep interrupted = small_flagship_sweep("interrupted");
   std::atomic<bool> cancel{false};
-  SweepRunOptions options;
+  DatabaseSweepOptions options;
   options.threads = 1;
   options.block_size = 40;
   options.cancel = &cancel;
@@ -192,7 +192,7 @@ TEST_CASE("sweeps: a resumed sweep holds exactly the rows of an uninterrupted on
   CHECK(first.ran > 0);
   CHECK(first.ran < first.runs);
 
-  SweepRunOptions resume;
+  DatabaseSweepOptions resume;
   resume.resume = true;
   const SweepReport second = run_sweep(interrupted, resume);
   CHECK_FALSE(second.cancelled);
@@ -270,7 +270,7 @@ TEST_CASE("sweeps: every policy meets the same scenarios and random draws", "[sw
                                   "  goals:\n"
                                   "    MNG.autonomy.final: {better: higher, threshold: 0.45}\n");
   REQUIRE(with.policies.size() == 2);
-  SweepRunOptions options;
+  DatabaseSweepOptions options;
   options.block_size = 5;  // blocks never span two policies
   const SweepReport report = run_sweep(with, options);
   CHECK(report.points == 24);

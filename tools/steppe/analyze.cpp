@@ -364,14 +364,14 @@ int analyze_command(const AnalyzeOptions& options) {
       return 0;
     }
     charts = print_robustness(results, subtitle);
-  } else if (stored.design == "sobol") {
+  } else if (design_analysis(stored) == DesignAnalysis::sobol_indices) {
     const auto results = sobol_analysis(sweep, analysis);
     if (options.json) {
       std::cout << sobol_json(results, stored, analysis.confidence).dump(2) << "\n";
       return 0;
     }
     charts = print_sobol(results, stored, analysis.confidence, subtitle);
-  } else if (stored.design == "morris") {
+  } else if (design_analysis(stored) == DesignAnalysis::elementary_effects) {
     const auto results = morris_analysis(sweep, analysis);
     if (options.json) {
       std::cout << morris_json(results, analysis.confidence).dump(2) << "\n";

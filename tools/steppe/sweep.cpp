@@ -86,7 +86,7 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
 
 int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,
                       const ChunkExecutor& executor) {
-  SweepRunOptions run;
+  DatabaseSweepOptions run;
   run.executor = executor;
   if (!options.shard.empty()) {
     std::tie(run.shard, run.shards) = read_shard(options.shard);
@@ -130,7 +130,7 @@ int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::strin
   }
   if (options.quiet) return 0;
   std::cout << fmt::format("sweep {}: {} design, {} points × {} {} = {} runs\n", options.file,
-                           design_name(sweep.settings.design), report.points, sweep.settings.replicates,
+                           sweep.settings.design->name(), report.points, sweep.settings.replicates,
                            sweep.settings.replicates == 1 ? "replicate" : "replicates", report.runs);
   if (run.shards > 0)
     std::cout << fmt::format("shard {}/{}: runs {} to {}\n", run.shard, run.shards, report.first, report.last - 1);

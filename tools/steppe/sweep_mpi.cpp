@@ -18,7 +18,7 @@
 #include <mpi.h>
 
 #include "engine/io/sweep_loader.hpp"
-#include "engine/io/sweep_runner.hpp"
+#include "engine/sweep_runner.hpp"
 #endif
 
 namespace steppe::cli {
