@@ -274,7 +274,8 @@ TEST_CASE("bad policies and goals are input errors at their place", "[cli][sweep
        "value 2 is outside [0, 1]"},
       {"sweep:\n  design: monte_carlo\n  samples: 5\n  policies:\n    p: {alpha: 0.1}\n", "unknown lever 'alpha'"},
       {"sweep:\n  design: sobol\n  samples: 8\n  policies:\n    p: {}\n",
-       "policies run against the scenarios of a grid, latin_hypercube or monte_carlo design, not a sobol design"},
+       "policies run against the scenarios of a grid, latin_hypercube, monte_carlo or sobol_sequence design, not a "
+       "sobol design"},
       {"sweep:\n  design: monte_carlo\n  samples: 5\n  goals:\n    MNG.autonomy.fnal: {better: higher}\n",
        "unknown outcome 'MNG.autonomy.fnal', did you mean 'MNG.autonomy.final'?"},
       {"sweep:\n  design: monte_carlo\n  samples: 5\n  goals:\n    MNG.autonomy.final: {better: more}\n",
