@@ -44,7 +44,7 @@ struct LeverPolicyContext {
   const Layout* layout = nullptr;
   // The block's state at the start of the month (members × state slots), before the month's
   // events. Null in the pass before the first step, which gives the model's derived initial values
-  // (MODEL.md §5) the levers of month 0: the state is not complete then, and a policy that reads
+  // (docs/model.md §5) the levers of month 0: the state is not complete then, and a policy that reads
   // it sets nothing (triggers are first checked at step 0).
   const MemberArrays* state = nullptr;
   // Each member's values of the scenario's uncertainties (members × uncertainties).

@@ -78,7 +78,7 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   }
   levers_ = LeverColumns(members, std::move(controls));
 
-  // Derived initials (MODEL.md: P_n starts at its target) see the levers of month 0 set without
+  // Derived initials (docs/model.md §5: P_n starts at its target) see the levers of month 0 set without
   // the state (the scheduled ones): triggers are first checked at step 0, against the complete
   // initial state.
   set_levers(0, /*state=*/nullptr);

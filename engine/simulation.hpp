@@ -68,7 +68,7 @@ class Simulation {
   int month() const { return month_; }  // steps taken so far
   bool finished() const { return month_ >= scenario_->months; }
 
-  // Takes one monthly step (MODEL.md §7: levers, events, derived quantities, update, commit).
+  // Takes one monthly step (docs/model.md §3: levers, events, derived quantities, update, commit).
   void step();
   // Steps to the horizon; the observer sees month 0 first when the run has not started yet.
   // With `cancel`, stops before any step taken once it is set; returns whether it finished.
