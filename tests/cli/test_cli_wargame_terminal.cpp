@@ -157,7 +157,7 @@ std::string team_status(const fs::path& game, const std::string& team) {
 TEST_CASE(
     "wargame play in a terminal: four teams move (refused moves re-prompt), an inject, results that hide secret "
     "moves, then play resumes at the next turn and Ctrl-D keeps what was submitted",
-    "[cli][wargame-terminal]") {
+    "[cli][tmux]") {
   require_program("tmux");
   const fs::path folder = scratch("wargame-terminal-play");
   const fs::path game = folder / "game";
@@ -332,7 +332,7 @@ ShellResult chromium(const fs::path& folder, const std::string& arguments, const
 TEST_CASE(
     "wargame report renders in headless Chromium: a drawn chart per indicator and for spending, every section, "
     "nothing loaded from the network",
-    "[cli][wargame-terminal]") {
+    "[cli][browser]") {
   require_program("chromium");
   const fs::path folder = scratch("wargame-terminal-report");
   const fs::path game = folder / "game";
