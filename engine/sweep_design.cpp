@@ -38,4 +38,17 @@ std::vector<const SweepDesign*> SweepDesignRegistry::designs() const {
   return designs;
 }
 
+void SampledDesign::read(const DesignKeys& keys, SweepSettings& settings) const {
+  settings.samples = static_cast<int>(keys.whole_number("samples", 1, 1 << 26));
+}
+
+std::uint64_t SampledDesign::point_count(const SweepSettings& settings, const std::vector<Uncertainty>&) const {
+  return static_cast<std::uint64_t>(settings.samples);
+}
+
+std::vector<DesignPoint> SampledDesign::points(const SweepSettings& settings, const std::vector<Uncertainty>& factors,
+                                               std::uint64_t seed) const {
+  return sampler_(settings.samples, static_cast<int>(factors.size()), seed);
+}
+
 }  // namespace steppe

@@ -83,6 +83,25 @@ class SweepDesign {
                                           std::uint64_t seed) const = 0;
 };
 
+// A design of `samples` independent points made by one of engine/designs.hpp's samplers (Monte
+// Carlo, Latin hypercube): its file names it, says what it is for and which sampler it runs.
+class SampledDesign : public SweepDesign {
+ public:
+  using Sampler = std::vector<DesignPoint> (*)(int samples, int factors, std::uint64_t seed);
+  SampledDesign(std::string name, std::string help, Sampler sampler)
+      : declaration_{std::move(name), std::move(help), {"samples"}, {Block::point}, DesignAnalysis::given_data},
+        sampler_(sampler) {}
+  const DesignDeclaration& declaration() const override { return declaration_; }
+  void read(const DesignKeys& keys, SweepSettings& settings) const override;
+  std::uint64_t point_count(const SweepSettings& settings, const std::vector<Uncertainty>& factors) const override;
+  std::vector<DesignPoint> points(const SweepSettings& settings, const std::vector<Uncertainty>& factors,
+                                  std::uint64_t seed) const override;
+
+ private:
+  DesignDeclaration declaration_;
+  Sampler sampler_;
+};
+
 // The designs by name. A design registers itself from its own file; nothing else names it.
 class SweepDesignRegistry {
  public:

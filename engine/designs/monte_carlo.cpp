@@ -6,26 +6,9 @@ namespace steppe {
 
 namespace {
 
-class MonteCarlo final : public SweepDesign {
+class MonteCarlo final : public SampledDesign {
  public:
-  const DesignDeclaration& declaration() const override {
-    static const DesignDeclaration declaration{"monte_carlo",
-                                               "points drawn uniformly at random",
-                                               {"samples"},
-                                               {Block::point},
-                                               DesignAnalysis::given_data};
-    return declaration;
-  }
-  void read(const DesignKeys& keys, SweepSettings& settings) const override {
-    settings.samples = static_cast<int>(keys.whole_number("samples", 1, 1 << 26));
-  }
-  std::uint64_t point_count(const SweepSettings& settings, const std::vector<Uncertainty>&) const override {
-    return std::uint64_t(settings.samples);
-  }
-  std::vector<DesignPoint> points(const SweepSettings& settings, const std::vector<Uncertainty>& factors,
-                                  std::uint64_t seed) const override {
-    return monte_carlo_design(settings.samples, static_cast<int>(factors.size()), seed);
-  }
+  MonteCarlo() : SampledDesign("monte_carlo", "points drawn uniformly at random", monte_carlo_design) {}
 };
 
 const SweepDesignRegistration<MonteCarlo> registration;
