@@ -36,7 +36,8 @@ PointStatistics point_statistics(const Eigen::VectorXd& outcome, const std::vect
   }
   statistics.within_variance = Eigen::VectorXd::Constant(points, nan);
   for (Eigen::Index point = 0; point < points; ++point)
-    if (statistics.defined[point] > 1) statistics.within_variance[point] = squares[point] / (statistics.defined[point] - 1);
+    if (statistics.defined[point] > 1)
+      statistics.within_variance[point] = squares[point] / (statistics.defined[point] - 1);
   return statistics;
 }
 

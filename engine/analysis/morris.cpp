@@ -29,8 +29,7 @@ std::vector<MorrisEffect> morris_effects(const std::vector<PointRole>& roles, co
     if (role.block != Block::morris || role.step == 0) continue;
     const std::size_t before = point_at.at({role.base, role.step - 1});
     const auto i = static_cast<Eigen::Index>(role.factor);
-    const double delta =
-        units(static_cast<Eigen::Index>(point), i) - units(static_cast<Eigen::Index>(before), i);
+    const double delta = units(static_cast<Eigen::Index>(point), i) - units(static_cast<Eigen::Index>(before), i);
     const double effect =
         (point_means[static_cast<Eigen::Index>(point)] - point_means[static_cast<Eigen::Index>(before)]) / delta;
     if (std::isfinite(effect)) effects[static_cast<std::size_t>(role.factor)].push_back(effect);

@@ -91,13 +91,15 @@ std::vector<std::string> warnings_of(const SobolResult& result, std::int64_t rep
   for (const SobolIndex& index : result.indices)
     widest = std::max({widest, 2 * index.first_interval, 2 * index.total_interval});
   if (widest > 1)
-    warnings.push_back(fmt::format("intervals up to {:.2f} wide, wider than the indices' range [0, 1]: run more base "
-                                   "rows (samples × 4 halves the intervals)",
-                                   widest));
+    warnings.push_back(
+        fmt::format("intervals up to {:.2f} wide, wider than the indices' range [0, 1]: run more base "
+                    "rows (samples × 4 halves the intervals)",
+                    widest));
   if (result.noise_share_of_means > 0.5)
-    warnings.push_back(fmt::format("{} of the point means' variance is replicate noise: run more replicates (now {}; "
-                                   "× 4 quarters the noise) or more base rows",
-                                   percent(result.noise_share_of_means), replicates));
+    warnings.push_back(
+        fmt::format("{} of the point means' variance is replicate noise: run more replicates (now {}; "
+                    "× 4 quarters the noise) or more base rows",
+                    percent(result.noise_share_of_means), replicates));
   return warnings;
 }
 
@@ -219,8 +221,8 @@ SobolResult sobol_indices(const std::vector<PointRole>& roles, const PointStatis
   if (second_order)
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t l = i + 1; l < k; ++l)
-        result.pairs.push_back({factors[i], factors[l], point_estimate.second[i][l],
-                                interval(point_estimate.second[i][l], second[i][l])});
+        result.pairs.push_back(
+            {factors[i], factors[l], point_estimate.second[i][l], interval(point_estimate.second[i][l], second[i][l])});
   result.warnings = warnings_of(result, outcome.replicates);
   return result;
 }

@@ -51,8 +51,8 @@ Confidence confidence_of(const SweepAnalysisOptions& options, int resamples) {
 }
 
 PointStatistics statistics_of(const SweepArrays& sweep, std::size_t outcome) {
-  return point_statistics(sweep.outcomes.col(static_cast<Eigen::Index>(outcome)), sweep.run_point,
-                          sweep.stored.points, sweep.stored.replicates);
+  return point_statistics(sweep.outcomes.col(static_cast<Eigen::Index>(outcome)), sweep.run_point, sweep.stored.points,
+                          sweep.stored.replicates);
 }
 
 // Runs `analyze(outcome index, slot)` for every chosen outcome on every core; each writes only
@@ -84,8 +84,7 @@ std::vector<SobolOutcome> sobol_analysis(const SweepArrays& sweep, const SweepAn
   return for_each_outcome<SobolOutcome>(sweep, options, [&](std::size_t outcome, SobolOutcome& result) {
     const PointStatistics statistics = statistics_of(sweep, outcome);
     const Confidence confidence = confidence_of(options, 1000);
-    result.result =
-        sobol_indices(sweep.roles, statistics, sweep.stored.factors, sweep.stored.second_order, confidence);
+    result.result = sobol_indices(sweep.roles, statistics, sweep.stored.factors, sweep.stored.second_order, confidence);
     if (!options.convergence) return;
     const std::int64_t rows = result.result.base_rows + result.result.rows_left_out;
     for (std::int64_t part : {8, 4, 2})
@@ -123,16 +122,15 @@ std::vector<GivenDataOutcome> given_data_analysis(const SweepArrays& sweep, cons
     result.points_left_out = statistics.mean.size() - static_cast<Eigen::Index>(defined.size());
     if (defined.size() < 2)
       throw InputError({sweep.stored.file}, "",
-                       fmt::format("{} is undefined at all but {} of the {} points: nothing to analyze",
-                                   result.outcome, defined.size(), statistics.mean.size()));
-    result.measures =
-        given_data_measures(sweep.values(defined, Eigen::all), statistics.mean(defined), sweep.stored.factors, measures);
+                       fmt::format("{} is undefined at all but {} of the {} points: nothing to analyze", result.outcome,
+                                   defined.size(), statistics.mean.size()));
+    result.measures = given_data_measures(sweep.values(defined, Eigen::all), statistics.mean(defined),
+                                          sweep.stored.factors, measures);
   });
 }
 
 std::vector<RobustnessOutcome> robustness_analysis(const SweepArrays& sweep, const SweepAnalysisOptions& options) {
-  if (sweep.policies.empty())
-    throw InputError({sweep.stored.file}, "", "the sweep has no policies to compare");
+  if (sweep.policies.empty()) throw InputError({sweep.stored.file}, "", "the sweep has no policies to compare");
   const nlohmann::json goals =
       sweep.stored.goals.empty() ? nlohmann::json::object() : nlohmann::json::parse(sweep.stored.goals);
   SweepAnalysisOptions goal_outcomes = options;

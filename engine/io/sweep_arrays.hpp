@@ -15,9 +15,9 @@ namespace steppe {
 
 struct SweepArrays {
   StoredSweep stored;
-  std::vector<PointRole> roles;  // one per design point, by point id
-  Eigen::MatrixXd values;        // points × factors: each factor's value at the point
-  Eigen::MatrixXd units;         // points × factors: its coordinate in the unit cube
+  std::vector<PointRole> roles;       // one per design point, by point id
+  Eigen::MatrixXd values;             // points × factors: each factor's value at the point
+  Eigen::MatrixXd units;              // points × factors: its coordinate in the unit cube
   std::vector<std::string> policies;  // the policies' names in the sweep file's order (may be empty)
   // Per run, by run id: its design point and its outcomes (runs × outcomes, NaN when undefined,
   // e.g. a threshold never crossed).

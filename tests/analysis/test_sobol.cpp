@@ -7,8 +7,8 @@
 #include <functional>
 #include <numbers>
 
-#include "engine/analysis/sobol.hpp"
 #include "analysis/known_indices.hpp"
+#include "engine/analysis/sobol.hpp"
 #include "engine/random.hpp"
 
 using namespace steppe;
@@ -48,8 +48,7 @@ Evaluated evaluate(const Function& f, int n, int k, double low, double high, boo
       run_point.push_back(static_cast<std::int64_t>(point));
     }
   }
-  evaluated.statistics =
-      point_statistics(outcome, run_point, static_cast<std::int64_t>(design.size()), replicates);
+  evaluated.statistics = point_statistics(outcome, run_point, static_cast<std::int64_t>(design.size()), replicates);
   return evaluated;
 }
 
@@ -110,9 +109,10 @@ TEST_CASE("sobol: an outcome with a large mean (Ishigami + 1000) gets the indice
   }
 }
 
-TEST_CASE("sobol: a noisy outcome with a large mean (Ishigami + 1000 + noise, 4 replicates) is recovered "
-          "within the intervals; the uncentred estimator misses every factor",
-          "[sobol][noise]") {
+TEST_CASE(
+    "sobol: a noisy outcome with a large mean (Ishigami + 1000 + noise, 4 replicates) is recovered "
+    "within the intervals; the uncentred estimator misses every factor",
+    "[sobol][noise]") {
   // The quasi-random design cancels f_ABi − f_A almost exactly on a deterministic function; the
   // replicates' noise does not cancel, and the uncentred estimator multiplies it by the mean.
   const Evaluated e = evaluate([](const auto& x) { return ishigami(x, 1000); }, 8192, 3, -pi, pi, false, 4, 1.0);
@@ -138,8 +138,7 @@ TEST_CASE("sobol: the Sobol G function's indices are recovered within their inte
   check_indices(sobol_indices(e.roles, e.statistics, names(6), false, {}), sobol_g_indices());
 }
 
-TEST_CASE("sobol: factors that act only together have S1 = 0 and share their interaction in ST and S2",
-          "[sobol]") {
+TEST_CASE("sobol: factors that act only together have S1 = 0 and share their interaction in ST and S2", "[sobol]") {
   // y = x1 x2 + x3 on [−1, 1]³: V = 1/9 + 1/3, S1 = 0, 0, 0.75, ST = 0.25, 0.25, 0.75, S12 = 0.25.
   const Evaluated e = evaluate([](const auto& x) { return x[0] * x[1] + x[2]; }, 4096, 3, -1, 1, true);
   const SobolResult result = sobol_indices(e.roles, e.statistics, names(3), true, {});
@@ -152,9 +151,10 @@ TEST_CASE("sobol: factors that act only together have S1 = 0 and share their int
   }
 }
 
-TEST_CASE("sobol: replicate noise is reported as its own share and removed, so a factor that does nothing has "
-          "ST ≈ 0",
-          "[sobol][noise]") {
+TEST_CASE(
+    "sobol: replicate noise is reported as its own share and removed, so a factor that does nothing has "
+    "ST ≈ 0",
+    "[sobol][noise]") {
   // y = x1 + 2 x2 + 2 z on [0, 1]³ (x3 enters nothing), 10 replicates: V_f = 5/12, one run's
   // noise variance 4, so 4 / (4 + 5/12) = 0.906 of a run and about half of a point mean is noise.
   const Evaluated e = evaluate([](const auto& x) { return x[0] + 2 * x[1]; }, 4096, 3, 0, 1, false, 10, 2.0);

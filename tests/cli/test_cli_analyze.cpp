@@ -1,9 +1,9 @@
 // `steppe analyze` as a researcher uses it: choosing outcomes, the intervals' level and seed,
 // reading a stochastic outcome's noise share and warnings, the convergence chart, outcomes
 // undefined in some runs, given-data measures as JSON, and the errors of each flag.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "cli/cli_support.hpp"
@@ -22,9 +22,8 @@ fs::path swept(const std::string& name, const std::string& body) {
   return folder;
 }
 
-const std::string noisy =
-    "extends: " + (root_folder() / "examples/sweeps/noisy_linear.yaml").string() + "\n" +
-    "sweep: {design: sobol, samples: 256, replicates: 4}\n";
+const std::string noisy = "extends: " + (root_folder() / "examples/sweeps/noisy_linear.yaml").string() + "\n" +
+                          "sweep: {design: sobol, samples: 256, replicates: 4}\n";
 
 }  // namespace
 
@@ -46,11 +45,9 @@ TEST_CASE("steppe analyze --outcome analyzes only the outcomes named, and names 
   CHECK_FALSE(fs::exists(folder / "out"));
 }
 
-TEST_CASE("steppe analyze --confidence scales the intervals by z and --seed draws other resamples",
-          "[cli][analyze]") {
-  const fs::path folder = swept(
-      "confidence", "extends: " + (root_folder() / "examples/sweeps/ishigami.yaml").string() +
-                        "\nsweep: {design: sobol, samples: 512}\n");
+TEST_CASE("steppe analyze --confidence scales the intervals by z and --seed draws other resamples", "[cli][analyze]") {
+  const fs::path folder = swept("confidence", "extends: " + (root_folder() / "examples/sweeps/ishigami.yaml").string() +
+                                                  "\nsweep: {design: sobol, samples: 512}\n");
   const auto s1_interval = [&](const std::vector<std::string>& flags) {
     std::vector<std::string> args = {"analyze", "s.sqlite", "--json"};
     args.insert(args.end(), flags.begin(), flags.end());
@@ -68,9 +65,10 @@ TEST_CASE("steppe analyze --confidence scales the intervals by z and --seed draw
   CHECK_THAT(bad.err, Catch::Contains("--confidence"));
 }
 
-TEST_CASE("steppe analyze reports a stochastic outcome's replicate noise as its own row, in JSON, and warns when "
-          "it buries the factors",
-          "[cli][analyze][noise]") {
+TEST_CASE(
+    "steppe analyze reports a stochastic outcome's replicate noise as its own row, in JSON, and warns when "
+    "it buries the factors",
+    "[cli][analyze][noise]") {
   const fs::path folder = swept("noise", noisy);
   const RunResult table = run_steppe({"analyze", "s.sqlite"}, folder);
   REQUIRE(table.exit_code == 0);
@@ -80,7 +78,7 @@ TEST_CASE("steppe analyze reports a stochastic outcome's replicate noise as its 
   // 4 / (4 + 5/12) of one run's variance is noise; with 4 replicates a point mean is 70% noise.
   CHECK(std::stod(noise[1]) == Approx(0.906).margin(0.03));
   CHECK_THAT(table.out, Catch::Contains("warning: ") && Catch::Contains("of the point means' variance is "
-                                                                          "replicate noise: run more replicates"));
+                                                                        "replicate noise: run more replicates"));
 
   const RunResult json = run_steppe({"analyze", "s.sqlite", "--json"}, folder);
   REQUIRE(json.exit_code == 0);

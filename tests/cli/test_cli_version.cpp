@@ -36,7 +36,7 @@ TEST_CASE("steppe version prints the version, and with --json the models and whe
 TEST_CASE("steppe --help lists every command, version included", "[cli][version]") {
   const RunResult help = run_steppe({"--help"});
   CHECK(help.exit_code == 0);
-  for (const std::string command : {"run", "compare", "describe", "validate", "sweep", "analyze", "discover",
-                                    "export", "merge", "wargame", "version"})
+  for (const std::string command : {"run", "compare", "describe", "validate", "sweep", "analyze", "discover", "export",
+                                    "merge", "wargame", "version"})
     CHECK(table_row(help.out, command).size() == 2);
 }

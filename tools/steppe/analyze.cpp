@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <numeric>
 
 #include "engine/io/svg_chart.hpp"
@@ -162,8 +162,8 @@ Chart convergence_chart(const SobolOutcome& outcome, const std::string& subtitle
   for (const bool total : {false, true}) {
     ChartPanel panel{total ? "ST (with interactions)" : "S1 (alone)", "share of variance", 0, 0, {}};
     for (std::size_t factor : shown) {
-      ChartSeries series{outcome.result.indices[factor].factor, {}, static_cast<int>(panel.series.size()), false,
-                         {}, {}};
+      ChartSeries series{
+          outcome.result.indices[factor].factor, {}, static_cast<int>(panel.series.size()), false, {}, {}};
       for (const SobolResult& part : outcome.convergence) {
         const SobolIndex& index = part.indices[factor];
         const double value = total ? index.total : index.first;
@@ -247,10 +247,11 @@ std::vector<OutcomeCharts> print_sobol(const std::vector<SobolOutcome>& results,
                      format_for_people(result.noise_share_interval), "", ""});
     std::cout << table.render();
     if (stored.replicates > 1)
-      std::cout << fmt::format("indices: shares of the variance of the mean over replicates; replicate noise: {} of "
-                               "one run's variance, {} of a {}-replicate mean's\n",
-                               percent(std::round(result.noise_share * 1000) / 1000),
-                               percent(std::round(result.noise_share_of_means * 1000) / 1000), stored.replicates);
+      std::cout << fmt::format(
+          "indices: shares of the variance of the mean over replicates; replicate noise: {} of "
+          "one run's variance, {} of a {}-replicate mean's\n",
+          percent(std::round(result.noise_share * 1000) / 1000),
+          percent(std::round(result.noise_share_of_means * 1000) / 1000), stored.replicates);
     print_warnings(result.warnings);
     std::cout << "\n";
     if (!result.pairs.empty()) {
@@ -280,10 +281,10 @@ std::vector<OutcomeCharts> print_morris(const std::vector<MorrisOutcome>& result
                                         const Confidence& confidence, const std::string& subtitle) {
   std::vector<OutcomeCharts> charts;
   for (const MorrisOutcome& result : results) {
-    std::cout << fmt::format("{}: Morris elementary effects (per unit of each factor's range, {} bootstrap "
-                             "intervals for mu*{})\n",
-                             result.outcome, percent(confidence.level),
-                             undefined_note(result.undefined_runs, stored.runs));
+    std::cout << fmt::format(
+        "{}: Morris elementary effects (per unit of each factor's range, {} bootstrap "
+        "intervals for mu*{})\n",
+        result.outcome, percent(confidence.level), undefined_note(result.undefined_runs, stored.runs));
     Table table({"factor", "mu*", "±", "mu", "sigma"});
     for (const MorrisEffect& effect : result.effects)
       table.add_row({effect.factor, format_for_people(effect.mu_star), format_for_people(effect.mu_star_interval),
@@ -302,15 +303,14 @@ std::vector<OutcomeCharts> print_morris(const std::vector<MorrisOutcome>& result
 }
 
 std::vector<OutcomeCharts> print_given_data(const std::vector<GivenDataOutcome>& results, const StoredSweep& stored,
-                                           const Confidence& confidence, const std::string& subtitle) {
+                                            const Confidence& confidence, const std::string& subtitle) {
   std::vector<OutcomeCharts> charts;
   for (const GivenDataOutcome& result : results) {
     const GivenDataMeasures& measures = result.measures;
-    std::cout << fmt::format("{}: given-data measures ({} points{}, {} bootstrap intervals{})\n", result.outcome,
-                             measures.rows,
-                             stored.replicates > 1 ? fmt::format(" × {} replicates, their means", stored.replicates)
-                                                   : "",
-                             percent(confidence.level), undefined_note(result.undefined_runs, stored.runs));
+    std::cout << fmt::format(
+        "{}: given-data measures ({} points{}, {} bootstrap intervals{})\n", result.outcome, measures.rows,
+        stored.replicates > 1 ? fmt::format(" × {} replicates, their means", stored.replicates) : "",
+        percent(confidence.level), undefined_note(result.undefined_runs, stored.runs));
     Table table({"factor", "S1 (RBD-FAST)", "±", "SRC", "±", "PRCC", "±", "PAWN", "±"});
     for (const GivenDataFactor& factor : measures.factors)
       table.add_row({factor.name, format_for_people(factor.rbd_fast.value),
@@ -319,12 +319,12 @@ std::vector<OutcomeCharts> print_given_data(const std::vector<GivenDataOutcome>&
                      format_for_people(factor.prcc.half_width), format_for_people(factor.pawn.median.value),
                      format_for_people(factor.pawn.median.half_width)});
     std::cout << table.render();
-    std::cout << fmt::format("R² of the linear fit {} (SRC), of the fit on ranks {} (PRCC); PAWN of a factor that "
-                             "does nothing: {} ({} quantile {})\n\n",
-                             format_for_people(measures.src_r_squared.value),
-                             format_for_people(measures.rank_r_squared.value),
-                             format_for_people(measures.pawn_null_median), percent(confidence.level),
-                             format_for_people(measures.pawn_null_upper));
+    std::cout << fmt::format(
+        "R² of the linear fit {} (SRC), of the fit on ranks {} (PRCC); PAWN of a factor that "
+        "does nothing: {} ({} quantile {})\n\n",
+        format_for_people(measures.src_r_squared.value), format_for_people(measures.rank_r_squared.value),
+        format_for_people(measures.pawn_null_median), percent(confidence.level),
+        format_for_people(measures.pawn_null_upper));
     // Factors by PAWN, largest on top, beside their first-order index.
     std::vector<GivenDataFactor> sorted = measures.factors;
     std::stable_sort(sorted.begin(), sorted.end(), [](const GivenDataFactor& a, const GivenDataFactor& b) {
@@ -353,8 +353,8 @@ int analyze_command(const AnalyzeOptions& options) {
   analysis.confidence = {options.confidence, options.resamples, options.seed};
   analysis.outcomes = options.outcomes;
   analysis.convergence = true;
-  const std::string subtitle = fmt::format("{} ({} design, {} runs)", std::filesystem::path(stored.file).filename().string(),
-                                           stored.design, stored.runs);
+  const std::string subtitle = fmt::format(
+      "{} ({} design, {} runs)", std::filesystem::path(stored.file).filename().string(), stored.design, stored.runs);
 
   std::vector<OutcomeCharts> charts;
   if (!sweep.policies.empty()) {
@@ -390,27 +390,27 @@ int analyze_command(const AnalyzeOptions& options) {
   return 0;
 }
 
-
 namespace {
 
 const CommandRegistration analyze_registration(60, [](CLI::App& app) {
   auto options = std::make_shared<AnalyzeOptions>();
   AnalyzeOptions& analyze = *options;
-    auto* analyze_app =
-        app.add_subcommand("analyze",
-                           "Sensitivity indices of a sweep database (Sobol, Morris, given-data measures) or the "
-                           "robustness of its policies");
-    analyze_app->add_option("database", analyze.database, "Sweep database (SQLite)")->required();
-    analyze_app->add_option("--outcome", analyze.outcomes, "Analyze only this outcome (repeatable; default: all)")
-        ->type_name("NAME");
-    analyze_app->add_option("--resamples", analyze.resamples,
-                            "Bootstrap resamples for the intervals (default 1000; 200 for the given-data measures)")
-        ->check(CLI::Range(2, 100000));
-    analyze_app->add_option("--confidence", analyze.confidence, "Level of the intervals (default 0.95)")
-        ->check(CLI::Range(0.5, 0.999));
-    analyze_app->add_option("--seed", analyze.seed, "Seed of the bootstrap resamples (default 1)");
-    analyze_app->add_option("--out", analyze.out, "Folder for the charts, one SVG per outcome (default: out/<database>)");
-    analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
+  auto* analyze_app =
+      app.add_subcommand("analyze",
+                         "Sensitivity indices of a sweep database (Sobol, Morris, given-data measures) or the "
+                         "robustness of its policies");
+  analyze_app->add_option("database", analyze.database, "Sweep database (SQLite)")->required();
+  analyze_app->add_option("--outcome", analyze.outcomes, "Analyze only this outcome (repeatable; default: all)")
+      ->type_name("NAME");
+  analyze_app
+      ->add_option("--resamples", analyze.resamples,
+                   "Bootstrap resamples for the intervals (default 1000; 200 for the given-data measures)")
+      ->check(CLI::Range(2, 100000));
+  analyze_app->add_option("--confidence", analyze.confidence, "Level of the intervals (default 0.95)")
+      ->check(CLI::Range(0.5, 0.999));
+  analyze_app->add_option("--seed", analyze.seed, "Seed of the bootstrap resamples (default 1)");
+  analyze_app->add_option("--out", analyze.out, "Folder for the charts, one SVG per outcome (default: out/<database>)");
+  analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
   return Command{analyze_app, [options](const std::string& command_line) { return analyze_command(*options); }};
 });
 

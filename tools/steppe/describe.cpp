@@ -2,9 +2,8 @@
 // event kinds) for people or as JSON, the list of models, or a scenario's network report.
 #include <fmt/format.h>
 
-#include <memory>
-
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "engine/errors.hpp"
@@ -209,19 +208,18 @@ int describe_command(const DescribeOptions& options) {
   return 0;
 }
 
-
 namespace {
 
 const CommandRegistration describe_registration(30, [](CLI::App& app) {
   auto options = std::make_shared<DescribeOptions>();
   DescribeOptions& describe = *options;
-    auto* describe_app = app.add_subcommand("describe", "Describe a model: roles, state, levers, parameters, events");
-    describe_app->add_option("model", describe.model, "Model name (omit to list the models)");
-    describe_app
-        ->add_option("--network", describe.network,
-                     "Report a scenario's network: routes, each neighbor's share of route capacity, betweenness")
-        ->type_name("SCENARIO");
-    describe_app->add_flag("--json", describe.json, "Machine-readable output");
+  auto* describe_app = app.add_subcommand("describe", "Describe a model: roles, state, levers, parameters, events");
+  describe_app->add_option("model", describe.model, "Model name (omit to list the models)");
+  describe_app
+      ->add_option("--network", describe.network,
+                   "Report a scenario's network: routes, each neighbor's share of route capacity, betweenness")
+      ->type_name("SCENARIO");
+  describe_app->add_flag("--json", describe.json, "Machine-readable output");
   return Command{describe_app, [options](const std::string& command_line) { return describe_command(*options); }};
 });
 

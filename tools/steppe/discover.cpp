@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <memory>
 #include <iostream>
+#include <memory>
 
 #include "engine/analysis/condition.hpp"
 #include "engine/analysis/prim.hpp"
@@ -24,7 +24,8 @@ namespace {
 
 bool is_csv(const std::string& file) {
   std::string extension = std::filesystem::path(file).extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return extension == ".csv";
 }
 
@@ -55,7 +56,7 @@ std::string limit_text(const PrimLimit& limit, const PrimLimit& range, const std
 }
 
 nlohmann::json box_statistics(const PrimBox& box) {
-  return {{"coverage", box.coverage}, {"density", box.density}, {"mass", box.mass},
+  return {{"coverage", box.coverage}, {"density", box.density},         {"mass", box.mass},
           {"cases", box.cases},       {"of_interest", box.of_interest}, {"restricted", box.restricted}};
 }
 
@@ -138,10 +139,10 @@ int discover_command(const DiscoverOptions& options) {
   folder.add("discover.json", document.dump(2) + "\n");
   folder.add("trajectory.svg", render_trajectory_svg({"Peeling trajectory: coverage against density", subtitle,
                                                       result.trajectory, chosen, box}));
-  folder.add("box.svg", render_box_limits_svg({fmt::format("Box {}{}: limits within each input's range", chosen,
-                                                           pasted ? " (pasted)" : ""),
-                                               subtitle, discover.dimensions, discover.category_names, first, box,
-                                               quasi_p}));
+  folder.add("box.svg",
+             render_box_limits_svg(
+                 {fmt::format("Box {}{}: limits within each input's range", chosen, pasted ? " (pasted)" : ""),
+                  subtitle, discover.dimensions, discover.category_names, first, box, quasi_p}));
   const auto written = folder.commit();
   if (printed_for_machines(options.quiet, options.json, document)) return 0;
 
@@ -149,7 +150,8 @@ int discover_command(const DiscoverOptions& options) {
   std::cout << fmt::format("'{}' holds in {} of {} {} ({})", condition.text, discover.of_interest, cases,
                            discover.cases_word,
                            percent(static_cast<double>(discover.of_interest) / static_cast<double>(cases)));
-  if (discover.undefined) std::cout << fmt::format("; {} had an outcome of it undefined (counted as not)", discover.undefined);
+  if (discover.undefined)
+    std::cout << fmt::format("; {} had an outcome of it undefined (counted as not)", discover.undefined);
   std::cout << fmt::format("\npeeling trajectory: boxes 0 to {}; the knee is box {}\n", boxes - 1, result.knee);
   // The boxes where one more input becomes restricted, the knee, the chosen box and the last:
   // enough to pick another with --box (every box is in discover.json and trajectory.svg).
@@ -158,11 +160,12 @@ int discover_command(const DiscoverOptions& options) {
     const PrimBox& step = result.trajectory[index];
     const bool more_restricted = index > 0 && step.restricted != result.trajectory[index - 1].restricted;
     if (!(index == 0 || more_restricted || index == result.knee || index == chosen || index + 1 == boxes)) continue;
-    const std::string note = index == chosen ? (index == result.knee ? "knee, chosen" : "chosen")
+    const std::string note = index == chosen        ? (index == result.knee ? "knee, chosen" : "chosen")
                              : index == result.knee ? "knee"
                                                     : "";
-    trajectory.add_row({std::to_string(index), fmt::format("{:.3f}", step.coverage), fmt::format("{:.3f}", step.density),
-                        fmt::format("{:.3f}", step.mass), std::to_string(step.restricted), note});
+    trajectory.add_row({std::to_string(index), fmt::format("{:.3f}", step.coverage),
+                        fmt::format("{:.3f}", step.density), fmt::format("{:.3f}", step.mass),
+                        std::to_string(step.restricted), note});
   }
   std::cout << trajectory.render() << "\n";
 
@@ -181,9 +184,10 @@ int discover_command(const DiscoverOptions& options) {
   for (const std::size_t d : order) {
     const bool restricted = restricts(box, first, d);
     const auto& names = discover.category_names[d];
-    table.add_row({discover.dimensions[d], restricted ? limit_text(box.limits[d], first.limits[d], names) : "(unrestricted)",
-                   limit_text(first.limits[d], first.limits[d], names), restricted ? fmt::format("{:.2g}", quasi_p[d]) : "—",
-                   percent(resampling.restricted_at_coverage[d])});
+    table.add_row(
+        {discover.dimensions[d], restricted ? limit_text(box.limits[d], first.limits[d], names) : "(unrestricted)",
+         limit_text(first.limits[d], first.limits[d], names), restricted ? fmt::format("{:.2g}", quasi_p[d]) : "—",
+         percent(resampling.restricted_at_coverage[d])});
   }
   std::cout << table.render();
   std::cout << fmt::format(
@@ -194,35 +198,36 @@ int discover_command(const DiscoverOptions& options) {
   return 0;
 }
 
-
 namespace {
 
 const CommandRegistration discover_registration(70, [](CLI::App& app) {
   auto options = std::make_shared<DiscoverOptions>();
   DiscoverOptions& discover = *options;
-    auto* discover_app = app.add_subcommand(
-        "discover", "Scenario discovery with PRIM: the box of inputs where a condition on the outcomes holds");
-    discover_app->add_option("source", discover.source, "Sweep database (SQLite), or a CSV file with a header row")
-        ->required();
-    discover_app
-        ->add_option("--where", discover.where,
-                     "The cases of interest: OUTCOME OP NUMBER (OP: < <= > >= == !=), joined by 'and'")
-        ->required();
-    discover_app->add_option("--inputs", discover.inputs, "A CSV file's input columns, e.g. a,b,c")
-        ->delimiter(',')
-        ->type_name("NAMES");
-    discover_app->add_option("--box", discover.box, "The box on the peeling trajectory (default: its knee)")
-        ->check(CLI::NonNegativeNumber);
-    discover_app->add_option("--out", discover.out, "Folder for discover.json and the charts (default: out/<source>)");
-    discover_app->add_option("--seed", discover.seed, "Seed of the resampling check (default 1)");
-    discover_app->add_option("--resamples", discover.resamples, "Bootstrap resamples of the resampling check (default 10)")
-        ->check(CLI::Range(1, 1000));
-    discover_app->add_option("--peel-alpha", discover.peel_alpha, "Share of a box's cases one peel removes (default 0.05)")
-        ->check(CLI::Range(0.01, 0.5));
-    discover_app->add_option("--mass-min", discover.mass_min, "Smallest share of all cases a box may hold (default 0.05)")
-        ->check(CLI::Range(0.0, 1.0));
-    discover_app->add_flag("--json", discover.json, "Print the JSON document instead of tables");
-    discover_app->add_flag("--quiet,-q", discover.quiet, "Print nothing but errors");
+  auto* discover_app = app.add_subcommand(
+      "discover", "Scenario discovery with PRIM: the box of inputs where a condition on the outcomes holds");
+  discover_app->add_option("source", discover.source, "Sweep database (SQLite), or a CSV file with a header row")
+      ->required();
+  discover_app
+      ->add_option("--where", discover.where,
+                   "The cases of interest: OUTCOME OP NUMBER (OP: < <= > >= == !=), joined by 'and'")
+      ->required();
+  discover_app->add_option("--inputs", discover.inputs, "A CSV file's input columns, e.g. a,b,c")
+      ->delimiter(',')
+      ->type_name("NAMES");
+  discover_app->add_option("--box", discover.box, "The box on the peeling trajectory (default: its knee)")
+      ->check(CLI::NonNegativeNumber);
+  discover_app->add_option("--out", discover.out, "Folder for discover.json and the charts (default: out/<source>)");
+  discover_app->add_option("--seed", discover.seed, "Seed of the resampling check (default 1)");
+  discover_app
+      ->add_option("--resamples", discover.resamples, "Bootstrap resamples of the resampling check (default 10)")
+      ->check(CLI::Range(1, 1000));
+  discover_app
+      ->add_option("--peel-alpha", discover.peel_alpha, "Share of a box's cases one peel removes (default 0.05)")
+      ->check(CLI::Range(0.01, 0.5));
+  discover_app->add_option("--mass-min", discover.mass_min, "Smallest share of all cases a box may hold (default 0.05)")
+      ->check(CLI::Range(0.0, 1.0));
+  discover_app->add_flag("--json", discover.json, "Print the JSON document instead of tables");
+  discover_app->add_flag("--quiet,-q", discover.quiet, "Print nothing but errors");
   return Command{discover_app, [options](const std::string& command_line) { return discover_command(*options); }};
 });
 

@@ -1,13 +1,13 @@
 // `steppe run`, `steppe compare` and `steppe validate`: load scenarios, run them, print tables
 // for people (or JSON), and write the result files atomically.
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-#include <limits>
 #include <filesystem>
-#include <memory>
 #include <iostream>
-
-#include <fmt/format.h>
+#include <limits>
+#include <memory>
 
 #include "engine/io/output_files.hpp"
 #include "engine/io/results.hpp"
@@ -26,8 +26,9 @@ LoadOptions ScenarioOptions::load_options(bool ensemble) const {
     std::uint64_t value = 0;
     const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), value);
     if (error != std::errc() || end != seed.data() + seed.size())
-      throw InputError({"--seed"}, "seed", fmt::format("expected a whole number from 0 to {}, got '{}'",
-                                                       std::numeric_limits<std::uint64_t>::max(), seed));
+      throw InputError({"--seed"}, "seed",
+                       fmt::format("expected a whole number from 0 to {}, got '{}'",
+                                   std::numeric_limits<std::uint64_t>::max(), seed));
     options.seed = value;
   }
   if (stochastic) options.stochastic = true;
@@ -72,11 +73,10 @@ std::string outcome_table(const WhatIfRun& run) {
   const Scenario& scenario = *run.scenario;
   Table table({"outcome", "value"});
   for (std::size_t index = 0; index < run.outcome_specs.size(); ++index)
-    table.add_row({run.outcome_specs[index].name,
-                   outcome_text(run.outcome_specs[index], run.outcomes[index], scenario)});
+    table.add_row(
+        {run.outcome_specs[index].name, outcome_text(run.outcome_specs[index], run.outcomes[index], scenario)});
   return table.render();
 }
-
 
 }  // namespace
 
@@ -197,10 +197,9 @@ int compare_command(const CompareOptions& options, const std::string& command_li
     differences[name] = std::isfinite(b - a) ? nlohmann::json(b - a) : nlohmann::json(nullptr);
     const bool is_date = (in_a ? in_a : in_b)->statistic == Statistic::first_above ||
                          (in_a ? in_a : in_b)->statistic == Statistic::first_below;
-    table.add_row({name, in_a ? outcome_text(*in_a, a, *scenario_a) : "—",
-                   in_b ? outcome_text(*in_b, b, *scenario_b) : "—",
-                   is_date && std::isfinite(b - a) ? fmt::format("{:+g} months", b - a)
-                                                   : format_for_people(b - a, true)});
+    table.add_row(
+        {name, in_a ? outcome_text(*in_a, a, *scenario_a) : "—", in_b ? outcome_text(*in_b, b, *scenario_b) : "—",
+         is_date && std::isfinite(b - a) ? fmt::format("{:+g} months", b - a) : format_for_people(b - a, true)});
   }
   comparison["difference_b_minus_a"] = differences;
 
@@ -233,48 +232,49 @@ int validate_command(const ValidateOptions& options) {
   return status;
 }
 
-
 namespace {
 
 const CommandRegistration run_registration(10, [](CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   RunOptions& run = *options;
-    auto* run_command_app = app.add_subcommand(
-        "run", "Run one scenario, or an ensemble of it with --members: tables, CSV, JSON and an SVG chart");
-    run_command_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
-    add_scenario_options(*run_command_app, run.scenario_options);
-    add_ensemble_options(*run_command_app, run.ensemble);
-    run_command_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
-                              "With --members: also write every member's trajectory (trajectories.csv)");
-    run_command_app->add_flag("--yes", run.ensemble.yes, "Confirm --keep-trajectories above 1 GB");
-    run_command_app->add_option("--out", run.out, "Folder for the output files (default: out/<scenario>)");
-    run_command_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
-    run_command_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
-  return Command{run_command_app, [options](const std::string& command_line) { return run_command(*options, command_line); }};
+  auto* run_command_app = app.add_subcommand(
+      "run", "Run one scenario, or an ensemble of it with --members: tables, CSV, JSON and an SVG chart");
+  run_command_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
+  add_scenario_options(*run_command_app, run.scenario_options);
+  add_ensemble_options(*run_command_app, run.ensemble);
+  run_command_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
+                            "With --members: also write every member's trajectory (trajectories.csv)");
+  run_command_app->add_flag("--yes", run.ensemble.yes, "Confirm --keep-trajectories above 1 GB");
+  run_command_app->add_option("--out", run.out, "Folder for the output files (default: out/<scenario>)");
+  run_command_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
+  run_command_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
+  return Command{run_command_app,
+                 [options](const std::string& command_line) { return run_command(*options, command_line); }};
 });
 
 const CommandRegistration compare_registration(20, [](CLI::App& app) {
   auto options = std::make_shared<CompareOptions>();
   CompareOptions& compare = *options;
-    auto* compare_app =
-        app.add_subcommand("compare", "Run two scenarios (or two ensembles) and show their outcomes side by side");
-    compare_app->add_option("a", compare.scenario_a, "First scenario (A)")->required();
-    compare_app->add_option("b", compare.scenario_b, "Second scenario (B)")->required();
-    add_scenario_options(*compare_app, compare.scenario_options);
-    add_ensemble_options(*compare_app, compare.ensemble);
-    compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>)");
-    compare_app->add_flag("--json", compare.json, "Print the JSON comparison instead of tables");
-    compare_app->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");
-  return Command{compare_app, [options](const std::string& command_line) { return compare_command(*options, command_line); }};
+  auto* compare_app =
+      app.add_subcommand("compare", "Run two scenarios (or two ensembles) and show their outcomes side by side");
+  compare_app->add_option("a", compare.scenario_a, "First scenario (A)")->required();
+  compare_app->add_option("b", compare.scenario_b, "Second scenario (B)")->required();
+  add_scenario_options(*compare_app, compare.scenario_options);
+  add_ensemble_options(*compare_app, compare.ensemble);
+  compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>)");
+  compare_app->add_flag("--json", compare.json, "Print the JSON comparison instead of tables");
+  compare_app->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");
+  return Command{compare_app,
+                 [options](const std::string& command_line) { return compare_command(*options, command_line); }};
 });
 
 const CommandRegistration validate_registration(40, [](CLI::App& app) {
   auto options = std::make_shared<ValidateOptions>();
   ValidateOptions& validate = *options;
-    auto* validate_app = app.add_subcommand("validate", "Check scenarios without running them");
-    validate_app->add_option("scenarios", validate.scenarios, "Scenario YAML files")->required();
-    add_scenario_options(*validate_app, validate.scenario_options);
-    validate_app->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors");
+  auto* validate_app = app.add_subcommand("validate", "Check scenarios without running them");
+  validate_app->add_option("scenarios", validate.scenarios, "Scenario YAML files")->required();
+  add_scenario_options(*validate_app, validate.scenario_options);
+  validate_app->add_flag("--quiet,-q", validate.quiet, "Print nothing but errors");
   return Command{validate_app, [options](const std::string& command_line) { return validate_command(*options); }};
 });
 

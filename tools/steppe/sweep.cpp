@@ -6,8 +6,8 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <tuple>
 
 #include "engine/io/sweep_database.hpp"
@@ -167,44 +167,45 @@ int export_command(const ExportOptions& options) {
   return 0;
 }
 
-
 namespace {
 
 const CommandRegistration sweep_registration(50, [](CLI::App& app) {
   auto options = std::make_shared<SweepOptions>();
   SweepOptions& sweep = *options;
-    auto* sweep_app = app.add_subcommand(
-        "sweep", "Run a sensitivity sweep (a design over the scenario's uncertainties) into a SQLite database");
-    sweep_app->add_option("sweep", sweep.file, "Sweep YAML file")->required();
-    add_scenario_options(*sweep_app, sweep.scenario_options);
-    sweep_app->add_option("--db", sweep.database, "The database to write (default: the sweep file's)");
-    sweep_app->add_flag("--resume", sweep.resume, "Finish an interrupted sweep in its database");
-    sweep_app->add_option("--shard", sweep.shard,
-                          "Run only slice K of N (K from 1) into its own database, for job arrays; combine the "
-                          "slices with steppe merge")
-        ->type_name("K/N");
-    sweep_app->add_option("--threads", sweep.threads, "Threads (default: every core)")->check(CLI::Range(1, 1024));
-    sweep_app->add_flag("--quiet,-q", sweep.quiet, "Print nothing but errors");
-  return Command{sweep_app, [options](const std::string& command_line) { return sweep_command(*options, command_line); }};
+  auto* sweep_app = app.add_subcommand(
+      "sweep", "Run a sensitivity sweep (a design over the scenario's uncertainties) into a SQLite database");
+  sweep_app->add_option("sweep", sweep.file, "Sweep YAML file")->required();
+  add_scenario_options(*sweep_app, sweep.scenario_options);
+  sweep_app->add_option("--db", sweep.database, "The database to write (default: the sweep file's)");
+  sweep_app->add_flag("--resume", sweep.resume, "Finish an interrupted sweep in its database");
+  sweep_app
+      ->add_option("--shard", sweep.shard,
+                   "Run only slice K of N (K from 1) into its own database, for job arrays; combine the "
+                   "slices with steppe merge")
+      ->type_name("K/N");
+  sweep_app->add_option("--threads", sweep.threads, "Threads (default: every core)")->check(CLI::Range(1, 1024));
+  sweep_app->add_flag("--quiet,-q", sweep.quiet, "Print nothing but errors");
+  return Command{sweep_app,
+                 [options](const std::string& command_line) { return sweep_command(*options, command_line); }};
 });
 
 const CommandRegistration export_registration(80, [](CLI::App& app) {
   auto options = std::make_shared<ExportOptions>();
   ExportOptions& export_options = *options;
-    auto* export_app = app.add_subcommand("export", "Write a sweep database's tables as CSV files (pandas, R)");
-    export_app->add_option("database", export_options.database, "Sweep database (SQLite)")->required();
-    export_app->add_option("--csv", export_options.csv, "Folder for one CSV file per table")->required();
-    export_app->add_flag("--quiet,-q", export_options.quiet, "Print nothing but errors");
+  auto* export_app = app.add_subcommand("export", "Write a sweep database's tables as CSV files (pandas, R)");
+  export_app->add_option("database", export_options.database, "Sweep database (SQLite)")->required();
+  export_app->add_option("--csv", export_options.csv, "Folder for one CSV file per table")->required();
+  export_app->add_flag("--quiet,-q", export_options.quiet, "Print nothing but errors");
   return Command{export_app, [options](const std::string& command_line) { return export_command(*options); }};
 });
 
 const CommandRegistration merge_registration(90, [](CLI::App& app) {
   auto options = std::make_shared<MergeOptions>();
   MergeOptions& merge = *options;
-    auto* merge_app = app.add_subcommand("merge", "Combine the databases of a sweep's shards into one");
-    merge_app->add_option("merged", merge.merged, "The database to write (a new file)")->required();
-    merge_app->add_option("shards", merge.shards, "The shards' databases, one per shard")->required();
-    merge_app->add_flag("--quiet,-q", merge.quiet, "Print nothing but errors");
+  auto* merge_app = app.add_subcommand("merge", "Combine the databases of a sweep's shards into one");
+  merge_app->add_option("merged", merge.merged, "The database to write (a new file)")->required();
+  merge_app->add_option("shards", merge.shards, "The shards' databases, one per shard")->required();
+  merge_app->add_flag("--quiet,-q", merge.quiet, "Print nothing but errors");
   return Command{merge_app, [options](const std::string& command_line) { return merge_command(*options); }};
 });
 

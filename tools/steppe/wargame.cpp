@@ -1,4 +1,3 @@
-#include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/wargame.hpp"
 
 #include <fmt/format.h>
@@ -15,6 +14,7 @@
 #include "engine/io/wargame_files.hpp"
 #include "engine/io/wargame_report.hpp"
 #include "engine/io/yaml_input.hpp"
+#include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/table.hpp"
 
 namespace steppe::cli {
@@ -552,7 +552,6 @@ int run_wargame(const CLI::App& wargame, const WargameOptions& options) {
   }
   return 2;
 }
-
 
 namespace {
 
