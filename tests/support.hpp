@@ -1,12 +1,13 @@
 // Helpers shared by the test suites: paths into the source tree and scenarios written on the fly.
 #pragma once
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
-
-#include <unistd.h>
+#include <vector>
 
 #include "engine/io/scenario_loader.hpp"
 #include "engine/observers.hpp"
@@ -20,8 +21,8 @@ inline std::filesystem::path source_path(const std::string& relative) {
 
 // A fresh empty folder under the system temp folder, unique to this process and name.
 inline std::filesystem::path fresh_folder(const std::string& name) {
-  const auto folder = std::filesystem::temp_directory_path() /
-                      ("steppe-test-" + std::to_string(::getpid()) + "-" + name);
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("steppe-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(folder);
   std::filesystem::create_directories(folder);
   return folder;
@@ -49,6 +50,25 @@ inline std::vector<MemberArrays> run_months(std::shared_ptr<const Scenario> scen
   TrajectoryRecorder recorder;
   simulation.run(&recorder);
   return recorder.months();
+}
+
+// Steps to the end, keeping the state after every step.
+inline std::vector<MemberArrays> run_rest(Simulation& simulation) {
+  std::vector<MemberArrays> months;
+  while (!simulation.finished()) {
+    simulation.step();
+    months.push_back(simulation.state());
+  }
+  return months;
+}
+
+// The same months, each of the same shape and bit for bit the same values.
+inline bool identical(const std::vector<MemberArrays>& a, const std::vector<MemberArrays>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t month = 0; month < a.size(); ++month)
+    if (a[month].rows() != b[month].rows() || a[month].cols() != b[month].cols() || !(a[month] == b[month]).all())
+      return false;
+  return true;
 }
 
 }  // namespace steppe::testing

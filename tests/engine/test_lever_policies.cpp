@@ -3,9 +3,8 @@
 // held levers; a policy whose settings hold is not called again until someone disturbs them;
 // results do not depend on block size or thread count, with draws and per-member state; and a
 // stateful policy's member state survives a checkpoint and restore.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <climits>
 #include <memory>
 #include <string>
@@ -136,23 +135,6 @@ class Hysteresis final : public LeverPolicy {
   double low_, high_;
   int every_;
 };
-
-std::vector<MemberArrays> run_rest(Simulation& simulation) {
-  std::vector<MemberArrays> months;
-  while (!simulation.finished()) {
-    simulation.step();
-    months.push_back(simulation.state());
-  }
-  return months;
-}
-
-bool identical(const std::vector<MemberArrays>& a, const std::vector<MemberArrays>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t month = 0; month < a.size(); ++month)
-    if (a[month].rows() != b[month].rows() || a[month].cols() != b[month].cols() || !(a[month] == b[month]).all())
-      return false;
-  return true;
-}
 
 }  // namespace
 

@@ -2,7 +2,6 @@
 // triggers, state jumps and model events month by month, lever overrides, checkpoints, and the
 // independence of results from how members are laid out in blocks.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -65,25 +64,6 @@ std::vector<double> lever_path(const std::shared_ptr<const Scenario>& scenario, 
   return values;
 }
 
-bool identical(const std::vector<MemberArrays>& a, const std::vector<MemberArrays>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t month = 0; month < a.size(); ++month) {
-    if (a[month].rows() != b[month].rows() || a[month].cols() != b[month].cols()) return false;
-    if (!(a[month] == b[month]).all()) return false;
-  }
-  return true;
-}
-
-// Steps to the end, keeping the state after every step.
-std::vector<MemberArrays> run_rest(Simulation& simulation) {
-  std::vector<MemberArrays> months;
-  while (!simulation.finished()) {
-    simulation.step();
-    months.push_back(simulation.state());
-  }
-  return months;
-}
-
 }  // namespace
 
 // ----- Lever schedules ----------------------------------------------------------------------------
@@ -95,8 +75,8 @@ levers:
   USA.framing: 0.55
 )");
   CHECK(lever_path(scenario, "USA", "framing") == std::vector<double>(24, 0.55));
-  CHECK(lever_path(scenario, "USA", "quad_plus") == std::vector<double>(24, 0.1));      // status quo
-  CHECK(lever_path(scenario, "RUS", "inducements") == std::vector<double>(24, 0.3));    // actor default
+  CHECK(lever_path(scenario, "USA", "quad_plus") == std::vector<double>(24, 0.1));    // status quo
+  CHECK(lever_path(scenario, "RUS", "inducements") == std::vector<double>(24, 0.3));  // actor default
   CHECK(lever_path(scenario, "CHN", "inducements") == std::vector<double>(24, 0.5));
 
   // Before any step, levers() holds the values for month 0.
@@ -138,8 +118,7 @@ levers:
   CHECK(simulation.levers()(0, pme) == 0.9);
 }
 
-TEST_CASE("simulation: a ramp holds start before it, moves linearly, and holds end after it",
-          "[simulation][levers]") {
+TEST_CASE("simulation: a ramp holds start before it, moves linearly, and holds end after it", "[simulation][levers]") {
   auto scenario = scenario_from_yaml(flagship(36) + R"(
 levers:
   USA.khaan_quest: {ramp: {from: 2025-07, to: 2026-07, start: 0.6, end: 0.8}}
@@ -277,8 +256,7 @@ triggers:
   REQUIRE(coercion_at[60] < 0.2);
 
   for (int month = 0; month < 60; ++month) {
-    INFO("month " << month << ", coercion at its start " << coercion_at[month] << ", first above 0.2 at "
-                  << crossed);
+    INFO("month " << month << ", coercion at its start " << coercion_at[month] << ", first above 0.2 at " << crossed);
     if (month < crossed) {
       CHECK(diplomacy_at[month] == 0.7);  // status quo
       CHECK(framing_at[month] == 0.2);
@@ -361,8 +339,7 @@ TEST_CASE("simulation: a state jump applies at step 2 of its month, clipped to t
   CHECK(far_above[13](0, autonomy) > 0.95);
 }
 
-TEST_CASE("simulation: a leadership turnover cuts engagement and trust in its month's step",
-          "[simulation][events]") {
+TEST_CASE("simulation: a leadership turnover cuts engagement and trust in its month's step", "[simulation][events]") {
   auto plain_scenario = scenario_from_yaml(flagship(24));
   auto event_scenario = scenario_from_yaml(flagship(24) + R"(
 events:

@@ -2,9 +2,8 @@
 // declaration is well-formed, random levers within their ranges keep the state in range and
 // finite, the same seed gives the same run, and a checkpoint restores an identical continuation.
 // A new model gets these checks by registering itself; nothing here names it.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -33,14 +32,6 @@ std::shared_ptr<const Scenario> example(const std::string& model, const LoadOpti
 
 std::vector<MemberArrays> run_all(const std::shared_ptr<const Scenario>& scenario, std::int64_t members) {
   return run_months(scenario, members);
-}
-
-bool identical(const std::vector<MemberArrays>& a, const std::vector<MemberArrays>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t month = 0; month < a.size(); ++month)
-    if (a[month].rows() != b[month].rows() || a[month].cols() != b[month].cols() || !(a[month] == b[month]).all())
-      return false;
-  return true;
 }
 
 template <typename Decl>
@@ -112,8 +103,8 @@ TEST_CASE("conformance: every declaration is well-formed", "[conformance]") {
     CHECK_FALSE(d.version.empty());
     CHECK_FALSE(d.help.empty());
     // A model without roles (a test function) has only system-level variables.
-    const bool system_only = std::all_of(d.variables.begin(), d.variables.end(),
-                                         [](const VariableDecl& v) { return v.role == "system"; });
+    const bool system_only =
+        std::all_of(d.variables.begin(), d.variables.end(), [](const VariableDecl& v) { return v.role == "system"; });
     CHECK((!d.roles.empty() || system_only));
 
     SECTION("names are unique within each list: " + name) {
