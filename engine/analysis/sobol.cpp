@@ -124,14 +124,15 @@ SobolResult sobol_indices(const std::vector<PointRole>& roles, const PointStatis
                      std::vector<double>(n, 0),
                      std::vector<double>(n, 0),
                      std::vector<std::vector<double>>(k, std::vector<double>(n, 0))};
-  // A point's noise: the variance of its mean, σ²/R (0 when its replicates give no estimate).
-  const auto noise_of = [&](std::size_t point) {
-    const double spread = outcome.within_variance[static_cast<Eigen::Index>(point)];
-    return std::isnan(spread) ? 0.0 : spread / outcome.defined[static_cast<Eigen::Index>(point)];
-  };
+  // A point's spread σ² among its replicates, and its noise, the variance of its mean, σ²/R (both
+  // 0 when its replicates give no estimate).
   const auto spread_of = [&](std::size_t point) {
     const double spread = outcome.within_variance[static_cast<Eigen::Index>(point)];
     return std::isnan(spread) ? 0.0 : spread;
+  };
+  const auto noise_of = [&](std::size_t point) {
+    const double spread = spread_of(point);
+    return spread > 0 ? spread / outcome.defined[static_cast<Eigen::Index>(point)] : 0.0;
   };
   double sum = 0;
   std::int64_t used = 0;
