@@ -8,12 +8,6 @@
 
 namespace steppe {
 
-namespace {
-
-nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); }
-
-}  // namespace
-
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
   const Layout& layout = *scenario.layout;
   fmt::memory_buffer out;
@@ -47,42 +41,6 @@ std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result)
     fmt::format_to(std::back_inserter(out), "\n");
   }
   return fmt::to_string(out);
-}
-
-nlohmann::json ensemble_summary_json(const Scenario& scenario, const EnsembleResult& result,
-                                     const Provenance& provenance) {
-  nlohmann::json summary;
-  summary["steppe_version"] = provenance.steppe_version;
-  summary["command"] = provenance.command;
-  summary["model"] = {{"name", scenario.model_name}, {"version", scenario.layout->declaration().version}};
-  summary["scenario"] = {{"title", scenario.title}, {"files", scenario.files}, {"content_hash", scenario.content_hash}};
-  summary["seed"] = scenario.seed;
-  summary["stochastic"] = scenario.stochastic;
-  summary["members"] = result.members;
-  summary["start"] = scenario.start.to_string();
-  summary["end"] = scenario.date(scenario.months).to_string();
-  summary["months"] = scenario.months;
-  nlohmann::json outcomes = nlohmann::json::object();
-  for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
-    const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
-    std::int64_t count = 0;
-    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()}, &count);
-    outcomes[result.outcome_specs[index].name] = {{"mean", number(s.mean)},     {"sd", number(s.sd)},
-                                               {"q05", number(s.q05)},       {"q25", number(s.q25)},
-                                               {"median", number(s.median)}, {"q75", number(s.q75)},
-                                               {"q95", number(s.q95)},       {"members_with_value", count}};
-  }
-  summary["outcomes"] = outcomes;
-  nlohmann::json inputs = nlohmann::json::object();
-  for (std::size_t index = 0; index < scenario.uncertainties.size(); ++index) {
-    const auto column = result.inputs.col(static_cast<Eigen::Index>(index));
-    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
-    inputs[scenario.uncertainties[index].name] = {{"mean", number(s.mean)}, {"sd", number(s.sd)},
-                                                  {"q05", number(s.q05)},   {"median", number(s.median)},
-                                                  {"q95", number(s.q95)}};
-  }
-  summary["uncertainties"] = inputs;
-  return summary;
 }
 
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,

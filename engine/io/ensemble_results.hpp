@@ -1,11 +1,10 @@
 // The files an ensemble becomes: bands.csv (per-month quantile bands), outcomes.csv (one row per
-// member), a JSON summary of each outcome's distribution, and a chart with shaded bands.
+// member) and a chart with shaded bands (the JSON summary is made in app/json.hpp).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/results.hpp"
@@ -20,8 +19,6 @@ inline constexpr double band_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result);
 // "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes.
 std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result);
-nlohmann::json ensemble_summary_json(const Scenario& scenario, const EnsembleResult& result,
-                                     const Provenance& provenance);
 // The model's headline panels: median lines over 5–95% bands; with two ensembles the second is dashed.
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,
                      const std::vector<std::string>& labels, const Provenance& provenance);

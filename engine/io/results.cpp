@@ -6,27 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/observers.hpp"
 
 namespace steppe {
-
-WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario) {
-  std::vector<OutcomeSpec> outcomes = scenario->outcomes;
-  return run_what_if(std::move(scenario), std::move(outcomes));
-}
-
-WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario, std::vector<OutcomeSpec> outcome_specs) {
-  Simulation simulation(scenario);
-  TrajectoryRecorder trajectory;
-  OutcomeReducer outcomes(outcome_specs, 1);
-  ObserverGroup both({&trajectory, &outcomes});
-  simulation.run(&both);
-
-  WhatIfRun run{std::move(scenario), trajectory.months(), std::move(outcome_specs), {}};
-  for (Eigen::Index index = 0; index < outcomes.values().cols(); ++index)
-    run.outcomes.push_back(outcomes.values()(0, index));
-  return run;
-}
 
 std::string round_trip(double value) {
   if (std::isnan(value)) return "NaN";
@@ -53,15 +34,6 @@ std::string trajectories_csv(const WhatIfRun& run) {
   return fmt::to_string(out);
 }
 
-namespace {
-
-nlohmann::json number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
-
-}  // namespace
-
 std::vector<int> headline_slots(const Layout& layout) {
   std::vector<int> slots;
   for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
@@ -77,47 +49,6 @@ std::vector<int> headline_slots(const Layout& layout) {
   };
   std::stable_sort(slots.begin(), slots.end(), [&](int a, int b) { return actor_rank(a) < actor_rank(b); });
   return slots;
-}
-
-nlohmann::json summary_json(const WhatIfRun& run, const Provenance& provenance) {
-  const Scenario& scenario = *run.scenario;
-  const Layout& layout = *scenario.layout;
-  nlohmann::json summary;
-  summary["steppe_version"] = provenance.steppe_version;
-  summary["command"] = provenance.command;
-  summary["model"] = {{"name", scenario.model_name}, {"version", layout.declaration().version}};
-  summary["scenario"] = {{"title", scenario.title}, {"files", scenario.files}, {"content_hash", scenario.content_hash}};
-  summary["seed"] = scenario.seed;
-  summary["stochastic"] = scenario.stochastic;
-  summary["members"] = 1;
-  summary["start"] = scenario.start.to_string();
-  summary["end"] = scenario.date(scenario.months).to_string();
-  summary["months"] = scenario.months;
-
-  nlohmann::json outcomes = nlohmann::json::object();
-  for (std::size_t index = 0; index < run.outcome_specs.size(); ++index) {
-    const OutcomeSpec& outcome = run.outcome_specs[index];
-    const double value = run.outcomes[index];
-    const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
-    if (is_month && std::isfinite(value))
-      outcomes[outcome.name] = {{"month", static_cast<int>(value)},
-                                {"date", scenario.date(static_cast<int>(value)).to_string()}};
-    else
-      outcomes[outcome.name] = number(value);
-  }
-  summary["outcomes"] = outcomes;
-
-  nlohmann::json state = nlohmann::json::object();
-  const MemberArrays& first = run.months.front();
-  const MemberArrays& last = run.months.back();
-  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
-    if (layout.state()[slot].decl->internal) continue;
-    const auto column = static_cast<Eigen::Index>(slot);
-    state[layout.state_name(static_cast<int>(slot))] = {{"start", number(first(0, column))},
-                                                        {"end", number(last(0, column))}};
-  }
-  summary["state"] = state;
-  return summary;
 }
 
 Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels,

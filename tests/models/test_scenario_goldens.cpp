@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/ensemble.hpp"
-#include "engine/io/ensemble_results.hpp"
-#include "engine/io/results.hpp"
+#include "app/json.hpp"
+#include "app/what_if.hpp"
 #include "support.hpp"
 
 using namespace steppe;
@@ -84,8 +84,8 @@ TEST_CASE("every shipped scenario reproduces its golden summary", "[golden]") {
     REQUIRE(std::filesystem::exists(golden_file));
     const nlohmann::json golden = nlohmann::json::parse(std::ifstream(golden_file));
 
-    const WhatIfRun run = run_what_if(load_scenario(shipped.scenario));
-    const nlohmann::json summary = summary_json(run, {"test", "test"});
+    const app::RunResult run = app::run(app::prepare_run({.scenario = shipped.scenario.string()}));
+    const nlohmann::json summary = app::json::summary(run, {"test", "test"});
     CHECK(summary["months"] == golden["months"]);
     CHECK(summary["seed"] == golden["seed"]);
     CHECK(summary["model"] == golden["model"]);
@@ -108,11 +108,9 @@ TEST_CASE("every shipped scenario's 10,000-member ensemble reproduces its golden
 
     LoadOptions load;
     load.stochastic = true;  // as `steppe run --members` does
-    const auto scenario = load_scenario(shipped.scenario, load);
-    EnsembleOptions options;
-    options.members = golden["members"].get<std::int64_t>();
-    const EnsembleResult result = run_ensemble(scenario, options);
-    const nlohmann::json summary = ensemble_summary_json(*scenario, result, {"test", "test"});
+    const app::RunResult result = app::run(app::prepare_run(
+        {.scenario = shipped.scenario.string(), .load = load, .ensemble = {.members = golden["members"].get<std::int64_t>()}}));
+    const nlohmann::json summary = app::json::summary(result, {"test", "test"});
     for (const auto& [outcome, statistics] : golden["outcomes"].items())
       for (const char* statistic : {"mean", "sd"})
         check_matches(statistics[statistic], summary["outcomes"][outcome][statistic],

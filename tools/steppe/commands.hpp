@@ -11,7 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/ensemble.hpp"
+#include "app/output_writers.hpp"
+#include "app/what_if.hpp"
 #include "engine/io/output_files.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/io/sweep_runner.hpp"
@@ -33,23 +34,15 @@ struct ScenarioOptions {
 // Adds --set, --months, --seed, --stochastic and --deterministic to a command.
 void add_scenario_options(CLI::App& command, ScenarioOptions& options);
 
-// Options of commands that can run ensembles.
-struct EnsembleCommandOptions {
-  std::int64_t members = 1;
-  int threads = 0;  // 0: every core
-  std::int64_t block_size = EnsembleOptions{}.block_size;
-  bool keep_trajectories = false;
-  bool yes = false;  // confirms a large --keep-trajectories
-};
-
 // Adds --members, --threads and --block-size to a command.
-void add_ensemble_options(CLI::App& command, EnsembleCommandOptions& options);
+void add_ensemble_options(CLI::App& command, app::EnsembleSettings& options);
 
 struct RunOptions {
   std::string scenario;
   ScenarioOptions scenario_options;
-  EnsembleCommandOptions ensemble;
-  std::string out;  // "" → out/<scenario stem>
+  app::EnsembleSettings ensemble;
+  std::vector<std::string> write;  // opt-in output files
+  std::string out;                 // "" → out/<scenario stem>
   bool json = false;
   bool quiet = false;
 };
@@ -57,7 +50,7 @@ struct RunOptions {
 struct CompareOptions {
   std::string scenario_a, scenario_b;
   ScenarioOptions scenario_options;
-  EnsembleCommandOptions ensemble;
+  app::EnsembleSettings ensemble;
   std::string out;  // "" → out/<a>-vs-<b>
   bool json = false;
   bool quiet = false;
@@ -122,38 +115,17 @@ struct ExportOptions {
   bool quiet = false;
 };
 
-// What every comparison starts from: both scenarios loaded (same start month), their labels,
-// the outcomes either names, and the output folder checked before anything runs.
-struct Comparison {
-  Comparison(const CompareOptions& options, bool ensemble);
-  std::shared_ptr<const Scenario> a, b;
-  std::string label_a, label_b;
-  std::vector<std::string> outcome_names;  // A's in order, then any only B names
-  OutputFolder folder;
-};
-
-int run_command(const RunOptions& options, const std::string& command_line);
 // A scenario file's name without folder or extension: labels and default output folders.
-std::string stem(const std::string& file);
+using app::stem;
 // With --quiet prints nothing, with --json the document; true when that is all to print.
 bool printed_for_machines(bool quiet, bool json, const nlohmann::json& document);
+// Writes a use case's files into the folder (atomically: all or none) and returns their paths.
+std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::vector<app::OutputFile>& files);
 // "wrote DIR/ : a, b, c" after a command's files are in place.
 void print_written(const std::vector<std::filesystem::path>& files);
 // Dates for first crossings, whole numbers for counts, rounded shares for the rest.
 std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario);
-// What a comparison measures: A's outcomes in order, then any only B names.
-std::vector<std::string> outcome_names(const Scenario& a, const Scenario& b);
-// The outcomes named, as far as this scenario has the variables they measure.
-std::vector<OutcomeSpec> union_of_outcomes(const Scenario& scenario, const std::vector<std::string>& names);
-// The names a comparison shows: the files' stems, or A and B when those are the same.
-std::pair<std::string, std::string> comparison_labels(const std::string& file_a, const std::string& file_b);
-// Comparisons line months up by index, so both scenarios must start in the same month.
-void require_same_start(const Scenario& a, const Scenario& b, const std::string& file_b);
-int run_ensemble_command(const RunOptions& options, const std::string& command_line);
-int compare_ensembles_command(const CompareOptions& options, const std::string& command_line);
-int compare_command(const CompareOptions& options, const std::string& command_line);
 int describe_command(const DescribeOptions& options);
-int validate_command(const ValidateOptions& options);
 int sweep_command(const SweepOptions& options, const std::string& command_line);
 // The loaded sweep with its blocks run by `executor` (none: this machine's threads).
 int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,

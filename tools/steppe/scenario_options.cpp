@@ -1,8 +1,32 @@
 // The options every command that runs scenarios shares (--set, --months, --seed, --stochastic,
 // --deterministic) and those of commands that run ensembles, added to a command in one place.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <limits>
+
 #include "tools/steppe/commands.hpp"
 
 namespace steppe::cli {
+
+LoadOptions ScenarioOptions::load_options(bool ensemble) const {
+  LoadOptions options;
+  if (ensemble) options.stochastic = true;
+  for (const std::string& text : set) options.overrides.push_back(parse_override(text));
+  if (months > 0) options.months = months;
+  if (!seed.empty()) {
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), value);
+    if (error != std::errc() || end != seed.data() + seed.size())
+      throw InputError({"--seed"}, "seed",
+                       fmt::format("expected a whole number from 0 to {}, got '{}'",
+                                   std::numeric_limits<std::uint64_t>::max(), seed));
+    options.seed = value;
+  }
+  if (stochastic) options.stochastic = true;
+  if (deterministic) options.stochastic = false;
+  return options;
+}
 
 void add_scenario_options(CLI::App& command, ScenarioOptions& options) {
   command.add_option("--set", options.set, "Set a parameter, initial value or constant lever: NAME=VALUE")
@@ -17,7 +41,7 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& options) {
       ->excludes(stochastic);
 }
 
-void add_ensemble_options(CLI::App& command, EnsembleCommandOptions& options) {
+void add_ensemble_options(CLI::App& command, app::EnsembleSettings& options) {
   command
       .add_option("--members,-n", options.members, "Run an ensemble of N members (stochastic unless --deterministic)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{4294967295}));  // the band histograms' count limit

@@ -1,0 +1,24 @@
+// Every JSON document steppe emits — printed with --json, written as summary.json,
+// comparison.json, analysis and discovery files — made here from the use cases' result structs,
+// so the command line, the classroom server and the Python package give the same documents.
+// Numbers that are not finite become null. (A wargame's own save file, game.json, is its state,
+// not a result: engine/io/wargame_files.hpp reads and writes it.)
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "app/what_if.hpp"
+#include "engine/io/results.hpp"
+
+namespace steppe::app::json {
+
+// A finite number, or null.
+nlohmann::json number(double value);
+
+// summary.json of a run: outcomes, the state at start and horizon (one member) or the outcomes'
+// and uncertain inputs' distributions (an ensemble), seed, content hash, versions and command.
+nlohmann::json summary(const RunResult& result, const Provenance& provenance);
+// comparison.json: both summaries and each outcome's difference B − A.
+nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance);
+
+}  // namespace steppe::app::json

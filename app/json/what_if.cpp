@@ -1,0 +1,116 @@
+// The JSON of runs and comparisons (app/json.hpp).
+#include <cmath>
+
+#include "app/json.hpp"
+
+namespace steppe::app::json {
+
+nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); }
+
+namespace {
+
+nlohmann::json header(const Scenario& scenario, std::int64_t members, const Provenance& provenance) {
+  nlohmann::json summary;
+  summary["steppe_version"] = provenance.steppe_version;
+  summary["command"] = provenance.command;
+  summary["model"] = {{"name", scenario.model_name}, {"version", scenario.layout->declaration().version}};
+  summary["scenario"] = {{"title", scenario.title}, {"files", scenario.files}, {"content_hash", scenario.content_hash}};
+  summary["seed"] = scenario.seed;
+  summary["stochastic"] = scenario.stochastic;
+  summary["members"] = members;
+  summary["start"] = scenario.start.to_string();
+  summary["end"] = scenario.date(scenario.months).to_string();
+  summary["months"] = scenario.months;
+  return summary;
+}
+
+nlohmann::json run_summary(const WhatIfRun& run, const Provenance& provenance) {
+  const Scenario& scenario = *run.scenario;
+  const Layout& layout = *scenario.layout;
+  nlohmann::json summary = header(scenario, 1, provenance);
+  nlohmann::json outcomes = nlohmann::json::object();
+  for (std::size_t index = 0; index < run.outcome_specs.size(); ++index) {
+    const OutcomeSpec& outcome = run.outcome_specs[index];
+    const double value = run.outcomes[index];
+    const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
+    if (is_month && std::isfinite(value))
+      outcomes[outcome.name] = {{"month", static_cast<int>(value)},
+                                {"date", scenario.date(static_cast<int>(value)).to_string()}};
+    else
+      outcomes[outcome.name] = number(value);
+  }
+  summary["outcomes"] = outcomes;
+
+  nlohmann::json state = nlohmann::json::object();
+  const MemberArrays& first = run.months.front();
+  const MemberArrays& last = run.months.back();
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+    if (layout.state()[slot].decl->internal) continue;
+    const auto column = static_cast<Eigen::Index>(slot);
+    state[layout.state_name(static_cast<int>(slot))] = {{"start", number(first(0, column))},
+                                                        {"end", number(last(0, column))}};
+  }
+  summary["state"] = state;
+  return summary;
+}
+
+nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& result,
+                                const Provenance& provenance) {
+  nlohmann::json summary = header(scenario, result.members, provenance);
+  nlohmann::json outcomes = nlohmann::json::object();
+  for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
+    const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
+    std::int64_t count = 0;
+    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()}, &count);
+    outcomes[result.outcome_specs[index].name] = {{"mean", number(s.mean)},     {"sd", number(s.sd)},
+                                                  {"q05", number(s.q05)},       {"q25", number(s.q25)},
+                                                  {"median", number(s.median)}, {"q75", number(s.q75)},
+                                                  {"q95", number(s.q95)},       {"members_with_value", count}};
+  }
+  summary["outcomes"] = outcomes;
+  nlohmann::json inputs = nlohmann::json::object();
+  for (std::size_t index = 0; index < scenario.uncertainties.size(); ++index) {
+    const auto column = result.inputs.col(static_cast<Eigen::Index>(index));
+    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
+    inputs[scenario.uncertainties[index].name] = {{"mean", number(s.mean)}, {"sd", number(s.sd)},
+                                                  {"q05", number(s.q05)},   {"median", number(s.median)},
+                                                  {"q95", number(s.q95)}};
+  }
+  summary["uncertainties"] = inputs;
+  return summary;
+}
+
+}  // namespace
+
+nlohmann::json summary(const RunResult& result, const Provenance& provenance) {
+  return result.ensemble ? ensemble_summary(result.scenario(), *result.ensemble, provenance)
+                         : run_summary(*result.run, provenance);
+}
+
+nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance) {
+  const PreparedComparison& prepared = result.prepared;
+  nlohmann::json document;
+  document["steppe_version"] = provenance.steppe_version;
+  document["command"] = provenance.command;
+  if (result.ensemble_a) {
+    document["a"] = ensemble_summary(*prepared.a, *result.ensemble_a, provenance);
+    document["b"] = ensemble_summary(*prepared.b, *result.ensemble_b, provenance);
+    for (const OutcomeComparison& outcome : result.outcomes) {
+      const OutcomeStatistics& d = outcome.difference;
+      document["difference_b_minus_a"][outcome.name] = {{"median", d.median},
+                                                        {"q05", d.q05},
+                                                        {"q95", d.q95},
+                                                        {"mean", d.mean},
+                                                        {"probability_b_greater", outcome.probability_b_greater}};
+    }
+    return document;
+  }
+  document["a"] = run_summary(*result.run_a, provenance);
+  document["b"] = run_summary(*result.run_b, provenance);
+  nlohmann::json differences = nlohmann::json::object();
+  for (const OutcomeComparison& outcome : result.outcomes) differences[outcome.name] = number(outcome.b - outcome.a);
+  document["difference_b_minus_a"] = differences;
+  return document;
+}
+
+}  // namespace steppe::app::json

@@ -1,0 +1,178 @@
+#include "app/what_if.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "app/output_writers.hpp"
+#include "engine/errors.hpp"
+
+namespace steppe::app {
+
+namespace {
+
+// A run whose state turned non-finite has failed, whatever it would write.
+void check_finite(const WhatIfRun& run) {
+  for (std::size_t month = 0; month < run.months.size(); ++month)
+    if (!run.months[month].allFinite())
+      throw std::runtime_error(fmt::format("the run produced a non-finite state at month {} ({})", month,
+                                           run.scenario->date(static_cast<int>(month)).to_string()));
+}
+
+EnsembleResult run_ensemble_of(std::shared_ptr<const Scenario> scenario, const EnsembleSettings& settings,
+                               const Control& control, std::vector<OutcomeSpec> outcomes = {}) {
+  EnsembleOptions options;
+  options.outcomes = std::move(outcomes);
+  options.members = settings.members;
+  options.threads = settings.threads;
+  options.block_size = settings.block_size;
+  options.keep_trajectories = settings.keep_trajectories;
+  options.progress = control.progress;
+  options.cancel = control.cancel;
+  return run_ensemble(std::move(scenario), options);
+}
+
+// The outcomes named, as far as this scenario has the variables they measure.
+std::vector<OutcomeSpec> measurable(const Scenario& scenario, const std::vector<std::string>& names) {
+  std::vector<OutcomeSpec> specs;
+  for (const std::string& name : names) {
+    std::string error;
+    if (auto spec = parse_outcome(name, *scenario.layout, error)) specs.push_back(*spec);
+  }
+  return specs;
+}
+
+template <class Specs>
+std::optional<OutcomeSpec> spec_named(const Specs& specs, const std::string& name, std::size_t& column) {
+  for (column = 0; column < specs.size(); ++column)
+    if (specs[column].name == name) return specs[column];
+  return std::nullopt;
+}
+
+std::vector<OutcomeComparison> compare_runs(const WhatIfRun& a, const WhatIfRun& b,
+                                            const std::vector<std::string>& names) {
+  std::vector<OutcomeComparison> outcomes;
+  for (const std::string& name : names) {
+    OutcomeComparison outcome{.name = name};
+    std::size_t column = 0;
+    outcome.spec_a = spec_named(a.outcome_specs, name, column);
+    outcome.a = outcome.spec_a ? a.outcomes[column] : std::nan("");
+    outcome.spec_b = spec_named(b.outcome_specs, name, column);
+    outcome.b = outcome.spec_b ? b.outcomes[column] : std::nan("");
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
+}
+
+// Member i of A and member i of B share their random streams (the same seed and index), so the
+// difference is taken member by member: common random numbers.
+std::vector<OutcomeComparison> compare_ensembles(const EnsembleResult& a, const EnsembleResult& b,
+                                                 const std::vector<std::string>& names) {
+  std::vector<OutcomeComparison> outcomes;
+  for (const std::string& name : names) {
+    OutcomeComparison outcome{.name = name};
+    std::size_t column_a = 0, column_b = 0;
+    outcome.spec_a = spec_named(a.outcome_specs, name, column_a);
+    outcome.spec_b = spec_named(b.outcome_specs, name, column_b);
+    if (!outcome.spec_a || !outcome.spec_b) continue;  // an actor only one scenario has
+    const auto values_a = a.outcomes.col(static_cast<Eigen::Index>(column_a));
+    const auto values_b = b.outcomes.col(static_cast<Eigen::Index>(column_b));
+    const MemberColumn difference = values_b - values_a;
+    outcome.a_statistics = outcome_statistics({values_a.begin(), values_a.end()});
+    outcome.b_statistics = outcome_statistics({values_b.begin(), values_b.end()});
+    outcome.difference = outcome_statistics({difference.begin(), difference.end()});
+    std::int64_t compared = 0, b_higher = 0;
+    for (Eigen::Index member = 0; member < difference.size(); ++member) {
+      if (std::isnan(difference(member))) continue;
+      ++compared;
+      b_higher += difference(member) > 0;
+    }
+    outcome.probability_b_greater =
+        compared ? static_cast<double>(b_higher) / static_cast<double>(compared) : std::nan("");
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
+}
+
+}  // namespace
+
+std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
+
+PreparedRun prepare_run(const RunRequest& request) {
+  PreparedRun prepared{.label = stem(request.scenario), .ensemble = request.ensemble, .also_write = request.also_write};
+  check_opt_in_writers<RunResult>(prepared, prepared.also_write);
+  prepared.scenario = load_scenario(request.scenario, request.load);
+  const EnsembleSettings& ensemble = request.ensemble;
+  if (ensemble.members > 1 && ensemble.keep_trajectories) {
+    const double gigabytes = static_cast<double>(trajectory_bytes(*prepared.scenario, ensemble.members)) / 1e9;
+    if (gigabytes > 1.0 && !ensemble.confirmed)
+      throw InputError({"<command line>"}, "--keep-trajectories",
+                       fmt::format("keeping every trajectory needs {:.1f} GB of memory and more on disk; add --yes "
+                                   "to confirm, or use fewer members",
+                                   gigabytes));
+  }
+  return prepared;
+}
+
+RunResult run(const PreparedRun& prepared, const Control& control) {
+  RunResult result{.prepared = prepared};
+  if (prepared.ensemble.members > 1) {
+    result.ensemble = run_ensemble_of(prepared.scenario, prepared.ensemble, control);
+  } else {
+    result.run = run_what_if(prepared.scenario);
+    check_finite(*result.run);
+  }
+  return result;
+}
+
+PreparedComparison prepare_comparison(const CompareRequest& request) {
+  PreparedComparison prepared{.a = load_scenario(request.scenario_a, request.load),
+                              .b = load_scenario(request.scenario_b, request.load),
+                              .label_a = stem(request.scenario_a),
+                              .label_b = stem(request.scenario_b),
+                              .ensemble = request.ensemble};
+  if (prepared.label_a == prepared.label_b) prepared.label_a = "A", prepared.label_b = "B";
+  for (const auto* scenario : {prepared.a.get(), prepared.b.get()})
+    for (const OutcomeSpec& outcome : scenario->outcomes)
+      if (std::find(prepared.outcome_names.begin(), prepared.outcome_names.end(), outcome.name) ==
+          prepared.outcome_names.end())
+        prepared.outcome_names.push_back(outcome.name);
+  if (prepared.a->start != prepared.b->start)
+    throw InputError({request.scenario_b}, "start",
+                     fmt::format("starts {} but the first scenario starts {}: compare scenarios month by month "
+                                 "only from the same start",
+                                 prepared.b->start.to_string(), prepared.a->start.to_string()));
+  return prepared;
+}
+
+ComparisonResult compare(const PreparedComparison& prepared, const Control& control) {
+  ComparisonResult result{.prepared = prepared};
+  const auto& names = prepared.outcome_names;
+  // Both sides measure every outcome either scenario names, where its actors allow.
+  if (prepared.ensemble.members > 1) {
+    result.ensemble_a = run_ensemble_of(prepared.a, prepared.ensemble, control, measurable(*prepared.a, names));
+    if ((result.cancelled = result.ensemble_a->cancelled)) return result;
+    Control second = control;  // progress counts on from A's members
+    if (control.progress)
+      second.progress = [&](std::int64_t done) { control.progress(prepared.ensemble.members + done); };
+    result.ensemble_b = run_ensemble_of(prepared.b, prepared.ensemble, second, measurable(*prepared.b, names));
+    if ((result.cancelled = result.ensemble_b->cancelled)) return result;
+    result.outcomes = compare_ensembles(*result.ensemble_a, *result.ensemble_b, names);
+  } else {
+    result.run_a = run_what_if(prepared.a, measurable(*prepared.a, names));
+    result.run_b = run_what_if(prepared.b, measurable(*prepared.b, names));
+    check_finite(*result.run_a);
+    check_finite(*result.run_b);
+    result.outcomes = compare_runs(*result.run_a, *result.run_b, names);
+  }
+  return result;
+}
+
+std::shared_ptr<const Scenario> validate(const std::string& file, const LoadOptions& load) {
+  return load_scenario(file, load);
+}
+
+}  // namespace steppe::app

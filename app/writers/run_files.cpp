@@ -1,0 +1,73 @@
+// The files a run has always written: trajectories.csv (a single run, or an ensemble's kept
+// members), bands.csv and outcomes.csv (an ensemble), summary.json and chart.svg.
+#include "app/json.hpp"
+#include "app/output_writers.hpp"
+#include "engine/io/ensemble_results.hpp"
+
+namespace steppe::app {
+
+namespace {
+
+bool of_ensembles(const PreparedRun& prepared) { return prepared.ensemble.members > 1; }
+bool always(const PreparedRun&) { return true; }
+
+const OutputWriterRegistration<RunResult> trajectories_writer({
+    .file = "trajectories.csv",
+    .help = "every month's state: date, member, actor, variable, value",
+    .order = 10,
+    .applies = [](const PreparedRun& prepared) { return prepared.keeps_trajectories(); },
+    .applies_to = "a single run, or an ensemble with --keep-trajectories",
+    .write =
+        [](const RunResult& result, const Provenance&) {
+          if (result.run) return trajectories_csv(*result.run);
+          return trajectories_csv(
+              WhatIfRun{result.prepared.scenario, result.ensemble->trajectories, result.ensemble->outcome_specs, {}});
+        },
+});
+
+const OutputWriterRegistration<RunResult> bands_writer({
+    .file = "bands.csv",
+    .help = "an ensemble's quantile bands and mean per month",
+    .order = 20,
+    .applies = of_ensembles,
+    .applies_to = "ensembles",
+    .write = [](const RunResult& result,
+                const Provenance&) { return bands_csv(result.scenario(), *result.ensemble); },
+});
+
+const OutputWriterRegistration<RunResult> outcomes_writer({
+    .file = "outcomes.csv",
+    .help = "an ensemble's members: their draws and outcomes",
+    .order = 30,
+    .applies = of_ensembles,
+    .applies_to = "ensembles",
+    .write = [](const RunResult& result,
+                const Provenance&) { return outcomes_csv(result.scenario(), *result.ensemble); },
+});
+
+const OutputWriterRegistration<RunResult> summary_writer({
+    .file = "summary.json",
+    .help = "outcomes, state or distributions, and provenance",
+    .order = 40,
+    .applies = always,
+    .applies_to = "every run",
+    .write = [](const RunResult& result,
+                const Provenance& provenance) { return json::summary(result, provenance).dump(2) + "\n"; },
+});
+
+const OutputWriterRegistration<RunResult> chart_writer({
+    .file = "chart.svg",
+    .help = "the model's headline panels",
+    .order = 50,
+    .applies = always,
+    .applies_to = "every run",
+    .write =
+        [](const RunResult& result, const Provenance& provenance) {
+          if (result.run) return render_svg(indicator_chart({&*result.run}, {result.prepared.label}, provenance));
+          return render_svg(ensemble_chart({&result.scenario()}, {&*result.ensemble}, {result.prepared.label}, provenance));
+        },
+});
+
+}  // namespace
+
+}  // namespace steppe::app

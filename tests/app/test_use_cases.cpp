@@ -1,0 +1,152 @@
+// The application layer's use cases called directly, as a server or the Python package would:
+// each returns its result struct (no printing, no exit code), and the JSON and files made from it.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include "app/json.hpp"
+#include "app/output_writers.hpp"
+#include "app/what_if.hpp"
+#include "support.hpp"
+
+using namespace steppe;
+
+namespace {
+
+std::string shipped(const std::string& name) { return testing::source_path("scenarios/" + name + ".yaml").string(); }
+
+const app::OutputFile* file_named(const std::vector<app::OutputFile>& files, const std::string& name) {
+  for (const app::OutputFile& file : files)
+    if (file.name == name) return &file;
+  return nullptr;
+}
+
+std::vector<std::string> names_of(const std::vector<app::OutputFile>& files) {
+  std::vector<std::string> names;
+  for (const app::OutputFile& file : files) names.push_back(file.name);
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("app: run returns one member's months and outcomes; its summary and files come from them", "[app]") {
+  const app::RunResult result = app::run(app::prepare_run({.scenario = shipped("baseline")}));
+  REQUIRE(result.run);
+  CHECK_FALSE(result.ensemble);
+  CHECK(result.prepared.label == "baseline");
+  CHECK(static_cast<int>(result.run->months.size()) == result.scenario().months + 1);
+  const nlohmann::json summary = app::json::summary(result, {"v", "cmd"});
+  CHECK(summary["members"] == 1);
+  CHECK(summary["command"] == "cmd");
+  CHECK(summary["outcomes"].size() == result.run->outcome_specs.size());
+  const int slot = result.scenario().layout->state_index("MNG", "autonomy");
+  CHECK(summary["state"]["MNG.autonomy"]["end"].get<double>() == result.run->months.back()(0, slot));
+  CHECK(names_of(app::output_files(result, {"v", "cmd"})) ==
+        std::vector<std::string>{"trajectories.csv", "summary.json", "chart.svg"});
+}
+
+TEST_CASE("app: an ensemble's summary gives each uncertain input's distribution from the members' draws",
+          "[app][ensemble]") {
+  const auto file = testing::fresh_folder("app-uncertain") / "uncertain.yaml";
+  std::ofstream(file) << "extends: " << shipped("baseline") << "\nuncertainties:\n  USA.trust: {uniform: [0.3, 0.7]}\n";
+  const app::RunResult result = app::run(app::prepare_run({.scenario = file.string(), .ensemble = {.members = 200}}));
+  REQUIRE(result.ensemble);
+  CHECK(result.ensemble->members == 200);
+  const nlohmann::json summary = app::json::summary(result, {"v", "cmd"});
+  const auto draws = result.ensemble->inputs.col(0);
+  const double mean = summary["uncertainties"]["USA.trust"]["mean"].get<double>();
+  CHECK(mean == outcome_statistics({draws.begin(), draws.end()}).mean);
+  CHECK(mean == Approx(0.5).margin(0.03));  // uniform on [0.3, 0.7]: sd of the mean of 200 ≈ 0.008
+  CHECK(names_of(app::output_files(result, {"v", "cmd"})) ==
+        std::vector<std::string>{"bands.csv", "outcomes.csv", "summary.json", "chart.svg"});
+}
+
+TEST_CASE("app: a cancelled ensemble comes back cancelled, with nothing to write", "[app][ensemble]") {
+  const std::atomic<bool> cancel{true};
+  const app::RunResult result = app::run(app::prepare_run({.scenario = shipped("baseline"), .ensemble = {.members = 5000}}),
+                                         {.cancel = &cancel});
+  CHECK(result.cancelled());
+}
+
+TEST_CASE("app: compare gives B − A per outcome for runs, and member-by-member differences for ensembles", "[app]") {
+  const app::ComparisonResult runs =
+      app::compare(app::prepare_comparison({.scenario_a = shipped("baseline"), .scenario_b = shipped("calibrated")}));
+  REQUIRE(runs.run_a);
+  REQUIRE(!runs.outcomes.empty());
+  const nlohmann::json document = app::json::comparison(runs, {"v", "cmd"});
+  for (const app::OutcomeComparison& outcome : runs.outcomes) {
+    INFO(outcome.name);
+    if (std::isfinite(outcome.b - outcome.a))
+      CHECK(document["difference_b_minus_a"][outcome.name].get<double>() == outcome.b - outcome.a);
+    else
+      CHECK(document["difference_b_minus_a"][outcome.name].is_null());
+  }
+
+  // The same scenario against itself: every member's difference is zero, and B is never higher.
+  const app::ComparisonResult same = app::compare(app::prepare_comparison(
+      {.scenario_a = shipped("baseline"), .scenario_b = shipped("baseline"), .ensemble = {.members = 64}}));
+  CHECK(same.prepared.label_a == "A");
+  CHECK(same.prepared.label_b == "B");
+  REQUIRE(!same.outcomes.empty());
+  for (const app::OutcomeComparison& outcome : same.outcomes) {
+    INFO(outcome.name);
+    if (std::isnan(outcome.difference.median)) continue;  // an outcome no member reaches
+    CHECK(outcome.difference.q05 == 0);
+    CHECK(outcome.difference.q95 == 0);
+    CHECK(outcome.probability_b_greater == 0);
+  }
+  CHECK(names_of(app::output_files(same, {"v", "cmd"})) ==
+        std::vector<std::string>{"comparison.json", "bands_a.csv", "bands_b.csv", "chart.svg"});
+}
+
+TEST_CASE("app: scenarios that start in different months cannot be compared", "[app][bad]") {
+  const auto later = testing::fresh_folder("app-later") / "later.yaml";
+  std::ofstream(later) << "extends: " << shipped("baseline") << "\nstart: 2026-01\n";
+  CHECK_THROWS_AS(app::prepare_comparison({.scenario_a = shipped("baseline"), .scenario_b = later.string()}),
+                  InputError);
+}
+
+TEST_CASE("app: validate loads a scenario and throws InputError for a bad one", "[app][bad]") {
+  CHECK(app::validate(shipped("baseline"), {})->model_name == "third_neighbor");
+  const auto bad = testing::fresh_folder("app-bad") / "bad.yaml";
+  std::ofstream(bad) << "extends: " << shipped("baseline") << "\nmonths: many\n";
+  CHECK_THROWS_AS(app::validate(bad.string(), {}), InputError);
+}
+
+TEST_CASE("app: trajectories.jsonl holds the same numbers as trajectories.csv, one line per month and member",
+          "[app][writers]") {
+  const app::RunResult result =
+      app::run(app::prepare_run({.scenario = shipped("baseline"), .also_write = {"trajectories.jsonl"}}));
+  const auto files = app::output_files(result, {"v", "cmd"});
+  const app::OutputFile* lines = file_named(files, "trajectories.jsonl");
+  REQUIRE(lines);
+  std::istringstream stream(lines->content);
+  std::string line;
+  int count = 0;
+  const Layout& layout = *result.scenario().layout;
+  const int slot = layout.state_index("MNG", "autonomy");
+  while (std::getline(stream, line)) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    CHECK(record["member"] == 0);
+    CHECK(record["date"] == result.scenario().date(count).to_string());
+    CHECK(record["state"]["MNG.autonomy"].get<double>() == result.run->months[count](0, slot));
+    ++count;
+  }
+  CHECK(count == result.scenario().months + 1);
+  // Without asking, the file is not written.
+  const app::RunResult plain = app::run(app::prepare_run({.scenario = shipped("baseline")}));
+  CHECK_FALSE(file_named(app::output_files(plain, {"v", "cmd"}), "trajectories.jsonl"));
+}
+
+TEST_CASE("app: an unknown writer or one with nothing to write is refused before anything runs", "[app][bad]") {
+  CHECK_THROWS_WITH(app::prepare_run({.scenario = shipped("baseline"), .also_write = {"trajectories.jsnl"}}),
+                    Catch::Contains("did you mean 'trajectories.jsonl'"));
+  CHECK_THROWS_WITH(app::prepare_run({.scenario = shipped("baseline"),
+                                      .ensemble = {.members = 10},
+                                      .also_write = {"trajectories.jsonl"}}),
+                    Catch::Contains("--keep-trajectories"));
+  CHECK_NOTHROW(app::prepare_run({.scenario = shipped("baseline"),
+                                  .ensemble = {.members = 10, .keep_trajectories = true},
+                                  .also_write = {"trajectories.jsonl"}}));
+}
