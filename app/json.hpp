@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/studies.hpp"
+#include "app/wargame.hpp"
 #include "app/what_if.hpp"
 #include "engine/io/results.hpp"
 
@@ -20,5 +22,18 @@ nlohmann::json number(double value);
 nlohmann::json summary(const RunResult& result, const Provenance& provenance);
 // comparison.json: both summaries and each outcome's difference B − A.
 nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance);
+
+// `analyze --json`: per outcome, the indices (Sobol, Morris, given-data measures) with their
+// intervals, or each policy's robustness.
+nlohmann::json analysis(const AnalysisResult& result);
+// discover.json: the cases, the peeling trajectory, and the chosen box's limits per input with
+// their quasi-p-values and resampling check.
+nlohmann::json discovery(const DiscoveryResult& result);
+
+// --- the wargame (app/json/wargame.cpp) ---
+
+// `steppe wargame status --json`: the open turn (null once the game is over), the turns, how many
+// were adjudicated, and each team — with, while a turn is open, whether it submitted and its budget.
+nlohmann::json wargame_status(const GameStatus& status);
 
 }  // namespace steppe::app::json

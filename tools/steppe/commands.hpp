@@ -134,7 +134,6 @@ int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::strin
 bool launched_by_mpi();
 // The sweep over MPI ranks (sweep_mpi.cpp); refused when built without MPI.
 int sweep_mpi_command(const SweepOptions& options, const std::string& command_line);
-int analyze_command(const AnalyzeOptions& options);
 int export_command(const ExportOptions& options);
 int merge_command(const MergeOptions& options);
 int discover_command(const DiscoverOptions& options);

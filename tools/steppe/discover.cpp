@@ -9,11 +9,8 @@
 #include <iostream>
 #include <memory>
 
-#include "engine/analysis/condition.hpp"
-#include "engine/analysis/prim.hpp"
-#include "engine/io/discover_input.hpp"
-#include "engine/io/prim_charts.hpp"
-#include "engine/io/sweep_database.hpp"
+#include "app/json.hpp"
+#include "app/studies.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/table.hpp"
@@ -21,21 +18,6 @@
 namespace steppe::cli {
 
 namespace {
-
-bool is_csv(const std::string& file) {
-  std::string extension = std::filesystem::path(file).extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return extension == ".csv";
-}
-
-DiscoverCases read_cases(const DiscoverOptions& options, const OutcomeCondition& condition) {
-  if (is_csv(options.source)) return discover_cases_from_csv(options.source, options.inputs, condition);
-  if (!options.inputs.empty())
-    throw InputError({"--inputs"}, "",
-                     "applies to CSV files only: a sweep database's inputs are its factors (and policies)");
-  return discover_cases(SweepDatabase::open(options.source), condition);
-}
 
 // A value of an input whose range spans `span`, to about four significant digits of that span.
 std::string number(double value, double span) {
@@ -55,97 +37,31 @@ std::string limit_text(const PrimLimit& limit, const PrimLimit& range, const std
   return kept;
 }
 
-nlohmann::json box_statistics(const PrimBox& box) {
-  return {{"coverage", box.coverage}, {"density", box.density},         {"mass", box.mass},
-          {"cases", box.cases},       {"of_interest", box.of_interest}, {"restricted", box.restricted}};
-}
-
-nlohmann::json limit_json(const PrimLimit& limit, const std::vector<std::string>& names) {
-  if (limit.kept.empty()) return {{"lower", limit.lower}, {"upper", limit.upper}};
-  nlohmann::json kept = nlohmann::json::array();
-  for (std::size_t category = 0; category < limit.kept.size(); ++category)
-    if (limit.kept[category]) kept.push_back(names[category]);
-  return {{"categories", kept}};
-}
-
-nlohmann::json nullable(double value) { return std::isnan(value) ? nlohmann::json(nullptr) : nlohmann::json(value); }
-
 }  // namespace
 
 int discover_command(const DiscoverOptions& options) {
-  const OutcomeCondition condition = parse_condition(options.where);
-  const DiscoverCases discover = read_cases(options, condition);
-  PrimOptions prim_options;
-  prim_options.peel_alpha = options.peel_alpha;
-  prim_options.mass_min = options.mass_min;
-
-  const PrimResult result = prim(discover.cases, prim_options);
-  const std::size_t boxes = result.trajectory.size();
-  if (options.box >= 0 && static_cast<std::size_t>(options.box) >= boxes)
-    throw InputError({"--box"}, "",
-                     fmt::format("box {} is not on the peeling trajectory, which has boxes 0 to {} (the knee is {})",
-                                 options.box, boxes - 1, result.knee));
-  const std::size_t chosen = options.box >= 0 ? static_cast<std::size_t>(options.box) : result.knee;
-  const PrimBox& first = result.trajectory.front();
-  const PrimBox& peeled = result.trajectory[chosen];
-  const PrimBox box = paste(discover.cases, result, chosen, prim_options);
-  const bool pasted = box.cases != peeled.cases;
-  const std::vector<double> quasi_p = quasi_p_values(discover.cases, first, box);
-  const PrimResampling resampling = resample_prim(discover.cases, box, prim_options, options.resamples, options.seed);
-  const auto cases = static_cast<std::int64_t>(discover.cases.of_interest.size());
-
-  nlohmann::json document = {
-      {"source", discover.source},
-      {"condition", condition.text},
-      {"cases", cases},
-      {"of_interest", discover.of_interest},
-      {"undefined", discover.undefined},
-      {"options",
-       {{"peel_alpha", prim_options.peel_alpha},
-        {"paste_alpha", prim_options.paste_alpha},
-        {"mass_min", prim_options.mass_min},
-        {"resamples", options.resamples},
-        {"resampling", "bootstrap"},
-        {"seed", options.seed}}},
-      {"knee", result.knee},
-      {"chosen", chosen},
-      {"trajectory", nlohmann::json::array()},
-  };
-  for (std::size_t index = 0; index < boxes; ++index) {
-    nlohmann::json entry = box_statistics(result.trajectory[index]);
-    entry["box"] = index;
-    document["trajectory"].push_back(entry);
-  }
-  nlohmann::json chosen_json = box_statistics(box);
-  chosen_json["box"] = chosen;
-  chosen_json["pasted"] = pasted;
-  chosen_json["dimensions"] = nlohmann::json::array();
-  for (std::size_t d = 0; d < discover.dimensions.size(); ++d) {
-    nlohmann::json dimension = {{"name", discover.dimensions[d]},
-                                {"type", discover.cases.categories[d] ? "categorical" : "numeric"},
-                                {"restricted", restricts(box, first, d)},
-                                {"limits", limit_json(box.limits[d], discover.category_names[d])},
-                                {"range", limit_json(first.limits[d], discover.category_names[d])},
-                                {"quasi_p", nullable(quasi_p[d])},
-                                {"resampled_at_coverage", resampling.restricted_at_coverage[d]},
-                                {"resampled_at_density", resampling.restricted_at_density[d]}};
-    chosen_json["dimensions"].push_back(dimension);
-  }
-  document["box"] = chosen_json;
-
-  const std::string subtitle = fmt::format("{} — {}", discover.source, condition.text);
+  const app::DiscoveryResult found =
+      app::discover({.source = options.source,
+                     .where = options.where,
+                     .inputs = options.inputs,
+                     .box = options.box,
+                     .prim = {.peel_alpha = options.peel_alpha, .mass_min = options.mass_min},
+                     .resamples = options.resamples,
+                     .seed = options.seed});
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / stem(options.source)
                                           : std::filesystem::path(options.out));
-  folder.add("discover.json", document.dump(2) + "\n");
-  folder.add("trajectory.svg", render_trajectory_svg({"Peeling trajectory: coverage against density", subtitle,
-                                                      result.trajectory, chosen, box}));
-  folder.add("box.svg",
-             render_box_limits_svg(
-                 {fmt::format("Box {}{}: limits within each input's range", chosen, pasted ? " (pasted)" : ""),
-                  subtitle, discover.dimensions, discover.category_names, first, box, quasi_p}));
-  const auto written = folder.commit();
-  if (printed_for_machines(options.quiet, options.json, document)) return 0;
+  const auto written = write_files(folder, app::discovery_files(found));
+  if (printed_for_machines(options.quiet, options.json, app::json::discovery(found))) return 0;
 
+  const DiscoverCases& discover = found.cases;
+  const PrimResult& result = found.peeling;
+  const std::size_t boxes = result.trajectory.size(), chosen = found.chosen;
+  const auto cases = static_cast<std::int64_t>(discover.cases.of_interest.size());
+  const OutcomeCondition& condition = found.condition;
+  const PrimBox &first = found.first(), &peeled = found.peeled(), &box = found.box;
+  const bool pasted = found.pasted;
+  const std::vector<double>& quasi_p = found.quasi_p;
+  const PrimResampling& resampling = found.resampling;
   std::cout << fmt::format("PRIM on {}\n", discover.source);
   std::cout << fmt::format("'{}' holds in {} of {} {} ({})", condition.text, discover.of_interest, cases,
                            discover.cases_word,
@@ -228,7 +144,7 @@ const CommandRegistration discover_registration(70, [](CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   discover_app->add_flag("--json", discover.json, "Print the JSON document instead of tables");
   discover_app->add_flag("--quiet,-q", discover.quiet, "Print nothing but errors");
-  return Command{discover_app, [options](const std::string& command_line) { return discover_command(*options); }};
+  return Command{discover_app, [options](const std::string&) { return discover_command(*options); }};
 });
 
 }  // namespace

@@ -2,46 +2,22 @@
 // shards merged into one, and the database's tables as CSV (docs/sweeps.md).
 #include <fmt/format.h>
 
-#include <atomic>
-#include <cmath>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <tuple>
 
+#include "app/sweeps.hpp"
 #include "engine/io/sweep_database.hpp"
-#include "engine/io/sweep_loader.hpp"
-#include "engine/io/sweep_runner.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
+#include "tools/steppe/interrupt.hpp"
 #include "tools/steppe/progress.hpp"
 #include "tools/steppe/table.hpp"
 
 namespace steppe::cli {
 
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-void on_interrupt(int) { interrupted = true; }
-
-// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-std::string csv_line(const std::vector<std::string>& fields) {
-  std::string line;
-  for (std::size_t index = 0; index < fields.size(); ++index) {
-    if (index) line += ',';
-    line += csv_field(fields[index]);
-  }
-  return line + "\n";
-}
 
 // "K/N" with 1 ≤ K ≤ N.
 std::pair<int, int> read_shard(const std::string& text) {
@@ -86,83 +62,65 @@ int sweep_command(const SweepOptions& options, const std::string& command_line) 
 
 int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,
                       const ChunkExecutor& executor) {
-  DatabaseSweepOptions run;
-  run.executor = executor;
-  if (!options.shard.empty()) {
-    std::tie(run.shard, run.shards) = read_shard(options.shard);
-    // Each shard writes its own database: name.shard-K-of-N.sqlite unless --db says otherwise.
-    sweep.database.replace_filename(fmt::format("{}.shard-{}-of-{}{}", sweep.database.stem().string(), run.shard,
-                                                run.shards, sweep.database.extension().string()));
-  }
-  if (!options.database.empty()) sweep.database = options.database;
+  app::SweepRequest request{.database = options.database,
+                            .resume = options.resume,
+                            .threads = options.threads,
+                            .version = STEPPE_VERSION,
+                            .command = command_line,
+                            .resume_command = resume_command(options)};
+  if (!options.shard.empty()) std::tie(request.shard, request.shards) = read_shard(options.shard);
+  const app::PreparedSweep prepared = app::prepare_sweep(std::move(sweep), request);
+  const Sweep& loaded = prepared.sweep;
 
-  run.threads = options.threads;
-  run.resume = options.resume;
-  run.version = STEPPE_VERSION;
-  run.command = command_line;
-  run.resume_command = resume_command(options);
-  run.cancel = &interrupted;
-  ProgressBar bar(sweep.run_count(sweep.point_count()), "runs");
-  run.progress = [&](std::int64_t done, std::int64_t) { bar.update(done); };
-  run.ready = [&](const SweepReport& found) {
-    if (options.resume && found.created)
-      std::cerr << fmt::format("steppe: {} held no runs of the sweep (no database, or an empty one): starting it\n",
-                               sweep.database.string());
-  };
-  const std::string finish = finish_command(run.resume_command, sweep.database);
-
-  const auto previous = std::signal(SIGINT, on_interrupt);
-  SweepReport report;
-  try {
-    report = run_sweep(sweep, run);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& failure) {  // the disk: what was committed stays, to be finished
-    throw std::runtime_error(fmt::format("{}\nsteppe: then finish the sweep with: {}", failure.what(), finish));
-  }
-  std::signal(SIGINT, previous);
+  const InterruptScope interrupt;
+  ProgressBar bar(loaded.run_count(loaded.point_count()), "runs");
+  const SweepReport report = app::run_sweep(
+      prepared, {.progress = [&](std::int64_t done, std::int64_t) { bar.update(done); },
+                 .ready =
+                     [&](const SweepReport& found) {
+                       if (options.resume && found.created)
+                         std::cerr << fmt::format(
+                             "steppe: {} held no runs of the sweep (no database, or an empty one): starting it\n",
+                             loaded.database.string());
+                     },
+                 .cancel = interrupt.flag(),
+                 .executor = executor});
 
   if (report.cancelled) {
     std::cerr << fmt::format("steppe: interrupted; {} of {} runs are in {}: finish with: {}\n",
-                             report.already_done + report.ran, report.last - report.first, sweep.database.string(),
-                             finish);
+                             report.already_done + report.ran, report.last - report.first, loaded.database.string(),
+                             prepared.finish_command);
     return 130;
   }
   if (options.quiet) return 0;
   std::cout << fmt::format("sweep {}: {} design, {} points × {} {} = {} runs\n", options.file,
-                           sweep.settings.design->name(), report.points, sweep.settings.replicates,
-                           sweep.settings.replicates == 1 ? "replicate" : "replicates", report.runs);
-  if (run.shards > 0)
-    std::cout << fmt::format("shard {}/{}: runs {} to {}\n", run.shard, run.shards, report.first, report.last - 1);
+                           loaded.settings.design->name(), report.points, loaded.settings.replicates,
+                           loaded.settings.replicates == 1 ? "replicate" : "replicates", report.runs);
+  if (request.shards > 0)
+    std::cout << fmt::format("shard {}/{}: runs {} to {}\n", request.shard, request.shards, report.first,
+                             report.last - 1);
   if (report.already_done > 0) std::cout << fmt::format("{} runs were already done\n", report.already_done);
   std::cout << fmt::format("ran {} runs\n", report.ran);
-  std::cout << fmt::format("wrote {}\n", sweep.database.string());
+  std::cout << fmt::format("wrote {}\n", loaded.database.string());
   return 0;
 }
 
 int merge_command(const MergeOptions& options) {
-  std::vector<std::filesystem::path> shards(options.shards.begin(), options.shards.end());
-  SweepDatabase::merge(options.merged, shards);
-  if (!options.quiet) std::cout << fmt::format("wrote {} from {} shards\n", options.merged, shards.size());
+  const std::size_t merged =
+      app::merge_shards(options.merged, std::vector<std::filesystem::path>(options.shards.begin(), options.shards.end()));
+  if (!options.quiet) std::cout << fmt::format("wrote {} from {} shards\n", options.merged, merged);
   return 0;
 }
 
 int export_command(const ExportOptions& options) {
-  const SweepDatabase database = SweepDatabase::open(options.database);
+  const app::ExportResult exported = app::export_tables(options.database);
   // An unfinished sweep is exported as far as it goes, and said to be unfinished.
-  const auto runs = static_cast<std::int64_t>(database.numbers("SELECT COUNT(*) FROM runs")[0][0]);
-  if (runs < database.expected_runs())
+  if (exported.runs < exported.expected_runs)
     std::cerr << fmt::format(
-        "steppe: warning: {} holds {} of its {} runs (the sweep is unfinished): finish it with: {}\n", options.database,
-        runs, database.expected_runs(), database.finish_command());
+        "steppe: warning: {} holds {} of its {} runs (the sweep is unfinished): finish it with: {}\n",
+        options.database, exported.runs, exported.expected_runs, exported.finish_command);
   OutputFolder folder(options.csv);
-  for (const std::string& table : SweepDatabase::tables()) {
-    const SweepDatabase::Table rows = database.query("SELECT * FROM " + table);
-    std::string csv = csv_line(rows.columns);
-    for (const auto& row : rows.rows) csv += csv_line(row);
-    folder.add(table + ".csv", csv);
-  }
-  const auto files = folder.commit();
+  const auto files = write_files(folder, exported.files);
   if (!options.quiet) print_written(files);
   return 0;
 }

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "analysis/known_indices.hpp"
-#include "engine/io/sweep_analysis.hpp"
+#include "app/sweep_analysis.hpp"
 #include "engine/io/sweep_database.hpp"
 #include "engine/io/sweep_loader.hpp"
 #include "engine/io/sweep_runner.hpp"

@@ -1,4 +1,4 @@
-#include "engine/io/sweep_analysis.hpp"
+#include "app/sweep_analysis.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

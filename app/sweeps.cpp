@@ -1,0 +1,94 @@
+#include "app/sweeps.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "engine/errors.hpp"
+#include "engine/io/sweep_database.hpp"
+
+namespace steppe::app {
+
+namespace {
+
+// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t index = 0; index < fields.size(); ++index) {
+    if (index) line += ',';
+    line += csv_field(fields[index]);
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+PreparedSweep prepare_sweep(const SweepRequest& request) {
+  return prepare_sweep(load_sweep(request.file, request.load), request);
+}
+
+PreparedSweep prepare_sweep(Sweep sweep, const SweepRequest& request) {
+  PreparedSweep prepared{std::move(sweep), {}, {}};
+  DatabaseSweepOptions& options = prepared.options;
+  if (request.shards > 0) {
+    options.shard = request.shard;
+    options.shards = request.shards;
+    // Each shard writes its own database: name.shard-K-of-N.sqlite unless told otherwise.
+    std::filesystem::path& database = prepared.sweep.database;
+    database.replace_filename(fmt::format("{}.shard-{}-of-{}{}", database.stem().string(), request.shard,
+                                          request.shards, database.extension().string()));
+  }
+  if (!request.database.empty()) prepared.sweep.database = request.database;
+  options.threads = request.threads;
+  options.resume = request.resume;
+  options.version = request.version;
+  options.command = request.command;
+  options.resume_command = request.resume_command;
+  prepared.finish_command = finish_command(request.resume_command, prepared.sweep.database);
+  return prepared;
+}
+
+SweepReport run_sweep(const PreparedSweep& prepared, const SweepControl& control) {
+  DatabaseSweepOptions options = prepared.options;
+  options.progress = control.progress;
+  options.ready = control.ready;
+  options.cancel = control.cancel;
+  options.executor = control.executor;
+  try {
+    return steppe::run_sweep(prepared.sweep, options);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& failure) {  // the disk: what was committed stays, to be finished
+    throw std::runtime_error(
+        fmt::format("{}\nsteppe: then finish the sweep with: {}", failure.what(), prepared.finish_command));
+  }
+}
+
+std::size_t merge_shards(const std::filesystem::path& merged, const std::vector<std::filesystem::path>& shards) {
+  SweepDatabase::merge(merged, shards);
+  return shards.size();
+}
+
+ExportResult export_tables(const std::filesystem::path& database_file) {
+  const SweepDatabase database = SweepDatabase::open(database_file);
+  ExportResult result;
+  result.runs = static_cast<std::int64_t>(database.numbers("SELECT COUNT(*) FROM runs")[0][0]);
+  result.expected_runs = database.expected_runs();
+  result.finish_command = database.finish_command();
+  for (const std::string& table : SweepDatabase::tables()) {
+    const SweepDatabase::Table rows = database.query("SELECT * FROM " + table);
+    std::string csv = csv_line(rows.columns);
+    for (const auto& row : rows.rows) csv += csv_line(row);
+    result.files.push_back({table + ".csv", std::move(csv)});
+  }
+  return result;
+}
+
+}  // namespace steppe::app
