@@ -7,6 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <map>
 #include <set>
 
 #include "cli/cli_support.hpp"
@@ -171,6 +172,35 @@ TEST_CASE("steppe run writes exactly trajectories.csv summary.json and chart.svg
   // No hidden temporary (".name.tmp-PID") is left in the folder or next to it.
   for (const auto& entry : fs::directory_iterator(run.folder.parent_path()))
     CHECK(entry.path().filename().string().front() != '.');
+}
+
+TEST_CASE("steppe run --write trajectories.jsonl adds JSON lines with the CSV's values", "[cli][run][files]") {
+  const RunOutput run = run_scenario("scenarios/baseline.yaml", "run-jsonl", {"--write", "trajectories.jsonl"});
+  CHECK(folder_entries(run.folder) ==
+        std::vector<std::string>{"chart.svg", "summary.json", "trajectories.csv", "trajectories.jsonl"});
+  const Csv csv = read_csv(run.folder / "trajectories.csv");
+  std::map<std::pair<std::string, std::string>, std::string> from_csv;  // (date, ACTOR.variable) → text
+  for (const CsvRow& row : csv.rows) from_csv[{row.date, row.actor + "." + row.variable}] = row.value_text;
+  std::size_t values = 0;
+  for (const std::string& line : lines_of(read_text_file(run.folder / "trajectories.jsonl"))) {
+    const json record = json::parse(line);
+    for (const auto& [name, value] : record.at("state").items()) {
+      INFO(record.at("date") << " " << name);
+      CHECK(value.get<double>() == std::stod(from_csv.at({record.at("date").get<std::string>(), name})));
+      ++values;
+    }
+  }
+  CHECK(values == csv.rows.size());
+}
+
+TEST_CASE("steppe run --write of an unknown file exits 2 with a did-you-mean and creates no folder",
+          "[cli][run][files][bad]") {
+  const fs::path folder = scratch("run-write-bad") / "never";
+  const RunResult result = run_steppe(
+      {"run", source_path("scenarios/baseline.yaml").string(), "--write", "trajectories.json", "--out", folder.string()});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("did you mean 'trajectories.jsonl'"));
+  CHECK_FALSE(fs::exists(folder));
 }
 
 TEST_CASE("trajectories.csv has one row per month and non-internal variable from 2025-01 to 2035-01",
