@@ -165,6 +165,69 @@ void check_moves(const Definition& definition, const GameLog& log, const Team& t
                     team.id, open->number, cost, budget, team.budget.per_turn, budget - team.budget.per_turn));
 }
 
+std::map<std::string, double> check_submission(const Definition& definition, const GameLog& log, const Team& team,
+                                               const Submission& submission) {
+  using Part = SubmissionError::Part;
+  if (submission.team && *submission.team != team.id)
+    throw SubmissionError(
+        Part::team, 0,
+        fmt::format("wrong team: this file holds {}'s moves, submitted as {}", *submission.team, team.id));
+  const Turn* open = log.open_turn();
+  if (!open) throw SubmissionError(Part::whole, 0, game_over(definition));
+  if (submission.turn && *submission.turn < open->number)
+    throw SubmissionError(
+        Part::turn, 0,
+        fmt::format("turn {} is closed: it was adjudicated; the open turn is {}", *submission.turn, open->number));
+  if (submission.turn && *submission.turn > open->number)
+    throw SubmissionError(Part::turn, 0,
+                          fmt::format("turn {} is not open yet; the open turn is {}", *submission.turn, open->number));
+  std::map<std::string, double> moves;
+  if (submission.keeps_everything) return moves;
+
+  const Layout& layout = *definition.scenario->layout;
+  std::vector<std::string> actors, own_levers, menu;
+  for (const Actor& actor : layout.actors()) actors.push_back(actor.name);
+  for (const Layout::LeverSlot& slot : layout.levers())
+    if (slot.actor == team.id) own_levers.push_back(slot.decl->name);
+  for (const MenuItem& item : team.menu) menu.push_back(item.lever);
+  for (std::size_t index = 0; index < submission.moves.size(); ++index) {
+    const SubmittedMove& move = submission.moves[index];
+    const auto refuse = [&](Part part, const std::string& message) { throw SubmissionError(part, index, message); };
+    std::string lever = move.lever;
+    if (const auto dot = lever.find('.'); dot != std::string::npos) {
+      const std::string actor = lever.substr(0, dot);
+      lever = lever.substr(dot + 1);
+      if (actor != team.id && std::find(actors.begin(), actors.end(), actor) != actors.end())
+        refuse(Part::lever, fmt::format("wrong team: {} is a lever of {}; {} moves only its own levers", move.lever,
+                                        actor, team.id));
+      if (actor != team.id) refuse(Part::lever, unknown_name_message("actor", actor, actors));
+    }
+    const MenuItem* item = team.find(lever);
+    if (!item) {
+      if (std::find(own_levers.begin(), own_levers.end(), lever) == own_levers.end())
+        refuse(Part::lever, unknown_name_message(fmt::format("lever of {}:", team.id), lever, own_levers));
+      refuse(Part::lever, fmt::format("{} is not on {}'s menu (menu: {})", lever, team.id, fmt::join(menu, ", ")));
+    }
+    const LeverDecl& decl = *layout.levers()[static_cast<std::size_t>(item->lever_slot)].decl;
+    if (move.setting < decl.min || move.setting > decl.max)
+      refuse(Part::setting, fmt::format("value {} is outside [{}, {}]", move.setting, decl.min, decl.max));
+    if (!item->costs.contains(move.setting)) {
+      std::vector<std::string> settings;
+      for (const auto& [setting, cost] : item->costs)
+        settings.push_back(fmt::format("{:g} (cost {:g})", setting, cost));
+      refuse(Part::setting, fmt::format("{:g} is not a setting of {} on the menu: {}", move.setting, lever,
+                                        fmt::join(settings, ", ")));
+    }
+    moves[lever] = move.setting;
+  }
+  try {
+    check_moves(definition, log, team, moves);
+  } catch (const GameError& error) {
+    throw SubmissionError(Part::moves, 0, error.what());
+  }
+  return moves;
+}
+
 Bands adjudicate(const Definition& definition, const GameLog& log, int through_turn,
                  const Counterfactual* counterfactual) {
   const Scenario& scenario = *definition.scenario;

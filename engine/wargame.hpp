@@ -158,6 +158,50 @@ double available_budget(const GameLog& log, const Team& team, int turn);
 void check_moves(const Definition& definition, const GameLog& log, const Team& team,
                  const std::map<std::string, double>& moves);
 
+// A team's moves as a file (or a form) submits them, before the rules are checked: what it says
+// of itself, and its moves as written, in order.
+struct SubmittedMove {
+  std::string lever;  // "hawkishness", or with the actor: "CHN.hawkishness"
+  double setting = 0;
+};
+struct Submission {
+  std::optional<std::string> team;  // the team it says it is from, if it says
+  std::optional<int> turn;          // the turn it says it is for, if it says
+  std::vector<SubmittedMove> moves;
+  // It lists nothing at all (`moves:` left empty): the team keeps every setting, and what they
+  // cost is not checked against the budget (an empty list of moves, `moves: {}`, is checked).
+  bool keeps_everything = false;
+};
+
+// A rule a submission breaks, with the part of it that breaks the rule, so that a front end can
+// point there (a moves file reports it at the key or value, engine/io/wargame_files.hpp).
+class SubmissionError : public GameError {
+ public:
+  enum class Part {
+    whole,    // the submission as a whole (the game is over)
+    team,     // the team it names
+    turn,     // the turn it names
+    moves,    // its moves together (over budget)
+    lever,    // moves[move]'s lever
+    setting,  // moves[move]'s setting
+  };
+  SubmissionError(Part part, std::size_t move, const std::string& message)
+      : GameError(message), part_(part), move_(move) {}
+  Part part() const { return part_; }
+  std::size_t move() const { return move_; }
+
+ private:
+  Part part_;
+  std::size_t move_;
+};
+
+// Checks a team's submission for the open turn against the rules — it names this team and the
+// open turn, if any; each lever is the team's own and on its menu, each setting within the
+// lever's range and among the menu's settings; the settings held are affordable (check_moves) —
+// and returns its moves as lever → setting, or throws SubmissionError at the first rule broken.
+std::map<std::string, double> check_submission(const Definition& definition, const GameLog& log, const Team& team,
+                                               const Submission& submission);
+
 // Runs the game from month 0 through `through_turn` under the log's moves, overrides and
 // injects, as an ensemble of definition.members members, and returns the bands of months
 // 0..the turn's last month. With `counterfactual`, that team's actor follows the

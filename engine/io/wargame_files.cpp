@@ -394,6 +394,11 @@ Counterfactual load_counterfactual(const Definition& definition, const std::stri
   return {team, std::move(scenario), scenario_file.stem().string()};
 }
 
+bool is_definition_file(const fs::path& file) {
+  const Located root = load_yaml_file(file.string(), "scenario or game definition");
+  return root.node.IsMap() && root.node["teams"];
+}
+
 std::string default_definition(const Scenario& scenario, const std::string& scenario_path, int turns, int turn_months) {
   const Layout& layout = *scenario.layout;
   std::vector<std::string> charted;
@@ -449,63 +454,47 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
   return text;
 }
 
-std::map<std::string, double> load_moves(const fs::path& file, const Definition& definition, const GameLog& log,
-                                         const std::string& team_id) {
-  const Team* team = definition.find_team(team_id);
-  if (!team) throw InputError({}, "--team", unknown_name_message("team", team_id, definition.team_ids()));
-  const Located root = load_yaml_file(file.string(), "moves file");
-  const Fields fields(root, {"team", "turn", "moves"});
-  if (const auto named = fields.get("team"); named && read_text(*named) != team_id)
-    fail(*named, fmt::format("wrong team: this file holds {}'s moves, submitted as {}", read_text(*named), team_id));
-  const Turn* open = log.open_turn();
-  if (!open) fail(root, game_over(definition));
-  if (const auto turn = fields.get("turn")) {
-    const auto number = static_cast<int>(read_whole_number(*turn, 1, 1000));
-    if (number < open->number)
-      fail(*turn, fmt::format("turn {} is closed: it was adjudicated; the open turn is {}", number, open->number));
-    if (number > open->number)
-      fail(*turn, fmt::format("turn {} is not open yet; the open turn is {}", number, open->number));
+// Where each part of a submission is in its file, to report a rule it breaks there.
+struct MovesFile::Places {
+  Located root, moves;
+  std::optional<Located> team, turn;
+  std::vector<Entry> entries;  // one per move, in order
+};
+
+MovesFile::MovesFile(const fs::path& file) {
+  auto places = std::make_shared<Places>();
+  places->root = load_yaml_file(file.string(), "moves file");
+  const Fields fields(places->root, {"team", "turn", "moves"});
+  if ((places->team = fields.get("team"))) submission_.team = read_text(*places->team);
+  if ((places->turn = fields.get("turn")))
+    submission_.turn = static_cast<int>(read_whole_number(*places->turn, 1, 1000));
+  places->moves = fields.require("moves");
+  submission_.keeps_everything = places->moves.node.IsNull();
+  if (!submission_.keeps_everything) places->entries = entries(places->moves);
+  // Any finite number is of the file's form; which settings a lever may take is a rule.
+  for (const Entry& entry : places->entries)
+    submission_.moves.push_back({entry.name, read_number(entry.value, -unbounded, unbounded)});
+  places_ = std::move(places);
+}
+
+void MovesFile::refuse(const SubmissionError& error) const {
+  using Part = SubmissionError::Part;
+  const Places& at = *places_;
+  switch (error.part()) {
+    case Part::whole:
+      fail(at.root, error.what());
+    case Part::team:
+      fail(at.team ? *at.team : at.root, error.what());
+    case Part::turn:
+      fail(at.turn ? *at.turn : at.root, error.what());
+    case Part::moves:
+      fail(at.moves, error.what());
+    case Part::lever:
+      fail(at.entries.at(error.move()).key, error.what());
+    case Part::setting:
+      fail(at.entries.at(error.move()).value, error.what());
   }
-  const Layout& layout = *definition.scenario->layout;
-  std::vector<std::string> menu;
-  for (const MenuItem& item : team->menu) menu.push_back(item.lever);
-  std::map<std::string, double> moves;
-  const Located listed = fields.require("moves");
-  if (listed.node.IsNull()) return moves;  // no change: the team holds its settings
-  for (const Entry& entry : entries(listed)) {
-    std::string lever = entry.name;
-    if (const auto dot = lever.find('.'); dot != std::string::npos) {
-      const std::string actor = lever.substr(0, dot);
-      lever = lever.substr(dot + 1);
-      if (actor != team_id && actor_index(layout, actor) >= 0)
-        fail(entry.key,
-             fmt::format("wrong team: {} is a lever of {}; {} moves only its own levers", entry.name, actor, team_id));
-      if (actor != team_id) fail(entry.key, unknown_name_message("actor", actor, actor_names(layout)));
-    }
-    const MenuItem* item = team->find(lever);
-    if (!item) {
-      const std::vector<std::string> declared = lever_names_of(layout, team_id);
-      if (std::find(declared.begin(), declared.end(), lever) == declared.end())
-        fail(entry.key, unknown_name_message(fmt::format("lever of {}:", team_id), lever, declared));
-      fail(entry.key, fmt::format("{} is not on {}'s menu (menu: {})", lever, team_id, fmt::join(menu, ", ")));
-    }
-    const LeverDecl& decl = *layout.levers()[static_cast<std::size_t>(item->lever_slot)].decl;
-    const double value = read_number(entry.value, decl.min, decl.max);
-    if (!item->costs.contains(value)) {
-      std::vector<std::string> settings;
-      for (const auto& [setting, cost] : item->costs)
-        settings.push_back(fmt::format("{:g} (cost {:g})", setting, cost));
-      fail(entry.value,
-           fmt::format("{:g} is not a setting of {} on the menu: {}", value, lever, fmt::join(settings, ", ")));
-    }
-    moves[lever] = value;
-  }
-  try {
-    check_moves(definition, log, *team, moves);
-  } catch (const GameError& error) {
-    fail(listed, error.what());
-  }
-  return moves;
+  fail(at.root, error.what());
 }
 
 Inject deck_inject(const Definition& definition, const std::string& name) {

@@ -4,12 +4,13 @@
 // lock, so that a crash or two laptops submitting at once lose nothing.
 //
 // Every mistake in a file is an InputError with file:line:column, key path and "did you mean";
-// a move that breaks a rule of the game (over budget, turn closed) is reported at the key that
-// breaks it. Nothing is recorded unless the whole file is valid.
+// a move that breaks a rule of the game (over budget, turn closed), which the core checks, is
+// reported at the key that breaks it. Nothing is recorded unless the whole file is valid.
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ namespace steppe::wargame {
 // Loads and checks a game definition: its scenario (relative to the definition's folder) with
 // the game's horizon, teams, menus, budgets, public variables, injects and counterfactual.
 Definition load_definition(const std::filesystem::path& file);
+// Whether a YAML file is a game definition (it has teams) rather than a scenario.
+bool is_definition_file(const std::filesystem::path& file);
 // A definition for any scenario, as YAML text to edit: a team per actor with levers, every lever
 // on its menu at five settings (its starting value among them) costing more the higher they
 // are, and budgets that afford the starting settings with room to move.
@@ -31,10 +34,21 @@ std::string default_definition(const Scenario& scenario, const std::string& scen
 Counterfactual load_counterfactual(const Definition& definition, const std::string& team,
                                    const std::filesystem::path& scenario_file);
 
-// A team's moves file for the open turn, checked against its menu, its budget and the turn:
-// lever → setting. `team` is the team submitting (--team).
-std::map<std::string, double> load_moves(const std::filesystem::path& file, const Definition& definition,
-                                         const GameLog& log, const std::string& team);
+// A team's moves file, its form checked — the keys known, `team` text, `turn` a whole number,
+// `moves` a map of levers to numbers, or empty — as a Submission, whose rules the core checks
+// (wargame::check_submission); `refuse` reports a rule it breaks at the key or value concerned.
+class MovesFile {
+ public:
+  explicit MovesFile(const std::filesystem::path& file);
+  const Submission& submission() const { return submission_; }
+  // Throws `error` as an InputError at its place in the file (file:line:column and key path).
+  [[noreturn]] void refuse(const SubmissionError& error) const;
+
+ private:
+  struct Places;
+  Submission submission_;
+  std::shared_ptr<const Places> places_;
+};
 
 // An inject from the deck by name (did you mean), or ad hoc from the command line: jumps and
 // levers as NAME=VALUE, events as KIND:ACTOR.

@@ -86,12 +86,11 @@ std::string inline_svg(std::string svg) {
 }  // namespace
 
 ReportFiles render_report(const Definition& definition, const GameLog& log, const std::vector<HistoryEntry>& history,
-                          const Counterfactual* counterfactual) {
+                          const CounterfactualBands* counterfactual) {
   const Scenario& scenario = *definition.scenario;
   const Layout& layout = *scenario.layout;
   const int played = log.adjudicated_turns();
   const int now = definition.first_month(played + 1);
-  const Bands other = counterfactual && played > 0 ? adjudicate(definition, log, played, counterfactual) : Bands{};
 
   Writer out;
   out.html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
@@ -181,7 +180,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
           dashed.color = color;
           dashed.dashed = true;
           for (int month = 0; month <= now; ++month)
-            dashed.values.push_back(other.at(month, static_cast<int>(slot)).p50);
+            dashed.values.push_back(counterfactual->bands.at(month, static_cast<int>(slot)).p50);
           panel.series.push_back(std::move(dashed));
         }
         ++color;
@@ -229,7 +228,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
         if (layout.state()[slot].decl->name != variable) continue;
         const double played_value = band_at(definition, log, now, static_cast<int>(slot)).p50;
-        const double other_value = other.at(now, static_cast<int>(slot)).p50;
+        const double other_value = counterfactual->bands.at(now, static_cast<int>(slot)).p50;
         comparison.rows.push_back({layout.state_name(static_cast<int>(slot)), number(played_value), number(other_value),
                                    fmt::format("{:+.3f}", other_value - played_value)});
       }

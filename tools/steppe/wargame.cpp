@@ -6,96 +6,80 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "engine/io/output_files.hpp"
-#include "engine/io/scenario_loader.hpp"
-#include "engine/io/wargame_files.hpp"
-#include "engine/io/wargame_report.hpp"
-#include "engine/io/yaml_input.hpp"
+#include "app/json.hpp"
+#include "app/wargame.hpp"
 #include "tools/steppe/command_registry.hpp"
+#include "tools/steppe/commands.hpp"
 #include "tools/steppe/table.hpp"
 
 namespace steppe::cli {
 
 namespace fs = std::filesystem;
-using namespace steppe::wargame;
+using wargame::GameError;
+using wargame::GameFolder;
+using wargame::Team;
 
 namespace {
 
 // --- what the commands print ------------------------------------------------------------------
 
-std::string now_text(const Definition& definition, const GameLog& log) {
-  const int played = log.adjudicated_turns();
-  if (const Turn* open = log.open_turn())
-    return fmt::format("turn {} of {} ({}), {} played", open->number, definition.turns,
-                       turn_dates(definition, open->number), played);
-  return fmt::format("game over: {} turns played", played);
+std::string now_text(const app::GameClock& clock) {
+  if (!clock.over())
+    return fmt::format("turn {} of {} ({}), {} played", clock.open_turn, clock.turns, clock.open_dates, clock.played);
+  return fmt::format("game over: {} turns played", clock.played);
 }
 
 // A compact chart of the median over the months played: one block character per month.
-std::string sparkline(const Definition& definition, const GameLog& log, int slot) {
+std::string sparkline(const app::Indicator& indicator) {
   static const char* blocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-  const VariableDecl& variable = *definition.scenario->layout->state()[static_cast<std::size_t>(slot)].decl;
   std::string line;
-  const int now = definition.first_month(log.adjudicated_turns() + 1);
-  for (int month = 0; month <= now; ++month) {
-    const Band& band = band_at(definition, log, month, slot);
-    const double share = (band.p50 - variable.min) / (variable.max - variable.min);
+  for (const double median : indicator.medians) {
+    const double share = (median - indicator.min) / (indicator.max - indicator.min);
     line += blocks[std::clamp(static_cast<int>(share * 8), 0, 7)];
   }
   return line;
 }
 
-// The indicators of a view as a table; `only_public` keeps what everyone sees (the projector).
-std::string indicator_table(const Definition& definition, const GameLog& log, const std::vector<IndicatorView>& views,
-                            bool only_public) {
-  const Layout& layout = *definition.scenario->layout;
+std::string indicator_table(const std::vector<app::Indicator>& indicators) {
   Table table({"actor", "variable", "now", "90% range", "change", "since start"});
-  for (const IndicatorView& view : views) {
-    if (only_public && !definition.is_public(layout.state()[static_cast<std::size_t>(view.slot)].decl->name)) continue;
-    const Layout::StateSlot& slot = layout.state()[static_cast<std::size_t>(view.slot)];
-    if (view.exact)
-      table.add_row({slot.actor, slot.variable, format_for_people(view.now.p50),
-                     fmt::format("{}–{}", format_for_people(view.now.p05), format_for_people(view.now.p95)),
-                     format_for_people(view.now.p50 - view.before, true), sparkline(definition, log, view.slot)});
+  for (const app::Indicator& indicator : indicators) {
+    if (indicator.exact)
+      table.add_row({indicator.actor, indicator.variable, format_for_people(indicator.now.p50),
+                     fmt::format("{}–{}", format_for_people(indicator.now.p05), format_for_people(indicator.now.p95)),
+                     format_for_people(indicator.now.p50 - indicator.before, true), sparkline(indicator)});
     else
-      table.add_row({slot.actor, slot.variable, "≈" + format_for_people(view.now.p50),
-                     "estimate of " + definition.scenario->date(view.as_of_month).to_string(),
-                     format_for_people(view.now.p50 - view.before, true), ""});
+      table.add_row({indicator.actor, indicator.variable, "≈" + format_for_people(indicator.now.p50),
+                     "estimate of " + indicator.as_of, format_for_people(indicator.now.p50 - indicator.before, true),
+                     ""});
   }
   return table.render();
 }
 
-std::string menu_table(const GameLog& log, const Team& team, int turn, const std::map<std::string, double>& pending) {
-  auto held = held_settings(log, team, turn - 1);
-  for (const auto& [lever, value] : pending) held[lever] = value;
+std::string menu_table(const app::Menu& menu) {
   Table table({"#", "lever", "holding", "settings (cost per turn)", "seen by others"});
   int number = 1;
-  for (const MenuItem& item : team.menu) {
+  for (const app::MenuLine& line : menu.lines) {
     std::string settings;
-    for (const auto& [setting, cost] : item.costs)
+    for (const auto& [setting, cost] : line.costs)
       settings += fmt::format("{}{:g} ({:g})", settings.empty() ? "" : "  ", setting, cost);
-    table.add_row({std::to_string(number++), item.lever, fmt::format("{:g}", held.at(item.lever)), settings,
-                   item.visible ? "yes" : "no"});
+    table.add_row({std::to_string(number++), line.lever, fmt::format("{:g}", line.holding), settings,
+                   line.visible ? "yes" : "no"});
   }
-  return table.render() + fmt::format("budget this turn {:g}; these settings cost {:g}\n",
-                                      available_budget(log, team, turn), upkeep(team, held));
+  return table.render() + fmt::format("budget this turn {:g}; these settings cost {:g}\n", menu.budget, menu.cost);
 }
 
-std::string turn_report(const Definition& definition, const GameLog& log, int turn, bool facilitator) {
-  const Turn& entry = log.turns.at(static_cast<std::size_t>(turn - 1));
-  const TurnSummary summary = summarize_turn(definition, log, turn);
-  std::string text = fmt::format("Turn {} ({}){}\n", turn, turn_dates(definition, turn),
-                                 entry.forced ? ", adjudicated before every team had moved" : "");
-  for (const Inject& inject : entry.injects)
+std::string turn_report(const app::TurnReport& report, bool facilitator) {
+  std::string text = fmt::format("Turn {} ({}){}\n", report.turn, report.dates,
+                                 report.forced ? ", adjudicated before every team had moved" : "");
+  for (const wargame::Inject& inject : report.injects)
     text += fmt::format("  inject: {}{}\n", inject.title, inject.text.empty() ? "" : " — " + inject.text);
-  for (const PublicMove& move : summary.visible)
+  for (const wargame::PublicMove& move : report.moves.visible)
     text += fmt::format("  {} {} {:g} → {:g}{}\n", move.team, move.lever, move.from, move.to,
                         move.overridden ? " (facilitator)" : "");
   std::map<std::string, int> secret;
-  for (const PublicMove& move : summary.secret) {
+  for (const wargame::PublicMove& move : report.moves.secret) {
     ++secret[move.team];
     if (facilitator)
       text += fmt::format("  {} {} {:g} → {:g} (secret){}\n", move.team, move.lever, move.from, move.to,
@@ -104,252 +88,142 @@ std::string turn_report(const Definition& definition, const GameLog& log, int tu
   if (!facilitator)
     for (const auto& [team, count] : secret)
       text += fmt::format("  {} made {} move{} no one else saw\n", team, count, count == 1 ? "" : "s");
-  if (summary.visible.empty() && summary.secret.empty() && entry.injects.empty()) text += "  no moves\n";
+  if (report.moves.visible.empty() && report.moves.secret.empty() && report.injects.empty()) text += "  no moves\n";
   return text;
 }
 
 // The scenario's own dated events in a turn, as lines.
-std::string scheduled_events(const Definition& definition, int turn) {
+std::string scheduled_events(const std::vector<app::ScheduledEvent>& events) {
   std::string text;
-  for (const TimelineNote& note : scheduled_in_turn(definition, turn))
-    text += fmt::format("  {}: {}\n", definition.scenario->date(note.month).to_string(), note.text);
+  for (const app::ScheduledEvent& event : events) text += fmt::format("  {}: {}\n", event.date, event.text);
   return text;
+}
+
+std::string results_text(const app::AdvanceResult& result) {
+  return fmt::format("{}\nwhat everyone sees now (median of {} runs, 90% range, change this turn):\n{}",
+                     turn_report(result.turn, false), result.members, indicator_table(result.everyone_sees));
 }
 
 // --- the commands -------------------------------------------------------------------------------
 
-bool is_definition(const std::string& file) {
-  const Located root = load_yaml_file(file, "scenario or game definition");
-  return root.node.IsMap() && root.node["teams"];
-}
-
 int new_game(const WargameOptions& options) {
-  fs::path definition_file = options.file;
-  if (is_definition(options.file)) {
-    if (options.turns || options.turn_months)
-      throw InputError({options.file}, "--turns", "a game definition sets its own turns and turn_months");
-  } else {
-    // A scenario: write a default definition into the new folder, to edit before play begins.
-    if (fs::exists(fs::path(options.game) / "game.json"))
-      throw InputError({options.game}, "--dir", "a game is already in this folder; choose another --dir");
-    const auto scenario = load_scenario(options.file);
-    const int turns = options.turns ? options.turns : 8, turn_months = options.turn_months ? options.turn_months : 3;
-    if (turns * turn_months > 6000) throw InputError({}, "--turns", "the game is longer than 6000 months");
-    OutputFolder folder(options.game);
-    const std::string relative = fs::relative(fs::absolute(options.file), fs::absolute(options.game)).string();
-    folder.add("game.yaml", default_definition(*scenario, relative, turns, turn_months));
-    folder.commit();
-    definition_file = fs::path(options.game) / "game.yaml";
-  }
-  GameFolder game = GameFolder::create(options.game, definition_file);
-  const Definition& definition = game.definition();
+  const app::NewGameResult result = app::new_game(
+      {.file = options.file, .folder = options.game, .turns = options.turns, .turn_months = options.turn_months});
+  const wargame::Definition& definition = result.definition;
   fmt::print("new game in {}: {}\n{} teams ({}), {} turns of {} months from {}, adjudicated by {} members\n",
-             options.game, definition.title, definition.teams.size(), fmt::join(definition.team_ids(), ", "),
+             result.folder, definition.title, definition.teams.size(), fmt::join(definition.team_ids(), ", "),
              definition.turns, definition.turn_months, definition.scenario->start.to_string(), definition.members);
-  if (definition_file != options.file)
-    fmt::print("the game's rules are in {} (edit them before the first move)\n", definition_file.string());
-  fmt::print("next: each team submits its moves (steppe wargame submit {} --team ID moves.yaml)\n", options.game);
+  if (result.wrote_definition)
+    fmt::print("the game's rules are in {} (edit them before the first move)\n", result.definition_file);
+  fmt::print("next: each team submits its moves (steppe wargame submit {} --team ID moves.yaml)\n", result.folder);
   return 0;
 }
 
 int status(const WargameOptions& options) {
-  const GameFolder game = GameFolder::open(options.game, false);
-  const Definition& definition = game.definition();
-  const GameLog& log = game.log();
-  const Turn* open = log.open_turn();
+  const app::GameStatus status = app::game_status({options.game});
   if (options.json) {
-    nlohmann::json teams = nlohmann::json::array();
-    for (const Team& team : definition.teams) {
-      nlohmann::json entry = {{"team", team.id}, {"name", team.name}};
-      if (open) {
-        entry["submitted"] = open->moves.contains(team.id);
-        entry["budget"] = available_budget(log, team, open->number);
-      }
-      teams.push_back(entry);
-    }
-    const nlohmann::json document = {{"turn", open ? nlohmann::json(open->number) : nlohmann::json(nullptr)},
-                                     {"turns", definition.turns},
-                                     {"adjudicated", log.adjudicated_turns()},
-                                     {"teams", teams}};
-    fmt::print("{}\n", document.dump(2));
+    fmt::print("{}\n", app::json::wargame_status(status).dump(2));
     return 0;
   }
-  fmt::print("{} — {}\n\n", definition.title, now_text(definition, log));
-  if (!open) {
+  fmt::print("{} — {}\n\n", status.title, now_text(status.clock));
+  if (status.clock.over()) {
     fmt::print("steppe wargame report {} writes the debrief\n", options.game);
     return 0;
   }
-  // Only who has moved and what each may spend: what a team holds stays its own until adjudicated.
   Table table({"team", "name", "moves", "budget"});
-  for (const Team& team : definition.teams)
-    table.add_row({team.id, team.name, open->moves.contains(team.id) ? "submitted" : "waiting",
-                   fmt::format("{:g}", available_budget(log, team, open->number))});
+  for (const app::TeamStatus& team : status.teams)
+    table.add_row({team.id, team.name, team.submitted ? "submitted" : "waiting", fmt::format("{:g}", team.budget)});
   fmt::print("{}", table.render());
-  if (!open->injects.empty() || !open->overrides.empty())
-    fmt::print("\nthe facilitator has {} inject{} and {} override{} for this turn\n", open->injects.size(),
-               open->injects.size() == 1 ? "" : "s", open->overrides.size(), open->overrides.size() == 1 ? "" : "s");
+  if (status.injects || status.overrides)
+    fmt::print("\nthe facilitator has {} inject{} and {} override{} for this turn\n", status.injects,
+               status.injects == 1 ? "" : "s", status.overrides, status.overrides == 1 ? "" : "s");
   return 0;
 }
 
 int brief(const WargameOptions& options) {
-  const GameFolder game = GameFolder::open(options.game, false);
-  const Definition& definition = game.definition();
-  const GameLog& log = game.log();
-  const Team* team = nullptr;
-  if (!options.facilitator) {
-    if (options.team.empty()) throw InputError({}, "--team", "say whose briefing: --team ID, or --facilitator");
-    team = definition.find_team(options.team);
-    if (!team) throw InputError({}, "--team", unknown_name_message("team", options.team, definition.team_ids()));
-  }
-  fmt::print("{} — {}\nbriefing for {}\n\n", definition.title, now_text(definition, log),
-             team ? fmt::format("{} ({})", team->name, team->id) : "the facilitator (everything)");
-  fmt::print("{}", indicator_table(definition, log, briefing(definition, log, team), false));
-  if (const int played = log.adjudicated_turns(); played > 0)
-    fmt::print("\nlast turn:\n{}", turn_report(definition, log, played, team == nullptr));
-  if (const Turn* open = log.open_turn()) {
-    if (const std::string events = scheduled_events(definition, open->number); !events.empty())
-      fmt::print("\nscheduled this turn:\n{}", events);
-    if (team) {
-      const auto submitted = open->moves.find(team->id);
-      fmt::print("\nyour menu for turn {} ({}):\n{}", open->number,
-                 submitted == open->moves.end() ? "not submitted yet" : "with the moves you submitted",
-                 menu_table(log, *team, open->number,
-                            submitted == open->moves.end() ? std::map<std::string, double>{} : submitted->second));
-    }
-  }
+  const app::Briefing briefing =
+      app::brief({.game = options.game, .team = options.team, .facilitator = options.facilitator});
+  const bool facilitator = briefing.team.empty();
+  fmt::print("{} — {}\nbriefing for {}\n\n", briefing.title, now_text(briefing.clock),
+             facilitator ? "the facilitator (everything)" : fmt::format("{} ({})", briefing.team_name, briefing.team));
+  fmt::print("{}", indicator_table(briefing.indicators));
+  if (briefing.last_turn) fmt::print("\nlast turn:\n{}", turn_report(*briefing.last_turn, facilitator));
+  if (const std::string events = scheduled_events(briefing.scheduled); !events.empty())
+    fmt::print("\nscheduled this turn:\n{}", events);
+  if (briefing.menu)
+    fmt::print("\nyour menu for turn {} ({}):\n{}", briefing.menu->turn,
+               briefing.submitted ? "with the moves you submitted" : "not submitted yet", menu_table(*briefing.menu));
   return 0;
 }
 
-// Records a team's checked moves for the open turn (replacing any it submitted before) and
-// saves the game; returns the moves as text.
-std::string record_moves(GameFolder& game, const std::string& team, const std::map<std::string, double>& moves) {
-  game.log().open_turn()->moves[team] = moves;
-  std::string changes;
-  for (const auto& [lever, value] : moves)
-    changes += fmt::format("{}{} {:g}", changes.empty() ? "" : ", ", lever, value);
-  if (changes.empty()) changes = "no change";
-  game.save("submit", team, changes);
-  return changes;
-}
-
 int submit(const WargameOptions& options) {
-  GameFolder game = GameFolder::open(options.game, true);
-  const Definition& definition = game.definition();
-  const auto moves = load_moves(options.moves, definition, game.log(), options.team);
-  Turn& open = *game.log().open_turn();
-  const bool replacing = open.moves.contains(options.team);
-  const std::string changes = record_moves(game, options.team, moves);
-  const Team& team = *definition.find_team(options.team);
+  const app::SubmitResult result =
+      app::submit_moves({.game = options.game, .team = options.team, .moves_file = options.moves});
   fmt::print("{} {}'s moves for turn {}: {}\nthe settings held cost {:g} of a budget of {:g}\n",
-             replacing ? "replaced" : "recorded", options.team, open.number, changes,
-             upkeep(team, held_settings(game.log(), team, open.number)),
-             available_budget(game.log(), team, open.number));
+             result.replaced ? "replaced" : "recorded", result.team, result.turn, app::moves_text(result.moves),
+             result.cost, result.budget);
   return 0;
 }
 
 int inject(const WargameOptions& options) {
-  GameFolder game = GameFolder::open(options.game, true);
-  const Definition& definition = game.definition();
-  Turn* open = game.log().open_turn();
-  if (!open) throw GameError(game_over(definition));
-  const bool ad_hoc = !options.jumps.empty() || !options.levers.empty() || !options.events.empty();
-  if (ad_hoc && !options.inject.empty())
-    throw InputError({}, "inject", "name a card of the deck or give --jump/--lever/--event, not both");
-  Inject inject =
-      ad_hoc || options.inject.empty()
-          ? ad_hoc_inject(definition, {options.title, options.jumps, options.levers, options.events, options.months})
-          : deck_inject(definition, options.inject);
-  open->injects.push_back(inject);
-  game.save("inject", "", inject.title);
-  fmt::print("inject for turn {}: {}\n", open->number, inject.title);
+  const app::InjectResult result =
+      app::inject({.game = options.game,
+                   .card = options.inject,
+                   .ad_hoc = {options.title, options.jumps, options.levers, options.events, options.months}});
+  fmt::print("inject for turn {}: {}\n", result.turn, result.inject.title);
   return 0;
 }
 
 int override_move(const WargameOptions& options) {
-  GameFolder game = GameFolder::open(options.game, true);
-  Turn* open = game.log().open_turn();
-  if (!open) throw GameError(game_over(game.definition()));
-  const wargame::Override entry = read_override(game.definition(), options.team, options.assignment, options.note);
-  open->overrides.push_back(entry);
-  game.save("override", entry.team,
-            fmt::format("{} {:g}{}", entry.lever, entry.value, entry.note.empty() ? "" : ": " + entry.note));
-  fmt::print("override for turn {}: {} {} {:g}\n", open->number, entry.team, entry.lever, entry.value);
+  const app::OverrideResult result = app::override_move(
+      {.game = options.game, .team = options.team, .assignment = options.assignment, .note = options.note});
+  fmt::print("override for turn {}: {} {} {:g}\n", result.turn, result.entry.team, result.entry.lever,
+             result.entry.value);
   return 0;
 }
 
-std::string results_text(const Definition& definition, const GameLog& log, int turn) {
-  return fmt::format("{}\nwhat everyone sees now (median of {} runs, 90% range, change this turn):\n{}",
-                     turn_report(definition, log, turn, false), definition.members,
-                     indicator_table(definition, log, briefing(definition, log, nullptr), true));
-}
-
 int advance_turn(const WargameOptions& options) {
-  GameFolder game = GameFolder::open(options.game, true);
-  const Definition& definition = game.definition();
-  advance(definition, game.log(), options.force);
-  const int turn = game.log().adjudicated_turns();
-  game.save(
-      "advance", "",
-      fmt::format("turn {}{}", turn, game.log().turns[static_cast<std::size_t>(turn - 1)].forced ? " (forced)" : ""));
-  fmt::print("{}", results_text(definition, game.log(), turn));
-  fmt::print("\n{}\n", now_text(definition, game.log()));
+  const app::AdvanceResult result = app::advance_turn({.game = options.game, .force = options.force});
+  fmt::print("{}", results_text(result));
+  fmt::print("\n{}\n", now_text(result.clock));
   return 0;
 }
 
 int undo_turn(const WargameOptions& options) {
-  GameFolder game = GameFolder::open(options.game, true);
-  undo(game.log(), options.discard_open);
-  const int turn = game.log().open_turn()->number;
-  game.save("undo", "", fmt::format("turn {} reopened", turn));
+  const app::UndoResult result = app::undo_turn({.game = options.game, .discard_open = options.discard_open});
   fmt::print(
       "turn {} is open again: its moves, overrides and injects stand until changed; advance adjudicates it anew\n",
-      turn);
+      result.reopened_turn);
   return 0;
 }
 
 int replay(const WargameOptions& options) {
-  const GameFolder game = GameFolder::open(options.game, false);
-  const Definition& definition = game.definition();
-  const GameLog& log = game.log();
-  const int played = log.adjudicated_turns();
-  const Bands recomputed = adjudicate(definition, log, played);
-  int differing = 0;
-  if (recomputed.months.front() != log.initial.months.front()) {
-    fmt::print("the starting state differs\n");
-    ++differing;
-  }
-  for (int turn = 1; turn <= played; ++turn) {
-    const Bands& saved = log.turns[static_cast<std::size_t>(turn - 1)].results;
-    bool same = true;
-    for (int month = saved.first_month; month < saved.first_month + static_cast<int>(saved.months.size()); ++month)
-      same = same && saved.months[static_cast<std::size_t>(month - saved.first_month)] ==
-                         recomputed.months[static_cast<std::size_t>(month)];
-    fmt::print("turn {}: {}\n", turn, same ? "same numbers" : "DIFFERENT numbers");
-    differing += same ? 0 : 1;
-  }
+  const app::ReplayResult result = app::replay({options.game});
+  if (!result.start_same) fmt::print("the starting state differs\n");
+  for (const app::TurnReplay& turn : result.turns)
+    fmt::print("turn {}: {}\n", turn.turn, turn.same ? "same numbers" : "DIFFERENT numbers");
+  const int differing = result.differing();
   fmt::print("{}\n", differing ? fmt::format("replay differs from the log in {} turn(s)", differing)
-                               : fmt::format("replayed {} turn(s) from the log: every number is the same", played));
+                               : fmt::format("replayed {} turn(s) from the log: every number is the same",
+                                             result.turns.size()));
   return differing ? 1 : 0;
 }
 
 int report(const WargameOptions& options) {
-  const GameFolder game = GameFolder::open(options.game, false);
-  const Definition& definition = game.definition();
-  std::optional<Counterfactual> counterfactual = definition.counterfactual;
+  app::ReportRequest request{.game = options.game};
   if (!options.counterfactual.empty()) {
     const auto equals = options.counterfactual.find('=');
     if (equals == std::string::npos || equals == 0)
       throw InputError({}, "--counterfactual", "expected TEAM=SCENARIO, e.g. USA=scenarios/calibrated.yaml");
-    counterfactual = load_counterfactual(definition, options.counterfactual.substr(0, equals),
-                                         options.counterfactual.substr(equals + 1));
+    request.counterfactual_team = options.counterfactual.substr(0, equals);
+    request.counterfactual_scenario = options.counterfactual.substr(equals + 1);
   }
-  const ReportFiles files =
-      render_report(definition, game.log(), game.history(), counterfactual ? &*counterfactual : nullptr);
+  const app::ReportResult result = app::report(request);
   OutputFolder folder(options.out.empty() ? fs::path(options.game) / "report" : fs::path(options.out));
-  folder.add("report.html", files.html);
-  folder.add("report.md", files.markdown);
-  const auto written = folder.commit();
-  fmt::print("wrote {}/ : report.html, report.md\n", folder.path().string());
+  write_files(folder, result.files);
+  std::vector<std::string> names;
+  for (const app::OutputFile& file : result.files) names.push_back(file.name);
+  fmt::print("wrote {}/ : {}\n", folder.path().string(), fmt::join(names, ", "));
   return 0;
 }
 
@@ -374,23 +248,22 @@ void clear_screen() {
 
 // Walks one team through its menu; returns false when input ended.
 bool play_team(GameFolder& game, const Team& team) {
-  const Definition& definition = game.definition();
-  const int turn = game.log().open_turn()->number;
+  const app::Briefing briefing = app::brief(game, &team);
+  const app::GameClock& clock = briefing.clock;
   clear_screen();
   std::string line;
-  if (!ask(fmt::format("Turn {} of {} ({}). Pass the keyboard to {} ({}) and press Enter. ", turn, definition.turns,
-                       turn_dates(definition, turn), team.name, team.id),
+  if (!ask(fmt::format("Turn {} of {} ({}). Pass the keyboard to {} ({}) and press Enter. ", clock.open_turn,
+                       clock.turns, clock.open_dates, team.name, team.id),
            line))
     return false;
   clear_screen();
-  fmt::print("{} ({}) — turn {} of {} ({})\n\n{}", team.name, team.id, turn, definition.turns,
-             turn_dates(definition, turn),
-             indicator_table(definition, game.log(), briefing(definition, game.log(), &team), false));
-  if (const std::string events = scheduled_events(definition, turn); !events.empty())
+  fmt::print("{} ({}) — turn {} of {} ({})\n\n{}", team.name, team.id, clock.open_turn, clock.turns, clock.open_dates,
+             indicator_table(briefing.indicators));
+  if (const std::string events = scheduled_events(briefing.scheduled); !events.empty())
     fmt::print("\nscheduled this turn:\n{}", events);
-  std::map<std::string, double> moves;
+  app::Moves moves;
   while (true) {
-    fmt::print("\n{}", menu_table(game.log(), team, turn, moves));
+    fmt::print("\n{}", menu_table(app::menu(game, team, moves)));
     if (!ask("move: a lever's number and a setting (e.g. '2 0.8'), or 'done': ", line)) return false;
     if (line == "done") break;
     std::istringstream words(line);
@@ -401,24 +274,24 @@ bool play_team(GameFolder& game, const Team& team) {
       continue;
     }
     const auto value = parse_number(setting);
-    std::map<std::string, double> trial = moves;
+    app::Moves trial = moves;
     trial[team.menu[number - 1].lever] = value ? *value : -1;
     try {
-      check_moves(definition, game.log(), team, trial);
+      app::check_moves(game, team, trial);
       moves = trial;
     } catch (const GameError& error) {
       fmt::print("not allowed: {}\n", error.what());
     }
   }
-  record_moves(game, team.id, moves);
+  app::record_moves(game, team, moves);
   return true;
 }
 
 int play(const WargameOptions& options) {
   GameFolder game = GameFolder::open(options.game, true);
-  const Definition& definition = game.definition();
+  const wargame::Definition& definition = game.definition();
   std::string line;
-  while (const Turn* open = game.log().open_turn()) {
+  while (const wargame::Turn* open = game.log().open_turn()) {
     for (const Team& team : definition.teams)
       if (!game.log().open_turn()->moves.contains(team.id) && !play_team(game, team)) return 0;
     clear_screen();
@@ -436,20 +309,15 @@ int play(const WargameOptions& options) {
         continue;
       }
       try {
-        const Inject card = deck_inject(definition, line.substr(7));
-        game.log().open_turn()->injects.push_back(card);
-        game.save("inject", "", card.title);
-        fmt::print("inject: {}\n", card.title);
+        fmt::print("inject: {}\n", app::inject_card(game, line.substr(7)).inject.title);
       } catch (const InputError& error) {
         fmt::print("{}\n", error.message());
       }
     }
-    advance(definition, game.log(), false);
-    const int turn = game.log().adjudicated_turns();
-    game.save("advance", "", fmt::format("turn {}", turn));
+    const app::AdvanceResult result = app::advance_turn(game, false);
     clear_screen();
-    fmt::print("{}", results_text(definition, game.log(), turn));
-    if (game.log().open_turn() && !ask("\nPress Enter for the next turn. ", line)) return 0;
+    fmt::print("{}", results_text(result));
+    if (!result.clock.over() && !ask("\nPress Enter for the next turn. ", line)) return 0;
   }
   fmt::print("\nThe game is over. steppe wargame report {} writes the debrief.\n", options.game);
   return 0;

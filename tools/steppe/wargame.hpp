@@ -1,7 +1,8 @@
 // `steppe wargame`: the classroom wargame's command line (docs/wargame.md). Files for a class
 // sharing a folder — new, status, brief, submit, inject, override, advance, undo, replay,
-// report — and `play` for hotseat play on one terminal. The rules live in engine/wargame and
-// the files in engine/io/wargame_files; this is only the front end.
+// report — and `play` for hotseat play on one terminal. The actions are use cases
+// (app/wargame.hpp) over the rules (engine/wargame) and the files (engine/io/wargame_files);
+// this only parses, calls them, and prints what they return.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,0 +1,238 @@
+// The classroom wargame's actions as use cases under every face (the command line and its
+// hotseat play, later the classroom server): start a game, see where it stands and a team's
+// briefing, submit moves, add injects and overrides, advance, undo, replay and debrief. Each
+// takes a request and returns what happened as a result struct; none prints or exits. The rules
+// are the core's (engine/wargame.hpp), the game folder and its files the io layer's
+// (engine/io/wargame_files.hpp). Bad input is an InputError; a move or command against the rules
+// a wargame::GameError.
+//
+// An action opens the game folder — under its lock when it changes the game, which it then
+// saves. Hotseat play holds one game open for a whole session and calls the overloads that take
+// the open GameFolder.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/output_writers.hpp"
+#include "engine/io/wargame_files.hpp"
+#include "engine/wargame.hpp"
+
+namespace steppe::app {
+
+using Moves = std::map<std::string, double>;  // lever → setting
+
+// Where a game stands.
+struct GameClock {
+  int turns = 0;
+  int played = 0;          // turns adjudicated
+  int open_turn = 0;       // 0: the game is over
+  std::string open_dates;  // the open turn's months: "2025-04 to 2025-06"
+  bool over() const { return open_turn == 0; }
+};
+
+// One indicator as a viewer sees it after the last adjudicated turn (wargame::briefing).
+struct Indicator {
+  std::string actor, variable;
+  bool exact = true;            // false: an intelligence estimate
+  bool is_public = false;       // every team sees it exactly
+  wargame::Band now;            // an estimate: p50 (and the rest) hold it
+  double before = 0;            // the median (or estimate) a turn earlier
+  std::string as_of;            // an estimate: the month it describes
+  std::vector<double> medians;  // exact: the median of every month from the start to now
+  double min = 0, max = 0;      // the variable's declared range
+};
+
+// An adjudicated turn as its report shows it: the injects, and the moves (secret ones apart).
+struct TurnReport {
+  int turn = 0;
+  std::string dates;
+  bool forced = false;  // adjudicated before every team had moved
+  std::vector<wargame::Inject> injects;
+  wargame::TurnSummary moves;
+};
+
+// A dated note of the scenario (an election...) in the open turn, which every team knows of.
+struct ScheduledEvent {
+  std::string date, text;
+};
+
+// A team's menu for a turn: what it holds on each lever (its pending moves on top of the
+// settings held before), the budget, and what the settings held cost.
+struct MenuLine {
+  std::string lever;
+  double holding = 0;
+  std::map<double, double> costs;  // setting → cost per turn held
+  bool visible = true;             // seen by others once the turn is adjudicated
+};
+struct Menu {
+  int turn = 0;
+  std::vector<MenuLine> lines;
+  double budget = 0;
+  double cost = 0;
+};
+
+// --- new -------------------------------------------------------------------------------------
+
+struct NewGameRequest {
+  std::string file;    // a game definition, or any scenario (a default definition is written)
+  std::string folder;  // the game folder to create
+  // From a scenario: 0 → 8 turns of 3 months. A definition sets its own, and refuses these.
+  int turns = 0, turn_months = 0;
+};
+struct NewGameResult {
+  std::string folder;
+  std::string definition_file;    // the rules the game follows
+  bool wrote_definition = false;  // made from a scenario: the default definition, to edit before play
+  wargame::Definition definition;
+};
+NewGameResult new_game(const NewGameRequest& request);
+
+// --- status ----------------------------------------------------------------------------------
+
+struct GameRequest {
+  std::string game;  // the game folder
+};
+struct TeamStatus {
+  std::string id, name;
+  bool submitted = false;  // while a turn is open: whether its moves are in
+  double budget = 0;       // while a turn is open: what it may spend in it
+};
+// Only who has moved and what each may spend: what a team holds stays its own until adjudicated.
+struct GameStatus {
+  std::string title;
+  GameClock clock;
+  std::vector<TeamStatus> teams;
+  std::size_t injects = 0, overrides = 0;  // the facilitator's, in the open turn
+};
+GameStatus game_status(const GameRequest& request);
+
+// --- brief -----------------------------------------------------------------------------------
+
+struct BriefRequest {
+  std::string game;
+  std::string team;          // the team whose briefing
+  bool facilitator = false;  // or the facilitator's, which sees everything exactly
+};
+struct Briefing {
+  std::string title;
+  GameClock clock;
+  std::string team, team_name;  // empty: the facilitator's
+  std::vector<Indicator> indicators;
+  std::optional<TurnReport> last_turn;    // once a turn is adjudicated
+  std::vector<ScheduledEvent> scheduled;  // in the open turn
+  std::optional<Menu> menu;               // a team's, while a turn is open
+  bool submitted = false;                 // the team's moves are in: the menu holds them
+};
+Briefing brief(const BriefRequest& request);
+// In a game already open; `team` null: the facilitator's.
+Briefing brief(const wargame::GameFolder& game, const wargame::Team* team);
+// A team's menu for the open turn with `pending` moves on top of what it held before.
+Menu menu(const wargame::GameFolder& game, const wargame::Team& team, const Moves& pending);
+
+// --- submit ----------------------------------------------------------------------------------
+
+struct SubmitRequest {
+  std::string game;
+  std::string team;        // the team submitting
+  std::string moves_file;  // its moves file (docs/wargame.md)
+};
+struct SubmitResult {
+  std::string team;
+  int turn = 0;
+  bool replaced = false;  // the team had submitted for this turn before
+  Moves moves;
+  double cost = 0;    // what the settings it now holds cost per turn
+  double budget = 0;  // its budget this turn
+};
+// Reads the moves file, checks it against the rules (a rule broken is reported at its place in
+// the file), and records it for the open turn, replacing what the team submitted before.
+SubmitResult submit_moves(const SubmitRequest& request);
+// Throws GameError unless `team` may hold these moves in the open turn (wargame::check_moves).
+void check_moves(const wargame::GameFolder& game, const wargame::Team& team, const Moves& moves);
+// Records moves already checked, in a game already open for change.
+SubmitResult record_moves(wargame::GameFolder& game, const wargame::Team& team, const Moves& moves);
+// Moves as the game's history and the command line give them: "hawkishness 0.8, outreach 0.9",
+// or "no change".
+std::string moves_text(const Moves& moves);
+
+// --- inject and override ---------------------------------------------------------------------
+
+struct InjectRequest {
+  std::string game;
+  std::string card;             // a card of the definition's deck, or
+  wargame::AdHocInject ad_hoc;  // an inject made up on the spot (its jumps, levers or events)
+};
+struct InjectResult {
+  int turn = 0;
+  wargame::Inject inject;
+};
+InjectResult inject(const InjectRequest& request);
+// A card of the deck, in a game already open for change.
+InjectResult inject_card(wargame::GameFolder& game, const std::string& card);
+
+struct OverrideRequest {
+  std::string game;
+  std::string team;
+  std::string assignment;  // LEVER=SETTING
+  std::string note;        // why, for the log
+};
+struct OverrideResult {
+  int turn = 0;
+  wargame::Override entry;
+};
+OverrideResult override_move(const OverrideRequest& request);
+
+// --- advance and undo ------------------------------------------------------------------------
+
+struct AdvanceRequest {
+  std::string game;
+  bool force = false;  // adjudicate although some teams have not submitted
+};
+struct AdvanceResult {
+  TurnReport turn;  // the turn adjudicated
+  std::int64_t members = 0;
+  std::vector<Indicator> everyone_sees;  // the public indicators after it
+  GameClock clock;                       // after it
+};
+AdvanceResult advance_turn(const AdvanceRequest& request);
+AdvanceResult advance_turn(wargame::GameFolder& game, bool force);
+
+struct UndoRequest {
+  std::string game;
+  bool discard_open = false;  // go back although the open turn has entries, discarding them
+};
+struct UndoResult {
+  int reopened_turn = 0;
+};
+UndoResult undo_turn(const UndoRequest& request);
+
+// --- replay and report -----------------------------------------------------------------------
+
+struct TurnReplay {
+  int turn = 0;
+  bool same = true;  // every number recomputed equals the log's
+};
+struct ReplayResult {
+  bool start_same = true;
+  std::vector<TurnReplay> turns;  // every adjudicated turn
+  int differing() const;          // the start and turns whose numbers differ
+};
+// Recomputes every adjudicated turn from the log and compares the numbers.
+ReplayResult replay(const GameRequest& request);
+
+struct ReportRequest {
+  std::string game;
+  // A counterfactual instead of the definition's: this team's levers follow this scenario.
+  std::string counterfactual_team, counterfactual_scenario;
+};
+struct ReportResult {
+  std::vector<OutputFile> files;  // report.html and report.md
+};
+// The debrief; its counterfactual, if any, is adjudicated here.
+ReportResult report(const ReportRequest& request);
+
+}  // namespace steppe::app
