@@ -50,8 +50,9 @@ struct LeverPolicyContext {
   // Each member's values of the scenario's uncertainties (members × uncertainties).
   const MemberArrays* inputs = nullptr;
   // The members' random streams: row r is member first_member + r. A policy draws
-  // uniform_draw(seed, first_member + r, month, first_draw + k) with k below 2^16: draw numbers
-  // no kernel uses (kernels keep theirs below 2^31) and no other policy of the list shares.
+  // uniform_draw(seed, first_member + r, month, first_draw + k) with k below
+  // streams_per_lever_policy: streams no model's random event uses and no other policy of the
+  // list shares (engine/random.hpp).
   bool stochastic = false;
   std::uint64_t seed = 0;
   std::int64_t first_member = 0;

@@ -32,6 +32,24 @@ const VariableDecl* ModelDeclaration::find_variable(const std::string& variable_
   return nullptr;
 }
 
+const RandomEventDecl* ModelDeclaration::find_random_event(const std::string& event_name) const {
+  for (const auto& event : random_events)
+    if (event.name == event_name) return &event;
+  return nullptr;
+}
+
+std::string per_text(const VariableDecl& variable) {
+  switch (variable.per) {
+    case Per::owner:
+      return "";
+    case Per::lever:
+      return "lever";
+    case Per::actor:
+      return variable.per_role;
+  }
+  throw std::logic_error("unknown Per");
+}
+
 Layout::Layout(const ModelDeclaration& declaration, std::vector<Actor> actors)
     : declaration_(&declaration), actors_(std::move(actors)) {
   auto actors_of = [&](const std::string& role) {
@@ -58,17 +76,20 @@ Layout::Layout(const ModelDeclaration& declaration, std::vector<Actor> actors)
         state_.push_back({owner->name, name, &variable, initial});
       };
       const double initial = actor_default(variable.actor_initials, owner->name, variable.initial);
-      if (variable.per.empty()) {
-        add(variable.name, initial);
-      } else if (variable.per == "lever") {
-        for (const auto& lever : declaration.levers)
-          if (lever.role == owner->role && lever.realized_as == variable.name)
-            add(variable.name + "." + lever.name,
-                levers_[lever_index(owner->name, lever.name)].status_quo);
-      } else {
-        for (const Actor* other : actors_of(variable.per))
-          add(variable.name + "." + other->name,
-              actor_default(variable.actor_initials, other->name, variable.initial));
+      switch (variable.per) {
+        case Per::owner:
+          add(variable.name, initial);
+          break;
+        case Per::lever:
+          for (const auto& lever : declaration.levers)
+            if (lever.role == owner->role && lever.realized_as == variable.name)
+              add(variable.name + "." + lever.name, levers_[lever_index(owner->name, lever.name)].status_quo);
+          break;
+        case Per::actor:
+          for (const Actor* other : actors_of(variable.per_role))
+            add(variable.name + "." + other->name,
+                actor_default(variable.actor_initials, other->name, variable.initial));
+          break;
       }
     }
   }

@@ -1,7 +1,7 @@
 // What a model is to the engine: one declaration table, and a kernel that steps members.
 //
-// A model declares its roles, state variables, parameters, levers and event kinds once, each
-// with name, help, unit, default, valid range and the article passage it stands for. That one
+// A model declares its roles, state variables, parameters, levers, event kinds and random events
+// once, each with name, help, unit, default, valid range and the article passage it stands for. That one
 // table validates scenario YAML, answers `steppe describe`, accepts `--set`, and lays out the
 // state. Given a scenario's actors, the engine expands the table into a Layout (one slot per
 // actor and variable); the model compiles a Kernel against that layout, which steps a block of
@@ -9,13 +9,17 @@
 // contiguous across members.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <Eigen/Core>
+
+#include "engine/random.hpp"
 
 namespace steppe {
 
@@ -24,8 +28,10 @@ namespace steppe {
 using MemberArrays = Eigen::ArrayXXd;
 using MemberColumn = Eigen::ArrayXd;
 
+// A role the model's actors play; the model names its own (deterrence: "rival", "guarantor"),
+// and the engine knows none of them.
 struct RoleDecl {
-  std::string name;  // "focal", "neighbor", "partner"
+  std::string name;
   std::string help;
   int min_count = 0;
   int max_count = -1;  // -1: any number
@@ -35,17 +41,35 @@ struct RoleDecl {
 // §7.2, names CHN and RUS); any other actor gets the plain default.
 using ActorDefaults = std::map<std::string, double>;
 
+// Which of the network's parts each of the model's roles plays, for a model that reads the
+// scenario's `network:` (engine/network.hpp): the loader builds the network from the actors of
+// these roles.
+struct NetworkRoles {
+  std::string focal;      // the role of the one actor every route leads to
+  std::string neighbors;  // the role whose actors control edges (an edge's `controlled_by`)
+  // The role whose actors' routes lead to the focal actor; its levers realized over time
+  // (LeverDecl::realized_as) may gate edges.
+  std::string partners;
+};
+
+// How many copies of a state variable each actor of its role owns.
+enum class Per {
+  owner,  // one: "NORTH.arms"
+  lever,  // one per lever of the owner realized as this variable: "USA.engagement.pme"
+  actor,  // one per actor of the role `per_role`: "MNG.dependence.CHN"
+};
+
 struct VariableDecl {
-  std::string name;   // "autonomy"; indexed variables expand to "dependence.CHN"
-  std::string role;   // owning role, or "system" for the one system-level actor
-  std::string per;    // "" | "lever" (one per lever of the owner realized as this variable)
-                      // | a role (one per actor of that role)
+  std::string name;  // "autonomy"; copies per lever or per actor expand to "dependence.CHN"
+  std::string role;  // owning role, or "system" for the one system-level actor
+  Per per = Per::owner;
+  std::string per_role;  // with Per::actor: the role whose actors each get a copy
   std::string help;
   std::string unit;
   double initial = 0;  // default initial value (per-lever variables start at the lever default)
   ActorDefaults actor_initials;
   double min = 0, max = 1;
-  bool clipped = true;            // clipped to [min, max] after every step
+  bool clipped = true;            // clipped to [min, max] by the engine after every step
   bool derived_initial = false;   // the model computes the initial value; a scenario can't set it
   bool internal = false;          // bookkeeping: in checkpoints, not in outputs
   std::string source;             // article section
@@ -67,7 +91,7 @@ struct ParameterDecl {
 struct LeverDecl {
   std::string name;
   std::string role;  // levers always belong to actors of a role
-  std::string domain;  // e.g. "defense", "economic", "counter"
+  std::string domain;  // a grouping people read ("defense", "diplomatic"); the engine never reads it
   std::string help;
   std::string unit;
   double value = 0;  // status quo
@@ -88,6 +112,24 @@ struct EventKindDecl {
   std::string source;
 };
 
+// A random event: something that strikes members in stochastic runs (a crisis, a border
+// incident), or the random size of a scheduled event (how hard a leadership turnover hits). A
+// kernel draws it only when StepContext::stochastic, through StepContext::random_stream or
+// firing_stream, from streams no other draw of the run uses (engine/random.hpp).
+struct RandomEventDecl {
+  std::string name;
+  std::string role;  // the role of the actors it happens to, or "system"
+  std::string help;
+  std::string source;
+  // The event kind (EventKindDecl) whose firings it sizes, each firing drawing from the stream of
+  // its place among the month's firings; "" for an event of its own, drawn every month.
+  std::string event_kind;
+  // An event of its own draws `streams` streams per member and month from `stream` on (a normal
+  // draw by Box–Muller takes two), below model_streams_end and apart from every other event's.
+  std::uint32_t stream = 0;
+  std::uint32_t streams = 1;
+};
+
 // A panel of the run chart: one line per actor owning the variable.
 struct ChartPanelDecl {
   std::string title;     // "Autonomy"
@@ -103,11 +145,13 @@ struct ModelDeclaration {
   std::vector<ParameterDecl> parameters;
   std::vector<LeverDecl> levers;
   std::vector<EventKindDecl> event_kinds;
+  std::vector<RandomEventDecl> random_events;
   // Outcome expressions run when a scenario names none; "{role}" expands to each actor of it.
   std::vector<std::string> default_outcomes;
   // What `steppe run` and `compare` chart, in order.
   std::vector<ChartPanelDecl> chart_panels;
-  bool uses_network = false;
+  // Set when the model reads the scenario's network: which of its roles play the network's parts.
+  std::optional<NetworkRoles> network;
   // Whether the kernel reads per-member parameter columns (StepContext::parameters), so that a
   // scenario may give parameters distributions; a model whose step compiles its parameters into
   // something shared by all members (richardson's matrix) leaves this false.
@@ -115,7 +159,12 @@ struct ModelDeclaration {
 
   const RoleDecl* find_role(const std::string& name) const;
   const VariableDecl* find_variable(const std::string& name) const;
+  const RandomEventDecl* find_random_event(const std::string& name) const;
 };
+
+// How a variable's copies are named in `steppe describe`: "" (one per owner), "lever", or the
+// role of Per::actor.
+std::string per_text(const VariableDecl& variable);
 
 struct Actor {
   std::string name;
@@ -188,6 +237,18 @@ struct ModelEventFiring {
   int actor;  // index into Layout::actors()
 };
 
+// One of the members' random streams in the month of a step: member first_member + row draws
+// (*this)(row), uniform on (0, 1), the same number whatever block or row it is stepped in.
+struct RandomStream {
+  std::uint64_t seed = 0;
+  std::int64_t first_member = 0;
+  std::uint32_t month = 0;
+  std::uint32_t stream = 0;
+  [[gnu::always_inline]] double operator()(std::int64_t row) const {
+    return uniform_draw(seed, static_cast<std::uint64_t>(first_member + row), month, stream);
+  }
+};
+
 struct StepContext {
   int month = 0;                 // t: the step being taken
   bool stochastic = false;
@@ -203,6 +264,20 @@ struct StepContext {
   // With `parameters`: per parameter slot, whether it varies (the others hold the compiled value
   // in every row, and a kernel may use that instead of reading the column).
   const std::vector<char>* varying_parameters = nullptr;
+
+  // The members' draws of a declared random event of their own (RandomEventDecl::event_kind
+  // empty) this month: its `draw`-th stream, draw < event.streams. Only in stochastic runs.
+  RandomStream random_stream(const RandomEventDecl& event, std::uint32_t draw = 0) const {
+    assert(stochastic && event.event_kind.empty() && draw < event.streams);
+    return {seed, first_member, static_cast<std::uint32_t>(month), event.stream + draw};
+  }
+  // The members' draws of the random size of the firing at place `firing` of *model_events, an
+  // event of the kind `event` sizes. Only in stochastic runs.
+  RandomStream firing_stream([[maybe_unused]] const RandomEventDecl& event, std::size_t firing) const {
+    assert(stochastic && !event.event_kind.empty() && model_events && firing < model_events->size() &&
+           firing < firing_streams_end);
+    return {seed, first_member, static_cast<std::uint32_t>(month), static_cast<std::uint32_t>(firing)};
+  }
 };
 
 // A model compiled for one scenario: parameters resolved, indices looked up, route tables built.
@@ -217,12 +292,18 @@ class Kernel {
   // Step 2 of a month, the model's own events (scheduled and random), in place. Scenario jumps
   // are applied by the engine right after.
   virtual void apply_events(const StepContext& context, MemberArrays& state) const = 0;
-  // Steps 3 to 5, in place: derived quantities, the synchronous update, clipping and any
-  // bookkeeping after commit. Synchronous for each member: all its new values come from its
+  // Steps 3 to 5, in place: derived quantities, the synchronous update and any bookkeeping after
+  // commit. The engine then clips every variable declared clipped to its range (unless
+  // clips_on_commit()). Synchronous for each member: all its new values come from its
   // values at the start of the step. No member depends on another, so a kernel may read a few
   // members' values, write theirs, and go on to the next few, with no second copy of the state
   // to write into (which made the step loop a sixth slower: docs/performance.md).
   virtual void advance(const StepContext& context, MemberArrays& state) const = 0;
+  // True when advance() leaves every variable declared clipped within its range itself, clipping
+  // on commit in its own pass over the block, so that the engine need not make a second one (a
+  // hand-fused kernel's speed; the conformance tests check the promise under random and extreme
+  // levers). False, the default: the engine clips them after advance().
+  virtual bool clips_on_commit() const { return false; }
 };
 
 class Model {

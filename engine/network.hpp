@@ -78,6 +78,7 @@ class Network {
   // routes(p): every simple path of partner p to the focal state, in a deterministic order.
   const std::vector<Route>& routes(int partner) const { return routes_[partner]; }
   int partner_count() const { return static_cast<int>(routes_.size()); }
+  const std::vector<std::string>& partners() const { return partners_; }  // actor names, in build() order
 
   // One report per (neighbor, partner), neighbors outer, in build() order.
   std::vector<ControlReport> control_reports() const;

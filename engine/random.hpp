@@ -17,6 +17,22 @@
 
 namespace steppe {
 
+// Which of a member's streams (uniform_draw's `draw`) each part of a run draws from, within a
+// month, so that no two parts draw the same numbers:
+//   [0, model_streams_end)        the model's random events, each from the streams its
+//                                 declaration gives it (RandomEventDecl, engine/model.hpp); the
+//                                 random size of a scheduled event draws from the stream of the
+//                                 firing's place among the month's firings, below
+//                                 firing_streams_end;
+//   [model_streams_end, 2^32)     the lever policies (engine/lever_policy.hpp),
+//                                 streams_per_lever_policy each, in the order of the list.
+// The members' uncertain inputs are drawn once, at construction, at sampling_month (a month no
+// step reaches): stream i is the draw of the scenario's uncertainty i.
+inline constexpr std::uint32_t model_streams_end = 0x8000'0000u;
+inline constexpr std::uint32_t firing_streams_end = 0xFFFFu;
+inline constexpr std::uint32_t streams_per_lever_policy = 1u << 16;
+inline constexpr std::uint32_t sampling_month = 0xFFFF'FFFFu;
+
 // Uniform on (0, 1): equispaced, never exactly 0 or 1.
 [[gnu::always_inline]] inline double uniform_draw(std::uint64_t seed, std::uint64_t member, std::uint32_t month,
                            std::uint32_t draw) {

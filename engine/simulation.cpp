@@ -10,10 +10,10 @@ namespace steppe {
 
 namespace {
 
-// Where each lever policy's draw numbers begin: above every kernel's (which stay below 2^31),
-// 2^16 per policy of the list.
+// Where each lever policy's streams begin: above every model's (engine/random.hpp), in the order
+// of the list.
 std::uint32_t first_draw_of_policy(std::size_t policy) {
-  return 0x8000'0000u + (static_cast<std::uint32_t>(policy) << 16);
+  return model_streams_end + static_cast<std::uint32_t>(policy) * streams_per_lever_policy;
 }
 
 }  // namespace
@@ -36,10 +36,12 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   const auto members = static_cast<Eigen::Index>(options_.members);
   const auto slots = static_cast<Eigen::Index>(layout.state().size());
   state_.resize(members, slots);
-  for (Eigen::Index slot = 0; slot < slots; ++slot) state_.col(slot).setConstant(scenario_->initial[slot]);
+  for (Eigen::Index slot = 0; slot < slots; ++slot) {
+    state_.col(slot).setConstant(scenario_->initial[slot]);
+    if (layout.state()[static_cast<std::size_t>(slot)].decl->clipped) clipped_slots_.push_back(static_cast<int>(slot));
+  }
 
   // Each member's uncertain inputs, drawn from its own stream at a month no step uses.
-  constexpr std::uint32_t sampling_month = 0xFFFFFFFFu;
   const auto uncertain_parameter = [](const Uncertainty& uncertainty) {
     return uncertainty.target == Uncertainty::Target::parameter;
   };
@@ -116,12 +118,15 @@ void Simulation::set_levers(int month, const MemberArrays* state) {
   }
 }
 
+void Simulation::clip(int slot) {
+  const VariableDecl& variable = *scenario_->layout->state()[static_cast<std::size_t>(slot)].decl;
+  if (variable.clipped) state_.col(slot) = state_.col(slot).max(variable.min).min(variable.max);
+}
+
 void Simulation::apply_jump(const StateJump& jump) {
-  const Layout& layout = *scenario_->layout;
   for (const auto& [slot, delta] : jump.deltas) {
-    const VariableDecl& variable = *layout.state()[slot].decl;
     state_.col(slot) += delta;
-    if (variable.clipped) state_.col(slot) = state_.col(slot).max(variable.min).min(variable.max);
+    clip(slot);
   }
 }
 
@@ -142,6 +147,8 @@ void Simulation::step() {
   for (const StateJump& jump : injected_jumps_) apply_jump(jump);
   injected_jumps_.clear();
   kernel_->advance(step_context, state_);
+  if (!kernel_->clips_on_commit())
+    for (const int slot : clipped_slots_) clip(slot);
   ++month_;
 }
 

@@ -3,7 +3,8 @@
 // A Simulation holds the mutable state of a block of members (structure of arrays: one column
 // per state slot, members contiguous) and steps it month by month under the scenario's lever
 // policies (its schedules, its triggers and any further ones: engine/lever_policy.hpp) and
-// events, calling the model's kernel once per step for the whole block. It can run to the
+// events, calling the model's kernel once per step for the whole block and then clipping every
+// variable the model declares clipped to its range (VariableDecl::clipped). It can run to the
 // horizon, or step once, change levers and step again (the wargame), and it checkpoints and
 // restores its whole state, the policies' member state included. Random draws come from
 // per-member counter-based streams (engine/random.hpp), so a checkpoint needs no generator
@@ -99,6 +100,8 @@ class Simulation {
   // lever"); `state` is null before the first step, when the state is not complete yet.
   void set_levers(int month, const MemberArrays* state);
   StepContext context() const;
+  // Clips the slot's column to its variable's range when the variable is declared clipped.
+  void clip(int slot);
   void apply_jump(const StateJump& jump);
 
   std::shared_ptr<const Scenario> scenario_;
@@ -106,6 +109,7 @@ class Simulation {
   std::shared_ptr<const Kernel> kernel_;
   int month_ = 0;
   MemberArrays state_, sampled_inputs_;
+  std::vector<int> clipped_slots_;  // the state slots of variables declared clipped
   // Members × parameter slots, only when some parameter is uncertain (else empty: the kernel
   // uses the values it was compiled with).
   MemberArrays parameters_;

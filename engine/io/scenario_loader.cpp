@@ -557,7 +557,7 @@ constexpr int max_route_edges = 6;
 std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& layout,
                                             const std::string& file) {
   const ModelDeclaration& declaration = layout.declaration();
-  if (!declaration.uses_network) {
+  if (!declaration.network) {
     if (draft.network_section)
       fail(*draft.network_section, fmt::format("model '{}' uses no network", declaration.name));
     return nullptr;
@@ -576,18 +576,19 @@ std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& la
   for (const Located& edge : draft.network_edges) spec.edges.push_back(read_edge(edge));
   for (const Entry& actor : draft.actors) spec.actor_marks[actor.name] = source_mark(actor.key);
 
-  const std::vector<std::string> focal = layout.actors_with_role("focal");
+  // The model's declaration says which of its roles play the network's parts.
+  const NetworkRoles& roles = *declaration.network;
+  const std::vector<std::string> focal = layout.actors_with_role(roles.focal);
   if (focal.size() != 1)
     throw std::logic_error(
-        fmt::format("model '{}' uses a network but does not declare exactly one "
-                    "focal actor",
-                    declaration.name));
+        fmt::format("model '{}' uses a network but its role '{}' does not take exactly one actor",
+                    declaration.name, roles.focal));
   std::vector<std::string> gate_levers;
   for (const LeverDecl& lever : declaration.levers)
-    if (lever.role == "partner" && !lever.realized_as.empty()) gate_levers.push_back(lever.name);
+    if (lever.role == roles.partners && !lever.realized_as.empty()) gate_levers.push_back(lever.name);
   return std::make_shared<const Network>(
-      Network::build(spec, focal.front(), layout.actors_with_role("neighbor"),
-                     layout.actors_with_role("partner"), gate_levers, max_route_edges));
+      Network::build(spec, focal.front(), layout.actors_with_role(roles.neighbors),
+                     layout.actors_with_role(roles.partners), gate_levers, max_route_edges));
 }
 
 // Expands every "{role}" of a default outcome into one outcome per actor of that role.

@@ -1,5 +1,5 @@
 // The deterrence declaration: roles, state variables, parameters, levers, the summit event, the
-// default outcomes and the chart. This one table validates scenarios, answers `steppe describe`,
+// border incidents, the default outcomes and the chart. This one table validates scenarios, answers `steppe describe`,
 // accepts `--set` and builds the wargame's move menus; the kernel looks its slots up by name.
 #include "models/deterrence/deterrence.hpp"
 
@@ -167,6 +167,15 @@ ModelDeclaration make_declaration() {
                     .role = "guarantor",
                     .help = "a summit the guarantor convenes: tension falls by summit_relief",
                     .source = guide},
+  };
+  // Drawn by the kernel in stochastic runs, from the members' stream 0.
+  d.random_events = {
+      RandomEventDecl{.name = "incident",
+                      .role = "system",
+                      .help = "a border incident: strikes with probability incident_base + incident_sensitivity "
+                              "* tension and adds incident_jump to tension",
+                      .source = guide,
+                      .stream = 0},
   };
   d.default_outcomes = {"{rival}.arms.final", "{rival}.arms.max", "{guarantor}.credibility.final", "system.tension.max",
                         "system.incident.sum"};

@@ -4,13 +4,12 @@
 // incidents strike more often the higher it is.
 //
 // It is small on purpose: docs/writing-a-model.md builds it step by step, and a new model starts
-// as a copy of this folder. Files: this header (the model class, its event kinds and its random
-// draws), declaration.cpp (the one declaration table) and kernel.cpp (the monthly step in plain
+// as a copy of this folder. Files: this header (the model class and its event kinds),
+// declaration.cpp (the one declaration table) and kernel.cpp (the monthly step in plain
 // Eigen over a block of members), with example.yaml beside them and its tests in
 // tests/models/test_deterrence.cpp.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,10 +20,6 @@ namespace steppe::deterrence {
 
 // The model's event kinds, as indices into its declaration's event_kinds (ModelEventFiring::kind).
 enum EventKind : int { summit = 0 };
-
-// The draw numbers the kernel passes to uniform_draw: one per random decision a member makes in
-// a month. Kernels keep theirs below 2^31; the engine draws from the numbers above.
-enum Draw : std::uint32_t { incident_draw = 0 };
 
 class DeterrenceModel : public Model {
  public:

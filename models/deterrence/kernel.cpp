@@ -9,8 +9,9 @@
 //                        + buildup_rate · buildup_i · (1 − arms_i) − fatigue · arms_i
 //   tension     ← tension + tension_rate · (mean arms + provocation · presence) · (1 − tension)
 //                         − tension_decay · tension
-// every value clipped to [0, 1]. Events come first in the month: a summit multiplies tension by
-// 1 − summit_relief; in stochastic runs a border incident strikes with probability
+// and the engine clips every value to [0, 1] after the step (the variables are declared
+// clipped). Events come first in the month: a summit multiplies tension by 1 − summit_relief; in
+// stochastic runs a border incident (the declared random event) strikes with probability
 // incident_base + incident_sensitivity · tension and adds incident_jump to it.
 //
 // A member's numbers must not depend on its row or block: only +, −, ×, ÷ and comparisons here
@@ -19,7 +20,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/random.hpp"
 #include "models/deterrence/deterrence.hpp"
 
 namespace steppe::deterrence {
@@ -57,6 +57,7 @@ class DeterrenceKernel final : public Kernel {
   Rival rivals_[2];
   int credibility_, tension_, incident_;  // state slots
   int commitment_, presence_;             // lever slots
+  const RandomEventDecl* incident_event_;
   Parameter buildup_rate_, fatigue_, deterrence_, credibility_lag_, tension_rate_, tension_decay_, provocation_,
       incident_base_, incident_sensitivity_, incident_jump_, summit_relief_;
 };
@@ -77,6 +78,11 @@ DeterrenceKernel::DeterrenceKernel(const Layout& layout, const std::vector<doubl
     const int slot = layout.parameter_index(actor, name);
     if (slot < 0) throw std::logic_error("deterrence: no parameter " + Layout::full_name(actor, name));
     return Parameter{parameters.at(static_cast<std::size_t>(slot)), slot};
+  };
+  const auto random_event = [&](const std::string& name) {
+    const RandomEventDecl* event = layout.declaration().find_random_event(name);
+    if (!event) throw std::logic_error("deterrence: no random event " + name);
+    return event;
   };
 
   const std::vector<std::string> rivals = layout.actors_with_role("rival");
@@ -100,6 +106,7 @@ DeterrenceKernel::DeterrenceKernel(const Layout& layout, const std::vector<doubl
   incident_sensitivity_ = parameter("", "incident_sensitivity");
   incident_jump_ = parameter("", "incident_jump");
   summit_relief_ = parameter("", "summit_relief");
+  incident_event_ = random_event("incident");
 }
 
 MemberColumn DeterrenceKernel::values(const StepContext& context, const Parameter& parameter, Eigen::Index members) {
@@ -126,19 +133,17 @@ void DeterrenceKernel::apply_events(const StepContext& context, MemberArrays& st
   }
   const MemberColumn base = values(context, incident_base_, members),
                      sensitivity = values(context, incident_sensitivity_, members);
-  for (Eigen::Index row = 0; row < members; ++row) {
-    // Member first_member + row's own draw: the same number whatever block or row it is in.
-    const double draw = uniform_draw(context.seed, static_cast<std::uint64_t>(context.first_member + row),
-                                     static_cast<std::uint32_t>(context.month), incident_draw);
-    incident(row) = draw < base(row) + sensitivity(row) * tension(row) ? 1.0 : 0.0;
-  }
+  // Each member's own draw: the same number whatever block or row it is in.
+  const RandomStream draw = context.random_stream(*incident_event_);
+  for (Eigen::Index row = 0; row < members; ++row)
+    incident(row) = draw(row) < base(row) + sensitivity(row) * tension(row) ? 1.0 : 0.0;
+  // Clipped here, not only by the engine after the step: advance reads it.
   tension = (tension + values(context, incident_jump_, members) * incident).min(1.0);
 }
 
 void DeterrenceKernel::advance(const StepContext& context, MemberArrays& state) const {
   const Eigen::Index members = state.rows();
   const auto value = [&](const Parameter& parameter) { return values(context, parameter, members); };
-  const auto clip = [](const MemberColumn& x) -> MemberColumn { return x.max(0.0).min(1.0); };
   const auto lever = [&](int slot) { return context.levers->col(slot); };
 
   // Every right-hand side reads the state at the start of the step: copies of the columns that
@@ -147,20 +152,18 @@ void DeterrenceKernel::advance(const StepContext& context, MemberArrays& state) 
   const MemberColumn arms[2] = {state.col(rivals_[0].arms), state.col(rivals_[1].arms)};
 
   const MemberColumn backed = lever(commitment_) * (unbacked_share + (1.0 - unbacked_share) * lever(presence_));
-  state.col(credibility_) = clip(credibility + (backed - credibility) / value(credibility_lag_));
+  state.col(credibility_) = credibility + (backed - credibility) / value(credibility_lag_);
 
   const MemberColumn undeterred = 1.0 - value(deterrence_) * credibility;
   for (int i = 0; i < 2; ++i) {
     const MemberColumn& own = arms[i];
     const MemberColumn& other = arms[1 - i];
-    state.col(rivals_[i].arms) =
-        clip(own + value(rivals_[i].reaction) * other * undeterred * (1.0 - own) +
-             value(buildup_rate_) * lever(rivals_[i].buildup) * (1.0 - own) - value(fatigue_) * own);
+    state.col(rivals_[i].arms) = own + value(rivals_[i].reaction) * other * undeterred * (1.0 - own) +
+                                 value(buildup_rate_) * lever(rivals_[i].buildup) * (1.0 - own) - value(fatigue_) * own;
   }
 
   const MemberColumn drive = 0.5 * (arms[0] + arms[1]) + value(provocation_) * lever(presence_);
-  state.col(tension_) =
-      clip(tension + value(tension_rate_) * drive * (1.0 - tension) - value(tension_decay_) * tension);
+  state.col(tension_) = tension + value(tension_rate_) * drive * (1.0 - tension) - value(tension_decay_) * tension;
 }
 
 }  // namespace

@@ -7,8 +7,6 @@
 #include <numbers>
 #include <stdexcept>
 
-#include "engine/random.hpp"
-
 namespace steppe {
 
 namespace {
@@ -16,12 +14,13 @@ namespace {
 class FunctionKernel final : public Kernel {
  public:
   FunctionKernel(std::vector<int> input_slots, std::vector<double> inputs, int y_slot, FunctionModel::Function f,
-                 int noise_input)
+                 int noise_input, const RandomEventDecl* noise)
       : input_slots_(std::move(input_slots)),
         inputs_(std::move(inputs)),
         y_slot_(y_slot),
         f_(std::move(f)),
-        noise_input_(noise_input) {}
+        noise_input_(noise_input),
+        noise_(noise) {}
 
   void initialize(const StepContext& context, MemberArrays& state) const override { evaluate(context, state); }
   void apply_events(const StepContext&, MemberArrays&) const override {}
@@ -37,16 +36,14 @@ class FunctionKernel final : public Kernel {
           x[input] = (*context.parameters)(member, input_slots_[input]);
       double y = f_(x);
       if (noise_input_ >= 0 && context.stochastic)
-        y += x[static_cast<std::size_t>(noise_input_)] * standard_normal(context, member);
+        y += x[static_cast<std::size_t>(noise_input_)] * standard_normal(context, *noise_, member);
       state(member, y_slot_) = y;
     }
   }
 
-  // Box–Muller from the member's draws 0 and 1 of the month.
-  static double standard_normal(const StepContext& context, Eigen::Index member) {
-    const auto global = static_cast<std::uint64_t>(context.first_member + member);
-    const auto month = static_cast<std::uint32_t>(context.month);
-    const double u1 = uniform_draw(context.seed, global, month, 0), u2 = uniform_draw(context.seed, global, month, 1);
+  // Box–Muller from the member's draws of the noise's two streams this month.
+  static double standard_normal(const StepContext& context, const RandomEventDecl& noise, Eigen::Index member) {
+    const double u1 = context.random_stream(noise, 0)(member), u2 = context.random_stream(noise, 1)(member);
     return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
   }
 
@@ -55,6 +52,7 @@ class FunctionKernel final : public Kernel {
   int y_slot_;
   FunctionModel::Function f_;
   int noise_input_;
+  const RandomEventDecl* noise_;  // with noise_input_
 };
 
 }  // namespace
@@ -86,6 +84,14 @@ FunctionModel::FunctionModel(std::string name, std::string help, std::vector<Par
                                   .default_outcomes = {"system.y.final"},
                                   .chart_panels = {ChartPanelDecl{.title = "f(x)", .variable = "y"}},
                                   .per_member_parameters = true};
+  if (noise_input_ >= 0)
+    declaration_.random_events = {
+        RandomEventDecl{.name = "noise",
+                        .role = "system",
+                        .help = "the noise added to y: " + noise_input + " * z, z standard normal (Box-Muller)",
+                        .source = source,
+                        .stream = 0,
+                        .streams = 2}};
 }
 
 std::unique_ptr<Kernel> FunctionModel::compile(const Layout& layout, const std::vector<double>& parameters,
@@ -100,7 +106,8 @@ std::unique_ptr<Kernel> FunctionModel::compile(const Layout& layout, const std::
   }
   const int y = layout.state_index("system", "y");
   if (y < 0) throw std::logic_error(declaration_.name + ": no state slot system.y");
-  return std::make_unique<FunctionKernel>(std::move(slots), std::move(values), y, f_, noise_input_);
+  const RandomEventDecl* noise = noise_input_ >= 0 ? declaration_.find_random_event("noise") : nullptr;
+  return std::make_unique<FunctionKernel>(std::move(slots), std::move(values), y, f_, noise_input_, noise);
 }
 
 }  // namespace steppe

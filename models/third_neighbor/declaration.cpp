@@ -1,5 +1,5 @@
-// The third_neighbor declaration: every role, state variable, parameter, lever and event kind
-// of the specification (docs/model.md §2 and §7), with help, unit, default, range and the article
+// The third_neighbor declaration: every role, state variable, parameter, lever, event kind and
+// random event of the specification (docs/model.md §2 and §7), with help, unit, default, range and the article
 // section it stands for. This one table validates scenarios, answers `steppe describe` and
 // accepts `--set`. The parameters come from the lists in parameters.hpp, which also bind them in
 // the kernel; the partner levers from the table in third_neighbor.hpp.
@@ -23,7 +23,7 @@ ModelDeclaration make_declaration() {
                      .version = "1",
                      .help = "Mongolia's Third Neighbor policy: partners' engagement, neighbors' coercion and the "
                              "focal state's autonomy, month by month (specification v1, docs/model.md).",
-                     .uses_network = true,
+                     .network = NetworkRoles{.focal = "focal", .neighbors = "neighbor", .partners = "partner"},
                      .per_member_parameters = true};
   d.roles = {
       RoleDecl{
@@ -124,7 +124,8 @@ ModelDeclaration make_declaration() {
                    .source = prospects},
       VariableDecl{.name = "dependence",
                    .role = "focal",
-                   .per = "neighbor",
+                   .per = Per::actor,
+                   .per_role = "neighbor",
                    .help = "share of the focal state's critical flows (exports x0.5, fuel x0.3, transit x0.2) the "
                            "neighbor controls",
                    .unit = "share",
@@ -133,7 +134,7 @@ ModelDeclaration make_declaration() {
                    .source = economic},
       VariableDecl{.name = "engagement",
                    .role = "partner",
-                   .per = "lever",
+                   .per = Per::lever,
                    .help = "realized engagement per lever",
                    .unit = "share",
                    .initial = 0.0,
@@ -178,7 +179,7 @@ ModelDeclaration make_declaration() {
   for (const PartnerLever& spec : partner_levers) {
     d.levers.push_back(LeverDecl{.name = std::string(spec.name),
                                  .role = "partner",
-                                 .domain = std::string(spec.domain),
+                                 .domain = std::string(domain_name(spec.domain)),
                                  .help = std::string(spec.help),
                                  .unit = "setting",
                                  .value = spec.status_quo,
@@ -260,6 +261,29 @@ ModelDeclaration make_declaration() {
                     .role = "partner",
                     .help = "an election in a partner: its attention drops for attention_months",
                     .source = "Evolution of the Strategic Partnership: 'short-term shifts in political attention'"},
+  };
+  // Drawn in stochastic runs (docs/model.md §7.8). The turnovers' and elections' sizes draw from
+  // the streams of their firings' places among the month's firings; the crisis from the stream
+  // just above those.
+  d.random_events = {
+      RandomEventDecl{.name = "turnover_hit",
+                      .role = "focal",
+                      .help = "how hard a leadership turnover hits: turnover_shock * U(0, 2) (turnover_shock in "
+                              "deterministic runs)",
+                      .source = "Evolution of the Strategic Partnership: 'leadership turnover'",
+                      .event_kind = "leadership_turnover"},
+      RandomEventDecl{.name = "election_drop",
+                      .role = "partner",
+                      .help = "how far a partner election drops attention: attention_drop * 2u * (1 - elite_network), u "
+                              "~ U(0, 1) (0.5 in deterministic runs)",
+                      .source = "Evolution of the Strategic Partnership: 'short-term shifts in political attention'",
+                      .event_kind = "partner_election"},
+      RandomEventDecl{.name = "crisis",
+                      .role = "system",
+                      .help = "a crisis: strikes with probability h0 + h1 * sigmoid(s_X (tension - theta_X)) and adds "
+                              "crisis_jump_C to every coercion and crisis_jump_X to tension",
+                      .source = prospects,
+                      .stream = firing_streams_end},
   };
   d.default_outcomes = {"{focal}.autonomy.final", "{focal}.autonomy.mean", "{neighbor}.coercion.max",
                         "system.tension.final",   "system.crisis.sum",     "{focal}.dependence.{neighbor}.final",

@@ -26,7 +26,6 @@
 #include <utility>
 
 #include "engine/network.hpp"
-#include "engine/random.hpp"
 #include "engine/repeatable_math.hpp"
 #include "models/third_neighbor/parameters.hpp"
 #include "models/third_neighbor/third_neighbor.hpp"
@@ -311,6 +310,11 @@ class ThirdNeighborKernel final : public Kernel {
     else
       advance_groups<std::dynamic_extent, std::dynamic_extent>(context, state);
   }
+  // The update clips every value it commits, in its one pass over the block: the engine's second
+  // pass would slow the step loop by a tenth (docs/performance.md). The diagnostics it computes lie
+  // in [0, 1] by construction (diversification as long as the dependences sum to at most 1,
+  // docs/model.md §7.7).
+  bool clips_on_commit() const override { return true; }
 
  private:
   // Calls work(offsets, parameter reader, group) for each group of the block.
@@ -371,6 +375,7 @@ class ThirdNeighborKernel final : public Kernel {
   void write_diversification(const Neighbors& neighbors, const Offsets& c, G g, WriteArray s) const;
 
   Globals g_;
+  const RandomEventDecl *turnover_hit_, *election_drop_, *crisis_;  // the declared random events
   Offsets slots_;                      // as slots, for any block
   std::vector<Routes> routes_;         // per partner
   std::vector<int> partner_of_actor_;  // actor index → partner index, -1 for others
@@ -390,6 +395,14 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   };
   // Every parameter bound by its name (parameters.hpp): no list here to keep in step.
   g_ = bind_globals(layout, parameters);
+  const auto random_event = [&](const std::string& name) {
+    const RandomEventDecl* event = layout.declaration().find_random_event(name);
+    if (!event) throw std::logic_error("third_neighbor: no random event " + name);
+    return event;
+  };
+  turnover_hit_ = random_event("turnover_hit");
+  election_drop_ = random_event("election_drop");
+  crisis_ = random_event("crisis");
 
   const std::string focal = layout.actors_with_role("focal").at(0);
   slots_.autonomy = state_slot(focal, "autonomy");
@@ -547,14 +560,11 @@ template <typename Parameter, typename G>
 template <typename Parameter, typename G>
 [[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(const Offsets& c, Parameter p, const StepContext& context,
                                                               G g, WriteArray s) const {
-  // A draw per member from its own stream: (seed, member) keyed, (month, draw) counted.
-  auto uniform = [&](std::uint32_t draw) {
+  // The group's members' draws of a declared random event, each from its own stream.
+  auto uniform = [&](const RandomStream& stream) {
     Lane u;
-    const auto first = static_cast<std::uint64_t>(context.first_member + g.first);
 #pragma omp simd
-    for (int lane = 0; lane < lanes; ++lane)
-      u[lane] = uniform_draw(context.seed, first + static_cast<std::uint64_t>(lane),
-                             static_cast<std::uint32_t>(context.month), draw);
+    for (int lane = 0; lane < lanes; ++lane) u[lane] = stream(g.first + lane);
     return u;
   };
   const auto& firings = *context.model_events;
@@ -563,8 +573,10 @@ template <typename Parameter, typename G>
   // follow.
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != leadership_turnover) continue;
-    const Lane magnitude = context.stochastic ? Lane(p(g_.turnover_shock) * turnover_draw_span * uniform(index))
-                                              : Lane(Lane::Zero() + p(g_.turnover_shock));
+    const Lane magnitude =
+        context.stochastic
+            ? Lane(p(g_.turnover_shock) * turnover_draw_span * uniform(context.firing_stream(*turnover_hit_, index)))
+            : Lane(Lane::Zero() + p(g_.turnover_shock));
     for (const Partner& partner : c.partners) {
       const Lane kept =
           1.0 - (magnitude * (1.0 - g(s, partner.institutionalization)) * (1.0 - g(s, partner.elite_network)))
@@ -578,7 +590,8 @@ template <typename Parameter, typename G>
   for (std::uint32_t index = 0; index < firings.size(); ++index) {
     if (firings[index].kind != partner_election) continue;
     const Partner& partner = c.partners[partner_of_actor_.at(firings[index].actor)];
-    const Lane u = context.stochastic ? uniform(index) : Lane(Lane::Constant(deterministic_election_draw));
+    const Lane u = context.stochastic ? uniform(context.firing_stream(*election_drop_, index))
+                                      : Lane(Lane::Constant(deterministic_election_draw));
     g.store(s, partner.attention,
             1.0 - p(g_.attention_drop) * election_draw_span * u * (1.0 - g(s, partner.elite_network)));
     g.store(s, partner.attention_months_left, Lane::Zero() + p(g_.attention_months));
@@ -588,14 +601,13 @@ template <typename Parameter, typename G>
     g.store(s, c.crisis, Lane::Zero());
     return;
   }
-  constexpr std::uint32_t crisis_draw = 0xFFFFu;
   // A crisis when u < h0 + h1·σ(z), σ(z) = 1 / (1 + e^−z): tested as (u − h0)·(1 + e^−z) < h1,
   // the same condition (1 + e^−z > 0) without the division, which held up the whole draw.
   const Lane z = p(g_.s_X) * (g(s, c.tension) - p(g_.theta_X));
   Lane denominator;
 #pragma omp simd
   for (int lane = 0; lane < lanes; ++lane) denominator[lane] = 1.0 + repeatable_exp(-z[lane]);
-  const Lane scaled_draw = (uniform(crisis_draw) - p(g_.h0)) * denominator;
+  const Lane scaled_draw = (uniform(context.random_stream(*crisis_)) - p(g_.h0)) * denominator;
   const Lane h1 = Lane::Zero() + p(g_.h1);
   // A loop the compiler turns into a masked vector select: Eigen 3.4 compares and selects
   // boolean arrays one lane at a time, through memory.
@@ -623,7 +635,8 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
   // written over it. The focal state is read here; each partner's state at the top of its turn,
   // and a partner writes only its own; each neighbor's before its own commit, the others' only
   // through sums taken before any commit.
-  // Clipped to [0, 1] on commit (docs/model.md §7.6).
+  // Clipped to [0, 1] on commit (docs/model.md §7.6), in this one pass over the state rather than
+  // by the engine in a second one (clips_on_commit).
   const auto commit = [&](Offset column, const Lane& value) { g.store(s, column, value.max(0.0).min(1.0)); };
 
   // Steps 3 and 4 for each partner at once: its contributions to the derived quantities, all

@@ -22,65 +22,88 @@
 
 namespace steppe::third_neighbor {
 
+// The domains of the partner levers (docs/model.md §2.3). `counter` holds the counter-productive
+// ones the article warns against, which the equations leave out of a partner's mean engagement.
+enum class Domain { defense, economic, education, diplomatic, multilateral, counter };
+
+// As `steppe describe` shows it (LeverDecl::domain).
+constexpr std::string_view domain_name(Domain domain) {
+  switch (domain) {
+    case Domain::defense:
+      return "defense";
+    case Domain::economic:
+      return "economic";
+    case Domain::education:
+      return "education";
+    case Domain::diplomatic:
+      return "diplomatic";
+    case Domain::multilateral:
+      return "multilateral";
+    case Domain::counter:
+      return "counter";
+  }
+  return "";
+}
+
 // One partner lever of docs/model.md §2.3: visibility to the neighbors, implementation lag, whether
 // realizing it needs logistics access, whether the focal state lowers it when it concedes.
 struct PartnerLever {
   std::string_view name;
-  std::string_view domain;
+  Domain domain;
   double visibility;
   double lag_months;
   bool needs_access;
   double status_quo;
   std::string_view help;
   std::string_view source;
-  constexpr bool counter() const { return domain == "counter"; }
+  constexpr bool counter() const { return domain == Domain::counter; }
   // "defense levers and any lever with vis >= 0.2" (docs/model.md §2.3)
-  constexpr bool lowered_by_concession() const { return domain == "defense" || visibility >= 0.2; }
+  constexpr bool lowered_by_concession() const { return domain == Domain::defense || visibility >= 0.2; }
 };
 
 inline constexpr int partner_lever_count = 19;
 // docs/model.md §2.3, partner levers: name, domain, visibility, lag, access, status quo.
 // constexpr, so that the kernel's loops over levers fold every property into the code.
 inline constexpr std::array<PartnerLever, partner_lever_count> partner_levers = {{
-    {"pme", "defense", 0.05, 12, false, 0.5, "professional military education for officers",
+    {"pme", Domain::defense, 0.05, 12, false, 0.5, "professional military education for officers",
      "Military Modernization Support: professional military education"},
-    {"peacekeeping_support", "defense", 0.05, 6, true, 0.5, "peacekeeping readiness and training support",
+    {"peacekeeping_support", Domain::defense, 0.05, 6, true, 0.5, "peacekeeping readiness and training support",
      "Peacekeeping Collaboration"},
-    {"khaan_quest", "defense", 0.15, 6, true, 0.6, "the annual Khaan Quest multinational exercise",
+    {"khaan_quest", Domain::defense, 0.15, 6, true, 0.6, "the annual Khaan Quest multinational exercise",
      "Khaan Quest Exercise"},
-    {"exercise_observer", "defense", 0.10, 6, false, 0.2, "observer roles in exercises beyond Khaan Quest",
+    {"exercise_observer", Domain::defense, 0.10, 6, false, 0.2, "observer roles in exercises beyond Khaan Quest",
      "Recommendations: Consolidate the Bilateral Strategic Core"},
-    {"equipment_transfer", "defense", 0.25, 12, true, 0.3,
+    {"equipment_transfer", Domain::defense, 0.25, 12, true, 0.3,
      "mobility and force-protection equipment (JLTV-type vehicles)", "Military Modernization Support"},
-    {"domain_awareness", "defense", 0.45, 6, false, 0.1, "domain awareness and intelligence cooperation",
+    {"domain_awareness", Domain::defense, 0.45, 6, false, 0.1, "domain awareness and intelligence cooperation",
      "Recommendations: Consolidate the Bilateral Strategic Core"},
-    {"development_finance", "economic", 0.10, 18, false, 0.3, "development finance (DFC, MCC compacts)",
+    {"development_finance", Domain::economic, 0.10, 18, false, 0.3, "development finance (DFC, MCC compacts)",
      "Economic Dimensions of Defense Cooperation"},
-    {"minerals_partnership", "economic", 0.30, 24, true, 0.2,
+    {"minerals_partnership", Domain::economic, 0.30, 24, true, 0.2,
      "critical-minerals governance and investment", "Economic Dimensions of Defense Cooperation"},
-    {"commercial_diplomacy", "economic", 0.05, 6, false, 0.3, "targeted commercial diplomacy",
+    {"commercial_diplomacy", Domain::economic, 0.05, 6, false, 0.3, "targeted commercial diplomacy",
      "Economic Dimensions of Defense Cooperation"},
-    {"air_link", "economic", 0.10, 12, false, 0.0, "direct scheduled air links",
+    {"air_link", Domain::economic, 0.10, 12, false, 0.0, "direct scheduled air links",
      "Economic Dimensions of Defense Cooperation"},
-    {"education_exchange", "education", 0.02, 12, false, 0.5, "students and exchanges (1,700 students in 2024)",
+    {"education_exchange", Domain::education, 0.02, 12, false, 0.5, "students and exchanges (1,700 students in 2024)",
      "Educational and Soft-Power Foundations"},
-    {"governance_support", "education", 0.05, 12, false, 0.5, "governance and institutional reform (MCC water)",
+    {"governance_support", Domain::education, 0.05, 12, false, 0.5, "governance and institutional reform (MCC water)",
      "Economic Dimensions of Defense Cooperation"},
-    {"strategic_dialogue", "diplomatic", 0.10, 6, false, 0.5,
+    {"strategic_dialogue", Domain::diplomatic, 0.10, 6, false, 0.5,
      "the Comprehensive Strategic Dialogue, with lead agencies and tasking",
      "Evolution of the Strategic Partnership"},
-    {"high_level_visits", "diplomatic", 0.20, 1, false, 0.3,
+    {"high_level_visits", Domain::diplomatic, 0.20, 1, false, 0.3,
      "senior visits (e.g. the 2023 Pentagon visit); raise the cost of coercion",
      "High-Level Military Diplomacy"},
-    {"quad_plus", "multilateral", 0.20, 6, false, 0.1, "functional Quad-Plus participation",
+    {"quad_plus", Domain::multilateral, 0.20, 6, false, 0.1, "functional Quad-Plus participation",
      "Recommendations: Integrate Mongolia Selectively into Multilateral Frameworks"},
-    {"convening_support", "multilateral", 0.10, 6, false, 0.2, "support for Mongolia as a convening state, with restraint",
+    {"convening_support", Domain::multilateral, 0.10, 6, false, 0.2, "support for Mongolia as a convening state, with restraint",
      "Recommendations: Integrate Mongolia Selectively into Multilateral Frameworks"},
-    {"basing", "counter", 1.50, 24, true, 0.0, "permanent basing (the article warns against it)",
+    {"basing", Domain::counter, 1.50, 24, true, 0.0, "permanent basing (the article warns against it)",
      "Mongolia as a Strategic Platform: 'permanent basing ... would be both impractical and destabilizing'"},
-    {"formal_alliance", "counter", 2.00, 12, false, 0.0, "a treaty alliance (the article warns against it)",
+    {"formal_alliance", Domain::counter, 2.00, 12, false, 0.0, "a treaty alliance (the article warns against it)",
      "Evolution of the Strategic Partnership: 'without binding Ulaanbaatar to rigid alliance commitments'"},
-    {"new_task_forces", "counter", 0.20, 6, false, 0.0,
+    {"new_task_forces", Domain::counter, 0.20, 6, false, 0.0,
      "proliferating new bureaucratic structures (overformalization)",
      "Recommendations: Measure Success by Continuity, Not Escalation"},
 }};

@@ -28,12 +28,14 @@ RoleDecl role(std::string name, int min_count, int max_count) {
   return decl;
 }
 
-VariableDecl variable(std::string name, std::string role, double initial, std::string per = "") {
+VariableDecl variable(std::string name, std::string role, double initial, Per per = Per::owner,
+                      std::string per_role = "") {
   VariableDecl decl;
   decl.name = std::move(name);
   decl.role = std::move(role);
   decl.initial = initial;
-  decl.per = std::move(per);
+  decl.per = per;
+  decl.per_role = std::move(per_role);
   return decl;
 }
 
@@ -73,7 +75,7 @@ ModelDeclaration test_declaration() {
   d.version = "1";
   d.roles = {role("focal", 1, 1), role("neighbor", 1, 3), role("partner", 1, -1)};
 
-  VariableDecl dependence = variable("dependence", "focal", 0.3, "neighbor");
+  VariableDecl dependence = variable("dependence", "focal", 0.3, Per::actor, "neighbor");
   dependence.actor_initials = {{"CHN", 0.585}};
   VariableDecl trust = variable("trust", "focal", 0);
   trust.derived_initial = true;
@@ -87,7 +89,7 @@ ModelDeclaration test_declaration() {
                  momentum,
                  variable("coercion", "neighbor", 0.1),
                  threat,
-                 variable("engagement", "partner", 0, "lever"),
+                 variable("engagement", "partner", 0, Per::lever),
                  variable("tension", "system", 0)};
 
   ParameterDecl mode = parameter("mode", "", 0, 1);
@@ -107,7 +109,7 @@ ModelDeclaration test_declaration() {
                    event_kind("partner_election", "partner")};
   d.default_outcomes = {"{focal}.autonomy.final", "{neighbor}.coercion.max",
                         "{focal}.dependence.{neighbor}.final"};
-  d.uses_network = true;
+  d.network = NetworkRoles{.focal = "focal", .neighbors = "neighbor", .partners = "partner"};
   return d;
 }
 
@@ -143,8 +145,30 @@ class PlainTestModel : public Model {
   }();
 };
 
+// A model whose roles have names of its own: the network takes its parts from the declaration.
+class OwnRolesTestModel : public Model {
+ public:
+  const ModelDeclaration& declaration() const override { return declaration_; }
+  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&,
+                                  const Network*) const override {
+    return nullptr;
+  }
+
+ private:
+  ModelDeclaration declaration_ = [] {
+    ModelDeclaration d;
+    d.name = "loader_test_own_roles";
+    d.roles = {role("capital", 1, 1), role("power", 1, -1), role("ally", 1, -1)};
+    d.variables = {variable("standing", "capital", 0.5), variable("supply", "ally", 0, Per::lever)};
+    d.levers = {lever_decl("airlift", "ally", 0.5, 0, "supply"), lever_decl("pressure", "power", 0)};
+    d.network = NetworkRoles{.focal = "capital", .neighbors = "power", .partners = "ally"};
+    return d;
+  }();
+};
+
 ModelRegistration<LoaderTestModel> registration;
 ModelRegistration<PlainTestModel> plain_registration;
+ModelRegistration<OwnRolesTestModel> own_roles_registration;
 
 fs::path data_file(const std::string& name) {
   return fs::path(STEPPE_SOURCE_DIR) / "tests" / "data" / "loader" / name;
@@ -655,6 +679,30 @@ TEST_CASE("required keys and the network", "[loader]") {
                    "network.edges[0].controlled_by.CHN", 7, 49, "value 1.5 is outside [0, 1]");
   check_text_error(head + "    - {from: USA, to: MNG, base: x}\n", "network.edges[0].base", 7, 34,
                    "expected a number, got 'x'");
+}
+
+TEST_CASE("the network's parts are played by the roles the model declares for them", "[loader]") {
+  const std::string head =
+      "model: loader_test_own_roles\nstart: 2025-01\nmonths: 12\n"
+      "actors: {CAP: capital, EAST: power, WEST: power, FRIEND: ally}\n"
+      "network:\n  nodes: [PASS]\n  edges:\n    - {from: PASS, to: CAP}\n";
+  const auto scenario = load_scenario(
+      write_scenario(head + "    - {from: FRIEND, to: PASS, gate: airlift, controlled_by: {WEST: 0.5}}\n"
+                            "    - {from: FRIEND, to: CAP, base: 0.4, controlled_by: {EAST: 1}}\n"));
+  REQUIRE(scenario->network);
+  CHECK(scenario->network->partners() == std::vector<std::string>{"FRIEND"});
+  CHECK(scenario->network->routes(0).size() == 2);
+  CHECK(scenario->network->edges()[1].gate == "airlift");
+  CHECK(scenario->network->edges()[1].controls == std::vector<std::pair<int, double>>{{1, 0.5}});
+  CHECK(scenario->network->edges()[2].controls == std::vector<std::pair<int, double>>{{0, 1.0}});
+  // Only the allies' levers realized over time gate edges, and only the powers control them.
+  const auto gated = load_error(write_scenario(head + "    - {from: FRIEND, to: CAP, gate: pressure}\n"));
+  REQUIRE(gated);
+  CHECK_THAT(gated->message(), Catch::Contains("lever 'pressure'"));
+  const auto controlled =
+      load_error(write_scenario(head + "    - {from: FRIEND, to: CAP, controlled_by: {FRIEND: 1}}\n"));
+  REQUIRE(controlled);
+  CHECK(controlled->message() == "'FRIEND' is not a neighbor; only neighbors control edges");
 }
 
 TEST_CASE("command-line options", "[loader]") {

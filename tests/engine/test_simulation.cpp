@@ -64,6 +64,76 @@ std::vector<double> lever_path(const std::shared_ptr<const Scenario>& scenario, 
   return values;
 }
 
+RandomEventDecl random_event(const std::string& name, std::uint32_t stream, std::uint32_t streams = 1,
+                             const std::string& event_kind = "") {
+  RandomEventDecl event;
+  event.name = name;
+  event.role = "system";
+  event.event_kind = event_kind;
+  event.stream = stream;
+  event.streams = streams;
+  return event;
+}
+
+// A model whose step leaves its variables out of range, for the engine's clipping: `clipped` is
+// declared clipped to [0, 1], `free` is not; `kick` holds each member's draw of the declared
+// random event `kick` (stream 7) in stochastic runs.
+class OvershootModel final : public Model {
+ public:
+  const ModelDeclaration& declaration() const override { return declaration_; }
+  std::unique_ptr<Kernel> compile(const Layout& layout, const std::vector<double>&, const Network*) const override {
+    return std::make_unique<OvershootKernel>(layout);
+  }
+
+ private:
+  class OvershootKernel final : public Kernel {
+   public:
+    explicit OvershootKernel(const Layout& layout)
+        : clipped_(layout.state_index("system", "clipped")),
+          free_(layout.state_index("system", "free")),
+          kick_(layout.state_index("system", "kick")),
+          kick_event_(layout.declaration().find_random_event("kick")) {}
+    void initialize(const StepContext&, MemberArrays&) const override {}
+    void apply_events(const StepContext& context, MemberArrays& state) const override {
+      if (!context.stochastic) return;
+      const RandomStream kick = context.random_stream(*kick_event_);
+      for (Eigen::Index row = 0; row < state.rows(); ++row) state(row, kick_) = kick(row);
+    }
+    // +5 in even months, -5 in odd ones.
+    void advance(const StepContext& context, MemberArrays& state) const override {
+      const double overshoot = context.month % 2 == 0 ? 5.0 : -5.0;
+      state.col(clipped_).setConstant(overshoot);
+      state.col(free_).setConstant(overshoot);
+    }
+
+   private:
+    int clipped_, free_, kick_;
+    const RandomEventDecl* kick_event_;
+  };
+
+  ModelDeclaration declaration_ = [] {
+    ModelDeclaration d;
+    d.name = "simulation_test_overshoot";
+    d.version = "1";
+    const auto variable = [&](const std::string& name, double min, double max, bool clipped) {
+      VariableDecl& v = d.variables.emplace_back();
+      v.name = name;
+      v.role = "system";
+      v.min = min;
+      v.max = max;
+      v.clipped = clipped;
+    };
+    variable("clipped", 0, 1, true);
+    variable("free", -10, 10, false);
+    variable("kick", 0, 1, false);
+    d.random_events = {random_event("kick", 7)};
+    d.default_outcomes = {"system.clipped.final"};
+    return d;
+  }();
+};
+
+ModelRegistration<OvershootModel> overshoot_registration;
+
 }  // namespace
 
 // ----- Lever schedules ----------------------------------------------------------------------------
@@ -675,6 +745,57 @@ events:
   Simulation shifted(scenario, {members, members});
   shifted.run();
   CHECK_FALSE((shifted.state().row(0) == block.back().row(0)).all());
+}
+
+// ----- The engine's part of the step --------------------------------------------------------------
+
+TEST_CASE("simulation: after the kernel's step the engine clips the variables declared clipped, and only those",
+          "[simulation][clipping]") {
+  const auto scenario = scenario_from_yaml("model: simulation_test_overshoot\nstart: 2025-01\nmonths: 4\n");
+  const int clipped = state_slot(*scenario, "system", "clipped"), free = state_slot(*scenario, "system", "free");
+  const auto months = run_months(scenario, 3);
+  REQUIRE(months.size() == 5);
+  for (int month = 1; month <= 4; ++month) {
+    INFO("month " << month);
+    const bool up = (month - 1) % 2 == 0;  // the step of month t writes ±5
+    CHECK((months[month].col(clipped) == (up ? 1.0 : 0.0)).all());
+    CHECK((months[month].col(free) == (up ? 5.0 : -5.0)).all());
+  }
+}
+
+TEST_CASE("simulation: a declared random event draws from its stream, below the lever policies' streams",
+          "[simulation][random]") {
+  LoadOptions options;
+  options.stochastic = true;
+  options.seed = 11;
+  const auto scenario =
+      scenario_from_yaml("model: simulation_test_overshoot\nstart: 2025-01\nmonths: 3\n", options);
+  const int kick = state_slot(*scenario, "system", "kick");
+  const std::int64_t first = 40, members = 5;
+  const auto months = [&] {
+    Simulation simulation(scenario, {members, first});
+    TrajectoryRecorder recorder;
+    simulation.run(&recorder);
+    return recorder.months();
+  }();
+  for (int month = 1; month <= 3; ++month)
+    for (std::int64_t row = 0; row < members; ++row)
+      CHECK(months[month](row, kick) ==
+            uniform_draw(11, static_cast<std::uint64_t>(first + row), static_cast<std::uint32_t>(month - 1), 7));
+
+  // The helpers on the step context, as a kernel sees them.
+  const std::vector<ModelEventFiring> firings = {{0, 0}, {1, 0}, {0, 0}};
+  StepContext context;
+  context.month = 9;
+  context.stochastic = true;
+  context.seed = 3;
+  context.first_member = 100;
+  context.model_events = &firings;
+  const RandomEventDecl noise = random_event("noise", 20, 2), size = random_event("size", 0, 1, "burst");
+  CHECK(context.random_stream(noise)(4) == uniform_draw(3, 104, 9, 20));
+  CHECK(context.random_stream(noise, 1)(4) == uniform_draw(3, 104, 9, 21));
+  CHECK(context.firing_stream(size, 2)(0) == uniform_draw(3, 100, 9, 2));
+  CHECK(firing_streams_end < model_streams_end);
 }
 
 TEST_CASE("simulation: block sizes become sixteen members times an odd number, never more than asked", "[simulation]") {

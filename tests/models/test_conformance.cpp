@@ -113,6 +113,7 @@ TEST_CASE("conformance: every declaration is well-formed", "[conformance]") {
       check_unique_names(d.parameters, "parameter");
       check_unique_names(d.levers, "lever");
       check_unique_names(d.event_kinds, "event kind");
+      check_unique_names(d.random_events, "random event");
       for (const RoleDecl& role : d.roles) {
         INFO("role " << role.name);
         CHECK(role.name != "system");
@@ -124,9 +125,12 @@ TEST_CASE("conformance: every declaration is well-formed", "[conformance]") {
     SECTION("every role named exists (or is 'system'): " + name) {
       auto known_role = [&](const std::string& role) { return d.find_role(role) != nullptr; };
       for (const VariableDecl& v : d.variables) {
-        INFO("variable " << v.name << " of role '" << v.role << "' per '" << v.per << "'");
+        INFO("variable " << v.name << " of role '" << v.role << "' per '" << per_text(v) << "'");
         CHECK((v.role == "system" || known_role(v.role)));
-        CHECK((v.per.empty() || v.per == "lever" || known_role(v.per)));
+        if (v.per == Per::actor)
+          CHECK(known_role(v.per_role));
+        else
+          CHECK(v.per_role.empty());
       }
       for (const ParameterDecl& p : d.parameters) {
         INFO("parameter " << p.name << " of role '" << p.role << "' per '" << p.per << "'");
@@ -142,13 +146,48 @@ TEST_CASE("conformance: every declaration is well-formed", "[conformance]") {
           const auto found = std::find_if(d.variables.begin(), d.variables.end(),
                                           [&](const VariableDecl& v) { return v.name == l.realized_as; });
           REQUIRE(found != d.variables.end());
-          CHECK(found->per == "lever");
+          CHECK(found->per == Per::lever);
           CHECK(found->role == l.role);
         }
       }
       for (const EventKindDecl& e : d.event_kinds) {
         INFO("event kind " << e.name << " of role '" << e.role << "'");
         CHECK(known_role(e.role));
+      }
+      for (const RandomEventDecl& e : d.random_events) {
+        INFO("random event " << e.name << " of role '" << e.role << "'");
+        CHECK((e.role == "system" || known_role(e.role)));
+      }
+      if (d.network) {
+        // The network's parts are roles of the model, and the focal part takes exactly one actor.
+        INFO("network roles " << d.network->focal << ", " << d.network->neighbors << ", " << d.network->partners);
+        CHECK(known_role(d.network->neighbors));
+        CHECK(known_role(d.network->partners));
+        REQUIRE(known_role(d.network->focal));
+        CHECK(d.find_role(d.network->focal)->min_count == 1);
+        CHECK(d.find_role(d.network->focal)->max_count == 1);
+      }
+    }
+
+    SECTION("random events draw from streams of their own, below the lever policies': " + name) {
+      // Events of their own: their streams apart from one another's; a scheduled event's size: a
+      // declared event kind, whose firings' streams no event of its own overlaps.
+      const bool sizes_firings = std::any_of(d.random_events.begin(), d.random_events.end(),
+                                             [](const RandomEventDecl& e) { return !e.event_kind.empty(); });
+      std::vector<std::pair<std::uint64_t, std::uint64_t>> taken;  // [first, end) of each event of its own
+      for (const RandomEventDecl& e : d.random_events) {
+        INFO("random event " << e.name << ", streams " << e.stream << " (" << e.streams << ")");
+        if (!e.event_kind.empty()) {
+          CHECK(std::any_of(d.event_kinds.begin(), d.event_kinds.end(),
+                            [&](const EventKindDecl& kind) { return kind.name == e.event_kind; }));
+          continue;
+        }
+        const std::uint64_t first = e.stream, end = std::uint64_t{e.stream} + e.streams;
+        CHECK(e.streams >= 1);
+        CHECK(end <= model_streams_end);
+        if (sizes_firings) CHECK(first >= firing_streams_end);
+        for (const auto& [other_first, other_end] : taken) CHECK((end <= other_first || first >= other_end));
+        taken.emplace_back(first, end);
       }
     }
 
@@ -194,6 +233,11 @@ TEST_CASE("conformance: every declaration is well-formed", "[conformance]") {
       }
       for (const EventKindDecl& e : d.event_kinds) {
         INFO("event kind " << e.name);
+        CHECK_FALSE(e.help.empty());
+        CHECK_FALSE(e.source.empty());
+      }
+      for (const RandomEventDecl& e : d.random_events) {
+        INFO("random event " << e.name);
         CHECK_FALSE(e.help.empty());
         CHECK_FALSE(e.source.empty());
       }
@@ -316,14 +360,15 @@ TEST_CASE("conformance: the same seed gives a bit-identical stochastic run", "[c
     const auto second = run_all(example(name, options), 8);
     CHECK(identical(first, second));
 
-    // A model whose stochastic runs differ from its deterministic ones draws random events; they
-    // must come from the seeded streams, so another seed must change them.
-    options.stochastic = false;
-    const bool draws = !identical(first, run_all(example(name, options), 8));
-    options.stochastic = true;
+    // A model that declares random events draws them from the seeded streams, so another seed
+    // changes its stochastic runs; one that declares none draws nothing, so its stochastic runs
+    // are its deterministic ones.
+    const bool draws = !ModelRegistry::instance().find(name)->declaration().random_events.empty();
     options.seed = 43;
     const auto other_seed = run_all(example(name, options), 8);
     if (draws) CHECK_FALSE(identical(first, other_seed));
+    options.stochastic = false;
+    if (!draws) CHECK(identical(first, run_all(example(name, options), 8)));
   }
 }
 
