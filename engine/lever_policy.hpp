@@ -21,12 +21,11 @@
 // (LeverPolicyContext::first_draw).
 #pragma once
 
+#include <Eigen/Core>
 #include <climits>
 #include <cstdint>
 #include <optional>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "engine/model.hpp"
 

@@ -144,9 +144,7 @@ std::vector<std::string> Layout::state_names() const {
     if (!state_[slot].decl->internal) names.push_back(state_name(static_cast<int>(slot)));
   return names;
 }
-std::vector<std::string> Layout::lever_names() const {
-  return keys_in_slot_order(lever_by_name_, levers_.size());
-}
+std::vector<std::string> Layout::lever_names() const { return keys_in_slot_order(lever_by_name_, levers_.size()); }
 std::vector<std::string> Layout::parameter_names() const {
   return keys_in_slot_order(parameter_by_name_, parameters_.size());
 }
@@ -158,8 +156,7 @@ ModelRegistry& ModelRegistry::instance() {
 
 void ModelRegistry::add(std::unique_ptr<Model> model) {
   const std::string name = model->declaration().name;
-  if (!models_.emplace(name, std::move(model)).second)
-    throw std::logic_error("model registered twice: " + name);
+  if (!models_.emplace(name, std::move(model)).second) throw std::logic_error("model registered twice: " + name);
 }
 
 const Model* ModelRegistry::find(const std::string& name) const {

@@ -9,6 +9,7 @@
 // contiguous across members.
 #pragma once
 
+#include <Eigen/Core>
 #include <cassert>
 #include <cstdint>
 #include <map>
@@ -16,8 +17,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "engine/random.hpp"
 
@@ -69,10 +68,10 @@ struct VariableDecl {
   double initial = 0;  // default initial value (per-lever variables start at the lever default)
   ActorDefaults actor_initials;
   double min = 0, max = 1;
-  bool clipped = true;            // clipped to [min, max] by the engine after every step
-  bool derived_initial = false;   // the model computes the initial value; a scenario can't set it
-  bool internal = false;          // bookkeeping: in checkpoints, not in outputs
-  std::string source;             // article section
+  bool clipped = true;           // clipped to [min, max] by the engine after every step
+  bool derived_initial = false;  // the model computes the initial value; a scenario can't set it
+  bool internal = false;         // bookkeeping: in checkpoints, not in outputs
+  std::string source;            // article section
 };
 
 struct ParameterDecl {
@@ -90,7 +89,7 @@ struct ParameterDecl {
 
 struct LeverDecl {
   std::string name;
-  std::string role;  // levers always belong to actors of a role
+  std::string role;    // levers always belong to actors of a role
   std::string domain;  // a grouping people read ("defense", "diplomatic"); the engine never reads it
   std::string help;
   std::string unit;
@@ -212,9 +211,7 @@ class Layout {
   }
   std::string state_name(int slot) const { return full_name(state_[slot].actor, state_[slot].variable); }
   std::string lever_name(int slot) const { return full_name(levers_[slot].actor, levers_[slot].decl->name); }
-  std::string parameter_name(int slot) const {
-    return full_name(parameters_[slot].actor, parameters_[slot].name);
-  }
+  std::string parameter_name(int slot) const { return full_name(parameters_[slot].actor, parameters_[slot].name); }
   // All names a scenario can address, for "did you mean" (internal bookkeeping left out).
   std::vector<std::string> state_names() const;
   std::vector<std::string> lever_names() const;
@@ -250,7 +247,7 @@ struct RandomStream {
 };
 
 struct StepContext {
-  int month = 0;                 // t: the step being taken
+  int month = 0;  // t: the step being taken
   bool stochastic = false;
   std::uint64_t seed = 0;
   std::int64_t first_member = 0;  // global index of row 0, for per-member random streams

@@ -20,7 +20,7 @@
 namespace steppe {
 
 struct EdgeControl {
-  std::string neighbor;  // actor name of the controlling neighbor
+  std::string neighbor;      // actor name of the controlling neighbor
   double sensitivity = 1.0;  // in [0, 1]: how far that neighbor's coercion closes the edge
   SourceMark mark;
 };
@@ -35,7 +35,7 @@ struct EdgeSpec {
 };
 
 struct NetworkSpec {
-  std::vector<std::string> nodes;  // transit nodes; actors are nodes implicitly
+  std::vector<std::string> nodes;      // transit nodes; actors are nodes implicitly
   std::vector<SourceMark> node_marks;  // parallel to nodes
   std::vector<EdgeSpec> edges;
   SourceMark mark;  // where the `network` section is written
@@ -51,7 +51,7 @@ class Network {
  public:
   struct Edge {
     double base = 1.0;
-    std::string gate;  // lever name of the route's partner, "" when not gated
+    std::string gate;                              // lever name of the route's partner, "" when not gated
     std::vector<std::pair<int, double>> controls;  // (neighbor index, sensitivity)
   };
   using Route = std::vector<int>;  // edge indices, from the partner to the focal state
@@ -69,10 +69,9 @@ class Network {
   // partner with no path to the focal state ("partner 'JPN' cannot reach 'MNG'", at the actor's
   // declaration when known).
   // Routes longer than `max_route_edges` edges are not enumerated.
-  static Network build(const NetworkSpec& spec, const std::string& focal,
-                       const std::vector<std::string>& neighbors,
-                       const std::vector<std::string>& partners,
-                       const std::vector<std::string>& gate_levers, int max_route_edges = 6);
+  static Network build(const NetworkSpec& spec, const std::string& focal, const std::vector<std::string>& neighbors,
+                       const std::vector<std::string>& partners, const std::vector<std::string>& gate_levers,
+                       int max_route_edges = 6);
 
   const std::vector<Edge>& edges() const { return edges_; }
   // routes(p): every simple path of partner p to the focal state, in a deterministic order.

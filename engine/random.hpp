@@ -10,10 +10,10 @@
 // vectorizes in the kernels' loops over members: about 2 ns per draw.
 #pragma once
 
-#include <cstdint>
-
 #include <Random123/threefry.h>
+
 #include <Random123/uniform.hpp>
+#include <cstdint>
 
 namespace steppe {
 
@@ -35,7 +35,7 @@ inline constexpr std::uint32_t sampling_month = 0xFFFF'FFFFu;
 
 // Uniform on (0, 1): equispaced, never exactly 0 or 1.
 [[gnu::always_inline]] inline double uniform_draw(std::uint64_t seed, std::uint64_t member, std::uint32_t month,
-                           std::uint32_t draw) {
+                                                  std::uint32_t draw) {
   using Generator = r123::Threefry2x64;
   const Generator::key_type key = {{seed, 0}};
   const Generator::ctr_type counter = {{(static_cast<std::uint64_t>(month) << 32) | draw, member}};

@@ -1,5 +1,10 @@
 #include "engine/io/scenario_loader.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <xxhash.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -13,11 +18,6 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <xxhash.h>
-#include <yaml-cpp/yaml.h>
 
 #include "engine/io/yaml_input.hpp"
 #include "engine/text.hpp"
@@ -37,8 +37,8 @@ struct Horizon {
     const YearMonth date = read_date(at);
     const int month = months_between(start, date);
     if (month < 0 || month >= months)
-      fail(at, fmt::format("date {} is outside the run (the run covers {} to {})", date.to_string(),
-                           start.to_string(), start.plus(months - 1).to_string()));
+      fail(at, fmt::format("date {} is outside the run (the run covers {} to {})", date.to_string(), start.to_string(),
+                           start.plus(months - 1).to_string()));
     return month;
   }
 };
@@ -54,14 +54,13 @@ double read_parameter_value(const Located& at, const Layout& layout, int slot) {
     const std::string& name = at.node.Scalar();
     const auto found = std::find(choices.begin(), choices.end(), name);
     if (found == choices.end())
-      fail(at, fmt::format("{} (choices: {})", unknown_name_message("choice", name, choices),
-                           fmt::join(choices, ", ")));
+      fail(at,
+           fmt::format("{} (choices: {})", unknown_name_message("choice", name, choices), fmt::join(choices, ", ")));
     return static_cast<double>(found - choices.begin());
   }
   const double index = read_number(at, 0, static_cast<double>(choices.size() - 1));
   if (index != std::floor(index))
-    fail(at, fmt::format("expected a choice ({}) or its index, got {}", fmt::join(choices, ", "),
-                         index));
+    fail(at, fmt::format("expected a choice ({}) or its index, got {}", fmt::join(choices, ", "), index));
   return index;
 }
 
@@ -72,8 +71,8 @@ void require_settable(const Located& at, const Layout& layout, int slot) {
     fail(at, fmt::format("the model computes the initial value of '{}'; a scenario cannot set it",
                          layout.state_name(slot)));
   if (decl.internal)
-    fail(at, fmt::format("'{}' is internal bookkeeping of the model; a scenario cannot set it",
-                         layout.state_name(slot)));
+    fail(at,
+         fmt::format("'{}' is internal bookkeeping of the model; a scenario cannot set it", layout.state_name(slot)));
 }
 
 double read_initial_value(const Located& at, const Layout& layout, int slot) {
@@ -96,10 +95,8 @@ struct SlotKind {
   double (*read_value)(const Located&, const Layout&, int);
 };
 
-const SlotKind parameter_slots{"parameter", &Layout::parameter_index, &Layout::parameter_names,
-                               &read_parameter_value};
-const SlotKind initial_slots{"variable", &Layout::state_index, &Layout::state_names,
-                             &read_initial_value};
+const SlotKind parameter_slots{"parameter", &Layout::parameter_index, &Layout::parameter_names, &read_parameter_value};
+const SlotKind initial_slots{"variable", &Layout::state_index, &Layout::state_names, &read_initial_value};
 const SlotKind lever_slots{"lever", &Layout::lever_index, &Layout::lever_names, &read_lever_value};
 
 // The slot named "ACTOR.name" (a global parameter: just "name"); -1 when there is none. The
@@ -110,8 +107,7 @@ int find_slot(const Layout& layout, const SlotKind& kind, const std::string& nam
   return (layout.*kind.index)(name.substr(0, dot), name.substr(dot + 1));
 }
 
-int resolve_slot(const Located& at, const std::string& name, const Layout& layout,
-                 const SlotKind& kind) {
+int resolve_slot(const Located& at, const std::string& name, const Layout& layout, const SlotKind& kind) {
   const int slot = find_slot(layout, kind, name);
   if (slot < 0) fail(at, unknown_name_message(kind.word, name, (layout.*kind.names)()));
   return slot;
@@ -126,8 +122,7 @@ int resolve_variable(const Located& at, const std::string& name, const Layout& l
 }
 
 // `NAME: value` under `parameters`, `initial` or a `set`: (slot, checked value).
-std::pair<int, double> read_assignment(const Entry& entry, const Layout& layout,
-                                       const SlotKind& kind) {
+std::pair<int, double> read_assignment(const Entry& entry, const Layout& layout, const SlotKind& kind) {
   const int slot = resolve_slot(entry.key, entry.name, layout, kind);
   return {slot, kind.read_value(entry.value, layout, slot)};
 }
@@ -135,8 +130,7 @@ std::pair<int, double> read_assignment(const Entry& entry, const Layout& layout,
 // `{ACTOR.lever: value, ...}` of a trigger or a `set` event.
 std::vector<std::pair<int, double>> read_lever_settings(const Located& map, const Layout& layout) {
   std::vector<std::pair<int, double>> settings;
-  for (const Entry& entry : entries(map))
-    settings.push_back(read_assignment(entry, layout, lever_slots));
+  for (const Entry& entry : entries(map)) settings.push_back(read_assignment(entry, layout, lever_slots));
   if (settings.empty()) fail(map, "expected at least one lever");
   return settings;
 }
@@ -148,8 +142,7 @@ bool is_pulse(const YAML::Node& schedule) {
 }
 
 // One schedule as written under `levers` (docs/scenario-format.md, Schedules), as segments.
-std::vector<ScheduleSegment> read_schedule(const Located& at, const Layout& layout, int slot,
-                                           const Horizon& horizon) {
+std::vector<ScheduleSegment> read_schedule(const Located& at, const Layout& layout, int slot, const Horizon& horizon) {
   auto value = [&](const Located& value_at) { return read_lever_value(value_at, layout, slot); };
   if (!at.node.IsMap()) {
     const double constant = value(at);
@@ -196,8 +189,7 @@ std::vector<ScheduleSegment> read_schedule(const Located& at, const Layout& layo
       fail(entry.key, unknown_name_message("schedule form", entry.name, forms));
     const int month = horizon.month_of(entry.key);
     if (!segments.empty() && month <= segments.back().from)
-      fail(entry.key, fmt::format("dates go backwards: {} is not after {}",
-                                  horizon.start.plus(month).to_string(),
+      fail(entry.key, fmt::format("dates go backwards: {} is not after {}", horizon.start.plus(month).to_string(),
                                   horizon.start.plus(segments.back().from).to_string()));
     if (!segments.empty()) segments.back().to = month - 1;
     const double held = value(entry.value);
@@ -229,16 +221,15 @@ struct Draft {
 };
 
 const std::vector<std::string> top_level_keys = {
-    "extends", "title",      "description", "model",  "start",    "months", "seed",    "stochastic",
-    "actors",  "parameters", "initial",     "levers", "triggers", "events", "network", "outcomes",
-    "uncertainties", "sweep"};
+    "extends",    "title",   "description", "model",    "start",  "months",  "seed",     "stochastic",    "actors",
+    "parameters", "initial", "levers",      "triggers", "events", "network", "outcomes", "uncertainties", "sweep"};
 
 // A later file's entry replaces the earlier one of the same name in place: the order stays that
 // of the file that first named it (the actors' order is the layout's).
 void merge_entries(std::vector<Entry>& merged, const Located& map) {
   for (Entry& entry : entries(map)) {
-    const auto same = std::find_if(merged.begin(), merged.end(),
-                                   [&](const Entry& old) { return old.name == entry.name; });
+    const auto same =
+        std::find_if(merged.begin(), merged.end(), [&](const Entry& old) { return old.name == entry.name; });
     if (same == merged.end())
       merged.push_back(std::move(entry));
     else
@@ -249,8 +240,8 @@ void merge_entries(std::vector<Entry>& merged, const Located& map) {
 // Like merge_entries, except that a pulse goes on top of the lever's earlier schedule.
 void merge_levers(std::vector<LeverEntry>& merged, const Located& map) {
   for (Entry& entry : entries(map)) {
-    const auto same = std::find_if(merged.begin(), merged.end(),
-                                   [&](const LeverEntry& old) { return old.name == entry.name; });
+    const auto same =
+        std::find_if(merged.begin(), merged.end(), [&](const LeverEntry& old) { return old.name == entry.name; });
     if (same == merged.end())
       merged.push_back({entry.name, entry.key, {entry.value}});
     else if (is_pulse(entry.value.node))
@@ -262,15 +253,9 @@ void merge_levers(std::vector<LeverEntry>& merged, const Located& map) {
 
 void apply_file(const Fields& fields, Draft& draft) {
   const std::pair<const char*, std::optional<Located> Draft::*> replaced[] = {
-      {"model", &Draft::model},
-      {"title", &Draft::title},
-      {"description", &Draft::description},
-      {"start", &Draft::start},
-      {"months", &Draft::months},
-      {"seed", &Draft::seed},
-      {"stochastic", &Draft::stochastic},
-      {"outcomes", &Draft::outcomes},
-      {"sweep", &Draft::sweep}};
+      {"model", &Draft::model},           {"title", &Draft::title},       {"description", &Draft::description},
+      {"start", &Draft::start},           {"months", &Draft::months},     {"seed", &Draft::seed},
+      {"stochastic", &Draft::stochastic}, {"outcomes", &Draft::outcomes}, {"sweep", &Draft::sweep}};
   for (const auto& [key, member] : replaced)
     if (auto value = fields.get(key)) draft.*member = std::move(value);
 
@@ -305,8 +290,7 @@ std::string read_bytes(const fs::path& path, const std::optional<Located>& exten
     reason = "read error";
   }
   // A missing base is best reported where it is named.
-  if (extended_from)
-    fail(*extended_from, fmt::format("cannot read scenario file '{}': {}", path.string(), reason));
+  if (extended_from) fail(*extended_from, fmt::format("cannot read scenario file '{}': {}", path.string(), reason));
   throw InputError({path.string()}, "", fmt::format("cannot read scenario file: {}", reason));
 }
 
@@ -324,8 +308,8 @@ fs::path canonical_path(const fs::path& path) {
 // Reads `path` and whatever it extends into `draft`, bases first. `extended_from` is the
 // `extends` value that named this file (none for the scenario itself); `chain` holds the files
 // that extend this one, to catch cycles.
-void load_file(const fs::path& path, const std::optional<Located>& extended_from,
-               std::vector<ChainLink>& chain, Draft& draft) {
+void load_file(const fs::path& path, const std::optional<Located>& extended_from, std::vector<ChainLink>& chain,
+               Draft& draft) {
   const std::string shown = path.string();
   const auto bytes = std::make_shared<const std::string>(read_bytes(path, extended_from));
   const Fields fields(parse_yaml_document(shown, bytes, "a scenario file"), top_level_keys);
@@ -334,9 +318,8 @@ void load_file(const fs::path& path, const std::optional<Located>& extended_from
     const fs::path base = (path.parent_path() / read_text(*extends)).lexically_normal();
     chain.push_back({canonical_path(path), shown});
     const fs::path base_canonical = canonical_path(base);
-    const auto loop = std::find_if(chain.begin(), chain.end(), [&](const ChainLink& link) {
-      return link.canonical == base_canonical;
-    });
+    const auto loop = std::find_if(chain.begin(), chain.end(),
+                                   [&](const ChainLink& link) { return link.canonical == base_canonical; });
     if (loop != chain.end()) {
       std::string cycle;
       for (auto link = loop; link != chain.end(); ++link) cycle += link->shown + " -> ";
@@ -352,16 +335,13 @@ void load_file(const fs::path& path, const std::optional<Located>& extended_from
 // ----- Resolving the merged draft -------------------------------------------------------------
 
 // A key that none of the scenario's files has; reported against the scenario file itself.
-const Located& required(const std::optional<Located>& value, const std::string& file,
-                        const std::string& key) {
+const Located& required(const std::optional<Located>& value, const std::string& file, const std::string& key) {
   if (!value) throw InputError({file}, key, fmt::format("missing required key '{}'", key));
   return *value;
 }
 
 std::string count_bounds(const RoleDecl& role) {
-  const auto actors = [](int count) {
-    return fmt::format("{} actor{}", count, count == 1 ? "" : "s");
-  };
+  const auto actors = [](int count) { return fmt::format("{} actor{}", count, count == 1 ? "" : "s"); };
   if (role.max_count < 0) return "at least " + actors(role.min_count);
   if (role.min_count == role.max_count) return "exactly " + actors(role.min_count);
   return fmt::format("{} to {}", role.min_count, actors(role.max_count));
@@ -373,8 +353,7 @@ bool valid_actor_name(const std::string& name) {
          });
 }
 
-std::vector<Actor> read_actors(const Draft& draft, const ModelDeclaration& declaration,
-                               const std::string& file) {
+std::vector<Actor> read_actors(const Draft& draft, const ModelDeclaration& declaration, const std::string& file) {
   std::vector<std::string> role_names;
   for (const RoleDecl& role : declaration.roles) role_names.push_back(role.name);
 
@@ -382,11 +361,9 @@ std::vector<Actor> read_actors(const Draft& draft, const ModelDeclaration& decla
   for (const Entry& entry : draft.actors) {
     if (entry.name == "system") fail(entry.key, "'system' is the name of the system-level actor");
     if (!valid_actor_name(entry.name))
-      fail(entry.key,
-           fmt::format("invalid actor name '{}': use 2 to 16 letters, digits or '_'", entry.name));
+      fail(entry.key, fmt::format("invalid actor name '{}': use 2 to 16 letters, digits or '_'", entry.name));
     const std::string role = read_text(entry.value);
-    if (!declaration.find_role(role))
-      fail(entry.value, unknown_name_message("role", role, role_names));
+    if (!declaration.find_role(role)) fail(entry.value, unknown_name_message("role", role, role_names));
     actors.push_back({entry.name, role});
   }
 
@@ -395,10 +372,8 @@ std::vector<Actor> read_actors(const Draft& draft, const ModelDeclaration& decla
     for (const Entry& entry : draft.actors)
       if (entry.value.node.Scalar() == role.name) holders.push_back(&entry);
     const int count = static_cast<int>(holders.size());
-    const std::string message =
-        fmt::format("role '{}' takes {}, got {}", role.name, count_bounds(role), count);
-    if (role.max_count >= 0 && count > role.max_count)
-      fail(holders[role.max_count]->value, message);
+    const std::string message = fmt::format("role '{}' takes {}, got {}", role.name, count_bounds(role), count);
+    if (role.max_count >= 0 && count > role.max_count) fail(holders[role.max_count]->value, message);
     if (count < role.min_count) {
       if (draft.actors_section) fail(*draft.actors_section, message);
       throw InputError({file}, "actors", message);
@@ -425,9 +400,8 @@ Condition read_condition(const Located& at, const Layout& layout) {
 
   Condition condition;
   condition.text = text;
-  condition.comparison = text[op] == '>'
-                             ? (or_equal ? Comparison::greater_equal : Comparison::greater)
-                             : (or_equal ? Comparison::less_equal : Comparison::less);
+  condition.comparison = text[op] == '>' ? (or_equal ? Comparison::greater_equal : Comparison::greater)
+                                         : (or_equal ? Comparison::less_equal : Comparison::less);
   condition.state_slot = resolve_variable(at, variable, layout);
   Located threshold_at = at;
   threshold_at.node = YAML::Node(threshold);
@@ -477,9 +451,8 @@ void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
     const auto& event_kinds = layout.declaration().event_kinds;
     const Located kind_at = fields.require("event");
     const std::string kind_name = read_text(kind_at);
-    const auto found =
-        std::find_if(event_kinds.begin(), event_kinds.end(),
-                     [&](const EventKindDecl& decl) { return decl.name == kind_name; });
+    const auto found = std::find_if(event_kinds.begin(), event_kinds.end(),
+                                    [&](const EventKindDecl& decl) { return decl.name == kind_name; });
     if (found == event_kinds.end()) {
       std::vector<std::string> names;
       for (const auto& decl : event_kinds) names.push_back(decl.name);
@@ -489,21 +462,20 @@ void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
     const auto& actors = layout.actors();
     const Located actor_at = fields.require("actor");
     const std::string actor_name = read_text(actor_at);
-    const auto actor = std::find_if(actors.begin(), actors.end(), [&](const Actor& candidate) {
-      return candidate.name == actor_name;
-    });
+    const auto actor = std::find_if(actors.begin(), actors.end(),
+                                    [&](const Actor& candidate) { return candidate.name == actor_name; });
     if (actor == actors.end()) {
       std::vector<std::string> names;
       for (const auto& candidate : actors) names.push_back(candidate.name);
       fail(actor_at, unknown_name_message("actor", actor_name, names));
     }
     if (actor->role != found->role)
-      fail(actor_at, fmt::format("'{}' happens to a {} actor; '{}' is a {}", kind_name, found->role,
-                                 actor_name, actor->role));
+      fail(actor_at,
+           fmt::format("'{}' happens to a {} actor; '{}' is a {}", kind_name, found->role, actor_name, actor->role));
 
     const int month = horizon.month_of(fields.require("at"));
-    scenario.model_events.push_back({month, static_cast<int>(found - event_kinds.begin()),
-                                     static_cast<int>(actor - actors.begin()), note});
+    scenario.model_events.push_back(
+        {month, static_cast<int>(found - event_kinds.begin()), static_cast<int>(actor - actors.begin()), note});
     add_note(month, kind_name + " " + actor_name);
   } else if (kind->first == "jump") {
     const int month = horizon.month_of(fields.require("at"));
@@ -530,8 +502,7 @@ void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
       scenario.levers[slot].segments.push_back({from, to, value, value, false});
       parts.push_back(fmt::format("{} = {}", layout.lever_name(slot), value));
     }
-    add_note(from, fmt::format("{} until {}", fmt::join(parts, ", "),
-                               horizon.start.plus(to).to_string()));
+    add_note(from, fmt::format("{} until {}", fmt::join(parts, ", "), horizon.start.plus(to).to_string()));
   }
 }
 
@@ -554,8 +525,7 @@ EdgeSpec read_edge(const Located& at) {
 // through a few transit nodes, and longer routes would only add negligible, slow alternatives.
 constexpr int max_route_edges = 6;
 
-std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& layout,
-                                            const std::string& file) {
+std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& layout, const std::string& file) {
   const ModelDeclaration& declaration = layout.declaration();
   if (!declaration.network) {
     if (draft.network_section)
@@ -563,9 +533,8 @@ std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& la
     return nullptr;
   }
   if (!draft.network_section)
-    throw InputError(
-        {file}, "network",
-        fmt::format("missing required key 'network' (model '{}' uses one)", declaration.name));
+    throw InputError({file}, "network",
+                     fmt::format("missing required key 'network' (model '{}' uses one)", declaration.name));
 
   NetworkSpec spec;
   spec.mark = source_mark(*draft.network_section);
@@ -580,31 +549,28 @@ std::shared_ptr<const Network> read_network(const Draft& draft, const Layout& la
   const NetworkRoles& roles = *declaration.network;
   const std::vector<std::string> focal = layout.actors_with_role(roles.focal);
   if (focal.size() != 1)
-    throw std::logic_error(
-        fmt::format("model '{}' uses a network but its role '{}' does not take exactly one actor",
-                    declaration.name, roles.focal));
+    throw std::logic_error(fmt::format("model '{}' uses a network but its role '{}' does not take exactly one actor",
+                                       declaration.name, roles.focal));
   std::vector<std::string> gate_levers;
   for (const LeverDecl& lever : declaration.levers)
     if (lever.role == roles.partners && !lever.realized_as.empty()) gate_levers.push_back(lever.name);
-  return std::make_shared<const Network>(
-      Network::build(spec, focal.front(), layout.actors_with_role(roles.neighbors),
-                     layout.actors_with_role(roles.partners), gate_levers, max_route_edges));
+  return std::make_shared<const Network>(Network::build(spec, focal.front(), layout.actors_with_role(roles.neighbors),
+                                                        layout.actors_with_role(roles.partners), gate_levers,
+                                                        max_route_edges));
 }
 
 // Expands every "{role}" of a default outcome into one outcome per actor of that role.
-void expand_roles(const std::string& text, const Layout& layout,
-                  std::vector<std::string>& expanded) {
+void expand_roles(const std::string& text, const Layout& layout, std::vector<std::string>& expanded) {
   const auto open = text.find('{');
   if (open == std::string::npos) {
     expanded.push_back(text);
     return;
   }
   const auto close = text.find('}', open);
-  const std::string role =
-      close == std::string::npos ? "" : text.substr(open + 1, close - open - 1);
+  const std::string role = close == std::string::npos ? "" : text.substr(open + 1, close - open - 1);
   if (!layout.declaration().find_role(role))
-    throw std::logic_error(fmt::format("model '{}': default outcome '{}' names no role",
-                                       layout.declaration().name, text));
+    throw std::logic_error(
+        fmt::format("model '{}': default outcome '{}' names no role", layout.declaration().name, text));
   for (const std::string& actor : layout.actors_with_role(role))
     expand_roles(text.substr(0, open) + actor + text.substr(close + 1), layout, expanded);
 }
@@ -623,13 +589,11 @@ std::vector<OutcomeSpec> read_outcomes(const Draft& draft, const Layout& layout)
     return outcomes;
   }
   std::vector<std::string> defaults;
-  for (const std::string& text : layout.declaration().default_outcomes)
-    expand_roles(text, layout, defaults);
+  for (const std::string& text : layout.declaration().default_outcomes) expand_roles(text, layout, defaults);
   for (const std::string& text : defaults) {
     auto outcome = parse_outcome(text, layout, error);
     if (!outcome)
-      throw std::logic_error(
-          fmt::format("model '{}': default outcome: {}", layout.declaration().name, error));
+      throw std::logic_error(fmt::format("model '{}': default outcome: {}", layout.declaration().name, error));
     outcomes.push_back(std::move(*outcome));
   }
   return outcomes;
@@ -640,7 +604,8 @@ std::vector<OutcomeSpec> read_outcomes(const Draft& draft, const Layout& layout)
 void apply_override(const Override& override, Scenario& scenario) {
   const Layout& layout = *scenario.layout;
   const Located at = command_line("--set", override.name, override.value);
-  std::erase_if(scenario.uncertainties, [&](const Uncertainty& uncertainty) { return uncertainty.name == override.name; });
+  std::erase_if(scenario.uncertainties,
+                [&](const Uncertainty& uncertainty) { return uncertainty.name == override.name; });
   if (const int parameter = find_slot(layout, parameter_slots, override.name); parameter >= 0) {
     scenario.parameters[parameter] = read_parameter_value(at, layout, parameter);
   } else if (const int variable = find_slot(layout, initial_slots, override.name); variable >= 0) {
@@ -704,24 +669,21 @@ Uncertainty read_uncertainty(const Entry& entry, const Layout& layout) {
 std::string content_hash(const Draft& draft, const LoadOptions& options) {
   std::string content;
   for (const auto& source : draft.sources) content += source.second;
-  for (const Override& override : options.overrides)
-    content += fmt::format("{}={}\n", override.name, override.value);
+  for (const Override& override : options.overrides) content += fmt::format("{}={}\n", override.name, override.value);
   if (options.months) content += fmt::format("--months={}\n", *options.months);
   if (options.seed) content += fmt::format("--seed={}\n", *options.seed);
   if (options.stochastic) content += fmt::format("--stochastic={}\n", *options.stochastic);
   return fmt::format("{:016x}", XXH64(content.data(), content.size(), 0));
 }
 
-std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& options,
-                                        const std::string& file) {
+std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& options, const std::string& file) {
   auto scenario = std::make_shared<Scenario>();
 
   const Located& model_at = required(draft.model, file, "model");
   scenario->model_name = read_text(model_at);
   scenario->model = ModelRegistry::instance().find(scenario->model_name);
   if (!scenario->model)
-    fail(model_at,
-         unknown_name_message("model", scenario->model_name, ModelRegistry::instance().names()));
+    fail(model_at, unknown_name_message("model", scenario->model_name, ModelRegistry::instance().names()));
   const ModelDeclaration& declaration = scenario->model->declaration();
   scenario->layout = std::make_shared<Layout>(declaration, read_actors(draft, declaration, file));
   const Layout& layout = *scenario->layout;
@@ -730,10 +692,9 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
   // the run without making them wrong (events after a shortened horizon never fire).
   scenario->start = read_date(required(draft.start, file, "start"));
   const int file_months = static_cast<int>(read_whole_number(required(draft.months, file, "months"), 1, 6000));
-  scenario->months =
-      options.months ? static_cast<int>(read_whole_number(
-                           command_line("--months", "months", std::to_string(*options.months)), 1, 6000))
-                     : file_months;
+  scenario->months = options.months ? static_cast<int>(read_whole_number(
+                                          command_line("--months", "months", std::to_string(*options.months)), 1, 6000))
+                                    : file_months;
   if (options.seed)
     scenario->seed = *options.seed;
   else if (draft.seed)
@@ -765,8 +726,7 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
         scenario->levers[slot].segments.push_back(segment);
   }
 
-  for (const Located& trigger : draft.triggers)
-    scenario->triggers.push_back(read_trigger(trigger, layout));
+  for (const Located& trigger : draft.triggers) scenario->triggers.push_back(read_trigger(trigger, layout));
   for (const Located& event : draft.events) read_event(event, horizon, *scenario);
   const auto by_month = [](const auto& a, const auto& b) { return a.month < b.month; };
   std::stable_sort(scenario->jumps.begin(), scenario->jumps.end(), by_month);
@@ -801,8 +761,7 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
 
 }  // namespace
 
-std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file,
-                                              const LoadOptions& options) {
+std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file, const LoadOptions& options) {
   Draft draft;
   std::vector<ChainLink> chain;
   load_file(file, std::nullopt, chain, draft);
@@ -823,8 +782,7 @@ SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& 
 
 Override parse_override(const std::string& text) {
   const auto equals = text.find('=');
-  if (equals == std::string::npos || equals == 0)
-    throw InputError({"--set"}, text, "expected NAME=VALUE");
+  if (equals == std::string::npos || equals == 0) throw InputError({"--set"}, text, "expected NAME=VALUE");
   return {text.substr(0, equals), text.substr(equals + 1)};
 }
 

@@ -8,10 +8,10 @@
 // declares its parameters (a ParameterDecl with designated initializers; the source defaults to
 // the test functions' section of docs/sweeps.md). A model may name one input the standard
 // deviation of noise: in stochastic runs y = f(x) + noise · z, with z standard normal from the
-// member's own streams each month (the declared random event `noise`) — a stochastic outcome whose mean response and noise are both
-// known, for checking how analyses separate the two. A model folder defines the
-// inputs and f and registers a FunctionModel; see models/ishigami and models/linear_effects.
-// This folder holds no model of its own, hence no example.yaml.
+// member's own streams each month (the declared random event `noise`) — a stochastic outcome
+// whose mean response and noise are both known, for checking how analyses separate the two. A
+// model folder defines the inputs and f and registers a FunctionModel; see models/ishigami and
+// models/linear_effects. This folder holds no model of its own, hence no example.yaml.
 #pragma once
 
 #include <functional>

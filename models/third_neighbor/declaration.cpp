@@ -21,8 +21,9 @@ ModelDeclaration make_declaration() {
   const std::string prospects = "Strategic Implications and Future Prospects";
   ModelDeclaration d{.name = "third_neighbor",
                      .version = "1",
-                     .help = "Mongolia's Third Neighbor policy: partners' engagement, neighbors' coercion and the "
-                             "focal state's autonomy, month by month (specification v1, docs/model.md).",
+                     .help =
+                         "Mongolia's Third Neighbor policy: partners' engagement, neighbors' coercion and the "
+                         "focal state's autonomy, month by month (specification v1, docs/model.md).",
                      .network = NetworkRoles{.focal = "focal", .neighbors = "neighbor", .partners = "partner"},
                      .per_member_parameters = true};
   d.roles = {
@@ -274,8 +275,9 @@ ModelDeclaration make_declaration() {
                       .event_kind = "leadership_turnover"},
       RandomEventDecl{.name = "election_drop",
                       .role = "partner",
-                      .help = "how far a partner election drops attention: attention_drop * 2u * (1 - elite_network), u "
-                              "~ U(0, 1) (0.5 in deterministic runs)",
+                      .help =
+                          "how far a partner election drops attention: attention_drop * 2u * (1 - elite_network), u "
+                          "~ U(0, 1) (0.5 in deterministic runs)",
                       .source = "Evolution of the Strategic Partnership: 'short-term shifts in political attention'",
                       .event_kind = "partner_election"},
       RandomEventDecl{.name = "crisis",

@@ -375,7 +375,8 @@ class ThirdNeighborKernel final : public Kernel {
   void write_diversification(const Neighbors& neighbors, const Offsets& c, G g, WriteArray s) const;
 
   Globals g_;
-  const RandomEventDecl *turnover_hit_, *election_drop_, *crisis_;  // the declared random events
+  // The declared random events.
+  const RandomEventDecl *turnover_hit_, *election_drop_, *crisis_;
   Offsets slots_;                      // as slots, for any block
   std::vector<Routes> routes_;         // per partner
   std::vector<int> partner_of_actor_;  // actor index → partner index, -1 for others

@@ -1,17 +1,15 @@
 // The YAML scenario loader (docs/scenario-format.md) against a small model registered here, so
 // that these tests depend on no real model's declaration.
-#include <catch2/catch.hpp>
-
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <climits>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "engine/io/scenario_loader.hpp"
 
@@ -48,8 +46,7 @@ ParameterDecl parameter(std::string name, std::string role, double value, double
   return decl;
 }
 
-LeverDecl lever_decl(std::string name, std::string role, double value, double min = 0,
-                     std::string realized_as = "") {
+LeverDecl lever_decl(std::string name, std::string role, double value, double min = 0, std::string realized_as = "") {
   LeverDecl decl;
   decl.name = std::move(name);
   decl.role = std::move(role);
@@ -101,14 +98,10 @@ ModelDeclaration test_declaration() {
   d.parameters = {parameter("alpha", "", 0.05, 1), mode, theta, reaction};
 
   d.levers = {lever_decl("air_link", "partner", 0.0, 0, "engagement"),
-              lever_decl("khaan_quest", "partner", 0.6, 0, "engagement"),
-              lever_decl("framing", "partner", 0.0, -1),
-              lever_decl("direct_pressure", "neighbor", 0.05),
-              lever_decl("balanced_diplomacy", "focal", 0.5)};
-  d.event_kinds = {event_kind("leadership_turnover", "focal"),
-                   event_kind("partner_election", "partner")};
-  d.default_outcomes = {"{focal}.autonomy.final", "{neighbor}.coercion.max",
-                        "{focal}.dependence.{neighbor}.final"};
+              lever_decl("khaan_quest", "partner", 0.6, 0, "engagement"), lever_decl("framing", "partner", 0.0, -1),
+              lever_decl("direct_pressure", "neighbor", 0.05), lever_decl("balanced_diplomacy", "focal", 0.5)};
+  d.event_kinds = {event_kind("leadership_turnover", "focal"), event_kind("partner_election", "partner")};
+  d.default_outcomes = {"{focal}.autonomy.final", "{neighbor}.coercion.max", "{focal}.dependence.{neighbor}.final"};
   d.network = NetworkRoles{.focal = "focal", .neighbors = "neighbor", .partners = "partner"};
   return d;
 }
@@ -117,8 +110,7 @@ ModelDeclaration test_declaration() {
 class LoaderTestModel : public Model {
  public:
   const ModelDeclaration& declaration() const override { return declaration_; }
-  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&,
-                                  const Network*) const override {
+  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&, const Network*) const override {
     return nullptr;
   }
 
@@ -130,8 +122,7 @@ class LoaderTestModel : public Model {
 class PlainTestModel : public Model {
  public:
   const ModelDeclaration& declaration() const override { return declaration_; }
-  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&,
-                                  const Network*) const override {
+  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&, const Network*) const override {
     return nullptr;
   }
 
@@ -149,8 +140,7 @@ class PlainTestModel : public Model {
 class OwnRolesTestModel : public Model {
  public:
   const ModelDeclaration& declaration() const override { return declaration_; }
-  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&,
-                                  const Network*) const override {
+  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&, const Network*) const override {
     return nullptr;
   }
 
@@ -170,9 +160,7 @@ ModelRegistration<LoaderTestModel> registration;
 ModelRegistration<PlainTestModel> plain_registration;
 ModelRegistration<OwnRolesTestModel> own_roles_registration;
 
-fs::path data_file(const std::string& name) {
-  return fs::path(STEPPE_SOURCE_DIR) / "tests" / "data" / "loader" / name;
-}
+fs::path data_file(const std::string& name) { return fs::path(STEPPE_SOURCE_DIR) / "tests" / "data" / "loader" / name; }
 
 // A folder of this process's own for the scenarios the tests write, removed at exit.
 struct ScratchFolder {
@@ -213,8 +201,8 @@ std::optional<InputError> load_error(const fs::path& file, const LoadOptions& op
   return std::nullopt;
 }
 
-void check_error(const std::optional<InputError>& error, const std::string& file,
-                 const std::string& key_path, int line, int column, const std::string& message) {
+void check_error(const std::optional<InputError>& error, const std::string& file, const std::string& key_path, int line,
+                 int column, const std::string& message) {
   REQUIRE(error);
   INFO(error->what());
   CHECK(error->mark().file == file);
@@ -233,8 +221,7 @@ void check_text_error(const std::string& text, const std::string& key_path, int 
 }
 
 // A --set error: no file position, the flag as the file, the name as the key path.
-void check_override_error(const std::string& name, const std::string& value,
-                          const std::string& message) {
+void check_override_error(const std::string& name, const std::string& value, const std::string& message) {
   LoadOptions options;
   options.overrides = {{name, value}};
   check_error(load_error(data_file("good.yaml"), options), "--set", name, 0, 0, message);
@@ -246,8 +233,7 @@ int lever(const Scenario& scenario, const std::string& actor, const std::string&
   return slot;
 }
 
-double lever_at(const Scenario& scenario, const std::string& actor, const std::string& name,
-                int month) {
+double lever_at(const Scenario& scenario, const std::string& actor, const std::string& name, int month) {
   const int slot = lever(scenario, actor, name);
   return scenario.levers[slot].value_at(month, scenario.layout->levers()[slot].status_quo);
 }
@@ -327,8 +313,7 @@ TEST_CASE("a complete scenario loads with every field", "[loader]") {
     CHECK(first.when.threshold == 0.4);
     CHECK(first.when.text == "CHN.coercion > 0.4");
     REQUIRE(first.set.size() == 1);
-    CHECK(first.set[0] ==
-          std::pair<int, double>{lever(*scenario, "MNG", "balanced_diplomacy"), 0.9});
+    CHECK(first.set[0] == std::pair<int, double>{lever(*scenario, "MNG", "balanced_diplomacy"), 0.9});
     CHECK(first.note == "Mongolia reassures Beijing");
     const Trigger& second = scenario->triggers[1];
     CHECK(second.when.state_slot == layout.state_index("MNG", "dependence.RUS"));
@@ -349,8 +334,7 @@ TEST_CASE("a complete scenario loads with every field", "[loader]") {
     REQUIRE(scenario->jumps.size() == 1);
     CHECK(scenario->jumps[0].month == 10);
     REQUIRE(scenario->jumps[0].deltas.size() == 1);
-    CHECK(scenario->jumps[0].deltas[0] ==
-          std::pair<int, double>{layout.state_index("CHN", "threat_perception"), 1.0});
+    CHECK(scenario->jumps[0].deltas[0] == std::pair<int, double>{layout.state_index("CHN", "threat_perception"), 1.0});
     REQUIRE(scenario->timeline.size() == 4);
     CHECK(scenario->timeline[0].month == 10);
     CHECK(scenario->timeline[0].text == "jump CHN.threat_perception +1: 2016-style affront");
@@ -372,8 +356,7 @@ TEST_CASE("a complete scenario loads with every field", "[loader]") {
 
   SECTION("outcomes") {
     CHECK(outcome_names(*scenario) ==
-          std::vector<std::string>{"MNG.autonomy.final", "CHN.coercion.max",
-                                   "MNG.autonomy.months_above(0.5)",
+          std::vector<std::string>{"MNG.autonomy.final", "CHN.coercion.max", "MNG.autonomy.months_above(0.5)",
                                    "system.tension.first_above(0.3)", "MNG.dependence.CHN.mean"});
     CHECK(scenario->outcomes[2].statistic == Statistic::months_above);
     CHECK(scenario->outcomes[2].threshold == 0.5);
@@ -392,9 +375,9 @@ TEST_CASE("a complete scenario loads with every field", "[loader]") {
 
 TEST_CASE("default outcomes expand {role} over the actors", "[loader]") {
   const auto scenario = load_scenario(write_scenario(header()));
-  CHECK(outcome_names(*scenario) ==
-        std::vector<std::string>{"MNG.autonomy.final", "CHN.coercion.max", "RUS.coercion.max",
-                                 "MNG.dependence.CHN.final", "MNG.dependence.RUS.final"});
+  CHECK(outcome_names(*scenario) == std::vector<std::string>{"MNG.autonomy.final", "CHN.coercion.max",
+                                                             "RUS.coercion.max", "MNG.dependence.CHN.final",
+                                                             "MNG.dependence.RUS.final"});
   CHECK(scenario->seed == 1);
   CHECK_FALSE(scenario->stochastic);
   CHECK(scenario->parameters[scenario->layout->parameter_index("", "alpha")] == 0.05);
@@ -435,8 +418,8 @@ TEST_CASE("extends applies the base, then the file on top", "[loader]") {
   CHECK(scenario->network->partner_count() == 2);
   CHECK(outcome_names(*scenario) == std::vector<std::string>{"CHN.coercion.max"});
 
-  CHECK(scenario->files == std::vector<std::string>{data_file("variants/child.yaml").string(),
-                                                    data_file("base.yaml").string()});
+  CHECK(scenario->files ==
+        std::vector<std::string>{data_file("variants/child.yaml").string(), data_file("base.yaml").string()});
   CHECK(scenario->content_hash != load_scenario(data_file("base.yaml"))->content_hash);
 }
 
@@ -448,10 +431,8 @@ TEST_CASE("an error in an extended file names that file", "[loader]") {
 }
 
 TEST_CASE("extends: missing base and cycles", "[loader]") {
-  check_error(load_error(data_file("missing_base.yaml")), data_file("missing_base.yaml").string(),
-              "extends", 1, 10,
-              "cannot read scenario file '" + data_file("no_such_base.yaml").string() +
-                  "': No such file or directory");
+  check_error(load_error(data_file("missing_base.yaml")), data_file("missing_base.yaml").string(), "extends", 1, 10,
+              "cannot read scenario file '" + data_file("no_such_base.yaml").string() + "': No such file or directory");
   const std::string a = data_file("cycle_a.yaml").string();
   const std::string b = data_file("cycle_b.yaml").string();
   check_error(load_error(data_file("cycle_a.yaml")), b, "extends", 2, 10,
@@ -460,18 +441,16 @@ TEST_CASE("extends: missing base and cycles", "[loader]") {
 
 TEST_CASE("file and syntax errors", "[loader]") {
   const fs::path missing = data_file("no_such_file.yaml");
-  check_error(load_error(missing), missing.string(), "", 0, 0,
-              "cannot read scenario file: No such file or directory");
+  check_error(load_error(missing), missing.string(), "", 0, 0, "cannot read scenario file: No such file or directory");
   check_text_error("model: [a, b\nstart: 2025-01\n", "", 2, 6, "end of sequence flow not found");
   check_text_error("- model\n", "", 1, 1, "expected a map, got a list");
   check_text_error("", "", 0, 0, "expected a map, got nothing");
-  check_text_error(header() + "parameters:\n  alpha: 0.1\n  alpha: 0.2\n", "parameters.alpha", 10,
-                   3, "duplicate key 'alpha'");
+  check_text_error(header() + "parameters:\n  alpha: 0.1\n  alpha: 0.2\n", "parameters.alpha", 10, 3,
+                   "duplicate key 'alpha'");
 }
 
 TEST_CASE("unknown names get a did-you-mean", "[loader]") {
-  check_text_error(header() + "levrs: {}\n", "levrs", 8, 1,
-                   "unknown key 'levrs', did you mean 'levers'?");
+  check_text_error(header() + "levrs: {}\n", "levrs", 8, 1, "unknown key 'levrs', did you mean 'levers'?");
   check_text_error("model: loader_test_modl\n", "model", 1, 8,
                    "unknown model 'loader_test_modl', did you mean 'loader_test_model'?");
   check_text_error(header() + "levers:\n  USA.air_lnk: 1\n", "levers.USA.air_lnk", 9, 3,
@@ -480,55 +459,43 @@ TEST_CASE("unknown names get a did-you-mean", "[loader]") {
                    "unknown lever 'UZA.air_link', did you mean 'USA.air_link'?");
   check_text_error(header() + "parameters: {alpah: 0.1}\n", "parameters.alpah", 8, 14,
                    "unknown parameter 'alpah', did you mean 'alpha'?");
-  check_text_error(
-      header() + "parameters: {mode: logstic}\n", "parameters.mode", 8, 20,
-      "unknown choice 'logstic', did you mean 'logistic'? (choices: linear, logistic)");
-  check_text_error(header() + "initial: {MNG.dependence.CHA: 0.5}\n", "initial.MNG.dependence.CHA",
-                   8, 11,
+  check_text_error(header() + "parameters: {mode: logstic}\n", "parameters.mode", 8, 20,
+                   "unknown choice 'logstic', did you mean 'logistic'? (choices: linear, logistic)");
+  check_text_error(header() + "initial: {MNG.dependence.CHA: 0.5}\n", "initial.MNG.dependence.CHA", 8, 11,
                    "unknown variable 'MNG.dependence.CHA', did you mean 'MNG.dependence.CHN'?");
   check_text_error(
       "model: loader_test_model\nstart: 2025-01\nmonths: 12\n"
       "actors: {MNG: focal, CHN: neigbor, USA: partner}\n",
       "actors.CHN", 4, 27, "unknown role 'neigbor', did you mean 'neighbor'?");
-  check_text_error(
-      header() +
-          "levers:\n"
-          "  USA.khaan_quest: {ramp: {from: 2025-01, too: 2027-01, start: 0.6, end: 0.8}}\n",
-      "levers.USA.khaan_quest.ramp.too", 9, 43, "unknown key 'too', did you mean 'to'?");
-  check_text_error(header() + "levers:\n  USA.khaan_quest: {rmap: {from: 2025-01}}\n",
-                   "levers.USA.khaan_quest.rmap", 9, 21,
-                   "unknown schedule form 'rmap', did you mean 'ramp'?");
-  check_text_error(
-      header() + "triggers:\n  - when: CHN.coersion > 0.4\n    set: {USA.air_link: 1}\n",
-      "triggers[0].when", 9, 11, "unknown variable 'CHN.coersion', did you mean 'CHN.coercion'?");
-  check_text_error(
-      header() + "triggers:\n  - {when: CHN.coercion > 0.4, set: {USA.air_link: 1}, nte: x}\n",
-      "triggers[0].nte", 9, 56, "unknown key 'nte', did you mean 'note'?");
-  check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnovr, actor: MNG}\n",
-                   "events[0].event", 9, 26,
-                   "unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'?");
-  check_text_error(
-      header() + "events:\n  - {at: 2027-06, event: leadership_turnover, actor: MGN}\n",
-      "events[0].actor", 9, 54, "unknown actor 'MGN', did you mean 'MNG'?");
-  check_text_error(header() + "events:\n  - {at: 2027-06, evnt: leadership_turnover}\n",
-                   "events[0].evnt", 9, 19, "unknown key 'evnt', did you mean 'event'?");
-  check_text_error(
-      header() + "outcomes: [MNG.autonomy.fnal]\n", "outcomes[0]", 8, 12,
-      "unknown statistic 'fnal', did you mean 'final'? (statistics: final, mean, min, max, sum, "
-      "months_above(x), months_below(x), first_above(x), first_below(x))");
+  check_text_error(header() +
+                       "levers:\n"
+                       "  USA.khaan_quest: {ramp: {from: 2025-01, too: 2027-01, start: 0.6, end: 0.8}}\n",
+                   "levers.USA.khaan_quest.ramp.too", 9, 43, "unknown key 'too', did you mean 'to'?");
+  check_text_error(header() + "levers:\n  USA.khaan_quest: {rmap: {from: 2025-01}}\n", "levers.USA.khaan_quest.rmap", 9,
+                   21, "unknown schedule form 'rmap', did you mean 'ramp'?");
+  check_text_error(header() + "triggers:\n  - when: CHN.coersion > 0.4\n    set: {USA.air_link: 1}\n",
+                   "triggers[0].when", 9, 11, "unknown variable 'CHN.coersion', did you mean 'CHN.coercion'?");
+  check_text_error(header() + "triggers:\n  - {when: CHN.coercion > 0.4, set: {USA.air_link: 1}, nte: x}\n",
+                   "triggers[0].nte", 9, 56, "unknown key 'nte', did you mean 'note'?");
+  check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnovr, actor: MNG}\n", "events[0].event",
+                   9, 26, "unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'?");
+  check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnover, actor: MGN}\n", "events[0].actor",
+                   9, 54, "unknown actor 'MGN', did you mean 'MNG'?");
+  check_text_error(header() + "events:\n  - {at: 2027-06, evnt: leadership_turnover}\n", "events[0].evnt", 9, 19,
+                   "unknown key 'evnt', did you mean 'event'?");
+  check_text_error(header() + "outcomes: [MNG.autonomy.fnal]\n", "outcomes[0]", 8, 12,
+                   "unknown statistic 'fnal', did you mean 'final'? (statistics: final, mean, min, max, sum, "
+                   "months_above(x), months_below(x), first_above(x), first_below(x))");
   check_text_error(header() + "outcomes: [MNG.autonmy.final]\n", "outcomes[0]", 8, 12,
                    "unknown variable 'MNG.autonmy', did you mean 'MNG.autonomy'?");
 }
 
 TEST_CASE("wrong types, non-finite and out-of-range values", "[loader]") {
-  check_text_error(header() + "parameters: {alpha: abc}\n", "parameters.alpha", 8, 21,
-                   "expected a number, got 'abc'");
+  check_text_error(header() + "parameters: {alpha: abc}\n", "parameters.alpha", 8, 21, "expected a number, got 'abc'");
   check_text_error(header() + "parameters: {alpha: [1, 2]}\n", "parameters.alpha", 8, 21,
                    "expected a number, got a list");
-  check_text_error(header() + "parameters:\n  alpha:\n", "parameters.alpha", 9, 3,
-                   "expected a number, got nothing");
-  check_text_error(header() + "parameters: {alpha: 1.7}\n", "parameters.alpha", 8, 21,
-                   "value 1.7 is outside [0, 1]");
+  check_text_error(header() + "parameters:\n  alpha:\n", "parameters.alpha", 9, 3, "expected a number, got nothing");
+  check_text_error(header() + "parameters: {alpha: 1.7}\n", "parameters.alpha", 8, 21, "value 1.7 is outside [0, 1]");
   check_text_error(header() + "parameters: {alpha: .nan}\n", "parameters.alpha", 8, 21,
                    "expected a finite number, got '.nan'");
   check_text_error(header() + "parameters: {mode: 0.5}\n", "parameters.mode", 8, 20,
@@ -543,30 +510,21 @@ TEST_CASE("wrong types, non-finite and out-of-range values", "[loader]") {
                    "expected a number, got '+-1'");
   check_text_error(header() + "levers: {USA.framing: {}}\n", "levers.USA.framing", 8, 23,
                    "expected a schedule, got an empty map");
-  check_text_error(
-      header() + "levers: {USA.air_link: {pulse: {from: 2025-01, to: 2025-02, value: 2}}}\n",
-      "levers.USA.air_link.pulse.value", 8, 68, "value 2 is outside [0, 1]");
-  check_text_error(header("2025-01", "{a: 1}"), "months", 3, 9,
-                   "expected a non-negative whole number, got a map");
-  check_text_error(header("2025-01", "12.5"), "months", 3, 9,
-                   "expected a non-negative whole number, got '12.5'");
+  check_text_error(header() + "levers: {USA.air_link: {pulse: {from: 2025-01, to: 2025-02, value: 2}}}\n",
+                   "levers.USA.air_link.pulse.value", 8, 68, "value 2 is outside [0, 1]");
+  check_text_error(header("2025-01", "{a: 1}"), "months", 3, 9, "expected a non-negative whole number, got a map");
+  check_text_error(header("2025-01", "12.5"), "months", 3, 9, "expected a non-negative whole number, got '12.5'");
   check_text_error(header("2025-01", "7000"), "months", 3, 9, "value 7000 is outside [1, 6000]");
-  check_text_error(header() + "seed: -1\n", "seed", 8, 7,
-                   "expected a non-negative whole number, got '-1'");
-  check_text_error(header() + "stochastic: maybe\n", "stochastic", 8, 13,
-                   "expected true or false, got 'maybe'");
+  check_text_error(header() + "seed: -1\n", "seed", 8, 7, "expected a non-negative whole number, got '-1'");
+  check_text_error(header() + "stochastic: maybe\n", "stochastic", 8, 13, "expected true or false, got 'maybe'");
   check_text_error(header() + "title: [a]\n", "title", 8, 8, "expected text, got a list");
-  check_text_error(header() + "triggers: {when: x}\n", "triggers", 8, 11,
-                   "expected a list, got a map");
-  check_text_error(
-      header() + "triggers:\n  - {when: CHN.coercion >> 0.4, set: {USA.air_link: 1}}\n",
-      "triggers[0].when", 9, 12, "expected a number, got '> 0.4'");
-  check_text_error(
-      header() + "triggers:\n  - {when: CHN.coercion = 0.4, set: {USA.air_link: 1}}\n",
-      "triggers[0].when", 9, 12,
-      "expected 'ACTOR.variable OP number' with OP one of > >= < <=, got 'CHN.coercion = 0.4'");
-  check_text_error(header() + "events:\n  - {at: 2027-06, jump: {MNG.autonomy: .inf}}\n",
-                   "events[0].jump.MNG.autonomy", 9, 40, "expected a finite number, got '.inf'");
+  check_text_error(header() + "triggers: {when: x}\n", "triggers", 8, 11, "expected a list, got a map");
+  check_text_error(header() + "triggers:\n  - {when: CHN.coercion >> 0.4, set: {USA.air_link: 1}}\n",
+                   "triggers[0].when", 9, 12, "expected a number, got '> 0.4'");
+  check_text_error(header() + "triggers:\n  - {when: CHN.coercion = 0.4, set: {USA.air_link: 1}}\n", "triggers[0].when",
+                   9, 12, "expected 'ACTOR.variable OP number' with OP one of > >= < <=, got 'CHN.coercion = 0.4'");
+  check_text_error(header() + "events:\n  - {at: 2027-06, jump: {MNG.autonomy: .inf}}\n", "events[0].jump.MNG.autonomy",
+                   9, 40, "expected a finite number, got '.inf'");
   check_text_error(header() + "outcomes: [MNG.autonomy.months_above(x)]\n", "outcomes[0]", 8, 12,
                    "expected a finite number as the threshold of 'months_above', got 'x'");
   check_text_error(header() + "outcomes: [MNG.autonomy.months_above]\n", "outcomes[0]", 8, 12,
@@ -582,57 +540,45 @@ TEST_CASE("values that a scenario may not set", "[loader]") {
 
 TEST_CASE("dates: format, horizon and order", "[loader]") {
   check_text_error(header("2025-13"), "start", 2, 8, "invalid date '2025-13', expected YYYY-MM");
-  check_text_error(header() + "levers:\n  USA.air_link: {2025-01: 0, 2035-01: 1}\n",
-                   "levers.USA.air_link.2035-01", 9, 30,
-                   "date 2035-01 is outside the run (the run covers 2025-01 to 2034-12)");
-  check_text_error(header() + "levers:\n  USA.air_link: {2026-07: 1, 2026-01: 0}\n",
-                   "levers.USA.air_link.2026-01", 9, 30,
-                   "dates go backwards: 2026-01 is not after 2026-07");
-  check_text_error(header() + "levers:\n  USA.air_link: {2026-07: 1, 2026-7: 0}\n",
-                   "levers.USA.air_link.2026-7", 9, 30,
+  check_text_error(header() + "levers:\n  USA.air_link: {2025-01: 0, 2035-01: 1}\n", "levers.USA.air_link.2035-01", 9,
+                   30, "date 2035-01 is outside the run (the run covers 2025-01 to 2034-12)");
+  check_text_error(header() + "levers:\n  USA.air_link: {2026-07: 1, 2026-01: 0}\n", "levers.USA.air_link.2026-01", 9,
+                   30, "dates go backwards: 2026-01 is not after 2026-07");
+  check_text_error(header() + "levers:\n  USA.air_link: {2026-07: 1, 2026-7: 0}\n", "levers.USA.air_link.2026-7", 9, 30,
                    "dates go backwards: 2026-07 is not after 2026-07");
-  check_text_error(
-      header() +
-          "levers:\n  USA.air_link: {ramp: {from: 2026-01, to: 2026-01, start: 0, end: 1}}\n",
-      "levers.USA.air_link.ramp.to", 9, 44, "a ramp must end after it starts");
+  check_text_error(header() + "levers:\n  USA.air_link: {ramp: {from: 2026-01, to: 2026-01, start: 0, end: 1}}\n",
+                   "levers.USA.air_link.ramp.to", 9, 44, "a ramp must end after it starts");
   check_text_error(header() + "levers:\n  USA.air_link: {ramp: {from: 2026-01, to: 2027-01}}\n",
                    "levers.USA.air_link.ramp", 9, 24, "missing 'start'");
-  check_text_error(
-      header() + "levers:\n  USA.air_link: {pulse: {from: 2026-02, to: 2026-01, value: 1}}\n",
-      "levers.USA.air_link.pulse.to", 9, 45, "a pulse must not end before it starts");
-  check_text_error(
-      header() + "events:\n  - {at: 2024-12, event: leadership_turnover, actor: MNG}\n",
-      "events[0].at", 9, 10, "date 2024-12 is outside the run (the run covers 2025-01 to 2034-12)");
-  check_text_error(header() + "events:\n  - {from: 2026-02, to: 2026-01, set: {USA.air_link: 1}}\n",
-                   "events[0].to", 9, 25, "the window ends before it starts");
+  check_text_error(header() + "levers:\n  USA.air_link: {pulse: {from: 2026-02, to: 2026-01, value: 1}}\n",
+                   "levers.USA.air_link.pulse.to", 9, 45, "a pulse must not end before it starts");
+  check_text_error(header() + "events:\n  - {at: 2024-12, event: leadership_turnover, actor: MNG}\n", "events[0].at", 9,
+                   10, "date 2024-12 is outside the run (the run covers 2025-01 to 2034-12)");
+  check_text_error(header() + "events:\n  - {from: 2026-02, to: 2026-01, set: {USA.air_link: 1}}\n", "events[0].to", 9,
+                   25, "the window ends before it starts");
   check_text_error(header() + "levers:\n  USA.air_link: {2025-01: 0, 2026-07: 1, ramp: {}}\n",
-                   "levers.USA.air_link.ramp", 9, 42,
-                   "'ramp' must be the only key of its schedule");
+                   "levers.USA.air_link.ramp", 9, 42, "'ramp' must be the only key of its schedule");
 }
 
 TEST_CASE("events: kinds and roles", "[loader]") {
-  check_text_error(
-      header() + "events:\n  - {at: 2027-06, event: leadership_turnover, actor: CHN}\n",
-      "events[0].actor", 9, 54,
-      "'leadership_turnover' happens to a focal actor; 'CHN' is a neighbor");
-  check_text_error(
-      header() + "events:\n  - {at: 2027-06, jump: {MNG.autonomy: 0.1}, set: {USA.air_link: 1}}\n",
-      "events[0].set", 9, 46, "an event has exactly one of 'event', 'jump' and 'set'");
+  check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnover, actor: CHN}\n", "events[0].actor",
+                   9, 54, "'leadership_turnover' happens to a focal actor; 'CHN' is a neighbor");
+  check_text_error(header() + "events:\n  - {at: 2027-06, jump: {MNG.autonomy: 0.1}, set: {USA.air_link: 1}}\n",
+                   "events[0].set", 9, 46, "an event has exactly one of 'event', 'jump' and 'set'");
   check_text_error(header() + "events:\n  - {at: 2027-06, note: nothing}\n", "events[0]", 9, 5,
                    "an event needs one of 'event', 'jump' or 'set'");
-  check_text_error(
-      header() + "events:\n  - {at: 2027-06, to: 2027-07, jump: {MNG.autonomy: 0.1}}\n",
-      "events[0].to", 9, 19, "'to' does not belong in a 'jump' event");
-  check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnover}\n",
-                   "events[0]", 9, 5, "missing 'actor'");
-  check_text_error(header() + "triggers:\n  - {when: CHN.coercion > 0.4, set: {}}\n",
-                   "triggers[0].set", 9, 37, "expected at least one lever");
+  check_text_error(header() + "events:\n  - {at: 2027-06, to: 2027-07, jump: {MNG.autonomy: 0.1}}\n", "events[0].to", 9,
+                   19, "'to' does not belong in a 'jump' event");
+  check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnover}\n", "events[0]", 9, 5,
+                   "missing 'actor'");
+  check_text_error(header() + "triggers:\n  - {when: CHN.coercion > 0.4, set: {}}\n", "triggers[0].set", 9, 37,
+                   "expected at least one lever");
 }
 
 TEST_CASE("actors: names and role counts", "[loader]") {
   const std::string head = "model: loader_test_model\nstart: 2025-01\nmonths: 12\n";
-  check_text_error(head + "actors: {MNG: focal, KAZ: focal, CHN: neighbor, USA: partner}\n",
-                   "actors.KAZ", 4, 27, "role 'focal' takes exactly 1 actor, got 2");
+  check_text_error(head + "actors: {MNG: focal, KAZ: focal, CHN: neighbor, USA: partner}\n", "actors.KAZ", 4, 27,
+                   "role 'focal' takes exactly 1 actor, got 2");
   check_text_error(head + "actors: {MNG: focal, CHN: neighbor}\n", "actors", 4, 9,
                    "role 'partner' takes at least 1 actor, got 0");
   check_text_error(head +
@@ -667,14 +613,12 @@ TEST_CASE("required keys and the network", "[loader]") {
       "network:\n  edges:\n";
   check_text_error(head + "    - {from: USA, to: MNG}\n", "actors.JPN", 4, 51,
                    "partner 'JPN' cannot reach 'MNG': no route in the network leads from it");
-  check_text_error(head + "    - {from: USA, to: MNG, controled_by: {CHN: 1}}\n",
-                   "network.edges[0].controled_by", 7, 28,
-                   "unknown key 'controled_by', did you mean 'controlled_by'?");
+  check_text_error(head + "    - {from: USA, to: MNG, controled_by: {CHN: 1}}\n", "network.edges[0].controled_by", 7,
+                   28, "unknown key 'controled_by', did you mean 'controlled_by'?");
   check_text_error(head + "    - {from: USA, to: MGN}\n", "network.edges[0].to", 7, 7,
                    "unknown node 'MGN', did you mean 'MNG'?");
-  check_text_error(head + "    - {from: USA, to: MNG, controlled_by: {CHM: 1}}\n",
-                   "network.edges[0].controlled_by.CHM", 7, 44,
-                   "unknown neighbor 'CHM', did you mean 'CHN'?");
+  check_text_error(head + "    - {from: USA, to: MNG, controlled_by: {CHM: 1}}\n", "network.edges[0].controlled_by.CHM",
+                   7, 44, "unknown neighbor 'CHM', did you mean 'CHN'?");
   check_text_error(head + "    - {from: USA, to: MNG, controlled_by: {CHN: 1.5}}\n",
                    "network.edges[0].controlled_by.CHN", 7, 49, "value 1.5 is outside [0, 1]");
   check_text_error(head + "    - {from: USA, to: MNG, base: x}\n", "network.edges[0].base", 7, 34,
@@ -686,9 +630,9 @@ TEST_CASE("the network's parts are played by the roles the model declares for th
       "model: loader_test_own_roles\nstart: 2025-01\nmonths: 12\n"
       "actors: {CAP: capital, EAST: power, WEST: power, FRIEND: ally}\n"
       "network:\n  nodes: [PASS]\n  edges:\n    - {from: PASS, to: CAP}\n";
-  const auto scenario = load_scenario(
-      write_scenario(head + "    - {from: FRIEND, to: PASS, gate: airlift, controlled_by: {WEST: 0.5}}\n"
-                            "    - {from: FRIEND, to: CAP, base: 0.4, controlled_by: {EAST: 1}}\n"));
+  const auto scenario =
+      load_scenario(write_scenario(head + "    - {from: FRIEND, to: PASS, gate: airlift, controlled_by: {WEST: 0.5}}\n"
+                                          "    - {from: FRIEND, to: CAP, base: 0.4, controlled_by: {EAST: 1}}\n"));
   REQUIRE(scenario->network);
   CHECK(scenario->network->partners() == std::vector<std::string>{"FRIEND"});
   CHECK(scenario->network->routes(0).size() == 2);
@@ -732,8 +676,7 @@ TEST_CASE("command-line options", "[loader]") {
     check_error(load_error(outside, options), outside.string(), "levers.USA.air_link.2026-01", 9, 18,
                 "date 2026-01 is outside the run (the run covers 2025-01 to 2025-12)");
     options.months = 0;
-    check_error(load_error(file, options), "--months", "months", 0, 0,
-                "value 0 is outside [1, 6000]");
+    check_error(load_error(file, options), "--months", "months", 0, 0, "value 0 is outside [1, 6000]");
   }
 
   SECTION("--set: a parameter, an initial value, a lever as a constant") {
@@ -751,11 +694,9 @@ TEST_CASE("command-line options", "[loader]") {
   }
 
   SECTION("--set errors") {
-    check_override_error("alpah", "0.1",
-                         "unknown parameter, variable or lever 'alpah', did you mean 'alpha'?");
-    check_override_error(
-        "USA.air_lnk", "1",
-        "unknown parameter, variable or lever 'USA.air_lnk', did you mean 'USA.air_link'?");
+    check_override_error("alpah", "0.1", "unknown parameter, variable or lever 'alpah', did you mean 'alpha'?");
+    check_override_error("USA.air_lnk", "1",
+                         "unknown parameter, variable or lever 'USA.air_lnk', did you mean 'USA.air_link'?");
     check_override_error("alpha", "0.1x", "expected a number, got '0.1x'");
     check_override_error("alpha", "", "expected a number, got ''");
     check_override_error("alpha", "inf", "expected a finite number, got 'inf'");
@@ -785,8 +726,7 @@ TEST_CASE("command-line options", "[loader]") {
 TEST_CASE("LeverSchedule::value_at", "[scenario]") {
   LeverSchedule schedule;
   CHECK(schedule.value_at(5, 0.25) == 0.25);
-  schedule.segments = {
-      {0, 9, 0.0, 1.0, true}, {10, INT_MAX, 1.0, 1.0, false}, {4, 5, 0.7, 0.7, false}};
+  schedule.segments = {{0, 9, 0.0, 1.0, true}, {10, INT_MAX, 1.0, 1.0, false}, {4, 5, 0.7, 0.7, false}};
   CHECK(schedule.value_at(0, 0.25) == 0.0);
   CHECK(schedule.value_at(3, 0.25) == Approx(1.0 / 3));
   CHECK(schedule.value_at(4, 0.25) == 0.7);  // the later segment wins where they overlap

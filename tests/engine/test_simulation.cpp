@@ -768,8 +768,7 @@ TEST_CASE("simulation: a declared random event draws from its stream, below the 
   LoadOptions options;
   options.stochastic = true;
   options.seed = 11;
-  const auto scenario =
-      scenario_from_yaml("model: simulation_test_overshoot\nstart: 2025-01\nmonths: 3\n", options);
+  const auto scenario = scenario_from_yaml("model: simulation_test_overshoot\nstart: 2025-01\nmonths: 3\n", options);
   const int kick = state_slot(*scenario, "system", "kick");
   const std::int64_t first = 40, members = 5;
   const auto months = [&] {
