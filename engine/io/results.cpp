@@ -38,7 +38,7 @@ std::vector<int> headline_slots(const Layout& layout) {
   std::vector<int> slots;
   for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
     const VariableDecl& decl = *layout.state()[slot].decl;
-    if (!decl.internal && decl.per != "lever") slots.push_back(static_cast<int>(slot));
+    if (!decl.internal && decl.per != Per::lever) slots.push_back(static_cast<int>(slot));
   }
   // Grouped by actor, in the scenario's order, the system last.
   auto actor_rank = [&](int slot) {

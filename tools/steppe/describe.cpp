@@ -1,5 +1,6 @@
 // `steppe describe`: a model's declaration table (roles, state variables, levers, parameters,
-// event kinds) for people or as JSON, the list of models, or a scenario's network report.
+// event kinds, random events) for people or as JSON, the list of models, or a scenario's network
+// report.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -36,7 +37,7 @@ nlohmann::json declaration_json(const ModelDeclaration& d) {
   out["name"] = d.name;
   out["version"] = d.version;
   out["help"] = d.help;
-  out["uses_network"] = d.uses_network;
+  out["uses_network"] = d.network.has_value();
   for (const auto& role : d.roles)
     out["roles"].push_back(
         {{"name", role.name},
@@ -46,7 +47,7 @@ nlohmann::json declaration_json(const ModelDeclaration& d) {
   for (const auto& v : d.variables)
     out["variables"].push_back({{"name", v.name},
                                 {"role", v.role},
-                                {"per", v.per},
+                                {"per", per_text(v)},
                                 {"help", v.help},
                                 {"unit", v.unit},
                                 {"initial", v.initial},
@@ -83,6 +84,14 @@ nlohmann::json declaration_json(const ModelDeclaration& d) {
                                  {"source", p.source}});
   for (const auto& e : d.event_kinds)
     out["event_kinds"].push_back({{"name", e.name}, {"role", e.role}, {"help", e.help}, {"source", e.source}});
+  for (const auto& e : d.random_events)
+    out["random_events"].push_back({{"name", e.name},
+                                    {"role", e.role},
+                                    {"help", e.help},
+                                    {"source", e.source},
+                                    {"event_kind", e.event_kind},
+                                    {"stream", e.stream},
+                                    {"streams", e.streams}});
   out["default_outcomes"] = d.default_outcomes;
   return out;
 }
@@ -102,10 +111,10 @@ void print_declaration(const ModelDeclaration& d) {
   Table variables({"variable", "owner", "initial", "range", "unit", "meaning", "article"});
   for (const auto& v : d.variables) {
     if (v.internal) continue;
-    const std::string name = v.per.empty() ? v.name : fmt::format("{}.<{}>", v.name, v.per);
-    const std::string initial = v.derived_initial  ? "derived"
-                                : v.per == "lever" ? "lever default"
-                                                   : default_text(v.initial, v.actor_initials);
+    const std::string name = v.per == Per::owner ? v.name : fmt::format("{}.<{}>", v.name, per_text(v));
+    const std::string initial = v.derived_initial     ? "derived"
+                                : v.per == Per::lever ? "lever default"
+                                                      : default_text(v.initial, v.actor_initials);
     variables.add_row({name, v.role, initial, range_text(v.min, v.max), v.unit, v.help, v.source});
   }
   std::cout << "State variables (ACTOR.variable)\n" << variables.render() << "\n";
@@ -139,6 +148,17 @@ void print_declaration(const ModelDeclaration& d) {
     for (const auto& e : d.event_kinds) events.add_row({e.name, e.role, e.help, e.source});
     std::cout << "Event kinds ({at: DATE, event: NAME, actor: ACTOR})\n" << events.render() << "\n";
   }
+  if (!d.random_events.empty()) {
+    Table events({"event", "happens to", "drawn", "meaning", "article"});
+    for (const auto& e : d.random_events) {
+      const std::string drawn = !e.event_kind.empty() ? "at each " + e.event_kind
+                                : e.streams == 1
+                                    ? fmt::format("every month (stream {})", e.stream)
+                                    : fmt::format("every month (streams {}-{})", e.stream, e.stream + e.streams - 1);
+      events.add_row({e.name, e.role, drawn, e.help, e.source});
+    }
+    std::cout << "Random events (in stochastic runs)\n" << events.render() << "\n";
+  }
   std::string outcomes;
   for (const auto& outcome : d.default_outcomes) outcomes += "  " + outcome + "\n";
   std::cout << "Default outcomes\n" << outcomes;
@@ -151,7 +171,7 @@ int describe_network(const DescribeOptions& options) {
     return 2;
   }
   const Network& network = *scenario->network;
-  const std::vector<std::string> partners = scenario->layout->actors_with_role("partner");
+  const std::vector<std::string>& partners = network.partners();
   const auto reports = network.control_reports();
   if (options.json) {
     nlohmann::json out;
@@ -220,7 +240,7 @@ const CommandRegistration describe_registration(30, [](CLI::App& app) {
                    "Report a scenario's network: routes, each neighbor's share of route capacity, betweenness")
       ->type_name("SCENARIO");
   describe_app->add_flag("--json", describe.json, "Machine-readable output");
-  return Command{describe_app, [options](const std::string& command_line) { return describe_command(*options); }};
+  return Command{describe_app, [options](const std::string&) { return describe_command(*options); }};
 });
 
 }  // namespace

@@ -154,7 +154,7 @@ const CommandRegistration export_registration(80, [](CLI::App& app) {
   export_app->add_option("database", export_options.database, "Sweep database (SQLite)")->required();
   export_app->add_option("--csv", export_options.csv, "Folder for one CSV file per table")->required();
   export_app->add_flag("--quiet,-q", export_options.quiet, "Print nothing but errors");
-  return Command{export_app, [options](const std::string& command_line) { return export_command(*options); }};
+  return Command{export_app, [options](const std::string&) { return export_command(*options); }};
 });
 
 const CommandRegistration merge_registration(90, [](CLI::App& app) {
@@ -164,7 +164,7 @@ const CommandRegistration merge_registration(90, [](CLI::App& app) {
   merge_app->add_option("merged", merge.merged, "The database to write (a new file)")->required();
   merge_app->add_option("shards", merge.shards, "The shards' databases, one per shard")->required();
   merge_app->add_flag("--quiet,-q", merge.quiet, "Print nothing but errors");
-  return Command{merge_app, [options](const std::string& command_line) { return merge_command(*options); }};
+  return Command{merge_app, [options](const std::string&) { return merge_command(*options); }};
 });
 
 }  // namespace
