@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/describe.hpp"
 #include "app/studies.hpp"
 #include "app/wargame.hpp"
 #include "app/what_if.hpp"
@@ -22,6 +23,15 @@ nlohmann::json number(double value);
 nlohmann::json summary(const RunResult& result, const Provenance& provenance);
 // comparison.json: both summaries and each outcome's difference B − A.
 nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance);
+
+// `describe MODEL --json`: the declaration table, every field of every entry.
+nlohmann::json declaration(const ModelDeclaration& declaration);
+// `describe --json`: the models' names and help.
+nlohmann::json models(const std::vector<ModelSummary>& models);
+// `describe --network SCENARIO --json`: routes per partner, control per neighbor and partner.
+nlohmann::json network(const NetworkReport& report);
+// `version --json`: the version, MPI support, and the models with their versions.
+nlohmann::json build(const BuildInfo& info);
 
 // `analyze --json`: per outcome, the indices (Sobol, Morris, given-data measures) with their
 // intervals, or each policy's robustness.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "app/json.hpp"
@@ -149,4 +150,43 @@ TEST_CASE("app: an unknown writer or one with nothing to write is refused before
   CHECK_NOTHROW(app::prepare_run({.scenario = shipped("baseline"),
                                   .ensemble = {.members = 10, .keep_trajectories = true},
                                   .also_write = {"trajectories.jsonl"}}));
+}
+
+TEST_CASE("app: describe lists every model folder, gives one declaration, and refuses an unknown name",
+          "[app][describe]") {
+  std::set<std::string> listed, folders;
+  for (const app::ModelSummary& model : app::list_models()) listed.insert(model.name);
+  for (const auto& entry : std::filesystem::directory_iterator(testing::source_path("models")))
+    if (std::filesystem::exists(entry.path() / "example.yaml")) folders.insert(entry.path().filename().string());
+  CHECK(listed == folders);
+  const ModelDeclaration& declaration = app::describe_model("third_neighbor");
+  const nlohmann::json document = app::json::declaration(declaration);
+  CHECK(document["levers"].size() == declaration.levers.size());
+  CHECK(document["random_events"].size() == declaration.random_events.size());
+  CHECK_THROWS_WITH(app::describe_model("third_neighbour"), Catch::Contains("did you mean 'third_neighbor'"));
+}
+
+TEST_CASE("app: a scenario's network report gives each partner's routes, and a model without one is refused",
+          "[app][describe]") {
+  const app::NetworkReport report = app::describe_network(shipped("baseline"));
+  const Network& network = *report.scenario->network;
+  REQUIRE(report.routes.size() == static_cast<std::size_t>(network.partner_count()));
+  for (int partner = 0; partner < network.partner_count(); ++partner)
+    CHECK(report.routes[partner].second == network.routes(partner).size());
+  for (const auto& control : report.control) {
+    CHECK(control.capacity_share >= 0);
+    CHECK(control.capacity_share <= 1);
+  }
+  const nlohmann::json document = app::json::network(report);
+  CHECK(document["control"].size() == report.control.size());
+  CHECK_THROWS_WITH(app::describe_network(testing::source_path("models/ishigami/example.yaml").string()),
+                    Catch::Contains("uses no network"));
+}
+
+TEST_CASE("app: the build's information lists the models with their versions", "[app][describe]") {
+  const app::BuildInfo info = app::build_info("9.9.9", false);
+  const nlohmann::json document = app::json::build(info);
+  CHECK(document["version"] == "9.9.9");
+  CHECK(document["mpi"] == false);
+  CHECK(document["models"].size() == app::list_models().size());
 }

@@ -125,7 +125,6 @@ std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::
 void print_written(const std::vector<std::filesystem::path>& files);
 // Dates for first crossings, whole numbers for counts, rounded shares for the rest.
 std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario);
-int describe_command(const DescribeOptions& options);
 int sweep_command(const SweepOptions& options, const std::string& command_line);
 // The loaded sweep with its blocks run by `executor` (none: this machine's threads).
 int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,

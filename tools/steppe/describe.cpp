@@ -5,11 +5,9 @@
 
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
-#include "engine/errors.hpp"
-#include "engine/model.hpp"
-#include "engine/network.hpp"
+#include "app/describe.hpp"
+#include "app/json.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/table.hpp"
@@ -31,70 +29,6 @@ std::string default_text(double value, const ActorDefaults& by_actor) {
 }
 
 std::string range_text(double min, double max) { return fmt::format("[{}, {}]", compact(min), compact(max)); }
-
-nlohmann::json declaration_json(const ModelDeclaration& d) {
-  nlohmann::json out;
-  out["name"] = d.name;
-  out["version"] = d.version;
-  out["help"] = d.help;
-  out["uses_network"] = d.network.has_value();
-  for (const auto& role : d.roles)
-    out["roles"].push_back(
-        {{"name", role.name},
-         {"help", role.help},
-         {"min_count", role.min_count},
-         {"max_count", role.max_count < 0 ? nlohmann::json(nullptr) : nlohmann::json(role.max_count)}});
-  for (const auto& v : d.variables)
-    out["variables"].push_back({{"name", v.name},
-                                {"role", v.role},
-                                {"per", per_text(v)},
-                                {"help", v.help},
-                                {"unit", v.unit},
-                                {"initial", v.initial},
-                                {"actor_initials", v.actor_initials},
-                                {"min", v.min},
-                                {"max", v.max},
-                                {"clipped", v.clipped},
-                                {"derived_initial", v.derived_initial},
-                                {"internal", v.internal},
-                                {"source", v.source}});
-  for (const auto& l : d.levers)
-    out["levers"].push_back({{"name", l.name},
-                             {"role", l.role},
-                             {"domain", l.domain},
-                             {"help", l.help},
-                             {"unit", l.unit},
-                             {"default", l.value},
-                             {"actor_defaults", l.actor_values},
-                             {"min", l.min},
-                             {"max", l.max},
-                             {"traits", l.traits},
-                             {"source", l.source}});
-  for (const auto& p : d.parameters)
-    out["parameters"].push_back({{"name", p.name},
-                                 {"role", p.role},
-                                 {"per", p.per},
-                                 {"help", p.help},
-                                 {"unit", p.unit},
-                                 {"default", p.value},
-                                 {"actor_defaults", p.actor_values},
-                                 {"min", p.min},
-                                 {"max", p.max},
-                                 {"choices", p.choices},
-                                 {"source", p.source}});
-  for (const auto& e : d.event_kinds)
-    out["event_kinds"].push_back({{"name", e.name}, {"role", e.role}, {"help", e.help}, {"source", e.source}});
-  for (const auto& e : d.random_events)
-    out["random_events"].push_back({{"name", e.name},
-                                    {"role", e.role},
-                                    {"help", e.help},
-                                    {"source", e.source},
-                                    {"event_kind", e.event_kind},
-                                    {"stream", e.stream},
-                                    {"streams", e.streams}});
-  out["default_outcomes"] = d.default_outcomes;
-  return out;
-}
 
 void print_declaration(const ModelDeclaration& d) {
   std::cout << fmt::format("{} (version {}): {}\n\n", d.name, d.version, d.help);
@@ -165,70 +99,42 @@ void print_declaration(const ModelDeclaration& d) {
 }
 
 int describe_network(const DescribeOptions& options) {
-  const auto scenario = load_scenario(options.network);
-  if (!scenario->network) {
-    std::cerr << fmt::format("{}: error: model '{}' uses no network\n", options.network, scenario->model_name);
-    return 2;
-  }
-  const Network& network = *scenario->network;
-  const std::vector<std::string>& partners = network.partners();
-  const auto reports = network.control_reports();
+  const app::NetworkReport report = app::describe_network(options.network);
   if (options.json) {
-    nlohmann::json out;
-    out["scenario"] = options.network;
-    for (int p = 0; p < network.partner_count(); ++p) out["routes"][partners[p]] = network.routes(p).size();
-    for (const auto& report : reports)
-      out["control"].push_back({{"neighbor", report.neighbor},
-                                {"partner", report.partner},
-                                {"capacity_share", report.capacity_share},
-                                {"betweenness", report.betweenness}});
-    std::cout << out.dump(2) << "\n";
+    std::cout << app::json::network(report).dump(2) << "\n";
     return 0;
   }
   Table routes({"partner", "routes"});
-  for (int p = 0; p < network.partner_count(); ++p)
-    routes.add_row({partners[p], std::to_string(network.routes(p).size())});
+  for (const auto& [partner, count] : report.routes) routes.add_row({partner, std::to_string(count)});
   std::cout << "Routes to the focal state\n" << routes.render() << "\n";
   Table control({"neighbor", "partner", "capacity share", "betweenness"});
-  for (const auto& report : reports)
-    control.add_row({report.neighbor, report.partner, format_for_people(report.capacity_share),
-                     format_for_people(report.betweenness)});
+  for (const auto& row : report.control)
+    control.add_row({row.neighbor, row.partner, format_for_people(row.capacity_share),
+                     format_for_people(row.betweenness)});
   std::cout << "Share of each partner's route capacity a neighbor controls (max-flow without it)\n" << control.render();
   return 0;
 }
 
-}  // namespace
-
 int describe_command(const DescribeOptions& options) {
   if (!options.network.empty()) return describe_network(options);
-  const ModelRegistry& registry = ModelRegistry::instance();
   if (options.model.empty()) {
+    const std::vector<app::ModelSummary> models = app::list_models();
     if (options.json) {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& name : registry.names())
-        out.push_back({{"name", name}, {"help", registry.find(name)->declaration().help}});
-      std::cout << out.dump(2) << "\n";
+      std::cout << app::json::models(models).dump(2) << "\n";
       return 0;
     }
-    Table models({"model", "version", "description"});
-    for (const auto& name : registry.names()) {
-      const auto& d = registry.find(name)->declaration();
-      models.add_row({name, d.version, d.help});
-    }
-    std::cout << models.render() << "\nsteppe describe MODEL shows one in full.\n";
+    Table table({"model", "version", "description"});
+    for (const app::ModelSummary& model : models) table.add_row({model.name, model.version, model.help});
+    std::cout << table.render() << "\nsteppe describe MODEL shows one in full.\n";
     return 0;
   }
-  const Model* model = registry.find(options.model);
-  if (!model)
-    throw InputError({"<command line>"}, "model", unknown_name_message("model", options.model, registry.names()));
+  const ModelDeclaration& declaration = app::describe_model(options.model);
   if (options.json)
-    std::cout << declaration_json(model->declaration()).dump(2) << "\n";
+    std::cout << app::json::declaration(declaration).dump(2) << "\n";
   else
-    print_declaration(model->declaration());
+    print_declaration(declaration);
   return 0;
 }
-
-namespace {
 
 const CommandRegistration describe_registration(30, [](CLI::App& app) {
   auto options = std::make_shared<DescribeOptions>();

@@ -5,9 +5,8 @@
 
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
-#include "engine/model.hpp"
+#include "app/json.hpp"
 #include "tools/steppe/command_registry.hpp"
 
 namespace steppe::cli {
@@ -21,16 +20,10 @@ constexpr bool with_mpi = false;
 #endif
 
 int version_command(bool json) {
-  const ModelRegistry& models = ModelRegistry::instance();
-  if (!json) {
+  if (json)
+    std::cout << app::json::build(app::build_info(STEPPE_VERSION, with_mpi)).dump(2) << "\n";
+  else
     std::cout << fmt::format("steppe {}\n", STEPPE_VERSION);
-    return 0;
-  }
-  nlohmann::json document = {{"name", "steppe"}, {"version", STEPPE_VERSION}, {"mpi", with_mpi}};
-  document["models"] = nlohmann::json::array();
-  for (const std::string& name : models.names())
-    document["models"].push_back({{"name", name}, {"version", models.find(name)->declaration().version}});
-  std::cout << document.dump(2) << "\n";
   return 0;
 }
 
