@@ -1,8 +1,8 @@
 // Every JSON document steppe emits — printed with --json, written as summary.json,
 // comparison.json, analysis and discovery files — made here from the use cases' result structs,
 // so the command line, the classroom server and the Python package give the same documents.
-// Numbers that are not finite become null. (A wargame's own save file, game.json, is its state,
-// not a result: engine/io/wargame_files.hpp reads and writes it.)
+// Numbers that are not finite become null. (Storage formats are not results and stay with their
+// files in engine/io: a wargame's game.json, the sweep database's policies and goals columns.)
 #pragma once
 
 #include <nlohmann/json.hpp>
