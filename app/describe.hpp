@@ -25,9 +25,9 @@ const ModelDeclaration& describe_model(const std::string& name);
 
 struct NetworkReport {
   std::string scenario_file;
-  std::shared_ptr<const Scenario> scenario;  // holds the network the report is of
+  std::shared_ptr<const Scenario> scenario;                 // holds the network the report is of
   std::vector<std::pair<std::string, std::size_t>> routes;  // per partner: its routes to the focal state
-  std::vector<Network::ControlReport> control;               // per neighbor and partner
+  std::vector<Network::ControlReport> control;              // per neighbor and partner
 };
 
 // The scenario's network: each partner's routes, and the share of each partner's route capacity

@@ -1,8 +1,8 @@
 #include "app/output_writers.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "engine/errors.hpp"
 
@@ -73,7 +73,6 @@ template std::vector<OutputWriter<ComparisonResult>> output_writers<ComparisonRe
 template struct OutputWriterRegistration<RunResult>;
 template struct OutputWriterRegistration<ComparisonResult>;
 template void check_opt_in_writers<RunResult>(const PreparedRun&, const std::vector<std::string>&);
-template void check_opt_in_writers<ComparisonResult>(const PreparedComparison&,
-                                                      const std::vector<std::string>&);
+template void check_opt_in_writers<ComparisonResult>(const PreparedComparison&, const std::vector<std::string>&);
 
 }  // namespace steppe::app

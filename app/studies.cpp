@@ -189,10 +189,10 @@ std::vector<OutputFile> discovery_files(const DiscoveryResult& result) {
       {"discover.json", json::discovery(result).dump(2) + "\n"},
       {"trajectory.svg", render_trajectory_svg({"Peeling trajectory: coverage against density", subtitle,
                                                 result.peeling.trajectory, result.chosen, result.box})},
-      {"box.svg", render_box_limits_svg({fmt::format("Box {}{}: limits within each input's range", result.chosen,
-                                                     result.pasted ? " (pasted)" : ""),
-                                         subtitle, cases.dimensions, cases.category_names, result.first(),
-                                         result.box, result.quasi_p})},
+      {"box.svg",
+       render_box_limits_svg(
+           {fmt::format("Box {}{}: limits within each input's range", result.chosen, result.pasted ? " (pasted)" : ""),
+            subtitle, cases.dimensions, cases.category_names, result.first(), result.box, result.quasi_p})},
   };
 }
 

@@ -51,9 +51,9 @@ struct DiscoveryResult {
   OutcomeCondition condition;
   DiscoverCases cases;
   PrimResult peeling;
-  std::size_t chosen = 0;     // the box on the trajectory
-  PrimBox box;                // the chosen box after pasting
-  bool pasted = false;        // pasting changed it
+  std::size_t chosen = 0;       // the box on the trajectory
+  PrimBox box;                  // the chosen box after pasting
+  bool pasted = false;          // pasting changed it
   std::vector<double> quasi_p;  // per input, NaN when unrestricted
   PrimResampling resampling;
   const PrimBox& first() const { return peeling.trajectory.front(); }

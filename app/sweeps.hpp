@@ -17,12 +17,12 @@
 namespace steppe::app {
 
 struct SweepRequest {
-  std::string file;       // the sweep file
-  LoadOptions load;       // applied to its scenario
-  std::string database;   // "": the sweep file's own (a shard's: NAME.shard-K-of-N.sqlite)
-  bool resume = false;    // finish the sweep in its database
-  int shard = 0, shards = 0;  // run only slice K of N (K from 1); 0: the whole sweep
-  int threads = 0;            // 0: every core
+  std::string file;              // the sweep file
+  LoadOptions load;              // applied to its scenario
+  std::string database;          // "": the sweep file's own (a shard's: NAME.shard-K-of-N.sqlite)
+  bool resume = false;           // finish the sweep in its database
+  int shard = 0, shards = 0;     // run only slice K of N (K from 1); 0: the whole sweep
+  int threads = 0;               // 0: every core
   std::string version, command;  // recorded in the database
   // The command that repeats this sweep (the file and every option that changes it), recorded
   // for the command that finishes an interrupted one.
@@ -55,7 +55,7 @@ SweepReport run_sweep(const PreparedSweep& prepared, const SweepControl& control
 std::size_t merge_shards(const std::filesystem::path& merged, const std::vector<std::filesystem::path>& shards);
 
 struct ExportResult {
-  std::vector<OutputFile> files;  // one CSV per table
+  std::vector<OutputFile> files;             // one CSV per table
   std::int64_t runs = 0, expected_runs = 0;  // fewer runs than expected: an unfinished sweep
   std::string finish_command;
 };

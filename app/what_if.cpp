@@ -1,11 +1,11 @@
 #include "app/what_if.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "app/output_writers.hpp"
 #include "engine/errors.hpp"

@@ -26,7 +26,7 @@ namespace steppe::app {
 struct Control {
   // Members (or runs) done so far; a comparison of ensembles counts both, A's then B's.
   std::function<void(std::int64_t done)> progress;
-  const std::atomic<bool>* cancel = nullptr;        // set: stop between blocks, return cancelled
+  const std::atomic<bool>* cancel = nullptr;  // set: stop between blocks, return cancelled
 };
 
 struct EnsembleSettings {

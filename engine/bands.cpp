@@ -1,12 +1,12 @@
 #include "engine/bands.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace steppe {
 
@@ -208,8 +208,8 @@ double BandHistogram::order_statistic(int month, int slot_position, std::uint64_
 double BandHistogram::quantile(int month, int slot_position, double q) const {
   check_month(month);
   if (slot_position < 0 || static_cast<std::size_t>(slot_position) >= slots_.size())
-    throw std::out_of_range(fmt::format("slot position {} of a band histogram of {} slots", slot_position,
-                                        slots_.size()));
+    throw std::out_of_range(
+        fmt::format("slot position {} of a band histogram of {} slots", slot_position, slots_.size()));
   if (!(q >= 0 && q <= 1)) throw std::out_of_range(fmt::format("quantile {} outside [0, 1]", q));
   const std::uint64_t members = members_[static_cast<std::size_t>(month)];
   if (members == 0) return std::numeric_limits<double>::quiet_NaN();
@@ -225,9 +225,8 @@ double BandHistogram::quantile(int month, int slot_position, double q) const {
 }
 
 std::size_t BandHistogram::bytes() const {
-  return sizeof(*this) + counts_.size() * sizeof(std::uint32_t) +
-         (minimum_.size() + maximum_.size()) * sizeof(double) + members_.size() * sizeof(std::uint64_t) +
-         scales_.size() * sizeof(Scale) + slots_.size() * sizeof(int);
+  return sizeof(*this) + counts_.size() * sizeof(std::uint32_t) + (minimum_.size() + maximum_.size()) * sizeof(double) +
+         members_.size() * sizeof(std::uint64_t) + scales_.size() * sizeof(Scale) + slots_.size() * sizeof(int);
 }
 
 }  // namespace steppe

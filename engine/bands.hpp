@@ -84,11 +84,11 @@ class BandHistogram {
   int months_;
   int bins_;
   std::vector<int> slots_;
-  Eigen::Index state_slots_;  // columns a state must have
-  std::vector<Scale> scales_;                // per slot position
-  std::vector<std::uint32_t> counts_;        // [month][slot position][bin]
-  std::vector<double> minimum_, maximum_;    // [month][slot position], observed
-  std::vector<std::uint64_t> members_;       // [month]
+  Eigen::Index state_slots_;               // columns a state must have
+  std::vector<Scale> scales_;              // per slot position
+  std::vector<std::uint32_t> counts_;      // [month][slot position][bin]
+  std::vector<double> minimum_, maximum_;  // [month][slot position], observed
+  std::vector<std::uint64_t> members_;     // [month]
 };
 
 }  // namespace steppe

@@ -1,8 +1,8 @@
 #include "engine/calendar.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 namespace steppe {
 
@@ -16,8 +16,7 @@ std::optional<YearMonth> YearMonth::parse(const std::string& text) {
   if (year_error != std::errc() || year_end != begin + dash) return std::nullopt;
   auto [month_end, month_error] = std::from_chars(begin + dash + 1, end, month);
   if (month_error != std::errc() || month_end != end) return std::nullopt;
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || end - (begin + dash + 1) > 2)
-    return std::nullopt;
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || end - (begin + dash + 1) > 2) return std::nullopt;
   return YearMonth{year, month};
 }
 

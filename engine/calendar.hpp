@@ -21,8 +21,6 @@ struct YearMonth {
 };
 
 // Months from `start` to `date`; negative when date precedes start.
-inline int months_between(const YearMonth& start, const YearMonth& date) {
-  return date.index() - start.index();
-}
+inline int months_between(const YearMonth& start, const YearMonth& date) { return date.index() - start.index(); }
 
 }  // namespace steppe

@@ -26,7 +26,7 @@ struct EnsembleOptions {
   std::int64_t members = 1000;
   // What to measure per member; empty: the scenario's outcomes.
   std::vector<OutcomeSpec> outcomes;
-  int threads = 0;               // 0: every core
+  int threads = 0;  // 0: every core
   // Members stepped together, as cache_friendly_block_size() adjusts it; results do not depend on it.
   std::int64_t block_size = 1024;
   bool keep_trajectories = false;

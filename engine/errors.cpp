@@ -1,8 +1,8 @@
 #include "engine/errors.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace steppe {
 
@@ -13,8 +13,7 @@ std::string SourceMark::to_string() const {
   return fmt::format("{}:{}:{}", file, line, column);
 }
 
-static std::string format_input_error(const SourceMark& mark, const std::string& key_path,
-                                      const std::string& message) {
+static std::string format_input_error(const SourceMark& mark, const std::string& key_path, const std::string& message) {
   if (key_path.empty()) return fmt::format("{}: error: {}", mark.to_string(), message);
   return fmt::format("{}: error: {}: {}", mark.to_string(), key_path, message);
 }

@@ -1,13 +1,13 @@
 #include "engine/scenario.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace steppe {
 
@@ -17,8 +17,8 @@ double LeverSchedule::value_at(int month, double status_quo) const {
   for (auto segment = segments.rbegin(); segment != segments.rend(); ++segment) {
     if (month < segment->from || month > segment->to) continue;
     if (!segment->linear || segment->to == segment->from) return segment->start_value;
-    const double progress = static_cast<double>(month - segment->from) /
-                            static_cast<double>(segment->to - segment->from);
+    const double progress =
+        static_cast<double>(month - segment->from) / static_cast<double>(segment->to - segment->from);
     return segment->start_value + (segment->end_value - segment->start_value) * progress;
   }
   return status_quo;
@@ -62,8 +62,7 @@ constexpr std::array<StatisticName, 9> statistic_names = {{
 std::string statistic_list() {
   std::string list;
   for (const auto& entry : statistic_names)
-    list += fmt::format("{}{}{}", list.empty() ? "" : ", ", entry.name,
-                        entry.takes_threshold ? "(x)" : "");
+    list += fmt::format("{}{}{}", list.empty() ? "" : ", ", entry.name, entry.takes_threshold ? "(x)" : "");
   return list;
 }
 
@@ -85,8 +84,7 @@ std::optional<double> parse_number(std::string_view text) {
   return negative ? -value : value;
 }
 
-std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& layout,
-                                         std::string& error) {
+std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& layout, std::string& error) {
   // The threshold may itself contain a '.', so it comes off before the statistic is split off
   // at the last '.' (the variable may contain dots too: "MNG.dependence.CHN.final").
   std::string_view head = text;
@@ -109,23 +107,20 @@ std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& 
   const std::string variable(head.substr(0, dot));
   const std::string statistic(head.substr(dot + 1));
   const auto actor_dot = variable.find('.');
-  const int slot =
-      actor_dot == std::string::npos
-          ? -1
-          : layout.state_index(variable.substr(0, actor_dot), variable.substr(actor_dot + 1));
+  const int slot = actor_dot == std::string::npos
+                       ? -1
+                       : layout.state_index(variable.substr(0, actor_dot), variable.substr(actor_dot + 1));
   if (slot < 0) {
     error = unknown_name_message("variable", variable, layout.state_names());
     return std::nullopt;
   }
 
-  const auto found =
-      std::find_if(statistic_names.begin(), statistic_names.end(),
-                   [&](const StatisticName& entry) { return entry.name == statistic; });
+  const auto found = std::find_if(statistic_names.begin(), statistic_names.end(),
+                                  [&](const StatisticName& entry) { return entry.name == statistic; });
   if (found == statistic_names.end()) {
     std::vector<std::string> names;
     for (const auto& entry : statistic_names) names.emplace_back(entry.name);
-    error = fmt::format("{} (statistics: {})", unknown_name_message("statistic", statistic, names),
-                        statistic_list());
+    error = fmt::format("{} (statistics: {})", unknown_name_message("statistic", statistic, names), statistic_list());
     return std::nullopt;
   }
 
@@ -137,8 +132,7 @@ std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& 
     }
     const auto threshold = parse_number(*argument);
     if (!threshold || !std::isfinite(*threshold)) {
-      error = fmt::format("expected a finite number as the threshold of '{}', got '{}'", statistic,
-                          *argument);
+      error = fmt::format("expected a finite number as the threshold of '{}', got '{}'", statistic, *argument);
       return std::nullopt;
     }
     outcome.threshold = *threshold;

@@ -116,14 +116,14 @@ struct Scenario {
   std::uint64_t seed = 1;
   bool stochastic = false;
 
-  std::vector<double> parameters;  // per parameter slot
-  std::vector<double> initial;     // per state slot (derived initials are filled by the kernel)
+  std::vector<double> parameters;     // per parameter slot
+  std::vector<double> initial;        // per state slot (derived initials are filled by the kernel)
   std::vector<LeverSchedule> levers;  // per lever slot
   std::vector<Trigger> triggers;
   // Lever policies after the schedules and triggers above, each over the ones before it
   // (engine/lever_policy.hpp; docs/scenario-format.md, "Who sets a lever"): controllers.
   std::vector<std::shared_ptr<const LeverPolicy>> lever_policies;
-  std::vector<StateJump> jumps;  // sorted by month
+  std::vector<StateJump> jumps;                   // sorted by month
   std::vector<ScheduledModelEvent> model_events;  // sorted by month
   std::vector<TimelineNote> timeline;
   std::shared_ptr<const Network> network;  // null when the model uses none
@@ -146,7 +146,6 @@ std::optional<double> parse_number(std::string_view text);
 
 // Parses an outcome expression ("MNG.autonomy.final", "CHN.coercion.months_above(0.3)") against
 // a layout; nullopt with `error` set when it is not one.
-std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& layout,
-                                         std::string& error);
+std::optional<OutcomeSpec> parse_outcome(const std::string& text, const Layout& layout, std::string& error);
 
 }  // namespace steppe

@@ -42,7 +42,7 @@ struct Goal {
 struct Sweep {
   // The scenario; its uncertainties are the factors, in order.
   std::shared_ptr<const Scenario> scenario;
-  SweepSettings settings;  // its design (settings.design) and the design's settings
+  SweepSettings settings;        // its design (settings.design) and the design's settings
   std::vector<Policy> policies;  // empty: one run of each point
   std::vector<Goal> goals;
   std::filesystem::path file;      // the sweep file

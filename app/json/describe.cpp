@@ -1,5 +1,6 @@
 // The JSON of model descriptions, networks and the build (app/json.hpp).
 #include "app/describe.hpp"
+
 #include "app/json.hpp"
 
 namespace steppe::app::json {

@@ -1,6 +1,7 @@
 // The JSON of sweep analyses and scenario discovery (app/json.hpp).
-#include "app/json.hpp"
 #include "app/studies.hpp"
+
+#include "app/json.hpp"
 
 namespace steppe::app::json {
 

@@ -54,26 +54,26 @@ nlohmann::json run_summary(const WhatIfRun& run, const Provenance& provenance) {
   return summary;
 }
 
-nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& result,
-                                const Provenance& provenance) {
+nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& result, const Provenance& provenance) {
   nlohmann::json summary = header(scenario, result.members, provenance);
   nlohmann::json outcomes = nlohmann::json::object();
   for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
     const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
     std::int64_t count = 0;
     const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()}, &count);
-    outcomes[result.outcome_specs[index].name] = {{"mean", number(s.mean)},     {"sd", number(s.sd)},
-                                                  {"q05", number(s.q05)},       {"q25", number(s.q25)},
-                                                  {"median", number(s.median)}, {"q75", number(s.q75)},
-                                                  {"q95", number(s.q95)},       {"members_with_value", count}};
+    outcomes[result.outcome_specs[index].name] = {
+        {"mean", number(s.mean)},     {"sd", number(s.sd)},   {"q05", number(s.q05)}, {"q25", number(s.q25)},
+        {"median", number(s.median)}, {"q75", number(s.q75)}, {"q95", number(s.q95)}, {"members_with_value", count}};
   }
   summary["outcomes"] = outcomes;
   nlohmann::json inputs = nlohmann::json::object();
   for (std::size_t index = 0; index < scenario.uncertainties.size(); ++index) {
     const auto column = result.inputs.col(static_cast<Eigen::Index>(index));
     const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
-    inputs[scenario.uncertainties[index].name] = {{"mean", number(s.mean)}, {"sd", number(s.sd)},
-                                                  {"q05", number(s.q05)},   {"median", number(s.median)},
+    inputs[scenario.uncertainties[index].name] = {{"mean", number(s.mean)},
+                                                  {"sd", number(s.sd)},
+                                                  {"q05", number(s.q05)},
+                                                  {"median", number(s.median)},
                                                   {"q95", number(s.q95)}};
   }
   summary["uncertainties"] = inputs;

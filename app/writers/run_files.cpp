@@ -31,8 +31,7 @@ const OutputWriterRegistration<RunResult> bands_writer({
     .order = 20,
     .applies = of_ensembles,
     .applies_to = "ensembles",
-    .write = [](const RunResult& result,
-                const Provenance&) { return bands_csv(result.scenario(), *result.ensemble); },
+    .write = [](const RunResult& result, const Provenance&) { return bands_csv(result.scenario(), *result.ensemble); },
 });
 
 const OutputWriterRegistration<RunResult> outcomes_writer({
@@ -64,7 +63,8 @@ const OutputWriterRegistration<RunResult> chart_writer({
     .write =
         [](const RunResult& result, const Provenance& provenance) {
           if (result.run) return render_svg(indicator_chart({&*result.run}, {result.prepared.label}, provenance));
-          return render_svg(ensemble_chart({&result.scenario()}, {&*result.ensemble}, {result.prepared.label}, provenance));
+          return render_svg(
+              ensemble_chart({&result.scenario()}, {&*result.ensemble}, {result.prepared.label}, provenance));
         },
 });
 

@@ -1,11 +1,11 @@
 #include "engine/analysis/condition.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <regex>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "engine/errors.hpp"
 
@@ -32,26 +32,36 @@ bool read_number(const std::string& text, double& value) {
 // The comparison with its operands the other way round: 0.5 > x is x < 0.5.
 OutcomeComparison mirrored(OutcomeComparison comparison) {
   switch (comparison) {
-    case OutcomeComparison::less: return OutcomeComparison::greater;
-    case OutcomeComparison::less_equal: return OutcomeComparison::greater_equal;
-    case OutcomeComparison::greater: return OutcomeComparison::less;
-    case OutcomeComparison::greater_equal: return OutcomeComparison::less_equal;
-    default: return comparison;
+    case OutcomeComparison::less:
+      return OutcomeComparison::greater;
+    case OutcomeComparison::less_equal:
+      return OutcomeComparison::greater_equal;
+    case OutcomeComparison::greater:
+      return OutcomeComparison::less;
+    case OutcomeComparison::greater_equal:
+      return OutcomeComparison::less_equal;
+    default:
+      return comparison;
   }
 }
 
 OutcomeClause parse_clause(const std::string& text, std::size_t part, std::size_t parts) {
   const std::string where = parts > 1 ? fmt::format("part {} '{}'", part, text) : fmt::format("'{}'", text);
-  const std::string expected = "expected OUTCOME OP NUMBER with OP one of < <= > >= == !=, e.g. "
-                               "'MNG.autonomy.final < 0.5'";
+  const std::string expected =
+      "expected OUTCOME OP NUMBER with OP one of < <= > >= == !=, e.g. "
+      "'MNG.autonomy.final < 0.5'";
   const auto at = text.find_first_of("<>=!");
   if (at == std::string::npos) fail(fmt::format("{} has no comparison: {}", where, expected));
   const bool doubled = at + 1 < text.size() && text[at + 1] == '=';
   OutcomeClause clause;
   clause.text = text;
   switch (text[at]) {
-    case '<': clause.comparison = doubled ? OutcomeComparison::less_equal : OutcomeComparison::less; break;
-    case '>': clause.comparison = doubled ? OutcomeComparison::greater_equal : OutcomeComparison::greater; break;
+    case '<':
+      clause.comparison = doubled ? OutcomeComparison::less_equal : OutcomeComparison::less;
+      break;
+    case '>':
+      clause.comparison = doubled ? OutcomeComparison::greater_equal : OutcomeComparison::greater;
+      break;
     case '=':
       if (!doubled) fail(fmt::format("{}: compare with '==', not '='", where));
       clause.comparison = OutcomeComparison::equal;
@@ -87,12 +97,18 @@ OutcomeClause parse_clause(const std::string& text, std::size_t part, std::size_
 bool OutcomeClause::holds(double value) const {
   if (std::isnan(value)) return false;
   switch (comparison) {
-    case OutcomeComparison::less: return value < threshold;
-    case OutcomeComparison::less_equal: return value <= threshold;
-    case OutcomeComparison::greater: return value > threshold;
-    case OutcomeComparison::greater_equal: return value >= threshold;
-    case OutcomeComparison::equal: return value == threshold;
-    case OutcomeComparison::not_equal: return value != threshold;
+    case OutcomeComparison::less:
+      return value < threshold;
+    case OutcomeComparison::less_equal:
+      return value <= threshold;
+    case OutcomeComparison::greater:
+      return value > threshold;
+    case OutcomeComparison::greater_equal:
+      return value >= threshold;
+    case OutcomeComparison::equal:
+      return value == threshold;
+    case OutcomeComparison::not_equal:
+      return value != threshold;
   }
   return false;
 }
@@ -117,8 +133,8 @@ OutcomeCondition parse_condition(const std::string& text) {
 
 OutcomeConditionCases evaluate(const OutcomeCondition& condition, const Eigen::MatrixXd& clause_values) {
   if (clause_values.cols() != static_cast<Eigen::Index>(condition.clauses.size()))
-    throw std::invalid_argument(fmt::format("evaluate: {} columns for {} clauses", clause_values.cols(),
-                                            condition.clauses.size()));
+    throw std::invalid_argument(
+        fmt::format("evaluate: {} columns for {} clauses", clause_values.cols(), condition.clauses.size()));
   OutcomeConditionCases cases;
   cases.holds.assign(static_cast<std::size_t>(clause_values.rows()), true);
   for (Eigen::Index row = 0; row < clause_values.rows(); ++row) {

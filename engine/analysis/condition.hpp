@@ -35,8 +35,8 @@ OutcomeCondition parse_condition(const std::string& text);
 // The condition over a table with one column per clause (the values of that clause's outcome),
 // one row per case.
 struct OutcomeConditionCases {
-  std::vector<bool> holds;      // per row
-  std::int64_t undefined = 0;   // rows where an outcome of the condition is undefined (NaN)
+  std::vector<bool> holds;     // per row
+  std::int64_t undefined = 0;  // rows where an outcome of the condition is undefined (NaN)
 };
 OutcomeConditionCases evaluate(const OutcomeCondition& condition, const Eigen::MatrixXd& clause_values);
 

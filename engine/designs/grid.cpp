@@ -10,8 +10,11 @@ class Grid final : public SweepDesign {
  public:
   const DesignDeclaration& declaration() const override {
     static const DesignDeclaration declaration{
-        "grid", "every combination of `levels` levels of each range factor and of each list factor's values",
-        {"levels"}, {Block::point}, DesignAnalysis::given_data};
+        "grid",
+        "every combination of `levels` levels of each range factor and of each list factor's values",
+        {"levels"},
+        {Block::point},
+        DesignAnalysis::given_data};
     return declaration;
   }
   void read(const DesignKeys& keys, SweepSettings& settings) const override {

@@ -12,8 +12,11 @@ class Morris final : public SweepDesign {
  public:
   const DesignDeclaration& declaration() const override {
     static const DesignDeclaration declaration{
-        "morris", "trajectories that move one factor at a time on a grid, for elementary-effects screening",
-        {"trajectories", "levels"}, {Block::morris}, DesignAnalysis::elementary_effects};
+        "morris",
+        "trajectories that move one factor at a time on a grid, for elementary-effects screening",
+        {"trajectories", "levels"},
+        {Block::morris},
+        DesignAnalysis::elementary_effects};
     return declaration;
   }
   void read(const DesignKeys& keys, SweepSettings& settings) const override {

@@ -12,8 +12,11 @@ class Sobol final : public SweepDesign {
  public:
   const DesignDeclaration& declaration() const override {
     static const DesignDeclaration declaration{
-        "sobol", "Saltelli's A, B and AB_i blocks of a scrambled Sobol sequence, for Sobol indices",
-        {"samples", "second_order"}, {Block::a, Block::b, Block::ab, Block::ba}, DesignAnalysis::sobol_indices};
+        "sobol",
+        "Saltelli's A, B and AB_i blocks of a scrambled Sobol sequence, for Sobol indices",
+        {"samples", "second_order"},
+        {Block::a, Block::b, Block::ab, Block::ba},
+        DesignAnalysis::sobol_indices};
     return declaration;
   }
   void read(const DesignKeys& keys, SweepSettings& settings) const override {

@@ -17,16 +17,20 @@ class SobolSequence final : public SweepDesign {
  public:
   const DesignDeclaration& declaration() const override {
     static const DesignDeclaration declaration{
-        "sobol_sequence", "the scrambled Sobol sequence: a quasi-Monte Carlo sample that fills the cube evenly",
-        {"samples"}, {Block::point}, DesignAnalysis::given_data};
+        "sobol_sequence",
+        "the scrambled Sobol sequence: a quasi-Monte Carlo sample that fills the cube evenly",
+        {"samples"},
+        {Block::point},
+        DesignAnalysis::given_data};
     return declaration;
   }
   void read(const DesignKeys& keys, SweepSettings& settings) const override {
     const auto samples = static_cast<long long>(keys.whole_number("samples", 2, 1 << 26));
     // The sequence is balanced only at powers of two: any other count leaves strata empty.
     if (!is_power_of_two(samples))
-      keys.fail("samples", fmt::format("a sobol_sequence design needs a power of two of samples; the nearest to {} is {}",
-                                       samples, nearest_power_of_two(samples)));
+      keys.fail("samples",
+                fmt::format("a sobol_sequence design needs a power of two of samples; the nearest to {} is {}", samples,
+                            nearest_power_of_two(samples)));
     settings.samples = static_cast<int>(samples);
   }
   std::uint64_t point_count(const SweepSettings& settings, const std::vector<Uncertainty>&) const override {

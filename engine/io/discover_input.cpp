@@ -1,5 +1,7 @@
 #include "engine/io/discover_input.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -8,8 +10,6 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
-
-#include <fmt/format.h>
 
 #include "engine/errors.hpp"
 #include "engine/io/sweep_arrays.hpp"
@@ -32,7 +32,8 @@ Eigen::MatrixXd clause_values(const OutcomeCondition& condition, const std::vect
     const std::string& name = condition.clauses[clause].outcome;
     const auto found = std::find(outcomes.begin(), outcomes.end(), name);
     if (found == outcomes.end())
-      throw InputError({"--where"}, "", unknown_name_message(what, name, outcomes) + " (it has: " + joined(outcomes) + ")");
+      throw InputError({"--where"}, "",
+                       unknown_name_message(what, name, outcomes) + " (it has: " + joined(outcomes) + ")");
     const Eigen::VectorXd outcome = column(static_cast<std::size_t>(found - outcomes.begin()));
     if (clause == 0) values.resize(outcome.size(), static_cast<Eigen::Index>(condition.clauses.size()));
     values.col(static_cast<Eigen::Index>(clause)) = outcome;
@@ -91,8 +92,10 @@ std::vector<std::vector<Cell>> read_csv_cells(const std::filesystem::path& file)
         column += 2;
         continue;
       }
-      if (c == '"') quoted = false;
-      else cell.text += c;
+      if (c == '"')
+        quoted = false;
+      else
+        cell.text += c;
       if (c == '\n') {
         ++line;
         column = 1;
@@ -217,9 +220,10 @@ DiscoverCases discover_cases_from_csv(const std::filesystem::path& file, const s
   std::vector<std::string> header;
   for (const Cell& cell : rows.front()) header.push_back(trimmed(cell.text));
   if (inputs.empty())
-    throw InputError({"--inputs"}, "",
-                     fmt::format("a CSV file needs --inputs naming its input columns, e.g. --inputs {} (its columns: {})",
-                                 header.front(), joined(header)));
+    throw InputError(
+        {"--inputs"}, "",
+        fmt::format("a CSV file needs --inputs naming its input columns, e.g. --inputs {} (its columns: {})",
+                    header.front(), joined(header)));
   for (std::size_t line = 1; line < rows.size(); ++line)
     if (rows[line].size() != header.size())
       throw InputError({file.string(), rows[line].front().line}, "",
@@ -228,7 +232,8 @@ DiscoverCases discover_cases_from_csv(const std::filesystem::path& file, const s
   const auto column_of = [&](const std::string& name, const std::string& flag) {
     const auto found = std::find(header.begin(), header.end(), name);
     if (found == header.end())
-      throw InputError({flag}, "", unknown_name_message("column", name, header) + " (the columns: " + joined(header) + ")");
+      throw InputError({flag}, "",
+                       unknown_name_message("column", name, header) + " (the columns: " + joined(header) + ")");
     return static_cast<std::size_t>(found - header.begin());
   };
 
@@ -243,9 +248,8 @@ DiscoverCases discover_cases_from_csv(const std::filesystem::path& file, const s
     const std::size_t column = column_of(inputs[input], "--inputs");
     // A column of names (no cell a number) is categorical; numbers must be finite.
     double value = 0;
-    const bool named = std::none_of(rows.begin() + 1, rows.end(), [&](const auto& row) {
-      return read_number(row[column].text, value);
-    });
+    const bool named = std::none_of(rows.begin() + 1, rows.end(),
+                                    [&](const auto& row) { return read_number(row[column].text, value); });
     std::vector<std::string>& names = discover.category_names[input];
     for (Eigen::Index row = 0; row < cases; ++row) {
       const Cell& cell = rows[static_cast<std::size_t>(row + 1)][column];
@@ -270,7 +274,8 @@ DiscoverCases discover_cases_from_csv(const std::filesystem::path& file, const s
     Eigen::VectorXd outcome(cases);
     for (Eigen::Index row = 0; row < cases; ++row) {
       const Cell& cell = rows[static_cast<std::size_t>(row + 1)][column];
-      if (trimmed(cell.text).empty()) outcome(row) = std::nan("");
+      if (trimmed(cell.text).empty())
+        outcome(row) = std::nan("");
       else if (!read_number(cell.text, outcome(row)))
         throw bad_cell(file, cell, header[column], "is not a number (leave a cell empty for an undefined outcome)");
     }

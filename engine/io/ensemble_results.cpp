@@ -1,10 +1,10 @@
 #include "engine/io/ensemble_results.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 namespace steppe {
 

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-
 #include "engine/ensemble.hpp"
 #include "engine/io/results.hpp"
 #include "engine/io/svg_chart.hpp"

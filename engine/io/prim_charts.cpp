@@ -1,11 +1,11 @@
 #include "engine/io/prim_charts.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "engine/io/svg_chart.hpp"
 
@@ -94,18 +94,20 @@ std::string render_trajectory_svg(const TrajectoryChart& chart) {
         box.restricted);
   }
   const PrimBox& chosen = chart.trajectory.at(chart.chosen);
-  svg += fmt::format("<circle class=\"chosen\" cx=\"{}\" cy=\"{}\" r=\"9\" fill=\"none\" stroke=\"#D55E00\" "
-                     "stroke-width=\"2\"/>\n",
-                     num(x(chosen.coverage)), num(y(chosen.density)));
+  svg += fmt::format(
+      "<circle class=\"chosen\" cx=\"{}\" cy=\"{}\" r=\"9\" fill=\"none\" stroke=\"#D55E00\" "
+      "stroke-width=\"2\"/>\n",
+      num(x(chosen.coverage)), num(y(chosen.density)));
   const bool label_left = chosen.coverage > 0.7;
   svg += label(x(chosen.coverage) + (label_left ? -13 : 13), y(chosen.density) + 4, label_left ? "end" : "start",
                fmt::format("box {}", chart.chosen), 12, "#D55E00");
   const bool pasted = chart.pasted.cases != chosen.cases;
   if (pasted)
-    svg += fmt::format("<rect class=\"pasted\" x=\"{}\" y=\"{}\" width=\"9\" height=\"9\" fill=\"none\" "
-                       "stroke=\"#D55E00\" stroke-width=\"2\" transform=\"rotate(45 {} {})\"/>\n",
-                       num(x(chart.pasted.coverage) - 4.5), num(y(chart.pasted.density) - 4.5),
-                       num(x(chart.pasted.coverage)), num(y(chart.pasted.density)));
+    svg += fmt::format(
+        "<rect class=\"pasted\" x=\"{}\" y=\"{}\" width=\"9\" height=\"9\" fill=\"none\" "
+        "stroke=\"#D55E00\" stroke-width=\"2\" transform=\"rotate(45 {} {})\"/>\n",
+        num(x(chart.pasted.coverage) - 4.5), num(y(chart.pasted.density) - 4.5), num(x(chart.pasted.coverage)),
+        num(y(chart.pasted.density)));
 
   // Legend: one swatch per number of restricted dimensions on the trajectory, then the marks.
   std::vector<int> counts;
@@ -127,9 +129,10 @@ std::string render_trajectory_svg(const TrajectoryChart& chart) {
   svg += label(legend_x + 18, legend_y, "start", "chosen box");
   if (pasted) {
     legend_y += 20;
-    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"#D55E00\" "
-                       "stroke-width=\"2\" transform=\"rotate(45 {} {})\"/>\n",
-                       num(legend_x + 2), num(legend_y - 8), num(legend_x + 6), num(legend_y - 4));
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"#D55E00\" "
+        "stroke-width=\"2\" transform=\"rotate(45 {} {})\"/>\n",
+        num(legend_x + 2), num(legend_y - 8), num(legend_x + 6), num(legend_y - 4));
     svg += label(legend_x + 18, legend_y, "start", "after pasting");
   }
   return svg + "</svg>\n";
@@ -183,8 +186,7 @@ std::string render_box_limits_svg(const BoxLimitsChart& chart) {
                          num(std::max((to - from) * bar_width, 1.0)), num(bar_height), fill);
       limits = fmt::format("{} – {}", limit_text(limit.lower, span), limit_text(limit.upper, span));
     }
-    const std::string note =
-        restricted ? fmt::format("{}, p = {:.2g}", limits, chart.quasi_p[d]) : "unrestricted";
+    const std::string note = restricted ? fmt::format("{}, p = {:.2g}", limits, chart.quasi_p[d]) : "unrestricted";
     svg += label(x(1) + 12, y + bar_height - 2, "start", note, 11, restricted ? "#222" : "#888");
   }
   const double axis_y = top + row_height * static_cast<double>(dimensions) + 4;

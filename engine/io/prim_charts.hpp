@@ -25,9 +25,9 @@ struct BoxLimitsChart {
   std::string title, subtitle;
   std::vector<std::string> dimensions;
   std::vector<std::vector<std::string>> category_names;  // per dimension; empty when numeric
-  PrimBox first;                 // the whole input space: each bar's 0 and 1
-  PrimBox box;                   // the box drawn
-  std::vector<double> quasi_p;   // per dimension, NaN when unrestricted
+  PrimBox first;                                         // the whole input space: each bar's 0 and 1
+  PrimBox box;                                           // the box drawn
+  std::vector<double> quasi_p;                           // per dimension, NaN when unrestricted
 };
 
 // Restricted dimensions first (smallest quasi-p-value on top), then the others, greyed.

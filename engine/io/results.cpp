@@ -1,11 +1,10 @@
 #include "engine/io/results.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
-
 
 namespace steppe {
 
@@ -59,9 +58,9 @@ Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vect
   if (chart.title.empty()) chart.title = labels.at(0);
   std::string hashes;
   for (const WhatIfRun* run : runs) hashes += (hashes.empty() ? "" : ", ") + run->scenario->content_hash;
-  chart.subtitle = fmt::format("{} · seed {} · {} months from {} · scenario {} · steppe {}", reference.model_name,
-                               reference.seed, reference.months, reference.start.to_string(), hashes,
-                               provenance.steppe_version);
+  chart.subtitle =
+      fmt::format("{} · seed {} · {} months from {} · scenario {} · steppe {}", reference.model_name, reference.seed,
+                  reference.months, reference.start.to_string(), hashes, provenance.steppe_version);
   std::size_t longest = 0;
   for (const WhatIfRun* run : runs) longest = std::max(longest, run->months.size());
   for (std::size_t month = 0; month < longest; ++month) chart.dates.push_back(reference.date(static_cast<int>(month)));
@@ -91,7 +90,7 @@ Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vect
         series.dashed = index > 0;
         for (std::size_t month = 0; month < longest; ++month)
           series.values.push_back(month < runs[index]->months.size() ? runs[index]->months[month](0, slot)
-                                                                      : std::nan(""));
+                                                                     : std::nan(""));
         panel.series.push_back(std::move(series));
       }
     }

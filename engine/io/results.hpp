@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-
 #include "engine/io/svg_chart.hpp"
 #include "engine/scenario.hpp"
 #include "engine/simulation.hpp"
@@ -24,7 +23,6 @@ struct Provenance {
 // "date,member,actor,variable,value", one row per month, member, actor and variable (internal
 // bookkeeping variables excluded).
 std::string trajectories_csv(const WhatIfRun& run);
-
 
 // The shortest text that reads back to the same double; "NaN"/"inf" spelled for pandas and R.
 std::string round_trip(double value);

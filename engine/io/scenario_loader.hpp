@@ -26,13 +26,12 @@ struct Override {
 
 struct LoadOptions {
   std::vector<Override> overrides;
-  std::optional<int> months;            // --months
-  std::optional<std::uint64_t> seed;    // --seed
-  std::optional<bool> stochastic;       // --stochastic / --deterministic
+  std::optional<int> months;          // --months
+  std::optional<std::uint64_t> seed;  // --seed
+  std::optional<bool> stochastic;     // --stochastic / --deterministic
 };
 
-std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file,
-                                              const LoadOptions& options = {});
+std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
 
 // A sweep file (docs/sweeps.md) is a scenario — usually extending a shipped one — whose
 // `uncertainties` are the factors to vary, with a `sweep:` section for the design. A scenario

@@ -1,5 +1,7 @@
 #include "engine/io/svg_chart.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -10,8 +12,6 @@
 #include <stdexcept>
 #include <string_view>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "engine/text.hpp"
 
@@ -48,7 +48,6 @@ constexpr double kLegendSample = 22;
 constexpr double kLegendInset = 6;
 
 constexpr const char* kDashPattern = "6 4";
-
 
 std::string num(double value) { return fmt::format("{:.2f}", value); }
 
@@ -176,8 +175,7 @@ std::vector<std::size_t> date_ticks(const std::vector<YearMonth>& dates, double 
     if ((span + candidate - 1) / candidate <= max_labels) break;
   }
   const YearMonth& first = dates.front();
-  const int anchor =
-      interval < 12 ? 0 : (first.month == 1 ? first : YearMonth{first.year + 1, 1}).index();
+  const int anchor = interval < 12 ? 0 : (first.month == 1 ? first : YearMonth{first.year + 1, 1}).index();
   std::vector<std::size_t> ticks;
   for (std::size_t i = 0; i < dates.size(); ++i) {
     const int offset = dates[i].index() - anchor;
@@ -193,21 +191,20 @@ void validate(const Chart& chart) {
   const std::size_t dates = chart.points();
   for (const ChartMarker& marker : chart.markers)
     if (marker.date >= dates)
-      throw std::invalid_argument(fmt::format("render_svg: marker '{}' at date {} of {}", marker.label,
-                                              marker.date, dates));
+      throw std::invalid_argument(
+          fmt::format("render_svg: marker '{}' at date {} of {}", marker.label, marker.date, dates));
   for (const ChartPanel& panel : chart.panels) {
     for (const ChartSeries& series : panel.series) {
-      const auto where = fmt::format("render_svg: series '{}' in panel '{}'", series.label,
-                                     panel.title);
+      const auto where = fmt::format("render_svg: series '{}' in panel '{}'", series.label, panel.title);
       if (series.values.size() != dates) {
-        throw std::invalid_argument(fmt::format("{} has {} values but the chart has {} dates",
-                                                where, series.values.size(), dates));
+        throw std::invalid_argument(
+            fmt::format("{} has {} values but the chart has {} dates", where, series.values.size(), dates));
       }
       const bool has_band = !series.band_lower.empty() || !series.band_upper.empty();
       if (has_band && (series.band_lower.size() != dates || series.band_upper.size() != dates)) {
-        throw std::invalid_argument(fmt::format(
-            "{} has a band of {} lower and {} upper values but the chart has {} dates", where,
-            series.band_lower.size(), series.band_upper.size(), dates));
+        throw std::invalid_argument(
+            fmt::format("{} has a band of {} lower and {} upper values but the chart has {} dates", where,
+                        series.band_lower.size(), series.band_upper.size(), dates));
       }
     }
   }
@@ -223,13 +220,17 @@ constexpr const char* kAxisLabelStyle = R"(font-size="12" fill="#333" text-ancho
 // A <text> element; `style` holds its attributes beyond the position. Escaping happens here so
 // that no caller can forget it.
 void text(Out out, double x, double y, std::string_view style, std::string_view content) {
-  fmt::format_to(out, R"(<text x="{}" y="{}" {}>{}</text>)" "\n", num(x), num(y), style,
-                 escape_xml(content));
+  fmt::format_to(out,
+                 R"(<text x="{}" y="{}" {}>{}</text>)"
+                 "\n",
+                 num(x), num(y), style, escape_xml(content));
 }
 
 void line(Out out, double x1, double y1, double x2, double y2, std::string_view style) {
-  fmt::format_to(out, R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)" "\n", num(x1), num(y1),
-                 num(x2), num(y2), style);
+  fmt::format_to(out,
+                 R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)"
+                 "\n",
+                 num(x1), num(y1), num(x2), num(y2), style);
 }
 
 // Appends "x,y" to the points attribute of a polyline or polygon.
@@ -253,8 +254,7 @@ void draw_y_axis(Out out, const Plot& plot, const std::string& label) {
   }
   const double x = plot.left - kMarginLeft + 16;
   const double y = plot.top + plot.height / 2;
-  const std::string rotated =
-      fmt::format(R"~(transform="rotate(-90 {} {})" {})~", num(x), num(y), kAxisLabelStyle);
+  const std::string rotated = fmt::format(R"~(transform="rotate(-90 {} {})" {})~", num(x), num(y), kAxisLabelStyle);
   text(out, x, y, rotated, label);
 }
 
@@ -287,7 +287,9 @@ void draw_band(Out out, const Plot& plot, const ChartSeries& series) {
     for (std::size_t i = last + 1; i-- > first;) {
       add_point(points, plot.x(i), plot.y_of(series.band_upper[i]));
     }
-    fmt::format_to(out, R"(<polygon fill="{}" fill-opacity="0.2" stroke="none" points="{}"/>)" "\n",
+    fmt::format_to(out,
+                   R"(<polygon fill="{}" fill-opacity="0.2" stroke="none" points="{}"/>)"
+                   "\n",
                    palette_color(series.color), points);
   }
 }
@@ -300,21 +302,23 @@ std::string stroke_style(const ChartSeries& series) {
 }
 
 void draw_series_line(Out out, const Plot& plot, const ChartSeries& series) {
-  const auto runs = finite_runs(series.values.size(),
-                                [&](std::size_t i) { return std::isfinite(series.values[i]); });
+  const auto runs = finite_runs(series.values.size(), [&](std::size_t i) { return std::isfinite(series.values[i]); });
   for (const auto& [first, last] : runs) {
     // A lone value between gaps has no segment to draw; a dot keeps it visible.
     if (first == last) {
-      fmt::format_to(out, R"(<circle cx="{}" cy="{}" r="2.5" fill="{}"/>)" "\n",
-                     num(plot.x(first)), num(plot.y_of(series.values[first])),
-                     palette_color(series.color));
+      fmt::format_to(out,
+                     R"(<circle cx="{}" cy="{}" r="2.5" fill="{}"/>)"
+                     "\n",
+                     num(plot.x(first)), num(plot.y_of(series.values[first])), palette_color(series.color));
       continue;
     }
     std::string points;
     for (std::size_t i = first; i <= last; ++i) {
       add_point(points, plot.x(i), plot.y_of(series.values[i]));
     }
-    fmt::format_to(out, R"(<polyline fill="none" {} stroke-linejoin="round" points="{}"/>)" "\n",
+    fmt::format_to(out,
+                   R"(<polyline fill="none" {} stroke-linejoin="round" points="{}"/>)"
+                   "\n",
                    stroke_style(series), points);
   }
 }
@@ -325,9 +329,7 @@ struct Box {
   double width = 0;
   double height = 0;
 
-  bool contains(double px, double py) const {
-    return px >= x && px <= x + width && py >= y && py <= y + height;
-  }
+  bool contains(double px, double py) const { return px >= x && px <= x + width && py >= y && py <= y + height; }
 };
 
 // The legend goes in whichever plot corner hides the fewest data points, preferring top-right.
@@ -343,8 +345,7 @@ Box legend_box(const Plot& plot, const ChartPanel& panel) {
   const double top = plot.top + kLegendInset;
   const double bottom = plot.bottom() - kLegendInset - height;
   const std::array<Box, 4> corners = {Box{right, top, width, height}, Box{left, top, width, height},
-                                      Box{right, bottom, width, height},
-                                      Box{left, bottom, width, height}};
+                                      Box{right, bottom, width, height}, Box{left, bottom, width, height}};
   const auto hidden = [&](const Box& box) {
     int count = 0;
     for (const ChartSeries& series : panel.series) {
@@ -364,10 +365,10 @@ void draw_legend(Out out, const Plot& plot, const ChartPanel& panel) {
   const Box box = legend_box(plot, panel);
   fmt::format_to(out,
                  R"(<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="#ffffff" )"
-                 R"(fill-opacity="0.85" stroke="#cccccc"/>)" "\n",
+                 R"(fill-opacity="0.85" stroke="#cccccc"/>)"
+                 "\n",
                  num(box.x), num(box.y), num(box.width), num(box.height));
-  const std::string label_style =
-      fmt::format(R"(font-size="{}" fill="#222" dy="0.35em")", kLegendFontSize);
+  const std::string label_style = fmt::format(R"(font-size="{}" fill="#222" dy="0.35em")", kLegendFontSize);
   for (std::size_t row = 0; row < panel.series.size(); ++row) {
     const ChartSeries& series = panel.series[row];
     const double y = box.y + 4 + kLegendRowHeight * (static_cast<double>(row) + 0.5);
@@ -400,12 +401,16 @@ void draw_panel(Out out, const Chart& chart, std::size_t index) {
                  R"(<clipPath id="{}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)"
                  "\n",
                  clip_id, num(plot.left), num(plot.top), num(plot.width), num(plot.height));
-  fmt::format_to(out, R"~(<g clip-path="url(#{})">)~" "\n", clip_id);
+  fmt::format_to(out,
+                 R"~(<g clip-path="url(#{})">)~"
+                 "\n",
+                 clip_id);
   for (const ChartMarker& marker : chart.markers) {
     const double x = plot.x(marker.date);
     fmt::format_to(out,
                    R"(<line class="marker" x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999" )"
-                   R"(stroke-dasharray="2 3"/>)" "\n",
+                   R"(stroke-dasharray="2 3"/>)"
+                   "\n",
                    num(x), num(plot.top), num(plot.bottom()));
     text(out, x + 3, plot.top + 11, R"(font-size="10" fill="#777")", marker.label);
   }
@@ -416,7 +421,8 @@ void draw_panel(Out out, const Chart& chart, std::size_t index) {
 
   fmt::format_to(out,
                  R"(<rect class="plot-area" x="{}" y="{}" width="{}" height="{}" fill="none" )"
-                 R"(stroke="#666"/>)" "\n",
+                 R"(stroke="#666"/>)"
+                 "\n",
                  num(plot.left), num(plot.top), num(plot.width), num(plot.height));
   draw_legend(out, plot, panel);
   fmt::format_to(out, "</g>\n");
@@ -438,17 +444,20 @@ std::string render_svg(const Chart& chart) {
   fmt::format_to(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   fmt::format_to(out,
                  R"(<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{0}" )"
-                 R"(height="{1}" viewBox="0 0 {0} {1}" font-family="sans-serif">)" "\n",
+                 R"(height="{1}" viewBox="0 0 {0} {1}" font-family="sans-serif">)"
+                 "\n",
                  width, height);
-  fmt::format_to(out, R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)" "\n", width,
-                 height);
+  fmt::format_to(out,
+                 R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)"
+                 "\n",
+                 width, height);
   text(out, 20, 28, R"(font-size="18" font-weight="bold" fill="#111")", chart.title);
   text(out, 20, 48, R"(font-size="12" fill="#555")", chart.subtitle);
   if (has_data) {
     for (std::size_t i = 0; i < chart.panels.size(); ++i) draw_panel(out, chart, i);
   } else {
-    text(out, width / 2, kHeaderHeight + kCellHeight / 2,
-         R"(font-size="14" fill="#777" text-anchor="middle")", "no data");
+    text(out, width / 2, kHeaderHeight + kCellHeight / 2, R"(font-size="14" fill="#777" text-anchor="middle")",
+         "no data");
   }
   fmt::format_to(out, "</svg>\n");
   return svg;
@@ -481,8 +490,8 @@ std::string render_bar_svg(const BarChart& chart) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
       num(width), num(height));
-  svg += fmt::format("<text x=\"16\" y=\"26\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
-                     escape_xml(chart.title));
+  svg +=
+      fmt::format("<text x=\"16\" y=\"26\" font-size=\"16\" font-weight=\"bold\">{}</text>\n", escape_xml(chart.title));
   svg += fmt::format("<text x=\"16\" y=\"46\" font-size=\"12\" fill=\"#555\">{}</text>\n", escape_xml(chart.subtitle));
   for (const double tick : ticks.values) {
     svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n", num(x(tick)), num(top),
@@ -495,9 +504,8 @@ std::string render_bar_svg(const BarChart& chart) {
   for (std::size_t r = 0; r < chart.rows.size(); ++r) {
     const BarRow& row = chart.rows[r];
     const double y0 = top + static_cast<double>(r) * row_height + row_gap / 2;
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>\n",
-                       num(label_width - 8), num(y0 + static_cast<double>(series) * (bar_height + bar_gap) / 2 + 4),
-                       escape_xml(row.label));
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>\n", num(label_width - 8),
+                       num(y0 + static_cast<double>(series) * (bar_height + bar_gap) / 2 + 4), escape_xml(row.label));
     for (std::size_t k = 0; k < row.values.size() && k < series; ++k) {
       if (!std::isfinite(row.values[k])) continue;
       const double y = y0 + static_cast<double>(k) * (bar_height + bar_gap);
@@ -506,10 +514,9 @@ std::string render_bar_svg(const BarChart& chart) {
                          num(std::max(to - from, 0.5)), num(bar_height), palette_color(static_cast<int>(k)));
       if (k < row.errors.size() && row.errors[k] > 0) {
         const double mid = y + bar_height / 2;
-        svg += fmt::format(
-            "<path d=\"M{0} {1}H{2}M{0} {3}V{4}M{2} {3}V{4}\" stroke=\"#000\" fill=\"none\"/>\n",
-            num(x(row.values[k] - row.errors[k])), num(mid), num(x(row.values[k] + row.errors[k])), num(mid - 4),
-            num(mid + 4));
+        svg += fmt::format("<path d=\"M{0} {1}H{2}M{0} {3}V{4}M{2} {3}V{4}\" stroke=\"#000\" fill=\"none\"/>\n",
+                           num(x(row.values[k] - row.errors[k])), num(mid), num(x(row.values[k] + row.errors[k])),
+                           num(mid - 4), num(mid + 4));
       }
     }
   }
@@ -530,11 +537,21 @@ std::string escape_xml(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // Control characters other than whitespace are not allowed anywhere in XML 1.0.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;

@@ -38,8 +38,8 @@ struct ChartMarker {
 
 struct Chart {
   std::string title;
-  std::string subtitle;            // e.g. the scenario file and seed
-  std::vector<YearMonth> dates;    // the x axis, one per value
+  std::string subtitle;          // e.g. the scenario file and seed
+  std::vector<YearMonth> dates;  // the x axis, one per value
   // Instead of dates, an x axis of labelled steps, each shown (e.g. "512" base rows of a
   // convergence chart), titled `x_title`.
   std::vector<std::string> x_labels;

@@ -11,7 +11,7 @@
 namespace steppe {
 
 struct DatabaseSweepOptions : SweepRunOptions {
-  bool resume = false;  // finish the sweep in its database (started when it holds no runs)
+  bool resume = false;           // finish the sweep in its database (started when it holds no runs)
   std::string version, command;  // recorded in the database
   // steppe sweep FILE and the options that change the sweep: recorded, for the command that
   // finishes the sweep (finish_command in sweep_database.hpp).

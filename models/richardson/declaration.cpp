@@ -10,9 +10,10 @@ ModelDeclaration make_declaration() {
   const std::string spec = "docs/model.md §9";
   ModelDeclaration d{.name = "richardson",
                      .version = "1",
-                     .help = "Verification model: the N-actor Richardson arms race dz/dt = K·z + g, stepped exactly "
-                             "(matrix exponential) or by explicit Euler, with a closed form to check against "
-                             "(docs/model.md §9)."};
+                     .help =
+                         "Verification model: the N-actor Richardson arms race dz/dt = K·z + g, stepped exactly "
+                         "(matrix exponential) or by explicit Euler, with a closed form to check against "
+                         "(docs/model.md §9)."};
   d.roles = {RoleDecl{.name = "actor", .help = "an actor in the arms race", .min_count = 2}};
 
   d.variables = {

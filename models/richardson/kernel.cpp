@@ -8,7 +8,6 @@
 // whole block: Z_next = Z·Mᵀ + 1·cᵀ.
 #include <stdexcept>
 #include <string>
-
 #include <unsupported/Eigen/MatrixFunctions>
 
 #include "models/richardson/richardson.hpp"
@@ -26,9 +25,9 @@ class RichardsonKernel final : public Kernel {
   void advance(const StepContext& context, MemberArrays& state) const override;
 
  private:
-  std::vector<int> slots_;            // armament slot of each actor, in actor order
-  Eigen::MatrixXd step_transposed_;   // Mᵀ
-  Eigen::RowVectorXd offset_;         // cᵀ
+  std::vector<int> slots_;           // armament slot of each actor, in actor order
+  Eigen::MatrixXd step_transposed_;  // Mᵀ
+  Eigen::RowVectorXd offset_;        // cᵀ
 };
 
 RichardsonKernel::RichardsonKernel(const Layout& layout, const std::vector<double>& parameters) {

@@ -34,7 +34,6 @@ class RichardsonModel : public Model {
 // The analytic solution z(t) = z* + e^(K·t)·(z0 − z*), evaluated at t directly (not by
 // stepping), as the reference for the kernel. Throws std::invalid_argument when K is singular,
 // since z* then does not exist.
-Eigen::VectorXd closed_form(const Eigen::MatrixXd& K, const Eigen::VectorXd& g, const Eigen::VectorXd& z0,
-                            double t);
+Eigen::VectorXd closed_form(const Eigen::MatrixXd& K, const Eigen::VectorXd& g, const Eigen::VectorXd& z0, double t);
 
 }  // namespace steppe::richardson

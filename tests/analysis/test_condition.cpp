@@ -18,8 +18,7 @@ TEST_CASE("a condition parses into clauses joined by and, either way round", "[c
   CHECK(condition.clauses[1].outcome == "CHN.coercion.max");
   CHECK(condition.clauses[1].comparison == OutcomeComparison::greater_equal);  // 0.3 <= x is x >= 0.3
   CHECK(condition.clauses[1].threshold == 0.3);
-  CHECK(parse_condition("MNG.autonomy.months_above(0.5)>=24").clauses[0].outcome ==
-        "MNG.autonomy.months_above(0.5)");
+  CHECK(parse_condition("MNG.autonomy.months_above(0.5)>=24").clauses[0].outcome == "MNG.autonomy.months_above(0.5)");
 }
 
 TEST_CASE("every comparison means what it says and is false for an undefined outcome", "[condition]") {
@@ -27,9 +26,9 @@ TEST_CASE("every comparison means what it says and is false for an undefined out
     std::string text;
     bool below, at, above;
   };
-  for (const Case& c : {Case{"x < 1", true, false, false}, Case{"x <= 1", true, true, false},
-                        Case{"x > 1", false, false, true}, Case{"x >= 1", false, true, true},
-                        Case{"x == 1", false, true, false}, Case{"x != 1", true, false, true}}) {
+  for (const Case& c :
+       {Case{"x < 1", true, false, false}, Case{"x <= 1", true, true, false}, Case{"x > 1", false, false, true},
+        Case{"x >= 1", false, true, true}, Case{"x == 1", false, true, false}, Case{"x != 1", true, false, true}}) {
     INFO(c.text);
     const OutcomeClause clause = parse_condition(c.text).clauses[0];
     CHECK(clause.holds(0.5) == c.below);
@@ -43,9 +42,9 @@ TEST_CASE("a condition over rows holds where every clause holds and counts rows 
           "[condition]") {
   const OutcomeCondition condition = parse_condition("a < 0.5 and b > 2");
   Eigen::MatrixXd values(4, 2);
-  values << 0.1, 3,  //
-      0.1, 1,        //
-      std::nan(""), 3, //
+  values << 0.1, 3,     //
+      0.1, 1,           //
+      std::nan(""), 3,  //
       0.9, std::nan("");
   const OutcomeConditionCases cases = evaluate(condition, values);
   CHECK(cases.holds == std::vector<bool>{true, false, false, false});
@@ -53,8 +52,7 @@ TEST_CASE("a condition over rows holds where every clause holds and counts rows 
   CHECK_THROWS_AS(evaluate(condition, Eigen::MatrixXd(4, 1)), std::invalid_argument);
 }
 
-TEST_CASE("a malformed condition is an input error at --where naming the part and what is wrong",
-          "[condition][bad]") {
+TEST_CASE("a malformed condition is an input error at --where naming the part and what is wrong", "[condition][bad]") {
   struct Case {
     std::string text, expected;
   };

@@ -42,8 +42,7 @@ std::vector<int> restricted_dimensions(const PrimBox& box, const PrimBox& first)
 
 }  // namespace
 
-TEST_CASE("prim recovers a planted box of two restricted dimensions and leaves the three inert ones alone",
-          "[prim]") {
+TEST_CASE("prim recovers a planted box of two restricted dimensions and leaves the three inert ones alone", "[prim]") {
   const PrimCases cases = known_box();
   const PrimResult result = prim(cases);
   const PrimBox& first = result.trajectory.front();
@@ -103,8 +102,7 @@ TEST_CASE("pasting widens an over-peeled box without lowering its density", "[pr
     }
   }
   // Peeling past the true box's edge on a noise-free plant leaves room that pasting takes back.
-  const PrimCases clean =
-      planted(2000, 3, 0, 9, [](const auto& x) { return x(0) <= 0.5 && x(1) <= 0.5; });
+  const PrimCases clean = planted(2000, 3, 0, 9, [](const auto& x) { return x(0) <= 0.5 && x(1) <= 0.5; });
   const PrimResult clean_result = prim(clean);
   const PrimBox& last = clean_result.trajectory.back();
   CHECK(last.density == 1);
@@ -234,8 +232,7 @@ TEST_CASE("prim makes progress on heavily tied inputs and never restricts a cons
 
 TEST_CASE("prim refuses a box below mass_min even when the planted box is smaller", "[prim][hard]") {
   // The plant holds 2% of the cases; no box on the trajectory may hold less than 5%.
-  const PrimCases cases =
-      planted(3000, 4, 0.01, 31, [](const auto& x) { return x(0) < 0.2 && x(1) < 0.1; });
+  const PrimCases cases = planted(3000, 4, 0.01, 31, [](const auto& x) { return x(0) < 0.2 && x(1) < 0.1; });
   const PrimResult result = prim(cases);
   for (const PrimBox& box : result.trajectory) CHECK(box.mass >= 0.05);
   const PrimBox& last = result.trajectory.back();

@@ -1,7 +1,6 @@
 // The sweep and study use cases called directly: a sweep into its database, its analysis, its
 // export and scenario discovery on it — each result checked against the database it came from.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <fstream>
 
@@ -75,7 +74,8 @@ TEST_CASE("app: export gives one CSV per table with every run, and says when a s
   CHECK(lines == exported.runs + 1);  // a header and a line per run
 }
 
-TEST_CASE("app: discover finds a denser box where y is high, restricting x1 (its largest term), and its JSON matches", "[app][prim]") {
+TEST_CASE("app: discover finds a denser box where y is high, restricting x1 (its largest term), and its JSON matches",
+          "[app][prim]") {
   const auto database = morris_database("app-discover");
   const app::DiscoveryResult found = app::discover({.source = database.string(), .where = "system.y.final > 12"});
   REQUIRE(found.cases.dimensions.size() == 4);
@@ -89,5 +89,6 @@ TEST_CASE("app: discover finds a denser box where y is high, restricting x1 (its
   const auto files = app::discovery_files(found);
   REQUIRE(files.size() == 3);
   CHECK(nlohmann::json::parse(files[0].content) == document);
-  CHECK_THROWS_AS(app::discover({.source = database.string(), .where = "system.y.final > 12", .box = 100000}), InputError);
+  CHECK_THROWS_AS(app::discover({.source = database.string(), .where = "system.y.final > 12", .box = 100000}),
+                  InputError);
 }

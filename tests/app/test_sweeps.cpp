@@ -254,16 +254,15 @@ TEST_CASE("sweeps: every shipped sweep file loads, with the design size its comm
       points[entry.path().stem().string()] =
           sweep.points().size() * static_cast<std::size_t>(sweep.settings.replicates);
     }
-  CHECK(points == std::map<std::string, std::size_t>{
-                      {"flagship_discovery", 2'000},
-                      {"flagship_sobol", 573'440},
-                      {"ishigami", 40'960},
-                      {"ishigami_lhs", 5'000},
-                      {"interaction", 32'768},
-                      {"linear_effects", 250},
-                      {"noisy_linear", 102'400},
-                      {"policies", 900},
-                      {"sobol_g", 65'536}});
+  CHECK(points == std::map<std::string, std::size_t>{{"flagship_discovery", 2'000},
+                                                     {"flagship_sobol", 573'440},
+                                                     {"ishigami", 40'960},
+                                                     {"ishigami_lhs", 5'000},
+                                                     {"interaction", 32'768},
+                                                     {"linear_effects", 250},
+                                                     {"noisy_linear", 102'400},
+                                                     {"policies", 900},
+                                                     {"sobol_g", 65'536}});
 }
 
 // Policies × scenarios: a small version of examples/sweeps/policies.yaml.

@@ -1,7 +1,6 @@
 // The application layer's use cases called directly, as a server or the Python package would:
 // each returns its result struct (no printing, no exit code), and the JSON and files made from it.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -65,8 +64,8 @@ TEST_CASE("app: an ensemble's summary gives each uncertain input's distribution 
 
 TEST_CASE("app: a cancelled ensemble comes back cancelled, with nothing to write", "[app][ensemble]") {
   const std::atomic<bool> cancel{true};
-  const app::RunResult result = app::run(app::prepare_run({.scenario = shipped("baseline"), .ensemble = {.members = 5000}}),
-                                         {.cancel = &cancel});
+  const app::RunResult result =
+      app::run(app::prepare_run({.scenario = shipped("baseline"), .ensemble = {.members = 5000}}), {.cancel = &cancel});
   CHECK(result.cancelled());
 }
 
@@ -143,10 +142,10 @@ TEST_CASE("app: trajectories.jsonl holds the same numbers as trajectories.csv, o
 TEST_CASE("app: an unknown writer or one with nothing to write is refused before anything runs", "[app][bad]") {
   CHECK_THROWS_WITH(app::prepare_run({.scenario = shipped("baseline"), .also_write = {"trajectories.jsnl"}}),
                     Catch::Contains("did you mean 'trajectories.jsonl'"));
-  CHECK_THROWS_WITH(app::prepare_run({.scenario = shipped("baseline"),
-                                      .ensemble = {.members = 10},
-                                      .also_write = {"trajectories.jsonl"}}),
-                    Catch::Contains("--keep-trajectories"));
+  CHECK_THROWS_WITH(
+      app::prepare_run(
+          {.scenario = shipped("baseline"), .ensemble = {.members = 10}, .also_write = {"trajectories.jsonl"}}),
+      Catch::Contains("--keep-trajectories"));
   CHECK_NOTHROW(app::prepare_run({.scenario = shipped("baseline"),
                                   .ensemble = {.members = 10, .keep_trajectories = true},
                                   .also_write = {"trajectories.jsonl"}}));

@@ -5,9 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <map>
 #include <set>
 
 #include "cli/cli_support.hpp"
@@ -20,7 +20,6 @@ using nlohmann::json;
 // Golden outcomes (docs/model.md §8): MNG.autonomy.final of the deterministic flagship scenarios.
 constexpr double baseline_autonomy_final = 0.472429342114;
 constexpr double calibrated_autonomy_final = 0.582814628773;
-
 
 // The default outcomes of third_neighbor expanded over the baseline's actors.
 const std::set<std::string> baseline_outcome_names = {
@@ -57,9 +56,7 @@ const std::vector<std::string> third_neighbor_levers = {"pme",
                                                         "inducements",
                                                         "direct_pressure"};
 
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 
 // Runs `steppe run SCENARIO --out DIR EXTRA...` from the source root; requires success.
 struct RunOutput {
@@ -196,8 +193,8 @@ TEST_CASE("steppe run --write trajectories.jsonl adds JSON lines with the CSV's 
 TEST_CASE("steppe run --write of an unknown file exits 2 with a did-you-mean and creates no folder",
           "[cli][run][files][bad]") {
   const fs::path folder = scratch("run-write-bad") / "never";
-  const RunResult result = run_steppe(
-      {"run", source_path("scenarios/baseline.yaml").string(), "--write", "trajectories.json", "--out", folder.string()});
+  const RunResult result = run_steppe({"run", source_path("scenarios/baseline.yaml").string(), "--write",
+                                       "trajectories.json", "--out", folder.string()});
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("did you mean 'trajectories.jsonl'"));
   CHECK_FALSE(fs::exists(folder));

@@ -5,11 +5,11 @@
 // Then the failures that are not in a file: missing and unreadable files, an unwritable output
 // folder, bad --set and --months.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
 
@@ -403,8 +403,7 @@ TEST_CASE("dependence floors that sum to 1 or more are bad input, not a failed r
 
 TEST_CASE("a neighbor beyond the calibrated two gets neutral defaults and runs", "[cli][run][model]") {
   const fs::path folder = scratch("third-neighbor-kaz");
-  const RunResult result =
-      run_steppe({"run", "good/kazakhstan.yaml", "--out", folder.string(), "--json"});
+  const RunResult result = run_steppe({"run", "good/kazakhstan.yaml", "--out", folder.string(), "--json"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   const auto summary = nlohmann::json::parse(result.out);

@@ -16,8 +16,7 @@ namespace {
 fs::path linear_sweep() {
   static const fs::path folder = [] {
     const fs::path made = scratch("discover-linear");
-    write_text_file(made / "sweep.yaml", "extends: " +
-                                             (root_folder() / "models/linear_effects/example.yaml").string() +
+    write_text_file(made / "sweep.yaml", "extends: " + (root_folder() / "models/linear_effects/example.yaml").string() +
                                              "\nseed: 5\nuncertainties:\n"
                                              "  x1: {uniform: [0, 1]}\n  x2: {uniform: [0, 1]}\n"
                                              "  x3: {uniform: [0, 1]}\n  x4: {uniform: [0, 1]}\n"
@@ -101,14 +100,13 @@ TEST_CASE("steppe discover on a Monte Carlo sweep restricts the inputs that driv
 TEST_CASE("steppe discover --json prints the document it writes, and --box picks another box of the trajectory",
           "[cli][discover]") {
   const fs::path folder = linear_sweep();
-  const RunResult json =
-      run_steppe({"discover", "runs.sqlite", "--where", "system.y.final < 4", "--json", "--box", "5", "--out", "j"},
-                 folder);
+  const RunResult json = run_steppe(
+      {"discover", "runs.sqlite", "--where", "system.y.final < 4", "--json", "--box", "5", "--out", "j"}, folder);
   REQUIRE(json.exit_code == 0);
   const nlohmann::json document = nlohmann::json::parse(json.out);
   CHECK(document == read_json(folder / "j" / "discover.json"));
-  for (const char* key : {"source", "condition", "cases", "of_interest", "undefined", "options", "knee", "chosen",
-                          "trajectory", "box"})
+  for (const char* key :
+       {"source", "condition", "cases", "of_interest", "undefined", "options", "knee", "chosen", "trajectory", "box"})
     CHECK(document.contains(key));
   CHECK(document["chosen"] == 5);
   CHECK(document["box"]["box"] == 5);
@@ -121,9 +119,8 @@ TEST_CASE("steppe discover --json prints the document it writes, and --box picks
     CHECK(trajectory[0].contains(key));
 
   // Same seed, same document; --quiet prints nothing but still writes the files.
-  const RunResult again =
-      run_steppe({"discover", "runs.sqlite", "--where", "system.y.final < 4", "--json", "--box", "5", "--out", "j"},
-                 folder);
+  const RunResult again = run_steppe(
+      {"discover", "runs.sqlite", "--where", "system.y.final < 4", "--json", "--box", "5", "--out", "j"}, folder);
   CHECK(again.out == json.out);
   const RunResult quiet =
       run_steppe({"discover", "runs.sqlite", "--where", "system.y.final < 4", "-q", "--out", "q"}, folder);
@@ -134,9 +131,8 @@ TEST_CASE("steppe discover --json prints the document it writes, and --box picks
 
 TEST_CASE("steppe discover on a CSV file recovers the planted box and counts undefined outcomes", "[cli][discover]") {
   const fs::path file = planted_csv();
-  const RunResult result = run_steppe(
-      {"discover", file.string(), "--inputs", "a,b,c,d,e,team", "--where", "y > 0.5", "--json", "--out",
-       (file.parent_path() / "out").string()});
+  const RunResult result = run_steppe({"discover", file.string(), "--inputs", "a,b,c,d,e,team", "--where", "y > 0.5",
+                                       "--json", "--out", (file.parent_path() / "out").string()});
   CHECK(result.err.empty());
   REQUIRE(result.exit_code == 0);
   const nlohmann::json document = nlohmann::json::parse(result.out);
@@ -150,9 +146,8 @@ TEST_CASE("steppe discover on a CSV file recovers the planted box and counts und
   CHECK(document["undefined"] == 0);
 
   // z is empty in every tenth row: those rows fail the condition and are counted.
-  const RunResult undefined =
-      run_steppe({"discover", file.string(), "--inputs", "a,b,c", "--where", "z < 0.5 and y > 0.5", "--out",
-                  (file.parent_path() / "out-z").string()});
+  const RunResult undefined = run_steppe({"discover", file.string(), "--inputs", "a,b,c", "--where",
+                                          "z < 0.5 and y > 0.5", "--out", (file.parent_path() / "out-z").string()});
   REQUIRE(undefined.exit_code == 0);
   CHECK_THAT(undefined.out, Catch::Contains("; 200 had an outcome of it undefined (counted as not)"));
 }
@@ -204,7 +199,8 @@ TEST_CASE("steppe discover refuses bad input with exit 2, a message saying where
       {{"runs.sqlite", "--where", "system.y.final > -100"}, "holds in every one of the 2000 runs"},
       {{"runs.sqlite", "--where", "system.y.final < 4", "--box", "999"},
        "--box: error: box 999 is not on the peeling trajectory, which has boxes 0 to "},
-      {{"runs.sqlite", "--where", "system.y.final < 4", "--inputs", "x1"}, "--inputs: error: applies to CSV files only"},
+      {{"runs.sqlite", "--where", "system.y.final < 4", "--inputs", "x1"},
+       "--inputs: error: applies to CSV files only"},
       {{"absent.sqlite", "--where", "system.y.final < 4"}, "no such sweep database"},
       {{csv, "--where", "y > 0.5"}, "--inputs: error: a CSV file needs --inputs naming its input columns"},
       {{csv, "--inputs", "a,bb", "--where", "y > 0.5"}, "--inputs: error: unknown column 'bb', did you mean 'b'?"},

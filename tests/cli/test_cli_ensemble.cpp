@@ -27,9 +27,6 @@ constexpr double calibrated_autonomy_final = 0.582814628773;
 // The quantile column of bands.csv, in file order, per (date, actor, variable).
 const std::vector<std::string> band_quantiles = {"0.05", "0.25", "0.5", "0.75", "0.95", "mean"};
 
-
-
-
 // The number a text spells; false unless all of it parses.
 bool parse_number(const std::string& text, double& value) {
   char* end = nullptr;
@@ -81,7 +78,8 @@ double quantile_of_sorted(const std::vector<double>& sorted, double q) {
 RunResult run_from_root(const std::vector<std::string>& args) { return run_steppe(args, root_folder()); }
 
 // Runs `steppe run scenarios/calibrated.yaml --out DIR EXTRA...`; requires success.
-fs::path run_calibrated(const std::string& name, const std::vector<std::string>& extra, RunResult* result_out = nullptr) {
+fs::path run_calibrated(const std::string& name, const std::vector<std::string>& extra,
+                        RunResult* result_out = nullptr) {
   const fs::path folder = scratch("ens-" + name) / "out";
   std::vector<std::string> args = {"run", "scenarios/calibrated.yaml", "--out", folder.string()};
   args.insert(args.end(), extra.begin(), extra.end());
@@ -156,8 +154,7 @@ TEST_CASE("steppe run calibrated --members 2000 prints the ensemble table and wr
   CHECK(table_row(out, "outcome") == std::vector<std::string>{"outcome", "median", "5%", "95%", "mean"});
   CHECK_THAT(out, Catch::Contains("wrote " + folder.string()));
 
-  CHECK(folder_entries(folder) ==
-        std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
+  CHECK(folder_entries(folder) == std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
   check_no_temporaries(folder);
 
   // The table shows summary.json's statistics rounded to 4 decimals.
@@ -350,8 +347,7 @@ TEST_CASE("ensemble files are byte-identical for any thread count and block size
   }
 }
 
-TEST_CASE("ensemble seeds: another seed gives other outcomes and the same seed the same files",
-          "[cli][ensemble]") {
+TEST_CASE("ensemble seeds: another seed gives other outcomes and the same seed the same files", "[cli][ensemble]") {
   const fs::path five = run_calibrated("seed-5", {"--members", "300", "--seed", "5", "-q"});
   const fs::path six = run_calibrated("seed-6", {"--members", "300", "--seed", "6", "-q"});
   const fs::path five_again = run_calibrated("seed-5-again", {"--members", "300", "--seed", "5", "-q"});
@@ -422,7 +418,8 @@ TEST_CASE("a deterministic ensemble repeats the golden what-if run in every memb
 
 // ----- --keep-trajectories ----------------------------------------------------------------------------
 
-TEST_CASE("with --keep-trajectories an ensemble writes every member's trajectory in trajectories.csv", "[cli][ensemble]") {
+TEST_CASE("with --keep-trajectories an ensemble writes every member's trajectory in trajectories.csv",
+          "[cli][ensemble]") {
   const fs::path folder = run_calibrated("keep", {"--members", "20", "--keep-trajectories", "-q"});
   CHECK(folder_entries(folder) ==
         std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json", "trajectories.csv"});
@@ -466,9 +463,8 @@ TEST_CASE("with --keep-trajectories an ensemble writes every member's trajectory
   CHECK(distinct.size() > 1);
 
   // The kept trajectories, too, do not depend on threads or block size.
-  const fs::path other =
-      run_calibrated("keep-threads", {"--members", "20", "--keep-trajectories", "-q", "--threads", "2", "--block-size",
-                                      "3"});
+  const fs::path other = run_calibrated(
+      "keep-threads", {"--members", "20", "--keep-trajectories", "-q", "--threads", "2", "--block-size", "3"});
   CHECK(read_text_file(other / "trajectories.csv") == read_text_file(folder / "trajectories.csv"));
 }
 
@@ -476,8 +472,8 @@ TEST_CASE("a huge --keep-trajectories without --yes is refused at once with exit
           "[cli][ensemble]") {
   const fs::path folder = scratch("ens-keep-huge") / "out";
   const auto start = std::chrono::steady_clock::now();
-  const RunResult result = run_from_root({"run", "scenarios/calibrated.yaml", "--members", "10000000", "--keep-trajectories",
-                                   "--out", folder.string()});
+  const RunResult result = run_from_root(
+      {"run", "scenarios/calibrated.yaml", "--members", "10000000", "--keep-trajectories", "--out", folder.string()});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
@@ -492,8 +488,7 @@ TEST_CASE("a huge --keep-trajectories without --yes is refused at once with exit
 
 // ----- --json and --quiet ------------------------------------------------------------------------------
 
-TEST_CASE("steppe run --members 100 --json prints the ensemble summary and --quiet prints nothing",
-          "[cli][ensemble]") {
+TEST_CASE("steppe run --members 100 --json prints the ensemble summary and --quiet prints nothing", "[cli][ensemble]") {
   RunResult result;
   const fs::path folder = run_calibrated("json", {"--members", "100", "--json"}, &result);
   CHECK(result.err.empty());
@@ -518,9 +513,8 @@ TEST_CASE("steppe run --members 100 --json prints the ensemble summary and --qui
 TEST_CASE("steppe compare baseline calibrated --members 1000 gives the difference and P(B > A)",
           "[cli][ensemble][compare]") {
   const fs::path folder = scratch("ens-compare") / "out";
-  const RunResult result =
-      run_from_root({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members", "1000", "--out",
-              folder.string()});
+  const RunResult result = run_from_root({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml",
+                                          "--members", "1000", "--out", folder.string()});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(result.err.empty());
@@ -567,8 +561,8 @@ TEST_CASE("steppe compare baseline calibrated --members 1000 gives the differenc
 TEST_CASE("compare --members uses common random numbers: each side is the ensemble run alone",
           "[cli][ensemble][compare]") {
   const fs::path folder = scratch("ens-compare-crn") / "out";
-  const RunResult result = run_from_root({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members",
-                                   "500", "--out", folder.string(), "-q"});
+  const RunResult result = run_from_root({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml",
+                                          "--members", "500", "--out", folder.string(), "-q"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.empty());
@@ -576,8 +570,11 @@ TEST_CASE("compare --members uses common random numbers: each side is the ensemb
   // A and B alone, with the same members and seed.
   const fs::path a = scratch("ens-compare-crn-a") / "out";
   const fs::path b = scratch("ens-compare-crn-b") / "out";
-  REQUIRE(run_from_root({"run", "scenarios/baseline.yaml", "--members", "500", "--out", a.string(), "-q"}).exit_code == 0);
-  REQUIRE(run_from_root({"run", "scenarios/calibrated.yaml", "--members", "500", "--out", b.string(), "-q"}).exit_code == 0);
+  REQUIRE(run_from_root({"run", "scenarios/baseline.yaml", "--members", "500", "--out", a.string(), "-q"}).exit_code ==
+          0);
+  REQUIRE(
+      run_from_root({"run", "scenarios/calibrated.yaml", "--members", "500", "--out", b.string(), "-q"}).exit_code ==
+      0);
   CHECK(read_text_file(folder / "bands_a.csv") == read_text_file(a / "bands.csv"));
   CHECK(read_text_file(folder / "bands_b.csv") == read_text_file(b / "bands.csv"));
   const json comparison = read_json(folder / "comparison.json");
@@ -609,9 +606,9 @@ TEST_CASE("Ctrl-C stops an ensemble between blocks with exit 130 and writes noth
   // One million members on one thread take tens of seconds (about 2e4 members/s), so the run is
   // still going when SIGINT arrives after a second; it then stops within one block.
   const fs::path folder = scratch("ens-ctrl-c") / "out";
-  const Interrupted run = interrupt_after({"run", "scenarios/calibrated.yaml", "--members", "1000000", "--threads",
-                                           "1", "--out", folder.string()},
-                                          "1", "run");
+  const Interrupted run = interrupt_after(
+      {"run", "scenarios/calibrated.yaml", "--members", "1000000", "--threads", "1", "--out", folder.string()}, "1",
+      "run");
   INFO("stderr: " << run.err);
   REQUIRE(run.signalled_while_running);  // else the run finished before the signal: use more members
   CHECK(run.exit_code == 130);
@@ -619,7 +616,7 @@ TEST_CASE("Ctrl-C stops an ensemble between blocks with exit 130 and writes noth
   CHECK(run.out.empty());
   CHECK(folder_entries(folder).empty());
   CHECK(folder_entries(folder.parent_path()).empty());  // no folder made, no temporaries
-  CHECK(run.seconds < 6);                                // stopped promptly after the signal
+  CHECK(run.seconds < 6);                               // stopped promptly after the signal
 }
 
 TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and leaves the folder as it was",
@@ -627,10 +624,9 @@ TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and leaves the fo
   const fs::path folder = scratch("ens-ctrl-c-compare") / "out";
   fs::create_directories(folder);
   write_text_file(folder / "notes.txt", "mine\n");
-  const Interrupted run =
-      interrupt_after({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--members", "1000000",
-                       "--threads", "1", "--out", folder.string()},
-                      "1", "compare");
+  const Interrupted run = interrupt_after({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml",
+                                           "--members", "1000000", "--threads", "1", "--out", folder.string()},
+                                          "1", "compare");
   INFO("stderr: " << run.err);
   REQUIRE(run.signalled_while_running);
   CHECK(run.exit_code == 130);
@@ -644,10 +640,15 @@ TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and leaves the fo
 // ----- Bad ensemble options -------------------------------------------------------------------------
 
 TEST_CASE("bad ensemble options exit 2 and write nothing", "[cli][ensemble][usage]") {
-  const std::vector<std::vector<std::string>> bad = {
-      {"--members", "0"},      {"--threads", "0"},         {"--block-size", "0"},
-      {"--members", "-5"},     {"--members", "many"},      {"--threads", "-1"},
-      {"--block-size", "-37"}, {"--members", "10", "--threads", "0"}, {"--members", "10", "--block-size", "0"}};
+  const std::vector<std::vector<std::string>> bad = {{"--members", "0"},
+                                                     {"--threads", "0"},
+                                                     {"--block-size", "0"},
+                                                     {"--members", "-5"},
+                                                     {"--members", "many"},
+                                                     {"--threads", "-1"},
+                                                     {"--block-size", "-37"},
+                                                     {"--members", "10", "--threads", "0"},
+                                                     {"--members", "10", "--block-size", "0"}};
   for (const std::string command : {"run", "compare"}) {
     for (std::size_t index = 0; index < bad.size(); ++index) {
       const fs::path folder = scratch("ens-bad-" + command + "-" + std::to_string(index)) / "out";
@@ -730,8 +731,7 @@ TEST_CASE("an outcome no member reaches is NaN in outcomes.csv and null in summa
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   const Table outcomes = read_table(folder / "outcomes.csv");
-  CHECK(outcomes.header ==
-        std::vector<std::string>{"member", "MNG.autonomy.final", "MNG.autonomy.first_above(0.99)"});
+  CHECK(outcomes.header == std::vector<std::string>{"member", "MNG.autonomy.final", "MNG.autonomy.first_above(0.99)"});
   REQUIRE(outcomes.rows.size() == 100);
   std::size_t not_nan = 0;
   for (const auto& row : outcomes.rows)
@@ -753,9 +753,15 @@ TEST_CASE("an outcome no member reaches is NaN in outcomes.csv and null in summa
 // for ("an unbounded arms race" is binned on a signed-log scale, engine/bands.hpp). The ensemble
 // of the same scenario should succeed as well.
 TEST_CASE("an ensemble of a finite but large arms race succeeds like its what-if run", "[cli][ensemble]") {
-  const std::vector<std::string> scenario = {"models/richardson/example.yaml", "--set",    "BLUE.reaction.RED=1.2",
-                                             "--set",                          "RED.reaction.BLUE=1.2", "--set",
-                                             "BLUE.grievance=100",             "--months", "120"};
+  const std::vector<std::string> scenario = {"models/richardson/example.yaml",
+                                             "--set",
+                                             "BLUE.reaction.RED=1.2",
+                                             "--set",
+                                             "RED.reaction.BLUE=1.2",
+                                             "--set",
+                                             "BLUE.grievance=100",
+                                             "--months",
+                                             "120"};
   const fs::path what_if = scratch("ens-arms-race-what-if") / "out";
   std::vector<std::string> args = {"run"};
   args.insert(args.end(), scenario.begin(), scenario.end());
@@ -778,6 +784,5 @@ TEST_CASE("an ensemble of a finite but large arms race succeeds like its what-if
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
-  CHECK(folder_entries(folder) ==
-        std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
+  CHECK(folder_entries(folder) == std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
 }

@@ -1,17 +1,16 @@
 // Band histograms (engine/bands.hpp): quantiles of a real stochastic ensemble against exact ones,
 // order-free merging of blocks, the signed-log scale of an unbounded variable, and the edges
 // (identical members, one member, an empty month, the range bounds, the 32-bit count limit).
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "engine/bands.hpp"
 #include "engine/random.hpp"

@@ -1,6 +1,5 @@
 // YearMonth (engine/calendar.hpp): parsing "YYYY-MM", month arithmetic, formatting and ordering.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "engine/calendar.hpp"
@@ -27,9 +26,9 @@ TEST_CASE("calendar: parse accepts YYYY-MM and YYYY-M", "[calendar]") {
 }
 
 TEST_CASE("calendar: parse rejects what is not a year-month", "[calendar]") {
-  for (const std::string text : {"2025-13", "abc", "2025-00", "-5-01", "2025", "2025-", "-01", "", "2025-001",
-                                 "2025-01x", "x2025-01", "2025/01", "2025-+1", "2025--1", "0-01", "10000-01",
-                                 " 2025-01", "2025-1.5"}) {
+  for (const std::string text :
+       {"2025-13", "abc", "2025-00", "-5-01", "2025", "2025-", "-01", "", "2025-001", "2025-01x", "x2025-01", "2025/01",
+        "2025-+1", "2025--1", "0-01", "10000-01", " 2025-01", "2025-1.5"}) {
     INFO("text: '" << text << "'");
     CHECK_FALSE(YearMonth::parse(text));
   }
@@ -57,8 +56,7 @@ TEST_CASE("calendar: months_between counts signed months and inverts plus", "[ca
   CHECK(months_between(start, YearMonth{2035, 1}) == 120);
   CHECK(months_between(start, YearMonth{2024, 12}) == -1);
   CHECK(months_between(YearMonth{2030, 6}, YearMonth{2025, 1}) == -65);
-  for (int months : {-40, -12, -1, 0, 1, 7, 12, 100, 6000})
-    CHECK(months_between(start, start.plus(months)) == months);
+  for (int months : {-40, -12, -1, 0, 1, 7, 12, 100, 6000}) CHECK(months_between(start, start.plus(months)) == months);
 }
 
 TEST_CASE("calendar: to_string zero-pads year and month", "[calendar]") {

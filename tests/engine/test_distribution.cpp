@@ -1,7 +1,6 @@
 // Distributions of uncertain inputs: inverse-CDF sampling, means, truncation, and every kind of
 // invalid distribution rejected with a message.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "engine/distribution.hpp"

@@ -1,6 +1,5 @@
 // InputError formatting and the "did you mean" helpers (engine/errors.hpp).
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -12,9 +11,9 @@ using steppe::SourceMark;
 using steppe::unknown_name_message;
 
 namespace {
-const std::vector<std::string> top_level = {"extends", "title",  "description", "model",    "start",  "months",
-                                            "seed",    "actors", "parameters",  "initial",  "levers", "triggers",
-                                            "events",  "network", "outcomes",   "stochastic"};
+const std::vector<std::string> top_level = {"extends", "title",   "description", "model",     "start",  "months",
+                                            "seed",    "actors",  "parameters",  "initial",   "levers", "triggers",
+                                            "events",  "network", "outcomes",    "stochastic"};
 }  // namespace
 
 TEST_CASE("closest_match finds a transposition as one edit", "[errors]") {
@@ -51,8 +50,7 @@ TEST_CASE("closest_match returns nothing for far words or no candidates", "[erro
   CHECK(closest_match("foo", {"bar", "baz"}).empty());
 }
 
-TEST_CASE("closest_match suggests nothing for a short word that shares no letter with any candidate",
-          "[errors]") {
+TEST_CASE("closest_match suggests nothing for a short word that shares no letter with any candidate", "[errors]") {
   // Two edits are always allowed, so for a word of one or two letters every candidate of up to
   // two letters is "close", even one that replaces every letter.
   CHECK(closest_match("xy", {"ab"}).empty());

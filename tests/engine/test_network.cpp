@@ -1,10 +1,9 @@
-#include "engine/network.hpp"
-
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <optional>
 
-#include <catch2/catch.hpp>
+#include "engine/network.hpp"
 
 using Catch::Matchers::Contains;
 using steppe::EdgeControl;
@@ -47,8 +46,7 @@ NetworkSpec flagship() {
       edge("USA", "RU_AIRSPACE", 0.9, 8, {control("RUS", 1.0, 9)}),
       edge("USA", "CN_AIRSPACE", 0.9, 10, {control("CHN", 1.0, 11)}),
       edge("USA", "TIANJIN", 0.6, 12, {control("CHN", 1.0, 13)}),
-      edge("USA", "DIRECT_AIR", 0.8, 14, {control("CHN", 0.3, 15), control("RUS", 0.3, 16)},
-           "air_link"),
+      edge("USA", "DIRECT_AIR", 0.8, 14, {control("CHN", 0.3, 15), control("RUS", 0.3, 16)}, "air_link"),
       edge("RU_AIRSPACE", "MNG", 1.0, 17),
       edge("CN_AIRSPACE", "MNG", 1.0, 18),
       edge("TIANJIN", "MNG", 1.0, 19),
@@ -57,14 +55,12 @@ NetworkSpec flagship() {
   return spec;
 }
 
-Network build(const NetworkSpec& spec, const std::vector<std::string>& partners = {"USA"},
-              int max_route_edges = 6) {
+Network build(const NetworkSpec& spec, const std::vector<std::string>& partners = {"USA"}, int max_route_edges = 6) {
   return Network::build(spec, "MNG", kNeighbors, partners, kGateLevers, max_route_edges);
 }
 
 // The InputError build() throws, or nothing when it succeeds.
-std::optional<InputError> build_error(const NetworkSpec& spec,
-                                      const std::vector<std::string>& partners = {"USA"},
+std::optional<InputError> build_error(const NetworkSpec& spec, const std::vector<std::string>& partners = {"USA"},
                                       int max_route_edges = 6) {
   try {
     build(spec, partners, max_route_edges);
@@ -106,8 +102,7 @@ TEST_CASE("the flagship network has one two-edge route per transit node", "[netw
   }
 }
 
-TEST_CASE("flagship control reports give each neighbor's share of USA's route capacity",
-          "[network]") {
+TEST_CASE("flagship control reports give each neighbor's share of USA's route capacity", "[network]") {
   const auto reports = build(flagship()).control_reports();
 
   REQUIRE(reports.size() == 2);
@@ -173,10 +168,10 @@ TEST_CASE("max_route_edges bounds route enumeration", "[network]") {
   add_node(spec, "B", 3);
   add_node(spec, "C", 4);
   spec.edges = {
-      edge("USA", "A", 1.0, 6),  // 0
-      edge("A", "MNG", 1.0, 7),  // 1
-      edge("USA", "B", 1.0, 8),  // 2
-      edge("B", "C", 1.0, 9),  // 3
+      edge("USA", "A", 1.0, 6),   // 0
+      edge("A", "MNG", 1.0, 7),   // 1
+      edge("USA", "B", 1.0, 8),   // 2
+      edge("B", "C", 1.0, 9),     // 3
       edge("C", "MNG", 1.0, 10),  // 4
   };
 
@@ -184,8 +179,7 @@ TEST_CASE("max_route_edges bounds route enumeration", "[network]") {
   CHECK(build(spec, {"USA"}, 2).routes(0) == std::vector<Network::Route>{{0, 1}});
 }
 
-TEST_CASE("a partner whose every route is longer than max_route_edges is rejected",
-          "[network]") {
+TEST_CASE("a partner whose every route is longer than max_route_edges is rejected", "[network]") {
   NetworkSpec spec;
   spec.mark = at(1);
   add_node(spec, "A", 2);
@@ -204,11 +198,11 @@ TEST_CASE("cycles in the network do not make route enumeration loop", "[network]
   add_node(spec, "A", 2);
   add_node(spec, "B", 3);
   spec.edges = {
-      edge("USA", "A", 1.0, 5),  // 0
-      edge("A", "B", 1.0, 6),  // 1
-      edge("B", "A", 1.0, 7),  // 2: A <-> B cycle
-      edge("B", "MNG", 1.0, 8),  // 3
-      edge("A", "MNG", 1.0, 9),  // 4
+      edge("USA", "A", 1.0, 5),     // 0
+      edge("A", "B", 1.0, 6),       // 1
+      edge("B", "A", 1.0, 7),       // 2: A <-> B cycle
+      edge("B", "MNG", 1.0, 8),     // 3
+      edge("A", "MNG", 1.0, 9),     // 4
       edge("MNG", "USA", 1.0, 10),  // 5: a cycle through the partner and the focal state
   };
 
@@ -262,8 +256,8 @@ TEST_CASE("an edge leading from a node back to itself is rejected", "[network]")
 }
 
 TEST_CASE("an edge base outside [0, 1] or not finite is rejected", "[network]") {
-  const double base = GENERATE(1.5, -0.1, std::numeric_limits<double>::quiet_NaN(),
-                               std::numeric_limits<double>::infinity());
+  const double base =
+      GENERATE(1.5, -0.1, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity());
   NetworkSpec spec = flagship();
   spec.edges[2].base = base;
 
@@ -287,8 +281,7 @@ TEST_CASE("an edge gated by an unknown lever is rejected with a suggestion", "[n
   CHECK(error->message() == "unknown lever 'air_lnk', did you mean 'air_link'?");
 }
 
-TEST_CASE("an edge controlled by a misspelled neighbor is rejected with a suggestion",
-          "[network]") {
+TEST_CASE("an edge controlled by a misspelled neighbor is rejected with a suggestion", "[network]") {
   NetworkSpec spec = flagship();
   spec.edges[0].controls[0].neighbor = "RUSS";
 

@@ -1,8 +1,7 @@
 // Observers (engine/observers.hpp): the outcome statistics over months 0..horizon on hand-made
 // state sequences, and the trajectory recorder across a restore.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 #include <vector>

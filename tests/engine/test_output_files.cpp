@@ -1,7 +1,6 @@
 // Writing results without leaving anything half-written (engine/io/output_files.hpp).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

@@ -1,7 +1,6 @@
 // steppe's own exp, logistic function and fused multiply-add (engine/repeatable_math.hpp).
-#include <catch2/catch.hpp>
-
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <vector>

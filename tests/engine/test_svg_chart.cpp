@@ -1,6 +1,7 @@
-#include "engine/io/svg_chart.hpp"
+#include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -13,9 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
-#include <catch2/catch.hpp>
+#include "engine/io/svg_chart.hpp"
 
 using Catch::Matchers::Contains;
 using steppe::Chart;
@@ -43,8 +42,7 @@ ChartSeries series(const std::string& label, std::vector<double> values, int col
   return s;
 }
 
-ChartPanel panel(const std::string& title, std::vector<ChartSeries> series, double y_min = 0,
-                 double y_max = 1) {
+ChartPanel panel(const std::string& title, std::vector<ChartSeries> series, double y_min = 0, double y_max = 1) {
   ChartPanel p;
   p.title = title;
   p.y_label = "level";
@@ -136,12 +134,11 @@ bool tags_balanced(const std::string& svg) {
 void check_well_formed(const std::string& svg) {
   CHECK(tags_balanced(svg));
   if (std::system("python3 -c '' >/dev/null 2>&1") != 0) return;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("steppe_test_svg_chart_" + std::to_string(getpid()) + ".svg");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("steppe_test_svg_chart_" + std::to_string(getpid()) + ".svg");
   std::ofstream(path) << svg;
   const std::string command =
-      "python3 -c \"import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])\" '" +
-      path.string() + "' 2>&1";
+      "python3 -c \"import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])\" '" + path.string() + "' 2>&1";
   CHECK(std::system(command.c_str()) == 0);
   std::filesystem::remove(path);
 }
@@ -149,8 +146,7 @@ void check_well_formed(const std::string& svg) {
 }  // namespace
 
 TEST_CASE("render_svg writes a self-contained SVG 1.1 document") {
-  const std::string svg =
-      render_svg(chart_of(24, {panel("Autonomy", {series("MNG", std::vector<double>(24, 0.5))})}));
+  const std::string svg = render_svg(chart_of(24, {panel("Autonomy", {series("MNG", std::vector<double>(24, 0.5))})}));
   CHECK(svg.rfind("<?xml", 0) == 0);
   CHECK_THAT(svg, Contains(R"(xmlns="http://www.w3.org/2000/svg")"));
   CHECK_THAT(svg, Contains(R"(version="1.1")"));
@@ -182,9 +178,9 @@ TEST_CASE("panels are laid out two per row") {
 }
 
 TEST_CASE("render_svg writes one polyline per series with the palette colour") {
-  const std::string svg = render_svg(chart_of(
-      6, {panel("Coercion", {series("CHN", {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 0),
-                             series("RUS", {0.6, 0.5, 0.4, 0.3, 0.2, 0.1}, 9)})}));
+  const std::string svg =
+      render_svg(chart_of(6, {panel("Coercion", {series("CHN", {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 0),
+                                                 series("RUS", {0.6, 0.5, 0.4, 0.3, 0.2, 0.1}, 9)})}));
   const auto lines = elements(svg, "polyline");
   REQUIRE(lines.size() == 2);
   CHECK(attribute(lines[0], "stroke") == "#0072B2");
@@ -199,8 +195,7 @@ TEST_CASE("render_svg writes one polyline per series with the palette colour") {
 TEST_CASE("dashed series get a dasharray") {
   ChartSeries dashed = series("CHN (B)", {0.2, 0.3, 0.4}, 0);
   dashed.dashed = true;
-  const std::string svg =
-      render_svg(chart_of(3, {panel("Coercion", {series("CHN", {0.1, 0.2, 0.3}, 0), dashed})}));
+  const std::string svg = render_svg(chart_of(3, {panel("Coercion", {series("CHN", {0.1, 0.2, 0.3}, 0), dashed})}));
   const auto lines = elements(svg, "polyline");
   REQUIRE(lines.size() == 2);
   CHECK(attribute(lines[0], "stroke-dasharray").empty());
@@ -291,8 +286,7 @@ TEST_CASE("text is XML-escaped") {
 
 TEST_CASE("a fixed y range is honoured and a fitted one covers the data") {
   SECTION("fixed: the range ends are the plot edges, whatever the data") {
-    const std::string svg =
-        render_svg(chart_of(4, {panel("Share", {series("s", {0, 0.5, 1, 2})}, 0, 1)}));
+    const std::string svg = render_svg(chart_of(4, {panel("Share", {series("s", {0, 0.5, 1, 2})}, 0, 1)}));
     const auto area = plot_areas(svg).at(0);
     const auto line = points(elements(svg, "polyline").at(0));
     CHECK(line[0].second == Approx(area.bottom).margin(0.01));
@@ -322,8 +316,7 @@ TEST_CASE("a fixed y range is honoured and a fitted one covers the data") {
     }
   }
   SECTION("fitted: a flat series gets a usable axis around its value") {
-    const std::string svg =
-        render_svg(chart_of(3, {panel("Flat", {series("s", {0.4, 0.4, 0.4})}, 1, 1)}));
+    const std::string svg = render_svg(chart_of(3, {panel("Flat", {series("s", {0.4, 0.4, 0.4})}, 1, 1)}));
     CHECK(svg.find("nan") == std::string::npos);
     CHECK(svg.find("inf") == std::string::npos);
     const auto area = plot_areas(svg).at(0);
@@ -333,8 +326,8 @@ TEST_CASE("a fixed y range is honoured and a fitted one covers the data") {
 }
 
 TEST_CASE("non-finite values split the line") {
-  const std::string svg = render_svg(
-      chart_of(8, {panel("Gaps", {series("s", {0.1, 0.2, kNaN, 0.3, 0.4, kInf, 0.5, kNaN})})}));
+  const std::string svg =
+      render_svg(chart_of(8, {panel("Gaps", {series("s", {0.1, 0.2, kNaN, 0.3, 0.4, kInf, 0.5, kNaN})})}));
   const auto lines = elements(svg, "polyline");
   REQUIRE(lines.size() == 2);
   CHECK(points(lines[0]).size() == 2);
@@ -345,8 +338,7 @@ TEST_CASE("non-finite values split the line") {
 }
 
 TEST_CASE("the legend names every series") {
-  const ChartPanel coercion =
-      panel("Coercion", {series("CHN coercion", {1, 2, 3}), series("RUS coercion", {3, 1, 2})});
+  const ChartPanel coercion = panel("Coercion", {series("CHN coercion", {1, 2, 3}), series("RUS coercion", {3, 1, 2})});
   const std::string svg = render_svg(chart_of(3, {coercion}));
   const auto labels = texts(svg);
   CHECK(std::count(labels.begin(), labels.end(), "CHN coercion") == 1);
@@ -357,8 +349,7 @@ TEST_CASE("mismatched sizes throw") {
   SECTION("values") {
     const Chart chart = chart_of(4, {panel("P", {series("short", {1, 2, 3})})});
     CHECK_THROWS_AS(render_svg(chart), std::invalid_argument);
-    CHECK_THROWS_WITH(render_svg(chart), Contains("short") && Contains("3 values") &&
-                                             Contains("4 dates"));
+    CHECK_THROWS_WITH(render_svg(chart), Contains("short") && Contains("3 values") && Contains("4 dates"));
   }
   SECTION("a band with only one edge") {
     ChartSeries s = series("half band", {1, 2});
@@ -384,8 +375,8 @@ TEST_CASE("an empty chart renders a valid SVG with a no data note") {
 }
 
 TEST_CASE("markers are labelled vertical lines at their dates in every panel, and one past the dates is refused") {
-  Chart chart = chart_of(5, {panel("A", {series("a", {0.1, 0.2, 0.3, 0.4, 0.5})}),
-                             panel("B", {series("b", {0.5, 0.4, 0.3, 0.2, 0.1})})});
+  Chart chart = chart_of(
+      5, {panel("A", {series("a", {0.1, 0.2, 0.3, 0.4, 0.5})}), panel("B", {series("b", {0.5, 0.4, 0.3, 0.2, 0.1})})});
   chart.markers = {{0, "T1"}, {3, "T2"}};
   const std::string svg = render_svg(chart);
   std::vector<std::string> markers;

@@ -3,9 +3,9 @@
 // no other edit; every registered design keeps its declaration's promises; the Sobol sequence's
 // points are balanced; and a sweep runs into a sink held in memory, with no database at all.
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <atomic>
 #include <fstream>
 #include <map>
 #include <set>
@@ -25,9 +25,11 @@ namespace {
 class Diagonal final : public SweepDesign {
  public:
   const DesignDeclaration& declaration() const override {
-    static const DesignDeclaration declaration{
-        "diagonal", "points along the main diagonal (a test design)", {"samples"}, {Block::point},
-        DesignAnalysis::given_data};
+    static const DesignDeclaration declaration{"diagonal",
+                                               "points along the main diagonal (a test design)",
+                                               {"samples"},
+                                               {Block::point},
+                                               DesignAnalysis::given_data};
     return declaration;
   }
   void read(const DesignKeys& keys, SweepSettings& settings) const override {
@@ -40,8 +42,8 @@ class Diagonal final : public SweepDesign {
                                   std::uint64_t) const override {
     std::vector<DesignPoint> points;
     for (int j = 0; j < settings.samples; ++j)
-      points.push_back({Block::point, -1, -1, 0, -1,
-                        std::vector<double>(factors.size(), (j + 0.5) / settings.samples)});
+      points.push_back(
+          {Block::point, -1, -1, 0, -1, std::vector<double>(factors.size(), (j + 0.5) / settings.samples)});
     return points;
   }
 };

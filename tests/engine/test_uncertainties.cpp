@@ -1,8 +1,9 @@
 // A scenario's `uncertainties:` section: parsed with its errors, drawn per member from the
 // member's own stream (independent of blocks), applied to initial values and constant levers,
 // overridden by --set, and reported in outcomes.csv.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/ensemble_results.hpp"
@@ -100,8 +101,9 @@ TEST_CASE("uncertainties: bad distributions and names are input errors at their 
              Catch::Contains("exactly one of uniform, normal, triangular, beta or discrete"));
   CHECK_THAT(error_of(head + "  USA.trust: {unifrom: [0.1, 0.2]}\n"), Catch::Contains("did you mean 'uniform'"));
   CHECK_THAT(error_of(head + "  USA.trsut: {uniform: [0.1, 0.2]}\n"),
-             Catch::Contains(":3:3: error: uncertainties.USA.trsut: unknown parameter, variable or lever 'USA.trsut', did you mean "
-                             "'USA.trust'?"));
+             Catch::Contains(
+                 ":3:3: error: uncertainties.USA.trsut: unknown parameter, variable or lever 'USA.trsut', did you mean "
+                 "'USA.trust'?"));
   CHECK_THAT(error_of(head + "  CHN.threat_perception: {uniform: [0.1, 0.2]}\n"),
              Catch::Contains("the model computes the initial value"));
   CHECK_THAT(error_of(head + "  alpha: {uniform: [0.04, 1.5]}\n"),

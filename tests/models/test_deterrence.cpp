@@ -4,7 +4,6 @@
 // draws its own uncertain reaction — and its determinism: the same seed gives the same bits, and
 // a member's numbers do not depend on the block or row it ran in.
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <string>

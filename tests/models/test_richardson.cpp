@@ -1,16 +1,14 @@
 // The richardson verification model (docs/model.md §9): the engine's exact stepping against the
 // closed form, in stable and unstable regimes, and explicit Euler's failure at a coarse step.
-#include <catch2/catch.hpp>
-
+#include <Eigen/LU>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <Eigen/LU>
 
 #include "engine/simulation.hpp"
 #include "models/richardson/richardson.hpp"
@@ -227,6 +225,5 @@ TEST_CASE("richardson steps a block of members exactly as one member", "[richard
   const auto block = run(race, 3);
   REQUIRE(block.size() == single.size());
   for (std::size_t month = 0; month < block.size(); ++month)
-    for (Eigen::Index member = 0; member < 3; ++member)
-      CHECK((block[month].row(member) == single[month].row(0)).all());
+    for (Eigen::Index member = 0; member < 3; ++member) CHECK((block[month].row(member) == single[month].row(0)).all());
 }

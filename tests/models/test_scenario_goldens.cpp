@@ -5,17 +5,15 @@
 // models/NAME/example.yaml (goldens tests/golden/models/NAME.json), found in the folders: a new
 // model's example gets its goldens from tools/regen-goldens with no list to edit.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "engine/ensemble.hpp"
 #include "app/json.hpp"
 #include "app/what_if.hpp"
+#include "engine/ensemble.hpp"
 #include "support.hpp"
 
 using namespace steppe;
@@ -108,8 +106,10 @@ TEST_CASE("every shipped scenario's 10,000-member ensemble reproduces its golden
 
     LoadOptions load;
     load.stochastic = true;  // as `steppe run --members` does
-    const app::RunResult result = app::run(app::prepare_run(
-        {.scenario = shipped.scenario.string(), .load = load, .ensemble = {.members = golden["members"].get<std::int64_t>()}}));
+    const app::RunResult result =
+        app::run(app::prepare_run({.scenario = shipped.scenario.string(),
+                                   .load = load,
+                                   .ensemble = {.members = golden["members"].get<std::int64_t>()}}));
     const nlohmann::json summary = app::json::summary(result, {"test", "test"});
     for (const auto& [outcome, statistics] : golden["outcomes"].items())
       for (const char* statistic : {"mean", "sd"})

@@ -1,9 +1,9 @@
 // The third_neighbor model against its specification (docs/model.md): the golden checkpoints of
 // §8 (to 1e-9, through the shipped scenario files), the nine stylized facts of §1.2, one test
 // each, and the binding of every declared parameter to the kernel member of its name.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
 #include <string>
@@ -81,7 +81,6 @@ const GoldenCheckpoint golden[] = {
     {"disengaged", 120, 0.422792290571, 0.093620956692, 0.078742037234, 0.601302308313, 0.165370599502, 0.016312241215},
 };
 
-
 }  // namespace
 
 TEST_CASE("third_neighbor reproduces every golden checkpoint of the specification to 1e-9", "[golden]") {
@@ -140,8 +139,7 @@ TEST_CASE("SF4 diversification reduces the autonomy lost to a border squeeze", "
 
 TEST_CASE("SF5 institutionalization and elite ties carry trust through turnover (4,000 stochastic members)",
           "[stylized][stochastic]") {
-  auto trust_spread = [](double dialogue, double visits, double education, double institutionalization,
-                         double elite) {
+  auto trust_spread = [](double dialogue, double visits, double education, double institutionalization, double elite) {
     // An ensemble of 4,000 stochastic members through the runner, measuring trust at month 50.
     LoadOptions fifty_months;
     fifty_months.months = 50;
@@ -168,13 +166,22 @@ TEST_CASE("SF5 institutionalization and elite ties carry trust through turnover 
 
 TEST_CASE("SF6 consistency beats alternation between calibrated and disengaged", "[stylized]") {
   // Calibrated and disengaged values per lever (docs/model.md §1.3), framing 0 in both.
-  const std::vector<std::tuple<const char*, double, double>> sets = {
-      {"pme", 0.8, 0.1}, {"peacekeeping_support", 0.8, 0.1}, {"khaan_quest", 0.8, 0.1},
-      {"exercise_observer", 0.5, 0.1}, {"equipment_transfer", 0.4, 0.1}, {"domain_awareness", 0.2, 0.1},
-      {"development_finance", 0.6, 0.1}, {"minerals_partnership", 0.5, 0.1}, {"commercial_diplomacy", 0.6, 0.1},
-      {"air_link", 1.0, 0.0}, {"education_exchange", 0.8, 0.1}, {"governance_support", 0.6, 0.1},
-      {"strategic_dialogue", 0.9, 0.1}, {"high_level_visits", 0.4, 0.1}, {"quad_plus", 0.3, 0.1},
-      {"convening_support", 0.4, 0.1}};
+  const std::vector<std::tuple<const char*, double, double>> sets = {{"pme", 0.8, 0.1},
+                                                                     {"peacekeeping_support", 0.8, 0.1},
+                                                                     {"khaan_quest", 0.8, 0.1},
+                                                                     {"exercise_observer", 0.5, 0.1},
+                                                                     {"equipment_transfer", 0.4, 0.1},
+                                                                     {"domain_awareness", 0.2, 0.1},
+                                                                     {"development_finance", 0.6, 0.1},
+                                                                     {"minerals_partnership", 0.5, 0.1},
+                                                                     {"commercial_diplomacy", 0.6, 0.1},
+                                                                     {"air_link", 1.0, 0.0},
+                                                                     {"education_exchange", 0.8, 0.1},
+                                                                     {"governance_support", 0.6, 0.1},
+                                                                     {"strategic_dialogue", 0.9, 0.1},
+                                                                     {"high_level_visits", 0.4, 0.1},
+                                                                     {"quad_plus", 0.3, 0.1},
+                                                                     {"convening_support", 0.4, 0.1}};
   std::string alternating = "extends: {scenarios}/baseline.yaml\nlevers:\n  USA.framing: 0\n";
   std::string steady = alternating;
   for (const auto& [lever, calibrated, disengaged] : sets) {
@@ -192,10 +199,10 @@ TEST_CASE("SF6 consistency beats alternation between calibrated and disengaged",
 TEST_CASE("SF7 the neighbors' response to visible defense engagement is convex", "[stylized]") {
   const double baseline = run_shipped("baseline")(120, "CHN", "coercion");
   auto rise = [&](double level) {
-    const Run run = run_yaml(fmt::format(
-        "extends: {{scenarios}}/baseline.yaml\nlevers:\n  USA.domain_awareness: {0}\n"
-        "  USA.equipment_transfer: {0}\n  USA.khaan_quest: {0}\n  USA.exercise_observer: {0}\n",
-        level));
+    const Run run =
+        run_yaml(fmt::format("extends: {{scenarios}}/baseline.yaml\nlevers:\n  USA.domain_awareness: {0}\n"
+                             "  USA.equipment_transfer: {0}\n  USA.khaan_quest: {0}\n  USA.exercise_observer: {0}\n",
+                             level));
     return run(120, "CHN", "coercion") - baseline;
   };
   const double quarter = rise(0.25), half = rise(0.5), full = rise(1.0);
@@ -223,7 +230,8 @@ TEST_CASE("SF9 the 2016 episode: affront, squeeze, concession, recovery", "[styl
   double peak_coercion = -1;
   int first_concession = -1;
   for (int month = 0; month <= 120; ++month) {
-    if (run(month, "CHN", "coercion") > peak_coercion) peak_coercion = run(month, "CHN", "coercion"), peak_month = month;
+    if (run(month, "CHN", "coercion") > peak_coercion)
+      peak_coercion = run(month, "CHN", "coercion"), peak_month = month;
     if (first_concession < 0 && run(month, "MNG", "concession") > 0.5) first_concession = month;
   }
   const double before = run(10, "CHN", "coercion");

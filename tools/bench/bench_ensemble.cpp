@@ -50,8 +50,8 @@ void ensemble(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(steppe::run_ensemble(scenario, options));
   const double steps = static_cast<double>(options.members) * scenario->months;
   state.counters["member_steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["actor_steps/s"] = benchmark::Counter(
-      steps * static_cast<double>(scenario->layout->actors().size()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["actor_steps/s"] = benchmark::Counter(steps * static_cast<double>(scenario->layout->actors().size()),
+                                                       benchmark::Counter::kIsIterationInvariantRate);
   state.counters["peak_MB"] = peak_memory_megabytes();
 }
 

@@ -50,11 +50,10 @@ void print(const std::vector<SobolOutcome>& results, const app::AnalysisResult& 
   const StoredSweep& stored = analysis.stored;
   for (const SobolOutcome& outcome : results) {
     const SobolResult& result = outcome.result;
-    std::cout << fmt::format("{}: Sobol indices (N = {}{}, {} bootstrap intervals{})\n", outcome.outcome,
-                             result.base_rows,
-                             stored.replicates > 1 ? fmt::format(", {} replicates", stored.replicates) : "",
-                             percent(analysis.analysis.confidence.level),
-                             undefined_note(result.undefined_runs, stored.runs));
+    std::cout << fmt::format(
+        "{}: Sobol indices (N = {}{}, {} bootstrap intervals{})\n", outcome.outcome, result.base_rows,
+        stored.replicates > 1 ? fmt::format(", {} replicates", stored.replicates) : "",
+        percent(analysis.analysis.confidence.level), undefined_note(result.undefined_runs, stored.runs));
     Table table({"factor", "S1", "±", "ST", "±"});
     for (const SobolIndex& index : result.indices)
       table.add_row({index.factor, format_for_people(index.first), format_for_people(index.first_interval),

@@ -39,12 +39,11 @@ std::string ensembles_table(const app::ComparisonResult& result) {
   Table table({"outcome", p.label_a + " median", p.label_b + " median", "difference (90% interval)", "P(B > A)"});
   for (const app::OutcomeComparison& outcome : result.outcomes) {
     const OutcomeStatistics& d = outcome.difference;
-    table.add_row({outcome.name, format_for_people(outcome.a_statistics.median),
-                   format_for_people(outcome.b_statistics.median),
-                   fmt::format("{} ({} to {})", format_for_people(d.median, true), format_for_people(d.q05, true),
-                               format_for_people(d.q95, true)),
-                   std::isfinite(outcome.probability_b_greater) ? fmt::format("{:.3f}", outcome.probability_b_greater)
-                                                                : "—"});
+    table.add_row(
+        {outcome.name, format_for_people(outcome.a_statistics.median), format_for_people(outcome.b_statistics.median),
+         fmt::format("{} ({} to {})", format_for_people(d.median, true), format_for_people(d.q05, true),
+                     format_for_people(d.q95, true)),
+         std::isfinite(outcome.probability_b_greater) ? fmt::format("{:.3f}", outcome.probability_b_greater) : "—"});
   }
   return table.render();
 }
@@ -56,12 +55,13 @@ int compare_command(const CompareOptions& options, const std::string& command_li
                                .scenario_b = options.scenario_b,
                                .load = options.scenario_options.load_options(ensembles),
                                .ensemble = options.ensemble});
-  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / (prepared.label_a + "-vs-" + prepared.label_b)
-                                          : std::filesystem::path(options.out));
+  OutputFolder folder(options.out.empty()
+                          ? std::filesystem::path("out") / (prepared.label_a + "-vs-" + prepared.label_b)
+                          : std::filesystem::path(options.out));
   const InterruptScope interrupt;
   ProgressBar bar(2 * options.ensemble.members, "members");
-  const app::ComparisonResult result = app::compare(
-      prepared, {.progress = [&](std::int64_t done) { bar.update(done); }, .cancel = interrupt.flag()});
+  const app::ComparisonResult result =
+      app::compare(prepared, {.progress = [&](std::int64_t done) { bar.update(done); }, .cancel = interrupt.flag()});
   if (result.cancelled) return report_interrupted();
 
   const Provenance provenance{STEPPE_VERSION, command_line};

@@ -1,12 +1,13 @@
 // `steppe describe`: a model's declaration table (roles, state variables, levers, parameters,
 // event kinds, random events) for people or as JSON, the list of models, or a scenario's network
 // report.
+#include "app/describe.hpp"
+
 #include <fmt/format.h>
 
 #include <iostream>
 #include <memory>
 
-#include "app/describe.hpp"
 #include "app/json.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
@@ -109,8 +110,8 @@ int describe_network(const DescribeOptions& options) {
   std::cout << "Routes to the focal state\n" << routes.render() << "\n";
   Table control({"neighbor", "partner", "capacity share", "betweenness"});
   for (const auto& row : report.control)
-    control.add_row({row.neighbor, row.partner, format_for_people(row.capacity_share),
-                     format_for_people(row.betweenness)});
+    control.add_row(
+        {row.neighbor, row.partner, format_for_people(row.capacity_share), format_for_people(row.betweenness)});
   std::cout << "Share of each partner's route capacity a neighbor controls (max-flow without it)\n" << control.render();
   return 0;
 }

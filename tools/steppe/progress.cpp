@@ -1,9 +1,9 @@
 #include "tools/steppe/progress.hpp"
 
-#include <cstdio>
-
 #include <fmt/format.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 namespace steppe::cli {
 

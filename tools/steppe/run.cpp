@@ -33,8 +33,8 @@ std::string state_table(const WhatIfRun& run) {
 std::string outcome_table(const WhatIfRun& run) {
   Table table({"outcome", "value"});
   for (std::size_t index = 0; index < run.outcome_specs.size(); ++index)
-    table.add_row({run.outcome_specs[index].name,
-                   outcome_text(run.outcome_specs[index], run.outcomes[index], *run.scenario)});
+    table.add_row(
+        {run.outcome_specs[index].name, outcome_text(run.outcome_specs[index], run.outcomes[index], *run.scenario)});
   return table.render();
 }
 
@@ -103,8 +103,7 @@ const CommandRegistration run_registration(10, [](CLI::App& app) {
   run_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
                     "With --members: also write every member's trajectory (trajectories.csv)");
   run_app->add_flag("--yes", run.ensemble.confirmed, "Confirm --keep-trajectories above 1 GB");
-  run_app->add_option("--write", run.write, "Also write this file (repeatable): " + opt_in_files())
-      ->type_name("FILE");
+  run_app->add_option("--write", run.write, "Also write this file (repeatable): " + opt_in_files())->type_name("FILE");
   run_app->add_option("--out", run.out, "Folder for the output files (default: out/<scenario>)");
   run_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
   run_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");

@@ -106,8 +106,8 @@ int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::strin
 }
 
 int merge_command(const MergeOptions& options) {
-  const std::size_t merged =
-      app::merge_shards(options.merged, std::vector<std::filesystem::path>(options.shards.begin(), options.shards.end()));
+  const std::size_t merged = app::merge_shards(
+      options.merged, std::vector<std::filesystem::path>(options.shards.begin(), options.shards.end()));
   if (!options.quiet) std::cout << fmt::format("wrote {} from {} shards\n", options.merged, merged);
   return 0;
 }
@@ -117,8 +117,8 @@ int export_command(const ExportOptions& options) {
   // An unfinished sweep is exported as far as it goes, and said to be unfinished.
   if (exported.runs < exported.expected_runs)
     std::cerr << fmt::format(
-        "steppe: warning: {} holds {} of its {} runs (the sweep is unfinished): finish it with: {}\n",
-        options.database, exported.runs, exported.expected_runs, exported.finish_command);
+        "steppe: warning: {} holds {} of its {} runs (the sweep is unfinished): finish it with: {}\n", options.database,
+        exported.runs, exported.expected_runs, exported.finish_command);
   OutputFolder folder(options.csv);
   const auto files = write_files(folder, exported.files);
   if (!options.quiet) print_written(files);

@@ -1,9 +1,9 @@
 #include "tools/steppe/table.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "engine/text.hpp"
 
