@@ -9,6 +9,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace steppe {
@@ -35,6 +36,10 @@ class InputError : public std::runtime_error {
   std::string key_path_;
   std::string message_;
 };
+
+// A value as an error message shows it: whole when short, else its first 60 characters and
+// "… (N characters)", so that a mistaken 5 MB value does not fill the screen.
+std::string shortened(std::string_view text);
 
 // The candidate closest to `word` by edit distance, or "" when none is close enough to be a
 // plausible typo. Used to add "did you mean" to unknown-name errors.

@@ -7,16 +7,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <climits>
 #include <cmath>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <set>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "engine/io/yaml_input.hpp"
@@ -277,59 +275,70 @@ void apply_file(const Fields& fields, Draft& draft) {
   }
 }
 
-std::string read_bytes(const fs::path& path, const std::optional<Located>& extended_from) {
-  std::string reason;
-  std::error_code error;
-  if (fs::is_directory(path, error)) {
-    reason = "it is a directory";
-  } else if (std::ifstream in(path, std::ios::binary); !in) {
-    reason = std::generic_category().message(errno);
-  } else {
-    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (!in.bad()) return bytes;
-    reason = "read error";
-  }
-  // A missing base is best reported where it is named.
-  if (extended_from) fail(*extended_from, fmt::format("cannot read scenario file '{}': {}", path.string(), reason));
-  throw InputError({path.string()}, "", fmt::format("cannot read scenario file: {}", reason));
-}
-
-struct ChainLink {
-  fs::path canonical;
-  std::string shown;
-};
-
 fs::path canonical_path(const fs::path& path) {
   std::error_code error;
   fs::path canonical = fs::weakly_canonical(path, error);
   return error ? path.lexically_normal() : canonical;
 }
 
-// Reads `path` and whatever it extends into `draft`, bases first. `extended_from` is the
-// `extends` value that named this file (none for the scenario itself); `chain` holds the files
-// that extend this one, to catch cycles.
-void load_file(const fs::path& path, const std::optional<Located>& extended_from, std::vector<ChainLink>& chain,
-               Draft& draft) {
-  const std::string shown = path.string();
-  const auto bytes = std::make_shared<const std::string>(read_bytes(path, extended_from));
-  const Fields fields(parse_yaml_document(shown, bytes, "a scenario file"), top_level_keys);
+// How many `extends:` a scenario may follow in a chain (docs/scenario-format.md, Limits): more is
+// a mistake, and each file is held in memory until the chain is merged.
+constexpr std::size_t max_extends_depth = 64;
 
-  if (const auto extends = fields.get("extends")) {
-    const fs::path base = (path.parent_path() / read_text(*extends)).lexically_normal();
-    chain.push_back({canonical_path(path), shown});
-    const fs::path base_canonical = canonical_path(base);
-    const auto loop = std::find_if(chain.begin(), chain.end(),
-                                   [&](const ChainLink& link) { return link.canonical == base_canonical; });
-    if (loop != chain.end()) {
-      std::string cycle;
-      for (auto link = loop; link != chain.end(); ++link) cycle += link->shown + " -> ";
-      fail(*extends, fmt::format("extends cycle: {}{}", cycle, loop->shown));
+// " -> "-joined names of files, the middle left out of a long chain.
+std::string chain_text(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t index = 0; index < names.size(); ++index) {
+    if (names.size() > 6 && index >= 3 && index + 3 < names.size()) {
+      if (index == 3) text += " -> …";
+      continue;
     }
-    load_file(base, extends, chain, draft);
-    chain.pop_back();
+    text += (index == 0 ? "" : " -> ") + names[index];
   }
-  draft.sources.emplace_back(shown, *bytes);
-  apply_file(fields, draft);
+  return text;
+}
+
+// Reads `file` and the chain of files it extends into `draft`, bases first. The chain is
+// followed in a loop (no recursion, whatever its depth) and each file is looked up once among
+// those already read, so loading is linear in the depth.
+void load_files(const fs::path& file, Draft& draft) {
+  struct Link {
+    std::string shown;
+    std::shared_ptr<const std::string> bytes;
+    Fields fields;
+  };
+  std::vector<Link> chain;                                 // the scenario first, then its bases
+  std::unordered_map<std::string, std::size_t> positions;  // canonical path -> index in `chain`
+  std::optional<Located> extended_from;                    // the `extends` value naming `path`
+  for (fs::path path = file;;) {
+    const std::string shown = path.string();
+    auto bytes = std::make_shared<const std::string>(
+        read_input_file(path, "scenario file", extended_from ? &*extended_from : nullptr));
+    Fields fields(parse_yaml_document(shown, bytes, "a scenario file"), top_level_keys);
+    positions.emplace(canonical_path(path).string(), chain.size());
+    std::optional<Located> extends = fields.get("extends");
+    chain.push_back({shown, std::move(bytes), std::move(fields)});
+    if (!extends) break;
+
+    const fs::path base = (path.parent_path() / read_text(*extends)).lexically_normal();
+    std::vector<std::string> names;
+    if (const auto loop = positions.find(canonical_path(base).string()); loop != positions.end()) {
+      for (std::size_t index = loop->second; index < chain.size(); ++index) names.push_back(chain[index].shown);
+      names.push_back(chain[loop->second].shown);
+      fail(*extends, fmt::format("extends cycle: {}", chain_text(names)));
+    }
+    if (chain.size() > max_extends_depth) {
+      for (const Link& link : chain) names.push_back(link.shown);
+      names.push_back(base.string());
+      fail(*extends, fmt::format("more than {} levels deep ({})", max_extends_depth, chain_text(names)));
+    }
+    extended_from = std::move(extends);
+    path = base;
+  }
+  for (auto link = chain.rbegin(); link != chain.rend(); ++link) {
+    draft.sources.emplace_back(link->shown, *link->bytes);
+    apply_file(link->fields, draft);
+  }
 }
 
 // ----- Resolving the merged draft -------------------------------------------------------------
@@ -763,15 +772,13 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
 
 std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file, const LoadOptions& options) {
   Draft draft;
-  std::vector<ChainLink> chain;
-  load_file(file, std::nullopt, chain, draft);
+  load_files(file, draft);
   return resolve(draft, options, file.string());
 }
 
 SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& options) {
   Draft draft;
-  std::vector<ChainLink> chain;
-  load_file(file, std::nullopt, chain, draft);
+  load_files(file, draft);
   auto scenario = resolve(draft, options, file.string());
   if (!draft.sweep)
     throw InputError({file.string()}, "sweep", "missing required key 'sweep' (the design, replicates and database)");

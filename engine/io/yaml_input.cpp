@@ -1,13 +1,15 @@
 #include "engine/io/yaml_input.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <string_view>
 #include <system_error>
@@ -34,15 +36,62 @@ Located parse_yaml_document(const std::string& file, std::shared_ptr<const std::
   return Located{root, file, root.Mark(), "", std::move(bytes)};
 }
 
+namespace {
+
+// What a path that is not a regular file is, for the message.
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISFIFO(mode)) return "a named pipe";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
+}
+
+// Why `file` cannot be read as an input file, or "" with its bytes in `bytes`.
+std::string read_regular_file(const std::filesystem::path& file, const std::string& what, std::string& bytes) {
+  const auto too_large = [&](std::uintmax_t size) {
+    constexpr std::uintmax_t megabyte = std::uintmax_t{1} << 20;
+    return fmt::format("it is {} MB; {}s are limited to {} MB", (size + megabyte - 1) / megabyte, what,
+                       max_input_file_bytes / megabyte);
+  };
+  struct stat status {};
+  // Checked before opening: opening a named pipe would wait for a writer.
+  if (::stat(file.c_str(), &status) != 0) return std::generic_category().message(errno);
+  if (!S_ISREG(status.st_mode)) return fmt::format("it is {}, not a regular file", kind_of(status.st_mode));
+  if (static_cast<std::uintmax_t>(status.st_size) > max_input_file_bytes) return too_large(status.st_size);
+  const int descriptor = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (descriptor < 0) return std::generic_category().message(errno);
+  std::string reason;
+  // Checked again on what was opened, in case the path changed in between.
+  if (::fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) reason = "it is not a regular file";
+  // A file whose size stat does not tell (/proc) is read up to one byte past the cap.
+  char buffer[1 << 16];
+  while (reason.empty()) {
+    const ssize_t count = ::read(descriptor, buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) reason = std::generic_category().message(errno);
+    if (count <= 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(count));
+    if (bytes.size() > max_input_file_bytes) reason = too_large(bytes.size());
+  }
+  ::close(descriptor);
+  return reason;
+}
+
+}  // namespace
+
+std::string read_input_file(const std::filesystem::path& file, const std::string& what, const Located* named_at) {
+  std::string bytes;
+  const std::string reason = read_regular_file(file, what, bytes);
+  if (reason.empty()) return bytes;
+  // A file named by another is best reported where it is named.
+  if (named_at) fail(*named_at, fmt::format("cannot read {} '{}': {}", what, file.string(), reason));
+  throw InputError({file.string()}, "", fmt::format("cannot read {}: {}", what, reason));
+}
+
 Located load_yaml_file(const std::string& file, const std::string& what) {
-  errno = 0;
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (!in || in.bad() || std::filesystem::is_directory(file))
-    throw InputError(
-        {file}, "",
-        fmt::format("cannot read {}: {}", what, errno ? std::generic_category().message(errno) : "read error"));
-  return parse_yaml_document(file, std::make_shared<const std::string>(std::move(bytes)), what);
+  return parse_yaml_document(file, std::make_shared<const std::string>(read_input_file(file, what)), what);
 }
 
 Located locate(const YAML::Node& node, const Located& within, const std::string& path) {
@@ -89,7 +138,7 @@ std::string join_path(const std::string& parent, const std::string& key) {
 std::string describe(const YAML::Node& node) {
   if (node.IsMap()) return "a map";
   if (node.IsSequence()) return "a list";
-  if (node.IsScalar()) return fmt::format("'{}'", node.Scalar());
+  if (node.IsScalar()) return fmt::format("'{}'", shortened(node.Scalar()));
   return "nothing";
 }
 
@@ -104,7 +153,7 @@ std::vector<Entry> entries(const Located& map) {
     if (!pair.first.IsScalar()) fail(key, fmt::format("expected a name as key, got {}", describe(pair.first)));
     const std::string name = pair.first.Scalar();
     key.path = join_path(map.path, name);
-    if (!seen.insert(name).second) fail(key, fmt::format("duplicate key '{}'", name));
+    if (!seen.insert(name).second) fail(key, fmt::format("duplicate key '{}'", shortened(name)));
     Located value = locate(pair.second, map, key.path);
     // An empty value gets the position of whatever follows it; its key is where to look.
     if (pair.second.IsNull()) value.mark = key.mark;
@@ -180,7 +229,7 @@ bool read_bool(const Located& at) {
 YearMonth read_date(const Located& at) {
   const std::string text = read_text(at);
   const auto date = YearMonth::parse(text);
-  if (!date) fail(at, fmt::format("invalid date '{}', expected YYYY-MM", text));
+  if (!date) fail(at, fmt::format("invalid date '{}', expected YYYY-MM", shortened(text)));
   return *date;
 }
 

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -34,6 +35,17 @@ struct Located {
 Located parse_yaml_document(const std::string& file, std::shared_ptr<const std::string> bytes, const std::string& what);
 // Reads and parses a file, or throws an InputError naming it ("cannot read game definition: ...").
 Located load_yaml_file(const std::string& file, const std::string& what);
+
+// Input files are read whole into memory: the cap keeps a mistaken path (a disk image, a log)
+// from filling it (docs/scenario-format.md, Limits).
+constexpr std::uintmax_t max_input_file_bytes = std::uintmax_t{16} << 20;
+// The bytes of an input file (a scenario, a file it extends, a sweep file, a game definition, a
+// moves file): every one is read here. It must be a regular file (not a folder, a device such as
+// /dev/zero, or a named pipe) of at most max_input_file_bytes; otherwise an InputError naming it,
+// at `named_at` when another file names this one (an `extends:` value), else at the file itself.
+// `what` names the file's kind in messages ("scenario file").
+std::string read_input_file(const std::filesystem::path& file, const std::string& what,
+                            const Located* named_at = nullptr);
 
 // A node inside `within`'s file.
 Located locate(const YAML::Node& node, const Located& within, const std::string& path);

@@ -1,5 +1,6 @@
 // InputError formatting and the "did you mean" helpers (engine/errors.hpp).
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -113,4 +114,31 @@ TEST_CASE("SourceMark::to_string gives as much of file:line:column as is known",
   CHECK(SourceMark{"f.yaml", 2, 0}.to_string() == "f.yaml:2");
   CHECK(SourceMark{"f.yaml", 0, 0}.to_string() == "f.yaml");
   CHECK(SourceMark{}.to_string() == "<input>");
+}
+
+TEST_CASE("closest_match skips candidates whose length is too far from the word's", "[errors]") {
+  // A 5 MB name: no table of 5 M × candidate cells (it took 751 MB), and no suggestion.
+  const std::string huge(5'000'000, 'x');
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(closest_match(huge, top_level).empty());
+  CHECK(unknown_name_message("model", huge, top_level).size() < 120);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
+  // Within the allowed distance the length cut-off changes nothing.
+  CHECK(closest_match("paramet", top_level).empty());
+  CHECK(closest_match("paramete", top_level) == "parameters");
+  CHECK(closest_match("pa", top_level).empty());
+}
+
+TEST_CASE("shortened keeps short text and cuts long text at a character", "[errors]") {
+  CHECK(steppe::shortened("levers") == "levers");
+  CHECK(steppe::shortened(std::string(80, 'a')) == std::string(80, 'a'));
+  CHECK(steppe::shortened(std::string(81, 'a')) == std::string(60, 'a') + "… (81 characters)");
+  // 100 em dashes (3 bytes each): 60 whole ones are kept.
+  std::string dashes;
+  for (int index = 0; index < 100; ++index) dashes += "—";
+  std::string kept;
+  for (int index = 0; index < 60; ++index) kept += "—";
+  CHECK(steppe::shortened(dashes) == kept + "… (100 characters)");
+  const InputError error({"a.yaml", 1, 1}, std::string(1000, 'k'), "unknown");
+  CHECK(std::string(error.what()).size() < 120);
 }
