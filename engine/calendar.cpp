@@ -2,21 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include <string>
 
 namespace steppe {
 
 std::optional<YearMonth> YearMonth::parse(const std::string& text) {
-  const auto dash = text.find('-');
-  if (dash == std::string::npos || dash == 0 || dash + 1 >= text.size()) return std::nullopt;
-  int year = 0, month = 0;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  auto [year_end, year_error] = std::from_chars(begin, begin + dash, year);
-  if (year_error != std::errc() || year_end != begin + dash) return std::nullopt;
-  auto [month_end, month_error] = std::from_chars(begin + dash + 1, end, month);
-  if (month_error != std::errc() || month_end != end) return std::nullopt;
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || end - (begin + dash + 1) > 2) return std::nullopt;
+  // Exactly four digits, a dash and two digits: "2025-1" is more likely a slip than January.
+  const auto digit = [&](std::size_t index) { return text[index] >= '0' && text[index] <= '9'; };
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  for (const std::size_t index : {0u, 1u, 2u, 3u, 5u, 6u})
+    if (!digit(index)) return std::nullopt;
+  const int year = std::stoi(text.substr(0, 4)), month = std::stoi(text.substr(5, 2));
+  if (year < 1 || month < 1 || month > 12) return std::nullopt;
   return YearMonth{year, month};
 }
 

@@ -11,7 +11,7 @@ struct YearMonth {
   int year = 2025;
   int month = 1;  // 1..12
 
-  // Parses "YYYY-MM" (also "YYYY-M"); nullopt when it is not a valid year-month.
+  // Parses "YYYY-MM" (four digits, two digits); nullopt when it is not a valid year-month.
   static std::optional<YearMonth> parse(const std::string& text);
 
   int index() const { return year * 12 + (month - 1); }  // months since year 0

@@ -544,8 +544,10 @@ TEST_CASE("dates: format, horizon and order", "[loader]") {
                    30, "date 2035-01 is outside the run (the run covers 2025-01 to 2034-12)");
   check_text_error(header() + "levers:\n  USA.air_link: {2026-07: 1, 2026-01: 0}\n", "levers.USA.air_link.2026-01", 9,
                    30, "dates go backwards: 2026-01 is not after 2026-07");
+  // A one-digit month is not YYYY-MM (it was once read as 2026-07, here a repeated date).
   check_text_error(header() + "levers:\n  USA.air_link: {2026-07: 1, 2026-7: 0}\n", "levers.USA.air_link.2026-7", 9, 30,
-                   "dates go backwards: 2026-07 is not after 2026-07");
+                   "invalid date '2026-7', expected YYYY-MM");
+  check_text_error(header("2025-1"), "start", 2, 8, "invalid date '2025-1', expected YYYY-MM");
   check_text_error(header() + "levers:\n  USA.air_link: {ramp: {from: 2026-01, to: 2026-01, start: 0, end: 1}}\n",
                    "levers.USA.air_link.ramp.to", 9, 44, "a ramp must end after it starts");
   check_text_error(header() + "levers:\n  USA.air_link: {ramp: {from: 2026-01, to: 2027-01}}\n",
