@@ -190,6 +190,7 @@ std::map<std::string, double> check_submission(const Definition& definition, con
   for (const Layout::LeverSlot& slot : layout.levers())
     if (slot.actor == team.id) own_levers.push_back(slot.decl->name);
   for (const MenuItem& item : team.menu) menu.push_back(item.lever);
+  std::map<std::string, std::size_t> named;  // lever -> the move that named it
   for (std::size_t index = 0; index < submission.moves.size(); ++index) {
     const SubmittedMove& move = submission.moves[index];
     const auto refuse = [&](Part part, const std::string& message) { throw SubmissionError(part, index, message); };
@@ -218,6 +219,10 @@ std::map<std::string, double> check_submission(const Definition& definition, con
       refuse(Part::setting, fmt::format("{:g} is not a setting of {} on the menu: {}", move.setting, lever,
                                         fmt::join(settings, ", ")));
     }
+    // `CHN.hawkishness` and `hawkishness` are one lever: the second must not silently win.
+    if (const auto [first, added] = named.emplace(lever, index); !added)
+      throw SubmissionError(Part::repeated, index, fmt::format("names the lever {}.{} twice", team.id, lever),
+                            first->second);
     moves[lever] = move.setting;
   }
   try {

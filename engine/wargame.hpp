@@ -178,21 +178,24 @@ struct Submission {
 class SubmissionError : public GameError {
  public:
   enum class Part {
-    whole,    // the submission as a whole (the game is over)
-    team,     // the team it names
-    turn,     // the turn it names
-    moves,    // its moves together (over budget)
-    lever,    // moves[move]'s lever
-    setting,  // moves[move]'s setting
+    whole,     // the submission as a whole (the game is over)
+    team,      // the team it names
+    turn,      // the turn it names
+    moves,     // its moves together (over budget)
+    lever,     // moves[move]'s lever
+    setting,   // moves[move]'s setting
+    repeated,  // moves[move]'s lever, which moves[first] names too
   };
-  SubmissionError(Part part, std::size_t move, const std::string& message)
-      : GameError(message), part_(part), move_(move) {}
+  SubmissionError(Part part, std::size_t move, const std::string& message, std::size_t first = 0)
+      : GameError(message), part_(part), move_(move), first_(first) {}
   Part part() const { return part_; }
   std::size_t move() const { return move_; }
+  std::size_t first() const { return first_; }
 
  private:
   Part part_;
   std::size_t move_;
+  std::size_t first_;
 };
 
 // Checks a team's submission for the open turn against the rules — it names this team and the

@@ -1,6 +1,7 @@
 #include "engine/io/output_files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -20,6 +21,8 @@ std::filesystem::path temporary_name(const std::filesystem::path& final_path) {
 }
 
 // Writes `temporary`; on failure removes it and names `final_path`, the file the user asked for.
+// The folder was checked writable before any work, so a failure here is the machine's (a full
+// disk, a quota, a file size limit): a failed run (std::runtime_error, exit 1), not bad input.
 void write_whole_file(const std::filesystem::path& temporary, const std::filesystem::path& final_path,
                       const std::string& content) {
   errno = 0;
@@ -30,8 +33,22 @@ void write_whole_file(const std::filesystem::path& temporary, const std::filesys
     const std::string reason = errno ? std::generic_category().message(errno) : "write failed";
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
-    throw InputError({final_path.string()}, "--out", fmt::format("cannot write output file: {}", reason));
+    throw std::runtime_error(fmt::format(
+        "{}: cannot write output file: {}; nothing was written (free some space, or write elsewhere with --out)",
+        final_path.string(), reason));
   }
+}
+
+// ".NAME.tmp-PID" — a temporary of this module — whose process is gone: what a run killed by
+// SIGKILL (or a power cut) left behind.
+bool orphaned_temporary(const std::filesystem::path& file) {
+  const std::string name = file.filename().string();
+  const auto marker = name.rfind(".tmp-");
+  if (name.empty() || name.front() != '.' || marker == std::string::npos) return false;
+  const std::string digits = name.substr(marker + 5);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) return false;
+  const pid_t pid = static_cast<pid_t>(std::stol(digits));
+  return pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 }  // namespace
@@ -47,6 +64,13 @@ OutputFolder::OutputFolder(std::filesystem::path folder) : folder_(std::move(fol
                      fmt::format("cannot create output folder: {}", error ? error.message() : "not a folder"));
   if (::access(folder_.c_str(), W_OK) != 0)
     throw InputError({folder_.string()}, "--out", "output folder is not writable");
+  remove_orphaned_temporaries(folder_);
+}
+
+void remove_orphaned_temporaries(const std::filesystem::path& folder) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error))
+    if (entry.is_regular_file(error) && orphaned_temporary(entry.path())) std::filesystem::remove(entry.path(), error);
 }
 
 OutputFolder::~OutputFolder() {

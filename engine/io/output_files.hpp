@@ -1,7 +1,8 @@
 // Writing results so that nothing half-written is ever left behind: every file goes to a
 // temporary name in its destination folder and is renamed into place only when all of a
 // command's files are complete. A failure removes the temporaries, and any folder it had to
-// create, so a failed run leaves nothing.
+// create, so a failed run leaves nothing. Temporaries a killed process could not remove are
+// removed by the next command that writes into the same folder.
 #pragma once
 
 #include <filesystem>
@@ -14,7 +15,7 @@ namespace steppe {
 class OutputFolder {
  public:
   // Creates the folder if needed; throws InputError (naming the folder) when it cannot be
-  // created or written to — checked before any work is done.
+  // created or written to — checked before any work is done. Removes orphaned temporaries.
   explicit OutputFolder(std::filesystem::path folder);
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
@@ -32,6 +33,9 @@ class OutputFolder {
   bool committed_ = false;
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // temporary, final
 };
+
+// Removes the temporaries (".NAME.tmp-PID") in `folder` whose process no longer runs.
+void remove_orphaned_temporaries(const std::filesystem::path& folder);
 
 // Writes one file so that readers see the old file or the new one, never a mix, and the new one
 // survives a crash once this returns (temporary, fsync, rename, fsync of the folder): for a file

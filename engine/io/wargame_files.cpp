@@ -493,6 +493,9 @@ void MovesFile::refuse(const SubmissionError& error) const {
       fail(at.entries.at(error.move()).key, error.what());
     case Part::setting:
       fail(at.entries.at(error.move()).value, error.what());
+    case Part::repeated:
+      fail(at.entries.at(error.move()).key,
+           fmt::format("{} (line {})", error.what(), source_mark(at.entries.at(error.first()).key).line));
   }
   fail(at.root, error.what());
 }
@@ -605,6 +608,7 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
                          "the game is busy: another steppe (perhaps `steppe wargame play`) is changing it");
       ::usleep(20000);
     }
+    remove_orphaned_temporaries(folder);  // a save cut short by SIGKILL or a power cut
   }
   json document;
   try {

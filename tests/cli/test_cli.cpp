@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <unistd.h>
 #include <set>
 
 #include "cli/cli_support.hpp"
@@ -198,6 +199,21 @@ TEST_CASE("steppe run --write of an unknown file exits 2 with a did-you-mean and
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("did you mean 'trajectories.jsonl'"));
   CHECK_FALSE(fs::exists(folder));
+}
+
+TEST_CASE("a run removes the temporaries a killed run left in its folder, and no live process's", "[cli][run][files]") {
+  const fs::path folder = scratch("run-orphans") / "out";
+  fs::create_directories(folder);
+  // PID 999999999 is above any pid_max, so no process has it; this test's own process is alive.
+  const std::string orphan = ".chart.svg.tmp-999999999", live = ".chart.svg.tmp-" + std::to_string(::getpid());
+  write_text_file(folder / orphan, "half a chart");
+  write_text_file(folder / live, "another run's chart, still being written");
+  write_text_file(folder / ".notes.tmp-x", "not a temporary of steppe's");
+  REQUIRE(run_steppe({"run", source_path("scenarios/baseline.yaml").string(), "--out", folder.string(), "-q"}).exit_code ==
+          0);
+  CHECK_FALSE(fs::exists(folder / orphan));
+  CHECK(fs::exists(folder / live));
+  CHECK(fs::exists(folder / ".notes.tmp-x"));
 }
 
 TEST_CASE("trajectories.csv has one row per month and non-internal variable from 2025-01 to 2035-01",

@@ -273,8 +273,9 @@ TEST_CASE("steppe run --out to a read-only folder exits 2 naming the folder", "[
   CHECK(folder_entries(folder).empty());
 }
 
-TEST_CASE("a write that fails midway (file size limit) exits 2 and leaves the old files and no temporaries",
+TEST_CASE("a write that fails midway (file size limit) exits 1 and leaves the old files and no temporaries",
           "[cli][bad][out]") {
+  // The machine's failure (a full disk, a quota, a size limit), not bad input: exit 1.
   // `ulimit -f 100` is 50 or 100 KB depending on the shell: comparison.json (~10 KB) is written,
   // trajectories_a.csv (~235 KB) cannot be; SIGXFSZ is ignored so that write() fails instead.
   const std::string limit = "trap '' XFSZ; ulimit -f 100; ";
@@ -283,7 +284,7 @@ TEST_CASE("a write that fails midway (file size limit) exits 2 and leaves the ol
                                         "--out", folder.string(), "--quiet"},
                                        cli_folder(), limit);
   INFO(compare.err);
-  CHECK(compare.exit_code == 2);
+  CHECK(compare.exit_code == 1);
   CHECK(lines_of(compare.err).size() == 1);
   CHECK_THAT(compare.err, Catch::Contains(folder.string()) && Catch::Contains("cannot write"));
   CHECK(folder_entries(folder).empty());
@@ -295,7 +296,7 @@ TEST_CASE("a write that fails midway (file size limit) exits 2 and leaves the ol
   const RunResult run =
       run_steppe({"run", "../../scenarios/baseline.yaml", "--set", "alpha=0.06", "--out", folder.string(), "-q"},
                  cli_folder(), limit);
-  CHECK(run.exit_code == 2);
+  CHECK(run.exit_code == 1);
   CHECK(folder_entries(folder) == std::vector<std::string>{"chart.svg", "summary.json", "trajectories.csv"});
   for (const auto& [name, content] : before) {
     INFO(name);
@@ -303,14 +304,15 @@ TEST_CASE("a write that fails midway (file size limit) exits 2 and leaves the ol
   }
 }
 
-TEST_CASE("a failed write names the output file and not its hidden temporary", "[cli][bad][out]") {
+TEST_CASE("a failed write names the output file, not its hidden temporary, and what to do", "[cli][bad][out]") {
   // Not the hidden temporary the user never sees, and with the reason ("File too large").
   const fs::path folder = scratch("write-fails-name") / "out";
   const RunResult run = run_steppe({"run", "../../scenarios/baseline.yaml", "--out", folder.string(), "-q"},
                                    cli_folder(), "trap '' XFSZ; ulimit -f 100; ");
   INFO(run.err);
-  CHECK(run.exit_code == 2);
-  CHECK_THAT(run.err, Catch::Contains((folder / "trajectories.csv").string()));
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains((folder / "trajectories.csv").string()) && Catch::Contains("File too large") &&
+                          Catch::Contains("free some space, or write elsewhere with --out"));
   CHECK_FALSE(contains(run.err, ".tmp-"));
 }
 

@@ -101,8 +101,9 @@ void check_no_temporaries(const fs::path& folder) {
   }
 }
 
-// Starts `steppe ARGS...` in the background from the source root, sends it SIGINT after
-// `delay`, and waits for it. Reports whether the process was still running when signalled.
+// Starts `steppe ARGS...` in the background from the source root, sends it `signal` (INT by
+// default) after `delay`, and waits for it. Reports whether the process was still running when
+// signalled.
 struct Interrupted {
   int exit_code = -1;
   bool signalled_while_running = false;
@@ -110,7 +111,8 @@ struct Interrupted {
   double seconds = 0;  // from start to exit
 };
 
-Interrupted interrupt_after(const std::vector<std::string>& args, const std::string& delay, const std::string& name) {
+Interrupted interrupt_after(const std::vector<std::string>& args, const std::string& delay, const std::string& name,
+                            const std::string& signal = "INT") {
   const fs::path work = scratch("ens-interrupt-" + name);
   std::string command = shell_quote(STEPPE_BINARY);
   for (const std::string& arg : args) command += fmt::format(" {}", shell_quote(arg));
@@ -120,9 +122,9 @@ Interrupted interrupt_after(const std::vector<std::string>& args, const std::str
       "{} </dev/null >{} 2>{} &\n"
       "pid=$!\n"
       "sleep {}\n"
-      "kill -INT $pid; echo $? >{}\n"
+      "kill -{} $pid; echo $? >{}\n"
       "wait $pid; echo $? >{}\n",
-      shell_quote(root_folder().string()), command, quoted("stdout"), quoted("stderr"), delay, quoted("kill"),
+      shell_quote(root_folder().string()), command, quoted("stdout"), quoted("stderr"), delay, signal, quoted("kill"),
       quoted("status"));
   write_text_file(work / "script.sh", script);
   const auto start = std::chrono::steady_clock::now();
@@ -617,6 +619,23 @@ TEST_CASE("Ctrl-C stops an ensemble between blocks with exit 130 and writes noth
   CHECK(folder_entries(folder).empty());
   CHECK(folder_entries(folder.parent_path()).empty());  // no folder made, no temporaries
   CHECK(run.seconds < 6);                               // stopped promptly after the signal
+}
+
+TEST_CASE("SIGTERM and SIGHUP stop an ensemble like Ctrl-C, with exit 143 and 129, and write nothing",
+          "[cli][ensemble][signal]") {
+  for (const auto& [signal, code] : std::vector<std::pair<std::string, int>>{{"TERM", 143}, {"HUP", 129}}) {
+    INFO("SIG" << signal);
+    const fs::path folder = scratch("ens-" + signal) / "out";
+    const Interrupted run = interrupt_after(
+        {"run", "scenarios/calibrated.yaml", "--members", "1000000", "--threads", "1", "--out", folder.string()}, "1",
+        "run-" + signal, signal);
+    INFO("stderr: " << run.err);
+    REQUIRE(run.signalled_while_running);
+    CHECK(run.exit_code == code);
+    CHECK_THAT(run.err, Catch::Contains("interrupted; nothing was written"));
+    CHECK(folder_entries(folder.parent_path()).empty());
+    CHECK(run.seconds < 6);
+  }
 }
 
 TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and leaves the folder as it was",

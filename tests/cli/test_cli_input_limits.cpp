@@ -71,7 +71,7 @@ TEST_CASE("a device, a folder or a named pipe as the scenario exits 2: not a reg
   const fs::path folder = scratch("not-regular");
   const fs::path pipe = folder / "pipe.yaml";
   REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
-  for (const std::string file : {std::string("/dev/zero"), folder.string(), pipe.string()}) {
+  for (const std::string& file : {std::string("/dev/zero"), folder.string(), pipe.string()}) {
     for (const std::string command : {"validate", "run"}) {
       INFO("steppe " << command << " " << file);
       const RunResult result = command == "validate" ? run_steppe({"validate", file})
@@ -149,7 +149,7 @@ TEST_CASE("a 5 MB unknown model name exits 2 fast with a short message", "[cli][
                                            "… (5000000 characters)'"));
 }
 
-TEST_CASE("--set of a 100,000-character unknown name exits 2 in a moment", "[cli][bad][set][limits]") {
+TEST_CASE("a --set of a 100,000-character unknown name exits 2 in a moment", "[cli][bad][set][limits]") {
   const fs::path folder = scratch("huge-set");
   const auto start = std::chrono::steady_clock::now();
   const RunResult result = run_steppe(

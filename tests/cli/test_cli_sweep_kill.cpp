@@ -109,11 +109,14 @@ TEST_CASE("a sweep killed with SIGKILL at 20 random moments is finished by --res
   CHECK(states["finished"] <= 10);
 }
 
-TEST_CASE("the hint an interrupted sweep prints, pasted into a shell, finishes it", "[cli][sweep][interrupt]") {
+TEST_CASE("the hint a sweep stopped by SIGINT or SIGTERM prints, pasted into a shell, finishes it",
+          "[cli][sweep][interrupt]") {
+  const auto [signal, exit_code] = GENERATE(table<int, int>({{SIGINT, 130}, {SIGTERM, 143}}));
+  INFO("signal " << signal);
   // Options that change the sweep, and a database name that needs quoting: the hint must carry
   // them all, or --resume refuses the database as another sweep's.
   const std::vector<std::string> options = {"--months", "600", "--seed", "11", "--set", "beta=0.31", "--threads", "1"};
-  const fs::path folder = scratch("interrupt");
+  const fs::path folder = scratch("interrupt-" + std::to_string(signal));
   std::vector<std::string> whole = {"sweep", sweep_file, "--db", (folder / "whole.sqlite").string(), "-q"};
   whole.insert(whole.end(), options.begin(), options.end());
   REQUIRE(run_steppe(whole).exit_code == 0);
@@ -125,11 +128,11 @@ TEST_CASE("the hint an interrupted sweep prints, pasted into a shell, finishes i
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
   while (!fs::exists(folder / "my run's.sqlite") && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ::kill(pid, SIGINT);
+  ::kill(pid, signal);
   int status = 0;
   ::waitpid(pid, &status, 0);
   REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 130);
+  REQUIRE(WEXITSTATUS(status) == exit_code);
   const std::string err = read_text_file(folder / "stderr");
   INFO(err);
   const std::string marker = "finish with: ";

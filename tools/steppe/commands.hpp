@@ -119,7 +119,8 @@ struct ExportOptions {
 using app::stem;
 // With --quiet prints nothing, with --json the document; true when that is all to print.
 bool printed_for_machines(bool quiet, bool json, const nlohmann::json& document);
-// Writes a use case's files into the folder (atomically: all or none) and returns their paths.
+// Writes a use case's files into the folder (atomically: all or none) and returns their paths;
+// throws Interrupted (nothing committed) when a signal arrived first.
 std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::vector<app::OutputFile>& files);
 // "wrote DIR/ : a, b, c" after a command's files are in place.
 void print_written(const std::vector<std::filesystem::path>& files);

@@ -58,11 +58,10 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   OutputFolder folder(options.out.empty()
                           ? std::filesystem::path("out") / (prepared.label_a + "-vs-" + prepared.label_b)
                           : std::filesystem::path(options.out));
-  const InterruptScope interrupt;
   ProgressBar bar(2 * options.ensemble.members, "members");
   const app::ComparisonResult result =
-      app::compare(prepared, {.progress = [&](std::int64_t done) { bar.update(done); }, .cancel = interrupt.flag()});
-  if (result.cancelled) return report_interrupted();
+      app::compare(prepared, {.progress = [&](std::int64_t done) { bar.update(done); }, .cancel = interrupt_flag()});
+  if (result.cancelled) throw Interrupted{};
 
   const Provenance provenance{STEPPE_VERSION, command_line};
   const auto written = write_files(folder, app::output_files(result, provenance));

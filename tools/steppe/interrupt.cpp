@@ -1,31 +1,43 @@
 #include "tools/steppe/interrupt.hpp"
 
 #include <csignal>
-#include <iostream>
 
 namespace steppe::cli {
 
 namespace {
 
-std::atomic<bool> interrupted{false};
-void (*previous_handler)(int) = SIG_DFL;
+constexpr int handled[] = {SIGINT, SIGTERM, SIGHUP};
 
-void on_interrupt(int) { interrupted = true; }
+std::atomic<bool> stop{false};
+std::atomic<int> received{0};
+struct sigaction previous[std::size(handled)];
+
+void on_signal(int signal) {
+  received = signal;
+  stop = true;
+}
 
 }  // namespace
 
 InterruptScope::InterruptScope() {
-  interrupted = false;
-  previous_handler = std::signal(SIGINT, on_interrupt);
+  stop = false;
+  received = 0;
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t index = 0; index < std::size(handled); ++index)
+    sigaction(handled[index], &action, &previous[index]);
 }
 
-InterruptScope::~InterruptScope() { std::signal(SIGINT, previous_handler); }
-
-const std::atomic<bool>* InterruptScope::flag() const { return &interrupted; }
-
-int report_interrupted() {
-  std::cerr << "steppe: interrupted; nothing was written\n";
-  return 130;
+InterruptScope::~InterruptScope() {
+  for (std::size_t index = 0; index < std::size(handled); ++index) sigaction(handled[index], &previous[index], nullptr);
 }
+
+const std::atomic<bool>* interrupt_flag() { return &stop; }
+
+bool interrupted() { return stop; }
+
+int interrupted_exit_code() { return 128 + received; }
+
 
 }  // namespace steppe::cli

@@ -1,5 +1,8 @@
-// Ctrl-C for long commands: while an InterruptScope lives, SIGINT sets a flag the use case reads
-// between blocks (app::Control::cancel), so a run stops cleanly instead of dying mid-write.
+// Stopping commands cleanly: while an InterruptScope lives (main.cpp holds one around every
+// command), SIGINT (Ctrl-C), SIGTERM (`kill`, `timeout`, a batch scheduler) and SIGHUP (a closed
+// terminal) only set a flag. Long use cases read it between blocks (app::Control::cancel) and
+// write_files reads it before committing, so a command stops with nothing half-written instead
+// of dying mid-write.
 #pragma once
 
 #include <atomic>
@@ -12,11 +15,19 @@ class InterruptScope {
   ~InterruptScope();
   InterruptScope(const InterruptScope&) = delete;
   InterruptScope& operator=(const InterruptScope&) = delete;
-  const std::atomic<bool>* flag() const;
 };
 
-// "steppe: interrupted; nothing was written" on stderr; returns 130 (128 + SIGINT, as shells
-// report it).
-int report_interrupted();
+// Set once a signal arrived: what use cases poll.
+const std::atomic<bool>* interrupt_flag();
+
+// Whether a signal arrived while a scope lived, and the exit code that says which:
+// 128 + the signal, as shells report it (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+bool interrupted();
+int interrupted_exit_code();
+
+// Thrown where a command stops for a signal; main.cpp reports it ("interrupted; nothing was
+// written") and exits with interrupted_exit_code(). Files not yet committed are removed as the
+// OutputFolder holding them unwinds.
+struct Interrupted {};
 
 }  // namespace steppe::cli

@@ -9,6 +9,7 @@
 
 #include "engine/errors.hpp"
 #include "tools/steppe/command_registry.hpp"
+#include "tools/steppe/interrupt.hpp"
 
 namespace {
 
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
       "steppe"};
   app.set_version_flag("--version", std::string("steppe ") + STEPPE_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input, 130 interrupted.\nDocs: docs/cli.md");
+  app.footer("Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input, 128 + the signal when stopped by one\n(130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).\nDocs: docs/cli.md");
 
   std::vector<Command> commands;
   for (const RegisteredCommand& registered : registered_commands()) commands.push_back(registered.setup(app));
@@ -54,9 +55,21 @@ int main(int argc, char** argv) {
   }
 
   const std::string command_line = quoted_command_line(argc, argv);
+  const InterruptScope signals;
   try {
     for (const Command& command : commands)
-      if (command.app->parsed()) return command.run(command_line);
+      if (command.app->parsed()) {
+        const int code = command.run(command_line);
+        // A signal during a command that does not stop for one (it finished and saved its work).
+        if (code == 0 && interrupted()) {
+          std::cerr << "steppe: interrupted after the command had finished; its work is complete\n";
+          return interrupted_exit_code();
+        }
+        return code;
+      }
+  } catch (const Interrupted&) {
+    std::cerr << "steppe: interrupted; nothing was written\n";
+    return interrupted_exit_code();
   } catch (const steppe::InputError& error) {
     std::cerr << error.what() << "\n";
     return 2;

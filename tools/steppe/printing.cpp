@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "tools/steppe/commands.hpp"
+#include "tools/steppe/interrupt.hpp"
 #include "tools/steppe/table.hpp"
 
 namespace steppe::cli {
@@ -29,7 +30,11 @@ bool printed_for_machines(bool quiet, bool json, const nlohmann::json& document)
 }
 
 std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::vector<app::OutputFile>& files) {
-  for (const app::OutputFile& file : files) folder.add(file.name, file.content);
+  for (const app::OutputFile& file : files) {
+    if (interrupted()) throw Interrupted{};
+    folder.add(file.name, file.content);
+  }
+  if (interrupted()) throw Interrupted{};
   return folder.commit();
 }
 

@@ -59,11 +59,10 @@ int run_command(const RunOptions& options, const std::string& command_line) {
                                                       .also_write = options.write});
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / prepared.label
                                           : std::filesystem::path(options.out));
-  const InterruptScope interrupt;
   ProgressBar bar(options.ensemble.members, "members");
   const app::RunResult result =
-      app::run(prepared, {.progress = [&](std::int64_t done) { bar.update(done); }, .cancel = interrupt.flag()});
-  if (result.cancelled()) return report_interrupted();
+      app::run(prepared, {.progress = [&](std::int64_t done) { bar.update(done); }, .cancel = interrupt_flag()});
+  if (result.cancelled()) throw Interrupted{};
 
   const Provenance provenance{STEPPE_VERSION, command_line};
   const auto written = write_files(folder, app::output_files(result, provenance));

@@ -72,7 +72,6 @@ int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::strin
   const app::PreparedSweep prepared = app::prepare_sweep(std::move(sweep), request);
   const Sweep& loaded = prepared.sweep;
 
-  const InterruptScope interrupt;
   ProgressBar bar(loaded.run_count(loaded.point_count()), "runs");
   const SweepReport report = app::run_sweep(
       prepared, {.progress = [&](std::int64_t done, std::int64_t) { bar.update(done); },
@@ -83,14 +82,14 @@ int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::strin
                              "steppe: {} held no runs of the sweep (no database, or an empty one): starting it\n",
                              loaded.database.string());
                      },
-                 .cancel = interrupt.flag(),
+                 .cancel = interrupt_flag(),
                  .executor = executor});
 
   if (report.cancelled) {
     std::cerr << fmt::format("steppe: interrupted; {} of {} runs are in {}: finish with: {}\n",
                              report.already_done + report.ran, report.last - report.first, loaded.database.string(),
                              prepared.finish_command);
-    return 130;
+    return interrupted_exit_code();
   }
   if (options.quiet) return 0;
   std::cout << fmt::format("sweep {}: {} design, {} points × {} {} = {} runs\n", options.file,
