@@ -84,7 +84,22 @@ std::string read_regular_file(const std::filesystem::path& file, const std::stri
 std::string read_input_file(const std::filesystem::path& file, const std::string& what, const Located* named_at) {
   std::string bytes;
   const std::string reason = read_regular_file(file, what, bytes);
-  if (reason.empty()) return bytes;
+  if (reason.empty()) {
+    // Text that is not UTF-8 would pass every check and break the JSON written at the end of a
+    // run: refused where it is. (A file with a UTF-16 or UTF-32 byte-order mark is converted by
+    // yaml-cpp.)
+    const bool wide = bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF") ||
+                      bytes.starts_with(std::string_view("\0\0\xFE\xFF", 4));
+    if (const auto invalid = first_invalid_utf8(bytes); invalid && !wide) {
+      const std::string_view before = std::string_view(bytes).substr(0, *invalid);
+      const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+      const std::size_t start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+      throw InputError(mark_in(file.string(), &bytes, line, static_cast<int>(*invalid - start)), "",
+                       fmt::format("is not valid UTF-8 (byte 0x{:02X}); save the {} as UTF-8",
+                                   static_cast<unsigned char>(bytes[*invalid]), what));
+    }
+    return bytes;
+  }
   // A file named by another is best reported where it is named.
   if (named_at) fail(*named_at, fmt::format("cannot read {} '{}': {}", what, file.string(), reason));
   throw InputError({file.string()}, "", fmt::format("cannot read {}: {}", what, reason));

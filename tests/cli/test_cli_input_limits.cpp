@@ -160,3 +160,50 @@ TEST_CASE("a --set of a 100,000-character unknown name exits 2 in a moment", "[c
   CHECK_THAT(result.err, Catch::Contains("… (100000 characters)"));
   CHECK(folder_entries(folder).empty());
 }
+
+TEST_CASE("text that is not UTF-8 is refused at its line and column before anything runs", "[cli][bad][utf8]") {
+  const fs::path folder = scratch("utf8");
+  write_text_file(folder / "bad.yaml",
+                  "extends: " + source_path("scenarios/baseline.yaml").string() + "\ntitle: \"Caf\xFF\"\n");
+  for (const std::string command : {"validate", "run"}) {
+    INFO(command);
+    std::vector<std::string> args = {command, (folder / "bad.yaml").string()};
+    if (command == std::string("run")) args.insert(args.end(), {"--out", (folder / "out").string()});
+    const RunResult result = run_steppe(args);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err,
+               Catch::Contains((folder / "bad.yaml").string() + ":2:12: error: is not valid UTF-8 (byte 0xFF)"));
+    CHECK_FALSE(fs::exists(folder / "out"));
+  }
+  // In a file that another extends: reported in that file, where the byte is.
+  write_text_file(folder / "child.yaml", "extends: bad.yaml\n");
+  const RunResult child = run_steppe({"validate", (folder / "child.yaml").string()});
+  CHECK(child.exit_code == 2);
+  CHECK_THAT(child.err, Catch::Contains("bad.yaml:2:12: error: is not valid UTF-8"));
+}
+
+TEST_CASE("a command-line argument that is not UTF-8 exits 2 naming the option", "[cli][bad][utf8]") {
+  const fs::path folder = scratch("utf8-argument");
+  const RunResult result = run_steppe(
+      {"run", source_path("scenarios/baseline.yaml").string(), "--out", (folder / "out\xFF").string(), "-q"});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("--out argument 4 is not valid UTF-8 (byte 0xFF"));
+  CHECK(folder_entries(folder).empty());
+}
+
+TEST_CASE("a scenario saved as UTF-16 with a byte-order mark still loads", "[cli][utf8]") {
+  const fs::path folder = scratch("utf16");
+  const std::string text = "extends: " + source_path("scenarios/baseline.yaml").string() + "\ntitle: Caf\u00e9\n";
+  std::string wide = "\xFF\xFE";  // UTF-16LE; the text is ASCII but for é (U+00E9)
+  for (const char c : std::string_view(text)) {
+    wide += c;
+    wide += '\0';
+  }
+  const auto at = wide.find(std::string("\xC3\0\xA9\0", 4));
+  REQUIRE(at != std::string::npos);
+  wide.replace(at, 4, std::string("\xE9\0", 2));
+  write_text_file(folder / "wide.yaml", wide);
+  const RunResult result = run_steppe({"validate", (folder / "wide.yaml").string()});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+}

@@ -1,6 +1,8 @@
 // steppe: the command line. Parses arguments with CLI11, dispatches to a subcommand, and turns
 // failures into one clear message and an exit code: 2 for bad usage or bad input (with
 // file:line:column and key path), 1 when a run itself fails.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +10,7 @@
 #include <limits>
 
 #include "engine/errors.hpp"
+#include "engine/text.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/interrupt.hpp"
 
@@ -42,11 +45,21 @@ int main(int argc, char** argv) {
       "steppe"};
   app.set_version_flag("--version", std::string("steppe ") + STEPPE_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input, 128 + the signal when stopped by one\n(130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).\nDocs: docs/cli.md");
+  app.footer(
+      "Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input, 128 + the signal when stopped by one\n(130 "
+      "Ctrl-C, 143 SIGTERM, 129 SIGHUP).\nDocs: docs/cli.md");
 
   std::vector<Command> commands;
   for (const RegisteredCommand& registered : registered_commands()) commands.push_back(registered.setup(app));
 
+  // Every argument becomes text in outputs (paths, --set names, notes): it must be UTF-8.
+  for (int index = 1; index < argc; ++index)
+    if (const auto invalid = steppe::first_invalid_utf8(argv[index])) {
+      const std::string option = index > 1 && argv[index - 1][0] == '-' ? std::string(argv[index - 1]) + " " : "";
+      std::cerr << fmt::format("<command line>: error: {}argument {} is not valid UTF-8 (byte 0x{:02X} at byte {})\n",
+                               option, index, static_cast<unsigned char>(argv[index][*invalid]), *invalid + 1);
+      return 2;
+    }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
