@@ -13,17 +13,13 @@ namespace steppe {
 namespace {
 
 // Designs draw from the same counter-based streams as the simulation, keyed by the sweep's
-// seed, at "months" no simulation reaches (a run has at most 6000), one tag per use.
-constexpr std::uint32_t monte_carlo_tag = 0xFFFFFF00u, latin_strata_tag = 0xFFFFFF01u, latin_pairing_tag = 0xFFFFFF02u,
-                        sobol_shift_tag = 0xFFFFFF03u, morris_start_tag = 0xFFFFFF04u, morris_order_tag = 0xFFFFFF05u,
-                        morris_direction_tag = 0xFFFFFF06u;
-
-double draw(std::uint64_t seed, std::uint64_t index, std::uint32_t tag, std::uint32_t number) {
-  return uniform_draw(seed, index, tag, number);
+// seed, at "months" no simulation reaches: one tag per use (the table of engine/random.hpp).
+double draw(std::uint64_t seed, std::uint64_t index, StreamTag tag, std::uint32_t number) {
+  return uniform_draw(seed, index, tag_month(tag), number);
 }
 
 // A random permutation of 0..n-1 (Fisher–Yates), the stream (index, tag) numbering its draws.
-std::vector<int> permutation(int n, std::uint64_t seed, std::uint64_t index, std::uint32_t tag) {
+std::vector<int> permutation(int n, std::uint64_t seed, std::uint64_t index, StreamTag tag) {
   std::vector<int> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   for (int i = n - 1; i > 0; --i) {
@@ -73,7 +69,8 @@ std::vector<DesignPoint> monte_carlo_design(int n, int k, std::uint64_t seed) {
     DesignPoint& point = points[static_cast<std::size_t>(j)];
     point.block = Block::point;
     for (int i = 0; i < k; ++i)
-      point.unit.push_back(draw(seed, static_cast<std::uint64_t>(j), monte_carlo_tag, static_cast<std::uint32_t>(i)));
+      point.unit.push_back(
+          draw(seed, static_cast<std::uint64_t>(j), StreamTag::monte_carlo, static_cast<std::uint32_t>(i)));
   }
   return points;
 }
@@ -86,9 +83,10 @@ std::vector<DesignPoint> latin_hypercube_design(int n, int k, std::uint64_t seed
     point.unit.resize(static_cast<std::size_t>(k));
   }
   for (int i = 0; i < k; ++i) {
-    const std::vector<int> strata = permutation(n, seed, static_cast<std::uint64_t>(i), latin_pairing_tag);
+    const std::vector<int> strata = permutation(n, seed, static_cast<std::uint64_t>(i), StreamTag::latin_pairing);
     for (int j = 0; j < n; ++j) {
-      const double within = draw(seed, static_cast<std::uint64_t>(j), latin_strata_tag, static_cast<std::uint32_t>(i));
+      const double within =
+          draw(seed, static_cast<std::uint64_t>(j), StreamTag::latin_strata, static_cast<std::uint32_t>(i));
       points[static_cast<std::size_t>(j)].unit[static_cast<std::size_t>(i)] =
           (strata[static_cast<std::size_t>(j)] + within) / n;
     }
@@ -131,7 +129,7 @@ std::vector<std::vector<double>> scrambled_sobol_rows(int n, int dimension, std:
   // randomized quasi-Monte Carlo sample, so that bootstrap intervals mean something.
   std::vector<std::uint64_t> shift(dimensions);
   for (std::size_t d = 0; d < dimensions; ++d)
-    shift[d] = static_cast<std::uint64_t>(draw(seed, d, sobol_shift_tag, 0) * 0x1p53) << 11;
+    shift[d] = static_cast<std::uint64_t>(draw(seed, d, StreamTag::sobol_shift, 0) * 0x1p53) << 11;
   // Boost's sequence starts at its second point; the first is the origin. The first n points
   // of the whole sequence form a net: one point in every stratum of 1/n of each dimension.
   std::vector<std::vector<double>> rows(static_cast<std::size_t>(n), std::vector<double>(dimensions));
@@ -182,18 +180,19 @@ std::vector<DesignPoint> morris_design(int trajectories, int levels, int k, std:
     std::vector<double> x(static_cast<std::size_t>(k));
     for (int i = 0; i < k; ++i) {
       const auto level = static_cast<int>(
-          draw(seed, static_cast<std::uint64_t>(t), morris_start_tag, static_cast<std::uint32_t>(i)) * start_levels);
+          draw(seed, static_cast<std::uint64_t>(t), StreamTag::morris_start, static_cast<std::uint32_t>(i)) *
+          start_levels);
       x[static_cast<std::size_t>(i)] = std::min(level, start_levels - 1) * step;
     }
     // Each factor moves once, up by Δ from the start or down by Δ from its top, at random.
     std::vector<bool> up(static_cast<std::size_t>(k));
     for (int i = 0; i < k; ++i) {
       up[static_cast<std::size_t>(i)] =
-          draw(seed, static_cast<std::uint64_t>(t), morris_direction_tag, static_cast<std::uint32_t>(i)) < 0.5;
+          draw(seed, static_cast<std::uint64_t>(t), StreamTag::morris_direction, static_cast<std::uint32_t>(i)) < 0.5;
       if (!up[static_cast<std::size_t>(i)]) x[static_cast<std::size_t>(i)] += delta;
     }
     points.push_back({Block::morris, t, -1, 0, -1, x});
-    const std::vector<int> order = permutation(k, seed, static_cast<std::uint64_t>(t), morris_order_tag);
+    const std::vector<int> order = permutation(k, seed, static_cast<std::uint64_t>(t), StreamTag::morris_order);
     for (int s = 0; s < k; ++s) {
       const auto i = static_cast<std::size_t>(order[static_cast<std::size_t>(s)]);
       x[i] += up[i] ? delta : -delta;

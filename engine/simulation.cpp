@@ -8,16 +8,6 @@
 
 namespace steppe {
 
-namespace {
-
-// Where each lever policy's streams begin: above every model's (engine/random.hpp), in the order
-// of the list.
-std::uint32_t first_draw_of_policy(std::size_t policy) {
-  return model_streams_end + static_cast<std::uint32_t>(policy) * streams_per_lever_policy;
-}
-
-}  // namespace
-
 std::int64_t cache_friendly_block_size(std::int64_t requested) {
   if (requested < 16) return requested;
   const std::int64_t groups = requested / 16;  // two cache lines of 8 doubles per column
@@ -62,8 +52,8 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
     else
       for (Eigen::Index member = 0; member < members; ++member)
         drawn(member) = uncertainty.distribution.quantile(
-            uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member), sampling_month,
-                         static_cast<std::uint32_t>(index)));
+            uniform_draw(scenario_->seed, static_cast<std::uint64_t>(options_.first_member + member),
+                         tag_month(StreamTag::uncertain_inputs), static_cast<std::uint32_t>(index)));
     if (uncertainty.target == Uncertainty::Target::initial) state_.col(uncertainty.slot) = drawn;
     if (uncertainty.target == Uncertainty::Target::parameter) {
       parameters_.col(uncertainty.slot) = drawn;
@@ -113,7 +103,7 @@ void Simulation::set_levers(int month, const MemberArrays* state) {
   for (std::size_t policy = 0; policy < policies_.size(); ++policy) {
     if (!levers_.due(policy)) continue;
     levers_.begin(policy);
-    policy_context.first_draw = first_draw_of_policy(policy);
+    policy_context.first_draw = first_stream_of_lever_policy(static_cast<std::uint32_t>(policy));
     policies_[policy]->set_levers(policy_context, policy_states_[policy], levers_);
   }
 }

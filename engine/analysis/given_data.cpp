@@ -306,7 +306,7 @@ Statistics pawn_statistics(const SortedSample& sample, const Copies& copies, int
 void shuffle_rows(std::uint64_t seed, int shuffle, Order& order) {
   std::iota(order.begin(), order.end(), 0);
   const std::uint64_t member = (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(shuffle);
-  const auto stream = static_cast<std::uint32_t>(AnalysisStream::given_data_bootstrap);
+  const std::uint32_t stream = tag_month(StreamTag::given_data_bootstrap);
   for (std::size_t last = order.size() - 1; last > 0; --last) {
     const double u = uniform_draw(seed, member, stream, static_cast<std::uint32_t>(last));
     std::swap(order[last], order[std::min(last, static_cast<std::size_t>(u * static_cast<double>(last + 1)))]);
@@ -345,7 +345,7 @@ std::vector<Estimate> bootstrapped(Eigen::Index n, const Confidence& confidence,
   std::vector<std::size_t> rows;
   Copies copies(n);
   for (int resample = 0; resample < confidence.resamples; ++resample) {
-    bootstrap_rows(confidence.seed, AnalysisStream::given_data_bootstrap, resample, static_cast<std::size_t>(n), rows);
+    bootstrap_rows(confidence.seed, StreamTag::given_data_bootstrap, resample, static_cast<std::size_t>(n), rows);
     copies.setZero();
     for (std::size_t row : rows) copies[static_cast<Eigen::Index>(row)] += 1;
     const Statistics values = statistics(copies);

@@ -55,7 +55,7 @@ std::vector<MorrisEffect> morris_effects(const std::vector<PointRole>& roles, co
       // leaves the others' intervals as they were.
       std::vector<double> resampled;
       for (int resample = 0; resample < confidence.resamples; ++resample) {
-        bootstrap_rows(confidence.seed + i, AnalysisStream::morris_bootstrap, resample, values.size(), rows);
+        bootstrap_rows(confidence.seed + i, StreamTag::morris_bootstrap, resample, values.size(), rows);
         resampled.push_back(mean_absolute(values, rows));
       }
       effect.mu_star_interval = bootstrap_half_width(resampled, confidence.level);

@@ -1,12 +1,12 @@
 #include "engine/analysis/prim.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "engine/analysis/resampling.hpp"
 
@@ -19,7 +19,8 @@ using Rows = std::vector<Eigen::Index>;
 void validate(const PrimCases& cases) {
   const Eigen::Index dimensions = cases.inputs.cols();
   if (static_cast<Eigen::Index>(cases.categories.size()) != dimensions)
-    throw std::invalid_argument(fmt::format("prim: {} categories for {} dimensions", cases.categories.size(), dimensions));
+    throw std::invalid_argument(
+        fmt::format("prim: {} categories for {} dimensions", cases.categories.size(), dimensions));
   if (static_cast<Eigen::Index>(cases.of_interest.size()) != cases.inputs.rows())
     throw std::invalid_argument(
         fmt::format("prim: {} flags of interest for {} cases", cases.of_interest.size(), cases.inputs.rows()));
@@ -27,7 +28,8 @@ void validate(const PrimCases& cases) {
   for (Eigen::Index d = 0; d < dimensions; ++d)
     for (Eigen::Index row = 0; row < cases.inputs.rows(); ++row) {
       const double value = cases.inputs(row, d);
-      if (!std::isfinite(value)) throw std::invalid_argument(fmt::format("prim: case {} dimension {} is not finite", row, d));
+      if (!std::isfinite(value))
+        throw std::invalid_argument(fmt::format("prim: case {} dimension {} is not finite", row, d));
       const int count = cases.categories[static_cast<std::size_t>(d)];
       if (count > 0 && (value != std::floor(value) || value < 0 || value >= count))
         throw std::invalid_argument(fmt::format("prim: case {} dimension {}: {} is no category code", row, d, value));
@@ -159,8 +161,8 @@ Candidate candidate_of(const PrimCases& cases, const PrimBox& first, const PrimB
                        Rows inside) {
   Candidate candidate;
   candidate.of_interest = count_of_interest(cases, inside);
-  candidate.objective = lenient_objective(box.cases, box.of_interest, static_cast<std::int64_t>(inside.size()),
-                                          candidate.of_interest);
+  candidate.objective =
+      lenient_objective(box.cases, box.of_interest, static_cast<std::int64_t>(inside.size()), candidate.of_interest);
   candidate.restricted = restricted_count(limits, first);
   candidate.limits = std::move(limits);
   candidate.inside = std::move(inside);
@@ -177,7 +179,7 @@ Rows kept_rows(const PrimCases& cases, const Rows& rows, Eigen::Index dimension,
 
 // The best single peel of `box` (whose cases are `inside`).
 Best best_peel(const PrimCases& cases, const PrimBox& first, const PrimBox& box, const Rows& inside,
-                          const PrimOptions& options) {
+               const PrimOptions& options) {
   Best best;
   for (Eigen::Index d = 0; d < cases.inputs.cols(); ++d) {
     const PrimLimit& limit = box.limits[static_cast<std::size_t>(d)];
@@ -207,8 +209,7 @@ Best best_peel(const PrimCases& cases, const PrimBox& first, const PrimBox& box,
 }
 
 // The best single paste of `box`.
-Best best_paste(const PrimCases& cases, const PrimBox& first, const PrimBox& box,
-                           const PrimOptions& options) {
+Best best_paste(const PrimCases& cases, const PrimBox& first, const PrimBox& box, const PrimOptions& options) {
   Best best;
   for (Eigen::Index d = 0; d < cases.inputs.cols(); ++d) {
     const std::size_t dimension = static_cast<std::size_t>(d);
@@ -236,8 +237,8 @@ Best best_paste(const PrimCases& cases, const PrimBox& first, const PrimBox& box
     }
     if (limit.lower > widest.lower) {
       pasted = limit;
-      pasted.lower = below.empty() ? widest.lower
-                                   : std::min(limit.lower, separating_quantile(below, 1 - options.paste_alpha));
+      pasted.lower =
+          below.empty() ? widest.lower : std::min(limit.lower, separating_quantile(below, 1 - options.paste_alpha));
       best.consider(candidate_of(cases, first, box, limits, kept_rows(cases, beside, d, pasted)));
     }
     if (limit.upper < widest.upper) {
@@ -337,8 +338,8 @@ std::vector<double> quasi_p_values(const PrimCases& cases, const PrimBox& first,
     std::vector<PrimLimit> wider = box.limits;
     wider[d] = first.limits[d];
     const Rows inside = members(cases, wider);
-    const double density =
-        static_cast<double>(count_of_interest(cases, inside)) / static_cast<double>(std::max<std::size_t>(inside.size(), 1));
+    const double density = static_cast<double>(count_of_interest(cases, inside)) /
+                           static_cast<double>(std::max<std::size_t>(inside.size(), 1));
     if (box.of_interest == 0 || density >= 1) {
       values[d] = 1;
       continue;
@@ -359,7 +360,7 @@ PrimResampling resample_prim(const PrimCases& cases, const PrimBox& box, const P
   PrimCases resample{Eigen::MatrixXd(cases.inputs.rows(), cases.inputs.cols()), cases.categories,
                      std::vector<bool>(cases.of_interest.size())};
   for (int r = 0; r < resamples; ++r) {
-    bootstrap_rows(seed, AnalysisStream::prim_resampling, r, cases.of_interest.size(), rows);
+    bootstrap_rows(seed, StreamTag::prim_resampling, r, cases.of_interest.size(), rows);
     for (std::size_t row = 0; row < rows.size(); ++row) {
       resample.inputs.row(static_cast<Eigen::Index>(row)) = cases.inputs.row(static_cast<Eigen::Index>(rows[row]));
       resample.of_interest[row] = cases.of_interest[rows[row]];

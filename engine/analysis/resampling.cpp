@@ -8,14 +8,13 @@
 
 namespace steppe {
 
-void bootstrap_rows(std::uint64_t seed, AnalysisStream stream, int resample, std::size_t n,
-                    std::vector<std::size_t>& rows) {
+void bootstrap_rows(std::uint64_t seed, StreamTag stream, int resample, std::size_t n, std::vector<std::size_t>& rows) {
   rows.resize(n);
   for (std::size_t draw = 0; draw < n; ++draw)
-    rows[draw] = std::min(n - 1, static_cast<std::size_t>(uniform_draw(seed, static_cast<std::uint64_t>(resample),
-                                                                       static_cast<std::uint32_t>(stream),
-                                                                       static_cast<std::uint32_t>(draw)) *
-                                                          static_cast<double>(n)));
+    rows[draw] =
+        std::min(n - 1, static_cast<std::size_t>(uniform_draw(seed, static_cast<std::uint64_t>(resample),
+                                                              tag_month(stream), static_cast<std::uint32_t>(draw)) *
+                                                 static_cast<double>(n)));
 }
 
 double two_sided_z(double level) {

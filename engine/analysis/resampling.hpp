@@ -8,16 +8,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace steppe {
+#include "engine/random.hpp"
 
-// The random streams of the analyses, one tag each, kept apart from the models' streams (which
-// use the low draw numbers of (seed, member, month)): a tag is the `month` word of a draw.
-enum class AnalysisStream : std::uint32_t {
-  sobol_bootstrap = 0xFFFFFF10u,
-  morris_bootstrap = 0xFFFFFF11u,
-  given_data_bootstrap = 0xFFFFFF12u,
-  prim_resampling = 0xFFFFFF13u,
-};
+namespace steppe {
 
 // How intervals are computed: `resamples` bootstrap resamples drawn with `seed`, reported as
 // the half-width of a `level` two-sided interval (z × the resamples' standard deviation, as
@@ -28,9 +21,9 @@ struct Confidence {
   std::uint64_t seed = 1;
 };
 
-// The rows of bootstrap resample `resample`: n draws with replacement from [0, n).
-void bootstrap_rows(std::uint64_t seed, AnalysisStream stream, int resample, std::size_t n,
-                    std::vector<std::size_t>& rows);
+// The rows of bootstrap resample `resample`: n draws with replacement from [0, n), from the
+// analysis's stream `stream` (the table of engine/random.hpp).
+void bootstrap_rows(std::uint64_t seed, StreamTag stream, int resample, std::size_t n, std::vector<std::size_t>& rows);
 
 // z such that a standard normal lies within ±z with probability `level` (1.96 for 0.95).
 double two_sided_z(double level);

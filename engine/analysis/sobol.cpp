@@ -198,7 +198,7 @@ SobolResult sobol_indices(const std::vector<PointRole>& roles, const PointStatis
   std::vector<double> noise_shares;
   std::vector<std::size_t> draws, resampled(complete.size());
   for (int resample = 0; resample < confidence.resamples; ++resample) {
-    bootstrap_rows(confidence.seed, AnalysisStream::sobol_bootstrap, resample, complete.size(), draws);
+    bootstrap_rows(confidence.seed, StreamTag::sobol_bootstrap, resample, complete.size(), draws);
     for (std::size_t draw = 0; draw < draws.size(); ++draw) resampled[draw] = complete[draws[draw]];
     const SobolEstimate estimate_b = estimate(sample, resampled, replicated, second_order);
     noise_shares.push_back(estimate_b.noise_share);

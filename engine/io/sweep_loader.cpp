@@ -7,6 +7,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "engine/designs.hpp"
+#include "engine/random.hpp"
+
 namespace steppe {
 
 namespace {
@@ -99,9 +102,8 @@ void read_policies(const Located& at, const std::filesystem::path& file, const L
       levers.emplace_back(setting.name, read_distribution(setting.value, decl.min, decl.max));
     }
     if (levers.empty()) fail(sampled.require("levers"), "expected at least one lever to sample");
-    constexpr std::uint64_t policy_stream = 0x9E3779B97F4A7C15u;
-    const auto design =
-        latin_hypercube_design(count, static_cast<int>(levers.size()), sweep.scenario->seed ^ policy_stream);
+    const auto design = latin_hypercube_design(count, static_cast<int>(levers.size()),
+                                               sweep.scenario->seed ^ sampled_policies_seed_salt);
     const int digits = static_cast<int>(std::to_string(count).size());
     for (int index = 0; index < count; ++index) {
       std::vector<std::pair<std::string, double>> values;

@@ -1,7 +1,8 @@
 // Counter-based per-member random streams (engine/random.hpp).
 #include <catch2/catch.hpp>
-
 #include <cstdint>
+#include <iterator>
+#include <map>
 #include <set>
 
 #include "engine/random.hpp"
@@ -70,4 +71,41 @@ TEST_CASE("uniform_draw has mean 0.5 and variance 1/12 over 100k draws", "[rando
   CHECK(mean == Approx(0.5).margin(0.01));
   CHECK(sum_squares / count - mean * mean == Approx(1.0 / 12.0).margin(0.005));
   CHECK(static_cast<double>(below_tenth) / count == Approx(0.1).margin(0.01));
+}
+
+TEST_CASE("the stream table's ranges and tags do not overlap, and keep their numbers", "[random]") {
+  using namespace steppe;
+  // Within a simulated month: the models' streams, the firings' among them, then one range per
+  // lever policy, each right after the last, the last ending at 2^32.
+  CHECK(firing_streams_end < model_streams_end);
+  CHECK(first_stream_of_lever_policy(0) == model_streams_end);
+  for (std::uint32_t policy = 0; policy + 1 < max_lever_policies; ++policy)
+    REQUIRE(first_stream_of_lever_policy(policy + 1) - first_stream_of_lever_policy(policy) ==
+            streams_per_lever_policy);
+  CHECK(std::uint64_t{first_stream_of_lever_policy(max_lever_policies - 1)} + streams_per_lever_policy ==
+        std::uint64_t{1} << 32);
+
+  // Outside them: every tag its own month, above any month a run reaches (the loader's 6000).
+  CHECK(first_tag_month > 6000);
+  std::set<std::uint32_t> months;
+  for (const StreamTag tag : stream_tags) {
+    CHECK(tag_month(tag) >= first_tag_month);
+    CHECK(months.insert(tag_month(tag)).second);
+  }
+  CHECK(sampled_policies_seed_salt != 0);
+
+  // The numbers every output was made with: changing one changes designs, intervals or draws.
+  CHECK(model_streams_end == 0x8000'0000u);
+  CHECK(firing_streams_end == 0xFFFFu);
+  CHECK(streams_per_lever_policy == 0x1'0000u);
+  const std::map<StreamTag, std::uint32_t> numbers = {
+      {StreamTag::monte_carlo, 0xFFFFFF00u},      {StreamTag::latin_strata, 0xFFFFFF01u},
+      {StreamTag::latin_pairing, 0xFFFFFF02u},    {StreamTag::sobol_shift, 0xFFFFFF03u},
+      {StreamTag::morris_start, 0xFFFFFF04u},     {StreamTag::morris_order, 0xFFFFFF05u},
+      {StreamTag::morris_direction, 0xFFFFFF06u}, {StreamTag::sobol_bootstrap, 0xFFFFFF10u},
+      {StreamTag::morris_bootstrap, 0xFFFFFF11u}, {StreamTag::given_data_bootstrap, 0xFFFFFF12u},
+      {StreamTag::prim_resampling, 0xFFFFFF13u},  {StreamTag::uncertain_inputs, 0xFFFFFFFFu}};
+  CHECK(numbers.size() == std::size(stream_tags));
+  for (const StreamTag tag : stream_tags) CHECK(tag_month(tag) == numbers.at(tag));
+  CHECK(sampled_policies_seed_salt == 0x9E3779B97F4A7C15u);
 }
