@@ -151,11 +151,16 @@ ModelDeclaration make_declaration() {
                    .internal = true,
                    .source = evolution},
       // Diagnostics (docs/model.md §2.2): computed by the kernel, no part of the dynamics.
+      // Computed with the residual share 1 - sum of the dependences as it is, unclipped (§7.7): when
+      // the dependences sum above 1 the index falls below 0, to -2 with two neighbors at 1 each
+      // (N - N^2 with N neighbors; lower values than the range fall in the bands' end bins).
       VariableDecl{.name = "diversification",
                    .role = "focal",
                    .help = "diagnostic: 1 - HHI of (dependence per neighbor, the rest)",
                    .unit = "share",
                    .initial = 0.0,
+                   .min = -2.0,
+                   .clipped = false,
                    .derived_initial = true,
                    .source = economic},
       VariableDecl{.name = "access",

@@ -312,8 +312,8 @@ class ThirdNeighborKernel final : public Kernel {
   }
   // The update clips every value it commits, in its one pass over the block: the engine's second
   // pass would slow the step loop by a tenth (docs/performance.md). The diagnostics it computes lie
-  // in [0, 1] by construction (diversification as long as the dependences sum to at most 1,
-  // docs/model.md §7.7).
+  // in [0, 1] by construction, but for diversification, declared unclipped: below 0 when the
+  // dependences sum above 1 (docs/model.md §7.7).
   bool clips_on_commit() const override { return true; }
 
  private:

@@ -261,6 +261,28 @@ TEST_CASE("third_neighbor with one neighbor and three partners runs and stays in
   CHECK(run(1, "USA", "access") < 0.9);
 }
 
+TEST_CASE("third_neighbor leaves the diversification index unclipped, within its declared range", "[generic]") {
+  // Dependences aiming at 1 on both neighbors sum above 1: the residual share turns negative and
+  // the index with it, as the specification computes it (docs/model.md §7.7), towards -2.
+  LoadOptions options;
+  options.overrides = {{"RUS.D_max", "1"}, {"CHN.D_max", "1"}, {"iota", "1"}};
+  const Run run = run_shipped("baseline", options);
+  const VariableDecl& decl = *run.scenario->layout->declaration().find_variable("diversification");
+  CHECK_FALSE(decl.clipped);
+  double lowest = 1;
+  for (std::size_t month = 0; month < run.months.size(); ++month) {
+    const double index = run(static_cast<int>(month), "MNG", "diversification");
+    const double chn = run(static_cast<int>(month), "MNG", "dependence.CHN");
+    const double rus = run(static_cast<int>(month), "MNG", "dependence.RUS");
+    INFO("month " << month);
+    CHECK(index == Approx(1 - (chn * chn + rus * rus + (1 - chn - rus) * (1 - chn - rus))).margin(1e-12));
+    CHECK(index >= decl.min);
+    CHECK(index <= decl.max);
+    lowest = std::min(lowest, index);
+  }
+  CHECK(lowest < -1.5);
+}
+
 TEST_CASE("third_neighbor clips engagement when an election drives a partner's attention below zero", "[generic]") {
   // attention = 1 − attention_drop · 2u · (1 − H) is negative for u > 0.5 here, and so is every
   // target it scales: the step must clip the engagement it moves towards them.
