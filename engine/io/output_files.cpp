@@ -1,8 +1,8 @@
 #include "engine/io/output_files.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>

@@ -2,13 +2,13 @@
 // help, `run` and its files (table, trajectories.csv, summary.json, chart.svg), the options
 // that change a run, `compare`, `describe`, `validate`, and determinism of the files written.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <unistd.h>
 #include <set>
 
 #include "cli/cli_support.hpp"
@@ -209,8 +209,9 @@ TEST_CASE("a run removes the temporaries a killed run left in its folder, and no
   write_text_file(folder / orphan, "half a chart");
   write_text_file(folder / live, "another run's chart, still being written");
   write_text_file(folder / ".notes.tmp-x", "not a temporary of steppe's");
-  REQUIRE(run_steppe({"run", source_path("scenarios/baseline.yaml").string(), "--out", folder.string(), "-q"}).exit_code ==
-          0);
+  REQUIRE(
+      run_steppe({"run", source_path("scenarios/baseline.yaml").string(), "--out", folder.string(), "-q"}).exit_code ==
+      0);
   CHECK_FALSE(fs::exists(folder / orphan));
   CHECK(fs::exists(folder / live));
   CHECK(fs::exists(folder / ".notes.tmp-x"));

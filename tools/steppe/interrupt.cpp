@@ -25,8 +25,7 @@ InterruptScope::InterruptScope() {
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
-  for (std::size_t index = 0; index < std::size(handled); ++index)
-    sigaction(handled[index], &action, &previous[index]);
+  for (std::size_t index = 0; index < std::size(handled); ++index) sigaction(handled[index], &action, &previous[index]);
 }
 
 InterruptScope::~InterruptScope() {
@@ -38,6 +37,5 @@ const std::atomic<bool>* interrupt_flag() { return &stop; }
 bool interrupted() { return stop; }
 
 int interrupted_exit_code() { return 128 + received; }
-
 
 }  // namespace steppe::cli
