@@ -2,7 +2,6 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -13,6 +12,7 @@
 #include <stdexcept>
 
 #include "engine/observers.hpp"
+#include "engine/threads.hpp"
 
 namespace steppe {
 
@@ -213,7 +213,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     }
   };
 
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  const int threads = pool_threads(options.threads);
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(

@@ -1,6 +1,5 @@
 #include "engine/sweep_runner.hpp"
 
-#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "engine/simulation.hpp"
+#include "engine/threads.hpp"
 
 namespace steppe {
 
@@ -46,7 +46,7 @@ bool run_chunks_here(const Sweep& sweep, const std::vector<DesignPoint>& points,
                      const SweepRunOptions& options, const ChunkCommit& commit) {
   const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
       *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  const int threads = pool_threads(options.threads);
   tbb::task_arena arena(threads);
   const std::size_t wave = static_cast<std::size_t>(threads) * 4;
   for (std::size_t start = 0; start < chunks.size(); start += wave) {

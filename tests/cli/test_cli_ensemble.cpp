@@ -656,6 +656,20 @@ TEST_CASE("Ctrl-C stops steppe compare --members with exit 130 and leaves the fo
   CHECK(run.seconds < 6);
 }
 
+TEST_CASE("more --threads than cores runs on every core, silently, with the same results", "[cli][ensemble][threads]") {
+  const fs::path folder = scratch("ens-many-threads");
+  for (const char* threads : {"1", "1024"}) {
+    const RunResult result = run_steppe({"run", "scenarios/baseline.yaml", "--members", "300", "--threads", threads,
+                                         "--out", (folder / threads).string(), "-q"},
+                                        root_folder());
+    INFO("--threads " << threads);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.empty());  // no oneTBB warning about the workers it would not start
+  }
+  CHECK(read_text_file(folder / "1" / "bands.csv") == read_text_file(folder / "1024" / "bands.csv"));
+  CHECK(read_text_file(folder / "1" / "outcomes.csv") == read_text_file(folder / "1024" / "outcomes.csv"));
+}
+
 // ----- Bad ensemble options -------------------------------------------------------------------------
 
 TEST_CASE("bad ensemble options exit 2 and write nothing", "[cli][ensemble][usage]") {
