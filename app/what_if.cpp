@@ -9,6 +9,7 @@
 
 #include "app/output_writers.hpp"
 #include "engine/errors.hpp"
+#include "engine/io/sweep_loader.hpp"
 
 namespace steppe::app {
 
@@ -101,10 +102,22 @@ std::vector<OutcomeComparison> compare_ensembles(const EnsembleResult& a, const 
 
 std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
 
+namespace {
+
+std::shared_ptr<const Scenario> load_checked(const std::string& file, const LoadOptions& load) {
+  auto scenario = load_scenario(file, load);
+  // A sweep file runs as a scenario too; its sweep section is checked all the same, so a
+  // mistake in it is found now and not when the sweep is run.
+  if (scenario->has_sweep) load_sweep(file, load);
+  return scenario;
+}
+
+}  // namespace
+
 PreparedRun prepare_run(const RunRequest& request) {
   PreparedRun prepared{.label = stem(request.scenario), .ensemble = request.ensemble, .also_write = request.also_write};
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
-  prepared.scenario = load_scenario(request.scenario, request.load);
+  prepared.scenario = load_checked(request.scenario, request.load);
   const EnsembleSettings& ensemble = request.ensemble;
   if (ensemble.members > 1 && ensemble.keep_trajectories) {
     const double gigabytes = static_cast<double>(trajectory_bytes(*prepared.scenario, ensemble.members)) / 1e9;
@@ -129,8 +142,8 @@ RunResult run(const PreparedRun& prepared, const Control& control) {
 }
 
 PreparedComparison prepare_comparison(const CompareRequest& request) {
-  PreparedComparison prepared{.a = load_scenario(request.scenario_a, request.load),
-                              .b = load_scenario(request.scenario_b, request.load),
+  PreparedComparison prepared{.a = load_checked(request.scenario_a, request.load),
+                              .b = load_checked(request.scenario_b, request.load),
                               .label_a = stem(request.scenario_a),
                               .label_b = stem(request.scenario_b),
                               .ensemble = request.ensemble};
@@ -172,7 +185,7 @@ ComparisonResult compare(const PreparedComparison& prepared, const Control& cont
 }
 
 std::shared_ptr<const Scenario> validate(const std::string& file, const LoadOptions& load) {
-  return load_scenario(file, load);
+  return load_checked(file, load);
 }
 
 }  // namespace steppe::app

@@ -108,7 +108,8 @@ struct ComparisonResult {
 PreparedComparison prepare_comparison(const CompareRequest& request);
 ComparisonResult compare(const PreparedComparison& prepared, const Control& control = {});
 
-// Loads a scenario to check it (throws InputError when it is not valid).
+// Loads a scenario to check it (throws InputError when it is not valid). Here and in the other
+// use cases a scenario that is also a sweep file has its sweep section checked as well.
 std::shared_ptr<const Scenario> validate(const std::string& file, const LoadOptions& load);
 
 // A file's name without folder or extension.

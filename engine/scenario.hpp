@@ -135,6 +135,7 @@ struct Scenario {
   std::string description;
   std::vector<std::string> files;  // the scenario file and any it extends
   std::string content_hash;        // xxh64 of those files' bytes, --set, --months, --seed, --stochastic
+  bool has_sweep = false;          // the files hold a `sweep:` section (a sweep file, docs/sweeps.md)
 
   YearMonth date(int month) const { return start.plus(month); }
 };

@@ -687,6 +687,7 @@ std::string content_hash(const Draft& draft, const LoadOptions& options) {
 
 std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& options, const std::string& file) {
   auto scenario = std::make_shared<Scenario>();
+  scenario->has_sweep = draft.sweep.has_value();
 
   const Located& model_at = required(draft.model, file, "model");
   scenario->model_name = read_text(model_at);

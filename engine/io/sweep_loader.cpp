@@ -4,8 +4,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 
 #include "engine/designs.hpp"
 #include "engine/random.hpp"
@@ -155,8 +153,7 @@ Sweep load_sweep(const std::filesystem::path& file, const LoadOptions& options) 
   Sweep sweep;
   sweep.scenario = loaded.scenario;
   sweep.file = file;
-  std::ifstream stream(file, std::ios::binary);
-  sweep.text.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+  sweep.text = read_input_file(file, "sweep file");
 
   const Fields fields(loaded.section, section_keys());
   SweepSettings& settings = sweep.settings;

@@ -207,3 +207,23 @@ TEST_CASE("a scenario saved as UTF-16 with a byte-order mark still loads", "[cli
   INFO(result.err);
   CHECK(result.exit_code == 0);
 }
+
+TEST_CASE("a scenario's sweep section is checked by validate and run, not only by sweep", "[cli][bad][sweep]") {
+  const fs::path folder = scratch("sweep-section");
+  const std::string head = "extends: " + source_path("scenarios/baseline.yaml").string() +
+                           "\nuncertainties:\n  USA.trust: {uniform: [0.3, 0.7]}\n";
+  write_text_file(folder / "unknown.yaml", head + "sweep: {design: latin_hypercube, samples: 10, bogus_key: 1}\n");
+  write_text_file(folder / "design.yaml", head + "sweep: {design: latin_hypercub, samples: 10}\n");
+  for (const std::string command : {"validate", "run"}) {
+    INFO(command);
+    const RunResult unknown = run_steppe({command, (folder / "unknown.yaml").string()}, folder);
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown.yaml:4:") && Catch::Contains("sweep.bogus_key"));
+    const RunResult design = run_steppe({command, (folder / "design.yaml").string()}, folder);
+    CHECK(design.exit_code == 2);
+    CHECK_THAT(design.err, Catch::Contains("did you mean 'latin_hypercube'"));
+  }
+  CHECK(folder_entries(folder) == std::vector<std::string>{"design.yaml", "unknown.yaml"});  // run wrote nothing
+  // A shipped sweep file is a valid scenario.
+  CHECK(run_steppe({"validate", source_path("examples/sweeps/ishigami.yaml").string()}).exit_code == 0);
+}
