@@ -106,38 +106,29 @@ ModelDeclaration test_declaration() {
   return d;
 }
 
-// The loader only reads declarations; it never compiles a kernel.
-class LoaderTestModel : public Model {
- public:
-  const ModelDeclaration& declaration() const override { return declaration_; }
-  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&, const Network*) const override {
-    return nullptr;
-  }
-
- private:
-  ModelDeclaration declaration_ = test_declaration();
-};
-
 // A model without a network, for the `network` key where none belongs.
-class PlainTestModel : public Model {
- public:
-  const ModelDeclaration& declaration() const override { return declaration_; }
-  std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&, const Network*) const override {
-    return nullptr;
-  }
-
- private:
-  ModelDeclaration declaration_ = [] {
-    ModelDeclaration d;
-    d.name = "loader_test_plain";
-    d.roles = {role("focal", 1, 1)};
-    d.variables = {variable("autonomy", "focal", 0.5)};
-    return d;
-  }();
-};
+ModelDeclaration plain_declaration() {
+  ModelDeclaration d;
+  d.name = "loader_test_plain";
+  d.roles = {role("focal", 1, 1)};
+  d.variables = {variable("autonomy", "focal", 0.5)};
+  return d;
+}
 
 // A model whose roles have names of its own: the network takes its parts from the declaration.
-class OwnRolesTestModel : public Model {
+ModelDeclaration own_roles_declaration() {
+  ModelDeclaration d;
+  d.name = "loader_test_own_roles";
+  d.roles = {role("capital", 1, 1), role("power", 1, -1), role("ally", 1, -1)};
+  d.variables = {variable("standing", "capital", 0.5), variable("supply", "ally", 0, Per::lever)};
+  d.levers = {lever_decl("airlift", "ally", 0.5, 0, "supply"), lever_decl("pressure", "power", 0)};
+  d.network = NetworkRoles{.focal = "capital", .neighbors = "power", .partners = "ally"};
+  return d;
+}
+
+// The loader only reads declarations; it never compiles a kernel.
+template <ModelDeclaration (*declare)()>
+class DeclarationOnlyModel : public Model {
  public:
   const ModelDeclaration& declaration() const override { return declaration_; }
   std::unique_ptr<Kernel> compile(const Layout&, const std::vector<double>&, const Network*) const override {
@@ -145,20 +136,12 @@ class OwnRolesTestModel : public Model {
   }
 
  private:
-  ModelDeclaration declaration_ = [] {
-    ModelDeclaration d;
-    d.name = "loader_test_own_roles";
-    d.roles = {role("capital", 1, 1), role("power", 1, -1), role("ally", 1, -1)};
-    d.variables = {variable("standing", "capital", 0.5), variable("supply", "ally", 0, Per::lever)};
-    d.levers = {lever_decl("airlift", "ally", 0.5, 0, "supply"), lever_decl("pressure", "power", 0)};
-    d.network = NetworkRoles{.focal = "capital", .neighbors = "power", .partners = "ally"};
-    return d;
-  }();
+  ModelDeclaration declaration_ = declare();
 };
 
-ModelRegistration<LoaderTestModel> registration;
-ModelRegistration<PlainTestModel> plain_registration;
-ModelRegistration<OwnRolesTestModel> own_roles_registration;
+ModelRegistration<DeclarationOnlyModel<test_declaration>> registration;
+ModelRegistration<DeclarationOnlyModel<plain_declaration>> plain_registration;
+ModelRegistration<DeclarationOnlyModel<own_roles_declaration>> own_roles_registration;
 
 fs::path data_file(const std::string& name) { return fs::path(STEPPE_SOURCE_DIR) / "tests" / "data" / "loader" / name; }
 
