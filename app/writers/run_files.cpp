@@ -19,9 +19,7 @@ const OutputWriterRegistration<RunResult> trajectories_writer({
     .applies_to = "a single run, or an ensemble with --keep-trajectories",
     .write =
         [](const RunResult& result, const Provenance&) {
-          if (result.run) return trajectories_csv(*result.run);
-          return trajectories_csv(
-              WhatIfRun{result.prepared.scenario, result.ensemble->trajectories, result.ensemble->outcome_specs, {}});
+          return trajectories_csv(result.scenario(), result.run ? result.run->months : result.ensemble->trajectories);
         },
 });
 

@@ -14,14 +14,13 @@ std::string round_trip(double value) {
   return fmt::format("{}", value);
 }
 
-std::string trajectories_csv(const WhatIfRun& run) {
-  const Scenario& scenario = *run.scenario;
+std::string trajectories_csv(const Scenario& scenario, const std::vector<MemberArrays>& months) {
   const Layout& layout = *scenario.layout;
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "date,member,actor,variable,value\n");
-  for (std::size_t month = 0; month < run.months.size(); ++month) {
+  for (std::size_t month = 0; month < months.size(); ++month) {
     const std::string date = scenario.date(static_cast<int>(month)).to_string();
-    const MemberArrays& state = run.months[month];
+    const MemberArrays& state = months[month];
     for (Eigen::Index member = 0; member < state.rows(); ++member)
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
         const auto& variable = layout.state()[slot];

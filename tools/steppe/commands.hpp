@@ -6,7 +6,6 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -117,8 +116,10 @@ struct ExportOptions {
 
 // A scenario file's name without folder or extension: labels and default output folders.
 using app::stem;
-// With --quiet prints nothing, with --json the document; true when that is all to print.
-bool printed_for_machines(bool quiet, bool json, const nlohmann::json& document);
+// With --quiet prints nothing, with --json the file named `document` among `files` (the JSON the
+// command also wrote); true when that is all to print.
+bool printed_for_machines(bool quiet, bool json, const std::vector<app::OutputFile>& files,
+                          const std::string& document);
 // Writes a use case's files into the folder (atomically: all or none) and returns their paths;
 // throws Interrupted (nothing committed) when a signal arrived first.
 std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::vector<app::OutputFile>& files);

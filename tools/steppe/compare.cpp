@@ -8,7 +8,6 @@
 #include <iostream>
 #include <memory>
 
-#include "app/json.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/interrupt.hpp"
@@ -64,8 +63,9 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   if (result.cancelled) throw Interrupted{};
 
   const Provenance provenance{STEPPE_VERSION, command_line};
-  const auto written = write_files(folder, app::output_files(result, provenance));
-  if (printed_for_machines(options.quiet, options.json, app::json::comparison(result, provenance))) return 0;
+  const std::vector<app::OutputFile> files = app::output_files(result, provenance);
+  const auto written = write_files(folder, files);
+  if (printed_for_machines(options.quiet, options.json, files, "comparison.json")) return 0;
   std::cout << fmt::format("A: {} ({})\nB: {} ({})\n", prepared.label_a, options.scenario_a, prepared.label_b,
                            options.scenario_b);
   if (ensembles)

@@ -9,7 +9,6 @@
 #include <iostream>
 #include <memory>
 
-#include "app/json.hpp"
 #include "app/studies.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
@@ -50,8 +49,9 @@ int discover_command(const DiscoverOptions& options) {
                      .seed = options.seed});
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / stem(options.source)
                                           : std::filesystem::path(options.out));
-  const auto written = write_files(folder, app::discovery_files(found));
-  if (printed_for_machines(options.quiet, options.json, app::json::discovery(found))) return 0;
+  const std::vector<app::OutputFile> files = app::discovery_files(found);
+  const auto written = write_files(folder, files);
+  if (printed_for_machines(options.quiet, options.json, files, "discover.json")) return 0;
 
   const DiscoverCases& discover = found.cases;
   const PrimResult& result = found.peeling;

@@ -24,8 +24,11 @@ std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenari
   }
 }
 
-bool printed_for_machines(bool quiet, bool json, const nlohmann::json& document) {
-  if (json && !quiet) std::cout << document.dump(2) << "\n";
+bool printed_for_machines(bool quiet, bool json, const std::vector<app::OutputFile>& files,
+                          const std::string& document) {
+  if (json && !quiet)
+    for (const app::OutputFile& file : files)
+      if (file.name == document) std::cout << file.content;
   return quiet || json;
 }
 

@@ -6,7 +6,6 @@
 #include <iostream>
 #include <memory>
 
-#include "app/json.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/interrupt.hpp"
@@ -65,8 +64,9 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   if (result.cancelled()) throw Interrupted{};
 
   const Provenance provenance{STEPPE_VERSION, command_line};
-  const auto written = write_files(folder, app::output_files(result, provenance));
-  if (printed_for_machines(options.quiet, options.json, app::json::summary(result, provenance))) return 0;
+  const std::vector<app::OutputFile> files = app::output_files(result, provenance);
+  const auto written = write_files(folder, files);
+  if (printed_for_machines(options.quiet, options.json, files, "summary.json")) return 0;
 
   const Scenario& scenario = result.scenario();
   const std::string title = scenario.title.empty() ? prepared.label : scenario.title;
