@@ -90,6 +90,8 @@ struct OutcomeSpec {
   int state_slot = -1;
   Statistic statistic = Statistic::final;
   double threshold = 0;
+  // A first crossing: the value is a month index (NaN when it never happens).
+  bool is_month() const { return statistic == Statistic::first_above || statistic == Statistic::first_below; }
 };
 
 // An uncertain input (the X of XLRM): each member draws its own value of an initial state or

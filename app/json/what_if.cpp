@@ -32,8 +32,7 @@ nlohmann::json run_summary(const WhatIfRun& run, const Provenance& provenance) {
   for (std::size_t index = 0; index < run.outcome_specs.size(); ++index) {
     const OutcomeSpec& outcome = run.outcome_specs[index];
     const double value = run.outcomes[index];
-    const bool is_month = outcome.statistic == Statistic::first_above || outcome.statistic == Statistic::first_below;
-    if (is_month && std::isfinite(value))
+    if (outcome.is_month() && std::isfinite(value))
       outcomes[outcome.name] = {{"month", static_cast<int>(value)},
                                 {"date", scenario.date(static_cast<int>(value)).to_string()}};
     else

@@ -23,8 +23,7 @@ std::string runs_table(const app::ComparisonResult& result) {
   Table table({"outcome", p.label_a, p.label_b, p.label_b + " − " + p.label_a});
   for (const app::OutcomeComparison& outcome : result.outcomes) {
     const double difference = outcome.b - outcome.a;
-    const bool is_date =
-        outcome.spec().statistic == Statistic::first_above || outcome.spec().statistic == Statistic::first_below;
+    const bool is_date = outcome.spec().is_month();
     table.add_row({outcome.name, outcome.spec_a ? outcome_text(*outcome.spec_a, outcome.a, *p.a) : "—",
                    outcome.spec_b ? outcome_text(*outcome.spec_b, outcome.b, *p.b) : "—",
                    is_date && std::isfinite(difference) ? fmt::format("{:+g} months", difference)
