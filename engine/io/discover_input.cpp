@@ -175,7 +175,8 @@ DiscoverCases discover_cases(const SweepDatabase& database, const OutcomeConditi
   nlohmann::json policies;
   if (!stored.policies.empty()) {
     policies = nlohmann::json::parse(stored.policies);
-    for (const auto& [lever, value] : policies.at(arrays.policies.front()).items()) {
+    for (const auto& item : policies.at(arrays.policies.front()).items()) {
+      const std::string& lever = item.key();  // not a structured binding: clang 14 cannot capture one
       const bool everywhere = std::all_of(arrays.policies.begin(), arrays.policies.end(), [&](const std::string& name) {
         return policies.at(name).contains(lever) && policies.at(name).at(lever).is_number();
       });
