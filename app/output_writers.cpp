@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "engine/errors.hpp"
 
@@ -22,12 +23,24 @@ std::vector<OutputFile> files_of(const Result& result, const Provenance& provena
   std::vector<OutputFile> files;
   for (const OutputWriter<Result>& writer : output_writers<Result>()) {
     const bool wanted = writer.by_default || std::count(asked.begin(), asked.end(), writer.file) > 0;
-    if (wanted && writer.applies(result.prepared)) files.push_back({writer.file, writer.write(result, provenance)});
+    if (wanted && writer.applies(result.prepared))
+      files.emplace_back(writer.file, [&result, &provenance, write = writer.write](std::ostream& out) {
+        write(result, provenance, out);
+      });
   }
   return files;
 }
 
 }  // namespace
+
+OutputFile::OutputFile(std::string name, std::string content)
+    : name(std::move(name)), write([content = std::move(content)](std::ostream& out) { out << content; }) {}
+
+std::string content_of(const OutputFile& file) {
+  std::ostringstream content;
+  file.write(content);
+  return std::move(content).str();
+}
 
 template <class Result>
 std::vector<OutputWriter<Result>> output_writers() {

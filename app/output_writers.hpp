@@ -5,7 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/what_if.hpp"
@@ -13,10 +15,18 @@
 
 namespace steppe::app {
 
+// One file of a result: its name and what writes its content, called when the file is written
+// so that a large file (an ensemble's every member) goes to disk without being held as text.
+// A file made from a result refers to that result, which must outlive it.
 struct OutputFile {
+  OutputFile(std::string name, std::function<void(std::ostream&)> write)
+      : name(std::move(name)), write(std::move(write)) {}
+  OutputFile(std::string name, std::string content);
   std::string name;
-  std::string content;
+  std::function<void(std::ostream&)> write;
 };
+// The whole content of a file, as text.
+std::string content_of(const OutputFile& file);
 
 // A writer of one file from a result of type Result (RunResult or ComparisonResult).
 template <class Result>
@@ -29,7 +39,7 @@ struct OutputWriter {
   // decided before running; `applies_to` says it in words for an error.
   std::function<bool(const typename Result::Prepared&)> applies;
   std::string applies_to;
-  std::function<std::string(const Result&, const Provenance&)> write;
+  std::function<void(const Result&, const Provenance&, std::ostream&)> write;
 };
 
 // Every registered writer for Result, by order.
@@ -47,7 +57,8 @@ struct OutputWriterRegistration {
 template <class Result>
 void check_opt_in_writers(const typename Result::Prepared& prepared, const std::vector<std::string>& names);
 
-// The files of a result: every default writer that applies, and the opt-in ones asked for.
+// The files of a result: every default writer that applies, and the opt-in ones asked for. They
+// refer to `result` and `provenance`, which must outlive them.
 std::vector<OutputFile> output_files(const RunResult& result, const Provenance& provenance);
 std::vector<OutputFile> output_files(const ComparisonResult& result, const Provenance& provenance);
 

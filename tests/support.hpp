@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,13 @@ inline std::filesystem::path source_path(const std::string& relative) {
 }
 
 // A fresh empty folder under the system temp folder, unique to this process and name.
+// What a writer of a stream (write_outcomes_csv and the like) writes, as text.
+inline std::string written_text(const std::function<void(std::ostream&)>& write) {
+  std::ostringstream out;
+  write(out);
+  return std::move(out).str();
+}
+
 inline std::filesystem::path fresh_folder(const std::string& name) {
   const auto folder =
       std::filesystem::temp_directory_path() / ("steppe-test-" + std::to_string(::getpid()) + "-" + name);

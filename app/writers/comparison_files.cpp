@@ -18,8 +18,8 @@ const OutputWriterRegistration<ComparisonResult> comparison_writer({
     .order = 10,
     .applies = always,
     .applies_to = "every comparison",
-    .write = [](const ComparisonResult& result,
-                const Provenance& provenance) { return json::comparison(result, provenance).dump(2) + "\n"; },
+    .write = [](const ComparisonResult& result, const Provenance& provenance,
+                std::ostream& out) { out << json::comparison(result, provenance).dump(2) << "\n"; },
 });
 
 const OutputWriterRegistration<ComparisonResult> trajectories_a_writer({
@@ -28,7 +28,8 @@ const OutputWriterRegistration<ComparisonResult> trajectories_a_writer({
     .order = 20,
     .applies = of_runs,
     .applies_to = "comparisons of single runs",
-    .write = [](const ComparisonResult& result, const Provenance&) { return trajectories_csv(*result.run_a); },
+    .write = [](const ComparisonResult& result, const Provenance&,
+                std::ostream& out) { write_trajectories_csv(out, *result.run_a->scenario, result.run_a->months); },
 });
 
 const OutputWriterRegistration<ComparisonResult> trajectories_b_writer({
@@ -37,7 +38,8 @@ const OutputWriterRegistration<ComparisonResult> trajectories_b_writer({
     .order = 30,
     .applies = of_runs,
     .applies_to = "comparisons of single runs",
-    .write = [](const ComparisonResult& result, const Provenance&) { return trajectories_csv(*result.run_b); },
+    .write = [](const ComparisonResult& result, const Provenance&,
+                std::ostream& out) { write_trajectories_csv(out, *result.run_b->scenario, result.run_b->months); },
 });
 
 const OutputWriterRegistration<ComparisonResult> bands_a_writer({
@@ -46,8 +48,8 @@ const OutputWriterRegistration<ComparisonResult> bands_a_writer({
     .order = 20,
     .applies = of_ensembles,
     .applies_to = "comparisons of ensembles",
-    .write = [](const ComparisonResult& result,
-                const Provenance&) { return bands_csv(*result.prepared.a, *result.ensemble_a); },
+    .write = [](const ComparisonResult& result, const Provenance&,
+                std::ostream& out) { out << bands_csv(*result.prepared.a, *result.ensemble_a); },
 });
 
 const OutputWriterRegistration<ComparisonResult> bands_b_writer({
@@ -56,8 +58,8 @@ const OutputWriterRegistration<ComparisonResult> bands_b_writer({
     .order = 30,
     .applies = of_ensembles,
     .applies_to = "comparisons of ensembles",
-    .write = [](const ComparisonResult& result,
-                const Provenance&) { return bands_csv(*result.prepared.b, *result.ensemble_b); },
+    .write = [](const ComparisonResult& result, const Provenance&,
+                std::ostream& out) { out << bands_csv(*result.prepared.b, *result.ensemble_b); },
 });
 
 const OutputWriterRegistration<ComparisonResult> chart_writer({
@@ -67,12 +69,13 @@ const OutputWriterRegistration<ComparisonResult> chart_writer({
     .applies = always,
     .applies_to = "every comparison",
     .write =
-        [](const ComparisonResult& result, const Provenance& provenance) {
+        [](const ComparisonResult& result, const Provenance& provenance, std::ostream& out) {
           const PreparedComparison& p = result.prepared;
-          if (result.run_a)
-            return render_svg(indicator_chart({&*result.run_a, &*result.run_b}, {p.label_a, p.label_b}, provenance));
-          return render_svg(ensemble_chart({p.a.get(), p.b.get()}, {&*result.ensemble_a, &*result.ensemble_b},
-                                           {p.label_a, p.label_b}, provenance));
+          out << (result.run_a
+                      ? render_svg(
+                            indicator_chart({&*result.run_a, &*result.run_b}, {p.label_a, p.label_b}, provenance))
+                      : render_svg(ensemble_chart({p.a.get(), p.b.get()}, {&*result.ensemble_a, &*result.ensemble_b},
+                                                  {p.label_a, p.label_b}, provenance)));
         },
 });
 

@@ -18,8 +18,9 @@ const OutputWriterRegistration<RunResult> trajectories_writer({
     .applies = [](const PreparedRun& prepared) { return prepared.keeps_trajectories(); },
     .applies_to = "a single run, or an ensemble with --keep-trajectories",
     .write =
-        [](const RunResult& result, const Provenance&) {
-          return trajectories_csv(result.scenario(), result.run ? result.run->months : result.ensemble->trajectories);
+        [](const RunResult& result, const Provenance&, std::ostream& out) {
+          write_trajectories_csv(out, result.scenario(),
+                                 result.run ? result.run->months : result.ensemble->trajectories);
         },
 });
 
@@ -29,7 +30,8 @@ const OutputWriterRegistration<RunResult> bands_writer({
     .order = 20,
     .applies = of_ensembles,
     .applies_to = "ensembles",
-    .write = [](const RunResult& result, const Provenance&) { return bands_csv(result.scenario(), *result.ensemble); },
+    .write = [](const RunResult& result, const Provenance&,
+                std::ostream& out) { out << bands_csv(result.scenario(), *result.ensemble); },
 });
 
 const OutputWriterRegistration<RunResult> outcomes_writer({
@@ -38,8 +40,8 @@ const OutputWriterRegistration<RunResult> outcomes_writer({
     .order = 30,
     .applies = of_ensembles,
     .applies_to = "ensembles",
-    .write = [](const RunResult& result,
-                const Provenance&) { return outcomes_csv(result.scenario(), *result.ensemble); },
+    .write = [](const RunResult& result, const Provenance&,
+                std::ostream& out) { write_outcomes_csv(out, result.scenario(), *result.ensemble); },
 });
 
 const OutputWriterRegistration<RunResult> summary_writer({
@@ -48,8 +50,8 @@ const OutputWriterRegistration<RunResult> summary_writer({
     .order = 40,
     .applies = always,
     .applies_to = "every run",
-    .write = [](const RunResult& result,
-                const Provenance& provenance) { return json::summary(result, provenance).dump(2) + "\n"; },
+    .write = [](const RunResult& result, const Provenance& provenance,
+                std::ostream& out) { out << json::summary(result, provenance).dump(2) << "\n"; },
 });
 
 const OutputWriterRegistration<RunResult> chart_writer({
@@ -59,10 +61,10 @@ const OutputWriterRegistration<RunResult> chart_writer({
     .applies = always,
     .applies_to = "every run",
     .write =
-        [](const RunResult& result, const Provenance& provenance) {
-          if (result.run) return render_svg(indicator_chart({&*result.run}, {result.prepared.label}, provenance));
-          return render_svg(
-              ensemble_chart({&result.scenario()}, {&*result.ensemble}, {result.prepared.label}, provenance));
+        [](const RunResult& result, const Provenance& provenance, std::ostream& out) {
+          out << (result.run ? render_svg(indicator_chart({&*result.run}, {result.prepared.label}, provenance))
+                             : render_svg(ensemble_chart({&result.scenario()}, {&*result.ensemble},
+                                                         {result.prepared.label}, provenance)));
         },
 });
 

@@ -7,35 +7,35 @@
 #include <nlohmann/json.hpp>
 
 #include "app/output_writers.hpp"
+#include "engine/io/streamed_text.hpp"
 
 namespace steppe::app {
 
 namespace {
 
-std::string json_lines(const Scenario& scenario, const std::vector<MemberArrays>& months) {
+void write_json_lines(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months) {
   const Layout& layout = *scenario.layout;
   std::vector<std::pair<Eigen::Index, std::string>> columns;  // slot, its quoted key
   for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
     if (!layout.state()[slot].decl->internal)
       columns.emplace_back(static_cast<Eigen::Index>(slot),
                            nlohmann::json(layout.state_name(static_cast<int>(slot))).dump());
-  fmt::memory_buffer out;
+  StreamedText out(stream);
   for (std::size_t month = 0; month < months.size(); ++month) {
     const std::string date = scenario.date(static_cast<int>(month)).to_string();
     for (Eigen::Index member = 0; member < months[month].rows(); ++member) {
-      fmt::format_to(std::back_inserter(out), R"({{"date":"{}","member":{},"state":{{)", date, member);
+      out.format(R"({{"date":"{}","member":{},"state":{{)", date, member);
       for (std::size_t index = 0; index < columns.size(); ++index) {
         const double value = months[month](member, columns[index].first);
-        fmt::format_to(std::back_inserter(out), "{}{}:", index ? "," : "", columns[index].second);
+        out.format("{}{}:", index ? "," : "", columns[index].second);
         if (std::isfinite(value))
-          fmt::format_to(std::back_inserter(out), "{}", value);
+          out.format("{}", value);
         else
-          fmt::format_to(std::back_inserter(out), "null");
+          out.format("null");
       }
-      fmt::format_to(std::back_inserter(out), "}}}}\n");
+      out.format("}}}}\n");
     }
   }
-  return fmt::to_string(out);
 }
 
 const OutputWriterRegistration<RunResult> writer({
@@ -46,8 +46,8 @@ const OutputWriterRegistration<RunResult> writer({
     .applies = [](const PreparedRun& prepared) { return prepared.keeps_trajectories(); },
     .applies_to = "a single run, or an ensemble with --keep-trajectories",
     .write =
-        [](const RunResult& result, const Provenance&) {
-          return json_lines(result.scenario(), result.run ? result.run->months : result.ensemble->trajectories);
+        [](const RunResult& result, const Provenance&, std::ostream& out) {
+          write_json_lines(out, result.scenario(), result.run ? result.run->months : result.ensemble->trajectories);
         },
 });
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "engine/io/streamed_text.hpp"
+
 namespace steppe {
 
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
@@ -26,21 +28,20 @@ std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
   return fmt::to_string(out);
 }
 
-std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result) {
-  fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), "member");
-  for (const Uncertainty& input : scenario.uncertainties) fmt::format_to(std::back_inserter(out), ",{}", input.name);
-  for (const OutcomeSpec& outcome : result.outcome_specs) fmt::format_to(std::back_inserter(out), ",{}", outcome.name);
-  fmt::format_to(std::back_inserter(out), "\n");
+void write_outcomes_csv(std::ostream& stream, const Scenario& scenario, const EnsembleResult& result) {
+  StreamedText out(stream);
+  out.format("member");
+  for (const Uncertainty& input : scenario.uncertainties) out.format(",{}", input.name);
+  for (const OutcomeSpec& outcome : result.outcome_specs) out.format(",{}", outcome.name);
+  out.format("\n");
   for (Eigen::Index member = 0; member < result.outcomes.rows(); ++member) {
-    fmt::format_to(std::back_inserter(out), "{}", member);
+    out.format("{}", member);
     for (Eigen::Index column = 0; column < result.inputs.cols(); ++column)
-      fmt::format_to(std::back_inserter(out), ",{}", round_trip(result.inputs(member, column)));
+      out.format(",{}", round_trip(result.inputs(member, column)));
     for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column)
-      fmt::format_to(std::back_inserter(out), ",{}", round_trip(result.outcomes(member, column)));
-    fmt::format_to(std::back_inserter(out), "\n");
+      out.format(",{}", round_trip(result.outcomes(member, column)));
+    out.format("\n");
   }
-  return fmt::to_string(out);
 }
 
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,

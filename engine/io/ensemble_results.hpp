@@ -2,6 +2,7 @@
 // member) and a chart with shaded bands (the JSON summary is made in app/json.hpp).
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,9 @@ inline constexpr double band_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
 // "date,actor,variable,quantile,value": quantile is 0.05 … 0.95 or "mean".
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result);
-// "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes.
-std::string outcomes_csv(const Scenario& scenario, const EnsembleResult& result);
+// "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes,
+// written to `out` as it is made.
+void write_outcomes_csv(std::ostream& out, const Scenario& scenario, const EnsembleResult& result);
 // The model's headline panels: median lines over 5–95% bands; with two ensembles the second is dashed.
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,
                      const std::vector<std::string>& labels, const Provenance& provenance);

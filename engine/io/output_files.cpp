@@ -24,10 +24,10 @@ std::filesystem::path temporary_name(const std::filesystem::path& final_path) {
 // The folder was checked writable before any work, so a failure here is the machine's (a full
 // disk, a quota, a file size limit): a failed run (std::runtime_error, exit 1), not bad input.
 void write_whole_file(const std::filesystem::path& temporary, const std::filesystem::path& final_path,
-                      const std::string& content) {
+                      const std::function<void(std::ostream&)>& write) {
   errno = 0;
   std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (out) write(out);
   out.close();
   if (!out) {
     const std::string reason = errno ? std::generic_category().message(errno) : "write failed";
@@ -82,13 +82,17 @@ OutputFolder::~OutputFolder() {
 }
 
 void OutputFolder::add(const std::string& name, const std::string& content) {
+  add(name, [&](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
+}
+
+void OutputFolder::add(const std::string& name, const std::function<void(std::ostream&)>& write) {
   const std::filesystem::path final_path = folder_ / name;
   const std::filesystem::path temporary = temporary_name(final_path);
   // Adding a name again replaces its content: the temporary is rewritten, renamed once.
   const bool pending =
       std::any_of(pending_.begin(), pending_.end(), [&](const auto& entry) { return entry.second == final_path; });
   if (!pending) pending_.emplace_back(temporary, final_path);
-  write_whole_file(temporary, final_path, content);
+  write_whole_file(temporary, final_path, write);
 }
 
 std::vector<std::filesystem::path> OutputFolder::commit() {

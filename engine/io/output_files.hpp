@@ -6,6 +6,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,9 @@ class OutputFolder {
   const std::filesystem::path& path() const { return folder_; }
   // Writes `content` to a temporary file that becomes `name` at commit().
   void add(const std::string& name, const std::string& content);
+  // The same with the content written by `write` straight into the file: a large file is
+  // never held whole in memory.
+  void add(const std::string& name, const std::function<void(std::ostream&)>& write);
   // Renames every temporary into place; returns the final paths.
   std::vector<std::filesystem::path> commit();
 

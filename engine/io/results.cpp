@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "engine/io/streamed_text.hpp"
+
 namespace steppe {
 
 std::string round_trip(double value) {
@@ -14,10 +16,10 @@ std::string round_trip(double value) {
   return fmt::format("{}", value);
 }
 
-std::string trajectories_csv(const Scenario& scenario, const std::vector<MemberArrays>& months) {
+void write_trajectories_csv(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months) {
   const Layout& layout = *scenario.layout;
-  fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), "date,member,actor,variable,value\n");
+  StreamedText out(stream);
+  out.format("date,member,actor,variable,value\n");
   for (std::size_t month = 0; month < months.size(); ++month) {
     const std::string date = scenario.date(static_cast<int>(month)).to_string();
     const MemberArrays& state = months[month];
@@ -25,11 +27,10 @@ std::string trajectories_csv(const Scenario& scenario, const std::vector<MemberA
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
         const auto& variable = layout.state()[slot];
         if (variable.decl->internal) continue;
-        fmt::format_to(std::back_inserter(out), "{},{},{},{},{}\n", date, member, variable.actor, variable.variable,
-                       round_trip(state(member, static_cast<Eigen::Index>(slot))));
+        out.format("{},{},{},{},{}\n", date, member, variable.actor, variable.variable,
+                   round_trip(state(member, static_cast<Eigen::Index>(slot))));
       }
   }
-  return fmt::to_string(out);
 }
 
 std::vector<int> headline_slots(const Layout& layout) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,8 @@ struct Provenance {
 };
 
 // "date,member,actor,variable,value", one row per month, member, actor and variable (internal
-// bookkeeping variables excluded).
-std::string trajectories_csv(const Scenario& scenario, const std::vector<MemberArrays>& months);
-inline std::string trajectories_csv(const WhatIfRun& run) { return trajectories_csv(*run.scenario, run.months); }
+// bookkeeping variables excluded), written to `out` as it is made.
+void write_trajectories_csv(std::ostream& out, const Scenario& scenario, const std::vector<MemberArrays>& months);
 
 // The shortest text that reads back to the same double; "NaN"/"inf" spelled for pandas and R.
 std::string round_trip(double value);

@@ -70,7 +70,8 @@ TEST_CASE("app: export gives one CSV per table with every run, and says when a s
   REQUIRE(exported.files.size() == SweepDatabase::tables().size());
   const auto& runs = exported.files.back();
   CHECK(runs.name == "runs.csv");
-  const auto lines = std::count(runs.content.begin(), runs.content.end(), '\n');
+  const std::string content = app::content_of(runs);
+  const auto lines = std::count(content.begin(), content.end(), '\n');
   CHECK(lines == exported.runs + 1);  // a header and a line per run
 }
 
@@ -88,7 +89,7 @@ TEST_CASE("app: discover finds a denser box where y is high, restricting x1 (its
   CHECK(document["cases"].get<std::int64_t>() == static_cast<std::int64_t>(found.cases.cases.of_interest.size()));
   const auto files = app::discovery_files(found);
   REQUIRE(files.size() == 3);
-  CHECK(nlohmann::json::parse(files[0].content) == document);
+  CHECK(nlohmann::json::parse(app::content_of(files[0])) == document);
   CHECK_THROWS_AS(app::discover({.source = database.string(), .where = "system.y.final > 12", .box = 100000}),
                   InputError);
 }

@@ -121,7 +121,7 @@ TEST_CASE("app: trajectories.jsonl holds the same numbers as trajectories.csv, o
   const auto files = app::output_files(result, {"v", "cmd"});
   const app::OutputFile* lines = file_named(files, "trajectories.jsonl");
   REQUIRE(lines);
-  std::istringstream stream(lines->content);
+  std::istringstream stream(app::content_of(*lines));
   std::string line;
   int count = 0;
   const Layout& layout = *result.scenario().layout;

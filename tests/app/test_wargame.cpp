@@ -204,14 +204,14 @@ TEST_CASE("app: a wargame through its use cases: new, submit, inject, override, 
   REQUIRE(reported.files.size() == 2);
   CHECK(reported.files[0].name == "report.html");
   CHECK(reported.files[1].name == "report.md");
-  CHECK_THAT(reported.files[0].content, Catch::StartsWith("<!DOCTYPE html>"));
-  CHECK_THAT(reported.files[1].content, Catch::StartsWith("# Small test game — debrief"));
-  CHECK_THAT(reported.files[1].content, !Catch::Contains("Counterfactual"));
+  CHECK_THAT(app::content_of(reported.files[0]), Catch::StartsWith("<!DOCTYPE html>"));
+  CHECK_THAT(app::content_of(reported.files[1]), Catch::StartsWith("# Small test game — debrief"));
+  CHECK_THAT(app::content_of(reported.files[1]), !Catch::Contains("Counterfactual"));
   const app::ReportResult counterfactual =
       app::report({.game = game,
                    .counterfactual_team = "MNG",
                    .counterfactual_scenario = testing::source_path("scenarios/calibrated.yaml").string()});
-  CHECK_THAT(counterfactual.files[1].content, Catch::Contains("## Counterfactual: MNG plays calibrated"));
+  CHECK_THAT(app::content_of(counterfactual.files[1]), Catch::Contains("## Counterfactual: MNG plays calibrated"));
 }
 
 TEST_CASE("app: a moves file that breaks a rule is refused at its place and records nothing", "[app][wargame][bad]") {

@@ -69,7 +69,7 @@ TEST_CASE("uncertainties: outcomes.csv lists each member's draws before its outc
   EnsembleOptions options;
   options.members = 50;
   const EnsembleResult result = run_ensemble(scenario, options);
-  const std::string csv = outcomes_csv(*scenario, result);
+  const std::string csv = written_text([&](std::ostream& out) { write_outcomes_csv(out, *scenario, result); });
   CHECK_THAT(csv, Catch::StartsWith("member,USA.trust,USA.air_link,CHN.hawkishness,MNG.outreach,USA.pme,"
                                     "MNG.autonomy.final"));
   Simulation member_7(scenario, {1, 7});

@@ -116,9 +116,9 @@ struct ExportOptions {
 
 // A scenario file's name without folder or extension: labels and default output folders.
 using app::stem;
-// With --quiet prints nothing, with --json the file named `document` among `files` (the JSON the
-// command also wrote); true when that is all to print.
-bool printed_for_machines(bool quiet, bool json, const std::vector<app::OutputFile>& files,
+// With --quiet prints nothing, with --json the file named `document` among those `written` (the
+// JSON the command also wrote); true when that is all to print.
+bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesystem::path>& written,
                           const std::string& document);
 // Writes a use case's files into the folder (atomically: all or none) and returns their paths;
 // throws Interrupted (nothing committed) when a signal arrived first.

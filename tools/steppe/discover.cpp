@@ -51,7 +51,7 @@ int discover_command(const DiscoverOptions& options) {
                                           : std::filesystem::path(options.out));
   const std::vector<app::OutputFile> files = app::discovery_files(found);
   const auto written = write_files(folder, files);
-  if (printed_for_machines(options.quiet, options.json, files, "discover.json")) return 0;
+  if (printed_for_machines(options.quiet, options.json, written, "discover.json")) return 0;
 
   const DiscoverCases& discover = found.cases;
   const PrimResult& result = found.peeling;

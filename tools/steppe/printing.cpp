@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <fstream>
 #include <iostream>
 
 #include "tools/steppe/commands.hpp"
@@ -24,18 +25,18 @@ std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenari
   }
 }
 
-bool printed_for_machines(bool quiet, bool json, const std::vector<app::OutputFile>& files,
+bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesystem::path>& written,
                           const std::string& document) {
   if (json && !quiet)
-    for (const app::OutputFile& file : files)
-      if (file.name == document) std::cout << file.content;
+    for (const std::filesystem::path& file : written)
+      if (file.filename() == document) std::cout << std::ifstream(file, std::ios::binary).rdbuf();
   return quiet || json;
 }
 
 std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::vector<app::OutputFile>& files) {
   for (const app::OutputFile& file : files) {
     if (interrupted()) throw Interrupted{};
-    folder.add(file.name, file.content);
+    folder.add(file.name, file.write);
   }
   if (interrupted()) throw Interrupted{};
   return folder.commit();

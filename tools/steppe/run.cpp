@@ -66,7 +66,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   const Provenance provenance{STEPPE_VERSION, command_line};
   const std::vector<app::OutputFile> files = app::output_files(result, provenance);
   const auto written = write_files(folder, files);
-  if (printed_for_machines(options.quiet, options.json, files, "summary.json")) return 0;
+  if (printed_for_machines(options.quiet, options.json, written, "summary.json")) return 0;
 
   const Scenario& scenario = result.scenario();
   const std::string title = scenario.title.empty() ? prepared.label : scenario.title;

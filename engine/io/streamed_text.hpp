@@ -1,0 +1,36 @@
+// Text made with fmt and handed to a stream a megabyte at a time: a file as large as every
+// member's trajectories goes to disk without ever being held whole in memory.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <iterator>
+#include <ostream>
+#include <utility>
+
+namespace steppe {
+
+class StreamedText {
+ public:
+  explicit StreamedText(std::ostream& out) : out_(out) {}
+  ~StreamedText() { flush(); }
+  StreamedText(const StreamedText&) = delete;
+  StreamedText& operator=(const StreamedText&) = delete;
+
+  template <class... Args>
+  void format(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(buffer_), format, std::forward<Args>(args)...);
+    if (buffer_.size() >= flush_size) flush();
+  }
+  void flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr std::size_t flush_size = 1 << 20;
+  std::ostream& out_;
+  fmt::memory_buffer buffer_;
+};
+
+}  // namespace steppe
