@@ -24,6 +24,10 @@ nlohmann::json summary(const RunResult& result, const Provenance& provenance);
 // comparison.json: both summaries and each outcome's difference B − A.
 nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance);
 
+// `--estimate --json`: an ensemble's memory estimate by part, what is available (null where
+// unknown), and kept trajectories' file size (0 when none are kept).
+nlohmann::json memory_estimate(const MemoryEstimate& memory, std::size_t trajectories_file_bytes);
+
 // `describe MODEL --json`: the declaration table, every field of every entry.
 nlohmann::json declaration(const ModelDeclaration& declaration);
 // `describe --json`: the models' names and help.

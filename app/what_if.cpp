@@ -9,6 +9,7 @@
 
 #include "app/output_writers.hpp"
 #include "engine/errors.hpp"
+#include "engine/io/machine_memory.hpp"
 #include "engine/io/sweep_loader.hpp"
 
 namespace steppe::app {
@@ -23,14 +24,20 @@ void check_finite(const WhatIfRun& run) {
                                            run.scenario->date(static_cast<int>(month)).to_string()));
 }
 
-EnsembleResult run_ensemble_of(std::shared_ptr<const Scenario> scenario, const EnsembleSettings& settings,
-                               const Control& control, std::vector<OutcomeSpec> outcomes = {}) {
+// An ensemble of these settings measuring `outcomes` (empty: the scenario's).
+EnsembleOptions ensemble_options(const EnsembleSettings& settings, std::vector<OutcomeSpec> outcomes = {}) {
   EnsembleOptions options;
   options.outcomes = std::move(outcomes);
   options.members = settings.members;
   options.threads = settings.threads;
   options.block_size = settings.block_size;
   options.keep_trajectories = settings.keep_trajectories;
+  return options;
+}
+
+EnsembleResult run_ensemble_of(std::shared_ptr<const Scenario> scenario, const EnsembleSettings& settings,
+                               const Control& control, std::vector<OutcomeSpec> outcomes = {}) {
+  EnsembleOptions options = ensemble_options(settings, std::move(outcomes));
   options.progress = control.progress;
   options.cancel = control.cancel;
   return run_ensemble(std::move(scenario), options);
@@ -100,9 +107,51 @@ std::vector<OutcomeComparison> compare_ensembles(const EnsembleResult& a, const 
 
 }  // namespace
 
+std::string bytes_text(std::size_t bytes) {
+  const auto value = static_cast<double>(bytes);
+  if (value >= 1e9) return fmt::format("{:.1f} GB", value / 1e9);
+  if (value >= 1e6) return fmt::format("{:.0f} MB", value / 1e6);
+  return fmt::format("{:.0f} kB", value / 1e3);
+}
+
 std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
 
 namespace {
+
+// The estimate for ensembles of these scenarios, run one after the other and all kept.
+MemoryEstimate memory_estimate(const std::vector<const Scenario*>& scenarios, const EnsembleSettings& settings,
+                               std::size_t outcomes) {
+  MemoryEstimate memory{.process = resident_bytes(),
+                        .summary = static_cast<std::size_t>(settings.members) * sizeof(double),
+                        .available = available_bytes()};
+  for (const Scenario* scenario : scenarios) {
+    const EnsembleFootprint footprint = ensemble_footprint(
+        *scenario,
+        ensemble_options(settings, std::vector<OutcomeSpec>(outcomes ? outcomes : scenario->outcomes.size())));
+    memory.ensembles.members += footprint.members;
+    memory.ensembles.trajectories += footprint.trajectories;
+    memory.ensembles.per_thread += footprint.per_thread;
+    memory.ensembles.threads = footprint.threads;
+  }
+  if (!memory.fits() && !settings.confirmed)
+    throw std::runtime_error(fmt::format(
+        "{} members need about {} of memory at the height of the run, but {} is available: use fewer members{}, "
+        "or add --yes to run anyway",
+        settings.members, bytes_text(memory.total()), bytes_text(*memory.available),
+        settings.keep_trajectories ? " or leave out --keep-trajectories" : ""));
+  return memory;
+}
+
+// About what trajectories.csv takes: a row per month, member and variable, each value taken as
+// twenty characters (a double's shortest round trip is at most 24, usually 17–20).
+std::size_t trajectories_file_bytes(const Scenario& scenario, std::int64_t members) {
+  const std::size_t date_member = 8 + fmt::formatted_size("{},", members);
+  std::size_t per_member_month = 0;
+  for (const auto& variable : scenario.layout->state())
+    if (!variable.decl->internal)
+      per_member_month += date_member + variable.actor.size() + variable.variable.size() + 23;
+  return per_member_month * static_cast<std::size_t>(scenario.months + 1) * static_cast<std::size_t>(members);
+}
 
 std::shared_ptr<const Scenario> load_checked(const std::string& file, const LoadOptions& load) {
   auto scenario = load_scenario(file, load);
@@ -119,14 +168,16 @@ PreparedRun prepare_run(const RunRequest& request) {
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
   prepared.scenario = load_checked(request.scenario, request.load);
   const EnsembleSettings& ensemble = request.ensemble;
-  if (ensemble.members > 1 && ensemble.keep_trajectories) {
-    const double gigabytes = static_cast<double>(trajectory_bytes(*prepared.scenario, ensemble.members)) / 1e9;
-    if (gigabytes > 1.0 && !ensemble.confirmed)
+  if (ensemble.members == 1) return prepared;
+  if (ensemble.keep_trajectories) {
+    prepared.trajectories_file_bytes = trajectories_file_bytes(*prepared.scenario, ensemble.members);
+    if (prepared.trajectories_file_bytes > 1'000'000'000 && !ensemble.confirmed)
       throw InputError({"<command line>"}, "--keep-trajectories",
-                       fmt::format("keeping every trajectory needs {:.1f} GB of memory and more on disk; add --yes "
-                                   "to confirm, or use fewer members",
-                                   gigabytes));
+                       fmt::format("every member's trajectory would take about {} as trajectories.csv; add --yes to "
+                                   "confirm, or use fewer members",
+                                   bytes_text(prepared.trajectories_file_bytes)));
   }
+  prepared.memory = memory_estimate({prepared.scenario.get()}, ensemble, 0);
   return prepared;
 }
 
@@ -153,6 +204,9 @@ PreparedComparison prepare_comparison(const CompareRequest& request) {
       if (std::find(prepared.outcome_names.begin(), prepared.outcome_names.end(), outcome.name) ==
           prepared.outcome_names.end())
         prepared.outcome_names.push_back(outcome.name);
+  if (prepared.ensemble.members > 1)
+    prepared.memory =
+        memory_estimate({prepared.a.get(), prepared.b.get()}, prepared.ensemble, prepared.outcome_names.size());
   if (prepared.a->start != prepared.b->start)
     throw InputError({request.scenario_b}, "start",
                      fmt::format("starts {} but the first scenario starts {}: compare scenarios month by month "

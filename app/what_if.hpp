@@ -34,7 +34,20 @@ struct EnsembleSettings {
   int threads = 0;           // 0: every core
   std::int64_t block_size = EnsembleOptions{}.block_size;
   bool keep_trajectories = false;  // an ensemble also keeps every member's trajectory
-  bool confirmed = false;          // keeping trajectories above 1 GB was confirmed
+  // Run even when the memory estimate exceeds what is available, or kept trajectories would
+  // take more than 1 GB on disk.
+  bool confirmed = false;
+};
+
+// What a run will hold in memory at its height, worked out before it allocates, against what
+// the machine has available.
+struct MemoryEstimate {
+  std::size_t process = 0;      // what the process holds already, the scenarios loaded
+  EnsembleFootprint ensembles;  // the ensemble's (a comparison's two, added up)
+  std::size_t summary = 0;      // a copy of one outcome's values while statistics are made
+  std::optional<std::size_t> available;
+  std::size_t total() const { return process + ensembles.total() + summary; }
+  bool fits() const { return !available || total() <= *available; }
 };
 
 struct RunRequest {
@@ -50,6 +63,8 @@ struct PreparedRun {
   std::string label;  // the file's name without folder or extension: legends and default folders
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;
+  std::optional<MemoryEstimate> memory;     // an ensemble's
+  std::size_t trajectories_file_bytes = 0;  // about what kept trajectories take as trajectories.csv
   // Whether every month's state is kept: a single run's, or an ensemble's with keep_trajectories.
   bool keeps_trajectories() const { return ensemble.members == 1 || ensemble.keep_trajectories; }
 };
@@ -64,7 +79,9 @@ struct RunResult {
 };
 
 // Loads the scenario; refuses an opt-in writer that is unknown or has nothing to write for this
-// run, and --keep-trajectories above 1 GB unless confirmed.
+// run, and --keep-trajectories above 1 GB on disk unless confirmed (InputError). An ensemble
+// whose memory estimate exceeds what is available is refused unless confirmed, as a failure of
+// the machine (std::runtime_error naming both figures).
 PreparedRun prepare_run(const RunRequest& request);
 // Runs it. A single run whose state turns non-finite throws std::runtime_error (a failed run).
 RunResult run(const PreparedRun& prepared, const Control& control = {});
@@ -80,6 +97,7 @@ struct PreparedComparison {
   std::string label_a, label_b;            // the files' stems, or A and B when those are the same
   std::vector<std::string> outcome_names;  // A's outcomes in order, then any only B names
   EnsembleSettings ensemble;
+  std::optional<MemoryEstimate> memory;  // ensembles'
 };
 
 // One outcome side by side.
@@ -104,13 +122,17 @@ struct ComparisonResult {
   bool cancelled = false;
 };
 
-// Loads both scenarios; they must start in the same month (months line up by index).
+// Loads both scenarios; they must start in the same month (months line up by index). Ensembles
+// too large for the memory available are refused as prepare_run refuses them.
 PreparedComparison prepare_comparison(const CompareRequest& request);
 ComparisonResult compare(const PreparedComparison& prepared, const Control& control = {});
 
 // Loads a scenario to check it (throws InputError when it is not valid). Here and in the other
 // use cases a scenario that is also a sweep file has its sweep section checked as well.
 std::shared_ptr<const Scenario> validate(const std::string& file, const LoadOptions& load);
+
+// "1.2 GB", "45 MB": a size for people.
+std::string bytes_text(std::size_t bytes);
 
 // A file's name without folder or extension.
 std::string stem(const std::string& file);

@@ -229,4 +229,11 @@ std::size_t BandHistogram::bytes() const {
          members_.size() * sizeof(std::uint64_t) + scales_.size() * sizeof(Scale) + slots_.size() * sizeof(int);
 }
 
+std::size_t BandHistogram::bytes_for(int months, std::size_t slots, int bins) {
+  const auto cells = static_cast<std::size_t>(months + 1) * slots;
+  return sizeof(BandHistogram) + cells * static_cast<std::size_t>(bins) * sizeof(std::uint32_t) +
+         2 * cells * sizeof(double) + static_cast<std::size_t>(months + 1) * sizeof(std::uint64_t) +
+         slots * (sizeof(Scale) + sizeof(int));
+}
+
 }  // namespace steppe

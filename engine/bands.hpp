@@ -17,7 +17,7 @@
 // every month and slot are kept, so the 0 and 1 quantiles are exact and the end bins interpolate
 // up to the true extremes.
 //
-// Footprint (bytes(), allocated in the constructor):
+// Footprint (bytes(), bytes_for() before one is made; allocated in the constructor):
 //   4·bins·slots·(months+1)  counts (std::uint32_t)
 // + 16·slots·(months+1)      observed minimum and maximum
 // + 8·(months+1)             members per month
@@ -59,6 +59,8 @@ class BandHistogram {
   int bins() const { return bins_; }
   const std::vector<int>& slots() const { return slots_; }
   std::size_t bytes() const;
+  // What bytes() will be for a histogram of this shape, before it is made.
+  static std::size_t bytes_for(int months, std::size_t slots, int bins = 1024);
 
   // Same shape and identical counts and extremes.
   bool operator==(const BandHistogram& other) const = default;

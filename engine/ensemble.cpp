@@ -128,9 +128,24 @@ double MeanAccumulator::mean(int month, std::size_t slot_position, std::int64_t 
   return static_cast<double>(sum.whole) / count + static_cast<double>(sum.fraction) / fraction_scale / count;
 }
 
-std::size_t trajectory_bytes(const Scenario& scenario, std::int64_t members) {
-  return static_cast<std::size_t>(members) * static_cast<std::size_t>(scenario.months + 1) *
-         scenario.layout->state().size() * sizeof(double);
+EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOptions& options) {
+  const Layout& layout = *scenario.layout;
+  const auto months = static_cast<std::size_t>(scenario.months + 1);
+  const std::size_t state = layout.state().size(), banded = banded_slots(layout).size();
+  const std::size_t outcomes = options.outcomes.empty() ? scenario.outcomes.size() : options.outcomes.size();
+  const auto members = static_cast<std::size_t>(options.members);
+  const std::int64_t block = std::min(cache_friendly_block_size(options.block_size), options.members);
+  // A block's state, its levers, parameters and draws, each twice over (what a step reads and
+  // what it writes), and its outcomes.
+  const std::size_t block_columns =
+      2 * (state + layout.levers().size() + layout.parameters().size() + scenario.uncertainties.size()) + outcomes;
+  return {.members = members * (scenario.uncertainties.size() + outcomes) * sizeof(double),
+          .trajectories = options.keep_trajectories ? members * months * state * sizeof(double) : 0,
+          .per_thread = BandHistogram::bytes_for(scenario.months, banded) +
+                        MeanAccumulator::bytes_for(scenario.months, banded) +
+                        static_cast<std::size_t>(block) * block_columns * sizeof(double),
+          .threads = static_cast<int>(
+              std::min<std::int64_t>(pool_threads(options.threads), (options.members + block - 1) / block))};
 }
 
 EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const EnsembleOptions& options) {

@@ -45,6 +45,10 @@ class MeanAccumulator {
   void add(int month, const std::vector<int>& slots, const MemberArrays& state);
   void merge(const MeanAccumulator& other);
   double mean(int month, std::size_t slot_position, std::int64_t members) const;
+  // The memory one holds for `months` and `slots`.
+  static std::size_t bytes_for(int months, std::size_t slots) {
+    return sizeof(MeanAccumulator) + static_cast<std::size_t>(months + 1) * slots * sizeof(Sum);
+  }
 
  private:
   // The exact total whole + fraction · 2^-56, split in whatever way the values were added.
@@ -82,8 +86,16 @@ struct OutcomeStatistics {
 // (an event that never happened) are left out, and `count` says how many remained.
 OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count = nullptr);
 
-// Bytes the full trajectories of an ensemble would take: what --keep-trajectories must confirm.
-std::size_t trajectory_bytes(const Scenario& scenario, std::int64_t members);
+// What an ensemble holds in memory at its height, worked out from its shape before anything is
+// allocated, so that a run too large for the machine is refused before it starts.
+struct EnsembleFootprint {
+  std::size_t members = 0;       // every member's draws and outcomes
+  std::size_t trajectories = 0;  // every month's state of every member, when kept
+  std::size_t per_thread = 0;    // band histograms, the means' sums, a block being stepped
+  int threads = 1;
+  std::size_t total() const { return members + trajectories + per_thread * static_cast<std::size_t>(threads); }
+};
+EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOptions& options);
 
 EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const EnsembleOptions& options);
 

@@ -112,4 +112,17 @@ nlohmann::json comparison(const ComparisonResult& result, const Provenance& prov
   return document;
 }
 
+nlohmann::json memory_estimate(const MemoryEstimate& memory, std::size_t trajectories_file_bytes) {
+  return {{"total_bytes", memory.total()},
+          {"process_bytes", memory.process},
+          {"members_bytes", memory.ensembles.members},
+          {"trajectories_bytes", memory.ensembles.trajectories},
+          {"per_thread_bytes", memory.ensembles.per_thread},
+          {"threads", memory.ensembles.threads},
+          {"summary_bytes", memory.summary},
+          {"available_bytes", memory.available ? nlohmann::json(*memory.available) : nlohmann::json(nullptr)},
+          {"fits", memory.fits()},
+          {"trajectories_file_bytes", trajectories_file_bytes}};
+}
+
 }  // namespace steppe::app::json

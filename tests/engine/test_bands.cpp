@@ -138,6 +138,15 @@ TEST_CASE("bands: quantiles of 10,000 stochastic members are within 0.002 of the
   CHECK(worst <= 0.002);
 }
 
+TEST_CASE("bands: the footprint worked out before a histogram is made is the one it has", "[bands][memory]") {
+  const auto scenario = stochastic_maximalist();
+  const std::vector<int> slots = output_slots(*scenario->layout);
+  for (int bins : {16, 1024}) {
+    const BandHistogram bands(*scenario->layout, scenario->months, slots, bins);
+    CHECK(BandHistogram::bytes_for(scenario->months, slots.size(), bins) == bands.bytes());
+  }
+}
+
 TEST_CASE("bands: 40 blocks merged in any order give exactly the histogram of one block of 10,000", "[bands]") {
   const auto scenario = stochastic_maximalist();
   const Layout& layout = *scenario->layout;

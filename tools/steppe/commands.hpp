@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,7 @@ struct RunOptions {
   app::EnsembleSettings ensemble;
   std::vector<std::string> write;  // opt-in output files
   std::string out;                 // "" → out/<scenario stem>
+  bool estimate = false;           // print the memory estimate and stop
   bool json = false;
   bool quiet = false;
 };
@@ -51,6 +53,7 @@ struct CompareOptions {
   ScenarioOptions scenario_options;
   app::EnsembleSettings ensemble;
   std::string out;  // "" → out/<a>-vs-<b>
+  bool estimate = false;
   bool json = false;
   bool quiet = false;
 };
@@ -123,6 +126,10 @@ bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesyst
 // Writes a use case's files into the folder (atomically: all or none) and returns their paths;
 // throws Interrupted (nothing committed) when a signal arrived first.
 std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::vector<app::OutputFile>& files);
+// --estimate: an ensemble's memory estimate by part and what is available (JSON with `json`).
+// Throws InputError for a single run, which has nothing to estimate.
+void print_memory_estimate(const std::optional<app::MemoryEstimate>& memory, std::size_t trajectories_file_bytes,
+                           bool json);
 // "wrote DIR/ : a, b, c" after a command's files are in place.
 void print_written(const std::vector<std::filesystem::path>& files);
 // Dates for first crossings, whole numbers for counts, rounded shares for the rest.

@@ -53,6 +53,10 @@ int compare_command(const CompareOptions& options, const std::string& command_li
                                .scenario_b = options.scenario_b,
                                .load = options.scenario_options.load_options(ensembles),
                                .ensemble = options.ensemble});
+  if (options.estimate) {
+    print_memory_estimate(prepared.memory, 0, options.json);
+    return 0;
+  }
   OutputFolder folder(options.out.empty()
                           ? std::filesystem::path("out") / (prepared.label_a + "-vs-" + prepared.label_b)
                           : std::filesystem::path(options.out));
@@ -86,6 +90,8 @@ const CommandRegistration compare_registration(20, [](CLI::App& app) {
   add_scenario_options(*compare_app, compare.scenario_options);
   add_ensemble_options(*compare_app, compare.ensemble);
   compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>)");
+  compare_app->add_flag("--estimate", compare.estimate,
+                        "Print the ensembles' memory estimate, and what is available, and stop");
   compare_app->add_flag("--json", compare.json, "Print the JSON comparison instead of tables");
   compare_app->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");
   return Command{compare_app,

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <new>
 
 #include "engine/errors.hpp"
 #include "engine/text.hpp"
@@ -86,6 +87,10 @@ int main(int argc, char** argv) {
   } catch (const steppe::InputError& error) {
     std::cerr << error.what() << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "steppe: error: out of memory; nothing was written (use fewer members, or a machine with more "
+                 "memory: --estimate shows what a run needs)\n";
+    return 1;
   } catch (const std::exception& error) {
     std::cerr << "steppe: error: " << error.what() << "\n";
     return 1;

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/json.hpp"
+#include "engine/errors.hpp"
 #include "tools/steppe/commands.hpp"
 #include "tools/steppe/interrupt.hpp"
 #include "tools/steppe/table.hpp"
@@ -40,6 +42,30 @@ std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::
   }
   if (interrupted()) throw Interrupted{};
   return folder.commit();
+}
+
+void print_memory_estimate(const std::optional<app::MemoryEstimate>& memory, std::size_t trajectories_file_bytes,
+                           bool json) {
+  if (!memory) throw InputError({"<command line>"}, "--estimate", "estimates an ensemble's memory: add --members N");
+  if (json) {
+    std::cout << app::json::memory_estimate(*memory, trajectories_file_bytes).dump(2) << "\n";
+    return;
+  }
+  const auto& parts = memory->ensembles;
+  Table table({"memory at the height of the run", "about"});
+  table.add_row({"steppe and the scenario", app::bytes_text(memory->process)});
+  table.add_row({"each member's draws and outcomes", app::bytes_text(parts.members)});
+  if (parts.trajectories > 0) table.add_row({"kept trajectories", app::bytes_text(parts.trajectories)});
+  table.add_row({fmt::format("bands, means and a block, on {} thread{}", parts.threads, parts.threads == 1 ? "" : "s"),
+                 app::bytes_text(parts.per_thread * static_cast<std::size_t>(parts.threads))});
+  table.add_row({"one outcome's values for its statistics", app::bytes_text(memory->summary)});
+  table.add_row({"in all", app::bytes_text(memory->total())});
+  std::cout << table.render();
+  std::cout << (memory->available ? fmt::format("available: {}{}\n", app::bytes_text(*memory->available),
+                                                memory->fits() ? "" : " — too little: add --yes to run anyway")
+                                  : "available: unknown on this machine\n");
+  if (trajectories_file_bytes > 0)
+    std::cout << fmt::format("trajectories.csv: about {}\n", app::bytes_text(trajectories_file_bytes));
 }
 
 void print_written(const std::vector<std::filesystem::path>& files) {

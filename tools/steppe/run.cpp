@@ -56,6 +56,10 @@ int run_command(const RunOptions& options, const std::string& command_line) {
                                                       .load = options.scenario_options.load_options(ensemble),
                                                       .ensemble = options.ensemble,
                                                       .also_write = options.write});
+  if (options.estimate) {
+    print_memory_estimate(prepared.memory, prepared.trajectories_file_bytes, options.json);
+    return 0;
+  }
   OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / prepared.label
                                           : std::filesystem::path(options.out));
   ProgressBar bar(options.ensemble.members, "members");
@@ -101,9 +105,10 @@ const CommandRegistration run_registration(10, [](CLI::App& app) {
   add_ensemble_options(*run_app, run.ensemble);
   run_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
                     "With --members: also write every member's trajectory (trajectories.csv)");
-  run_app->add_flag("--yes", run.ensemble.confirmed, "Confirm --keep-trajectories above 1 GB");
   run_app->add_option("--write", run.write, "Also write this file (repeatable): " + opt_in_files())->type_name("FILE");
   run_app->add_option("--out", run.out, "Folder for the output files (default: out/<scenario>)");
+  run_app->add_flag("--estimate", run.estimate,
+                    "Print the ensemble's memory estimate, and what is available, and stop");
   run_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
   run_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
   return Command{run_app, [options](const std::string& command_line) { return run_command(*options, command_line); }};
