@@ -654,6 +654,11 @@ void SweepDatabase::commit() {
   if (!sqlite3_get_autocommit(db_)) execute("COMMIT");
 }
 
+void SweepDatabase::checkpoint() {
+  if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
+    throw SqliteFailure(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
 SweepDatabase::Table SweepDatabase::query(const std::string& sql) const {
   Statement select(db_, sql);
   Table table;

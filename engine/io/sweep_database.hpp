@@ -102,6 +102,9 @@ class SweepDatabase final : public SweepSink {
   // commit() ends (a database opened to write it: made or resumed).
   void write(std::int64_t first, const MemberArrays& outcomes) override;
   void commit() override;
+  // Folds the write-ahead log into the database file, so that a finished sweep is one file; a
+  // failure (a full disk) throws, naming the database, instead of leaving the runs in a -wal.
+  void checkpoint();
   // Runs the statement and returns its column names and its rows as text (NULL as "").
   struct Table {
     std::vector<std::string> columns;

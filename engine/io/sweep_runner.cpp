@@ -19,6 +19,7 @@ SweepReport run_sweep(const Sweep& sweep, const DatabaseSweepOptions& options) {
     options.ready(told);
   };
   SweepReport report = run_sweep(sweep, points, database, run);
+  if (!report.cancelled) database.checkpoint();
   report.created = database.created();
   return report;
 }

@@ -243,6 +243,33 @@ TEST_CASE("merge names the shards that lack runs and how to finish each", "[cli]
   CHECK(merged.exit_code == 0);
 }
 
+TEST_CASE(
+    "a full disk when a finished sweep's log is folded into its database: exit 1 naming it, and --resume "
+    "finishes it into one file",
+    "[cli][sweep]") {
+  const fs::path folder = scratch("sweep-errors-full-at-end");
+  write_text_file(folder / "sweep.yaml", "extends: " + (root_folder() / "models/ishigami/example.yaml").string() +
+                                             "\nuncertainties:\n  x1: {uniform: [-3.14, 3.14]}\n"
+                                             "sweep: {design: monte_carlo, samples: 200000}\n");
+  const RunResult whole = run_steppe({"sweep", "sweep.yaml", "-q", "--db", "whole.sqlite"}, folder);
+  REQUIRE(whole.exit_code == 0);
+  // Two thirds of the database's size: its tables fit, and every run fits in the write-ahead
+  // log, but the database file cannot grow to take them in. (prlimit counts bytes in any shell.)
+  const auto limit = fs::file_size(folder / "whole.sqlite") * 2 / 3;
+  const RunResult full = run_steppe({"sweep", "sweep.yaml", "-q"}, folder, "trap '' XFSZ; ",
+                                    "prlimit --fsize=" + std::to_string(limit) + " ");
+  CHECK(full.exit_code == 1);
+  CHECK_THAT(full.err,
+             Catch::StartsWith("steppe: error: ") && Catch::Contains("sweep.sqlite") && Catch::Contains("free space"));
+  CHECK_THAT(full.err, Catch::EndsWith("steppe sweep sweep.yaml --db sweep.sqlite --resume\n"));
+
+  const RunResult resumed = run_steppe({"sweep", "sweep.yaml", "--db", "sweep.sqlite", "--resume", "-q"}, folder);
+  CHECK(resumed.err.empty());
+  CHECK(resumed.exit_code == 0);
+  CHECK(folder_entries(folder) == std::vector<std::string>{"sweep.sqlite", "sweep.yaml", "whole.sqlite"});
+  CHECK(runs_of(folder / "sweep.sqlite").size() == 200000);
+}
+
 TEST_CASE("a full disk while the database is made: exit 1 naming it, and nothing left to block the next run",
           "[cli][sweep]") {
   const fs::path folder = write_sweep("full-disk");
