@@ -11,6 +11,7 @@
 #include "engine/errors.hpp"
 #include "engine/io/machine_memory.hpp"
 #include "engine/io/sweep_loader.hpp"
+#include "engine/range_excursions.hpp"
 
 namespace steppe::app {
 
@@ -19,9 +20,17 @@ namespace {
 // A run whose state turned non-finite has failed, whatever it would write.
 void check_finite(const WhatIfRun& run) {
   for (std::size_t month = 0; month < run.months.size(); ++month)
-    if (!run.months[month].allFinite())
-      throw std::runtime_error(fmt::format("the run produced a non-finite state at month {} ({})", month,
-                                           run.scenario->date(static_cast<int>(month)).to_string()));
+    for (Eigen::Index slot = 0; slot < run.months[month].cols(); ++slot)
+      if (!run.months[month].col(slot).allFinite())
+        throw NonFiniteState(*run.scenario, static_cast<int>(slot), static_cast<int>(month));
+}
+
+// Each variable that left its declared range, in words, led by `side`.
+template <class Run>
+void warn_of_excursions(const Scenario& scenario, const Run& run, const std::string& side,
+                        std::vector<std::string>& warnings) {
+  for (const RangeExcursion& excursion : range_excursions(scenario, run))
+    warnings.push_back(side + excursion_text(scenario, excursion));
 }
 
 // An ensemble of these settings measuring `outcomes` (empty: the scenario's).
@@ -185,9 +194,11 @@ RunResult run(const PreparedRun& prepared, const Control& control) {
   RunResult result{.prepared = prepared};
   if (prepared.ensemble.members > 1) {
     result.ensemble = run_ensemble_of(prepared.scenario, prepared.ensemble, control);
+    if (!result.ensemble->cancelled) warn_of_excursions(*prepared.scenario, *result.ensemble, "", result.warnings);
   } else {
     result.run = run_what_if(prepared.scenario);
     check_finite(*result.run);
+    warn_of_excursions(*prepared.scenario, result.run->months, "", result.warnings);
   }
   return result;
 }
@@ -228,12 +239,16 @@ ComparisonResult compare(const PreparedComparison& prepared, const Control& cont
     result.ensemble_b = run_ensemble_of(prepared.b, prepared.ensemble, second, measurable(*prepared.b, names));
     if ((result.cancelled = result.ensemble_b->cancelled)) return result;
     result.outcomes = compare_ensembles(*result.ensemble_a, *result.ensemble_b, names);
+    warn_of_excursions(*prepared.a, *result.ensemble_a, "A: ", result.warnings);
+    warn_of_excursions(*prepared.b, *result.ensemble_b, "B: ", result.warnings);
   } else {
     result.run_a = run_what_if(prepared.a, measurable(*prepared.a, names));
     result.run_b = run_what_if(prepared.b, measurable(*prepared.b, names));
     check_finite(*result.run_a);
     check_finite(*result.run_b);
     result.outcomes = compare_runs(*result.run_a, *result.run_b, names);
+    warn_of_excursions(*prepared.a, result.run_a->months, "A: ", result.warnings);
+    warn_of_excursions(*prepared.b, result.run_b->months, "B: ", result.warnings);
   }
   return result;
 }

@@ -74,6 +74,8 @@ struct RunResult {
   PreparedRun prepared;
   std::optional<WhatIfRun> run;            // a single member
   std::optional<EnsembleResult> ensemble;  // more than one
+  // Variables that left their declared range, in words (engine/range_excursions.hpp).
+  std::vector<std::string> warnings;
   bool cancelled() const { return ensemble && ensemble->cancelled; }
   const Scenario& scenario() const { return *prepared.scenario; }
 };
@@ -119,6 +121,7 @@ struct ComparisonResult {
   std::optional<EnsembleResult> ensemble_a, ensemble_b;
   // Single runs: every outcome either names; ensembles: those both scenarios measure.
   std::vector<OutcomeComparison> outcomes;
+  std::vector<std::string> warnings;  // as a run's, each led by "A: " or "B: "
   bool cancelled = false;
 };
 

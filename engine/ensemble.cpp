@@ -25,7 +25,8 @@ constexpr double whole_limit = 9223372036854775807.0;   // 2^63: the whole part 
 // scalar remainder). Most values are shares, below 2 in magnitude: each is one product and one
 // conversion, trunc(value · 2^56), and 64 of them cannot overflow (64 · 2^57 = 2^63). Other
 // runs split each value into its whole part and fraction, which 64 values below 2^55 cannot
-// overflow either; larger values (an arms race) are added one by one into the 128-bit totals.
+// overflow either; larger values (an arms race) are added one by one into the 128-bit totals,
+// and those of 2^63 and more (whole numbers) into wide integer sums.
 // Every way gives each value's exact multiple of 2^-56, so the totals do not depend on which
 // runs took which way, and neither does the mean (Sum::canonical).
 constexpr Eigen::Index members_per_partial_sum = 64;
@@ -84,8 +85,9 @@ std::vector<int> banded_slots(const Layout& layout) {
 MeanAccumulator::MeanAccumulator(int months, std::size_t slots)
     : slots_(slots), sums_(static_cast<std::size_t>(months + 1) * slots) {}
 
-void MeanAccumulator::add(int month, const std::vector<int>& slots, const MemberArrays& state) {
-  Sum* row = sums_.data() + static_cast<std::size_t>(month) * slots_;
+int MeanAccumulator::add(int month, const std::vector<int>& slots, const MemberArrays& state) {
+  const std::size_t first_cell = static_cast<std::size_t>(month) * slots_;
+  Sum* row = sums_.data() + first_cell;
   const Eigen::Index members = state.rows();
   for (std::size_t position = 0; position < slots.size(); ++position) {
     const double* values = state.col(slots[position]).data();
@@ -102,16 +104,22 @@ void MeanAccumulator::add(int month, const std::vector<int>& slots, const Member
         sum.fraction += run.fraction;
         continue;
       }
-      // Large values (an arms race): each one is its own partial sum, if an int64 can hold it.
-      if (!(run.largest < whole_limit))
-        throw std::overflow_error("a state value is beyond ±2^63 or not finite: the ensemble mean cannot hold it");
+      // Large values (an arms race), or one that is not finite: one by one.
       for (Eigen::Index member = first; member < first + count; ++member) {
-        const double whole = std::trunc(values[member]);
+        const double value = values[member];
+        if (!std::isfinite(value)) return static_cast<int>(position);
+        if (std::abs(value) >= whole_limit) {
+          if (wide_.empty()) wide_.resize(sums_.size());
+          wide_[first_cell + position].add(value);
+          continue;
+        }
+        const double whole = std::trunc(value);
         sum.whole += static_cast<std::int64_t>(whole);
-        sum.fraction += static_cast<std::int64_t>((values[member] - whole) * fraction_scale);
+        sum.fraction += static_cast<std::int64_t>((value - whole) * fraction_scale);
       }
     }
   }
+  return -1;
 }
 
 void MeanAccumulator::merge(const MeanAccumulator& other) {
@@ -119,13 +127,64 @@ void MeanAccumulator::merge(const MeanAccumulator& other) {
     sums_[index].whole += other.sums_[index].whole;
     sums_[index].fraction += other.sums_[index].fraction;
   }
+  if (other.wide_.empty()) return;
+  if (wide_.empty()) wide_.resize(sums_.size());
+  for (std::size_t index = 0; index < wide_.size(); ++index) wide_[index].add(other.wide_[index]);
 }
 
 double MeanAccumulator::mean(int month, std::size_t slot_position, std::int64_t members) const {
   if (members == 0) return std::nan("");
-  const Sum sum = sums_[static_cast<std::size_t>(month) * slots_ + slot_position].canonical();
+  const std::size_t cell = static_cast<std::size_t>(month) * slots_ + slot_position;
+  const Sum sum = sums_[cell].canonical();
   const auto count = static_cast<double>(members);
-  return static_cast<double>(sum.whole) / count + static_cast<double>(sum.fraction) / fraction_scale / count;
+  const double mean =
+      static_cast<double>(sum.whole) / count + static_cast<double>(sum.fraction) / fraction_scale / count;
+  if (wide_.empty()) return mean;
+  return static_cast<double>(wide_[cell].value() / static_cast<long double>(members) + mean);
+}
+
+void MeanAccumulator::WideSum::add(double value) {
+  // |value| = fraction · 2^exponent with fraction in [0.5, 1): a 53-bit whole mantissa shifted
+  // left by exponent − 53, at least 11 bits as |value| ≥ 2^63.
+  int exponent = 0;
+  const double fraction = std::frexp(std::abs(value), &exponent);
+  const auto mantissa = static_cast<std::uint64_t>(std::ldexp(fraction, 53));
+  const int shift = exponent - 53;
+  WideSum addend;
+  const auto word = static_cast<std::size_t>(shift / 64);
+  const int bit = shift % 64;
+  addend.words[word] = mantissa << bit;
+  if (bit > 0) addend.words[word + 1] = mantissa >> (64 - bit);
+  if (value < 0) addend.negate();
+  add(addend);
+}
+
+void MeanAccumulator::WideSum::negate() {  // two's complement: every bit inverted, plus one
+  bool carry = true;
+  for (std::uint64_t& word : words) {
+    word = ~word + (carry ? 1 : 0);
+    carry = carry && word == 0;
+  }
+}
+
+void MeanAccumulator::WideSum::add(const WideSum& other) {
+  std::uint64_t carry = 0;
+  for (std::size_t index = 0; index < words.size(); ++index) {
+    const std::uint64_t partial = words[index] + other.words[index];
+    const std::uint64_t total = partial + carry;
+    carry = (partial < words[index]) + (total < partial);
+    words[index] = total;
+  }
+}
+
+long double MeanAccumulator::WideSum::value() const {
+  WideSum magnitude = *this;
+  const bool negative = words.back() >> 63;
+  if (negative) magnitude.negate();
+  long double total = 0;
+  for (auto word = magnitude.words.rbegin(); word != magnitude.words.rend(); ++word)
+    total = total * 18446744073709551616.0L + static_cast<long double>(*word);  // · 2^64
+  return negative ? -total : total;
 }
 
 EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOptions& options) {
@@ -199,18 +258,21 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     ThreadReducers& local = reducers.local();
     OutcomeReducer outcomes(result.outcome_specs, count);
     struct BlockObserver final : Observer {
+      const Scenario& scenario;
       ThreadReducers& local;
       const std::vector<int>& slots;
       std::vector<MemberArrays>* trajectories;
       std::int64_t first;
-      BlockObserver(ThreadReducers& l, const std::vector<int>& s, std::vector<MemberArrays>* t, std::int64_t f)
-          : local(l), slots(s), trajectories(t), first(f) {}
+      BlockObserver(const Scenario& c, ThreadReducers& l, const std::vector<int>& s, std::vector<MemberArrays>* t,
+                    std::int64_t f)
+          : scenario(c), local(l), slots(s), trajectories(t), first(f) {}
       void observe(int month, const MemberArrays& state) override {
         local.bands.add(month, state);
-        local.means.add(month, slots, state);
+        if (const int position = local.means.add(month, slots, state); position >= 0)
+          throw NonFiniteState(scenario, slots[static_cast<std::size_t>(position)], month);
         if (trajectories) (*trajectories)[static_cast<std::size_t>(month)].middleRows(first, state.rows()) = state;
       }
-    } reduce(local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
+    } reduce(*scenario, local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
     ObserverGroup observers({&reduce, &outcomes});
     Simulation simulation(scenario, {count, first}, kernel);
     // A cancelled ensemble stops within a month of a block; its partial reductions are never used.

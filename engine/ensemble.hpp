@@ -9,6 +9,7 @@
 // histograms per thread and the outcome table, not the members' trajectories (unless asked).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -36,16 +37,20 @@ struct EnsembleOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// The mean over members of every banded slot and month, from exact fixed-point sums: each value,
-// truncated to a multiple of 2^-56, is summed as integers, so the sum does not depend on the
-// order members are added in. Values up to ±2^63 are exact.
+// The mean over members of every banded slot and month, from exact sums: each value, truncated
+// to a multiple of 2^-56, is summed as integers, so the sum does not depend on the order members
+// are added in. Values of 2^63 and more in magnitude (a runaway arms race) are whole numbers and
+// are summed exactly in a wider integer that covers every finite double, so any finite state has
+// a mean; a value that is not finite has none.
 class MeanAccumulator {
  public:
   MeanAccumulator(int months, std::size_t slots);
-  void add(int month, const std::vector<int>& slots, const MemberArrays& state);
+  // Adds the slots' columns of a block's state after `month` steps; returns the position (in
+  // `slots`) of a column holding a value that is not finite, or -1, adding nothing from it on.
+  int add(int month, const std::vector<int>& slots, const MemberArrays& state);
   void merge(const MeanAccumulator& other);
   double mean(int month, std::size_t slot_position, std::int64_t members) const;
-  // The memory one holds for `months` and `slots`.
+  // The memory one holds for `months` and `slots` (wide sums only once a value needs them).
   static std::size_t bytes_for(int months, std::size_t slots) {
     return sizeof(MeanAccumulator) + static_cast<std::size_t>(months + 1) * slots * sizeof(Sum);
   }
@@ -62,8 +67,18 @@ class MeanAccumulator {
       return {whole + carry, fraction - carry * (__int128{1} << 56)};
     }
   };
+  // An exact sum of values of 2^63 and more in magnitude, as a two's complement integer of
+  // 1,088 bits: every double is below 2^1024, and 2^32 of them below 2^1056.
+  struct WideSum {
+    std::array<std::uint64_t, 17> words{};  // least significant first
+    void add(double value);
+    void add(const WideSum& other);
+    long double value() const;  // one number for one total, however it was summed
+    void negate();
+  };
   std::size_t slots_;
-  std::vector<Sum> sums_;  // (months + 1) × slots
+  std::vector<Sum> sums_;      // (months + 1) × slots
+  std::vector<WideSum> wide_;  // the same cells; empty until a value needs one
 };
 
 struct EnsembleResult {

@@ -1,5 +1,7 @@
 #include "engine/simulation.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -7,6 +9,11 @@
 #include "engine/random.hpp"
 
 namespace steppe {
+
+NonFiniteState::NonFiniteState(const Scenario& scenario, int slot, int month)
+    : std::runtime_error(fmt::format("the run's state turned non-finite: {} in {} (month {}); the model cannot go on "
+                                     "from there (an overflow: look at the settings that drive it)",
+                                     scenario.layout->state_name(slot), scenario.date(month).to_string(), month)) {}
 
 std::int64_t cache_friendly_block_size(std::int64_t requested) {
   if (requested < 16) return requested;

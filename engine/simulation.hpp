@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "engine/lever_policy.hpp"
@@ -37,6 +38,13 @@ struct RunOptions {
 // groups of up to sixteen (third_neighbor's: two AVX-512 registers), and a block that is not a
 // multiple ends in a padded group. Results never depend on the block size.
 std::int64_t cache_friendly_block_size(std::int64_t requested);
+
+// A run whose state turned non-finite (an overflow, a model's bug) has failed: a single run and
+// an ensemble stop with this, naming the variable and the month.
+class NonFiniteState : public std::runtime_error {
+ public:
+  NonFiniteState(const Scenario& scenario, int slot, int month);
+};
 
 // Receives the state after `month` steps (month 0: the initial state) and reduces it.
 class Observer {

@@ -82,8 +82,10 @@ nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& 
 }  // namespace
 
 nlohmann::json summary(const RunResult& result, const Provenance& provenance) {
-  return result.ensemble ? ensemble_summary(result.scenario(), *result.ensemble, provenance)
-                         : run_summary(*result.run, provenance);
+  nlohmann::json document = result.ensemble ? ensemble_summary(result.scenario(), *result.ensemble, provenance)
+                                            : run_summary(*result.run, provenance);
+  if (!result.warnings.empty()) document["warnings"] = result.warnings;
+  return document;
 }
 
 nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance) {
@@ -91,6 +93,7 @@ nlohmann::json comparison(const ComparisonResult& result, const Provenance& prov
   nlohmann::json document;
   document["steppe_version"] = provenance.steppe_version;
   document["command"] = provenance.command;
+  if (!result.warnings.empty()) document["warnings"] = result.warnings;
   if (result.ensemble_a) {
     document["a"] = ensemble_summary(*prepared.a, *result.ensemble_a, provenance);
     document["b"] = ensemble_summary(*prepared.b, *result.ensemble_b, provenance);

@@ -819,3 +819,71 @@ TEST_CASE("an ensemble of a finite but large arms race succeeds like its what-if
   CHECK(result.err.empty());
   CHECK(folder_entries(folder) == std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json"});
 }
+
+// BLUE.reaction.RED = 60 (within its declared [0, 100]) runs away about 88-fold a month: 5.4e117
+// after 60 months, far beyond armament's declared ±1e9 and beyond the 2^63 of the means' fixed
+// point. The what-if run, the ensemble's mean and its bands report the same numbers, and both
+// runs warn of the same excursions.
+TEST_CASE("a race far beyond its declared range: what-if, ensemble means and bands agree, and both warn alike",
+          "[cli][ensemble]") {
+  const std::vector<std::string> race = {"run", "models/richardson/example.yaml", "--set", "BLUE.reaction.RED=60"};
+  const fs::path single_folder = scratch("ens-runaway-single") / "out";
+  std::vector<std::string> args = race;
+  args.insert(args.end(), {"--out", single_folder.string()});
+  const RunResult single = run_from_root(args);
+  REQUIRE(single.exit_code == 0);
+  const fs::path ensemble_folder = scratch("ens-runaway-ensemble") / "out";
+  args = race;
+  args.insert(args.end(), {"--members", "3", "--out", ensemble_folder.string()});
+  const RunResult ensemble = run_from_root(args);
+  INFO(ensemble.err);
+  REQUIRE(ensemble.exit_code == 0);
+
+  const std::vector<double> blue = read_csv(single_folder / "trajectories.csv").series("BLUE", "armament");
+  REQUIRE(blue.size() == 61);
+  CHECK(blue.back() > 1e117);
+  CHECK(std::isfinite(blue.back()));
+  int band_rows = 0;
+  for (const std::string& line : lines_of(read_text_file(ensemble_folder / "bands.csv")))
+    if (line.rfind("2030-01,BLUE,armament,", 0) == 0) {  // every member alike: every band and the mean
+      INFO(line);
+      double value = 0;
+      CHECK(parse_number(split(line, ',')[4], value));
+      CHECK(value == blue.back());
+      ++band_rows;
+    }
+  CHECK(band_rows == 6);
+  const json single_summary = read_json(single_folder / "summary.json");
+  const json ensemble_summary = read_json(ensemble_folder / "summary.json");
+  CHECK(ensemble_summary["outcomes"]["BLUE.armament.final"]["mean"].get<double>() == blue.back());
+  CHECK(single_summary["outcomes"]["BLUE.armament.final"].get<double>() == blue.back());
+
+  // The same warnings, on stderr and in summary.json: where each armament left ±1e9.
+  CHECK(single_summary["warnings"] == ensemble_summary["warnings"]);
+  REQUIRE(single_summary["warnings"].size() == 2);
+  CHECK_THAT(single_summary["warnings"][0].get<std::string>(),
+             Catch::StartsWith("BLUE.armament left its declared range [-1e+09, 1e+09] in 2025-06 (month 5), at 6.15"));
+  CHECK(single.err == ensemble.err);
+  CHECK(lines_of(single.err).size() == 2);
+  CHECK_THAT(single.err, Catch::StartsWith("steppe: warning: BLUE.armament left its declared range"));
+}
+
+TEST_CASE("a race that overflows fails alike as a what-if run and an ensemble: exit 1 naming the variable and month",
+          "[cli][ensemble]") {
+  const std::vector<std::string> race = {"run",   "models/richardson/example.yaml", "--set", "BLUE.reaction.RED=100",
+                                         "--set", "RED.reaction.BLUE=100"};
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--members", "3"}}) {
+    const fs::path folder = scratch("ens-overflow") / "out";
+    std::vector<std::string> args = race;
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--out", folder.string()});
+    const RunResult result = run_from_root(args);
+    INFO(result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(
+        result.err ==
+        "steppe: error: the run's state turned non-finite: BLUE.armament in 2025-09 (month 8); the model cannot go on "
+        "from there (an overflow: look at the settings that drive it)\n");
+    CHECK_FALSE(fs::exists(folder));
+  }
+}

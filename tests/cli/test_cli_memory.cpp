@@ -61,8 +61,7 @@ void check_estimate(const std::string& name, const std::vector<std::string>& ens
   CHECK(estimated <= 1.25 * peak);
 }
 
-TEST_CASE("memory: an ensemble's estimate is within 25% of its peak at 20,000 and 500,000 members",
-          "[cli][memory]") {
+TEST_CASE("memory: an ensemble's estimate is within 25% of its peak at 20,000 and 500,000 members", "[cli][memory]") {
   check_estimate("20k", {"--members", "20000"});
   check_estimate("500k", {"--members", "500000"});
 }
@@ -87,9 +86,10 @@ TEST_CASE("memory: the estimate grows with the members by their draws and outcom
   CHECK(kept["total_bytes"].get<double>() > small["total_bytes"].get<double>());
 }
 
-TEST_CASE("memory: an ensemble larger than the memory available is refused at once with exit 1, both figures, "
-          "and nothing written",
-          "[cli][memory]") {
+TEST_CASE(
+    "memory: an ensemble larger than the memory available is refused at once with exit 1, both figures, "
+    "and nothing written",
+    "[cli][memory]") {
   const fs::path folder = scratch("memory-refused") / "out";
   for (const std::vector<std::string>& command :
        {std::vector<std::string>{"run", calibrated, "--members", "4294967295", "--out", folder.string()},

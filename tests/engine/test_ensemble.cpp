@@ -1,6 +1,8 @@
 // The ensemble runner: results bit-for-bit identical for any thread count and block size, every
 // member identical to the member run alone, cancellation, and kept trajectories.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/ensemble_results.hpp"
@@ -124,6 +126,54 @@ TEST_CASE("ensemble: exact means whether members are shares, beyond 2 or beyond 
   CHECK(mean_in_blocks({37, 263}) == whole);
   CHECK(mean_in_blocks({64, 64, 64, 64, 44}) == whole);
   CHECK(mean_in_blocks({201, 99}) == whole);
+}
+
+TEST_CASE("ensemble: means of values beyond 2^63 are exact and the same however the members are split", "[ensemble]") {
+  // 3 · 2^200 − 2^199 + 2^64 + 1.5 − 1.5 over 8 members, and the same negated (a race down).
+  MemberArrays values(16, 1);
+  const double big[8] = {
+      std::ldexp(1, 200), std::ldexp(1, 200), std::ldexp(1, 200), -std::ldexp(1, 199), std::ldexp(1, 64), 1.5, -1.5, 0};
+  for (int member = 0; member < 8; ++member) values(member, 0) = big[member];
+  for (int member = 0; member < 8; ++member) values(8 + member, 0) = -2 * big[member];
+  const std::vector<int> slots = {0};
+  const auto mean_in_blocks = [&](Eigen::Index from, std::initializer_list<Eigen::Index> sizes) {
+    MeanAccumulator total(0, 1);
+    Eigen::Index first = from;
+    for (const Eigen::Index size : sizes) {
+      MeanAccumulator block(0, 1);
+      CHECK(block.add(0, slots, values.middleRows(first, size).eval()) == -1);
+      total.merge(block);
+      first += size;
+    }
+    return total.mean(0, 0, first - from);
+  };
+  // (2.5 · 2^200 + 2^64) / 8: the 2^64 is far below the last bit of the result.
+  const double up = std::ldexp(0.3125, 200);
+  CHECK(mean_in_blocks(0, {8}) == up);
+  CHECK(mean_in_blocks(0, {3, 5}) == up);
+  CHECK(mean_in_blocks(0, {1, 1, 1, 1, 4}) == up);
+  CHECK(mean_in_blocks(8, {8}) == -2 * up);
+  CHECK(mean_in_blocks(8, {5, 3}) == -2 * up);
+  // Both halves: (2.5 · 2^200 − 5 · 2^200) / 16, the wide sum's sign changing on the way.
+  CHECK(mean_in_blocks(0, {16}) == std::ldexp(-2.5, 200) / 16);
+  CHECK(mean_in_blocks(0, {9, 7}) == mean_in_blocks(0, {16}));
+  // The largest doubles, added twice, still have a mean.
+  MemberArrays largest(2, 1);
+  largest(0, 0) = largest(1, 0) = std::numeric_limits<double>::max();
+  MeanAccumulator extreme(0, 1);
+  CHECK(extreme.add(0, slots, largest) == -1);
+  CHECK(extreme.mean(0, 0, 2) == std::numeric_limits<double>::max());
+}
+
+TEST_CASE("ensemble: a value that is not finite is reported by the means with its column", "[ensemble]") {
+  MemberArrays values = MemberArrays::Constant(100, 3, 0.5);
+  values(70, 2) = std::numeric_limits<double>::infinity();
+  MeanAccumulator means(0, 3);
+  CHECK(means.add(0, {0, 1, 2}, values) == 2);
+  values(70, 2) = std::nan("");
+  values(3, 1) = std::nan("");
+  MeanAccumulator again(0, 3);
+  CHECK(again.add(0, {0, 1, 2}, values) == 1);
 }
 
 TEST_CASE("ensemble: a cancelled run skips the blocks not yet started and says so", "[ensemble]") {

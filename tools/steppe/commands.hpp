@@ -130,6 +130,8 @@ std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::
 // Throws InputError for a single run, which has nothing to estimate.
 void print_memory_estimate(const std::optional<app::MemoryEstimate>& memory, std::size_t trajectories_file_bytes,
                            bool json);
+// "steppe: warning: …" on stderr for each warning, unless quiet.
+void print_warnings(const std::vector<std::string>& warnings, bool quiet);
 // "wrote DIR/ : a, b, c" after a command's files are in place.
 void print_written(const std::vector<std::filesystem::path>& files);
 // Dates for first crossings, whole numbers for counts, rounded shares for the rest.

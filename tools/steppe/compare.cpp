@@ -68,6 +68,7 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   const Provenance provenance{STEPPE_VERSION, command_line};
   const std::vector<app::OutputFile> files = app::output_files(result, provenance);
   const auto written = write_files(folder, files);
+  print_warnings(result.warnings, options.quiet);
   if (printed_for_machines(options.quiet, options.json, written, "comparison.json")) return 0;
   std::cout << fmt::format("A: {} ({})\nB: {} ({})\n", prepared.label_a, options.scenario_a, prepared.label_b,
                            options.scenario_b);

@@ -68,6 +68,11 @@ void print_memory_estimate(const std::optional<app::MemoryEstimate>& memory, std
     std::cout << fmt::format("trajectories.csv: about {}\n", app::bytes_text(trajectories_file_bytes));
 }
 
+void print_warnings(const std::vector<std::string>& warnings, bool quiet) {
+  if (quiet) return;
+  for (const std::string& warning : warnings) std::cerr << "steppe: warning: " << warning << "\n";
+}
+
 void print_written(const std::vector<std::filesystem::path>& files) {
   if (files.empty()) return;
   std::string names;

@@ -70,6 +70,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   const Provenance provenance{STEPPE_VERSION, command_line};
   const std::vector<app::OutputFile> files = app::output_files(result, provenance);
   const auto written = write_files(folder, files);
+  print_warnings(result.warnings, options.quiet);
   if (printed_for_machines(options.quiet, options.json, written, "summary.json")) return 0;
 
   const Scenario& scenario = result.scenario();

@@ -50,6 +50,8 @@ std::string Table::render() const {
 
 std::string format_for_people(double value, bool signed_change) {
   if (!std::isfinite(value)) return "—";
+  // Four decimals for shares and levels; beyond a million (a runaway race), four significant digits.
+  if (std::abs(value) >= 1e6) return signed_change ? fmt::format("{:+.4g}", value) : fmt::format("{:.4g}", value);
   if (signed_change) return fmt::format("{:+.4f}", value);
   return fmt::format("{:.4f}", value);
 }

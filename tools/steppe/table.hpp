@@ -17,7 +17,8 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// Rounded for reading: "0.4724"; NaN as "—"; `signed_change` adds "+" to positive numbers.
+// Rounded for reading: "0.4724" (above a million "5.413e+117"); NaN as "—"; `signed_change` adds "+"
+// to positive numbers.
 std::string format_for_people(double value, bool signed_change = false);
 
 }  // namespace steppe::cli
