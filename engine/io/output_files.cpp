@@ -39,6 +39,11 @@ void write_whole_file(const std::filesystem::path& temporary, const std::filesys
   }
 }
 
+std::function<void()>& before_commit() {
+  static std::function<void()> check;
+  return check;
+}
+
 // ".NAME.tmp-PID" — a temporary of this module — whose process is gone: what a run killed by
 // SIGKILL (or a power cut) left behind.
 bool orphaned_temporary(const std::filesystem::path& file) {
@@ -66,6 +71,8 @@ OutputFolder::OutputFolder(std::filesystem::path folder) : folder_(std::move(fol
     throw InputError({folder_.string()}, "--out", "output folder is not writable");
   remove_orphaned_temporaries(folder_);
 }
+
+void set_before_commit(std::function<void()> check) { before_commit() = std::move(check); }
 
 void remove_orphaned_temporaries(const std::filesystem::path& folder) {
   std::error_code error;
@@ -96,6 +103,7 @@ void OutputFolder::add(const std::string& name, const std::function<void(std::os
 }
 
 std::vector<std::filesystem::path> OutputFolder::commit() {
+  if (before_commit()) before_commit()();
   // Every name must be free for a file before any is replaced: all the files or none.
   for (const auto& [temporary, final_path] : pending_)
     if (std::filesystem::exists(final_path) && !std::filesystem::is_regular_file(final_path))
@@ -134,6 +142,14 @@ void write_durably(const std::filesystem::path& file, const std::string& content
     failed("save");
   }
   ::close(out);
+  if (before_commit()) {
+    try {
+      before_commit()();
+    } catch (...) {
+      ::unlink(temporary.c_str());
+      throw;
+    }
+  }
   if (::rename(temporary.c_str(), file.c_str()) != 0) failed("save");
   const int directory = ::open(file.parent_path().empty() ? "." : file.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
   if (directory >= 0) {

@@ -39,6 +39,11 @@ class OutputFolder {
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // temporary, final
 };
 
+// Called at the last moment before anything is committed (OutputFolder::commit, write_durably):
+// a face that stops on a signal sets a check that throws once one arrived, so that a command
+// stopped at any point commits nothing (and one that got past it committed everything).
+void set_before_commit(std::function<void()> check);
+
 // Removes the temporaries (".NAME.tmp-PID") in `folder` whose process no longer runs.
 void remove_orphaned_temporaries(const std::filesystem::path& folder);
 

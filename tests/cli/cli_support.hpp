@@ -2,10 +2,13 @@
 // capture its stdout, stderr and exit status, and read back the files it writes.
 #pragma once
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -200,6 +203,45 @@ inline std::vector<std::string> table_row(const std::string& text, const std::st
     if (!cells.empty() && cells.front() == first) return cells;
   }
   return {};
+}
+
+// Starts `steppe ARGS...` in the background from `cwd` (the source root by default), sends it
+// `signal` (INT by default) after `delay` seconds, and waits for it. Reports whether the process was still running when
+// signalled.
+struct Interrupted {
+  int exit_code = -1;
+  bool signalled_while_running = false;
+  std::string out, err;
+  double seconds = 0;  // from start to exit
+};
+
+inline Interrupted interrupt_after(const std::vector<std::string>& args, const std::string& delay,
+                                   const std::string& name, const std::string& signal = "INT",
+                                   const fs::path& cwd = root_folder()) {
+  const fs::path work = scratch("interrupt-" + name);
+  std::string command = shell_quote(STEPPE_BINARY);
+  for (const std::string& arg : args) command += " " + shell_quote(arg);
+  const auto quoted = [&](const char* file) { return shell_quote((work / file).string()); };
+  const std::string script = fmt::format(
+      "cd {} || exit 99\n"
+      "{} </dev/null >{} 2>{} &\n"
+      "pid=$!\n"
+      "sleep {}\n"
+      "kill -{} $pid; echo $? >{}\n"
+      "wait $pid; echo $? >{}\n",
+      shell_quote(cwd.string()), command, quoted("stdout"), quoted("stderr"), delay, signal, quoted("kill"),
+      quoted("status"));
+  write_text_file(work / "script.sh", script);
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(fmt::format("sh {}", quoted("script.sh")).c_str());
+  Interrupted result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(status == 0);
+  result.signalled_while_running = read_text_file(work / "kill") == "0\n";
+  result.exit_code = std::stoi(read_text_file(work / "status"));
+  result.out = read_text_file(work / "stdout");
+  result.err = read_text_file(work / "stderr");
+  return result;
 }
 
 }  // namespace steppe::cli_testing

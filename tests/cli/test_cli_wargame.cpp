@@ -894,3 +894,30 @@ TEST_CASE("wargame: the debrief is a self-contained page with a timeline, spendi
           {"scenarios/nowhere.yaml"});
   CHECK_FALSE(fs::exists(bad));
 }
+
+// A signal while a command works (an advance of 100,000 members over 24 months takes seconds)
+// leaves the game as it was: the save is the last thing a command does, and it checks for one.
+TEST_CASE("SIGTERM during wargame advance exits 143 with the game unchanged, and the turn can be advanced again",
+          "[cli][wargame][signal]") {
+  const Game game{scratch("wargame-signal")};
+  std::string definition = read_text_file(source_path(small_game));
+  definition = std::regex_replace(definition, std::regex("members: 20"), "members: 100000");
+  definition = std::regex_replace(definition, std::regex("turn_months: 2"), "turn_months: 24");
+  definition = std::regex_replace(definition, std::regex("\\.\\./\\.\\./\\.\\./scenarios"),
+                                  (root_folder() / "scenarios").string());
+  write_text_file(game.folder / "big.yaml", definition);
+  REQUIRE(run_steppe({"wargame", "new", "big.yaml", "--dir", "game"}, game.folder).exit_code == 0);
+  const std::string before = game.log_bytes();
+
+  const Interrupted advance =
+      interrupt_after({"wargame", "advance", "game", "--force"}, "0.5", "wargame-advance", "TERM", game.folder);
+  INFO(advance.err);
+  REQUIRE(advance.signalled_while_running);  // else the advance finished first: use more members
+  CHECK(advance.exit_code == 143);
+  CHECK(advance.err == "steppe: interrupted; nothing was written\n");
+  CHECK(game.log_bytes() == before);
+  CHECK(folder_entries(game.game_folder()) == std::vector<std::string>{".lock", "game.json"});
+
+  ok(game.run("advance", {"--force"}));
+  CHECK(game.log()["turns"][0]["adjudicated"] == true);
+}

@@ -149,3 +149,22 @@ TEST_CASE("OutputFolder: adding the same name twice commits the last content", "
   CHECK(names_in(folder) == std::vector<std::string>{"summary.csv"});
   fs::remove_all(folder);
 }
+
+TEST_CASE("a check before commit that throws leaves an output folder and a durable file as they were", "[output]") {
+  struct Stopped {};
+  const fs::path folder = fresh_folder("output-before-commit");
+  write_durably(folder / "game.json", "old\n");
+  set_before_commit([] { throw Stopped{}; });
+  {
+    OutputFolder out(folder);
+    out.add("a.csv", "new\n");
+    CHECK_THROWS_AS(out.commit(), Stopped);
+  }
+  CHECK_THROWS_AS(write_durably(folder / "game.json", "new\n"), Stopped);
+  set_before_commit(nullptr);
+  CHECK(names_in(folder) == std::vector<std::string>{"game.json"});
+  CHECK(read_all(folder / "game.json") == "old\n");
+
+  write_durably(folder / "game.json", "new\n");  // with no check, as before
+  CHECK(read_all(folder / "game.json") == "new\n");
+}

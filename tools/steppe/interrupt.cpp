@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include "engine/io/output_files.hpp"
+
 namespace steppe::cli {
 
 namespace {
@@ -26,9 +28,13 @@ InterruptScope::InterruptScope() {
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   for (std::size_t index = 0; index < std::size(handled); ++index) sigaction(handled[index], &action, &previous[index]);
+  set_before_commit([] {
+    if (stop) throw Interrupted{};
+  });
 }
 
 InterruptScope::~InterruptScope() {
+  set_before_commit(nullptr);
   for (std::size_t index = 0; index < std::size(handled); ++index) sigaction(handled[index], &previous[index], nullptr);
 }
 

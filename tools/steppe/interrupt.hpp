@@ -1,8 +1,8 @@
 // Stopping commands cleanly: while an InterruptScope lives (main.cpp holds one around every
 // command), SIGINT (Ctrl-C), SIGTERM (`kill`, `timeout`, a batch scheduler) and SIGHUP (a closed
-// terminal) only set a flag. Long use cases read it between blocks (app::Control::cancel) and
-// write_files reads it before committing, so a command stops with nothing half-written instead
-// of dying mid-write.
+// terminal) only set a flag. Long use cases read it between blocks (app::Control::cancel), and
+// every commit of files (a run's outputs, a game's save: set_before_commit) reads it last, so a
+// command stops with nothing written instead of dying mid-write.
 #pragma once
 
 #include <atomic>

@@ -37,10 +37,9 @@ bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesyst
 
 std::vector<std::filesystem::path> write_files(OutputFolder& folder, const std::vector<app::OutputFile>& files) {
   for (const app::OutputFile& file : files) {
-    if (interrupted()) throw Interrupted{};
+    if (interrupted()) throw Interrupted{};  // no more work for files that will not be committed
     folder.add(file.name, file.write);
   }
-  if (interrupted()) throw Interrupted{};
   return folder.commit();
 }
 
