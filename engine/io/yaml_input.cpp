@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <system_error>
 
@@ -20,10 +22,48 @@
 
 namespace steppe {
 
+namespace {
+
+// Where each document of a YAML text starts, read from the parser's events without building
+// nodes (every other event is ignored).
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// yaml-cpp (0.7) parses a ',' outside a flow collection at a document's top level (",a: 1",
+// "[1],") as an empty document that does not consume it, again and again: YAML::LoadAll would
+// collect empty documents until memory runs out. Found by fuzzing (tests/fuzz); the parser is
+// run first without building nodes, and a document that starts where the one before it started
+// is that ','.
+void refuse_stray_comma(const std::string& file, const std::string& bytes) {
+  std::istringstream input(bytes);
+  YAML::Parser parser(input);
+  DocumentStarts starts;
+  while (parser.HandleNextDocument(starts)) {
+    const std::vector<YAML::Mark>& marks = starts.marks;
+    if (marks.size() >= 2 && marks.back().pos == marks[marks.size() - 2].pos)
+      throw InputError(mark_in(file, &bytes, marks.back().line, marks.back().column), "",
+                       "unexpected ',' outside a [list] or {map}");
+  }
+}
+
+}  // namespace
+
 Located parse_yaml_document(const std::string& file, std::shared_ptr<const std::string> bytes,
                             const std::string& what) {
   YAML::Node root;
   try {
+    refuse_stray_comma(file, *bytes);
     // A second document in the file would be ignored by YAML::Load: refuse it instead.
     const std::vector<YAML::Node> documents = YAML::LoadAll(*bytes);
     if (documents.size() > 1)

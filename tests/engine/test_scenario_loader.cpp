@@ -427,6 +427,9 @@ TEST_CASE("file and syntax errors", "[loader]") {
   check_error(load_error(missing), missing.string(), "", 0, 0, "cannot read scenario file: No such file or directory");
   check_text_error("model: [a, b\nstart: 2025-01\n", "", 2, 6, "end of sequence flow not found");
   check_text_error("- model\n", "", 1, 1, "expected a map, got a list");
+  // yaml-cpp reads a top-level ',' as empty documents without end (found by tests/fuzz).
+  check_text_error(",model: x\n", "", 1, 1, "unexpected ',' outside a [list] or {map}");
+  check_text_error("[model, start],\n", "", 1, 15, "unexpected ',' outside a [list] or {map}");
   check_text_error("", "", 0, 0, "expected a map, got nothing");
   check_text_error(header() + "parameters:\n  alpha: 0.1\n  alpha: 0.2\n", "parameters.alpha", 10, 3,
                    "duplicate key 'alpha'");
