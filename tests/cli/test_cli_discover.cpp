@@ -227,3 +227,22 @@ TEST_CASE("steppe discover refuses bad input with exit 2, a message saying where
   CHECK(missing_where.exit_code == 2);
   CHECK_THAT(missing_where.err, Catch::Contains("--where is required"));
 }
+
+TEST_CASE("analyze, export and discover read a database without changing it or leaving -wal and -shm beside it",
+          "[cli][discover][sweep]") {
+  const fs::path folder = scratch("read-only-database");
+  fs::copy_file(linear_sweep() / "runs.sqlite", folder / "runs.sqlite");
+  const std::string before = read_text_file(folder / "runs.sqlite");
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"analyze", "runs.sqlite", "--json"},
+        std::vector<std::string>{"export", "runs.sqlite", "--csv", "tables", "-q"},
+        std::vector<std::string>{"discover", "runs.sqlite", "--where", "system.y.final < 4", "-q", "--out", "found"}}) {
+    INFO(command.front());
+    const RunResult result = run_steppe(command, folder);
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    for (const std::string& name : folder_entries(folder)) CHECK(name.find("runs.sqlite-") == std::string::npos);
+  }
+  CHECK(folder_entries(folder) == std::vector<std::string>{"found", "runs.sqlite", "tables"});
+  CHECK(read_text_file(folder / "runs.sqlite") == before);
+}
