@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "engine/errors.hpp"
 #include "engine/io/sweep_arrays.hpp"
+#include "engine/io/yaml_input.hpp"
 
 namespace steppe {
 
@@ -71,9 +70,10 @@ struct Cell {
 
 // RFC 4180: fields separated by commas, quoted when they hold commas, quotes or line breaks.
 std::vector<std::vector<Cell>> read_csv_cells(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError({file.string()}, "", "cannot read the file (does it exist?)");
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  // A CSV holds one row per run: far more than a scenario, but parsed into cells of tens of
+  // bytes each, so it is capped too (a larger sweep is discovered in from its database).
+  constexpr std::uintmax_t max_csv_bytes = std::uintmax_t{1} << 30;
+  const std::string text = read_input_file(file, "CSV file", nullptr, max_csv_bytes);
   std::vector<std::vector<Cell>> rows;
   std::vector<Cell> row;
   Cell cell{"", 1, 1};

@@ -89,17 +89,18 @@ std::string kind_of(mode_t mode) {
 }
 
 // Why `file` cannot be read as an input file, or "" with its bytes in `bytes`.
-std::string read_regular_file(const std::filesystem::path& file, const std::string& what, std::string& bytes) {
+std::string read_regular_file(const std::filesystem::path& file, const std::string& what, std::uintmax_t max_bytes,
+                              std::string& bytes) {
   const auto too_large = [&](std::uintmax_t size) {
     constexpr std::uintmax_t megabyte = std::uintmax_t{1} << 20;
     return fmt::format("it is {} MB; {}s are limited to {} MB", (size + megabyte - 1) / megabyte, what,
-                       max_input_file_bytes / megabyte);
+                       max_bytes / megabyte);
   };
   struct stat status {};
   // Checked before opening: opening a named pipe would wait for a writer.
   if (::stat(file.c_str(), &status) != 0) return std::generic_category().message(errno);
   if (!S_ISREG(status.st_mode)) return fmt::format("it is {}, not a regular file", kind_of(status.st_mode));
-  if (static_cast<std::uintmax_t>(status.st_size) > max_input_file_bytes) return too_large(status.st_size);
+  if (static_cast<std::uintmax_t>(status.st_size) > max_bytes) return too_large(status.st_size);
   const int descriptor = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (descriptor < 0) return std::generic_category().message(errno);
   std::string reason;
@@ -113,7 +114,7 @@ std::string read_regular_file(const std::filesystem::path& file, const std::stri
     if (count < 0) reason = std::generic_category().message(errno);
     if (count <= 0) break;
     bytes.append(buffer, static_cast<std::size_t>(count));
-    if (bytes.size() > max_input_file_bytes) reason = too_large(bytes.size());
+    if (bytes.size() > max_bytes) reason = too_large(bytes.size());
   }
   ::close(descriptor);
   return reason;
@@ -121,9 +122,10 @@ std::string read_regular_file(const std::filesystem::path& file, const std::stri
 
 }  // namespace
 
-std::string read_input_file(const std::filesystem::path& file, const std::string& what, const Located* named_at) {
+std::string read_input_file(const std::filesystem::path& file, const std::string& what, const Located* named_at,
+                            std::uintmax_t max_bytes) {
   std::string bytes;
-  const std::string reason = read_regular_file(file, what, bytes);
+  const std::string reason = read_regular_file(file, what, max_bytes, bytes);
   if (reason.empty()) {
     // Text that is not UTF-8 would pass every check and break the JSON written at the end of a
     // run: refused where it is. (A file with a UTF-16 or UTF-32 byte-order mark is converted by

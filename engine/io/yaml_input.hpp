@@ -40,12 +40,13 @@ Located load_yaml_file(const std::string& file, const std::string& what);
 // from filling it (docs/scenario-format.md, Limits).
 constexpr std::uintmax_t max_input_file_bytes = std::uintmax_t{16} << 20;
 // The bytes of an input file (a scenario, a file it extends, a sweep file, a game definition, a
-// moves file): every one is read here. It must be a regular file (not a folder, a device such as
-// /dev/zero, or a named pipe) of at most max_input_file_bytes; otherwise an InputError naming it,
-// at `named_at` when another file names this one (an `extends:` value), else at the file itself.
-// `what` names the file's kind in messages ("scenario file").
+// moves file, a CSV to discover in): every one is read here. It must be a regular file (not a
+// folder, a device such as /dev/zero, or a named pipe) of at most `max_bytes`, and UTF-8;
+// otherwise an InputError naming it, at `named_at` when another file names this one (an
+// `extends:` value), else at the file itself. `what` names the file's kind in messages
+// ("scenario file").
 std::string read_input_file(const std::filesystem::path& file, const std::string& what,
-                            const Located* named_at = nullptr);
+                            const Located* named_at = nullptr, std::uintmax_t max_bytes = max_input_file_bytes);
 
 // A node inside `within`'s file.
 Located locate(const YAML::Node& node, const Located& within, const std::string& path);

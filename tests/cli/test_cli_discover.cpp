@@ -1,6 +1,8 @@
 // `steppe discover` as a user runs it: PRIM on a real sweep database and on CSV files with a
 // planted box, the JSON document and the files it writes, and every class of bad input (exit 2,
 // a message saying what and where, nothing written).
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -185,6 +187,9 @@ TEST_CASE("steppe discover refuses bad input with exit 2, a message saying where
   write_text_file(bad_csv / "cells.csv", "a,b,y\n0.1,0.2,1\n0.3,oops,0\n");
   write_text_file(bad_csv / "ragged.csv", "a,b,y\n0.1,0.2,1\n0.3,0\n");
   write_text_file(bad_csv / "outcome.csv", "a,b,y\n0.1,0.2,1\n0.3,0.1,yes\n");
+  write_text_file(bad_csv / "latin1.csv", "a,b,y\n0.1,0.2,1\n0.3,0.1,0 # caf\xE9\n");
+  fs::create_directories(bad_csv / "folder.csv");
+  REQUIRE(::mkfifo((bad_csv / "fifo.csv").c_str(), 0600) == 0);  // read, it would wait for a writer
   struct Case {
     std::vector<std::string> args;
     std::string expected;
@@ -211,6 +216,12 @@ TEST_CASE("steppe discover refuses bad input with exit 2, a message saying where
        "ragged.csv:3: error: this row has 2 fields, the header 3"},
       {{(bad_csv / "outcome.csv").string(), "--inputs", "a,b", "--where", "y > 0.5"},
        "outcome.csv:3:9: error: 'yes' in column 'y' is not a number"},
+      {{(bad_csv / "latin1.csv").string(), "--inputs", "a,b", "--where", "y > 0.5"},
+       "latin1.csv:3:16: error: is not valid UTF-8 (byte 0xE9); save the CSV file as UTF-8"},
+      {{(bad_csv / "folder.csv").string(), "--inputs", "a,b", "--where", "y > 0.5"},
+       "folder.csv: error: cannot read CSV file: it is a directory, not a regular file"},
+      {{(bad_csv / "fifo.csv").string(), "--inputs", "a,b", "--where", "y > 0.5"},
+       "fifo.csv: error: cannot read CSV file: it is a named pipe, not a regular file"},
   };
   for (const Case& bad : cases) {
     std::vector<std::string> args = {"discover"};
