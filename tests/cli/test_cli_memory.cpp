@@ -48,8 +48,13 @@ nlohmann::json estimate_of(const std::vector<std::string>& args) {
   return nlohmann::json::parse(result.out);
 }
 
-// The run's estimate and its peak agree within 25%.
+// The run's estimate and its peak agree within 25% (not measured under the address sanitizer,
+// whose shadow memory and freed-memory quarantine are no part of what steppe itself holds).
 void check_estimate(const std::string& name, const std::vector<std::string>& ensemble) {
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("built with the address sanitizer: " << name << "'s peak is not compared with its estimate");
+  return;
+#endif
   std::vector<std::string> args = {"run", calibrated, "--months", "24", "--threads", "2"};
   args.insert(args.end(), ensemble.begin(), ensemble.end());
   const nlohmann::json estimate = estimate_of(args);
