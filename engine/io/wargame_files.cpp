@@ -156,6 +156,8 @@ MenuItem read_menu_item(const Entry& entry, const Team& team, const Scenario& sc
     if (*value < lever.decl->min || *value > lever.decl->max)
       fail(setting.key,
            fmt::format("setting {} is outside the lever's range [{}, {}]", *value, lever.decl->min, lever.decl->max));
+    if (item.costs.contains(*value))
+      fail(setting.key, fmt::format("setting {:g} is on the menu twice (written another way above)", *value));
     item.costs[*value] = read_number(setting.value, 0, unbounded);
   }
   if (!item.costs.contains(item.starting_value))

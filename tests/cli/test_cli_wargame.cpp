@@ -552,6 +552,9 @@ TEST_CASE("wargame: bad game definitions are input errors at their place and cre
       {"bad_setting_range",
        "bad_setting_range.yaml:8:40: error: teams.CHN.menu.hawkishness.settings.1.5: setting 1.5 is outside the "
        "lever's range [0, 1]"},
+      {"bad_setting_twice",
+       "bad_setting_twice.yaml:8:40: error: teams.CHN.menu.hawkishness.settings..5: setting 0.5 is on the menu twice "
+       "(written another way above)"},
       {"bad_missing_start",
        "bad_missing_start.yaml:8:31: error: teams.CHN.menu.hawkishness.settings: the settings of hawkishness must "
        "include its starting value 0.5"},
