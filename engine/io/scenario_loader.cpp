@@ -777,6 +777,17 @@ std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file,
   return resolve(draft, options, file.string());
 }
 
+std::shared_ptr<const Scenario> with_overrides(const Scenario& base, const std::vector<Override>& overrides) {
+  auto scenario = std::make_shared<Scenario>(base);
+  std::string content = base.content_hash + "\n";
+  for (const Override& override : overrides) {
+    apply_override(override, *scenario);
+    content += fmt::format("{}={}\n", override.name, override.value);
+  }
+  scenario->content_hash = fmt::format("{:016x}", XXH64(content.data(), content.size(), 0));
+  return scenario;
+}
+
 SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& options) {
   Draft draft;
   load_files(file, draft);

@@ -43,6 +43,10 @@ struct SweepFile {
 };
 SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& options = {});
 
+// `base` with these values set as --set sets them (a sweep's policies hold their levers so): a
+// copy, without reading its files again, its content hash covering the values.
+std::shared_ptr<const Scenario> with_overrides(const Scenario& base, const std::vector<Override>& overrides);
+
 // Parses "NAME=VALUE" as typed after --set; throws InputError when it has no '='.
 Override parse_override(const std::string& text);
 

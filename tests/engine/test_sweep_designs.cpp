@@ -2,6 +2,8 @@
 // engine/sweep_runner.hpp): a design registered from this file is loaded, checked and run with
 // no other edit; every registered design keeps its declaration's promises; the Sobol sequence's
 // points are balanced; and a sweep runs into a sink held in memory, with no database at all.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -215,4 +217,27 @@ TEST_CASE("sweep runner: a sweep runs into an in-memory sink, resumed and sharde
   const SweepReport second = run_sweep(sweep, points, resumed, options);
   CHECK(second.already_done == first.ran);
   CHECK(resumed.committed == whole.committed);
+}
+
+TEST_CASE("sweep policies: each policy's scenario is the sweep's with its levers held, as --set holds them",
+          "[sweep][policies]") {
+  const auto file = source_path("examples/sweeps/policies.yaml");
+  const Sweep sweep = load_sweep(file);
+  REQUIRE(sweep.policies.size() == 3);
+  for (const Policy& policy : sweep.policies) {
+    INFO(policy.name);
+    LoadOptions held;
+    for (const auto& [lever, value] : policy.levers) held.overrides.push_back({lever, fmt::format("{}", value)});
+    const auto expected = load_scenario(file, held);  // the file read again with --set
+    const auto& levers = policy.scenario->levers;
+    REQUIRE(levers.size() == expected->levers.size());
+    for (std::size_t lever = 0; lever < levers.size(); ++lever)
+      for (int month : {0, 1, 60, 119})
+        CHECK(levers[lever].value_at(month, -1) == expected->levers[lever].value_at(month, -1));
+    CHECK(policy.scenario->parameters == expected->parameters);
+    CHECK(policy.scenario->uncertainties.size() == expected->uncertainties.size());
+  }
+  std::set<std::string> hashes;
+  for (const Policy& policy : sweep.policies) hashes.insert(policy.scenario->content_hash);
+  CHECK(hashes.size() == sweep.policies.size());
 }
