@@ -56,10 +56,10 @@ Tables tables_of(const fs::path& database) {
 const std::string sweep_file = (cli_folder() / "good" / "sweep_kill.yaml").string();
 
 // Months of model time per run: the file's 1,200 in a normal build; under the address sanitizer,
-// whose debug build steps some fifty times slower, a twentieth, so that the twenty kills and
+// whose debug build steps some fifty times slower, a hundredth, so that the twenty kills and
 // resumes finish in minutes there too.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr int months_scale = 20;
+constexpr int months_scale = 100;
 #else
 constexpr int months_scale = 1;
 #endif
