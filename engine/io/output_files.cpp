@@ -120,6 +120,8 @@ std::vector<std::filesystem::path> OutputFolder::commit() {
 }
 
 void write_durably(const std::filesystem::path& file, const std::string& content) {
+  // Checked before anything is written: a signal after this finds the file saved whole.
+  if (before_commit()) before_commit()();
   const std::filesystem::path temporary = temporary_name(file);
   const auto failed = [&](const char* what) {
     const std::string reason = std::generic_category().message(errno);
@@ -142,14 +144,6 @@ void write_durably(const std::filesystem::path& file, const std::string& content
     failed("save");
   }
   ::close(out);
-  if (before_commit()) {
-    try {
-      before_commit()();
-    } catch (...) {
-      ::unlink(temporary.c_str());
-      throw;
-    }
-  }
   if (::rename(temporary.c_str(), file.c_str()) != 0) failed("save");
   const int directory = ::open(file.parent_path().empty() ? "." : file.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
   if (directory >= 0) {

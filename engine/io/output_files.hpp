@@ -39,7 +39,7 @@ class OutputFolder {
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // temporary, final
 };
 
-// Called at the last moment before anything is committed (OutputFolder::commit, write_durably):
+// Called before anything is committed (OutputFolder::commit, write_durably before it writes):
 // a face that stops on a signal sets a check that throws once one arrived, so that a command
 // stopped at any point commits nothing (and one that got past it committed everything).
 void set_before_commit(std::function<void()> check);
