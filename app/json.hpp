@@ -50,4 +50,17 @@ nlohmann::json discovery(const DiscoveryResult& result);
 // were adjudicated, and each team — with, while a turn is open, whether it submitted and its budget.
 nlohmann::json wargame_status(const GameStatus& status);
 
+// --- a wargame briefing (app/json/briefing.cpp) ---
+
+// Who a briefing is shown to: the facilitator sees everything; a team its own briefing (its menu
+// and budget, its own secret moves and spending, only how many secret moves each other team
+// made); everyone (the projector) the public indicators and visible moves, never a budget.
+enum class Audience { facilitator, team, everyone };
+// The turns, how many were played, the open turn (null once the game is over) and its dates.
+nlohmann::json clock(const GameClock& clock);
+// A briefing as `audience` may see it: the clock, the indicators (estimates as `estimate` and
+// `as_of`, exact ones as bands with every month's median), the last adjudicated turn and the
+// open turn's scheduled events; for a team also its menu and whether it has submitted.
+nlohmann::json briefing(const Briefing& briefing, Audience audience);
+
 }  // namespace steppe::app::json

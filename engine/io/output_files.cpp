@@ -119,7 +119,7 @@ std::vector<std::filesystem::path> OutputFolder::commit() {
   return written;
 }
 
-void write_durably(const std::filesystem::path& file, const std::string& content) {
+void write_durably(const std::filesystem::path& file, const std::string& content, unsigned mode) {
   // Checked before anything is written: a signal after this finds the file saved whole.
   if (before_commit()) before_commit()();
   const std::filesystem::path temporary = temporary_name(file);
@@ -128,7 +128,7 @@ void write_durably(const std::filesystem::path& file, const std::string& content
     ::unlink(temporary.c_str());
     throw InputError({file.string()}, "", fmt::format("cannot {} the file: {}", what, reason));
   };
-  const int out = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int out = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (out < 0) failed("write");
   for (std::size_t written = 0; written < content.size();) {
     const ssize_t count = ::write(out, content.data() + written, content.size() - written);

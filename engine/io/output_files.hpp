@@ -49,7 +49,9 @@ void remove_orphaned_temporaries(const std::filesystem::path& folder);
 
 // Writes one file so that readers see the old file or the new one, never a mix, and the new one
 // survives a crash once this returns (temporary, fsync, rename, fsync of the folder): for a file
-// rewritten in place many times, such as a wargame's log. Throws InputError naming `file`.
-void write_durably(const std::filesystem::path& file, const std::string& content);
+// rewritten in place many times, such as a wargame's log. `mode` is its permissions (0600 for a
+// file only its owner may read, such as a classroom's secret tokens). Throws InputError naming
+// `file`.
+void write_durably(const std::filesystem::path& file, const std::string& content, unsigned mode = 0644);
 
 }  // namespace steppe

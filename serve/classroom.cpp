@@ -1,0 +1,231 @@
+#include "serve/classroom.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/json.hpp"
+#include "app/wargame.hpp"
+
+namespace steppe::serve {
+
+namespace fs = std::filesystem;
+using app::json::Audience;
+using nlohmann::json;
+
+namespace {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::facilitator:
+      return "facilitator";
+    case Role::projector:
+      return "projector";
+    case Role::team:
+      return "team";
+  }
+  return "";
+}
+
+// A field of a request body, of the type asked for.
+template <typename T>
+T field(const json& request, const char* name, std::optional<T> otherwise = std::nullopt) {
+  if (!request.is_object()) throw BadRequest("the request must be a JSON object");
+  const auto found = request.find(name);
+  if (found == request.end() || found->is_null()) {
+    if (otherwise) return *otherwise;
+    throw BadRequest(fmt::format("the request needs \"{}\"", name));
+  }
+  try {
+    return found->get<T>();
+  } catch (const json::exception&) {
+    throw BadRequest(fmt::format("\"{}\" has the wrong type", name));
+  }
+}
+
+}  // namespace
+
+Classroom::Classroom(const fs::path& game)
+    : game_(wargame::GameFolder::open(game, true)),
+      tokens_(Tokens::load_or_create(game, game_.definition().team_ids())) {}
+
+void Classroom::require_facilitator(const Holder& holder) const {
+  if (holder.role != Role::facilitator) throw Forbidden("only the facilitator may do this");
+}
+
+void Classroom::changed() {
+  ++version_;
+  change_.notify_all();
+}
+
+json Classroom::timer_json() const {
+  switch (timer_.state) {
+    case TurnTimer::State::stopped:
+      return {{"state", "stopped"}};
+    case TurnTimer::State::paused:
+      return {{"state", "paused"}, {"remaining", timer_.remaining_seconds}};
+    case TurnTimer::State::running: {
+      const std::chrono::duration<double> left = timer_.ends - std::chrono::steady_clock::now();
+      return {{"state", "running"}, {"remaining", std::max(0.0, left.count())}};
+    }
+  }
+  return nullptr;
+}
+
+// Every turn with its dates, whether it was played, and the injects announced in it (those of the
+// open turn stay the facilitator's until it is adjudicated).
+json Classroom::timeline() const {
+  const wargame::GameLog& log = game_.log();
+  json turns = json::array();
+  for (int turn = 1; turn <= definition().turns; ++turn) {
+    json entry = {{"turn", turn},
+                  {"dates", wargame::turn_dates(definition(), turn)},
+                  {"first_month", definition().first_month(turn)},
+                  {"played", turn <= log.adjudicated_turns()},
+                  {"injects", json::array()}};
+    if (turn <= log.adjudicated_turns())
+      for (const wargame::Inject& inject : log.turns[static_cast<std::size_t>(turn - 1)].injects)
+        entry["injects"].push_back(inject.title);
+    turns.push_back(std::move(entry));
+  }
+  return turns;
+}
+
+json Classroom::view(const Holder& holder) {
+  const std::lock_guard lock(mutex_);
+  const wargame::Team* team = holder.role == Role::team ? definition().find_team(holder.team) : nullptr;
+  const Audience audience = holder.role == Role::facilitator ? Audience::facilitator
+                            : holder.role == Role::team      ? Audience::team
+                                                             : Audience::everyone;
+  json document = {{"role", role_name(holder.role)},
+                   {"version", version_},
+                   {"timer", timer_json()},
+                   {"timeline", timeline()},
+                   {"briefing", app::json::briefing(app::brief(game_, team), audience)}};
+  // Who has moved — never what, nor anyone's budget, except to the facilitator.
+  const wargame::Turn* open = game_.log().open_turn();
+  json teams = json::array();
+  for (const wargame::Team& entry : definition().teams)
+    teams.push_back({{"id", entry.id}, {"name", entry.name}, {"submitted", open && open->moves.contains(entry.id)}});
+  document["teams"] = std::move(teams);
+  if (holder.role == Role::facilitator) {
+    json injects = json::array(), overrides = json::array(), deck = json::array();
+    if (open) {
+      for (const wargame::Inject& inject : open->injects)
+        injects.push_back({{"card", inject.name}, {"title", inject.title}, {"text", inject.text}});
+      for (const wargame::Override& entry : open->overrides)
+        overrides.push_back(
+            {{"team", entry.team}, {"lever", entry.lever}, {"value", entry.value}, {"note", entry.note}});
+    }
+    for (const auto& [name, inject] : definition().deck)
+      deck.push_back({{"card", name}, {"title", inject.title}, {"text", inject.text}});
+    document["open_turn"] = {{"injects", injects}, {"overrides", overrides}};
+    document["deck"] = std::move(deck);
+  }
+  return document;
+}
+
+json Classroom::team_view(const Holder& holder, const std::string& id) {
+  require_facilitator(holder);
+  const std::lock_guard lock(mutex_);
+  const wargame::Team* team = definition().find_team(id);
+  if (!team) throw BadRequest(fmt::format("no team {} in this game", id));
+  return app::json::briefing(app::brief(game_, team), Audience::team);
+}
+
+json Classroom::submit(const Holder& holder, const json& request) {
+  if (holder.role != Role::team) throw Forbidden("only a team submits moves");
+  wargame::Submission submission{.team = holder.team, .turn = field<int>(request, "turn")};
+  for (const auto& [lever, setting] : field<std::map<std::string, double>>(request, "moves"))
+    submission.moves.push_back({lever, setting});
+  const std::lock_guard lock(mutex_);
+  const wargame::Team& team = *definition().find_team(holder.team);
+  const app::Moves moves = wargame::check_submission(definition(), game_.log(), team, submission);
+  const app::SubmitResult result = app::record_moves(game_, team, moves);
+  changed();
+  return {{"turn", result.turn},
+          {"replaced", result.replaced},
+          {"moves", app::moves_text(result.moves)},
+          {"cost", result.cost},
+          {"budget", result.budget}};
+}
+
+json Classroom::inject(const Holder& holder, const json& request) {
+  require_facilitator(holder);
+  const auto card = field<std::string>(request, "card");
+  const std::lock_guard lock(mutex_);
+  const app::InjectResult result = app::inject_card(game_, card);
+  changed();
+  return {{"turn", result.turn}, {"title", result.inject.title}};
+}
+
+json Classroom::advance(const Holder& holder, const json& request) {
+  require_facilitator(holder);
+  const bool force = field<bool>(request, "force", false);
+  const std::lock_guard lock(mutex_);
+  const app::AdvanceResult result = app::advance_turn(game_, force);
+  timer_ = {};
+  changed();
+  return {{"turn", result.turn.turn}, {"clock", app::json::clock(result.clock)}};
+}
+
+json Classroom::timer(const Holder& holder, const json& request) {
+  require_facilitator(holder);
+  const auto action = field<std::string>(request, "action");
+  const double seconds = field<double>(request, "seconds", 0.0);
+  if (!(seconds >= 0 && seconds <= 24 * 3600)) throw BadRequest("\"seconds\" must be from 0 to 86400");
+  const std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  const auto in = [&](double span) {
+    return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(span));
+  };
+  const double remaining = timer_.state == TurnTimer::State::running
+                               ? std::chrono::duration<double>(timer_.ends - now).count()
+                               : timer_.remaining_seconds;
+  if (action == "start") {
+    if (seconds <= 0) throw BadRequest("say how long the turn's timer runs: \"seconds\"");
+    timer_ = {TurnTimer::State::running, in(seconds), 0};
+  } else if (action == "pause") {
+    if (timer_.state != TurnTimer::State::running) throw BadRequest("the timer is not running");
+    timer_ = {TurnTimer::State::paused, {}, std::max(0.0, remaining)};
+  } else if (action == "resume") {
+    if (timer_.state != TurnTimer::State::paused) throw BadRequest("the timer is not paused");
+    timer_ = {TurnTimer::State::running, in(remaining), 0};
+  } else if (action == "extend") {
+    if (timer_.state == TurnTimer::State::stopped) throw BadRequest("the timer is not running");
+    if (timer_.state == TurnTimer::State::running)
+      timer_.ends = in(std::max(0.0, remaining) + seconds);
+    else
+      timer_.remaining_seconds += seconds;
+  } else if (action == "stop") {
+    timer_ = {};
+  } else {
+    throw BadRequest(fmt::format("unknown timer action \"{}\" (start, pause, resume, extend or stop)", action));
+  }
+  changed();
+  return timer_json();
+}
+
+std::uint64_t Classroom::wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  change_.wait_for(lock, timeout, [&] { return version_ != seen || closed_; });
+  return version_;
+}
+
+std::uint64_t Classroom::version() {
+  const std::lock_guard lock(mutex_);
+  return version_;
+}
+
+void Classroom::close() {
+  const std::lock_guard lock(mutex_);
+  closed_ = true;
+  change_.notify_all();
+}
+
+bool Classroom::closed() {
+  const std::lock_guard lock(mutex_);
+  return closed_;
+}
+
+}  // namespace steppe::serve
