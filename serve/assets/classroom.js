@@ -47,6 +47,12 @@ function number(value) {
   return String(Math.round(value * 100) / 100);
 }
 
+// A change for people: "+0.05", "−0.02", or "0" when it rounds to nothing.
+function signed(value) {
+  const rounded = Math.round(value * 100) / 100;
+  return rounded > 0 ? "+" + rounded : rounded < 0 ? "−" + -rounded : "0";
+}
+
 async function api(path, body) {
   const response = await fetch(path, {
     method: body === undefined ? "GET" : "POST",
@@ -157,7 +163,7 @@ function chart(indicator, timeline, big) {
     h("h3", {}, indicator.actor + " " + indicator.variable),
     h("span", { class: "value" }, number(indicator.now.p50)),
     h("span", { class: "muted" }, " 90% range " + number(indicator.now.p05) + "–" + number(indicator.now.p95) +
-      ", change " + (indicator.now.p50 - indicator.before >= 0 ? "+" : "") + number(indicator.now.p50 - indicator.before)),
+      ", change " + signed(indicator.now.p50 - indicator.before)),
     svg);
 }
 
@@ -333,7 +339,11 @@ function facilitatorPage(page) {
 
 // --- rendering -----------------------------------------------------------------------------------
 
+let renderedTurn = null;
 function render() {
+  // A new turn: the last action's message was about the one before.
+  if (view.briefing.clock.open_turn !== renderedTurn) message = null;
+  renderedTurn = view.briefing.clock.open_turn;
   document.getElementById("turn").textContent = clockText(view.briefing.clock);
   tickTimer();
   const page = document.getElementById("page");
