@@ -47,7 +47,9 @@ nlohmann::json discovery(const DiscoveryResult& result);
 // --- the wargame (app/json/wargame.cpp) ---
 
 // `steppe wargame status --json`: the open turn (null once the game is over), the turns, how many
-// were adjudicated, and each team — with, while a turn is open, whether it submitted and its budget.
+// were adjudicated, and each team — with, while a turn is open, whether it submitted, and its
+// budget only when the status was asked for by whom may see it (the facilitator: every team's; a
+// team: its own). The facilitator's also lists the open turn's injects and overrides, in order.
 nlohmann::json wargame_status(const GameStatus& status);
 
 // --- a wargame briefing (app/json/briefing.cpp) ---

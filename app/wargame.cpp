@@ -57,27 +57,31 @@ std::vector<Indicator> indicators(const Definition& definition, const GameLog& l
 
 TurnReport turn_report(const Definition& definition, const GameLog& log, int turn) {
   const Turn& entry = log.turns.at(static_cast<std::size_t>(turn - 1));
-  return {.turn = turn,
-          .dates = wargame::turn_dates(definition, turn),
-          .forced = entry.forced,
-          .injects = entry.injects,
-          .moves = wargame::summarize_turn(definition, log, turn)};
+  TurnReport report{.turn = turn,
+                    .dates = wargame::turn_dates(definition, turn),
+                    .forced = entry.forced,
+                    .injects = entry.injects,
+                    .moves = wargame::summarize_turn(definition, log, turn),
+                    .first_month = definition.first_month(turn)};
+  for (int month = report.first_month; month < report.first_month + definition.turn_months; ++month)
+    report.month_dates.push_back(definition.scenario->date(month).to_string());
+  return report;
 }
 
-Menu menu_of(const GameLog& log, const Team& team, int turn, const Moves& pending) {
+Menu menu_of(const Definition& definition, const GameLog& log, const Team& team, int turn, const Moves& pending) {
   Moves held = wargame::held_settings(log, team, turn - 1);
   for (const auto& [lever, value] : pending) held[lever] = value;
   Menu menu{.turn = turn};
   for (const wargame::MenuItem& item : team.menu)
     menu.lines.push_back({item.lever, held.at(item.lever), item.costs, item.visible});
-  menu.budget = wargame::available_budget(log, team, turn);
+  menu.budget = wargame::available_budget(definition, log, team, turn);
   menu.cost = wargame::upkeep(team, held);
   return menu;
 }
 
 const Team& team_named(const Definition& definition, const std::string& id) {
   const Team* team = definition.find_team(id);
-  if (!team) throw InputError({}, "--team", unknown_name_message("team", id, definition.team_ids()));
+  if (!team) throw InputError({"<command line>"}, "--team", unknown_name_message("team", id, definition.team_ids()));
   return *team;
 }
 
@@ -108,7 +112,8 @@ NewGameResult new_game(const NewGameRequest& request) {
     const auto scenario = load_scenario(request.file);
     const int turns = request.turns ? request.turns : 8;
     const int turn_months = request.turn_months ? request.turn_months : 3;
-    if (turns * turn_months > 6000) throw InputError({}, "--turns", "the game is longer than 6000 months");
+    if (turns * turn_months > 6000)
+      throw InputError({"<command line>"}, "--turns", "the game is longer than 6000 months");
     OutputFolder folder(request.folder);
     const std::string relative = fs::relative(fs::absolute(request.file), fs::absolute(request.folder)).string();
     folder.add("game.yaml", wargame::default_definition(*scenario, relative, turns, turn_months));
@@ -126,17 +131,22 @@ GameStatus game_status(const GameRequest& request) {
   const GameFolder game = GameFolder::open(request.game, false);
   const Definition& definition = game.definition();
   const GameLog& log = game.log();
+  if (!request.team.empty()) team_named(definition, request.team);
   GameStatus status{.title = definition.title, .clock = clock_of(definition, log)};
   const Turn* open = log.open_turn();
   for (const Team& team : definition.teams) {
     TeamStatus entry{.id = team.id, .name = team.name};
     if (open) {
       entry.submitted = open->moves.contains(team.id);
-      entry.budget = wargame::available_budget(log, team, open->number);
+      if (request.facilitator || request.team == team.id)
+        entry.budget = wargame::available_budget(definition, log, team, open->number);
     }
     status.teams.push_back(std::move(entry));
   }
-  if (open) status.injects = open->injects.size(), status.overrides = open->overrides.size();
+  if (open) {
+    status.injects = open->injects.size(), status.overrides = open->overrides.size();
+    if (request.facilitator) status.open_injects = open->injects, status.open_overrides = open->overrides;
+  }
   return status;
 }
 
@@ -144,7 +154,8 @@ Briefing brief(const BriefRequest& request) {
   const GameFolder game = GameFolder::open(request.game, false);
   const Team* team = nullptr;
   if (!request.facilitator) {
-    if (request.team.empty()) throw InputError({}, "--team", "say whose briefing: --team ID, or --facilitator");
+    if (request.team.empty())
+      throw InputError({"<command line>"}, "--team", "say whose briefing: --team ID, or --facilitator");
     team = &team_named(game.definition(), request.team);
   }
   return brief(game, team);
@@ -165,7 +176,7 @@ Briefing brief(const GameFolder& game, const Team* team) {
     if (team) {
       const auto submitted = open->moves.find(team->id);
       briefing.submitted = submitted != open->moves.end();
-      briefing.menu = menu_of(log, *team, open->number, briefing.submitted ? submitted->second : Moves{});
+      briefing.menu = menu_of(definition, log, *team, open->number, briefing.submitted ? submitted->second : Moves{});
     }
   }
   return briefing;
@@ -174,7 +185,7 @@ Briefing brief(const GameFolder& game, const Team* team) {
 Menu menu(const GameFolder& game, const Team& team, const Moves& pending) {
   const Turn* open = game.log().open_turn();
   if (!open) throw GameError(wargame::game_over(game.definition()));
-  return menu_of(game.log(), team, open->number, pending);
+  return menu_of(game.definition(), game.log(), team, open->number, pending);
 }
 
 SubmitResult submit_moves(const SubmitRequest& request) {
@@ -201,7 +212,7 @@ SubmitResult record_moves(GameFolder& game, const Team& team, const Moves& moves
   open.moves[team.id] = moves;
   game.save("submit", team.id, moves_text(moves));
   result.cost = wargame::upkeep(team, wargame::held_settings(game.log(), team, open.number));
-  result.budget = wargame::available_budget(game.log(), team, open.number);
+  result.budget = wargame::available_budget(game.definition(), game.log(), team, open.number);
   return result;
 }
 
@@ -217,7 +228,7 @@ InjectResult inject(const InjectRequest& request) {
   const wargame::AdHocInject& ad_hoc = request.ad_hoc;
   const bool is_ad_hoc = !ad_hoc.jumps.empty() || !ad_hoc.levers.empty() || !ad_hoc.events.empty();
   if (is_ad_hoc && !request.card.empty())
-    throw InputError({}, "inject", "name a card of the deck or give --jump/--lever/--event, not both");
+    throw InputError({"<command line>"}, "inject", "name a card of the deck or give --jump/--lever/--event, not both");
   return add_inject(game, open,
                     is_ad_hoc || request.card.empty() ? wargame::ad_hoc_inject(game.definition(), ad_hoc)
                                                       : wargame::deck_inject(game.definition(), request.card));
@@ -228,15 +239,69 @@ InjectResult inject_card(GameFolder& game, const std::string& card) {
   return add_inject(game, open, wargame::deck_inject(game.definition(), card));
 }
 
+InjectResult remove_inject(const RemoveRequest& request) {
+  GameFolder game = GameFolder::open(request.game, true);
+  return remove_inject(game, request.index);
+}
+
+InjectResult remove_inject(GameFolder& game, std::size_t index) {
+  Turn& open = open_turn(game);
+  if (index >= open.injects.size())
+    throw GameError(open.injects.empty()
+                        ? fmt::format("turn {} has no injects to remove", open.number)
+                        : fmt::format("turn {} has {} inject{}: there is no number {}", open.number,
+                                      open.injects.size(), open.injects.size() == 1 ? "" : "s", index + 1));
+  InjectResult result{open.number, open.injects[index]};
+  open.injects.erase(open.injects.begin() + static_cast<std::ptrdiff_t>(index));
+  game.save("remove inject", "", result.inject.title);
+  return result;
+}
+
 OverrideResult override_move(const OverrideRequest& request) {
   GameFolder game = GameFolder::open(request.game, true);
+  std::vector<std::string> assignments = request.assignments;
+  if (!request.assignment.empty()) assignments.insert(assignments.begin(), request.assignment);
+  return override_moves(game, request.team, assignments, request.note);
+}
+
+OverrideResult override_moves(GameFolder& game, const std::string& team, const std::vector<std::string>& assignments,
+                              const std::string& note) {
   Turn& open = open_turn(game);
-  const wargame::Override entry =
-      wargame::read_override(game.definition(), request.team, request.assignment, request.note);
-  open.overrides.push_back(entry);
-  game.save("override", entry.team,
-            fmt::format("{} {:g}{}", entry.lever, entry.value, entry.note.empty() ? "" : ": " + entry.note));
-  return {open.number, entry};
+  if (assignments.empty()) throw InputError({"<command line>"}, "override", "give at least one LEVER=SETTING");
+  OverrideResult result{.turn = open.number};
+  for (const std::string& assignment : assignments) {
+    wargame::Override entry = wargame::read_override(game.definition(), team, assignment, note);
+    for (const wargame::Override& earlier : result.entries)
+      if (earlier.lever == entry.lever)
+        throw InputError({"<command line>"}, "override", fmt::format("{} is named twice", entry.lever));
+    result.entries.push_back(std::move(entry));
+  }
+  result.entry = result.entries.front();
+  std::vector<std::string> settings;
+  for (const wargame::Override& entry : result.entries) {
+    open.overrides.push_back(entry);
+    settings.push_back(fmt::format("{} {:g}", entry.lever, entry.value));
+  }
+  game.save("override", team, fmt::format("{}{}", fmt::join(settings, ", "), note.empty() ? "" : ": " + note));
+  return result;
+}
+
+OverrideResult remove_override(const RemoveRequest& request) {
+  GameFolder game = GameFolder::open(request.game, true);
+  return remove_override(game, request.index);
+}
+
+OverrideResult remove_override(GameFolder& game, std::size_t index) {
+  Turn& open = open_turn(game);
+  if (index >= open.overrides.size())
+    throw GameError(open.overrides.empty()
+                        ? fmt::format("turn {} has no overrides to remove", open.number)
+                        : fmt::format("turn {} has {} override{}: there is no number {}", open.number,
+                                      open.overrides.size(), open.overrides.size() == 1 ? "" : "s", index + 1));
+  OverrideResult result{.turn = open.number, .entry = open.overrides[index], .entries = {open.overrides[index]}};
+  open.overrides.erase(open.overrides.begin() + static_cast<std::ptrdiff_t>(index));
+  game.save("remove override", result.entry.team, fmt::format("{} {:g}", result.entry.lever, result.entry.value));
+  return result;
 }
 
 AdvanceResult advance_turn(const AdvanceRequest& request) {
@@ -260,10 +325,33 @@ AdvanceResult advance_turn(GameFolder& game, bool force) {
 
 UndoResult undo_turn(const UndoRequest& request) {
   GameFolder game = GameFolder::open(request.game, true);
-  wargame::undo(game.log(), request.discard_open);
-  const int turn = game.log().open_turn()->number;
-  game.save("undo", "", fmt::format("turn {} reopened", turn));
-  return {turn};
+  return undo_turn(game, request.discard_open);
+}
+
+UndoResult undo_turn(GameFolder& game, bool discard_open) {
+  UndoResult result;
+  if (const Turn* open = game.log().open_turn()) {
+    for (const auto& [team, moves] : open->moves) result.discarded.push_back({"moves", team, moves_text(moves)});
+    for (const wargame::Inject& inject : open->injects) result.discarded.push_back({"inject", "", inject.title});
+    for (const wargame::Override& entry : open->overrides)
+      result.discarded.push_back(
+          {"override", entry.team,
+           fmt::format("{} {:g}{}", entry.lever, entry.value, entry.note.empty() ? "" : ": " + entry.note)});
+    if (!result.discarded.empty()) result.discarded_turn = open->number;
+  }
+  wargame::undo(game.log(), discard_open);
+  result.reopened_turn = game.log().open_turn()->number;
+  std::string detail = fmt::format("turn {} reopened", result.reopened_turn);
+  if (result.discarded_turn) {
+    std::vector<std::string> entries;
+    for (const DiscardedEntry& entry : result.discarded)
+      entries.push_back(entry.kind == "moves"    ? fmt::format("{}'s moves ({})", entry.team, entry.detail)
+                        : entry.kind == "inject" ? fmt::format("inject {}", entry.detail)
+                                                 : fmt::format("override of {} ({})", entry.team, entry.detail));
+    detail += fmt::format("; discarded turn {}: {}", result.discarded_turn, fmt::join(entries, "; "));
+  }
+  game.save("undo", "", detail);
+  return result;
 }
 
 int ReplayResult::differing() const {
@@ -292,6 +380,19 @@ ReplayResult replay(const GameRequest& request) {
 ReportResult report(const ReportRequest& request) {
   const GameFolder game = GameFolder::open(request.game, false);
   const Definition& definition = game.definition();
+  const Turn* open = game.log().open_turn();
+  if (open && !request.facilitator)
+    throw GameError(fmt::format(
+        "the game is not over (turn {} of {} is open): a debrief now would show the secret moves of the turns "
+        "played; the facilitator can write one with report --facilitator",
+        open->number, definition.turns));
+  // The open turn's entries are pending: what teams submitted stays their own until adjudicated.
+  std::vector<wargame::HistoryEntry> history;
+  for (const wargame::HistoryEntry& entry : game.history())
+    if (!open || entry.turn != open->number ||
+        (entry.action != "submit" && entry.action != "override" && entry.action != "inject" &&
+         entry.action != "remove inject" && entry.action != "remove override"))
+      history.push_back(entry);
   std::optional<wargame::Counterfactual> counterfactual = definition.counterfactual;
   if (!request.counterfactual_team.empty())
     counterfactual =
@@ -304,7 +405,7 @@ ReportResult report(const ReportRequest& request) {
         played > 0 ? wargame::adjudicate(definition, game.log(), played, &*counterfactual) : wargame::Bands{}};
   }
   const wargame::ReportFiles files =
-      wargame::render_report(definition, game.log(), game.history(), adjudicated ? &*adjudicated : nullptr);
+      wargame::render_report(definition, game.log(), history, adjudicated ? &*adjudicated : nullptr);
   return {{{"report.html", files.html}, {"report.md", files.markdown}}};
 }
 

@@ -52,7 +52,9 @@ struct TurnReport {
   std::string dates;
   bool forced = false;  // adjudicated before every team had moved
   std::vector<wargame::Inject> injects;
-  wargame::TurnSummary moves;
+  wargame::TurnSummary moves;            // its holds: the levers injects held over the teams' settings
+  int first_month = 0;                   // the turn's first month (0: the start)
+  std::vector<std::string> month_dates;  // its months as dates, from first_month
 };
 
 // A dated note of the scenario (an election...) in the open turn, which every team knows of.
@@ -95,18 +97,27 @@ NewGameResult new_game(const NewGameRequest& request);
 
 struct GameRequest {
   std::string game;  // the game folder
+  // status: whom it is for. A team's budget reveals what its settings cost, and so its secret
+  // ones: the facilitator sees every team's, a team (`team`) its own, anyone else none.
+  bool facilitator = false;
+  std::string team;
 };
 struct TeamStatus {
   std::string id, name;
-  bool submitted = false;  // while a turn is open: whether its moves are in
-  double budget = 0;       // while a turn is open: what it may spend in it
+  bool submitted = false;        // while a turn is open: whether its moves are in
+  std::optional<double> budget;  // while a turn is open, for whom may see it: what it may spend
 };
-// Only who has moved and what each may spend: what a team holds stays its own until adjudicated.
+// Only who has moved and, for whom may see them, budgets: what a team holds stays its own until
+// adjudicated.
 struct GameStatus {
   std::string title;
   GameClock clock;
   std::vector<TeamStatus> teams;
   std::size_t injects = 0, overrides = 0;  // the facilitator's, in the open turn
+  // The facilitator's status only: the open turn's injects and overrides, in order (what
+  // remove_inject and remove_override number from 0).
+  std::vector<wargame::Inject> open_injects;
+  std::vector<wargame::Override> open_overrides;
 };
 GameStatus game_status(const GameRequest& request);
 
@@ -174,17 +185,34 @@ InjectResult inject(const InjectRequest& request);
 // A card of the deck, in a game already open for change.
 InjectResult inject_card(wargame::GameFolder& game, const std::string& card);
 
+// Removes the open turn's inject or override number `index` (from 0, in the order recorded;
+// GameStatus lists them for the facilitator); GameError when there is none of that number.
+struct RemoveRequest {
+  std::string game;
+  std::size_t index = 0;
+};
+InjectResult remove_inject(const RemoveRequest& request);
+InjectResult remove_inject(wargame::GameFolder& game, std::size_t index);
+
 struct OverrideRequest {
   std::string game;
   std::string team;
-  std::string assignment;  // LEVER=SETTING
-  std::string note;        // why, for the log
+  std::string assignment;                // LEVER=SETTING (one lever), and/or
+  std::vector<std::string> assignments;  // several, LEVER=SETTING each, recorded together
+  std::string note;                      // why, for the log (one note for all)
 };
 struct OverrideResult {
   int turn = 0;
-  wargame::Override entry;
+  wargame::Override entry;                 // the first
+  std::vector<wargame::Override> entries;  // every one recorded, in order
 };
+// Checks every assignment (the team, each lever on its menu, each setting among its settings, no
+// lever twice) before recording any; all are recorded together, or none.
 OverrideResult override_move(const OverrideRequest& request);
+OverrideResult override_moves(wargame::GameFolder& game, const std::string& team,
+                              const std::vector<std::string>& assignments, const std::string& note);
+OverrideResult remove_override(const RemoveRequest& request);
+OverrideResult remove_override(wargame::GameFolder& game, std::size_t index);
 
 // --- advance and undo ------------------------------------------------------------------------
 
@@ -205,10 +233,19 @@ struct UndoRequest {
   std::string game;
   bool discard_open = false;  // go back although the open turn has entries, discarding them
 };
+// One entry of the open turn that undo --discard-open threw away.
+struct DiscardedEntry {
+  std::string kind;    // "moves", "inject" or "override"
+  std::string team;    // moves and overrides: whose
+  std::string detail;  // "hawkishness 0.8, outreach 0.9", an inject's title, "outreach 0.3: why"
+};
 struct UndoResult {
   int reopened_turn = 0;
+  int discarded_turn = 0;  // the open turn thrown away, if it had entries (0: none)
+  std::vector<DiscardedEntry> discarded;
 };
 UndoResult undo_turn(const UndoRequest& request);
+UndoResult undo_turn(wargame::GameFolder& game, bool discard_open);
 
 // --- replay and report -----------------------------------------------------------------------
 
@@ -226,6 +263,10 @@ ReplayResult replay(const GameRequest& request);
 
 struct ReportRequest {
   std::string game;
+  // A debrief before the game is over is the facilitator's (it reveals the secret moves of the
+  // turns played): without this, a game not over is refused. It never shows the open turn's
+  // pending entries.
+  bool facilitator = false;
   // A counterfactual instead of the definition's: this team's levers follow this scenario.
   std::string counterfactual_team, counterfactual_scenario;
 };

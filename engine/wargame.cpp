@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "engine/ensemble.hpp"
@@ -71,6 +72,13 @@ bool Definition::is_public(const std::string& variable) const {
   return std::find(public_variables.begin(), public_variables.end(), variable) != public_variables.end();
 }
 
+std::string amount_text(double value) {
+  std::string text = fmt::format("{:.2f}", value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
+}
+
 std::string turn_dates(const Definition& definition, int turn) {
   const int first = definition.first_month(turn);
   return fmt::format("{} to {}", definition.scenario->date(first).to_string(),
@@ -130,10 +138,59 @@ double upkeep(const Team& team, const std::map<std::string, double>& settings) {
   return total;
 }
 
-double available_budget(const GameLog& log, const Team& team, int turn) {
+std::vector<InjectHold> inject_holds(const Definition& definition, const GameLog& log, int turn) {
+  const Layout& layout = *definition.scenario->layout;
+  const int first = definition.first_month(turn), last = first + definition.turn_months - 1;
+  std::vector<InjectHold> holds;
+  for (int number = 1; number <= turn && number <= static_cast<int>(log.turns.size()); ++number)
+    for (const Inject& inject : log.turns[static_cast<std::size_t>(number - 1)].injects)
+      for (const auto& [slot, value] : inject.levers) {
+        const int from = definition.first_month(number), to = from + std::max(inject.months, 1) - 1;
+        if (to < first || from > last) continue;
+        const Layout::LeverSlot& lever = layout.levers().at(static_cast<std::size_t>(slot));
+        InjectHold hold{.inject = inject.title,
+                        .actor = lever.actor,
+                        .lever = lever.decl->name,
+                        .value = value,
+                        .first_month = std::max(from, first),
+                        .last_month = std::min(to, last)};
+        if (const Team* team = definition.find_team(lever.actor))
+          if (const MenuItem* item = team->find(hold.lever)) hold.on_menu = true, hold.visible = item->visible;
+        holds.push_back(std::move(hold));
+      }
+  return holds;
+}
+
+double charged_upkeep(const Definition& definition, const GameLog& log, const Team& team, int turn) {
+  const std::map<std::string, double> held = held_settings(log, team, turn);
+  std::map<std::string, std::vector<char>> held_by_injects;  // lever → which months of the turn
+  const int first = definition.first_month(turn);
+  for (const InjectHold& hold : inject_holds(definition, log, turn)) {
+    if (hold.actor != team.id || !hold.on_menu) continue;
+    auto& months = held_by_injects[hold.lever];
+    months.resize(static_cast<std::size_t>(definition.turn_months), 0);
+    for (int month = hold.first_month; month <= hold.last_month; ++month)
+      months[static_cast<std::size_t>(month - first)] = 1;
+  }
+  double total = 0;
+  for (const MenuItem& item : team.menu) {
+    const auto setting = held.find(item.lever);
+    const double value = setting == held.end() ? item.starting_value : setting->second;
+    const auto cost = item.costs.find(value);
+    if (cost == item.costs.end())
+      throw GameError(fmt::format("{} setting {} is not on {}'s menu (settings: {})", item.lever, setting_text(value),
+                                  team.id, settings_list(item)));
+    const auto months = held_by_injects.find(item.lever);
+    const auto free = months == held_by_injects.end() ? 0 : std::count(months->second.begin(), months->second.end(), 1);
+    total += cost->second * static_cast<double>(definition.turn_months - free) / definition.turn_months;
+  }
+  return total;
+}
+
+double available_budget(const Definition& definition, const GameLog& log, const Team& team, int turn) {
   double bank = 0;
   for (int earlier = 1; earlier < turn; ++earlier) {
-    const double unspent = team.budget.per_turn + bank - upkeep(team, held_settings(log, team, earlier));
+    const double unspent = team.budget.per_turn + bank - charged_upkeep(definition, log, team, earlier);
     bank = std::min(team.budget.max_bank, team.budget.carry_over * std::max(0.0, unspent));
   }
   return team.budget.per_turn + bank;
@@ -157,12 +214,13 @@ void check_moves(const Definition& definition, const GameLog& log, const Team& t
   for (const Override& override_entry : open->overrides)
     if (override_entry.team == team.id) held[override_entry.lever] = override_entry.value;
   const double cost = upkeep(team, held);
-  const double budget = available_budget(log, team, open->number);
+  const double budget = available_budget(definition, log, team, open->number);
   if (cost > budget + 1e-9)
     throw GameError(
-        fmt::format("over budget: the settings {} would hold in turn {} cost {:g}, its budget is {:g} "
-                    "({:g} per turn + {:g} carried over)",
-                    team.id, open->number, cost, budget, team.budget.per_turn, budget - team.budget.per_turn));
+        fmt::format("over budget: the settings {} would hold in turn {} cost {}, its budget is {} "
+                    "({} per turn + {} carried over)",
+                    team.id, open->number, amount_text(cost), amount_text(budget), amount_text(team.budget.per_turn),
+                    amount_text(budget - team.budget.per_turn)));
 }
 
 std::map<std::string, double> check_submission(const Definition& definition, const GameLog& log, const Team& team,
@@ -348,6 +406,23 @@ void undo(GameLog& log, bool discard_open) {
   last.results = {};
 }
 
+double estimate_noise(const Definition& definition, int slot) {
+  const Layout& layout = *definition.scenario->layout;
+  const Layout::StateSlot& state = layout.state().at(static_cast<std::size_t>(slot));
+  const std::string prefix = state.decl->name + ".";
+  if (state.decl->per != Per::lever || !state.variable.starts_with(prefix)) return definition.intelligence_noise;
+  const std::string lever = state.variable.substr(prefix.size());
+  const Team* team = definition.find_team(state.actor);
+  const MenuItem* item = team ? team->find(lever) : nullptr;
+  if (!item || item->visible || item->costs.size() < 2) return definition.intelligence_noise;
+  double step = std::numeric_limits<double>::infinity();
+  for (auto it = item->costs.begin(), next = std::next(it); next != item->costs.end(); ++it, ++next)
+    step = std::min(step, next->first - it->first);
+  const auto own = definition.lever_steps.find(state.actor + "." + lever);
+  const double steps = own == definition.lever_steps.end() ? definition.secret_lever_steps : own->second;
+  return std::max(definition.intelligence_noise, steps * step);
+}
+
 std::vector<IndicatorView> briefing(const Definition& definition, const GameLog& log, const Team* team) {
   const Layout& layout = *definition.scenario->layout;
   const int now = definition.first_month(log.adjudicated_turns() + 1);
@@ -367,11 +442,11 @@ std::vector<IndicatorView> briefing(const Definition& definition, const GameLog&
       view.before = band_at(definition, log, before, view.slot).p50;
       view.as_of_month = now;
     } else {
+      const double noise = estimate_noise(definition, view.slot);
       const auto estimate = [&](int month) {
         const int seen = std::max(0, month - definition.intelligence_lag_months);
-        const double noisy =
-            band_at(definition, log, seen, view.slot).p50 +
-            definition.intelligence_noise * normal_draw(definition.scenario->seed, viewer, month, view.slot);
+        const double noisy = band_at(definition, log, seen, view.slot).p50 +
+                             noise * normal_draw(definition.scenario->seed, viewer, month, view.slot);
         return std::clamp(noisy, state.decl->min, state.decl->max);
       };
       view.now.p50 = view.now.mean = estimate(now);
@@ -390,7 +465,7 @@ TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int
   for (const Team& team : definition.teams) {
     const auto before = held_settings(log, team, turn - 1);
     const auto after = held_settings(log, team, turn);
-    summary.spent[team.id] = upkeep(team, after);
+    summary.spent[team.id] = charged_upkeep(definition, log, team, turn);
     for (const MenuItem& item : team.menu) {
       const double from = before.at(item.lever), to = after.at(item.lever);
       if (from == to) continue;
@@ -400,6 +475,7 @@ TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int
       (item.visible ? summary.visible : summary.secret).push_back({team.id, item.lever, from, to, overridden});
     }
   }
+  summary.holds = inject_holds(definition, log, turn);
   return summary;
 }
 

@@ -76,6 +76,13 @@ struct Definition {
   std::vector<std::string> public_variables;  // variable names everyone sees exactly
   double intelligence_noise = 0.05;
   int intelligence_lag_months = 3;
+  // The noise of an estimate of a state variable that tracks a secret lever (the third_neighbor
+  // model's engagement.LEVER, declared per lever), in steps of that lever's settings (the smallest
+  // gap between two of them): by default one, so that a team cannot tell two neighbouring
+  // settings apart with confidence from one turn's estimate. Per lever ("USA.air_link") or for
+  // every secret lever.
+  double secret_lever_steps = 1;
+  std::map<std::string, double> lever_steps;
   std::vector<Team> teams;
   std::map<std::string, Inject> deck;
   std::optional<Counterfactual> counterfactual;
@@ -132,6 +139,10 @@ struct GameLog {
   Turn* open_turn();
 };
 
+// A budget or a cost as people read it: at most two decimals, without trailing zeros ("11.67",
+// "1.5", "10").
+std::string amount_text(double value);
+
 // The months a turn covers, as dates: "2025-04 to 2025-06".
 std::string turn_dates(const Definition& definition, int turn);
 // The scenario's own dated notes (elections...) that fall in a turn, which every team knows of.
@@ -149,8 +160,28 @@ std::map<std::string, double> held_settings(const GameLog& log, const Team& team
 // The cost per turn of holding `settings` (every menu lever; missing ones at their starting
 // value). Throws GameError for a setting not on the menu.
 double upkeep(const Team& team, const std::map<std::string, double>& settings);
-// The budget a team has in `turn`: its per-turn budget plus what it carried over.
-double available_budget(const GameLog& log, const Team& team, int turn);
+
+// A lever an inject holds in some months of a turn, over whatever a team set it to: the model
+// runs the inject's value in those months, and the team whose menu has the lever is not charged
+// for it then.
+struct InjectHold {
+  std::string inject;  // the inject's title
+  std::string actor, lever;
+  bool on_menu = false;                 // on the menu of the team playing `actor`
+  bool visible = true;                  // the lever is seen by others (public on the menu, or on no menu)
+  double value = 0;                     // what the inject holds it at
+  int first_month = 0, last_month = 0;  // the months of the turn it holds it (a month m runs m → m+1)
+};
+// The levers injects hold in `turn`, from this turn's injects and earlier ones still running.
+std::vector<InjectHold> inject_holds(const Definition& definition, const GameLog& log, int turn);
+// What a team pays in `turn`: each setting it holds costs its upkeep for the months it is in
+// force, so the months an inject holds the lever are not charged. A team's moves must still be
+// affordable at the full upkeep (check_moves): the facilitator may add or remove injects until
+// the turn is adjudicated.
+double charged_upkeep(const Definition& definition, const GameLog& log, const Team& team, int turn);
+// The budget a team has in `turn`: its per-turn budget plus what it carried over (carry_over ×
+// what it was not charged the turn before, at most max_bank).
+double available_budget(const Definition& definition, const GameLog& log, const Team& team, int turn);
 
 // Checks a team's moves for the open turn against the rules — each lever on the team's menu,
 // each setting among its settings, the settings held affordable within the turn's budget —
@@ -220,6 +251,12 @@ void undo(GameLog& log, bool discard_open);
 // A fresh log: the initial bands and turn 1 open.
 GameLog new_game(const Definition& definition);
 
+// The standard deviation of an estimate of a state slot: the definition's intelligence noise, or
+// for a slot that tracks a secret lever on a team's menu (a variable the model declares per
+// lever), at least secret_lever_steps (or the lever's own lever_steps) × the smallest gap
+// between the lever's settings.
+double estimate_noise(const Definition& definition, int slot);
+
 // How a viewer sees one state slot after the last adjudicated turn.
 struct IndicatorView {
   int slot = -1;
@@ -244,7 +281,8 @@ struct PublicMove {
 struct TurnSummary {
   std::vector<PublicMove> visible;
   std::vector<PublicMove> secret;       // shown to the facilitator only
-  std::map<std::string, double> spent;  // team → upkeep paid this turn
+  std::vector<InjectHold> holds;        // levers injects held this turn (secret ones: the facilitator's)
+  std::map<std::string, double> spent;  // team → what it was charged this turn (charged_upkeep)
 };
 TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int turn);
 

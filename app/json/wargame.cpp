@@ -11,14 +11,25 @@ nlohmann::json wargame_status(const GameStatus& status) {
     nlohmann::json entry = {{"team", team.id}, {"name", team.name}};
     if (open) {
       entry["submitted"] = team.submitted;
-      entry["budget"] = number(team.budget);
+      if (team.budget) entry["budget"] = number(*team.budget);  // only for whom may see it
     }
     teams.push_back(entry);
   }
-  return {{"turn", open ? nlohmann::json(status.clock.open_turn) : nlohmann::json(nullptr)},
-          {"turns", status.clock.turns},
-          {"adjudicated", status.clock.played},
-          {"teams", teams}};
+  nlohmann::json document = {{"turn", open ? nlohmann::json(status.clock.open_turn) : nlohmann::json(nullptr)},
+                             {"turns", status.clock.turns},
+                             {"adjudicated", status.clock.played},
+                             {"teams", teams}};
+  if (!status.open_injects.empty() || !status.open_overrides.empty()) {
+    nlohmann::json injects = nlohmann::json::array(), overrides = nlohmann::json::array();
+    for (const wargame::Inject& inject : status.open_injects)
+      injects.push_back({{"name", inject.name}, {"title", inject.title}});
+    for (const wargame::Override& entry : status.open_overrides)
+      overrides.push_back(
+          {{"team", entry.team}, {"lever", entry.lever}, {"value", number(entry.value)}, {"note", entry.note}});
+    document["injects"] = injects;
+    document["overrides"] = overrides;
+  }
+  return document;
 }
 
 }  // namespace steppe::app::json

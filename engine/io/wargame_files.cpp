@@ -26,16 +26,15 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* game_file = "game.json";
-constexpr const char* format_name = "steppe-wargame 1";
+constexpr const char* backup_file = "game.json.bak";
+constexpr const char* definition_copy = "game.yaml";
+constexpr const char* scenarios_copy = "scenarios";
+constexpr const char* format_name = "steppe-wargame 2";
+constexpr std::uintmax_t max_game_file_bytes = std::uintmax_t{256} << 20;
 
 const std::vector<std::string> definition_keys = {"title",   "scenario",       "turns",  "turn_months",
                                                   "members", "stochastic",     "public", "intelligence",
                                                   "teams",   "counterfactual", "injects"};
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string hash_of(const std::string& bytes) { return fmt::format("{:016x}", XXH64(bytes.data(), bytes.size(), 0)); }
 
@@ -316,6 +315,177 @@ Turn turn_from_json(const json& document, const Scenario& scenario) {
   return turn;
 }
 
+// --- the hash chain over game.json ----------------------------------------------------------
+// The chain starts from the game's header (format, definition, its pin, slots, the starting
+// state); each turn's record is hashed with the hash before it, and the history with the last.
+// It finds a record changed outside steppe, not a forger who recomputes it (xxh64 is no
+// signature: a folder holds no secret to sign with).
+
+std::string start_hash(const json& document) {
+  const std::string header = json::array({document.at("format"), document.at("definition"),
+                                          document.at("definition_hash"), document.at("slots"), document.at("initial")})
+                                 .dump();
+  return hash_of(header);
+}
+
+std::string link_hash(const std::string& previous, json record) {
+  record.erase("hash");
+  return hash_of(previous + "\n" + record.dump());
+}
+
+// Adds the chain's hashes to a game document.
+void seal(json& document) {
+  std::string previous = start_hash(document);
+  document["start_hash"] = previous;
+  for (json& turn : document.at("turns")) turn["hash"] = previous = link_hash(previous, turn);
+  document["history_hash"] = hash_of(previous + "\n" + document.at("history").dump());
+}
+
+// The first part of a game document whose hash does not match ("turn 2's record"), or "".
+std::string first_broken_link(const json& document) {
+  try {
+    std::string previous = start_hash(document);
+    if (document.at("start_hash") != previous) return "the game's start (its definition, pin or starting state)";
+    std::size_t index = 0;
+    for (const json& turn : document.at("turns")) {
+      ++index;
+      const std::string expected = link_hash(previous, turn);
+      if (!turn.is_object() || !turn.contains("hash") || turn.at("hash") != expected) {
+        const json number = turn.is_object() && turn.contains("number") ? turn.at("number") : json(nullptr);
+        return fmt::format("turn {}'s record",
+                           number.is_number_integer() ? number.get<int>() : static_cast<int>(index));
+      }
+      previous = expected;
+    }
+    if (document.at("history_hash") != hash_of(previous + "\n" + document.at("history").dump()))
+      return "the game's history";
+  } catch (const json::exception&) {
+    return "the game file's structure";
+  }
+  return "";
+}
+
+// A JSON library message without its "[json.exception.type_error.302] " tag.
+std::string plain_message(const json::exception& error) {
+  std::string text = error.what();
+  if (text.starts_with("[json.exception."))
+    text.erase(0, text.find("] ") == std::string::npos ? 0 : text.find("] ") + 2);
+  return text;
+}
+
+// How to go back to the save before, when there is one.
+std::string restore_hint(const fs::path& folder) {
+  if (!fs::is_regular_file(folder / backup_file)) return "";
+  return fmt::format("; the save before the last change is in {0}: `cp {0} {1}` restores it",
+                     (folder / backup_file).string(), (folder / game_file).string());
+}
+
+// --- the rules copied into the game folder ----------------------------------------------------
+
+struct RulesCopy {
+  std::string definition;                                      // game.yaml's text, its scenario paths rewritten
+  std::vector<std::pair<std::string, std::string>> scenarios;  // scenarios/NAME → text
+};
+
+// Replaces the scalar at `at` (a path, plain or quoted as written) in `text` by `value`; edits
+// are applied from the end of the text, so that earlier positions stay valid.
+struct TextEdit {
+  std::size_t offset, length;
+  std::string value;
+};
+
+TextEdit path_edit(const std::string& text, const Located& at, const std::string& value) {
+  const std::string written = read_text(at);
+  const YAML::Mark mark = at.node.Mark();
+  std::size_t offset = 0;
+  for (int line = 0; line < mark.line && offset != std::string::npos; ++line) {
+    offset = text.find('\n', offset);
+    if (offset != std::string::npos) ++offset;
+  }
+  if (offset != std::string::npos) offset += static_cast<std::size_t>(mark.column);
+  const bool safe = !value.empty() && value.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789._/-") == std::string::npos;
+  const std::string replacement = safe ? value : json(value).dump();
+  if (offset < text.size() && text.compare(offset, written.size(), written) == 0)
+    return {offset, written.size(), replacement};
+  if (offset < text.size() && (text[offset] == '"' || text[offset] == '\'') &&
+      text.compare(offset + 1, written.size(), written) == 0 && offset + 1 + written.size() < text.size() &&
+      text[offset + 1 + written.size()] == text[offset])
+    return {offset, written.size() + 2, replacement};
+  fail(at, "cannot copy this path into the game folder: write it plainly, without escapes");
+}
+
+std::string edited(std::string text, std::vector<TextEdit> edits) {
+  std::sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) { return a.offset > b.offset; });
+  for (const TextEdit& edit : edits) text.replace(edit.offset, edit.length, edit.value);
+  return text;
+}
+
+// The definition and every scenario file it reads (each scenario and the files it extends, the
+// counterfactual's too), as copies for the game folder: the definition as game.yaml, the
+// scenarios side by side in scenarios/, each path between them rewritten to name the copy.
+RulesCopy copy_rules(const fs::path& folder, const fs::path& definition_file) {
+  const fs::path definition = fs::absolute(definition_file).lexically_normal();
+  std::map<std::string, std::string> names;  // a scenario file (absolute) → its copy's name
+  struct Source {
+    fs::path file;
+    std::string name;
+    Located root;
+  };
+  std::vector<Source> sources;
+  const auto name_chain = [&](const fs::path& start) {
+    for (fs::path file = start;;) {
+      if (names.contains(file.string())) return;
+      std::string name = file.filename().string();
+      for (int suffix = 2; std::any_of(sources.begin(), sources.end(), [&](const Source& s) { return s.name == name; });
+           ++suffix)
+        name = fmt::format("{}-{}{}", file.stem().string(), suffix, file.extension().string());
+      names[file.string()] = name;
+      sources.push_back({file, name, load_yaml_file(file.string(), "scenario file")});
+      const Located& root = sources.back().root;
+      if (!root.node.IsMap() || !root.node["extends"]) return;
+      file = (file.parent_path() / read_text(locate(root.node["extends"], root, "extends"))).lexically_normal();
+    }
+  };
+  const Located root = load_yaml_file(definition.string(), "game definition");
+  std::vector<std::pair<Located, fs::path>> references;  // in the definition: where, and the file named
+  const Located scenario = locate(root.node["scenario"], root, "scenario");
+  references.push_back({scenario, (definition.parent_path() / read_text(scenario)).lexically_normal()});
+  if (root.node["counterfactual"] && root.node["counterfactual"].IsMap() && root.node["counterfactual"]["scenario"]) {
+    const Located other = locate(root.node["counterfactual"]["scenario"], root, "counterfactual.scenario");
+    references.push_back({other, (definition.parent_path() / read_text(other)).lexically_normal()});
+  }
+  for (const auto& [at, file] : references) name_chain(file);
+  RulesCopy copy;
+  std::vector<TextEdit> edits;
+  for (const auto& [at, file] : references)
+    edits.push_back(path_edit(*root.text, at, std::string(scenarios_copy) + "/" + names.at(file.string())));
+  copy.definition = edited(*root.text, edits);
+  for (const Source& source : sources) {
+    std::string text = *source.root.text;
+    if (source.root.node.IsMap() && source.root.node["extends"]) {
+      const Located extends = locate(source.root.node["extends"], source.root, "extends");
+      const fs::path base = (source.file.parent_path() / read_text(extends)).lexically_normal();
+      text = edited(text, {path_edit(text, extends, names.at(base.string()))});
+    }
+    copy.scenarios.push_back({source.name, text});
+  }
+  // A copy never replaces another file: only the same bytes, or the definition it is made from.
+  const auto check = [&](const fs::path& target, const std::string& text, bool may_be_definition) {
+    if (!fs::exists(target)) return;
+    std::error_code error;
+    if (may_be_definition && fs::equivalent(target, definition, error)) return;
+    if (fs::is_regular_file(target) && read_input_file(target, "file", nullptr, max_game_file_bytes) == text) return;
+    throw InputError({target.string()}, "--dir",
+                     "the game folder already holds a different file of this name, where the game keeps a copy of "
+                     "its rules; choose another --dir");
+  };
+  check(folder / definition_copy, copy.definition, true);
+  for (const auto& [name, text] : copy.scenarios) check(folder / scenarios_copy / name, text, false);
+  return copy;
+}
+
 }  // namespace
 
 Definition load_definition(const fs::path& file) {
@@ -347,10 +517,17 @@ Definition load_definition(const fs::path& file) {
     }
   }
   if (const auto intelligence = fields.get("intelligence")) {
-    const Fields settings(*intelligence, {"noise", "lag_months"});
+    const Fields settings(*intelligence, {"noise", "lag_months", "secret_lever_steps", "levers"});
     if (const auto noise = settings.get("noise")) definition.intelligence_noise = read_number(*noise, 0, 1);
     if (const auto lag = settings.get("lag_months"))
       definition.intelligence_lag_months = static_cast<int>(read_whole_number(*lag, 0, 60));
+    if (const auto steps = settings.get("secret_lever_steps"))
+      definition.secret_lever_steps = read_number(*steps, 0, 100);
+    if (const auto levers = settings.get("levers"))
+      for (const Entry& entry : entries(*levers)) {
+        lever_slot(*scenario.layout, entry.name, entry.key);
+        definition.lever_steps[entry.name] = read_number(entry.value, 0, 100);
+      }
   }
 
   const Located teams = fields.require("teams");
@@ -507,7 +684,7 @@ Inject deck_inject(const Definition& definition, const std::string& name) {
   if (card == definition.deck.end()) {
     std::vector<std::string> names;
     for (const auto& [known, inject] : definition.deck) names.push_back(known);
-    throw InputError({}, "inject", unknown_name_message("inject", name, names));
+    throw InputError({"<command line>"}, "inject", unknown_name_message("inject", name, names));
   }
   return card->second;
 }
@@ -545,31 +722,35 @@ Inject ad_hoc_inject(const Definition& definition, const AdHocInject& request) {
     inject.events.push_back(model_event(scenario, kind, actor, at, at));
   }
   if (!inject.levers.empty() && inject.months < 1)
-    throw InputError({}, "--months", "an inject that holds levers needs --months (how long it holds them)");
+    throw InputError({"<command line>"}, "--months",
+                     "an inject that holds levers needs --months (how long it holds them)");
   if (inject.levers.empty() && inject.jumps.empty() && inject.events.empty())
-    throw InputError({}, "inject", "name a card of the deck, or give --jump, --lever or --event");
+    throw InputError({"<command line>"}, "inject", "name a card of the deck, or give --jump, --lever or --event");
   return inject;
 }
 
 Override read_override(const Definition& definition, const std::string& team_id, const std::string& assignment,
                        const std::string& note) {
   const Team* team = definition.find_team(team_id);
-  if (!team) throw InputError({}, "--team", unknown_name_message("team", team_id, definition.team_ids()));
+  if (!team)
+    throw InputError({"<command line>"}, "--team", unknown_name_message("team", team_id, definition.team_ids()));
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
-    throw InputError({}, "override", fmt::format("expected LEVER=SETTING, got '{}'", assignment));
+    throw InputError({"<command line>"}, "override", fmt::format("expected LEVER=SETTING, got '{}'", assignment));
   const std::string lever = assignment.substr(0, equals);
   const MenuItem* item = team->find(lever);
   if (!item) {
     std::vector<std::string> menu;
     for (const MenuItem& known : team->menu) menu.push_back(known.lever);
-    throw InputError({}, "override", unknown_name_message(fmt::format("lever on {}'s menu:", team_id), lever, menu));
+    throw InputError({"<command line>"}, "override",
+                     unknown_name_message(fmt::format("lever on {}'s menu:", team_id), lever, menu));
   }
   const Located at = command_line("override", lever, assignment.substr(equals + 1));
   const LeverDecl& decl = *definition.scenario->layout->levers()[static_cast<std::size_t>(item->lever_slot)].decl;
   const double value = read_number(at, decl.min, decl.max);
   if (!item->costs.contains(value))
-    throw InputError({}, "override", fmt::format("{:g} is not a setting of {} on the menu", value, lever));
+    throw InputError({"<command line>"}, "override",
+                     fmt::format("{:g} is not a setting of {} on the menu", value, lever));
   return {team_id, lever, value, note};
 }
 
@@ -578,13 +759,21 @@ GameFolder GameFolder::create(const fs::path& folder, const fs::path& definition
     throw InputError({(folder / game_file).string()}, "--dir",
                      "a game is already in this folder; choose another --dir");
   if (fs::exists(folder) && !fs::is_directory(folder)) throw InputError({folder.string()}, "--dir", "not a folder");
-  GameFolder game;
-  game.folder_ = folder;
-  game.definition_ = load_definition(definition_file);
+  load_definition(definition_file);  // every mistake reported in the file as written, before anything is
+  const RulesCopy copy = copy_rules(folder, definition_file);
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) throw InputError({folder.string()}, "--dir", "cannot create the game folder: " + error.message());
-  game.definition_file_ = fs::relative(fs::absolute(definition_file), fs::absolute(folder)).string();
+  if (!copy.scenarios.empty()) {
+    OutputFolder scenarios(folder / scenarios_copy);
+    for (const auto& [name, text] : copy.scenarios) scenarios.add(name, text);
+    scenarios.commit();
+  }
+  write_durably(folder / definition_copy, copy.definition);
+  GameFolder game;
+  game.folder_ = folder;
+  game.definition_ = load_definition(folder / definition_copy);
+  game.definition_file_ = definition_copy;
   game.log_ = new_game(game.definition_);
   game.save("new", "", definition_file.string());
   return game;
@@ -594,8 +783,7 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
   GameFolder game;
   game.folder_ = folder;
   const fs::path file = folder / game_file;
-  if (!fs::is_regular_file(file))
-    throw InputError({file.string()}, "GAME", "no game here (make one with `steppe wargame new`)");
+  if (!fs::exists(file)) throw InputError({file.string()}, "GAME", "no game here (make one with `steppe wargame new`)");
   if (for_change) {
     // Changes wait for each other a little (two teams submitting at once); a game held longer,
     // by `steppe wargame play` on another terminal, is reported rather than waited for.
@@ -612,33 +800,52 @@ GameFolder GameFolder::open(const fs::path& folder, bool for_change) {
     }
     remove_orphaned_temporaries(folder);  // a save cut short by SIGKILL or a power cut
   }
+  game.saved_ = read_input_file(file, "game file", nullptr, max_game_file_bytes);
+  const auto damaged = [&](const std::string& reason) {
+    return InputError({file.string()}, "", fmt::format("{}{}", reason, restore_hint(folder)));
+  };
   json document;
   try {
-    document = json::parse(read_bytes(file));
-    if (document.at("format") != format_name) throw std::runtime_error("not a steppe game of this version");
-  } catch (const std::exception& error) {
-    throw InputError({file.string()}, "", fmt::format("cannot read the game: {}", error.what()));
+    document = json::parse(game.saved_);
+  } catch (const json::parse_error& error) {
+    throw damaged(fmt::format("the game file is damaged: it is not valid JSON (at byte {})", error.byte));
   }
-  game.definition_file_ = document.at("definition");
-  const fs::path definition_file = folder / game.definition_file_;
-  game.definition_ = load_definition(definition_file);
-  game.pinned_ = !document.at("definition_hash").is_null();
-  // Until the first change the definition may still be edited: the starting state follows it.
-  const bool recompute_start = !game.pinned_;
-  if (game.pinned_ && document.at("definition_hash") != game.definition_.content_hash)
-    throw InputError({definition_file.string()}, "",
-                     "the game definition or its scenario changed since play began; a game keeps the rules it "
-                     "started with (start a new game to use the new ones)");
-  const Scenario& scenario = *game.definition_.scenario;
+  if (!document.is_object() || !document.contains("format") || !document["format"].is_string())
+    throw damaged("the game file is damaged: it is not a steppe game");
+  if (document["format"] != format_name)
+    throw InputError({file.string()}, "",
+                     fmt::format("this game was saved as '{}' by another version of steppe, which this one does not "
+                                 "read ('{}')",
+                                 document["format"].get<std::string>(), format_name));
+  if (const std::string broken = first_broken_link(document); !broken.empty())
+    throw damaged(
+        fmt::format("{} does not match the hash saved with it: game.json was changed outside steppe (edited "
+                    "by hand, or damaged), and the game refuses to go on from it",
+                    broken));
   try {
+    game.definition_file_ = document.at("definition");
+    const fs::path definition_file = folder / game.definition_file_;
+    game.definition_ = load_definition(definition_file);
+    game.pinned_ = !document.at("definition_hash").is_null();
+    // Until the first change the definition may still be edited: the starting state follows it.
+    const bool recompute_start = !game.pinned_;
+    if (game.pinned_ && document.at("definition_hash") != game.definition_.content_hash)
+      throw InputError({definition_file.string()}, "",
+                       "the game definition or its scenario changed since play began; a game keeps the rules it "
+                       "started with (start a new game to use the new ones)");
+    const Scenario& scenario = *game.definition_.scenario;
     if (document.at("slots") != json(slot_names(*scenario.layout)))
-      throw std::runtime_error("its state variables are not the scenario's");
+      throw damaged("the game file's state variables are not its scenario's");
     game.log_.initial = recompute_start ? new_game(game.definition_).initial : bands_from_json(document.at("initial"));
     for (const json& turn : document.at("turns")) game.log_.turns.push_back(turn_from_json(turn, scenario));
     for (const json& entry : document.at("history"))
-      game.history_.push_back({entry.at("time"), entry.at("action"), entry.at("team"), entry.at("detail")});
-  } catch (const std::exception& error) {
-    throw InputError({file.string()}, "", fmt::format("cannot read the game: {}", error.what()));
+      game.history_.push_back(
+          {entry.at("time"), entry.at("action"), entry.at("team"), entry.at("detail"), entry.at("turn")});
+  } catch (const json::exception& error) {
+    throw damaged(fmt::format("the game file is damaged: {}", plain_message(error)));
+  } catch (const std::runtime_error& error) {
+    if (dynamic_cast<const InputError*>(&error)) throw;
+    throw damaged(fmt::format("the game file is damaged: {}", error.what()));
   }
   return game;
 }
@@ -650,28 +857,40 @@ GameFolder::GameFolder(GameFolder&& other) noexcept
       definition_(std::move(other.definition_)),
       log_(std::move(other.log_)),
       history_(std::move(other.history_)),
-      lock_(std::exchange(other.lock_, -1)) {}
+      lock_(std::exchange(other.lock_, -1)),
+      saved_(std::move(other.saved_)) {}
 
 GameFolder::~GameFolder() {
   if (lock_ >= 0) ::close(lock_);  // closing releases the lock
 }
 
 void GameFolder::save(const std::string& action, const std::string& team, const std::string& detail) {
-  history_.push_back({now_utc(), action, team, detail});
+  const Turn* open = log_.open_turn();
+  history_.push_back({now_utc(), action, team, detail, open ? open->number : 0});
   if (action != "new") pinned_ = true;
   const Scenario& scenario = *definition_.scenario;
   json turns = json::array(), history = json::array();
   for (const Turn& turn : log_.turns) turns.push_back(to_json(turn, scenario));
   for (const HistoryEntry& entry : history_)
-    history.push_back({{"time", entry.time}, {"action", entry.action}, {"team", entry.team}, {"detail", entry.detail}});
-  const json document = {{"format", format_name},
-                         {"definition", definition_file_},
-                         {"definition_hash", pinned_ ? json(definition_.content_hash) : json(nullptr)},
-                         {"slots", slot_names(*scenario.layout)},
-                         {"initial", to_json(log_.initial)},
-                         {"turns", turns},
-                         {"history", history}};
-  write_durably(folder_ / game_file, document.dump(1) + "\n");
+    history.push_back({{"time", entry.time},
+                       {"action", entry.action},
+                       {"team", entry.team},
+                       {"detail", entry.detail},
+                       {"turn", entry.turn}});
+  json document = {{"format", format_name},
+                   {"definition", definition_file_},
+                   {"definition_hash", pinned_ ? json(definition_.content_hash) : json(nullptr)},
+                   {"slots", slot_names(*scenario.layout)},
+                   {"initial", to_json(log_.initial)},
+                   {"turns", turns},
+                   {"history", history}};
+  seal(document);
+  std::string bytes = document.dump(1) + "\n";
+  // The save before stays as the backup, written as durably: whichever of the two a crash
+  // interrupts, the other is whole.
+  if (!saved_.empty()) write_durably(folder_ / backup_file, saved_);
+  write_durably(folder_ / game_file, bytes);
+  saved_ = std::move(bytes);
 }
 
 }  // namespace steppe::wargame

@@ -1,7 +1,10 @@
 // The wargame's files (docs/wargame.md is the format): the game definition YAML, a team's moves
 // YAML, and the game folder — `game.json`, the log of every submission, override, inject and
 // adjudicated turn, rewritten atomically (temporary file, fsync, rename) after each, under a
-// lock, so that a crash or two laptops submitting at once lose nothing.
+// lock, so that a crash or two laptops submitting at once lose nothing; `game.json.bak`, the
+// save before; `game.yaml` and `scenarios/`, copies of the rules, so that the folder can be
+// moved or copied. `game.json` carries a hash chain over its log, checked whenever it is opened:
+// a hand edit (or a damaged file) is refused, naming the first turn that does not match.
 //
 // Every mistake in a file is an InputError with file:line:column, key path and "did you mean";
 // a move that breaks a rule of the game (over budget, turn closed), which the core checks, is
@@ -66,6 +69,7 @@ Override read_override(const Definition& definition, const std::string& team, co
 // One line of the game's history: who did what, when (UTC, ISO 8601).
 struct HistoryEntry {
   std::string time, action, team, detail;
+  int turn = 0;  // the turn open when it happened (0: none, the game was over)
 };
 
 // A game folder, open for reading or for one change: the definition it was made from, the log
@@ -74,9 +78,14 @@ struct HistoryEntry {
 class GameFolder {
  public:
   // Creates GAME/game.json for the definition at `definition_file` (a new folder, or an empty
-  // one); throws InputError when a game is already there.
+  // one), with copies of the definition (GAME/game.yaml) and of its scenario files
+  // (GAME/scenarios/, the paths between them rewritten to name the copies), which the game
+  // reads from then on; throws InputError when a game is already there, or when a copy would
+  // replace a different file of that name.
   static GameFolder create(const std::filesystem::path& folder, const std::filesystem::path& definition_file);
-  // Opens an existing game; `for_change` takes the folder's lock until this object goes.
+  // Opens an existing game; `for_change` takes the folder's lock until this object goes. A
+  // game.json that is damaged or was edited by hand (its hash chain does not match) is an
+  // InputError that names the first turn that does not match and how to restore the backup.
   static GameFolder open(const std::filesystem::path& folder, bool for_change);
   ~GameFolder();
   GameFolder(GameFolder&& other) noexcept;
@@ -90,8 +99,8 @@ class GameFolder {
   GameLog& log() { return log_; }
   const std::vector<HistoryEntry>& history() const { return history_; }
 
-  // Records an action in the history and writes the game atomically; the definition's content
-  // is pinned by the first change.
+  // Records an action in the history and writes the game atomically, the save before kept as
+  // game.json.bak; the definition's content is pinned by the first change.
   void save(const std::string& action, const std::string& team, const std::string& detail);
 
  private:
@@ -102,7 +111,8 @@ class GameFolder {
   Definition definition_;
   GameLog log_;
   std::vector<HistoryEntry> history_;
-  int lock_ = -1;  // the lock file's descriptor while open for change
+  int lock_ = -1;      // the lock file's descriptor while open for change
+  std::string saved_;  // game.json's bytes as read or last written: the backup at the next save
 };
 
 }  // namespace steppe::wargame

@@ -128,6 +128,16 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
                                  fmt::format("{} {:g} → {:g}{}{}", move.lever, move.from, move.to,
                                              moves == &summary.secret ? " (secret)" : "",
                                              move.overridden ? " (set by the facilitator)" : "")});
+    for (const InjectHold& hold : summary.holds) {
+      const std::string first = scenario.date(hold.first_month).to_string();
+      const std::string held = hold.first_month == hold.last_month
+                                   ? first
+                                   : fmt::format("{} to {}", first, scenario.date(hold.last_month).to_string());
+      timeline.rows.push_back(
+          {std::to_string(turn), months, "facilitator",
+           fmt::format("{} held {} {} at {:g} in {}{}", hold.inject, hold.actor, hold.lever, hold.value, held,
+                       hold.on_menu ? fmt::format(" ({} not charged for it then)", hold.actor) : "")});
+    }
     if (entry.forced)
       timeline.rows.push_back({std::to_string(turn), months, "facilitator", "adjudicated before every team had moved"});
   }
@@ -203,13 +213,13 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
     std::vector<std::string> row = {team.id};
     double spent = 0, budget = 0;
     for (int turn = 1; turn <= played; ++turn) {
-      const double cost = upkeep(team, held_settings(log, team, turn));
-      const double available = available_budget(log, team, turn);
-      row.push_back(fmt::format("{:g} of {:g}", cost, available));
+      const double cost = charged_upkeep(definition, log, team, turn);
+      const double available = available_budget(definition, log, team, turn);
+      row.push_back(fmt::format("{} of {}", amount_text(cost), amount_text(available)));
       spent += cost;
       budget += team.budget.per_turn;
     }
-    row.push_back(fmt::format("{:g} of {:g}", spent, budget));
+    row.push_back(fmt::format("{} of {}", amount_text(spent), amount_text(budget)));
     spending.rows.push_back(std::move(row));
     bars.rows.push_back({team.name, {spent, budget}, {}});
   }

@@ -43,10 +43,9 @@ void check_json(const app::GameStatus& status) {
     CHECK(team["team"] == status.teams[index].id);
     CHECK(team["name"] == status.teams[index].name);
     CHECK(team.contains("submitted") == !status.clock.over());
-    if (!status.clock.over()) {
-      CHECK(team["submitted"] == status.teams[index].submitted);
-      CHECK(team["budget"].get<double>() == status.teams[index].budget);
-    }
+    if (!status.clock.over()) CHECK(team["submitted"] == status.teams[index].submitted);
+    CHECK(team.contains("budget") == status.teams[index].budget.has_value());
+    if (status.teams[index].budget) CHECK(team["budget"].get<double>() == *status.teams[index].budget);
   }
 }
 
@@ -59,7 +58,9 @@ TEST_CASE("app: a wargame through its use cases: new, submit, inject, override, 
 
   const app::NewGameResult created = app::new_game({.file = small_game, .folder = game});
   CHECK(created.folder == game);
-  CHECK(created.definition_file == small_game);
+  CHECK(created.definition_file == small_game);  // copied into the folder, which the game reads from
+  CHECK(std::filesystem::is_regular_file(folder / "game" / "game.yaml"));
+  CHECK(std::filesystem::is_regular_file(folder / "game" / "scenarios" / "baseline.yaml"));
   CHECK_FALSE(created.wrote_definition);
   CHECK(created.definition.team_ids() == std::vector<std::string>{"CHN", "MNG"});
   CHECK(std::filesystem::is_regular_file(folder / "game" / "game.json"));
@@ -74,9 +75,20 @@ TEST_CASE("app: a wargame through its use cases: new, submit, inject, override, 
   CHECK(status.clock.open_dates == "2025-01 to 2025-02");
   REQUIRE(status.teams.size() == 2);
   CHECK_FALSE(team_status(status, "CHN").submitted);
+  // A budget tells what a team's settings cost, and so its secret ones: the facilitator sees
+  // every team's, a team its own, anyone else none.
+  CHECK_FALSE(team_status(status, "CHN").budget);
+  CHECK_FALSE(team_status(status, "MNG").budget);
+  check_json(status);
+  status = app::game_status({.game = game, .facilitator = true});
   CHECK(team_status(status, "CHN").budget == 4);
   CHECK(team_status(status, "MNG").budget == 6);
   check_json(status);
+  status = app::game_status({.game = game, .team = "MNG"});
+  CHECK_FALSE(team_status(status, "CHN").budget);
+  CHECK(team_status(status, "MNG").budget == 6);
+  check_json(status);
+  CHECK_THROWS_WITH(app::game_status({.game = game, .team = "CHm"}), Catch::Contains("did you mean 'CHN'?"));
 
   // A team's briefing: its menu, its own actor exactly, others' private variables as estimates.
   app::Briefing briefing = app::brief({.game = game, .team = "CHN"});
@@ -166,6 +178,8 @@ TEST_CASE("app: a wargame through its use cases: new, submit, inject, override, 
   status = app::game_status({game});
   CHECK(status.clock.open_turn == 2);
   CHECK(status.clock.played == 1);
+  CHECK_FALSE(team_status(status, "CHN").budget);
+  status = app::game_status({.game = game, .facilitator = true});
   CHECK(team_status(status, "CHN").budget == 4.5);  // 4 + half of the 1 unspent
   check_json(status);
   briefing = app::brief({.game = game, .team = "MNG"});
@@ -199,7 +213,7 @@ TEST_CASE("app: a wargame through its use cases: new, submit, inject, override, 
   CHECK(replayed.turns.size() == 2);
   CHECK(replayed.differing() == 0);
 
-  // The debrief: two files, with the counterfactual asked for.
+  // The debrief: two files, with the counterfactual asked for (the game is over: no --facilitator needed).
   const app::ReportResult reported = app::report({.game = game});
   REQUIRE(reported.files.size() == 2);
   CHECK(reported.files[0].name == "report.html");
@@ -275,4 +289,137 @@ TEST_CASE("app: a game made from a scenario writes its default definition into t
   CHECK(created.definition.turn_months == 2);
   CHECK(created.definition.teams.size() == 4);
   CHECK_THROWS_AS(app::new_game({.file = small_game, .folder = (folder / "other").string(), .turns = 3}), InputError);
+}
+
+namespace {
+
+std::string file_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE(
+    "app: the facilitator removes one inject or override of the open turn, overrides several levers at once, and "
+    "undo says what it discards",
+    "[app][wargame]") {
+  const auto folder = testing::fresh_folder("app-wargame-facilitator");
+  const std::string game = (folder / "game").string();
+  app::new_game({.file = small_game, .folder = game});
+  wargame::GameFolder opened = wargame::GameFolder::open(game, true);
+
+  // Several levers at once, one note for all; checked before any is recorded.
+  CHECK_THROWS_WITH(app::override_moves(opened, "MNG", {"outreach=0.9", "outreach=0.3"}, "twice"),
+                    Catch::Contains("outreach is named twice"));
+  CHECK_THROWS_WITH(app::override_moves(opened, "CHN", {"hawkishness=0.8", "hawkishness=0.7"}, ""),
+                    Catch::Contains("0.7 is not a setting of hawkishness"));
+  CHECK(opened.log().open_turn()->overrides.empty());
+  app::OverrideResult overridden = app::override_moves(opened, "CHN", {"hawkishness=0.8"}, "first");
+  CHECK(overridden.entries.size() == 1);
+  overridden = app::override_moves(opened, "MNG", {"outreach=0.9"}, "white cell");
+  REQUIRE(overridden.entries.size() == 1);
+  CHECK(overridden.entries[0].note == "white cell");
+
+  // Removing: numbers count from 0 in the app (status lists them from 1).
+  app::inject_card(opened, "squeeze");
+  app::inject_card(opened, "squeeze");
+  CHECK(opened.log().open_turn()->injects.size() == 2);
+  CHECK_THROWS_WITH(app::remove_inject(opened, 2), Catch::Contains("turn 1 has 2 injects: there is no number 3"));
+  CHECK(app::remove_inject(opened, 1).inject.title == "Squeeze");
+  CHECK(opened.log().open_turn()->injects.size() == 1);
+  CHECK_THROWS_AS(app::remove_override(opened, 5), wargame::GameError);
+  const app::OverrideResult removed = app::remove_override(opened, 0);
+  CHECK(removed.entry.team == "CHN");
+  CHECK(removed.entry.lever == "hawkishness");
+  REQUIRE(opened.log().open_turn()->overrides.size() == 1);
+  CHECK(opened.log().open_turn()->overrides[0].team == "MNG");
+  CHECK(opened.history().back().action == "remove override");
+
+  // The facilitator's status lists what is left, in order.
+  const app::GameStatus status = app::game_status({.game = game, .facilitator = true});
+  REQUIRE(status.open_injects.size() == 1);
+  REQUIRE(status.open_overrides.size() == 1);
+  CHECK(status.open_overrides[0].lever == "outreach");
+  CHECK(app::game_status({.game = game}).open_overrides.empty());  // not for anyone else
+  CHECK(app::json::wargame_status(status)["overrides"][0]["lever"] == "outreach");
+
+  // Turn 2 gets a submission, an inject and an override.
+  app::advance_turn(opened, true);
+  opened.log().open_turn()->moves["CHN"] = {{"hawkishness", 0.2}};
+  opened.save("submit", "CHN", "hawkishness 0.2");
+  app::inject_card(opened, "squeeze");
+  app::override_moves(opened, "MNG", {"outreach=0.3"}, "calm");
+
+  // Undo --discard-open: each team's pending moves, the injects, the overrides.
+  CHECK_THROWS_AS(app::undo_turn(opened, false), wargame::GameError);
+  const app::UndoResult undone = app::undo_turn(opened, true);
+  CHECK(undone.reopened_turn == 1);
+  CHECK(undone.discarded_turn == 2);
+  REQUIRE(undone.discarded.size() == 3);
+  CHECK(undone.discarded[0].kind == "moves");
+  CHECK(undone.discarded[0].team == "CHN");
+  CHECK(undone.discarded[0].detail == "hawkishness 0.2");
+  CHECK(undone.discarded[1].kind == "inject");
+  CHECK(undone.discarded[1].detail == "Squeeze");
+  CHECK(undone.discarded[2].kind == "override");
+  CHECK(undone.discarded[2].detail == "outreach 0.3: calm");
+  CHECK(opened.history().back().action == "undo");
+  CHECK_THAT(opened.history().back().detail,
+             Catch::Contains("turn 1 reopened; discarded turn 2: CHN's moves (hawkishness 0.2); inject Squeeze; "
+                             "override of MNG (outreach 0.3: calm)"));
+}
+
+TEST_CASE("app: a debrief before the game is over is the facilitator's and never shows the open turn's moves",
+          "[app][wargame]") {
+  const auto folder = testing::fresh_folder("app-wargame-report");
+  const std::string game = (folder / "game").string();
+  app::new_game({.file = small_game, .folder = game});
+  app::submit_moves({game, "CHN", moves_file(folder, "chn.yaml", "moves:\n  hawkishness: 0.8\n")});
+  app::advance_turn({.game = game, .force = true});
+  app::submit_moves({game, "CHN", moves_file(folder, "chn-2.yaml", "moves:\n  hawkishness: 0.2\n")});
+  app::override_move({.game = game, .team = "MNG", .assignment = "outreach=0.9", .note = "undecided"});
+  CHECK_THROWS_WITH(app::report({.game = game}), Catch::Contains("report --facilitator"));
+  const app::ReportResult reported = app::report({.game = game, .facilitator = true});
+  const std::string markdown = app::content_of(reported.files[1]);
+  CHECK_THAT(markdown, Catch::Contains("hawkishness 0.5 → 0.8 (secret)"));  // turn 1, played
+  CHECK_THAT(markdown, !Catch::Contains("hawkishness 0.2"));                // turn 2, pending
+  CHECK_THAT(markdown, !Catch::Contains("undecided"));                      // the override, pending too
+}
+
+TEST_CASE(
+    "app: game.json keeps its previous save as a backup, refuses a hand edit naming the turn, and the game folder "
+    "still opens after it is moved",
+    "[app][wargame]") {
+  namespace fs = std::filesystem;
+  const auto folder = testing::fresh_folder("app-wargame-files");
+  const fs::path game = folder / "game";
+  app::new_game({.file = small_game, .folder = game.string()});
+  CHECK_FALSE(fs::exists(game / "game.json.bak"));
+  app::submit_moves({game.string(), "CHN", moves_file(folder, "chn.yaml", "moves:\n  hawkishness: 0.8\n")});
+  const std::string before_advance = file_text(game / "game.json");
+  app::advance_turn({.game = game.string(), .force = true});
+  CHECK(file_text(game / "game.json.bak") == before_advance);
+
+  // Moved into another tree, away from the files it was made from: it opens and plays on.
+  const fs::path moved = folder / "elsewhere" / "deeper" / "moved";
+  fs::create_directories(moved.parent_path());
+  fs::rename(game, moved);
+  CHECK(app::game_status({moved.string()}).clock.open_turn == 2);
+  CHECK(app::advance_turn({.game = moved.string(), .force = true}).clock.over());
+  CHECK(app::replay({moved.string()}).differing() == 0);
+
+  // A hand edit of turn 1's moves: refused, naming the turn and the backup.
+  nlohmann::json document = nlohmann::json::parse(file_text(moved / "game.json"));
+  document["turns"][0]["moves"]["CHN"]["hawkishness"] = 0.5;
+  std::ofstream(moved / "game.json") << document.dump(1);
+  try {
+    app::game_status({moved.string()});
+    FAIL("the edit was not noticed");
+  } catch (const InputError& error) {
+    CHECK(error.mark().file == (moved / "game.json").string());
+    CHECK_THAT(error.message(), Catch::StartsWith("turn 1's record does not match the hash saved with it"));
+    CHECK_THAT(error.message(), Catch::Contains("`cp " + (moved / "game.json.bak").string() + " " +
+                                                (moved / "game.json").string() + "` restores it"));
+  }
 }

@@ -8,8 +8,10 @@
 #include <fmt/ranges.h>
 
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "cli_support.hpp"
+#include "engine/io/wargame_files.hpp"
 
 using namespace steppe::cli_testing;
 using nlohmann::json;
@@ -184,10 +186,14 @@ TEST_CASE(
     "[wargame]") {
   const Game game = new_game("full");
 
-  // Before anyone moves, every team waits; budgets are the per-turn ones.
+  // Before anyone moves, every team waits; budgets are the per-turn ones, which only the
+  // facilitator sees (a budget tells what a team's settings cost, secret ones included).
   std::string status = ok(game.run("status"));
   CHECK_THAT(status, Catch::StartsWith("The Third Neighbor — Mongolia between two neighbors, 2025–2026 — turn 1 of 8 "
                                        "(2025-01 to 2025-03), 0 played\n"));
+  CHECK(table_row(status, "MNG") == std::vector<std::string>{"MNG", "Mongolia", "waiting"});
+  CHECK_FALSE(contains(status, "budget"));
+  status = ok(game.run("status", {"--facilitator"}));
   CHECK(table_row(status, "MNG") == std::vector<std::string>{"MNG", "Mongolia", "waiting", "12"});
   CHECK(table_row(status, "CHN") == std::vector<std::string>{"CHN", "China", "waiting", "10"});
 
@@ -196,11 +202,17 @@ TEST_CASE(
   status = ok(game.run("status"));
   for (const std::string team : {"MNG", "CHN", "RUS", "USA"}) CHECK(table_row(status, team).at(2) == "submitted");
   // What a team now holds stays its own until the turn is adjudicated.
-  CHECK(table_row(status, "CHN") == std::vector<std::string>{"CHN", "China", "submitted", "10"});
+  CHECK(table_row(ok(game.run("status", {"--facilitator"})), "CHN") ==
+        std::vector<std::string>{"CHN", "China", "submitted", "10"});
   const json status_json = json::parse(ok(game.run("status", {"--json"})));
   CHECK(status_json["turn"] == 1);
   CHECK(status_json["adjudicated"] == 0);
-  for (const json& team : status_json["teams"]) CHECK(team["submitted"] == true);
+  for (const json& team : status_json["teams"]) {
+    CHECK(team["submitted"] == true);
+    CHECK_FALSE(team.contains("budget"));
+  }
+  for (const json& team : json::parse(ok(game.run("status", {"--json", "--facilitator"})))["teams"])
+    CHECK(team.contains("budget"));
 
   const std::string turn_1 = ok(game.run("advance"));
   CHECK_THAT(turn_1, Catch::StartsWith("Turn 1 (2025-01 to 2025-03)\n"));
@@ -218,7 +230,7 @@ TEST_CASE(
 
   // Budgets carry over carry_over × what was left, up to max_bank: MNG 12 + 0.5 × 2, CHN 10 +
   // 0.5 × 6, RUS 8 + 0.5 × 4, USA 26 + 0.5 × 13.5.
-  status = ok(game.run("status"));
+  status = ok(game.run("status", {"--facilitator"}));
   CHECK(table_row(status, "MNG").at(2) == "waiting");
   CHECK(table_row(status, "MNG").at(3) == "13");
   CHECK(table_row(status, "CHN").at(3) == "13");
@@ -263,7 +275,7 @@ TEST_CASE(
   ok(game.submit("CHN", "chn-3.yaml", "turn: 3\nmoves:\n  hawkishness: 0.5\n"));
   ok(game.submit("USA", "usa-3.yaml", "moves:\n  domain_awareness: 0.5\n"));
   const std::string before_refusal = game.log_bytes();
-  refused(game.run("advance"), {"steppe wargame: turn 3 waits for RUS: they have not submitted (advance --force"});
+  refused(game.run("advance"), {"steppe: error: turn 3 waits for RUS: they have not submitted (advance --force"});
   CHECK(game.log_bytes() == before_refusal);
   const std::string turn_3 = ok(game.run("advance", {"--force"}));
   CHECK_THAT(turn_3, Catch::StartsWith("Turn 3 (2025-07 to 2025-09), adjudicated before every team had moved\n"));
@@ -345,14 +357,14 @@ TEST_CASE(
   const std::string finished = game.log_bytes();
   refused(game.submit("CHN", "late.yaml", "moves:\n  hawkishness: 0.8\n"),
           {"late.yaml:", "the game is over: all 8 turns were played"});
-  refused(game.run("advance", {"--force"}), {"steppe wargame: the game is over: all 8 turns were played"});
-  refused(game.run("inject", {"border_crisis"}), {"steppe wargame: the game is over"});
-  refused(game.run("override", {"--team", "CHN", "hawkishness=0.5"}), {"steppe wargame: the game is over"});
+  refused(game.run("advance", {"--force"}), {"steppe: error: the game is over: all 8 turns were played"});
+  refused(game.run("inject", {"border_crisis"}), {"steppe: error: the game is over"});
+  refused(game.run("override", {"--team", "CHN", "hawkishness=0.5"}), {"steppe: error: the game is over"});
   CHECK(game.log_bytes() == finished);
 
   // The log: 8 adjudicated turns of 3 months, every slot a band of 4 numbers.
   const json log = game.log();
-  CHECK(log["format"] == "steppe-wargame 1");
+  CHECK(log["format"] == "steppe-wargame 2");
   CHECK(log["definition_hash"].is_string());
   CHECK(log["initial"]["first_month"] == 0);
   REQUIRE(log["turns"].size() == 8);
@@ -408,17 +420,29 @@ TEST_CASE("wargame: two games played with the same files have the same numbers, 
     REQUIRE(a["turns"][turn]["adjudicated"] == true);
     CHECK(a["turns"][turn]["results"].dump() == b["turns"][turn]["results"].dump());
   }
-  // Only the history's times may differ.
-  a.erase("history");
-  b.erase("history");
+  // Only the history's times may differ, and so the hash that seals it.
+  for (json* log : {&a, &b}) {
+    log->erase("history");
+    log->erase("history_hash");
+  }
   CHECK(a.dump() == b.dump());
 
-  // One number changed in turn 2's results: replay names that turn and exits 1.
+  // One number changed by hand in turn 2's results: every command refuses the game, naming turn 2.
   json tampered = second.log();
   const std::size_t slot = slot_of(tampered, "MNG.autonomy");
   json& median = tampered["turns"][1]["results"]["months"][1][slot][1];
   median = median.get<double>() + 1e-9;
+  const std::string saved = second.log_bytes();
   write_text_file(second.log_file(), tampered.dump(1) + "\n");
+  refused(second.run("replay"), {"game.json: error: turn 2's record does not match the hash saved with it"});
+  write_text_file(second.log_file(), saved);
+  // The same number changed through steppe's own files (as a different build of the model would
+  // compute it): the chain holds, and replay names turn 2 and exits 1.
+  {
+    steppe::wargame::GameFolder folder = steppe::wargame::GameFolder::open(second.game_folder(), true);
+    folder.log().turns[1].results.months[1][slot].p50 += 1e-9;
+    folder.save("edit", "", "a test changes one number");
+  }
   const RunResult replay = second.run("replay");
   INFO(replay.out << replay.err);
   CHECK(replay.exit_code == 1);
@@ -596,7 +620,8 @@ TEST_CASE(
                                             root_folder()));
   CHECK_THAT(created, Catch::Contains("4 teams (MNG, CHN, RUS, USA), 4 turns of 2 months from 2025-01"));
   CHECK_THAT(created, Catch::Contains("the game's rules are in " + (game.game_folder() / "game.yaml").string()));
-  CHECK(folder_entries(game.game_folder()) == std::vector<std::string>{"game.json", "game.yaml"});
+  CHECK(folder_entries(game.game_folder()) == std::vector<std::string>{"game.json", "game.yaml", "scenarios"});
+  CHECK(folder_entries(game.game_folder() / "scenarios") == std::vector<std::string>{"baseline.yaml"});
   const std::string definition = read_text_file(game.game_folder() / "game.yaml");
   CHECK_THAT(definition, Catch::Contains("\nturns: 4\n"));
   CHECK_THAT(definition, Catch::Contains("\nturn_months: 2\n"));
@@ -680,9 +705,16 @@ TEST_CASE("wargame: a game keeps its rules: an edited definition stops it after 
   ok(run_steppe({"wargame", "new", "game.yaml", "--dir", "game"}, game.folder));
   ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n"));
   const std::string log = game.log_bytes();
+  // The game reads its copy of the definition: an edit of the file it was made from changes nothing.
   const std::string budget = "budget: {per_turn: 4,";
   REQUIRE(text.find(budget) != std::string::npos);
   write_text_file(definition, text.replace(text.find(budget), budget.size(), "budget: {per_turn: 9,"));
+  ok(game.run("status"));
+  // An edit of the copy in the game folder stops it.
+  std::string copy = read_text_file(game.game_folder() / "game.yaml");
+  REQUIRE(copy.find(budget) != std::string::npos);
+  write_text_file(game.game_folder() / "game.yaml",
+                  copy.replace(copy.find(budget), budget.size(), "budget: {per_turn: 9,"));
   for (const std::string command : {"status", "advance", "replay"}) {
     INFO(command);
     refused(game.run(command), {"the game definition or its scenario changed since play began"});
@@ -693,14 +725,14 @@ TEST_CASE("wargame: a game keeps its rules: an edited definition stops it after 
 TEST_CASE("wargame: undo and advance refuse what would lose or skip moves", "[wargame][bad]") {
   const Game game = new_game("undo");
   std::string log = game.log_bytes();
-  refused(game.run("undo"), {"steppe wargame: no turn has been adjudicated yet: nothing to undo"});
+  refused(game.run("undo"), {"steppe: error: no turn has been adjudicated yet: nothing to undo"});
   CHECK(game.log_bytes() == log);
 
   ok(game.submit("MNG", "mng.yaml", "moves:\n  outreach: 0.9\n"));
   ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n"));
   log = game.log_bytes();
   refused(game.run("advance"),
-          {"steppe wargame: turn 1 waits for RUS, USA: they have not submitted (advance --force adjudicates anyway; "
+          {"steppe: error: turn 1 waits for RUS, USA: they have not submitted (advance --force adjudicates anyway; "
            "they keep their settings)"});
   CHECK(game.log_bytes() == log);
   CHECK_THAT(ok(game.run("status")), Catch::Contains("turn 1 of 8"));
@@ -709,7 +741,7 @@ TEST_CASE("wargame: undo and advance refuse what would lose or skip moves", "[wa
   // Turn 2 has an inject: undo would discard it.
   ok(game.run("inject", {"border_crisis"}));
   log = game.log_bytes();
-  refused(game.run("undo"), {"steppe wargame: turn 2 already has submissions, overrides or injects, which undo would "
+  refused(game.run("undo"), {"steppe: error: turn 2 already has submissions, overrides or injects, which undo would "
                              "discard (undo --discard-open to go back anyway)"});
   CHECK(game.log_bytes() == log);
   // A submission alone blocks it too.
@@ -721,8 +753,13 @@ TEST_CASE("wargame: undo and advance refuse what would lose or skip moves", "[wa
   CHECK(game.log_bytes() == log);
 
   CHECK(ok(game.run("undo", {"--discard-open"})) ==
+        "discarded from turn 2:\n"
+        "  USA's moves: no change\n"
         "turn 1 is open again: its moves, overrides and injects stand until changed; advance adjudicates it anew\n");
   const json reopened = game.log();
+  // The history marks what was discarded.
+  CHECK(reopened["history"].back()["action"] == "undo");
+  CHECK(reopened["history"].back()["detail"] == "turn 1 reopened; discarded turn 2: USA's moves (no change)");
   REQUIRE(reopened["turns"].size() == 1);
   CHECK(reopened["turns"][0]["adjudicated"] == false);
   CHECK(reopened["turns"][0]["forced"] == false);
@@ -848,7 +885,12 @@ TEST_CASE("wargame: the debrief is a self-contained page with a timeline, spendi
   ok(game.run("advance", {"--force"}));
   ok(game.run("advance", {"--force"}));
 
-  CHECK(ok(game.run("report")) == "wrote game/report/ : report.html, report.md\n");
+  // A move pending in the open turn, which no debrief shows.
+  ok(game.submit("CHN", "pending.yaml", "moves:\n  hawkishness: 0.2\n"));
+  // The game is not over: the debrief is the facilitator's.
+  refused(game.run("report"), {"steppe: error: the game is not over (turn 3 of 8 is open)", "report --facilitator"});
+  CHECK_FALSE(fs::exists(game.game_folder() / "report"));
+  CHECK(ok(game.run("report", {"--facilitator"})) == "wrote game/report/ : report.html, report.md\n");
   CHECK(folder_entries(game.game_folder() / "report") == std::vector<std::string>{"report.html", "report.md"});
   const std::string html = read_text_file(game.game_folder() / "report" / "report.html");
   const std::string markdown = read_text_file(game.game_folder() / "report" / "report.md");
@@ -870,29 +912,36 @@ TEST_CASE("wargame: the debrief is a self-contained page with a timeline, spendi
   // The debrief reveals secret moves, and shows injects and spending against the budget.
   CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-03 | CHN | hawkishness 0.5 → 0.8 (secret) |"));
   CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-03 | facilitator | inject: Border squeeze"));
-  CHECK_THAT(markdown, Catch::Contains("| CHN | 9 of 10 | 9 of 10.5 | 18 of 20 |"));
+  // The squeeze held CHN's direct pressure at 0.05 for turn 1: CHN was not charged for it then
+  // (hawkishness 3 + inducements 3), and carried half of the 4 left into turn 2.
+  CHECK_THAT(markdown, Catch::Contains("| CHN | 6 of 10 | 9 of 12 | 15 of 20 |"));
+  CHECK_THAT(markdown,
+             Catch::Contains("| 1 | 2025-01 to 2025-03 | facilitator | Border squeeze held CHN "
+                             "direct_pressure at 0.05 in 2025-01 to 2025-03 (CHN not charged for it then) |"));
   CHECK_THAT(markdown, Catch::Contains("## Counterfactual: USA plays calibrated"));
+  CHECK_FALSE(contains(markdown, "hawkishness 0.2"));
+  CHECK_FALSE(contains(html, "hawkishness 0.2"));
 
   // Another counterfactual, into another folder.
   const fs::path other = game.folder / "disengaged";
-  CHECK(ok(run_steppe({"wargame", "report", game.game_folder().string(), "--out", other.string(), "--counterfactual",
-                       "USA=scenarios/disengaged.yaml"},
+  CHECK(ok(run_steppe({"wargame", "report", game.game_folder().string(), "--facilitator", "--out", other.string(),
+                       "--counterfactual", "USA=scenarios/disengaged.yaml"},
                       root_folder())) == "wrote " + other.string() + "/ : report.html, report.md\n");
   CHECK_THAT(read_text_file(other / "report.md"), Catch::Contains("## Counterfactual: USA plays disengaged"));
   CHECK_THAT(read_text_file(other / "report.html"), Catch::Contains("disengaged"));
 
   // Bad counterfactuals write nothing.
   const fs::path bad = game.folder / "bad";
-  refused(run_steppe({"wargame", "report", game.game_folder().string(), "--out", bad.string(), "--counterfactual",
-                      "XYZ=scenarios/disengaged.yaml"},
+  refused(run_steppe({"wargame", "report", game.game_folder().string(), "--facilitator", "--out", bad.string(),
+                      "--counterfactual", "XYZ=scenarios/disengaged.yaml"},
                      root_folder()),
           {"unknown team for the counterfactual: 'XYZ'"});
-  refused(
-      run_steppe({"wargame", "report", game.game_folder().string(), "--out", bad.string(), "--counterfactual", "USA"},
-                 root_folder()),
-      {"--counterfactual: expected TEAM=SCENARIO"});
-  refused(run_steppe({"wargame", "report", game.game_folder().string(), "--out", bad.string(), "--counterfactual",
-                      "USA=scenarios/nowhere.yaml"},
+  refused(run_steppe({"wargame", "report", game.game_folder().string(), "--facilitator", "--out", bad.string(),
+                      "--counterfactual", "USA"},
+                     root_folder()),
+          {"--counterfactual: expected TEAM=SCENARIO"});
+  refused(run_steppe({"wargame", "report", game.game_folder().string(), "--facilitator", "--out", bad.string(),
+                      "--counterfactual", "USA=scenarios/nowhere.yaml"},
                      root_folder()),
           {"scenarios/nowhere.yaml"});
   CHECK_FALSE(fs::exists(bad));
@@ -924,8 +973,217 @@ TEST_CASE("SIGTERM during wargame advance exits 143 with the game unchanged, and
   CHECK(advance.exit_code == 143);
   CHECK(advance.err == "steppe: interrupted; nothing was written\n");
   CHECK(game.log_bytes() == before);
-  CHECK(folder_entries(game.game_folder()) == std::vector<std::string>{".lock", "game.json"});
+  CHECK(folder_entries(game.game_folder()) == std::vector<std::string>{".lock", "game.json", "game.yaml", "scenarios"});
 
   ok(game.run("advance", {"--force"}));
   CHECK(game.log()["turns"][0]["adjudicated"] == true);
+}
+
+TEST_CASE(
+    "wargame: status shows budgets only to the facilitator (a team its own), who sees the open turn's injects and "
+    "overrides numbered and removes one by its number",
+    "[wargame]") {
+  const Game game = new_game("facilitator");
+  ok(game.run("inject", {"border_squeeze"}));
+  ok(game.run("inject", {"border_crisis"}));
+  // Several levers in one override, one note for all.
+  CHECK(ok(game.run("override", {"--team", "MNG", "outreach=0.3", "balanced_diplomacy=0.4", "--note", "white cell"})) ==
+        "override for turn 1: MNG outreach 0.3, balanced_diplomacy 0.4\n");
+  CHECK(game.log()["turns"][0]["overrides"].size() == 2);
+  CHECK(game.log()["turns"][0]["overrides"][1] ==
+        json({{"team", "MNG"}, {"lever", "balanced_diplomacy"}, {"value", 0.4}, {"note", "white cell"}}));
+  // Every assignment is checked before any is recorded.
+  std::string before = game.log_bytes();
+  refused(game.run("override", {"--team", "MNG", "outreach=0.9", "outreach=0.7"}),
+          {"<command line>: error: override: 0.7 is not a setting of outreach on the menu"});
+  refused(game.run("override", {"--team", "MNG", "outreach=0.9", "outreach=0.3"}), {"outreach is named twice"});
+  refused(game.run("override", {"--team", "MNG"}), {"give at least one LEVER=SETTING"});
+  refused(game.run("override", {"--remove", "1", "--team", "MNG"}), {"--remove: removes an override"});
+  refused(game.run("inject", {"--remove", "1", "border_crisis"}), {"--remove: removes an inject"});
+  CHECK(game.log_bytes() == before);
+
+  std::string status = ok(game.run("status"));
+  CHECK_FALSE(contains(status, "budget"));
+  CHECK_THAT(status, Catch::Contains("\nthe facilitator has 2 injects and 2 overrides for this turn\n"));
+  CHECK_FALSE(contains(status, "Border squeeze"));
+  CHECK_FALSE(contains(status, "outreach"));
+  status = ok(game.run("status", {"--team", "CHN"}));
+  CHECK(table_row(status, "CHN") == std::vector<std::string>{"CHN", "China", "waiting", "10"});
+  CHECK(table_row(status, "USA") == std::vector<std::string>{"USA", "United States", "waiting"});
+  status = ok(game.run("status", {"--facilitator"}));
+  CHECK(table_row(status, "USA") == std::vector<std::string>{"USA", "United States", "waiting", "26"});
+  CHECK_THAT(status, Catch::Contains("\ninjects this turn (inject --remove N removes one):\n"
+                                     "  1. Border squeeze\n"
+                                     "  2. Crisis near the border\n"
+                                     "\noverrides this turn (override --remove N removes one):\n"
+                                     "  1. MNG outreach 0.3 — white cell\n"
+                                     "  2. MNG balanced_diplomacy 0.4 — white cell\n"));
+  const json facilitator_json = json::parse(ok(game.run("status", {"--facilitator", "--json"})));
+  CHECK(facilitator_json["injects"].size() == 2);
+  CHECK(facilitator_json["overrides"][1]["lever"] == "balanced_diplomacy");
+  CHECK_FALSE(json::parse(ok(game.run("status", {"--json"}))).contains("overrides"));
+
+  CHECK(ok(game.run("inject", {"--remove", "1"})) == "removed inject 1 from turn 1: Border squeeze\n");
+  CHECK(ok(game.run("override", {"--remove", "2"})) == "removed override 2 from turn 1: MNG balanced_diplomacy 0.4\n");
+  const json log = game.log();
+  REQUIRE(log["turns"][0]["injects"].size() == 1);
+  CHECK(log["turns"][0]["injects"][0]["title"] == "Crisis near the border");
+  REQUIRE(log["turns"][0]["overrides"].size() == 1);
+  CHECK(log["turns"][0]["overrides"][0]["lever"] == "outreach");
+  CHECK(log["history"][log["history"].size() - 2]["action"] == "remove inject");
+  CHECK(log["history"].back()["action"] == "remove override");
+  before = game.log_bytes();
+  refused(game.run("inject", {"--remove", "2"}), {"steppe: error: turn 1 has 1 inject: there is no number 2"});
+  refused(game.run("override", {"--remove", "3"}), {"steppe: error: turn 1 has 1 override: there is no number 3"});
+  CHECK(game.log_bytes() == before);
+}
+
+TEST_CASE(
+    "wargame: an inject that holds a lever says so in the results, and the team is not charged for the months it "
+    "held it; budgets print with at most two decimals",
+    "[wargame]") {
+  const Game game = new_game("held");
+  // China sets direct pressure to 0.1 (6) with hawkishness 0.2 (1) and inducements 0.5 (3): 10 of 10.
+  ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.2\n  direct_pressure: 0.1\n"));
+  ok(game.run("inject", {"border_squeeze"}));  // holds CHN.direct_pressure at 0.05 for three months
+  const std::string turn_1 = ok(game.run("advance", {"--force"}));
+  CHECK_THAT(turn_1, Catch::Contains("  CHN direct_pressure 0 → 0.1, but Border squeeze held it at 0.05 in 2025-01 to "
+                                     "2025-03 (CHN not charged for it then)\n"));
+  // Charged 1 + 3 of 10: half of the 6 left carries over.
+  CHECK(table_row(ok(game.run("status", {"--facilitator"})), "CHN").at(3) == "13");
+
+  // Turn 2: inducements 0.8 (5), held at 0.5 for one month of three by an ad hoc inject: charged
+  // 1 + 5 × 2/3 + 6, and half of what is left, 2.67, carried: 11.33.
+  ok(game.submit("CHN", "chn-2.yaml", "moves:\n  inducements: 0.8\n"));
+  ok(game.run("inject", {"--lever", "CHN.inducements=0.5", "--months", "1", "--title", "Trade fair"}));
+  const std::string turn_2 = ok(game.run("advance", {"--force"}));
+  CHECK_THAT(turn_2, Catch::Contains("  CHN inducements 0.5 → 0.8, but Trade fair held it at 0.5 in 2025-04 (CHN not "
+                                     "charged for it then)\n"));
+  CHECK(table_row(ok(game.run("status", {"--facilitator"})), "CHN").at(3) == "11.33");
+  CHECK_THAT(ok(game.run("brief", {"--team", "CHN"})),
+             Catch::Contains("budget this turn 11.33; these settings cost 12"));
+  CHECK_THAT(ok(game.submit("CHN", "chn-3.yaml", "moves:\n")),  // keeps everything: not checked
+             Catch::EndsWith("the settings held cost 12 of a budget of 11.33\n"));
+  refused(game.submit("CHN", "chn-4.yaml", "moves:\n  inducements: 0.8\n  hawkishness: 0.5\n"),
+          {"over budget: the settings CHN would hold in turn 3 cost 13, its budget is 11.33 (10 per turn + 1.33 "
+           "carried over)"});
+}
+
+TEST_CASE("wargame: a moves file or definition that is a folder or a device is refused at once with exit 2",
+          "[wargame][bad]") {
+  const Game game = new_game("not-a-file", small_game);
+  fs::create_directories(game.folder / "folder.yaml");
+  const std::string before = game.log_bytes();
+  refused(game.run("submit", {"--team", "CHN", "folder.yaml"}),
+          {"folder.yaml: error: cannot read moves file: it is a directory, not a regular file"});
+  const auto start = std::chrono::steady_clock::now();
+  refused(game.run("submit", {"--team", "CHN", "/dev/zero"}),
+          {"/dev/zero: error: cannot read moves file: it is a character device, not a regular file"});
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  CHECK(game.log_bytes() == before);
+  refused(run_steppe({"wargame", "new", "folder.yaml", "--dir", "other"}, game.folder), {"it is a directory"});
+  refused(run_steppe({"wargame", "new", "/dev/zero", "--dir", "other"}, game.folder), {"it is a character device"});
+  CHECK_FALSE(fs::exists(game.folder / "other"));
+}
+
+TEST_CASE(
+    "wargame: a damaged game.json is a clear error naming the file and how to restore the backup, and hand edits "
+    "of moves, injects or the pin are refused naming where",
+    "[wargame][bad]") {
+  const Game game = new_game("damaged", small_game);
+  CHECK_FALSE(fs::exists(game.game_folder() / "game.json.bak"));
+  ok(game.run("inject", {"squeeze"}));
+  ok(game.submit("CHN", "chn.yaml", "moves:\n  hawkishness: 0.8\n"));
+  const std::string before_advance = game.log_bytes();
+  ok(game.run("advance", {"--force"}));
+  CHECK(read_text_file(game.game_folder() / "game.json.bak") == before_advance);
+  const std::string good = game.log_bytes();
+
+  // Cut short: not JSON. The message names the file and the backup, without the JSON library's words.
+  write_text_file(game.log_file(), good.substr(0, good.size() / 2));
+  for (const std::string command : {"status", "advance", "replay"}) {
+    const RunResult result = game.run(command);
+    refused(result, {"game/game.json: error: the game file is damaged: it is not valid JSON (at byte ",
+                     "the save before the last change is in game/game.json.bak: `cp game/game.json.bak "
+                     "game/game.json` restores it"});
+    CHECK_FALSE(contains(result.err, "json.exception"));
+  }
+  // The hint works: the save before the advance, turn 1 still open.
+  fs::copy_file(game.game_folder() / "game.json.bak", game.log_file(), fs::copy_options::overwrite_existing);
+  CHECK_THAT(ok(game.run("status")), Catch::Contains("turn 1 of 2"));
+  write_text_file(game.log_file(), good);
+
+  struct Edit {
+    std::string what;
+    std::function<void(json&)> edit;
+    std::string expected;
+  };
+  const std::vector<Edit> edits = {
+      {"a move", [](json& log) { log["turns"][0]["moves"]["CHN"]["hawkishness"] = 0.5; }, "turn 1's record"},
+      {"an inject's effect", [](json& log) { log["turns"][0]["injects"][0]["levers"]["CHN.direct_pressure"] = 0.2; },
+       "turn 1's record"},
+      {"the pin", [](json& log) { log["definition_hash"] = nullptr; },
+       "the game's start (its definition, pin or starting state)"},
+      {"the history", [](json& log) { log["history"][0]["detail"] = "nothing"; }, "the game's history"},
+  };
+  for (const Edit& edit : edits) {
+    INFO(edit.what);
+    json log = json::parse(good);
+    edit.edit(log);
+    write_text_file(game.log_file(), log.dump(1) + "\n");
+    for (const std::string command : {"status", "advance"})
+      refused(game.run(command), {"game/game.json: error: " + edit.expected +
+                                      " does not match the hash saved with it: game.json was changed outside steppe",
+                                  "`cp game/game.json.bak game/game.json` restores it"});
+  }
+  write_text_file(game.log_file(), good);
+  CHECK_THAT(ok(game.run("status")), Catch::Contains("turn 2 of 2"));
+}
+
+TEST_CASE(
+    "wargame: the game folder holds copies of its definition and scenarios, so it still plays when moved to another "
+    "tree and its sources are gone",
+    "[wargame]") {
+  const fs::path folder = scratch("wargame-moved");
+  // A definition whose scenario extends another, in folders of their own, named with quotes.
+  std::string definition = read_text_file(root_folder() / small_game);
+  const std::string reference = "scenario: ../../../scenarios/baseline.yaml";
+  REQUIRE(definition.find(reference) != std::string::npos);
+  definition.replace(definition.find(reference), reference.size(), "scenario: \"world/mine.yaml\"");
+  definition += "counterfactual: {team: MNG, scenario: 'base/baseline.yaml'}\n";
+  fs::create_directories(folder / "source" / "world");
+  fs::create_directories(folder / "source" / "base");
+  write_text_file(folder / "source" / "game.yaml", definition);
+  write_text_file(folder / "source" / "world" / "mine.yaml", "extends: ../base/baseline.yaml  # the calm world\n");
+  fs::copy_file(root_folder() / "scenarios/baseline.yaml", folder / "source" / "base" / "baseline.yaml");
+  ok(run_steppe({"wargame", "new", "source/game.yaml", "--dir", "first/game"}, folder));
+  const fs::path first = folder / "first" / "game";
+  CHECK(folder_entries(first) == std::vector<std::string>{"game.json", "game.yaml", "scenarios"});
+  CHECK(folder_entries(first / "scenarios") == std::vector<std::string>{"baseline.yaml", "mine.yaml"});
+  CHECK(read_text_file(first / "scenarios" / "mine.yaml") == "extends: baseline.yaml  # the calm world\n");
+  const std::string copy = read_text_file(first / "game.yaml");
+  CHECK_THAT(copy, Catch::Contains("\nscenario: scenarios/mine.yaml\n"));
+  CHECK_THAT(copy, Catch::Contains("counterfactual: {team: MNG, scenario: scenarios/baseline.yaml}\n"));
+  write_text_file(folder / "chn.yaml", "moves:\n  hawkishness: 0.8\n");
+  ok(run_steppe({"wargame", "submit", "first/game", "--team", "CHN", "chn.yaml"}, folder));
+  ok(run_steppe({"wargame", "advance", "first/game", "--force"}, folder));
+
+  // The sources go, and the game moves into another tree.
+  fs::remove_all(folder / "source");
+  fs::create_directories(folder / "elsewhere" / "deeper");
+  fs::rename(first, folder / "elsewhere" / "deeper" / "game");
+  const Game moved{folder / "elsewhere" / "deeper"};
+  CHECK_THAT(ok(moved.run("status")), Catch::Contains("turn 2 of 2"));
+  CHECK_THAT(ok(moved.run("advance", {"--force"})), Catch::Contains("game over: 2 turns played"));
+  CHECK_THAT(ok(moved.run("replay")), Catch::EndsWith("replayed 2 turn(s) from the log: every number is the same\n"));
+  ok(moved.run("report"));
+  CHECK_THAT(read_text_file(moved.game_folder() / "report" / "report.md"),
+             Catch::Contains("## Counterfactual: MNG plays baseline"));
+
+  // A copy never replaces a different file where it would go.
+  fs::create_directories(folder / "busy" / "scenarios");
+  write_text_file(folder / "busy" / "scenarios" / "baseline.yaml", "mine\n");
+  refused(run_steppe({"wargame", "new", "elsewhere/deeper/game/game.yaml", "--dir", "busy"}, folder),
+          {"busy/scenarios/baseline.yaml: error: --dir: the game folder already holds a different file of this name"});
+  CHECK(folder_entries(folder / "busy") == std::vector<std::string>{"scenarios"});
 }

@@ -49,8 +49,9 @@ std::size_t count_of(const std::string& text, const std::string& part) {
 
 // A private tmux server (its own socket) with one session at a time, 200×60. It reads the pane
 // like expect(1): each expect() waits for a text after the one found before, in the pane's
-// whole output (scrollback included, wrapped lines joined). The server and everything running
-// in it end with this object, also when a check fails.
+// whole output (scrollback included, wrapped lines joined) — or anywhere, once the program
+// cleared the scrollback (the text found before is gone). The server and everything running in
+// it end with this object, also when a check fails.
 class Tmux {
  public:
   explicit Tmux(const fs::path& folder)
@@ -71,6 +72,7 @@ class Tmux {
   void start(const std::string& session, const std::string& command, const fs::path& cwd) {
     session_ = session;
     consumed_ = 0;
+    found_.clear();
     const ShellResult started = shell(tmux() + " new-session -d -s " + session + " -x 200 -y 60 -c " +
                                       shell_quote(cwd.string()) + " " + shell_quote(command) + " 2>&1");
     INFO("tmux new-session printed: " << started.out);
@@ -100,9 +102,14 @@ class Tmux {
     std::string pane;
     while (true) {
       pane = output();
+      // The scrollback was cleared: what was found before is no longer where it was.
+      if (consumed_ > 0 &&
+          (pane.size() < consumed_ || pane.compare(consumed_ - found_.size(), found_.size(), found_) != 0))
+        consumed_ = 0;
       if (const auto at = pane.find(text, consumed_); at != std::string::npos) {
         const std::string part = pane.substr(consumed_, at + text.size() - consumed_);
         consumed_ = at + text.size();
+        found_ = text;
         return part;
       }
       if (std::chrono::steady_clock::now() > deadline) break;
@@ -128,6 +135,7 @@ class Tmux {
   std::string socket_path_;
   std::string session_;
   std::size_t consumed_ = 0;
+  std::string found_;  // the text expect() found last, which ends at consumed_
 };
 
 const std::string move_prompt = "move: a lever's number and a setting (e.g. '2 0.8'), or 'done':";
@@ -196,8 +204,15 @@ TEST_CASE(
   CHECK_THAT(tmux.expect(move_prompt), Contains("type a number from 1 to 4 and a setting, or 'done'"));
   tmux.type("done");
 
-  // China: a secret move, a move over budget (refused), a public move.
+  // China: a secret move, a move over budget (refused), a public move. The screen and the
+  // terminal's scrollback were cleared: China cannot scroll back to Mongolia's briefing and moves.
   tmux.expect("Pass the keyboard to China (CHN) and press Enter.");
+  {
+    const std::string scrollback = tmux.output();
+    CHECK(scrollback.find("Mongolia (MNG) — turn 1 of 8") == std::string::npos);
+    CHECK(scrollback.find("budget this turn 12") == std::string::npos);
+    CHECK(scrollback.find("not allowed: outreach 0.5") == std::string::npos);
+  }
   tmux.type("");
   CHECK_THAT(tmux.expect(move_prompt), Contains("budget this turn 10; these settings cost 5"));
   tmux.type("1 0.8");  // hawkishness, secret
@@ -257,9 +272,11 @@ TEST_CASE(
     CHECK(chart.front() == "▁");
     CHECK(chart.back() != "▁");
   }
-  // The screen was cleared for the results: the last team's menu is not on the projector.
+  // The screen and the scrollback were cleared for the results: the last team's menu is not on the
+  // projector, nor a scroll away.
   CHECK(projector.find("seen by others") == std::string::npos);
   CHECK(projector.find("budget this turn") == std::string::npos);
+  CHECK(tmux.output().find("budget this turn") == std::string::npos);
 
   // Everything is saved while play waits for Enter.
   const RunResult status = run_steppe({"wargame", "status", game.string()});
@@ -356,7 +373,7 @@ TEST_CASE(
     wargame({"submit", game.string(), "--team", team, (folder / "no-change.yaml").string()});
   wargame({"advance", game.string()});
   wargame({"advance", game.string(), "--force"});
-  CHECK(wargame({"report", game.string()}).out ==
+  CHECK(wargame({"report", game.string(), "--facilitator"}).out ==
         "wrote " + (game / "report").string() + "/ : report.html, report.md\n");
   const fs::path page = game / "report" / "report.html";
   const std::string html = read_text_file(page);

@@ -4,8 +4,10 @@
 // be; turn by turn as one run), undo, the fog of war, what a turn reveals, and the
 // counterfactual.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include "engine/io/wargame_files.hpp"
@@ -114,11 +116,11 @@ TEST_CASE(
   GameLog log = new_game(definition);
   const Team& china = *definition.find_team("CHN");
   CHECK(upkeep(china, {}) == 2);  // hawkishness 0.5 (2) + direct_pressure 0 (0)
-  CHECK(available_budget(log, china, 1) == 6);
+  CHECK(available_budget(definition, log, china, 1) == 6);
   play_turn(definition, log);  // spends 2 of 6: 0.5 × 4 = 2 carried, the bank's limit
-  CHECK(available_budget(log, china, 2) == 8);
+  CHECK(available_budget(definition, log, china, 2) == 8);
   play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.2}}}});  // spends 7 of 8: 0.5 carried
-  CHECK(available_budget(log, china, 3) == 6.5);
+  CHECK(available_budget(definition, log, china, 3) == 6.5);
   CHECK_THROWS_WITH(upkeep(china, {{"hawkishness", 0.7}}),
                     Catch::Contains("hawkishness setting 0.7 is not on CHN's menu"));
 }
@@ -292,4 +294,90 @@ TEST_CASE("wargame: the counterfactual replays the game with one team's levers f
   const int air_link = slot_of(definition, "USA", "engagement.air_link");
   CHECK(package.at(6, air_link).p50 > played.at(6, air_link).p50);
   CHECK_THROWS_AS(load_counterfactual(definition, "RUS", source_path("scenarios/calibrated.yaml")), GameError);
+}
+
+TEST_CASE(
+    "wargame: an inject that holds a lever shows as held over the team's setting, and the team is not charged for "
+    "the months it held it",
+    "[wargame]") {
+  const Definition definition = load(definition_yaml());
+  GameLog log = new_game(definition);
+  const Team& china = *definition.find_team("CHN");
+  // The squeeze holds CHN.direct_pressure at 0.1 for 3 months from turn 1's first month: both of
+  // turn 1's months and the first of turn 2's. CHN sets it to 0.2 (cost 5 a turn).
+  log.open_turn()->injects = {definition.deck.at("squeeze")};
+  play_turn(definition, log, {{"CHN", {{"direct_pressure", 0.2}}}});
+  TurnSummary summary = summarize_turn(definition, log, 1);
+  REQUIRE(summary.holds.size() == 1);
+  const InjectHold& hold = summary.holds[0];
+  CHECK(hold.inject == "Border squeeze");
+  CHECK(hold.actor == "CHN");
+  CHECK(hold.lever == "direct_pressure");
+  CHECK(hold.on_menu);
+  CHECK(hold.visible);
+  CHECK(hold.value == 0.1);
+  CHECK(hold.first_month == 0);
+  CHECK(hold.last_month == 1);
+  REQUIRE(summary.visible.size() == 1);
+  CHECK(summary.visible[0].to == 0.2);  // what CHN set, which the hold is shown against
+  // Turn 1: hawkishness 0.5 (2) for both months, direct_pressure not charged: 2 of 6 spent.
+  CHECK(charged_upkeep(definition, log, china, 1) == 2);
+  CHECK(summary.spent.at("CHN") == 2);
+  CHECK(available_budget(definition, log, china, 2) == 8);  // 6 + 0.5 × 4 = 6 + 2, the bank's limit
+
+  play_turn(definition, log);
+  summary = summarize_turn(definition, log, 2);
+  REQUIRE(summary.holds.size() == 1);
+  CHECK(summary.holds[0].first_month == 2);
+  CHECK(summary.holds[0].last_month == 2);
+  // Turn 2: direct_pressure 0.2 charged for one month of two.
+  CHECK(summary.spent.at("CHN") == 2 + 5 * 0.5);
+  CHECK(summarize_turn(definition, log, 3 - 1).holds.size() == 1);
+  play_turn(definition, log);
+  CHECK(summarize_turn(definition, log, 3).holds.empty());
+  CHECK(summarize_turn(definition, log, 3).spent.at("CHN") == 7);
+}
+
+TEST_CASE("wargame: budgets and costs read with at most two decimals", "[wargame]") {
+  CHECK(amount_text(11.671875) == "11.67");
+  CHECK(amount_text(1.515625) == "1.52");
+  CHECK(amount_text(10) == "10");
+  CHECK(amount_text(12.5) == "12.5");
+  CHECK(amount_text(-0.001) == "0");
+}
+
+TEST_CASE(
+    "wargame: an estimate of a variable that tracks a secret lever is as noisy as a step between its settings, so "
+    "one turn cannot tell two neighbouring settings apart",
+    "[wargame]") {
+  // USA's pme is secret (the model rates it barely visible) with settings 0.2, 0.5, 0.8; the
+  // model's USA.engagement.pme follows it. Basing is public (visibility 0.2 and above).
+  const Definition definition = load(definition_yaml());
+  const int pme = slot_of(definition, "USA", "engagement.pme");
+  const int basing = slot_of(definition, "USA", "engagement.basing");
+  const int autonomy = slot_of(definition, "MNG", "autonomy");
+  CHECK(estimate_noise(definition, pme) == Approx(0.3));
+  CHECK(estimate_noise(definition, basing) == 0.05);
+  CHECK(estimate_noise(definition, autonomy) == 0.05);
+  const Definition wider = load(std::regex_replace(definition_yaml(), std::regex("lag_months: 2\\}"),
+                                                   "lag_months: 2, secret_lever_steps: 2, levers: {USA.pme: 0.5}}"),
+                                "wider");
+  CHECK(wider.secret_lever_steps == 2);
+  CHECK(estimate_noise(wider, pme) == Approx(0.15));  // its own: half a step
+
+  // What CHN is shown: its estimates of pme's engagement stray from the truth by about a step.
+  GameLog log = new_game(definition);
+  double squares = 0;
+  int count = 0;
+  for (int turn = 1; turn <= definition.turns; ++turn) {
+    for (const IndicatorView& view : briefing(definition, log, definition.find_team("CHN")))
+      if (view.slot == pme) {
+        const double truth = band_at(definition, log, std::max(0, view.as_of_month), pme).p50;
+        squares += (view.now.p50 - truth) * (view.now.p50 - truth);
+        ++count;
+      }
+    if (turn < definition.turns) play_turn(definition, log);
+  }
+  REQUIRE(count == definition.turns);
+  CHECK(std::sqrt(squares / count) > 0.05);  // more than the plain noise
 }

@@ -57,17 +57,45 @@ std::string indicator_table(const std::vector<app::Indicator>& indicators) {
   return table.render();
 }
 
+using wargame::amount_text;
+
 std::string menu_table(const app::Menu& menu) {
   Table table({"#", "lever", "holding", "settings (cost per turn)", "seen by others"});
   int number = 1;
   for (const app::MenuLine& line : menu.lines) {
     std::string settings;
     for (const auto& [setting, cost] : line.costs)
-      settings += fmt::format("{}{:g} ({:g})", settings.empty() ? "" : "  ", setting, cost);
+      settings += fmt::format("{}{:g} ({})", settings.empty() ? "" : "  ", setting, amount_text(cost));
     table.add_row({std::to_string(number++), line.lever, fmt::format("{:g}", line.holding), settings,
                    line.visible ? "yes" : "no"});
   }
-  return table.render() + fmt::format("budget this turn {:g}; these settings cost {:g}\n", menu.budget, menu.cost);
+  return table.render() +
+         fmt::format("budget this turn {}; these settings cost {}\n", amount_text(menu.budget), amount_text(menu.cost));
+}
+
+// The months an inject held a lever: "2025-04 to 2025-06", or one month.
+std::string hold_months(const app::TurnReport& report, const wargame::InjectHold& hold) {
+  return hold.first_month == hold.last_month
+             ? report.month_dates.at(static_cast<std::size_t>(hold.first_month - report.first_month))
+             : fmt::format("{} to {}",
+                           report.month_dates.at(static_cast<std::size_t>(hold.first_month - report.first_month)),
+                           report.month_dates.at(static_cast<std::size_t>(hold.last_month - report.first_month)));
+}
+
+// The inject that held a team's lever this turn, if one did.
+const wargame::InjectHold* held_by_inject(const app::TurnReport& report, const wargame::PublicMove& move) {
+  for (const wargame::InjectHold& hold : report.moves.holds)
+    if (hold.actor == move.team && hold.lever == move.lever) return &hold;
+  return nullptr;
+}
+
+std::string move_line(const app::TurnReport& report, const wargame::PublicMove& move, bool secret) {
+  std::string line = fmt::format("  {} {} {:g} → {:g}{}{}", move.team, move.lever, move.from, move.to,
+                                 secret ? " (secret)" : "", move.overridden ? " (facilitator)" : "");
+  if (const wargame::InjectHold* hold = held_by_inject(report, move))
+    line += fmt::format(", but {} held it at {:g} in {} ({} not charged for it then)", hold->inject, hold->value,
+                        hold_months(report, *hold), move.team);
+  return line + "\n";
 }
 
 std::string turn_report(const app::TurnReport& report, bool facilitator) {
@@ -75,20 +103,31 @@ std::string turn_report(const app::TurnReport& report, bool facilitator) {
                                  report.forced ? ", adjudicated before every team had moved" : "");
   for (const wargame::Inject& inject : report.injects)
     text += fmt::format("  inject: {}{}\n", inject.title, inject.text.empty() ? "" : " — " + inject.text);
-  for (const wargame::PublicMove& move : report.moves.visible)
-    text += fmt::format("  {} {} {:g} → {:g}{}\n", move.team, move.lever, move.from, move.to,
-                        move.overridden ? " (facilitator)" : "");
+  for (const wargame::PublicMove& move : report.moves.visible) text += move_line(report, move, false);
   std::map<std::string, int> secret;
   for (const wargame::PublicMove& move : report.moves.secret) {
     ++secret[move.team];
-    if (facilitator)
-      text += fmt::format("  {} {} {:g} → {:g} (secret){}\n", move.team, move.lever, move.from, move.to,
-                          move.overridden ? " (facilitator)" : "");
+    if (facilitator) text += move_line(report, move, true);
+  }
+  // Levers an inject held that no team moved this turn: the model ran the inject's value.
+  for (const wargame::InjectHold& hold : report.moves.holds) {
+    if (!hold.visible && !facilitator) continue;
+    const bool moved =
+        std::any_of(report.moves.visible.begin(), report.moves.visible.end(),
+                    [&](const wargame::PublicMove& move) { return &hold == held_by_inject(report, move); }) ||
+        std::any_of(report.moves.secret.begin(), report.moves.secret.end(),
+                    [&](const wargame::PublicMove& move) { return &hold == held_by_inject(report, move); });
+    if (!moved)
+      text += fmt::format("  {} held {} {} at {:g} in {}{}\n", hold.inject, hold.actor, hold.lever, hold.value,
+                          hold_months(report, hold),
+                          hold.on_menu ? fmt::format(" ({} not charged for it then)", hold.actor) : "");
   }
   if (!facilitator)
     for (const auto& [team, count] : secret)
       text += fmt::format("  {} made {} move{} no one else saw\n", team, count, count == 1 ? "" : "s");
-  if (report.moves.visible.empty() && report.moves.secret.empty() && report.injects.empty()) text += "  no moves\n";
+  if (report.moves.visible.empty() && report.moves.secret.empty() && report.injects.empty() &&
+      report.moves.holds.empty())
+    text += "  no moves\n";
   return text;
 }
 
@@ -120,7 +159,8 @@ int new_game(const WargameOptions& options) {
 }
 
 int status(const WargameOptions& options) {
-  const app::GameStatus status = app::game_status({options.game});
+  const app::GameStatus status =
+      app::game_status({.game = options.game, .facilitator = options.facilitator, .team = options.team});
   if (options.json) {
     fmt::print("{}\n", app::json::wargame_status(status).dump(2));
     return 0;
@@ -130,13 +170,31 @@ int status(const WargameOptions& options) {
     fmt::print("steppe wargame report {} writes the debrief\n", options.game);
     return 0;
   }
-  Table table({"team", "name", "moves", "budget"});
-  for (const app::TeamStatus& team : status.teams)
-    table.add_row({team.id, team.name, team.submitted ? "submitted" : "waiting", fmt::format("{:g}", team.budget)});
+  // A budget shows what a team's settings cost, and so its secret ones: only the facilitator
+  // sees every team's, a team (--team) its own.
+  const bool budgets = options.facilitator || !options.team.empty();
+  Table table(budgets ? std::vector<std::string>{"team", "name", "moves", "budget"}
+                      : std::vector<std::string>{"team", "name", "moves"});
+  for (const app::TeamStatus& team : status.teams) {
+    std::vector<std::string> row = {team.id, team.name, team.submitted ? "submitted" : "waiting"};
+    if (budgets) row.push_back(team.budget ? amount_text(*team.budget) : "");
+    table.add_row(row);
+  }
   fmt::print("{}", table.render());
-  if (status.injects || status.overrides)
+  if (options.facilitator) {
+    if (!status.open_injects.empty()) fmt::print("\ninjects this turn (inject --remove N removes one):\n");
+    for (std::size_t index = 0; index < status.open_injects.size(); ++index)
+      fmt::print("  {}. {}\n", index + 1, status.open_injects[index].title);
+    if (!status.open_overrides.empty()) fmt::print("\noverrides this turn (override --remove N removes one):\n");
+    for (std::size_t index = 0; index < status.open_overrides.size(); ++index) {
+      const wargame::Override& entry = status.open_overrides[index];
+      fmt::print("  {}. {} {} {:g}{}\n", index + 1, entry.team, entry.lever, entry.value,
+                 entry.note.empty() ? "" : " — " + entry.note);
+    }
+  } else if (status.injects || status.overrides) {
     fmt::print("\nthe facilitator has {} inject{} and {} override{} for this turn\n", status.injects,
                status.injects == 1 ? "" : "s", status.overrides, status.overrides == 1 ? "" : "s");
+  }
   return 0;
 }
 
@@ -159,13 +217,20 @@ int brief(const WargameOptions& options) {
 int submit(const WargameOptions& options) {
   const app::SubmitResult result =
       app::submit_moves({.game = options.game, .team = options.team, .moves_file = options.moves});
-  fmt::print("{} {}'s moves for turn {}: {}\nthe settings held cost {:g} of a budget of {:g}\n",
+  fmt::print("{} {}'s moves for turn {}: {}\nthe settings held cost {} of a budget of {}\n",
              result.replaced ? "replaced" : "recorded", result.team, result.turn, app::moves_text(result.moves),
-             result.cost, result.budget);
+             amount_text(result.cost), amount_text(result.budget));
   return 0;
 }
 
 int inject(const WargameOptions& options) {
+  if (options.remove) {
+    if (!options.inject.empty() || !options.jumps.empty() || !options.levers.empty() || !options.events.empty())
+      throw InputError({"<command line>"}, "--remove", "removes an inject: give no card, --jump, --lever or --event");
+    const app::InjectResult removed = app::remove_inject({.game = options.game, .index = options.remove - 1});
+    fmt::print("removed inject {} from turn {}: {}\n", options.remove, removed.turn, removed.inject.title);
+    return 0;
+  }
   const app::InjectResult result =
       app::inject({.game = options.game,
                    .card = options.inject,
@@ -175,10 +240,23 @@ int inject(const WargameOptions& options) {
 }
 
 int override_move(const WargameOptions& options) {
+  if (options.remove) {
+    if (!options.team.empty() || !options.assignments.empty() || !options.note.empty())
+      throw InputError({"<command line>"}, "--remove", "removes an override: give no --team, LEVER=SETTING or --note");
+    const app::OverrideResult removed = app::remove_override({.game = options.game, .index = options.remove - 1});
+    fmt::print("removed override {} from turn {}: {} {} {:g}\n", options.remove, removed.turn, removed.entry.team,
+               removed.entry.lever, removed.entry.value);
+    return 0;
+  }
+  if (options.team.empty()) throw InputError({"<command line>"}, "--team", "say whose move: --team ID");
+  if (options.assignments.empty())
+    throw InputError({"<command line>"}, "override", "give at least one LEVER=SETTING (or --remove N)");
   const app::OverrideResult result = app::override_move(
-      {.game = options.game, .team = options.team, .assignment = options.assignment, .note = options.note});
-  fmt::print("override for turn {}: {} {} {:g}\n", result.turn, result.entry.team, result.entry.lever,
-             result.entry.value);
+      {.game = options.game, .team = options.team, .assignments = options.assignments, .note = options.note});
+  std::vector<std::string> settings;
+  for (const wargame::Override& entry : result.entries)
+    settings.push_back(fmt::format("{} {:g}", entry.lever, entry.value));
+  fmt::print("override for turn {}: {} {}\n", result.turn, result.entry.team, fmt::join(settings, ", "));
   return 0;
 }
 
@@ -191,6 +269,13 @@ int advance_turn(const WargameOptions& options) {
 
 int undo_turn(const WargameOptions& options) {
   const app::UndoResult result = app::undo_turn({.game = options.game, .discard_open = options.discard_open});
+  if (result.discarded_turn) {
+    fmt::print("discarded from turn {}:\n", result.discarded_turn);
+    for (const app::DiscardedEntry& entry : result.discarded)
+      fmt::print("  {}\n", entry.kind == "moves"    ? fmt::format("{}'s moves: {}", entry.team, entry.detail)
+                           : entry.kind == "inject" ? fmt::format("inject: {}", entry.detail)
+                                                    : fmt::format("override of {}: {}", entry.team, entry.detail));
+  }
   fmt::print(
       "turn {} is open again: its moves, overrides and injects stand until changed; advance adjudicates it anew\n",
       result.reopened_turn);
@@ -210,11 +295,12 @@ int replay(const WargameOptions& options) {
 }
 
 int report(const WargameOptions& options) {
-  app::ReportRequest request{.game = options.game};
+  app::ReportRequest request{.game = options.game, .facilitator = options.facilitator};
   if (!options.counterfactual.empty()) {
     const auto equals = options.counterfactual.find('=');
     if (equals == std::string::npos || equals == 0)
-      throw InputError({}, "--counterfactual", "expected TEAM=SCENARIO, e.g. USA=scenarios/calibrated.yaml");
+      throw InputError({"<command line>"}, "--counterfactual",
+                       "expected TEAM=SCENARIO, e.g. USA=scenarios/calibrated.yaml");
     request.counterfactual_team = options.counterfactual.substr(0, equals);
     request.counterfactual_scenario = options.counterfactual.substr(equals + 1);
   }
@@ -242,8 +328,11 @@ bool ask(const std::string& prompt, std::string& line) {
   return true;
 }
 
+// Clears the screen, then the terminal's scrollback (ESC[3J; a terminal such as tmux keeps a
+// cleared screen in its scrollback), so that the next team cannot scroll
+// back to the one before's briefing and moves.
 void clear_screen() {
-  if (::isatty(STDOUT_FILENO)) fmt::print("\033[2J\033[H");
+  if (::isatty(STDOUT_FILENO)) fmt::print("\033[H\033[2J\033[3J");
 }
 
 // Walks one team through its menu; returns false when input ended.
@@ -342,9 +431,12 @@ CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
       ->add_option("--turn-months", options.turn_months, "Months per turn, for a game made from a scenario (default 3)")
       ->check(CLI::Range(1, 60));
 
-  auto* status_app = wargame->add_subcommand("status", "The turn, who has submitted, budgets");
+  auto* status_app = wargame->add_subcommand("status", "The turn and who has submitted (budgets: --facilitator)");
   game_argument(status_app);
   status_app->add_flag("--json", options.json, "Machine-readable output");
+  auto* status_facilitator = status_app->add_flag(
+      "--facilitator", options.facilitator, "Every team's budget, and the open turn's injects and overrides, numbered");
+  status_app->add_option("--team", options.team, "A team's own budget")->excludes(status_facilitator);
 
   auto* brief_app = wargame->add_subcommand("brief", "A team's briefing (fog of war), or the facilitator's");
   game_argument(brief_app);
@@ -361,6 +453,9 @@ CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
       wargame->add_subcommand("inject", "Facilitator: add an inject from the deck, or ad hoc, to the open turn");
   game_argument(inject_app);
   inject_app->add_option("name", options.inject, "A card of the game's inject deck");
+  inject_app
+      ->add_option("--remove", options.remove, "Remove the open turn's inject N (as status --facilitator lists them)")
+      ->check(CLI::PositiveNumber);
   inject_app->add_option("--jump", options.jumps, "Ad hoc: add to a state variable, NAME=DELTA")
       ->type_name("NAME=DELTA");
   inject_app->add_option("--lever", options.levers, "Ad hoc: hold a lever, NAME=VALUE, for --months")
@@ -369,11 +464,15 @@ CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
   inject_app->add_option("--months", options.months, "How long --lever holds")->check(CLI::Range(1, 6000));
   inject_app->add_option("--title", options.title, "What the class is told");
 
-  auto* override_app = wargame->add_subcommand("override", "Facilitator: replace a team's move for the open turn");
+  auto* override_app =
+      wargame->add_subcommand("override", "Facilitator: replace a team's moves for the open turn (one or more levers)");
   game_argument(override_app);
-  override_app->add_option("--team", options.team, "The team")->required();
-  override_app->add_option("move", options.assignment, "LEVER=SETTING")->required();
-  override_app->add_option("--note", options.note, "Why, for the log");
+  override_app->add_option("--team", options.team, "The team");
+  override_app->add_option("moves", options.assignments, "LEVER=SETTING, one or more")->type_name("LEVER=SETTING");
+  override_app->add_option("--note", options.note, "Why, for the log (one note for all)");
+  override_app
+      ->add_option("--remove", options.remove, "Remove the open turn's override N (as status --facilitator lists them)")
+      ->check(CLI::PositiveNumber);
 
   auto* advance_app = wargame->add_subcommand("advance", "Adjudicate the open turn: run the model for its months");
   game_argument(advance_app);
@@ -393,6 +492,8 @@ CLI::App* add_wargame_commands(CLI::App& app, WargameOptions& options) {
   auto* report_app = wargame->add_subcommand("report", "The debrief: a self-contained HTML page and Markdown");
   game_argument(report_app);
   report_app->add_option("--out", options.out, "Folder for report.html and report.md (default: GAME/report)");
+  report_app->add_flag("--facilitator", options.facilitator,
+                       "Write it before the game is over (it shows the secret moves of the turns played)");
   report_app
       ->add_option("--counterfactual", options.counterfactual,
                    "Replace a team's moves by a scenario's levers (default: the definition's)")
@@ -415,7 +516,7 @@ int run_wargame(const CLI::App& wargame, const WargameOptions& options) {
     if (parsed("play")) return play(options);
     if (parsed("report")) return report(options);
   } catch (const GameError& error) {
-    std::cerr << "steppe wargame: " << error.what() << "\n";
+    std::cerr << "steppe: error: " << error.what() << "\n";
     return 2;
   }
   return 2;

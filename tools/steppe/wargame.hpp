@@ -22,8 +22,9 @@ struct WargameOptions {
   std::vector<std::string> jumps, levers, events;
   int months = 0;
   std::string title;
-  std::string assignment;  // override: LEVER=SETTING
+  std::vector<std::string> assignments;  // override: LEVER=SETTING each
   std::string note;
+  std::size_t remove = 0;  // inject, override: remove the open turn's entry of this number (from 1)
   bool force = false;
   bool discard_open = false;
   std::string out;             // report: the folder (default GAME/report)
