@@ -119,8 +119,20 @@ json Classroom::view(const Holder& holder) {
     }
     for (const auto& [name, inject] : definition().deck)
       deck.push_back({{"card", name}, {"title", inject.title}, {"text", inject.text}});
+    // Each team's menu, for overrides: the levers and the settings they may take.
+    json menus = json::object();
+    for (const wargame::Team& entry : definition().teams) {
+      json levers = json::array();
+      for (const wargame::MenuItem& item : entry.menu) {
+        json settings = json::array();
+        for (const auto& [setting, cost] : item.costs) settings.push_back(setting);
+        levers.push_back({{"lever", item.lever}, {"settings", settings}});
+      }
+      menus[entry.id] = std::move(levers);
+    }
     document["open_turn"] = {{"injects", injects}, {"overrides", overrides}};
     document["deck"] = std::move(deck);
+    document["menus"] = std::move(menus);
   }
   return document;
 }
@@ -152,11 +164,36 @@ json Classroom::submit(const Holder& holder, const json& request) {
 
 json Classroom::inject(const Holder& holder, const json& request) {
   require_facilitator(holder);
-  const auto card = field<std::string>(request, "card");
+  const bool removing = request.is_object() && request.contains("remove");
+  const auto card = removing ? std::string() : field<std::string>(request, "card");
+  const auto index = removing ? field<std::size_t>(request, "remove") : 0;
   const std::lock_guard lock(mutex_);
-  const app::InjectResult result = app::inject_card(game_, card);
+  const app::InjectResult result = removing ? app::remove_inject(game_, index) : app::inject_card(game_, card);
   changed();
-  return {{"turn", result.turn}, {"title", result.inject.title}};
+  return {{"turn", result.turn}, {"title", result.inject.title}, {"removed", removing}};
+}
+
+json Classroom::override_levers(const Holder& holder, const json& request) {
+  require_facilitator(holder);
+  const bool removing = request.is_object() && request.contains("remove");
+  std::vector<std::string> assignments;
+  std::string team, note;
+  if (!removing) {
+    team = field<std::string>(request, "team");
+    note = field<std::string>(request, "note", std::string());
+    for (const auto& [lever, setting] : field<std::map<std::string, double>>(request, "levers"))
+      assignments.push_back(fmt::format("{}={}", lever, setting));
+    if (assignments.empty()) throw BadRequest("say which levers to override: \"levers\"");
+  }
+  const auto index = removing ? field<std::size_t>(request, "remove") : 0;
+  const std::lock_guard lock(mutex_);
+  const app::OverrideResult result =
+      removing ? app::remove_override(game_, index) : app::override_moves(game_, team, assignments, note);
+  changed();
+  json entries = json::array();
+  for (const wargame::Override& entry : result.entries)
+    entries.push_back({{"team", entry.team}, {"lever", entry.lever}, {"value", entry.value}, {"note", entry.note}});
+  return {{"turn", result.turn}, {"overrides", entries}, {"removed", removing}};
 }
 
 json Classroom::advance(const Holder& holder, const json& request) {
@@ -167,6 +204,19 @@ json Classroom::advance(const Holder& holder, const json& request) {
   timer_ = {};
   changed();
   return {{"turn", result.turn.turn}, {"clock", app::json::clock(result.clock)}};
+}
+
+json Classroom::undo(const Holder& holder, const json& request) {
+  require_facilitator(holder);
+  const bool discard_open = field<bool>(request, "discard_open", false);
+  const std::lock_guard lock(mutex_);
+  const app::UndoResult result = app::undo_turn(game_, discard_open);
+  timer_ = {};
+  changed();
+  json discarded = json::array();
+  for (const app::DiscardedEntry& entry : result.discarded)
+    discarded.push_back({{"kind", entry.kind}, {"team", entry.team}, {"detail", entry.detail}});
+  return {{"reopened_turn", result.reopened_turn}, {"discarded", discarded}};
 }
 
 json Classroom::timer(const Holder& holder, const json& request) {

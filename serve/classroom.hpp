@@ -63,11 +63,16 @@ class Classroom {
   // A team's moves for the open turn, {"turn": N, "moves": {lever: setting}}: checked against
   // the rules and saved durably before this returns (a GameError says which rule it breaks).
   nlohmann::json submit(const Holder& holder, const nlohmann::json& request);
-  // The facilitator's actions: an inject card from the deck ({"card": NAME}), advancing the turn
-  // ({"force": bool}), the timer ({"action": "start"|"pause"|"resume"|"extend"|"stop",
-  // "seconds": S}).
+  // The facilitator's actions: an inject card from the deck ({"card": NAME}) and removing one
+  // of the open turn's ({"remove": INDEX from 0}); overrides of a team's levers with a note
+  // ({"team": ID, "levers": {lever: setting}, "note": TEXT}) and removing one ({"remove":
+  // INDEX}); advancing the turn ({"force": bool}); undoing the last ({"discard_open": bool},
+  // answered with what was discarded); the timer ({"action": "start"|"pause"|"resume"|"extend"|
+  // "stop", "seconds": S}).
   nlohmann::json inject(const Holder& holder, const nlohmann::json& request);
+  nlohmann::json override_levers(const Holder& holder, const nlohmann::json& request);
   nlohmann::json advance(const Holder& holder, const nlohmann::json& request);
+  nlohmann::json undo(const Holder& holder, const nlohmann::json& request);
   nlohmann::json timer(const Holder& holder, const nlohmann::json& request);
 
   // The version of what pages show; waits until it differs from `seen` (a change), the

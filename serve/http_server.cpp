@@ -96,7 +96,9 @@ struct HttpServer::Impl {
                });
     post("/api/moves", &Classroom::submit);
     post("/api/injects", &Classroom::inject);
+    post("/api/overrides", &Classroom::override_levers);
     post("/api/advance", &Classroom::advance);
+    post("/api/undo", &Classroom::undo);
     post("/api/timer", &Classroom::timer);
 
     server.Get("/api/events", [this](const httplib::Request& request, httplib::Response& response) {

@@ -292,7 +292,7 @@ function facilitatorPage(page) {
   document.getElementById("title").textContent = "Facilitator — " + briefing.title;
   const everyoneIn = view.teams.every((team) => team.submitted);
 
-  const minutes = h("input", { type: "number", min: "1", max: "120", value: "10", id: "timer-minutes", "aria-label": "minutes" });
+  const minutes = h("input", { type: "number", min: "1", max: "120", value: "10", id: "timer-minutes", "aria-label": "minutes", "data-keep": true });
   const timer = h("section", {}, h("h2", {}, "Turn timer"), h("div", { class: "row" },
     minutes, h("span", {}, "minutes"),
     h("button", { id: "timer-start", onclick: () => act("/api/timer", { action: "start", seconds: Number(minutes.value) * 60 }, () => "Timer started.") }, "Start"),
@@ -308,22 +308,29 @@ function facilitatorPage(page) {
         h("td", {}, h("button", { class: "secondary", onclick: async () => { teamLook = { team: team.id }; await refresh(); } },
           "See its page"))))));
 
-  const deck = h("select", { id: "deck", "aria-label": "inject card" },
+  const deck = h("select", { id: "deck", "aria-label": "inject card", "data-keep": true },
     view.deck.map((card) => h("option", { value: card.card }, `${card.card}: ${card.title}`)));
-  const injects = h("section", {}, h("h2", {}, "Injects this turn"),
-    h("ul", {}, view.open_turn.injects.length ? view.open_turn.injects.map((inject) => h("li", {}, inject.title + (inject.text ? " — " + inject.text : "")))
+  const injects = h("section", {}, h("h2", {}, "Injects this turn (teams see them once the turn is adjudicated)"),
+    h("ul", { id: "open-injects" }, view.open_turn.injects.length
+      ? view.open_turn.injects.map((inject, index) => h("li", {}, inject.title + (inject.text ? " — " + inject.text : "") + " ",
+          h("button", { class: "secondary", onclick: () => act("/api/injects", { remove: index }, (answer) => `Inject "${answer.title}" removed.`) }, "Remove")))
       : h("li", { class: "muted" }, "none")),
     h("div", { class: "row" }, deck, h("button", { id: "inject", disabled: !open || !view.deck.length,
       onclick: () => act("/api/injects", { card: deck.value }, (answer) => `Inject "${answer.title}" added to turn ${answer.turn}.`) }, "Add inject")));
 
-  const overrides = view.open_turn.overrides.length ? h("section", {}, h("h2", {}, "Overrides this turn"),
-    h("ul", {}, view.open_turn.overrides.map((entry) => h("li", {}, `${entry.team} ${entry.lever} ${number(entry.value)}` + (entry.note ? ": " + entry.note : ""))))) : null;
+  const overrides = h("section", {}, h("h2", {}, "Overrides this turn (a team's levers set by the white cell)"),
+    h("ul", { id: "open-overrides" }, view.open_turn.overrides.length
+      ? view.open_turn.overrides.map((entry, index) => h("li", {}, `${entry.team} ${entry.lever} ${number(entry.value)}` + (entry.note ? ": " + entry.note : "") + " ",
+          h("button", { class: "secondary", onclick: () => act("/api/overrides", { remove: index }, () => "Override removed.") }, "Remove")))
+      : h("li", { class: "muted" }, "none")),
+    overrideForm(open));
 
   const advance = h("section", {}, h("h2", {}, "Adjudicate"), h("div", { class: "row" },
     h("button", { id: "advance", disabled: !open || !everyoneIn, onclick: () => act("/api/advance", { force: false }, (answer) => `Turn ${answer.turn} adjudicated.`) }, "Advance"),
     h("button", { id: "force", class: "danger", disabled: !open || everyoneIn,
       onclick: () => confirm("Adjudicate although some teams have not moved? They keep their settings.") &&
-        act("/api/advance", { force: true }, (answer) => `Turn ${answer.turn} adjudicated (forced).`) }, "Force")),
+        act("/api/advance", { force: true }, (answer) => `Turn ${answer.turn} adjudicated (forced).`) }, "Force"),
+    h("button", { id: "undo", class: "secondary", disabled: briefing.clock.played === 0, onclick: undoTurn }, "Undo last turn")),
     messageLine());
 
   add(page, advance, timer, teams);
@@ -337,10 +344,70 @@ function facilitatorPage(page) {
     indicatorsSection(briefing, view.timeline, "Everything, exactly", false), timelineSection(view.timeline, briefing.clock));
 }
 
+// The facilitator's override: a team, any of its levers set to one of their settings, one note.
+let overrideTeam = null;
+function overrideForm(open) {
+  const teams = Object.keys(view.menus);
+  if (!overrideTeam || !teams.includes(overrideTeam)) overrideTeam = teams[0];
+  const team = h("select", { id: "override-team", "aria-label": "team", onchange: (event) => { overrideTeam = event.target.value; render(); } },
+    teams.map((id) => h("option", { value: id, selected: id === overrideTeam }, id)));
+  const levers = view.menus[overrideTeam].map((line) => {
+    const select = h("select", { name: "override-" + line.lever, "aria-label": line.lever, "data-keep": true },
+      h("option", { value: "" }, "(as the team chose)"),
+      line.settings.map((setting) => h("option", { value: setting }, number(setting))));
+    return h("tr", {}, h("td", {}, line.lever), h("td", {}, select));
+  });
+  const note = h("input", { id: "override-note", type: "text", placeholder: "why (for the debrief)", "aria-label": "note", size: "40", "data-keep": true });
+  const form = h("div", {}, h("div", { class: "row" }, h("span", {}, "Team"), team),
+    h("table", {}, levers), h("div", { class: "row" }, note,
+      h("button", { id: "override", disabled: !open, onclick: () => {
+        const chosen = {};
+        for (const select of form.querySelectorAll("select[name^=override-]"))
+          if (select.value !== "") chosen[select.name.slice("override-".length)] = Number(select.value);
+        const why = note.value;
+        // Cleared at once, so that the next override starts afresh (the page keeps what is typed).
+        for (const select of form.querySelectorAll("select[name^=override-]")) select.value = "";
+        note.value = "";
+        act("/api/overrides", { team: overrideTeam, levers: chosen, note: why },
+          (answer) => `Override recorded: ${answer.overrides.map((entry) => `${entry.team} ${entry.lever} ${number(entry.value)}`).join(", ")}.`);
+      } }, "Override")));
+  return form;
+}
+
+// Undo: reopens the last adjudicated turn; if the open turn already has entries, says which
+// would be thrown away and asks before discarding them.
+async function undoTurn() {
+  let answer = await api("/api/undo", { discard_open: false });
+  if (!answer.ok && answer.status === 409 && confirm(answer.data.error + "\n\nDiscard them and reopen the last turn?"))
+    answer = await api("/api/undo", { discard_open: true });
+  if (answer.ok) {
+    const discarded = answer.data.discarded.map((entry) => (entry.team ? entry.team + " " : "") + entry.kind + ": " + entry.detail);
+    message = { text: `Turn ${answer.data.reopened_turn} reopened.` + (discarded.length ? " Discarded: " + discarded.join("; ") + "." : ""), bad: false };
+  } else {
+    message = { text: answer.data.error, bad: true };
+  }
+  await refresh();
+}
+
 // --- rendering -----------------------------------------------------------------------------------
+
+// What the facilitator was typing or choosing (marked data-keep) survives the page being drawn
+// again for someone else's change; so does the focus.
+function keptInputs() {
+  const kept = new Map();
+  for (const input of document.querySelectorAll("#page [data-keep]")) kept.set(input.id || input.name, input.value);
+  const focused = document.activeElement && (document.activeElement.id || document.activeElement.name);
+  return () => {
+    for (const input of document.querySelectorAll("#page [data-keep]"))
+      if (kept.has(input.id || input.name)) input.value = kept.get(input.id || input.name);
+    const again = focused && (document.getElementById(focused) || document.getElementsByName(focused)[0]);
+    if (again) again.focus();
+  };
+}
 
 let renderedTurn = null;
 function render() {
+  const restore = keptInputs();
   // A new turn: the last action's message was about the one before.
   if (view.briefing.clock.open_turn !== renderedTurn) message = null;
   renderedTurn = view.briefing.clock.open_turn;
@@ -351,6 +418,7 @@ function render() {
   if (view.role === "team") teamPage(page);
   else if (view.role === "projector") projectorPage(page);
   else facilitatorPage(page);
+  restore();
 }
 
 if (!token) {

@@ -3,7 +3,8 @@
 
 Four teams, the projector and the facilitator each in a browser of their own (separate profiles:
 nothing shared between them but the server). The facilitator runs the turn timer, adds an inject,
-forces nothing; one team's over-budget move is refused on its page; every team submits from its
+adds and removes another, overrides two of a team's levers with a note; one team's over-budget
+move is refused on its page; every team submits from its
 form; every page shows each change without a reload. Each page's DOM is searched for what must not
 be there (another team's secret moves, budget, spending or token). Screenshots of a team's page at
 phone width and of the projector at 1920×1080 are saved to OUT (docs/images takes them from there).
@@ -23,7 +24,7 @@ import tempfile
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -48,9 +49,35 @@ def browser(width, height):
 
 def wait(driver, condition, what, seconds=10):
     try:
-        return WebDriverWait(driver, seconds, poll_frequency=0.05).until(lambda _: condition())
+        # A page draws itself again on every change: an element found a moment ago may be gone.
+        return WebDriverWait(driver, seconds, poll_frequency=0.05,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(
+            lambda _: condition())
     except TimeoutException:
         fail(f"{what} (waited {seconds} s); the page says:\n{driver.find_element(By.TAG_NAME, 'body').text[:2000]}")
+
+
+def retry(action):
+    """Does `action` again if the page was drawn anew under it (another holder's change)."""
+    for _ in range(20):
+        try:
+            return action()
+        except StaleElementReferenceException:
+            time.sleep(0.05)
+    return action()
+
+
+def click(driver, by, selector):
+    """Clicks as a person would: scrolled into the middle of the window, clear of the sticky header."""
+    def once():
+        element = driver.find_element(by, selector)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+    retry(once)
+
+
+def choose(driver, by, selector, value):
+    retry(lambda: Select(driver.find_element(by, selector)).select_by_value(value))
 
 
 def text(driver):
@@ -112,16 +139,18 @@ def main():
         def submit(team, settings):
             driver = drivers[team]
             for lever, setting in settings.items():
-                Select(driver.find_element(By.NAME, lever)).select_by_value(str(setting))
-            driver.find_element(By.ID, "submit").click()
+                choose(driver, By.NAME, lever, str(setting))
+            click(driver, By.ID, "submit")
             wait(driver, lambda: "Your moves are in." in text(driver), f"{team}'s moves are acknowledged")
 
         for turn in (1, 2, 3):
             # The facilitator starts the timer: every page counts down.
-            minutes = facilitator.find_element(By.ID, "timer-minutes")
-            minutes.clear()
-            minutes.send_keys("5")
-            facilitator.find_element(By.ID, "timer-start").click()
+            def five_minutes():
+                minutes = facilitator.find_element(By.ID, "timer-minutes")
+                minutes.clear()
+                minutes.send_keys("5")
+            retry(five_minutes)
+            click(facilitator, By.ID, "timer-start")
             for who, driver in drivers.items():
                 wait(driver, lambda: re.match(r"⏱ [45]:\d\d", driver.find_element(By.ID, "timer").text),
                      f"turn {turn}: {who}'s page shows the timer")
@@ -130,19 +159,38 @@ def main():
                 # China asks for more than it can pay: its page says so before and after submitting.
                 china = drivers["CHN"]
                 for lever, setting in {"hawkishness": "0.8", "inducements": "0.8", "direct_pressure": "0.2"}.items():
-                    Select(china.find_element(By.NAME, lever)).select_by_value(setting)
+                    choose(china, By.NAME, lever, setting)
                 wait(china, lambda: "over" in china.find_element(By.CLASS_NAME, "budget").get_attribute("class"),
                      "China's budget line shows the overspend")
-                china.find_element(By.ID, "submit").click()
+                click(china, By.ID, "submit")
                 wait(china, lambda: "budget" in china.find_element(By.CSS_SELECTOR, "[role=alert]").text,
                      "China's over-budget move is refused on its page")
                 china_row = facilitator.find_element(By.XPATH, "//tr[td[1]='China (CHN)']/td[2]")
                 if china_row.text != "waiting":
                     fail("a refused move was recorded: the facilitator sees China " + china_row.text)
                 # The facilitator plays a card: it shows on the dashboard at once.
-                Select(facilitator.find_element(By.ID, "deck")).select_by_value("border_squeeze")
-                facilitator.find_element(By.ID, "inject").click()
+                choose(facilitator, By.ID, "deck", "border_squeeze")
+                click(facilitator, By.ID, "inject")
                 wait(facilitator, lambda: "Inject \"" in text(facilitator), "the inject is added")
+
+            if turn == 2:
+                # A card played by mistake and taken back; an override of two levers with a note.
+                choose(facilitator, By.ID, "deck", "affront")
+                click(facilitator, By.ID, "inject")
+                wait(facilitator, lambda: "An affront" in facilitator.find_element(By.ID, "open-injects").text,
+                     "the second inject is listed")
+                click(facilitator, By.XPATH, "//ul[@id='open-injects']/li[contains(., 'An affront')]/button")
+                wait(facilitator, lambda: "An affront" not in facilitator.find_element(By.ID, "open-injects").text,
+                     "the removed inject is gone")
+                choose(facilitator, By.ID, "override-team", "RUS")
+                wait(facilitator, lambda: facilitator.find_elements(By.NAME, "override-inducements"),
+                     "the override form shows Russia's levers")
+                choose(facilitator, By.NAME, "override-inducements", "0.6")
+                choose(facilitator, By.NAME, "override-direct_pressure", "0.05")
+                retry(lambda: facilitator.find_element(By.ID, "override-note").send_keys("Kremlin reshuffle"))
+                click(facilitator, By.ID, "override")
+                wait(facilitator, lambda: "RUS inducements 0.6: Kremlin reshuffle" in
+                     facilitator.find_element(By.ID, "open-overrides").text, "the override is listed with its note")
 
             submit("MNG", {"outreach": "0.9" if turn % 2 else "0.6"})
             submit("CHN", {"hawkishness": "0.8", "inducements": "0.5", "direct_pressure": "0" if turn == 1 else "0.05"})
@@ -152,9 +200,9 @@ def main():
             check_secrets(turn)
 
             started = time.monotonic()
-            advance = facilitator.find_element(By.ID, "advance")
-            wait(facilitator, lambda: advance.is_enabled(), "Advance is enabled once every team is in")
-            advance.click()
+            wait(facilitator, lambda: facilitator.find_element(By.ID, "advance").is_enabled(),
+                 "Advance is enabled once every team is in")
+            click(facilitator, By.ID, "advance")
             for who, driver in drivers.items():
                 wait(driver, lambda: f"turn {turn + 1} of 8" in driver.find_element(By.ID, "turn").text,
                      f"turn {turn}: {who}'s page shows the next turn")
@@ -163,6 +211,11 @@ def main():
             if turn == 1:
                 wait(projector, lambda: "⚑ Border squeeze" in text(projector),
                      "the projector's timeline marks the inject")
+            if turn == 2:
+                if "An affront" in text(projector):
+                    fail("the removed inject reached the projector")
+                wait(drivers["MNG"], lambda: re.search(r"RUS inducements [\d.]+ → 0\.6 \(facilitator\)", text(drivers["MNG"])),
+                     "the override shows in the turn's results")
 
         # What the README shows: a team's page on a phone, the projector in the room.
         drivers["MNG"].save_screenshot(os.path.join(out, "classroom-team-phone.png"))

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "app/wargame.hpp"
@@ -124,7 +125,7 @@ void check_nothing_secret_of_others(const json& document, const std::string& vie
       for (const auto& [spender, amount] : value.items()) CHECK(spender == viewer);
     if (path == ".briefing.team") CHECK(value.at("id") == viewer);
     // The facilitator's parts of a view.
-    CHECK_FALSE((path == ".open_turn" || path == ".deck" || path.ends_with(".overrides")));
+    CHECK_FALSE((path == ".open_turn" || path == ".deck" || path == ".menus" || path.ends_with(".overrides")));
     if (path.ends_with(".indicators[]") && value.at("exact") == true && value.at("public") == false)
       CHECK(value.at("actor") == viewer);
   });
@@ -143,6 +144,9 @@ std::vector<std::pair<std::string, json>> every_answer(const ServedClassroom& se
   for (const std::string& team : team_ids)
     keep("GET /api/teams/" + team + "/view", served.get("/api/teams/" + team + "/view", token));
   keep("POST /api/injects", served.post("/api/injects", token, {{"card", "border_squeeze"}}));
+  keep("POST /api/overrides",
+       served.post("/api/overrides", token, {{"team", "RUS"}, {"levers", {{"hawkishness", 0.8}}}, {"note", "n"}}));
+  keep("POST /api/undo", served.post("/api/undo", token, {{"discard_open", true}}));
   keep("POST /api/advance", served.post("/api/advance", token, {{"force", true}}));
   keep("POST /api/timer", served.post("/api/timer", token, {{"action", "start"}, {"seconds", 60}}));
   return answers;
@@ -196,7 +200,7 @@ TEST_CASE("serve: no token or an unknown one is 401 on every endpoint, a role's 
     CHECK(served.get(path, served.token("CHN") + "0")->status == 401);
   }
   CHECK(client.Get("/api/events?token=0123")->status == 401);
-  for (const char* path : {"/api/moves", "/api/injects", "/api/advance", "/api/timer"}) {
+  for (const char* path : {"/api/moves", "/api/injects", "/api/overrides", "/api/advance", "/api/undo", "/api/timer"}) {
     INFO(path);
     CHECK(client.Post(path, "{}", "application/json")->status == 401);
     CHECK(served.post(path, "not a token", json::object())->status == 401);
@@ -324,6 +328,52 @@ TEST_CASE("serve: the turn timer starts, pauses, resumes, extends and stops; a n
   CHECK(timer({{"action", "start"}, {"seconds", -5}}).first == 400);
   REQUIRE(served.post("/api/advance", facilitator, {{"force", true}})->status == 200);
   CHECK(served.view("USA")["timer"]["state"] == "stopped");
+}
+
+TEST_CASE(
+    "serve: the facilitator adds and removes injects and overrides of several levers, and undo says what it discards") {
+  ServedClassroom served("facilitator");
+  const std::string facilitator = served.token("facilitator");
+  const auto post = [&](const std::string& path, const json& body, int status = 200) {
+    const auto result = served.post(path, facilitator, body);
+    REQUIRE(result);
+    INFO(result->body);
+    CHECK(result->status == status);
+    return json::parse(result->body);
+  };
+  post("/api/injects", {{"card", "border_squeeze"}});
+  post("/api/injects", {{"card", "affront"}});
+  CHECK(post("/api/injects", {{"remove", 0}})["title"] == "Border squeeze");
+  post("/api/injects", {{"remove", 5}}, 409);
+  post("/api/injects", {{"card", "no_such_card"}}, 400);
+  const json overridden =
+      post("/api/overrides",
+           {{"team", "CHN"}, {"levers", {{"hawkishness", 0.2}, {"inducements", 0.8}}}, {"note", "doctrine"}});
+  REQUIRE(overridden["overrides"].size() == 2);
+  CHECK(overridden["overrides"][0]["note"] == "doctrine");
+  // All or nothing: one setting off the menu refuses both.
+  post("/api/overrides", {{"team", "CHN"}, {"levers", {{"hawkishness", 0.8}, {"inducements", 0.33}}}}, 400);
+  post("/api/overrides", {{"team", "CHN"}, {"levers", json::object()}}, 400);
+  json view = served.view("facilitator");
+  REQUIRE(view["open_turn"]["injects"].size() == 1);
+  CHECK(view["open_turn"]["injects"][0]["title"] == "An affront");
+  REQUIRE(view["open_turn"]["overrides"].size() == 2);
+  post("/api/overrides", {{"remove", 1}});
+  CHECK(served.view("facilitator")["open_turn"]["overrides"].size() == 1);
+
+  post("/api/undo", json::object(), 409);  // nothing adjudicated yet
+  post("/api/advance", {{"force", true}});
+  REQUIRE(served.post("/api/moves", served.token("USA"), {{"turn", 2}, {"moves", {{"air_link", 1.0}}}})->status == 200);
+  post("/api/injects", {{"card", "affront"}});
+  post("/api/undo", {{"discard_open", false}}, 409);  // turn 2 has entries: they are not thrown away unasked
+  const json undone = post("/api/undo", {{"discard_open", true}});
+  CHECK(undone["reopened_turn"] == 1);
+  std::set<std::string> kinds;
+  for (const json& entry : undone["discarded"]) kinds.insert(entry["kind"].get<std::string>());
+  CHECK(kinds == std::set<std::string>{"moves", "inject"});
+  view = served.view("facilitator");
+  CHECK(view["briefing"]["clock"]["open_turn"] == 1);
+  CHECK(view["open_turn"]["injects"].size() == 1);  // turn 1's own entries are back
 }
 
 TEST_CASE("serve: the join sheet has a card with a QR code per link, the facilitator's marked to keep") {
