@@ -405,7 +405,8 @@ ReportResult report(const ReportRequest& request) {
         played > 0 ? wargame::adjudicate(definition, game.log(), played, &*counterfactual) : wargame::Bands{}};
   }
   const wargame::ReportFiles files =
-      wargame::render_report(definition, game.log(), history, adjudicated ? &*adjudicated : nullptr);
+      wargame::render_report(definition, game.log(), history, adjudicated ? &*adjudicated : nullptr,
+                             request.secret_moves);
   return {{{"report.html", files.html}, {"report.md", files.markdown}}};
 }
 

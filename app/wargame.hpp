@@ -19,6 +19,7 @@
 
 #include "app/output_writers.hpp"
 #include "engine/io/wargame_files.hpp"
+#include "engine/io/wargame_report.hpp"
 #include "engine/wargame.hpp"
 
 namespace steppe::app {
@@ -269,6 +270,9 @@ struct ReportRequest {
   bool facilitator = false;
   // A counterfactual instead of the definition's: this team's levers follow this scenario.
   std::string counterfactual_team, counterfactual_scenario;
+  // The secret moves folded away (report.html), left out (a projected copy before they are
+  // revealed) or shown.
+  wargame::SecretMoves secret_moves = wargame::SecretMoves::folded;
 };
 struct ReportResult {
   std::vector<OutputFile> files;  // report.html and report.md

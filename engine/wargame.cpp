@@ -479,4 +479,38 @@ TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int
   return summary;
 }
 
+std::vector<TeamScore> score_teams(const Definition& definition, const GameLog& log) {
+  const int now = definition.first_month(log.adjudicated_turns() + 1);
+  const Layout& layout = *definition.scenario->layout;
+  std::vector<TeamScore> scores;
+  for (const Team& team : definition.teams) {
+    TeamScore score{.team = team.id};
+    double weights = 0;
+    for (const Objective& objective : team.objectives) {
+      const VariableDecl& variable = *layout.state()[static_cast<std::size_t>(objective.slot)].decl;
+      ObjectiveScore entry{.objective = objective,
+                           .start = band_at(definition, log, 0, objective.slot).p50,
+                           .end = band_at(definition, log, now, objective.slot).p50};
+      entry.score = (objective.higher_is_better ? 1 : -1) * (entry.end - entry.start) / (variable.max - variable.min);
+      score.total += objective.weight * entry.score;
+      weights += objective.weight;
+      score.objectives.push_back(entry);
+    }
+    if (weights > 0) score.total /= weights;
+    scores.push_back(std::move(score));
+  }
+  return scores;
+}
+
+std::string objective_label(const Definition& definition, int slot) {
+  std::vector<std::string> higher, lower;
+  for (const Team& team : definition.teams)
+    for (const Objective& objective : team.objectives)
+      if (objective.slot == slot) (objective.higher_is_better ? higher : lower).push_back(team.name);
+  std::vector<std::string> parts;
+  if (!higher.empty()) parts.push_back(fmt::format("higher is better for {}", fmt::join(higher, " and ")));
+  if (!lower.empty()) parts.push_back(fmt::format("lower is better for {}", fmt::join(lower, " and ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 }  // namespace steppe::wargame

@@ -39,12 +39,22 @@ struct Budget {
   double max_bank = 0;    // the most that can be carried over
 };
 
+// What a team's brief asks of it, by which the debrief scores it: a state variable it wants
+// higher or lower, weighted against its other objectives.
+struct Objective {
+  int slot = -1;
+  std::string variable;  // the slot's name, e.g. "MNG.autonomy"
+  bool higher_is_better = true;
+  double weight = 1;
+};
+
 struct Team {
   std::string id;  // the actor it plays, e.g. "CHN"
   std::string name;
   int actor = -1;  // index into the layout's actors
   Budget budget;
   std::vector<MenuItem> menu;
+  std::vector<Objective> objectives;
   const MenuItem* find(const std::string& lever) const;
 };
 
@@ -285,5 +295,24 @@ struct TurnSummary {
   std::map<std::string, double> spent;  // team → what it was charged this turn (charged_upkeep)
 };
 TurnSummary summarize_turn(const Definition& definition, const GameLog& log, int turn);
+
+// A team's score over the turns played: each objective's median from the start to the last
+// adjudicated month, its change as a share of the variable's range signed so that better is
+// positive, and the weighted mean of those (0: nothing moved; +1: every objective went from one
+// end of its range to the better end).
+struct ObjectiveScore {
+  Objective objective;
+  double start = 0, end = 0;
+  double score = 0;  // the signed share of the range
+};
+struct TeamScore {
+  std::string team;
+  std::vector<ObjectiveScore> objectives;
+  double total = 0;  // the weighted mean of the objectives' scores (0 when it has none)
+};
+std::vector<TeamScore> score_teams(const Definition& definition, const GameLog& log);
+// Who wants a state slot which way, in plain words for a chart: "higher is better for Mongolia;
+// lower is better for China"; empty when no team's objectives name it.
+std::string objective_label(const Definition& definition, int slot);
 
 }  // namespace steppe::wargame

@@ -108,6 +108,7 @@ json Classroom::view(const Holder& holder) {
   for (const wargame::Team& entry : definition().teams)
     teams.push_back({{"id", entry.id}, {"name", entry.name}, {"submitted", open && open->moves.contains(entry.id)}});
   document["teams"] = std::move(teams);
+  document["debrief"] = {{"open", holder.role == Role::facilitator || !open}, {"revealed", revealed_}};
   if (holder.role == Role::facilitator) {
     json injects = json::array(), overrides = json::array(), deck = json::array();
     if (open) {
@@ -254,6 +255,29 @@ json Classroom::timer(const Holder& holder, const json& request) {
   }
   changed();
   return timer_json();
+}
+
+json Classroom::reveal(const Holder& holder, const json& request) {
+  require_facilitator(holder);
+  const bool reveal = field<bool>(request, "reveal");
+  const std::lock_guard lock(mutex_);
+  revealed_ = reveal;
+  changed();
+  return {{"revealed", revealed_}};
+}
+
+std::string Classroom::debrief(const Holder& holder) {
+  const std::lock_guard lock(mutex_);
+  const bool facilitator = holder.role == Role::facilitator;
+  if (!facilitator && game_.log().open_turn()) throw Forbidden("the debrief opens once the game is over");
+  const app::ReportResult report = app::report({.game = game_.path().string(),
+                                                .facilitator = facilitator,
+                                                .secret_moves = facilitator ? wargame::SecretMoves::folded
+                                                                : revealed_ ? wargame::SecretMoves::shown
+                                                                            : wargame::SecretMoves::left_out});
+  for (const app::OutputFile& file : report.files)
+    if (file.name == "report.html") return app::content_of(file);
+  throw std::logic_error("the report has no report.html");
 }
 
 std::uint64_t Classroom::wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout) {

@@ -74,6 +74,12 @@ class Classroom {
   nlohmann::json advance(const Holder& holder, const nlohmann::json& request);
   nlohmann::json undo(const Holder& holder, const nlohmann::json& request);
   nlohmann::json timer(const Holder& holder, const nlohmann::json& request);
+  // Whether the debrief shows the teams' secret moves to everyone ({"reveal": bool}); the
+  // facilitator's copy always has them, folded away.
+  nlohmann::json reveal(const Holder& holder, const nlohmann::json& request);
+  // The debrief (report.html) for `holder`: the facilitator's at any time; everyone's once the
+  // game is over, the secret moves left out until revealed.
+  std::string debrief(const Holder& holder);
 
   // The version of what pages show; waits until it differs from `seen` (a change), the
   // classroom closes, or `timeout` passes, and returns it.
@@ -95,6 +101,7 @@ class Classroom {
   Tokens tokens_;
   TurnTimer timer_;
   std::uint64_t version_ = 1;
+  bool revealed_ = false;
   bool closed_ = false;
 };
 

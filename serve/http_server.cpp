@@ -100,6 +100,20 @@ struct HttpServer::Impl {
     post("/api/advance", &Classroom::advance);
     post("/api/undo", &Classroom::undo);
     post("/api/timer", &Classroom::timer);
+    post("/api/reveal", &Classroom::reveal);
+
+    // The debrief is a page of its own (a link opens it in a tab), so its token comes in the
+    // address; its inline style is the report's own, its charts inline SVG.
+    server.Get("/debrief", [this](const httplib::Request& request, httplib::Response& response) {
+      std::string page;
+      api(response, request.get_param_value("token"), [&](const Holder& holder) {
+        page = classroom.debrief(holder);
+        return json();
+      });
+      if (response.status != 200) return;
+      response.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      response.set_content(page, "text/html; charset=utf-8");
+    });
 
     server.Get("/api/events", [this](const httplib::Request& request, httplib::Response& response) {
       if (!classroom.holder(request.get_param_value("token")))

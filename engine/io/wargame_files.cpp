@@ -181,8 +181,19 @@ Team read_team(const Entry& entry, const Scenario& scenario) {
   team.id = entry.name;
   team.actor = actor_index(layout, entry.name);
   if (team.actor < 0) fail(entry.key, unknown_name_message("actor", entry.name, actor_names(layout)));
-  const Fields fields(entry.value, {"name", "budget", "menu"});
+  const Fields fields(entry.value, {"name", "budget", "menu", "objectives"});
   team.name = fields.get("name") ? read_text(*fields.get("name")) : team.id;
+  if (const auto objectives = fields.get("objectives"))
+    for (const Entry& objective : entries(*objectives)) {
+      const Fields wanted(objective.value, {"better", "weight"});
+      const std::string better = read_text(wanted.require("better"));
+      if (better != "higher" && better != "lower")
+        fail(wanted.require("better"), unknown_name_message("direction", better, {"higher", "lower"}));
+      team.objectives.push_back({.slot = state_slot(layout, objective.name, objective.key),
+                                 .variable = objective.name,
+                                 .higher_is_better = better == "higher",
+                                 .weight = wanted.get("weight") ? read_number(*wanted.get("weight"), 0, 100) : 1});
+    }
   const Fields budget(fields.require("budget"), {"per_turn", "carry_over", "max_bank"});
   team.budget.per_turn = read_number(budget.require("per_turn"), 0, unbounded);
   if (const auto carry = budget.get("carry_over")) team.budget.carry_over = read_number(*carry, 0, 1);

@@ -86,7 +86,7 @@ std::string inline_svg(std::string svg) {
 }  // namespace
 
 ReportFiles render_report(const Definition& definition, const GameLog& log, const std::vector<HistoryEntry>& history,
-                          const CounterfactualBands* counterfactual) {
+                          const CounterfactualBands* counterfactual, SecretMoves secret_moves) {
   const Scenario& scenario = *definition.scenario;
   const Layout& layout = *scenario.layout;
   const int played = log.adjudicated_turns();
@@ -98,7 +98,8 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
               " — debrief</title>\n<style>\nbody{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
               "color:#111}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:"
               "0.25em 0.6em;text-align:left}\nth{background:#f2f2f2}\nfigure{display:inline-block;margin:0.5em 0.5em "
-              "0.5em 0;vertical-align:top}\n"
+              "0.5em 0;vertical-align:top}\nfigcaption{max-width:36em;color:#333}\n"
+              "summary{cursor:pointer;font-weight:bold;margin:0.5em 0}\n"
               "</style>\n</head>\n<body>\n<h1>" +
               escape_xml(definition.title) + " — debrief</h1>\n";
   out.markdown += "# " + definition.title + " — debrief\n\n";
@@ -110,9 +111,11 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
                   played, definition.turns, definition.turn_months, scenario.start.to_string(), fmt::join(teams, ", "),
                   scenario.model_name, definition.members, scenario.seed));
 
-  // Timeline: every turn's injects, moves (secret ones revealed) and scheduled events.
+  // Timeline: every turn's injects, visible moves (overrides with their notes) and scheduled
+  // events; the secret moves apart, to reveal when the debrief comes to them.
   out.heading("Timeline");
-  ReportTable timeline{{"turn", "months", "who", "what"}, {}};
+  ReportTable timeline{{"turn", "months", "who", "what"}, {}}, secret{{"turn", "months", "who", "what"}, {}};
+  std::map<std::string, int> secret_counts;
   for (int turn = 1; turn <= played; ++turn) {
     const Turn& entry = log.turns[static_cast<std::size_t>(turn - 1)];
     const std::string months = turn_dates(definition, turn);
@@ -122,12 +125,22 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
       timeline.rows.push_back({std::to_string(turn), months, "facilitator",
                                "inject: " + inject.title + (inject.text.empty() ? "" : " — " + inject.text)});
     const TurnSummary summary = summarize_turn(definition, log, turn);
-    for (const auto* moves : {&summary.visible, &summary.secret})
-      for (const PublicMove& move : *moves)
-        timeline.rows.push_back({std::to_string(turn), months, move.team,
-                                 fmt::format("{} {:g} → {:g}{}{}", move.lever, move.from, move.to,
-                                             moves == &summary.secret ? " (secret)" : "",
-                                             move.overridden ? " (set by the facilitator)" : "")});
+    const auto note_of = [&](const PublicMove& move) {
+      std::string note;
+      for (const Override& entry_override : entry.overrides)
+        if (entry_override.team == move.team && entry_override.lever == move.lever) note = entry_override.note;
+      return note.empty() ? std::string(" (set by the facilitator)") : " (set by the facilitator: " + note + ")";
+    };
+    for (const PublicMove& move : summary.visible)
+      timeline.rows.push_back(
+          {std::to_string(turn), months, move.team,
+           fmt::format("{} {:g} → {:g}{}", move.lever, move.from, move.to, move.overridden ? note_of(move) : "")});
+    for (const PublicMove& move : summary.secret) {
+      ++secret_counts[move.team];
+      secret.rows.push_back(
+          {std::to_string(turn), months, move.team,
+           fmt::format("{} {:g} → {:g}{}", move.lever, move.from, move.to, move.overridden ? note_of(move) : "")});
+    }
     for (const InjectHold& hold : summary.holds) {
       const std::string first = scenario.date(hold.first_month).to_string();
       const std::string held = hold.first_month == hold.last_month
@@ -144,9 +157,47 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
   if (played == 0)
     out.paragraph("No turn has been played yet.");
   else if (timeline.rows.empty())
-    out.paragraph("No team moved, and nothing was injected or scheduled.");
+    out.paragraph("No team made a move others could see, and nothing was injected or scheduled.");
   else
     out.table(timeline);
+  if (!secret.rows.empty()) {
+    std::vector<std::string> counts;
+    for (const auto& [team, count] : secret_counts) counts.push_back(fmt::format("{} {}", team, count));
+    const std::string summary =
+        fmt::format("Secret moves ({}): what each team did that no other team saw", fmt::join(counts, ", "));
+    if (secret_moves == SecretMoves::left_out) {
+      out.paragraph(summary + " — not shown until the facilitator reveals them.");
+    } else {
+      out.html += fmt::format("<details id=\"secret-moves\"{}>\n<summary>{}</summary>\n",
+                              secret_moves == SecretMoves::shown ? " open" : "", escape_xml(summary));
+      out.markdown += "### " + summary + "\n\n";
+      out.table(secret);
+      out.html += "</details>\n";
+    }
+  }
+
+  // Each team against the objectives its brief names.
+  if (played > 0) {
+    out.heading("Objectives");
+    ReportTable scores{{"team", "objective", "wanted", "weight", "start", "end", "score"}, {}};
+    for (const TeamScore& score : score_teams(definition, log)) {
+      for (const ObjectiveScore& objective : score.objectives)
+        scores.rows.push_back({score.team, objective.objective.variable,
+                               objective.objective.higher_is_better ? "higher" : "lower",
+                               fmt::format("{:g}", objective.objective.weight), number(objective.start),
+                               number(objective.end), fmt::format("{:+.3f}", objective.score)});
+      if (!score.objectives.empty())
+        scores.rows.push_back({score.team, "overall", "", "", "", "", fmt::format("{:+.3f}", score.total)});
+    }
+    if (scores.rows.empty()) {
+      out.paragraph("The game definition names no objectives for the teams (docs/wargame.md, objectives).");
+    } else {
+      out.paragraph(
+          "Each objective's median from the start to now, scored as its change over the variable's whole range, "
+          "positive when it went the way the team wanted; overall is the weighted mean.");
+      out.table(scores);
+    }
+  }
 
   // Charts: each indicator across the turns, with its band, and the counterfactual dashed.
   if (played > 0) {
@@ -165,15 +216,24 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
           "median and 5–95% of {} runs{}", definition.members,
           counterfactual ? fmt::format("; dashed: {} plays {}", counterfactual->team, counterfactual->label) : "");
       chart.dates = dates;
-      for (int turn = 1; turn <= played; ++turn)
-        chart.markers.push_back({static_cast<std::size_t>(definition.first_month(turn)), fmt::format("T{}", turn)});
+      for (int turn = 1; turn <= played; ++turn) {
+        std::vector<std::string> injects;
+        for (const Inject& inject : log.turns[static_cast<std::size_t>(turn - 1)].injects)
+          injects.push_back(inject.title);
+        chart.markers.push_back(
+            {static_cast<std::size_t>(definition.first_month(turn)),
+             injects.empty() ? fmt::format("T{}", turn) : fmt::format("T{} ⚑ {}", turn, fmt::join(injects, ", "))});
+      }
       ChartPanel panel;  // untitled: the chart's title names it
       const VariableDecl* decl = layout.declaration().find_variable(variable);
       panel.y_min = decl->min;
       panel.y_max = decl->clipped ? decl->max : decl->min;  // unclipped variables fit the data
       int color = 0;
+      std::vector<std::string> wanted;  // who wants which slot which way
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
         if (layout.state()[slot].decl->name != variable) continue;
+        if (const std::string label = objective_label(definition, static_cast<int>(slot)); !label.empty())
+          wanted.push_back(fmt::format("{}: {}", layout.state_name(static_cast<int>(slot)), label));
         ChartSeries series;
         series.label = layout.state_name(static_cast<int>(slot));
         series.color = color;
@@ -196,7 +256,10 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
         ++color;
       }
       chart.panels.push_back(std::move(panel));
-      out.html += fmt::format("<figure id=\"chart-{}\">\n{}</figure>\n", variable, inline_svg(render_svg(chart)));
+      out.html += fmt::format(
+          "<figure id=\"chart-{}\">\n{}{}</figure>\n", variable, inline_svg(render_svg(chart)),
+          wanted.empty() ? ""
+                         : "<figcaption>" + escape_xml(fmt::format("{}", fmt::join(wanted, "; "))) + "</figcaption>\n");
       ++figure;
     }
     out.markdown += fmt::format("{} charts, one per indicator, are in report.html.\n\n", figure);
@@ -245,11 +308,20 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
     out.table(comparison);
   }
 
+  // The log names every submission's settings, secret ones too: it goes with them.
   out.heading("Game log");
-  ReportTable entries{{"time (UTC)", "action", "team", "detail"}, {}};
-  for (const HistoryEntry& entry : history)
-    entries.rows.push_back({entry.time, entry.action, entry.team, entry.detail});
-  out.table(entries);
+  if (secret_moves == SecretMoves::left_out) {
+    out.paragraph("The game log lists every submission, secret moves included: it is the facilitator's.");
+  } else {
+    ReportTable entries{{"time (UTC)", "action", "team", "detail"}, {}};
+    for (const HistoryEntry& entry : history)
+      entries.rows.push_back({entry.time, entry.action, entry.team, entry.detail});
+    out.html += fmt::format("<details id=\"game-log\"{}>\n<summary>Every action, with its time (secret moves "
+                            "included)</summary>\n",
+                            secret_moves == SecretMoves::shown ? " open" : "");
+    out.table(entries);
+    out.html += "</details>\n";
+  }
   out.html += "</body>\n</html>\n";
   return {out.html, out.markdown};
 }

@@ -1,7 +1,9 @@
 // The wargame's debrief: one self-contained HTML page (inline CSS and SVG charts, no scripts,
-// no fonts or anything else fetched) and the same content in Markdown. The timeline of moves
-// (secret ones revealed), injects and scheduled events; a chart of each indicator across the
-// turns with its ensemble band; each team's spending per turn; and a counterfactual — the same
+// no fonts or anything else fetched) and the same content in Markdown. The timeline of moves,
+// injects (with their markers on the charts), overrides with their notes and scheduled events,
+// the secret moves apart; a chart of each indicator across the turns with its ensemble band and
+// who wants it which way; each team scored by its objectives; each team's spending per turn;
+// and a counterfactual — the same
 // game with one team's moves replaced by a scenario's levers, adjudicated by the caller — drawn
 // dashed on the charts and compared in a table.
 #pragma once
@@ -28,7 +30,12 @@ struct CounterfactualBands {
   Bands bands;
 };
 
+// The teams' secret moves in a debrief: listed apart from the rest and folded away until opened
+// (the guide reveals them at question 1), left out until the facilitator reveals them (the
+// projector's copy), or shown open.
+enum class SecretMoves { folded, left_out, shown };
+
 ReportFiles render_report(const Definition& definition, const GameLog& log, const std::vector<HistoryEntry>& history,
-                          const CounterfactualBands* counterfactual);
+                          const CounterfactualBands* counterfactual, SecretMoves secret_moves = SecretMoves::folded);
 
 }  // namespace steppe::wargame

@@ -211,6 +211,22 @@ function teamsSection(teams) {
       h("li", { class: team.submitted ? "in" : "" }, team.name + (team.submitted ? " ✓" : " …")))));
 }
 
+// The debrief opens in a tab of its own; the facilitator decides when everyone sees the secret moves.
+function debriefSection() {
+  if (!view.debrief.open) return null;
+  const link = h("a", { id: "debrief-link", href: "/debrief?token=" + encodeURIComponent(token), target: "_blank", rel: "noreferrer" },
+    "Open the debrief");
+  const section = h("section", {}, h("h2", {}, "Debrief"), h("p", {}, link,
+    view.role === "facilitator" ? " — your copy folds the secret moves away until you open them." :
+      view.debrief.revealed ? " — with every team's secret moves." : " — the secret moves are shown once the facilitator reveals them."));
+  if (view.role === "facilitator")
+    section.append(h("div", { class: "row" }, h("button", { id: "reveal", class: "secondary",
+      onclick: () => act("/api/reveal", { reveal: !view.debrief.revealed },
+        (answer) => answer.revealed ? "Everyone's debrief now shows the secret moves." : "The secret moves are hidden again.") },
+      view.debrief.revealed ? "Hide the secret moves again" : "Reveal the secret moves to everyone")));
+  return section;
+}
+
 function messageLine() {
   return message ? h("p", { class: message.bad ? "error" : "ok", role: "alert" }, message.text) : null;
 }
@@ -269,7 +285,7 @@ function menuSection(briefing, readOnly) {
 function teamPage(page) {
   const briefing = view.briefing;
   document.getElementById("title").textContent = briefing.team.name + " — " + briefing.title;
-  add(page, menuSection(briefing, false), scheduledSection(briefing), lastTurnSection(briefing.last_turn),
+  add(page, debriefSection(), menuSection(briefing, false), scheduledSection(briefing), lastTurnSection(briefing.last_turn),
     indicatorsSection(briefing, view.timeline, "What you see (your own actor and public indicators exactly)", false),
     teamsSection(view.teams), timelineSection(view.timeline, briefing.clock));
 }
@@ -280,7 +296,7 @@ function projectorPage(page) {
   document.body.classList.add("projector");
   const briefing = view.briefing;
   document.getElementById("title").textContent = briefing.title;
-  add(page, teamsSection(view.teams), indicatorsSection(briefing, view.timeline, "What everyone sees", true),
+  add(page, debriefSection(), teamsSection(view.teams), indicatorsSection(briefing, view.timeline, "What everyone sees", true),
     timelineSection(view.timeline, briefing.clock), lastTurnSection(briefing.last_turn));
 }
 
@@ -333,7 +349,7 @@ function facilitatorPage(page) {
     h("button", { id: "undo", class: "secondary", disabled: briefing.clock.played === 0, onclick: undoTurn }, "Undo last turn")),
     messageLine());
 
-  add(page, advance, timer, teams);
+  add(page, advance, timer, teams, debriefSection());
   if (teamLook && teamLook.briefing) {
     const look = teamLook.briefing;
     add(page, h("section", { id: "team-look" }, h("h2", {}, `${look.team.name}'s page, as the team sees it`),

@@ -382,9 +382,9 @@ TEST_CASE("app: a debrief before the game is over is the facilitator's and never
   CHECK_THROWS_WITH(app::report({.game = game}), Catch::Contains("report --facilitator"));
   const app::ReportResult reported = app::report({.game = game, .facilitator = true});
   const std::string markdown = app::content_of(reported.files[1]);
-  CHECK_THAT(markdown, Catch::Contains("hawkishness 0.5 → 0.8 (secret)"));  // turn 1, played
-  CHECK_THAT(markdown, !Catch::Contains("hawkishness 0.2"));                // turn 2, pending
-  CHECK_THAT(markdown, !Catch::Contains("undecided"));                      // the override, pending too
+  CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-02 | CHN | hawkishness 0.5 → 0.8 |"));  // turn 1, played
+  CHECK_THAT(markdown, !Catch::Contains("hawkishness 0.2"));                                          // turn 2, pending
+  CHECK_THAT(markdown, !Catch::Contains("undecided"));  // the override, pending too
 }
 
 TEST_CASE(

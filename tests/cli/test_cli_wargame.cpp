@@ -909,8 +909,11 @@ TEST_CASE("wargame: the debrief is a self-contained page with a timeline, spendi
   for (std::sregex_iterator it(html.begin(), html.end(), url), end; it != end; ++it, ++urls)
     CHECK(it->str() == "http://www.w3.org/2000/svg");
   CHECK(urls > 0);
-  // The debrief reveals secret moves, and shows injects and spending against the budget.
-  CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-03 | CHN | hawkishness 0.5 → 0.8 (secret) |"));
+  // The debrief reveals secret moves (apart, folded away in the page until opened), and shows
+  // injects and spending against the budget.
+  CHECK_THAT(markdown, Catch::Contains("### Secret moves (CHN 1"));
+  CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-03 | CHN | hawkishness 0.5 → 0.8 |"));
+  CHECK_THAT(html, Catch::Contains("<details id=\"secret-moves\">"));
   CHECK_THAT(markdown, Catch::Contains("| 1 | 2025-01 to 2025-03 | facilitator | inject: Border squeeze"));
   // The squeeze held CHN's direct pressure at 0.05 for turn 1: CHN was not charged for it then
   // (hawkishness 3 + inducements 3), and carried half of the 4 left into turn 2.

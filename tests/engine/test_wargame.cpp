@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine/io/wargame_files.hpp"
+#include "engine/io/wargame_report.hpp"
 #include "support.hpp"
 
 using namespace steppe;
@@ -380,4 +381,79 @@ TEST_CASE(
   }
   REQUIRE(count == definition.turns);
   CHECK(std::sqrt(squares / count) > 0.05);  // more than the plain noise
+}
+
+TEST_CASE("wargame: each team is scored by its objectives — the median's change over the range, signed, weighted",
+          "[wargame]") {
+  const Definition definition = load(definition_yaml() + R"(
+)",
+                                     "objectives-none");
+  CHECK(definition.teams[0].objectives.empty());
+  std::string yaml = definition_yaml();
+  const auto insert_after = [&](const std::string& anchor, const std::string& text) {
+    const auto at = yaml.find(anchor);
+    REQUIRE(at != std::string::npos);
+    yaml.insert(at + anchor.size(), text);
+  };
+  insert_after(
+      "    name: China\n",
+      "    objectives:\n      CHN.coercion: {better: higher, weight: 3}\n      system.tension: {better: lower}\n");
+  const Definition game = load(yaml, "objectives");
+  REQUIRE(game.teams[0].objectives.size() == 2);
+  GameLog log = new_game(game);
+  play_turn(game, log, {{"CHN", {{"direct_pressure", 0.2}}}});
+  play_turn(game, log);
+  const int coercion = slot_of(game, "CHN", "coercion"), tension = slot_of(game, "system", "tension");
+  const int now = game.first_month(3);
+  // By hand from the log's bands: coercion wanted higher with weight 3, tension lower with 1.
+  const double coercion_score = band_at(game, log, now, coercion).p50 - band_at(game, log, 0, coercion).p50;
+  const double tension_score = -(band_at(game, log, now, tension).p50 - band_at(game, log, 0, tension).p50);
+  REQUIRE(coercion_score > 0.05);  // the squeeze raised it: the case is not trivial
+  const std::vector<TeamScore> scores = score_teams(game, log);
+  REQUIRE(scores.size() == 2);
+  CHECK(scores[0].team == "CHN");
+  CHECK(scores[0].objectives[0].score == Approx(coercion_score).epsilon(1e-12));
+  CHECK(scores[0].objectives[1].score == Approx(tension_score).epsilon(1e-12));
+  CHECK(scores[0].total == Approx((3 * coercion_score + tension_score) / 4).epsilon(1e-12));
+  CHECK(scores[1].objectives.empty());
+  CHECK(scores[1].total == 0);
+  CHECK(objective_label(game, coercion) == "higher is better for China");
+  CHECK(objective_label(game, tension) == "lower is better for China");
+  CHECK(objective_label(game, slot_of(game, "MNG", "autonomy")).empty());
+}
+
+TEST_CASE("wargame: an objective naming no state variable or no direction is refused at its place", "[wargame]") {
+  for (const auto& [objective, message] :
+       std::vector<std::pair<std::string, std::string>>{{"CHN.coerción: {better: higher}", "did you mean"},
+                                                        {"CHN.coercion: {better: up}", "direction"},
+                                                        {"CHN.coercion: {better: higher, weight: -1}", "weight"},
+                                                        {"CHN.coercion: {better: higher, wieght: 2}", "wieght"}}) {
+    INFO(objective);
+    std::string yaml = definition_yaml();
+    const std::string anchor = "    name: China\n";
+    yaml.insert(yaml.find(anchor) + anchor.size(), "    objectives:\n      " + objective + "\n");
+    CHECK_THROWS_WITH(load(yaml, "bad-objective"), Catch::Contains("game.yaml:") && Catch::Contains(message));
+  }
+}
+
+TEST_CASE("wargame: the debrief folds the secret moves away, leaves them out or shows them, and marks injects",
+          "[wargame]") {
+  const Definition game = load(definition_yaml(), "debrief");
+  GameLog log = new_game(game);
+  log.open_turn()->injects.push_back(deck_inject(game, "squeeze"));
+  log.open_turn()->overrides.push_back({"USA", "pme", 0.8, "a summit was agreed"});
+  play_turn(game, log, {{"CHN", {{"hawkishness", 0.8}}}});
+  const auto html = [&](SecretMoves secret_moves) { return render_report(game, log, {}, nullptr, secret_moves).html; };
+  const std::string folded = html(SecretMoves::folded), left_out = html(SecretMoves::left_out),
+                    shown = html(SecretMoves::shown);
+  CHECK(folded.find("<details id=\"secret-moves\">") != std::string::npos);
+  CHECK(folded.find("hawkishness 0.5 → 0.8") != std::string::npos);
+  CHECK(shown.find("<details id=\"secret-moves\" open>") != std::string::npos);
+  CHECK(left_out.find("hawkishness") == std::string::npos);
+  CHECK(left_out.find("not shown until the facilitator reveals them") != std::string::npos);
+  // The override's note, with its move: pme is below the model's visibility threshold, a secret move.
+  CHECK(folded.find("(set by the facilitator: a summit was agreed)") != std::string::npos);
+  CHECK(left_out.find("a summit was agreed") == std::string::npos);
+  for (const std::string* page : {&folded, &left_out, &shown})
+    CHECK(page->find("T1 ⚑ Border squeeze") != std::string::npos);  // the inject's marker on the charts
 }

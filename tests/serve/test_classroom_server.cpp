@@ -376,6 +376,44 @@ TEST_CASE(
   CHECK(view["open_turn"]["injects"].size() == 1);  // turn 1's own entries are back
 }
 
+TEST_CASE("serve: the debrief is the facilitator's until the game is over, its secret moves shown when revealed") {
+  ServedClassroom served("debrief");
+  const std::string facilitator = served.token("facilitator");
+  const auto debrief = [&](const std::string& who) {
+    const auto result = served.client().Get(("/debrief?token=" + served.token(who)).c_str());
+    REQUIRE(result);
+    return std::make_pair(result->status, result->body);
+  };
+  REQUIRE(served.post("/api/moves", served.token("CHN"), {{"turn", 1}, {"moves", {{"hawkishness", 0.8}}}})->status ==
+          200);
+  REQUIRE(served.post("/api/advance", facilitator, {{"force", true}})->status == 200);
+  CHECK(debrief("CHN").first == 403);
+  CHECK(debrief("projector").first == 403);
+  CHECK(served.client().Get("/debrief")->status == 401);
+  const auto [status, folded] = debrief("facilitator");
+  CHECK(status == 200);
+  CHECK(folded.find("<details id=\"secret-moves\">") != std::string::npos);
+  CHECK(folded.find("hawkishness 0.5 → 0.8") != std::string::npos);
+  CHECK(served.view("facilitator")["debrief"]["open"] == true);
+  CHECK(served.view("USA")["debrief"]["open"] == false);
+  for (int turn = 2; turn <= 8; ++turn)
+    REQUIRE(served.post("/api/advance", facilitator, {{"force", true}})->status == 200);
+  // Over: everyone may open it; the secret moves stay out until the facilitator reveals them.
+  for (const std::string who : {"projector", "MNG"}) {
+    const auto [over_status, page] = debrief(who);
+    CHECK(over_status == 200);
+    CHECK(page.find("hawkishness") == std::string::npos);
+    CHECK(page.find("## Objectives") == std::string::npos);
+    CHECK(page.find("<h2>Objectives</h2>") != std::string::npos);
+  }
+  CHECK(served.post("/api/reveal", served.token("MNG"), {{"reveal", true}})->status == 403);
+  REQUIRE(served.post("/api/reveal", facilitator, {{"reveal", true}})->status == 200);
+  CHECK(served.view("projector")["debrief"]["revealed"] == true);
+  const std::string revealed = debrief("projector").second;
+  CHECK(revealed.find("<details id=\"secret-moves\" open>") != std::string::npos);
+  CHECK(revealed.find("hawkishness 0.5 → 0.8") != std::string::npos);
+}
+
 TEST_CASE("serve: the join sheet has a card with a QR code per link, the facilitator's marked to keep") {
   const std::string svg = serve::qr_svg("http://127.0.0.1:8080/#0123456789abcdef0123456789abcdef", 180);
   CHECK(svg.starts_with("<svg"));
