@@ -239,6 +239,11 @@ InjectResult inject_card(GameFolder& game, const std::string& card) {
   return add_inject(game, open, wargame::deck_inject(game.definition(), card));
 }
 
+InjectResult inject_ad_hoc(GameFolder& game, const wargame::AdHocInject& ad_hoc) {
+  Turn& open = open_turn(game);
+  return add_inject(game, open, wargame::ad_hoc_inject(game.definition(), ad_hoc));
+}
+
 InjectResult remove_inject(const RemoveRequest& request) {
   GameFolder game = GameFolder::open(request.game, true);
   return remove_inject(game, request.index);
@@ -404,9 +409,8 @@ ReportResult report(const ReportRequest& request) {
         counterfactual->team, counterfactual->label,
         played > 0 ? wargame::adjudicate(definition, game.log(), played, &*counterfactual) : wargame::Bands{}};
   }
-  const wargame::ReportFiles files =
-      wargame::render_report(definition, game.log(), history, adjudicated ? &*adjudicated : nullptr,
-                             request.secret_moves);
+  const wargame::ReportFiles files = wargame::render_report(
+      definition, game.log(), history, adjudicated ? &*adjudicated : nullptr, request.secret_moves);
   return {{{"report.html", files.html}, {"report.md", files.markdown}}};
 }
 

@@ -185,6 +185,8 @@ struct InjectResult {
 InjectResult inject(const InjectRequest& request);
 // A card of the deck, in a game already open for change.
 InjectResult inject_card(wargame::GameFolder& game, const std::string& card);
+// An inject made up on the spot, in a game already open for change.
+InjectResult inject_ad_hoc(wargame::GameFolder& game, const wargame::AdHocInject& ad_hoc);
 
 // Removes the open turn's inject or override number `index` (from 0, in the order recorded;
 // GameStatus lists them for the facilitator); GameError when there is none of that number.

@@ -166,10 +166,22 @@ json Classroom::submit(const Holder& holder, const json& request) {
 json Classroom::inject(const Holder& holder, const json& request) {
   require_facilitator(holder);
   const bool removing = request.is_object() && request.contains("remove");
-  const auto card = removing ? std::string() : field<std::string>(request, "card");
-  const auto index = removing ? field<std::size_t>(request, "remove") : 0;
+  const bool card = request.is_object() && request.contains("card");
+  wargame::AdHocInject ad_hoc;
+  if (!removing && !card) {
+    using Texts = std::vector<std::string>;
+    ad_hoc = {.title = field<std::string>(request, "title", std::string()),
+              .jumps = field<Texts>(request, "jumps", Texts{}),
+              .levers = field<Texts>(request, "levers", Texts{}),
+              .events = field<Texts>(request, "events", Texts{}),
+              .months = field<int>(request, "months", 0)};
+    if (ad_hoc.jumps.empty() && ad_hoc.levers.empty() && ad_hoc.events.empty())
+      throw BadRequest("an inject needs a card, or jumps, levers or events");
+  }
   const std::lock_guard lock(mutex_);
-  const app::InjectResult result = removing ? app::remove_inject(game_, index) : app::inject_card(game_, card);
+  const app::InjectResult result = removing ? app::remove_inject(game_, field<std::size_t>(request, "remove"))
+                                   : card   ? app::inject_card(game_, field<std::string>(request, "card"))
+                                            : app::inject_ad_hoc(game_, ad_hoc);
   changed();
   return {{"turn", result.turn}, {"title", result.inject.title}, {"removed", removing}};
 }

@@ -63,7 +63,9 @@ class Classroom {
   // A team's moves for the open turn, {"turn": N, "moves": {lever: setting}}: checked against
   // the rules and saved durably before this returns (a GameError says which rule it breaks).
   nlohmann::json submit(const Holder& holder, const nlohmann::json& request);
-  // The facilitator's actions: an inject card from the deck ({"card": NAME}) and removing one
+  // The facilitator's actions: an inject card from the deck ({"card": NAME}), one made up on the
+  // spot ({"title": T, "jumps": ["ACTOR.VARIABLE=DELTA"...], "levers": ["ACTOR.LEVER=VALUE"...],
+  // "months": N, "events": ["KIND:ACTOR"...]}, as `wargame inject` takes them) and removing one
   // of the open turn's ({"remove": INDEX from 0}); overrides of a team's levers with a note
   // ({"team": ID, "levers": {lever: setting}, "note": TEXT}) and removing one ({"remove":
   // INDEX}); advancing the turn ({"force": bool}); undoing the last ({"discard_open": bool},

@@ -332,7 +332,8 @@ function facilitatorPage(page) {
           h("button", { class: "secondary", onclick: () => act("/api/injects", { remove: index }, (answer) => `Inject "${answer.title}" removed.`) }, "Remove")))
       : h("li", { class: "muted" }, "none")),
     h("div", { class: "row" }, deck, h("button", { id: "inject", disabled: !open || !view.deck.length,
-      onclick: () => act("/api/injects", { card: deck.value }, (answer) => `Inject "${answer.title}" added to turn ${answer.turn}.`) }, "Add inject")));
+      onclick: () => act("/api/injects", { card: deck.value }, (answer) => `Inject "${answer.title}" added to turn ${answer.turn}.`) }, "Add inject")),
+    adHocForm(open));
 
   const overrides = h("section", {}, h("h2", {}, "Overrides this turn (a team's levers set by the white cell)"),
     h("ul", { id: "open-overrides" }, view.open_turn.overrides.length
@@ -358,6 +359,22 @@ function facilitatorPage(page) {
   }
   add(page, injects, overrides, lastTurnSection(briefing.last_turn),
     indicatorsSection(briefing, view.timeline, "Everything, exactly", false), timelineSection(view.timeline, briefing.clock));
+}
+
+// An inject made up on the spot: a title, jumps to state variables (ACTOR.VARIABLE=DELTA) and
+// levers held for some months (ACTOR.LEVER=VALUE), each a comma-separated list.
+function adHocForm(open) {
+  const field = (id, placeholder, size) => h("input", { id, type: "text", placeholder, "aria-label": placeholder, size, "data-keep": true });
+  const title = field("adhoc-title", "title", "24"), jumps = field("adhoc-jumps", "jumps: CHN.coercion=0.1, …", "28"),
+        levers = field("adhoc-levers", "levers: CHN.direct_pressure=0.1, …", "30"),
+        months = h("input", { id: "adhoc-months", type: "number", min: "0", max: "120", value: "3", "aria-label": "months", "data-keep": true });
+  const list = (input) => input.value.split(",").map((item) => item.trim()).filter((item) => item);
+  return h("div", { class: "row" }, h("span", {}, "Ad hoc:"), title, jumps, levers, months, h("span", {}, "months"),
+    h("button", { id: "adhoc", class: "secondary", disabled: !open, onclick: () => {
+      const request = { title: title.value, jumps: list(jumps), levers: list(levers), months: Number(months.value) };
+      title.value = jumps.value = levers.value = "";
+      act("/api/injects", request, (answer) => `Inject "${answer.title}" added to turn ${answer.turn}.`);
+    } }, "Add"));
 }
 
 // The facilitator's override: a team, any of its levers set to one of their settings, one note.

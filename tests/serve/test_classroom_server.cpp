@@ -346,6 +346,16 @@ TEST_CASE(
   CHECK(post("/api/injects", {{"remove", 0}})["title"] == "Border squeeze");
   post("/api/injects", {{"remove", 5}}, 409);
   post("/api/injects", {{"card", "no_such_card"}}, 400);
+  // Made up on the spot, as `wargame inject` takes it; a bad name is refused with a hint.
+  const json ad_hoc = post("/api/injects", {{"title", "Drone incident"},
+                                            {"jumps", {"system.tension=0.1"}},
+                                            {"levers", {"CHN.direct_pressure=0.05"}},
+                                            {"months", 2}});
+  CHECK(ad_hoc["title"] == "Drone incident");
+  CHECK_THAT(post("/api/injects", {{"jumps", {"system.tenson=0.1"}}}, 400)["error"].get<std::string>(),
+             Catch::Contains("tension"));
+  post("/api/injects", {{"title", "nothing"}}, 400);
+  post("/api/injects", {{"remove", 1}});
   const json overridden =
       post("/api/overrides",
            {{"team", "CHN"}, {"levers", {{"hawkishness", 0.2}, {"inducements", 0.8}}}, {"note", "doctrine"}});
