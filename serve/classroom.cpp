@@ -43,6 +43,16 @@ T field(const json& request, const char* name, std::optional<T> otherwise = std:
   }
 }
 
+// A whole-number field from `least` to `most` (JSON has only numbers: 1e10 or 2.5 must not reach
+// an int).
+int whole_number(const json& request, const char* name, int least, int most,
+                 std::optional<int> otherwise = std::nullopt) {
+  const double value = field<double>(request, name, otherwise ? std::optional<double>(*otherwise) : std::nullopt);
+  if (!(value >= least && value <= most) || value != static_cast<double>(static_cast<long long>(value)))
+    throw BadRequest(fmt::format("\"{}\" must be a whole number from {} to {}", name, least, most));
+  return static_cast<int>(value);
+}
+
 }  // namespace
 
 Classroom::Classroom(const fs::path& game)
@@ -148,7 +158,7 @@ json Classroom::team_view(const Holder& holder, const std::string& id) {
 
 json Classroom::submit(const Holder& holder, const json& request) {
   if (holder.role != Role::team) throw Forbidden("only a team submits moves");
-  wargame::Submission submission{.team = holder.team, .turn = field<int>(request, "turn")};
+  wargame::Submission submission{.team = holder.team, .turn = whole_number(request, "turn", 1, 1 << 20)};
   for (const auto& [lever, setting] : field<std::map<std::string, double>>(request, "moves"))
     submission.moves.push_back({lever, setting});
   const std::lock_guard lock(mutex_);
@@ -174,14 +184,15 @@ json Classroom::inject(const Holder& holder, const json& request) {
               .jumps = field<Texts>(request, "jumps", Texts{}),
               .levers = field<Texts>(request, "levers", Texts{}),
               .events = field<Texts>(request, "events", Texts{}),
-              .months = field<int>(request, "months", 0)};
+              .months = whole_number(request, "months", 0, 6000, 0)};
     if (ad_hoc.jumps.empty() && ad_hoc.levers.empty() && ad_hoc.events.empty())
       throw BadRequest("an inject needs a card, or jumps, levers or events");
   }
   const std::lock_guard lock(mutex_);
-  const app::InjectResult result = removing ? app::remove_inject(game_, field<std::size_t>(request, "remove"))
-                                   : card   ? app::inject_card(game_, field<std::string>(request, "card"))
-                                            : app::inject_ad_hoc(game_, ad_hoc);
+  const app::InjectResult result =
+      removing ? app::remove_inject(game_, static_cast<std::size_t>(whole_number(request, "remove", 0, 1 << 20)))
+      : card   ? app::inject_card(game_, field<std::string>(request, "card"))
+               : app::inject_ad_hoc(game_, ad_hoc);
   changed();
   return {{"turn", result.turn}, {"title", result.inject.title}, {"removed", removing}};
 }
@@ -198,7 +209,7 @@ json Classroom::override_levers(const Holder& holder, const json& request) {
       assignments.push_back(fmt::format("{}={}", lever, setting));
     if (assignments.empty()) throw BadRequest("say which levers to override: \"levers\"");
   }
-  const auto index = removing ? field<std::size_t>(request, "remove") : 0;
+  const auto index = removing ? static_cast<std::size_t>(whole_number(request, "remove", 0, 1 << 20)) : 0;
   const std::lock_guard lock(mutex_);
   const app::OverrideResult result =
       removing ? app::remove_override(game_, index) : app::override_moves(game_, team, assignments, note);

@@ -236,6 +236,9 @@ TEST_CASE("serve: a move against the rules is 409 with the rule's message and no
   const auto wrong_turn = served.post("/api/moves", china, {{"turn", 2}, {"moves", json::object()}});
   CHECK(wrong_turn->status == 409);
   CHECK(served.post("/api/moves", china, {{"moves", json::object()}})->status == 400);
+  for (const json& turn : {json(1e10), json(1.5), json(-1), json("1")})
+    CHECK(served.post("/api/moves", china, {{"turn", turn}, {"moves", json::object()}})->status == 400);
+  CHECK(served.post("/api/injects", served.token("facilitator"), {{"remove", -1}})->status == 400);
   CHECK(served.post("/api/moves", china, {{"turn", 1}, {"moves", {{"hawkishness", "high"}}}})->status == 400);
   const auto not_json =
       served.client().Post("/api/moves", ServedClassroom::bearer(china), "{turn: 1", "application/json");
