@@ -5,7 +5,8 @@ Four teams, the projector and the facilitator each in a browser of their own (se
 nothing shared between them but the server). The facilitator runs the turn timer, adds an inject,
 adds and removes another, overrides two of a team's levers with a note; one team's over-budget
 move is refused on its page; every team submits from its
-form; every page shows each change without a reload. Each page's DOM is searched for what must not
+form; every page shows each change without a reload, and reconnects by itself when the server is
+restarted. Each page's DOM is searched for what must not
 be there (another team's secret moves, budget, spending or token). Screenshots of a team's page at
 phone width and of the projector at 1920×1080 are saved to OUT (docs/images takes them from there).
 
@@ -217,6 +218,22 @@ def main():
                     fail("the removed inject reached the projector")
                 wait(drivers["MNG"], lambda: re.search(r"RUS inducements [\d.]+ → 0\.6 \(facilitator\)", text(drivers["MNG"])),
                      "the override shows in the turn's results")
+
+        # The server stops and starts again on the same address: every page says it lost the
+        # connection, then reconnects by itself and shows what changed meanwhile.
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        for who, driver in drivers.items():
+            wait(driver, lambda: driver.find_element(By.ID, "connection").text == "reconnecting…",
+                 f"{who}'s page shows the lost connection")
+        subprocess.run([steppe, "wargame", "advance", game, "--force"], check=True, stdout=subprocess.DEVNULL)
+        server = subprocess.Popen([steppe, "serve", game, "--port", base.rsplit(":", 1)[1]], stdout=subprocess.PIPE,
+                                  text=True)
+        server.stdout.readline()
+        for who, driver in drivers.items():
+            wait(driver, lambda: driver.find_element(By.ID, "connection").text == "live", f"{who}'s page reconnects", 20)
+            wait(driver, lambda: "turn 5 of 8" in driver.find_element(By.ID, "turn").text,
+                 f"{who}'s page shows the turn advanced while it was away")
 
         # What the README shows: a team's page on a phone, the projector in the room.
         drivers["MNG"].save_screenshot(os.path.join(out, "classroom-team-phone.png"))

@@ -141,12 +141,16 @@ std::vector<std::pair<std::string, json>> every_answer(const ServedClassroom& se
     answers.emplace_back(what + " → " + std::to_string(result->status), json::parse(result->body));
   };
   keep("GET /api/view", served.get("/api/view", token));
+  const auto debrief = served.client().Get(("/debrief?token=" + token).c_str());
+  REQUIRE(debrief);
+  CHECK(debrief->status == 403);  // the game is not over: the debrief is the facilitator's
   for (const std::string& team : team_ids)
     keep("GET /api/teams/" + team + "/view", served.get("/api/teams/" + team + "/view", token));
   keep("POST /api/injects", served.post("/api/injects", token, {{"card", "border_squeeze"}}));
   keep("POST /api/overrides",
        served.post("/api/overrides", token, {{"team", "RUS"}, {"levers", {{"hawkishness", 0.8}}}, {"note", "n"}}));
   keep("POST /api/undo", served.post("/api/undo", token, {{"discard_open", true}}));
+  keep("POST /api/reveal", served.post("/api/reveal", token, {{"reveal", true}}));
   keep("POST /api/advance", served.post("/api/advance", token, {{"force", true}}));
   keep("POST /api/timer", served.post("/api/timer", token, {{"action", "start"}, {"seconds", 60}}));
   return answers;
