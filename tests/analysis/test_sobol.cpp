@@ -111,7 +111,7 @@ TEST_CASE("sobol: an outcome with a large mean (Ishigami + 1000) gets the indice
 
 TEST_CASE(
     "sobol: a noisy outcome with a large mean (Ishigami + 1000 + noise, 4 replicates) is recovered "
-    "within the intervals; the uncentred estimator misses every factor",
+    "within the intervals, and the uncentred estimator misses every factor",
     "[sobol][noise]") {
   // The quasi-random design cancels f_ABi − f_A almost exactly on a deterministic function; the
   // replicates' noise does not cancel, and the uncentred estimator multiplies it by the mean.

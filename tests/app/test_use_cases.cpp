@@ -30,7 +30,7 @@ std::vector<std::string> names_of(const std::vector<app::OutputFile>& files) {
 
 }  // namespace
 
-TEST_CASE("app: run returns one member's months and outcomes; its summary and files come from them", "[app]") {
+TEST_CASE("app: run returns one member's months and outcomes, and its summary and files come from them", "[app]") {
   const app::RunResult result = app::run(app::prepare_run({.scenario = shipped("baseline")}));
   REQUIRE(result.run);
   CHECK_FALSE(result.ensemble);

@@ -117,7 +117,7 @@ std::map<std::string, double> holdings(const json& view) {
 
 }  // namespace
 
-TEST_CASE("steppe serve: SIGKILL while four teams submit loses no acknowledged move; restarted, it carries on",
+TEST_CASE("steppe serve: SIGKILL while four teams submit loses no acknowledged move, and restarted it carries on",
           "[cli]") {
   const fs::path game = new_classroom_game("serve-kill-submit", 200);
   // Each team alternates between two affordable settings of one lever, as fast as it can.
@@ -171,8 +171,9 @@ TEST_CASE("steppe serve: SIGKILL while four teams submit loses no acknowledged m
   CHECK(run_steppe({"wargame", "status", game.string()}).exit_code == 0);
 }
 
-TEST_CASE("steppe serve: SIGKILL during an adjudication leaves the turn open or adjudicated whole; the game replays",
-          "[cli]") {
+TEST_CASE(
+    "steppe serve: SIGKILL during an adjudication leaves the turn open or adjudicated whole, and the game replays",
+    "[cli]") {
   // 100,000 members (the most a game may have): an adjudication takes half a second or more, long
   // enough to be cut short.
   const fs::path game = new_classroom_game("serve-kill-advance", 100000);

@@ -116,7 +116,7 @@ TEST_CASE("steppe sweep --resume without a database starts the sweep and says so
   CHECK(runs_of(folder / "new.sqlite").size() == 40);
 }
 
-TEST_CASE("a sweep database that is a fresh sweep's with no runs yet is replaced; one with runs is not",
+TEST_CASE("a sweep database that is a fresh sweep's with no runs yet is replaced, one with runs is not",
           "[cli][sweep]") {
   const fs::path folder = write_sweep("no-runs");
   REQUIRE(run_steppe({"sweep", "sweep.yaml", "-q"}, folder).exit_code == 0);

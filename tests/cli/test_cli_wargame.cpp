@@ -1043,7 +1043,7 @@ TEST_CASE(
 
 TEST_CASE(
     "wargame: an inject that holds a lever says so in the results, and the team is not charged for the months it "
-    "held it; budgets print with at most two decimals",
+    "held it, and budgets print with at most two decimals",
     "[wargame]") {
   const Game game = new_game("held");
   // China sets direct pressure to 0.1 (6) with hawkishness 0.2 (1) and inducements 0.5 (3): 10 of 10.

@@ -311,7 +311,7 @@ TEST_CASE("serve: the event stream announces a submission, an inject and the tim
   stream.join();
 }
 
-TEST_CASE("serve: the turn timer starts, pauses, resumes, extends and stops; a new turn stops it") {
+TEST_CASE("serve: the turn timer starts, pauses, resumes, extends and stops, and a new turn stops it") {
   ServedClassroom served("timer");
   const std::string facilitator = served.token("facilitator");
   const auto timer = [&](const json& request) {
