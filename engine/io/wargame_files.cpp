@@ -898,9 +898,14 @@ void GameFolder::save(const std::string& action, const std::string& team, const 
   seal(document);
   std::string bytes = document.dump(1) + "\n";
   // The save before stays as the backup, written as durably: whichever of the two a crash
-  // interrupts, the other is whole.
-  if (!saved_.empty()) write_durably(folder_ / backup_file, saved_);
-  write_durably(folder_ / game_file, bytes);
+  // interrupts, the other is whole. Both hold every secret move: a new game's are readable by
+  // their owner only, and a save keeps what permissions the file was given (a class sharing the
+  // folder between accounts may open it to a group).
+  std::error_code missing;
+  const fs::perms kept = fs::status(folder_ / game_file, missing).permissions();
+  const unsigned mode = missing || kept == fs::perms::unknown ? 0600 : static_cast<unsigned>(kept & fs::perms::mask);
+  if (!saved_.empty()) write_durably(folder_ / backup_file, saved_, mode);
+  write_durably(folder_ / game_file, bytes, mode);
   saved_ = std::move(bytes);
 }
 

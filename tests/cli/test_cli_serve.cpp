@@ -226,7 +226,18 @@ TEST_CASE("steppe serve: Ctrl-C or SIGTERM closes the classroom with the game sa
     CHECK(server.stop(signal) == 128 + signal);
     CHECK(run_steppe({"wargame", "status", game.string()}).out.find("submitted") != std::string::npos);
   }
-  // The join sheet and the tokens are the facilitator's alone.
+  // The join sheet, the tokens and the game's log (every secret move) are the facilitator's alone.
+  for (const char* file : {"game.json", "game.json.bak"})
+    CHECK((fs::status(game / file).permissions() & (fs::perms::group_read | fs::perms::others_read)) ==
+          fs::perms::none);
+  // Opened to a group by the facilitator, it stays so through the next save.
+  fs::permissions(game / "game.json", fs::perms::group_read | fs::perms::group_write, fs::perm_options::add);
+  {
+    Server server(game);
+    REQUIRE(server.post("/api/moves", server.team("MNG"), {{"turn", 1}, {"moves", json::object()}})->status == 200);
+    server.stop(SIGTERM);
+  }
+  CHECK((fs::status(game / "game.json").permissions() & fs::perms::group_read) == fs::perms::group_read);
   CHECK((fs::status(game / "join.html").permissions() & fs::perms::others_read) == fs::perms::none);
   CHECK((fs::status(game / "tokens.json").permissions() & fs::perms::group_read) == fs::perms::none);
 }
