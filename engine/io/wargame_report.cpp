@@ -316,9 +316,10 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
     ReportTable entries{{"time (UTC)", "action", "team", "detail"}, {}};
     for (const HistoryEntry& entry : history)
       entries.rows.push_back({entry.time, entry.action, entry.team, entry.detail});
-    out.html += fmt::format("<details id=\"game-log\"{}>\n<summary>Every action, with its time (secret moves "
-                            "included)</summary>\n",
-                            secret_moves == SecretMoves::shown ? " open" : "");
+    out.html += fmt::format(
+        "<details id=\"game-log\"{}>\n<summary>Every action, with its time (secret moves "
+        "included)</summary>\n",
+        secret_moves == SecretMoves::shown ? " open" : "");
     out.table(entries);
     out.html += "</details>\n";
   }
