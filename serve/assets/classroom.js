@@ -274,7 +274,7 @@ function menuSection(briefing, readOnly) {
     return section;
   }
   add(section, h("div", { class: "row" },
-    h("button", { id: "submit", onclick: () => act("/api/moves", { turn: menu.turn, settings: undefined, moves: draft.settings },
+    h("button", { id: "submit", onclick: () => act("/api/moves", { turn: menu.turn, moves: draft.settings },
       (answer) => `Saved: ${answer.moves} (costs ${number(answer.cost)} of ${number(answer.budget)}). You can revise until the turn closes.`) },
       briefing.submitted ? "Revise moves" : "Submit moves"),
     h("span", { class: briefing.submitted ? "ok" : "muted" }, briefing.submitted ? "Your moves are in." : "Not submitted yet.")),

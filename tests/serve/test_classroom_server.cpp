@@ -407,6 +407,11 @@ TEST_CASE("serve: the debrief is the facilitator's until the game is over, its s
   CHECK(debrief("CHN").first == 403);
   CHECK(debrief("projector").first == 403);
   CHECK(served.client().Get("/debrief")->status == 401);
+  // One policy, the debrief's own: its styles are inline (a second, stricter header would block them).
+  const auto headers = served.client().Get(("/debrief?token=" + facilitator).c_str());
+  REQUIRE(headers);
+  CHECK(headers->get_header_value_count("Content-Security-Policy") == 1);
+  CHECK_THAT(headers->get_header_value("Content-Security-Policy"), Catch::Contains("style-src 'unsafe-inline'"));
   const auto [status, folded] = debrief("facilitator");
   CHECK(status == 200);
   CHECK(folded.find("<details id=\"secret-moves\">") != std::string::npos);
