@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -64,6 +65,8 @@ struct Writer {
 };
 
 std::string number(double value) { return fmt::format("{:.3f}", value); }
+// A score to three decimals with its sign; one that rounds to nothing reads +0.000, not -0.000.
+std::string score_text(double value) { return fmt::format("{:+.3f}", std::abs(value) < 5e-4 ? 0.0 : value); }
 
 // The variables charted: every variable with at most four slots (per-lever engagement is left
 // out: the timeline has the moves), in the model's order.
@@ -185,9 +188,9 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
         scores.rows.push_back({score.team, objective.objective.variable,
                                objective.objective.higher_is_better ? "higher" : "lower",
                                fmt::format("{:g}", objective.objective.weight), number(objective.start),
-                               number(objective.end), fmt::format("{:+.3f}", objective.score)});
+                               number(objective.end), score_text(objective.score)});
       if (!score.objectives.empty())
-        scores.rows.push_back({score.team, "overall", "", "", "", "", fmt::format("{:+.3f}", score.total)});
+        scores.rows.push_back({score.team, "overall", "", "", "", "", score_text(score.total)});
     }
     if (scores.rows.empty()) {
       out.paragraph("The game definition names no objectives for the teams (docs/wargame.md, objectives).");
