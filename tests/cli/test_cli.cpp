@@ -129,6 +129,24 @@ TEST_CASE("an unknown flag or subcommand exits 2", "[cli][usage]") {
   CHECK_THAT(result.err, Catch::Contains("--bogus"));
 }
 
+TEST_CASE("a mistyped command or option exits 2 with a did-you-mean, and nothing is run", "[cli][usage]") {
+  const fs::path out = scratch("mistyped") / "out";
+  for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"runn", "scenarios/baseline.yaml"}, "unknown command 'runn', did you mean 'run'?"},
+           {{"run", "scenarios/baseline.yaml", "--member", "100", "--out", out.string()},
+            "unknown option '--member', did you mean '--members'?"},
+           {{"run", "scenarios/baseline.yaml", "--out=" + out.string(), "--monhts=12"},
+            "unknown option '--monhts', did you mean '--months'?"},
+           {{"wargame", "statu", "game"}, "unknown command 'statu', did you mean 'status'?"},
+           {{"frobnicate"}, "unknown command 'frobnicate'"}}) {
+    const RunResult result = run_steppe(args, root_folder());
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::StartsWith("<command line>: error: " + message));
+  }
+  CHECK_FALSE(fs::exists(out));
+}
+
 TEST_CASE("steppe run without a scenario exits 2", "[cli][usage]") {
   const RunResult result = run_steppe({"run"});
   CHECK(result.exit_code == 2);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -36,6 +37,44 @@ std::string quoted_command_line(int argc, char** argv) {
   return line;
 }
 
+// A "did you mean" for a mistyped command or option, which CLI11 reports only as "A subcommand
+// is required" or "The following arguments were not expected": the first word that is no command
+// where one is expected, or an option ("--member") that the command it was given to does not
+// have. Empty when nothing was mistyped or nothing is close.
+std::string mistyped(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* command = &app;
+  for (int index = 1; index < argc; ++index) {
+    const std::string argument = argv[index];
+    if (!argument.starts_with("-")) {
+      // Where a command expects one of its subcommands (steppe, steppe wargame), this is one.
+      const std::vector<const CLI::App*> subcommands = command->get_subcommands([](const CLI::App*) { return true; });
+      if (subcommands.empty()) continue;  // a command's own argument
+      std::vector<std::string> names;
+      const CLI::App* found = nullptr;
+      for (const CLI::App* sub : subcommands) {
+        names.push_back(sub->get_name());
+        if (sub->get_name() == argument) found = sub;
+      }
+      if (!found) return steppe::unknown_name_message("command", argument, names);
+      command = found;
+      continue;
+    }
+    if (!argument.starts_with("--") || argument == "--") continue;
+    const std::string name = argument.substr(2, argument.find('=') - 2);
+    std::vector<std::string> options;
+    for (const CLI::App* owner = command; owner; owner = owner->get_parent())
+      for (const CLI::Option* option : owner->get_options())
+        for (const std::string& long_name : option->get_lnames()) options.push_back(long_name);
+    if (std::find(options.begin(), options.end(), name) == options.end()) {
+      std::string message = steppe::unknown_name_message("option", "--" + name, {});
+      const std::string closest = steppe::closest_match(name, options);
+      if (!closest.empty()) message += fmt::format(", did you mean '--{}'?", closest);
+      return message;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +103,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() != 0)
+      if (const std::string hint = mistyped(app, argc, argv); !hint.empty()) {
+        std::cerr << "<command line>: error: " << hint << "\nRun with --help for more information.\n";
+        return 2;
+      }
     const int code = app.exit(error);
     return code == 0 ? 0 : 2;
   }
