@@ -52,6 +52,11 @@ nlohmann::json discovery(const DiscoveryResult& result);
 // team: its own). The facilitator's also lists the open turn's injects and overrides, in order.
 nlohmann::json wargame_status(const GameStatus& status);
 
+// An inject as the facilitator and the turns' reports show it: its card, title and text.
+nlohmann::json inject(const wargame::Inject& inject);
+// A facilitator's override: the team, the lever, the setting and the note.
+nlohmann::json override_entry(const wargame::Override& entry);
+
 // --- a wargame briefing (app/json/briefing.cpp) ---
 
 // Who a briefing is shown to: the facilitator sees everything; a team its own briefing (its menu

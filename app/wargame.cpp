@@ -91,6 +91,19 @@ Turn& open_turn(GameFolder& game) {
   return *open;
 }
 
+// Takes entry number `index` (from 0) out of an open turn's injects or overrides, or throws
+// GameError saying how many there are.
+template <typename Entry>
+Entry take_entry(std::vector<Entry>& entries, std::size_t index, int turn, const char* what) {
+  if (index >= entries.size())
+    throw GameError(entries.empty() ? fmt::format("turn {} has no {}s to remove", turn, what)
+                                    : fmt::format("turn {} has {} {}{}: there is no number {}", turn, entries.size(),
+                                                  what, entries.size() == 1 ? "" : "s", index + 1));
+  Entry entry = entries[index];
+  entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(index));
+  return entry;
+}
+
 InjectResult add_inject(GameFolder& game, Turn& open, wargame::Inject inject) {
   open.injects.push_back(inject);
   game.save("inject", "", inject.title);
@@ -251,13 +264,7 @@ InjectResult remove_inject(const RemoveRequest& request) {
 
 InjectResult remove_inject(GameFolder& game, std::size_t index) {
   Turn& open = open_turn(game);
-  if (index >= open.injects.size())
-    throw GameError(open.injects.empty()
-                        ? fmt::format("turn {} has no injects to remove", open.number)
-                        : fmt::format("turn {} has {} inject{}: there is no number {}", open.number,
-                                      open.injects.size(), open.injects.size() == 1 ? "" : "s", index + 1));
-  InjectResult result{open.number, open.injects[index]};
-  open.injects.erase(open.injects.begin() + static_cast<std::ptrdiff_t>(index));
+  InjectResult result{open.number, take_entry(open.injects, index, open.number, "inject")};
   game.save("remove inject", "", result.inject.title);
   return result;
 }
@@ -298,13 +305,8 @@ OverrideResult remove_override(const RemoveRequest& request) {
 
 OverrideResult remove_override(GameFolder& game, std::size_t index) {
   Turn& open = open_turn(game);
-  if (index >= open.overrides.size())
-    throw GameError(open.overrides.empty()
-                        ? fmt::format("turn {} has no overrides to remove", open.number)
-                        : fmt::format("turn {} has {} override{}: there is no number {}", open.number,
-                                      open.overrides.size(), open.overrides.size() == 1 ? "" : "s", index + 1));
-  OverrideResult result{.turn = open.number, .entry = open.overrides[index], .entries = {open.overrides[index]}};
-  open.overrides.erase(open.overrides.begin() + static_cast<std::ptrdiff_t>(index));
+  const wargame::Override entry = take_entry(open.overrides, index, open.number, "override");
+  const OverrideResult result{.turn = open.number, .entry = entry, .entries = {entry}};
   game.save("remove override", result.entry.team, fmt::format("{} {:g}", result.entry.lever, result.entry.value));
   return result;
 }
@@ -382,8 +384,9 @@ ReplayResult replay(const GameRequest& request) {
   return result;
 }
 
-ReportResult report(const ReportRequest& request) {
-  const GameFolder game = GameFolder::open(request.game, false);
+ReportResult report(const ReportRequest& request) { return report(GameFolder::open(request.game, false), request); }
+
+ReportResult report(const GameFolder& game, const ReportRequest& request) {
   const Definition& definition = game.definition();
   const Turn* open = game.log().open_turn();
   if (open && !request.facilitator)

@@ -281,5 +281,7 @@ struct ReportResult {
 };
 // The debrief; its counterfactual, if any, is adjudicated here.
 ReportResult report(const ReportRequest& request);
+// In a game already open (the classroom server's); `request.game` is not read.
+ReportResult report(const wargame::GameFolder& game, const ReportRequest& request);
 
 }  // namespace steppe::app

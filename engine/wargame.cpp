@@ -124,17 +124,21 @@ std::map<std::string, double> held_settings(const GameLog& log, const Team& team
   return held;
 }
 
+// What holding `item` at its setting in `settings` (its starting value if not there) costs per
+// turn; GameError for a setting not on the menu.
+double cost_per_turn(const Team& team, const MenuItem& item, const std::map<std::string, double>& settings) {
+  const auto held = settings.find(item.lever);
+  const double value = held == settings.end() ? item.starting_value : held->second;
+  const auto cost = item.costs.find(value);
+  if (cost == item.costs.end())
+    throw GameError(fmt::format("{} setting {} is not on {}'s menu (settings: {})", item.lever, setting_text(value),
+                                team.id, settings_list(item)));
+  return cost->second;
+}
+
 double upkeep(const Team& team, const std::map<std::string, double>& settings) {
   double total = 0;
-  for (const MenuItem& item : team.menu) {
-    const auto held = settings.find(item.lever);
-    const double value = held == settings.end() ? item.starting_value : held->second;
-    const auto cost = item.costs.find(value);
-    if (cost == item.costs.end())
-      throw GameError(fmt::format("{} setting {} is not on {}'s menu (settings: {})", item.lever, setting_text(value),
-                                  team.id, settings_list(item)));
-    total += cost->second;
-  }
+  for (const MenuItem& item : team.menu) total += cost_per_turn(team, item, settings);
   return total;
 }
 
@@ -174,15 +178,10 @@ double charged_upkeep(const Definition& definition, const GameLog& log, const Te
   }
   double total = 0;
   for (const MenuItem& item : team.menu) {
-    const auto setting = held.find(item.lever);
-    const double value = setting == held.end() ? item.starting_value : setting->second;
-    const auto cost = item.costs.find(value);
-    if (cost == item.costs.end())
-      throw GameError(fmt::format("{} setting {} is not on {}'s menu (settings: {})", item.lever, setting_text(value),
-                                  team.id, settings_list(item)));
     const auto months = held_by_injects.find(item.lever);
     const auto free = months == held_by_injects.end() ? 0 : std::count(months->second.begin(), months->second.end(), 1);
-    total += cost->second * static_cast<double>(definition.turn_months - free) / definition.turn_months;
+    total +=
+        cost_per_turn(team, item, held) * static_cast<double>(definition.turn_months - free) / definition.turn_months;
   }
   return total;
 }

@@ -122,14 +122,10 @@ json Classroom::view(const Holder& holder) {
   if (holder.role == Role::facilitator) {
     json injects = json::array(), overrides = json::array(), deck = json::array();
     if (open) {
-      for (const wargame::Inject& inject : open->injects)
-        injects.push_back({{"card", inject.name}, {"title", inject.title}, {"text", inject.text}});
-      for (const wargame::Override& entry : open->overrides)
-        overrides.push_back(
-            {{"team", entry.team}, {"lever", entry.lever}, {"value", entry.value}, {"note", entry.note}});
+      for (const wargame::Inject& inject : open->injects) injects.push_back(app::json::inject(inject));
+      for (const wargame::Override& entry : open->overrides) overrides.push_back(app::json::override_entry(entry));
     }
-    for (const auto& [name, inject] : definition().deck)
-      deck.push_back({{"card", name}, {"title", inject.title}, {"text", inject.text}});
+    for (const auto& [name, inject] : definition().deck) deck.push_back(app::json::inject(inject));
     // Each team's menu, for overrides: the levers and the settings they may take.
     json menus = json::object();
     for (const wargame::Team& entry : definition().teams) {
@@ -215,8 +211,7 @@ json Classroom::override_levers(const Holder& holder, const json& request) {
       removing ? app::remove_override(game_, index) : app::override_moves(game_, team, assignments, note);
   changed();
   json entries = json::array();
-  for (const wargame::Override& entry : result.entries)
-    entries.push_back({{"team", entry.team}, {"lever", entry.lever}, {"value", entry.value}, {"note", entry.note}});
+  for (const wargame::Override& entry : result.entries) entries.push_back(app::json::override_entry(entry));
   return {{"turn", result.turn}, {"overrides", entries}, {"removed", removing}};
 }
 
@@ -293,11 +288,10 @@ std::string Classroom::debrief(const Holder& holder) {
   const std::lock_guard lock(mutex_);
   const bool facilitator = holder.role == Role::facilitator;
   if (!facilitator && game_.log().open_turn()) throw Forbidden("the debrief opens once the game is over");
-  const app::ReportResult report = app::report({.game = game_.path().string(),
-                                                .facilitator = facilitator,
-                                                .secret_moves = facilitator ? wargame::SecretMoves::folded
-                                                                : revealed_ ? wargame::SecretMoves::shown
-                                                                            : wargame::SecretMoves::left_out});
+  const app::ReportResult report = app::report(game_, {.facilitator = facilitator,
+                                                       .secret_moves = facilitator ? wargame::SecretMoves::folded
+                                                                       : revealed_ ? wargame::SecretMoves::shown
+                                                                                   : wargame::SecretMoves::left_out});
   for (const app::OutputFile& file : report.files)
     if (file.name == "report.html") return app::content_of(file);
   throw std::logic_error("the report has no report.html");

@@ -35,10 +35,6 @@ nlohmann::json move(const wargame::PublicMove& move) {
           {"overridden", move.overridden}};
 }
 
-nlohmann::json inject(const wargame::Inject& inject) {
-  return {{"card", inject.name}, {"title", inject.title}, {"text", inject.text}};
-}
-
 // A turn's report for the audience: every secret move for the facilitator; for a team its own
 // secret moves and how many each other team made; for everyone only the counts. Spending is the
 // facilitator's to see, and each team's own.
@@ -73,6 +69,10 @@ nlohmann::json menu(const Menu& menu) {
 }
 
 }  // namespace
+
+nlohmann::json inject(const wargame::Inject& inject) {
+  return {{"card", inject.name}, {"title", inject.title}, {"text", inject.text}};
+}
 
 nlohmann::json clock(const GameClock& clock) {
   return {{"turns", clock.turns},

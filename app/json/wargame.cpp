@@ -23,13 +23,15 @@ nlohmann::json wargame_status(const GameStatus& status) {
     nlohmann::json injects = nlohmann::json::array(), overrides = nlohmann::json::array();
     for (const wargame::Inject& inject : status.open_injects)
       injects.push_back({{"name", inject.name}, {"title", inject.title}});
-    for (const wargame::Override& entry : status.open_overrides)
-      overrides.push_back(
-          {{"team", entry.team}, {"lever", entry.lever}, {"value", number(entry.value)}, {"note", entry.note}});
+    for (const wargame::Override& entry : status.open_overrides) overrides.push_back(override_entry(entry));
     document["injects"] = injects;
     document["overrides"] = overrides;
   }
   return document;
+}
+
+nlohmann::json override_entry(const wargame::Override& entry) {
+  return {{"team", entry.team}, {"lever", entry.lever}, {"value", number(entry.value)}, {"note", entry.note}};
 }
 
 }  // namespace steppe::app::json
