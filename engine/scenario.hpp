@@ -135,6 +135,9 @@ struct Scenario {
   // Provenance, recorded in every output.
   std::string title;
   std::string description;
+  // The changes made on top of the files, as typed on the command line (`USA.air_link=1@2030-01`,
+  // `event leadership_turnover MNG 2029-06`), for titles, headers and chart subtitles.
+  std::vector<std::string> changes;
   std::vector<std::string> files;  // the scenario file and any it extends
   std::string content_hash;        // xxh64 of those files' bytes, --set, --months, --seed, --stochastic
   bool has_sweep = false;          // the files hold a `sweep:` section (a sweep file, docs/sweeps.md)
