@@ -21,8 +21,11 @@ nlohmann::json number(double value);
 // summary.json of a run: outcomes, the state at start and horizon (one member) or the outcomes'
 // and uncertain inputs' distributions (an ensemble), seed, content hash, versions and command.
 nlohmann::json summary(const RunResult& result, const Provenance& provenance);
-// comparison.json: both summaries and each outcome's difference B − A.
+// comparison.json: every side's summary and each outcome's difference from the first side.
 nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance);
+// attribution.json: per side after the first, each outcome's difference split among the
+// settings that differ (Shapley values; with intervals when sampled).
+nlohmann::json attribution(const ComparisonResult& result, const Provenance& provenance);
 
 // `--estimate --json`: an ensemble's memory estimate by part, what is available (null where
 // unknown), and kept trajectories' file size (0 when none are kept).

@@ -1,11 +1,15 @@
 #include "app/what_if.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
+#include <string_view>
 
 #include "app/output_writers.hpp"
 #include "engine/errors.hpp"
@@ -69,49 +73,88 @@ std::optional<OutcomeSpec> spec_named(const Specs& specs, const std::string& nam
   return std::nullopt;
 }
 
-std::vector<OutcomeComparison> compare_runs(const WhatIfRun& a, const WhatIfRun& b,
-                                            const std::vector<std::string>& names) {
+std::vector<OutcomeComparison> compare_runs(const std::vector<WhatIfRun>& runs, const std::vector<std::string>& names) {
   std::vector<OutcomeComparison> outcomes;
   for (const std::string& name : names) {
     OutcomeComparison outcome{.name = name};
-    std::size_t column = 0;
-    outcome.spec_a = spec_named(a.outcome_specs, name, column);
-    outcome.a = outcome.spec_a ? a.outcomes[column] : std::nan("");
-    outcome.spec_b = spec_named(b.outcome_specs, name, column);
-    outcome.b = outcome.spec_b ? b.outcomes[column] : std::nan("");
+    for (const WhatIfRun& run : runs) {
+      std::size_t column = 0;
+      outcome.specs.push_back(spec_named(run.outcome_specs, name, column));
+      outcome.values.push_back(outcome.specs.back() ? run.outcomes[column] : std::nan(""));
+    }
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;
 }
 
-// Member i of A and member i of B share their random streams (the same seed and index), so the
-// difference is taken member by member: common random numbers.
-std::vector<OutcomeComparison> compare_ensembles(const EnsembleResult& a, const EnsembleResult& b,
+// Member i of every side shares its random streams (the same seed and index), so differences are
+// taken member by member: common random numbers.
+std::vector<OutcomeComparison> compare_ensembles(const std::vector<EnsembleResult>& ensembles,
                                                  const std::vector<std::string>& names) {
   std::vector<OutcomeComparison> outcomes;
   for (const std::string& name : names) {
     OutcomeComparison outcome{.name = name};
-    std::size_t column_a = 0, column_b = 0;
-    outcome.spec_a = spec_named(a.outcome_specs, name, column_a);
-    outcome.spec_b = spec_named(b.outcome_specs, name, column_b);
-    if (!outcome.spec_a || !outcome.spec_b) continue;  // an actor only one scenario has
-    const auto values_a = a.outcomes.col(static_cast<Eigen::Index>(column_a));
-    const auto values_b = b.outcomes.col(static_cast<Eigen::Index>(column_b));
-    const MemberColumn difference = values_b - values_a;
-    outcome.a_statistics = outcome_statistics({values_a.begin(), values_a.end()});
-    outcome.b_statistics = outcome_statistics({values_b.begin(), values_b.end()});
-    outcome.difference = outcome_statistics({difference.begin(), difference.end()});
-    std::int64_t compared = 0, b_higher = 0;
-    for (Eigen::Index member = 0; member < difference.size(); ++member) {
-      if (std::isnan(difference(member))) continue;
-      ++compared;
-      b_higher += difference(member) > 0;
+    std::vector<std::size_t> columns(ensembles.size());
+    for (std::size_t side = 0; side < ensembles.size(); ++side)
+      outcome.specs.push_back(spec_named(ensembles[side].outcome_specs, name, columns[side]));
+    if (std::any_of(outcome.specs.begin(), outcome.specs.end(), [](const auto& spec) { return !spec; }))
+      continue;  // an actor only some sides have
+    const auto column = [&](std::size_t side) {
+      return ensembles[side].outcomes.col(static_cast<Eigen::Index>(columns[side]));
+    };
+    for (std::size_t side = 0; side < ensembles.size(); ++side) {
+      const MemberColumn values = column(side), difference = values - column(0);
+      outcome.statistics.push_back(outcome_statistics({values.begin(), values.end()}));
+      outcome.differences.push_back(outcome_statistics({difference.begin(), difference.end()}));
+      std::int64_t compared = 0, higher = 0;
+      for (Eigen::Index member = 0; member < difference.size(); ++member) {
+        if (std::isnan(difference(member))) continue;
+        ++compared;
+        higher += difference(member) > 0;
+      }
+      outcome.probability_greater.push_back(compared ? static_cast<double>(higher) / static_cast<double>(compared)
+                                                     : std::nan(""));
     }
-    outcome.probability_b_greater =
-        compared ? static_cast<double>(b_higher) / static_cast<double>(compared) : std::nan("");
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;
+}
+
+// A Control's cancel flag, seen while an attribution runs its scenarios.
+struct Cancelled {};
+
+// The outcomes `specs` of one run of `scenario` (a single run), or their means over the members
+// (an ensemble, members as the comparison's).
+std::vector<double> outcome_worth(std::shared_ptr<const Scenario> scenario, const std::vector<OutcomeSpec>& specs,
+                                  const EnsembleSettings& settings, const Control& control) {
+  if (control.cancel && control.cancel->load()) throw Cancelled{};
+  if (settings.members == 1) return run_what_if(std::move(scenario), specs).outcomes;
+  EnsembleSettings quiet = settings;
+  quiet.keep_trajectories = false;
+  const EnsembleResult ensemble = run_ensemble_of(std::move(scenario), quiet, {.cancel = control.cancel}, specs);
+  if (ensemble.cancelled) throw Cancelled{};
+  std::vector<double> means;
+  for (Eigen::Index column = 0; column < ensemble.outcomes.cols(); ++column) {
+    const auto values = ensemble.outcomes.col(column);
+    means.push_back(outcome_statistics({values.begin(), values.end()}).mean);
+  }
+  return means;
+}
+
+Attribution attribute(const PreparedComparison& prepared, std::size_t side, const std::vector<std::string>& names,
+                      const Control& control) {
+  const Scenario& first = *prepared.scenarios.front();
+  const Scenario& second = *prepared.scenarios[side];
+  Attribution attribution{.settings = prepared.differences[side - 1], .outcomes = names};
+  const std::vector<OutcomeSpec> specs = measurable(first, names);
+  attribution.values = shapley_values(
+      static_cast<int>(attribution.settings.size()),
+      [&](const Coalition& coalition) {
+        return outcome_worth(scenario_between(first, second, attribution.settings, coalition), specs, prepared.ensemble,
+                             control);
+      },
+      prepared.attribution);
+  return attribution;
 }
 
 }  // namespace
@@ -162,6 +205,28 @@ std::size_t trajectories_file_bytes(const Scenario& scenario, std::int64_t membe
   return per_member_month * static_cast<std::size_t>(scenario.months + 1) * static_cast<std::size_t>(members);
 }
 
+// A folder name made of a label and changes: "calibrated+USA.air_link=1@2030-01". Characters a
+// shell or a file system would trip on become '_'; a name too long for comfort keeps its start
+// and a hash of the whole, so that different changes still get different folders.
+std::string folder_name(const std::string& text) {
+  std::string name;
+  for (const char c : text)
+    name += std::isalnum(static_cast<unsigned char>(c)) || std::string_view("._=@+-").find(c) != std::string_view::npos
+                ? c
+                : '_';
+  constexpr std::size_t longest = 160;  // file systems allow 255 bytes
+  if (name.size() > longest)
+    name = fmt::format("{}-{:08x}", name.substr(0, 140), std::hash<std::string>{}(text)&0xffffffffU);
+  return name;
+}
+
+// A scenario's label with its command-line changes: "calibrated+USA.air_link=1+CHN.hawkishness=0.9".
+std::string label_with_changes(const std::string& label, const Scenario& scenario) {
+  std::string text = label;
+  for (const std::string& change : scenario.changes) text += "+" + change;
+  return text;
+}
+
 std::shared_ptr<const Scenario> load_checked(const std::string& file, const LoadOptions& load) {
   auto scenario = load_scenario(file, load);
   // A sweep file runs as a scenario too; its sweep section is checked all the same, so a
@@ -176,6 +241,7 @@ PreparedRun prepare_run(const RunRequest& request) {
   PreparedRun prepared{.label = stem(request.scenario), .ensemble = request.ensemble, .also_write = request.also_write};
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
   prepared.scenario = load_checked(request.scenario, request.load);
+  prepared.folder = folder_name(label_with_changes(prepared.label, *prepared.scenario));
   const EnsembleSettings& ensemble = request.ensemble;
   if (ensemble.members == 1) return prepared;
   if (ensemble.keep_trajectories) {
@@ -203,52 +269,104 @@ RunResult run(const PreparedRun& prepared, const Control& control) {
   return result;
 }
 
+std::string side_letter(std::size_t side) {
+  std::string letters;
+  for (std::size_t rest = side + 1; rest > 0; rest = (rest - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (rest - 1) % 26));
+  return letters;
+}
+
+const OutcomeSpec& OutcomeComparison::spec() const {
+  for (const auto& spec : specs)
+    if (spec) return *spec;
+  throw std::logic_error("an outcome compared that no side measures: " + name);
+}
+
 PreparedComparison prepare_comparison(const CompareRequest& request) {
-  PreparedComparison prepared{.a = load_checked(request.scenario_a, request.load),
-                              .b = load_checked(request.scenario_b, request.load),
-                              .label_a = stem(request.scenario_a),
-                              .label_b = stem(request.scenario_b),
-                              .ensemble = request.ensemble};
-  if (prepared.label_a == prepared.label_b) prepared.label_a = "A", prepared.label_b = "B";
-  for (const auto* scenario : {prepared.a.get(), prepared.b.get()})
+  if (request.sides.size() < 2)
+    throw InputError({"<command line>"}, "compare",
+                     "needs two or more scenarios, or a scenario and --with changes to compare it with");
+  PreparedComparison prepared{
+      .ensemble = request.ensemble, .attribute = request.attribute, .attribution = request.attribution};
+  for (const ComparisonSide& side : request.sides) {
+    LoadOptions load = request.load;
+    load.overrides.insert(load.overrides.end(), side.changes.begin(), side.changes.end());
+    prepared.scenarios.push_back(load_checked(side.scenario, load));
+    prepared.files.push_back(side.scenario);
+    std::vector<std::string> changes;
+    for (const Override& change : side.changes) changes.push_back(change.text());
+    prepared.labels.push_back(changes.empty() ? stem(side.scenario)
+                                              : fmt::format("{} + {}", stem(side.scenario), fmt::join(changes, ", ")));
+  }
+  // Sides that would read the same are told apart by their letters.
+  const std::vector<std::string> plain = prepared.labels;
+  for (std::size_t side = 0; side < prepared.sides(); ++side)
+    if (std::count(plain.begin(), plain.end(), plain[side]) > 1)
+      prepared.labels[side] = side_letter(side) + ": " + plain[side];
+
+  std::vector<std::string> folder_parts;
+  for (std::size_t side = 0; side < prepared.sides(); ++side)
+    folder_parts.push_back(label_with_changes(stem(prepared.files[side]), *prepared.scenarios[side]));
+  prepared.folder = folder_name(fmt::format("{}", fmt::join(folder_parts, "-vs-")));
+
+  for (const auto& scenario : prepared.scenarios)
     for (const OutcomeSpec& outcome : scenario->outcomes)
       if (std::find(prepared.outcome_names.begin(), prepared.outcome_names.end(), outcome.name) ==
           prepared.outcome_names.end())
         prepared.outcome_names.push_back(outcome.name);
-  if (prepared.ensemble.members > 1)
-    prepared.memory =
-        memory_estimate({prepared.a.get(), prepared.b.get()}, prepared.ensemble, prepared.outcome_names.size());
-  if (prepared.a->start != prepared.b->start)
-    throw InputError({request.scenario_b}, "start",
-                     fmt::format("starts {} but the first scenario starts {}: compare scenarios month by month "
-                                 "only from the same start",
-                                 prepared.b->start.to_string(), prepared.a->start.to_string()));
+  const Scenario& first = *prepared.scenarios.front();
+  for (std::size_t side = 1; side < prepared.sides(); ++side) {
+    const Scenario& other = *prepared.scenarios[side];
+    if (other.start != first.start)
+      throw InputError({prepared.files[side]}, "start",
+                       fmt::format("starts {} but the first scenario starts {}: compare scenarios month by month "
+                                   "only from the same start",
+                                   other.start.to_string(), first.start.to_string()));
+    if (request.attribute) prepared.differences.push_back(setting_differences(first, other, prepared.files[side]));
+  }
+  if (prepared.ensemble.members > 1) {
+    std::vector<const Scenario*> scenarios;
+    for (const auto& scenario : prepared.scenarios) scenarios.push_back(scenario.get());
+    prepared.memory = memory_estimate(scenarios, prepared.ensemble, prepared.outcome_names.size());
+  }
   return prepared;
 }
 
 ComparisonResult compare(const PreparedComparison& prepared, const Control& control) {
   ComparisonResult result{.prepared = prepared};
   const auto& names = prepared.outcome_names;
-  // Both sides measure every outcome either scenario names, where its actors allow.
+  // Every side measures every outcome any side names, where its actors allow.
   if (prepared.ensemble.members > 1) {
-    result.ensemble_a = run_ensemble_of(prepared.a, prepared.ensemble, control, measurable(*prepared.a, names));
-    if ((result.cancelled = result.ensemble_a->cancelled)) return result;
-    Control second = control;  // progress counts on from A's members
-    if (control.progress)
-      second.progress = [&](std::int64_t done) { control.progress(prepared.ensemble.members + done); };
-    result.ensemble_b = run_ensemble_of(prepared.b, prepared.ensemble, second, measurable(*prepared.b, names));
-    if ((result.cancelled = result.ensemble_b->cancelled)) return result;
-    result.outcomes = compare_ensembles(*result.ensemble_a, *result.ensemble_b, names);
-    warn_of_excursions(*prepared.a, *result.ensemble_a, "A: ", result.warnings);
-    warn_of_excursions(*prepared.b, *result.ensemble_b, "B: ", result.warnings);
+    for (std::size_t side = 0; side < prepared.sides(); ++side) {
+      Control counted = control;  // progress counts on from the earlier sides' members
+      if (control.progress)
+        counted.progress = [&, side](std::int64_t done) {
+          control.progress(static_cast<std::int64_t>(side) * prepared.ensemble.members + done);
+        };
+      const auto& scenario = prepared.scenarios[side];
+      result.ensembles.push_back(run_ensemble_of(scenario, prepared.ensemble, counted, measurable(*scenario, names)));
+      if ((result.cancelled = result.ensembles.back().cancelled)) return result;
+      warn_of_excursions(*scenario, result.ensembles.back(), side_letter(side) + ": ", result.warnings);
+    }
+    result.outcomes = compare_ensembles(result.ensembles, names);
   } else {
-    result.run_a = run_what_if(prepared.a, measurable(*prepared.a, names));
-    result.run_b = run_what_if(prepared.b, measurable(*prepared.b, names));
-    check_finite(*result.run_a);
-    check_finite(*result.run_b);
-    result.outcomes = compare_runs(*result.run_a, *result.run_b, names);
-    warn_of_excursions(*prepared.a, result.run_a->months, "A: ", result.warnings);
-    warn_of_excursions(*prepared.b, result.run_b->months, "B: ", result.warnings);
+    for (std::size_t side = 0; side < prepared.sides(); ++side) {
+      const auto& scenario = prepared.scenarios[side];
+      result.runs.push_back(run_what_if(scenario, measurable(*scenario, names)));
+      check_finite(result.runs.back());
+      warn_of_excursions(*scenario, result.runs.back().months, side_letter(side) + ": ", result.warnings);
+    }
+    result.outcomes = compare_runs(result.runs, names);
+  }
+  if (!prepared.attribute) return result;
+  // Every side has the first's actors, so every outcome compared is measured on each.
+  std::vector<std::string> attributed;
+  for (const OutcomeComparison& outcome : result.outcomes) attributed.push_back(outcome.name);
+  try {
+    for (std::size_t side = 1; side < prepared.sides(); ++side)
+      result.attributions.push_back(attribute(prepared, side, attributed, control));
+  } catch (const Cancelled&) {
+    result.cancelled = true;
   }
   return result;
 }

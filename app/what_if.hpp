@@ -1,7 +1,7 @@
 // The what-if use cases under every face (command line, classroom server, Python): run one
-// scenario or an ensemble of it, compare two, validate. Each takes a request, returns a result
-// struct, and neither prints nor exits: the faces decide how to show what comes back, and
-// app/json.hpp and the output writers (app/output_writers.hpp) turn it into documents and files.
+// scenario or an ensemble of it, compare two or more (and attribute their differences), validate. Each takes a request,
+// returns a result struct, and neither prints nor exits: the faces decide how to show what comes back, and app/json.hpp
+// and the output writers (app/output_writers.hpp) turn it into documents and files.
 //
 // A use case is two calls: `prepare_*` loads and checks everything (bad input surfaces here,
 // as InputError, before any work and before a face creates its output folder), then the run.
@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/shapley.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "engine/scenario_difference.hpp"
 #include "engine/what_if.hpp"
 
 namespace steppe::app {
@@ -60,7 +62,10 @@ struct RunRequest {
 // A scenario loaded and checked, ready to run.
 struct PreparedRun {
   std::shared_ptr<const Scenario> scenario;
-  std::string label;  // the file's name without folder or extension: legends and default folders
+  std::string label;  // the file's name without folder or extension: legends
+  // The default output folder's name: the label, and the command-line changes when there are
+  // any, so that a run with changes never overwrites the plain run's files.
+  std::string folder;
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;
   std::optional<MemoryEstimate> memory;     // an ensemble's
@@ -88,47 +93,78 @@ PreparedRun prepare_run(const RunRequest& request);
 // Runs it. A single run whose state turns non-finite throws std::runtime_error (a failed run).
 RunResult run(const PreparedRun& prepared, const Control& control = {});
 
+// One side of a comparison: a scenario file with changes of its own (a `--with` variant) on top
+// of those every side shares.
+struct ComparisonSide {
+  std::string scenario;           // the file
+  std::vector<Override> changes;  // this side's own
+};
+
 struct CompareRequest {
-  std::string scenario_a, scenario_b;
-  LoadOptions load;  // applies to both
+  std::vector<ComparisonSide> sides;  // two or more; the first is the one the others are compared with
+  LoadOptions load;                   // applies to every side
   EnsembleSettings ensemble;
+  bool attribute = false;  // also split each difference among the settings that make it
+  ShapleyOptions attribution;
 };
 
 struct PreparedComparison {
-  std::shared_ptr<const Scenario> a, b;
-  std::string label_a, label_b;            // the files' stems, or A and B when those are the same
-  std::vector<std::string> outcome_names;  // A's outcomes in order, then any only B names
+  std::vector<std::shared_ptr<const Scenario>> scenarios;  // per side
+  std::vector<std::string> files;                          // per side
+  // Per side: the file's stem, with its own changes ("calibrated + USA.air_link=1"); the files'
+  // stems alone when those differ and no side has changes of its own.
+  std::vector<std::string> labels;
+  std::vector<std::string> outcome_names;  // the first side's outcomes in order, then any only others name
   EnsembleSettings ensemble;
   std::optional<MemoryEstimate> memory;  // ensembles'
+  // With attribution, per side after the first: the settings in which it differs from the first.
+  std::vector<std::vector<SettingDifference>> differences;
+  std::string folder;  // the default output folder's name: the labels, joined by "-vs-"
+  bool attribute = false;
+  ShapleyOptions attribution;
+  std::size_t sides() const { return scenarios.size(); }
 };
 
 // One outcome side by side.
 struct OutcomeComparison {
   std::string name;
-  std::optional<OutcomeSpec> spec_a, spec_b;  // empty where that scenario lacks the actors it measures
-  double a = 0, b = 0;                        // single runs: each side's value (NaN where lacking)
-  // Ensembles (member by member, common random numbers): each side's statistics and the
-  // difference's, and the share of members where B is higher.
-  OutcomeStatistics a_statistics, b_statistics, difference;
-  double probability_b_greater = 0;
-  const OutcomeSpec& spec() const { return spec_a ? *spec_a : *spec_b; }
+  std::vector<std::optional<OutcomeSpec>> specs;  // per side; empty where it lacks the actors it measures
+  std::vector<double> values;                     // single runs: each side's value (NaN where lacking)
+  // Ensembles (member by member, common random numbers): each side's statistics, and per side
+  // the statistics of its difference from the first and the share of members where it is higher.
+  std::vector<OutcomeStatistics> statistics, differences;
+  std::vector<double> probability_greater;
+  const OutcomeSpec& spec() const;  // the first side's that has one
+};
+
+// How one side's difference from the first splits among the settings that differ (Shapley
+// values of a single run's outcomes, or of an ensemble's means).
+struct Attribution {
+  std::vector<SettingDifference> settings;
+  std::vector<std::string> outcomes;  // the outcomes split, in order
+  ShapleyValues values;               // per setting, per outcome
 };
 
 struct ComparisonResult {
   using Prepared = PreparedComparison;
   PreparedComparison prepared;
-  std::optional<WhatIfRun> run_a, run_b;
-  std::optional<EnsembleResult> ensemble_a, ensemble_b;
-  // Single runs: every outcome either names; ensembles: those both scenarios measure.
+  std::vector<WhatIfRun> runs;            // single runs, per side
+  std::vector<EnsembleResult> ensembles;  // ensembles, per side
+  // Single runs: every outcome any side names; ensembles: those every side measures.
   std::vector<OutcomeComparison> outcomes;
-  std::vector<std::string> warnings;  // as a run's, each led by "A: " or "B: "
+  std::vector<Attribution> attributions;  // with attribution: per side after the first
+  std::vector<std::string> warnings;      // as a run's, each led by its side's letter ("B: ")
   bool cancelled = false;
 };
 
-// Loads both scenarios; they must start in the same month (months line up by index). Ensembles
-// too large for the memory available are refused as prepare_run refuses them.
+// Loads every side; they must start in the same month (months line up by index). With
+// attribution, each side must differ from the first only in settings (engine/scenario_difference.hpp).
+// Ensembles too large for the memory available are refused as prepare_run refuses them.
 PreparedComparison prepare_comparison(const CompareRequest& request);
 ComparisonResult compare(const PreparedComparison& prepared, const Control& control = {});
+
+// "A", "B", ... "Z", "AA": a side's letter.
+std::string side_letter(std::size_t side);
 
 // Loads a scenario to check it (throws InputError when it is not valid). Here and in the other
 // use cases a scenario that is also a sweep file has its sweep section checked as well.

@@ -1,4 +1,6 @@
 // The JSON of runs and comparisons (app/json.hpp).
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "app/json.hpp"
@@ -14,7 +16,10 @@ nlohmann::json header(const Scenario& scenario, std::int64_t members, const Prov
   summary["steppe_version"] = provenance.steppe_version;
   summary["command"] = provenance.command;
   summary["model"] = {{"name", scenario.model_name}, {"version", scenario.layout->declaration().version}};
-  summary["scenario"] = {{"title", scenario.title}, {"files", scenario.files}, {"content_hash", scenario.content_hash}};
+  summary["scenario"] = {{"title", scenario.title},
+                         {"files", scenario.files},
+                         {"changes", scenario.changes},
+                         {"content_hash", scenario.content_hash}};
   summary["seed"] = scenario.seed;
   summary["stochastic"] = scenario.stochastic;
   summary["members"] = members;
@@ -94,24 +99,74 @@ nlohmann::json comparison(const ComparisonResult& result, const Provenance& prov
   document["steppe_version"] = provenance.steppe_version;
   document["command"] = provenance.command;
   if (!result.warnings.empty()) document["warnings"] = result.warnings;
-  if (result.ensemble_a) {
-    document["a"] = ensemble_summary(*prepared.a, *result.ensemble_a, provenance);
-    document["b"] = ensemble_summary(*prepared.b, *result.ensemble_b, provenance);
-    for (const OutcomeComparison& outcome : result.outcomes) {
-      const OutcomeStatistics& d = outcome.difference;
-      document["difference_b_minus_a"][outcome.name] = {{"median", d.median},
-                                                        {"q05", d.q05},
-                                                        {"q95", d.q95},
-                                                        {"mean", d.mean},
-                                                        {"probability_b_greater", outcome.probability_b_greater}};
-    }
-    return document;
-  }
-  document["a"] = run_summary(*result.run_a, provenance);
-  document["b"] = run_summary(*result.run_b, provenance);
+  nlohmann::json sides = nlohmann::json::array();
+  for (std::size_t side = 0; side < prepared.sides(); ++side)
+    sides.push_back({{"side", side_letter(side)},
+                     {"label", prepared.labels[side]},
+                     {"file", prepared.files[side]},
+                     {"summary", result.runs.empty()
+                                     ? ensemble_summary(*prepared.scenarios[side], result.ensembles[side], provenance)
+                                     : run_summary(result.runs[side], provenance)}});
+  document["scenarios"] = sides;
+  // Per side after the first, per outcome: its difference from the first.
   nlohmann::json differences = nlohmann::json::object();
-  for (const OutcomeComparison& outcome : result.outcomes) differences[outcome.name] = number(outcome.b - outcome.a);
-  document["difference_b_minus_a"] = differences;
+  for (std::size_t side = 1; side < prepared.sides(); ++side) {
+    nlohmann::json of_side = nlohmann::json::object();
+    for (const OutcomeComparison& outcome : result.outcomes) {
+      if (result.runs.empty()) {
+        const OutcomeStatistics& d = outcome.differences[side];
+        of_side[outcome.name] = {{"median", number(d.median)},
+                                 {"q05", number(d.q05)},
+                                 {"q95", number(d.q95)},
+                                 {"mean", number(d.mean)},
+                                 {"probability_greater", number(outcome.probability_greater[side])}};
+      } else {
+        of_side[outcome.name] = number(outcome.values[side] - outcome.values[0]);
+      }
+    }
+    differences[side_letter(side)] = of_side;
+  }
+  document["differences_from_a"] = differences;
+  return document;
+}
+
+nlohmann::json attribution(const ComparisonResult& result, const Provenance& provenance) {
+  const PreparedComparison& prepared = result.prepared;
+  nlohmann::json document;
+  document["steppe_version"] = provenance.steppe_version;
+  document["command"] = provenance.command;
+  document["of"] = prepared.ensemble.members > 1
+                       ? fmt::format("the means over {} members (common random numbers)", prepared.ensemble.members)
+                       : std::string("single runs");
+  nlohmann::json sides = nlohmann::json::array();
+  for (std::size_t index = 0; index < result.attributions.size(); ++index) {
+    const Attribution& attribution = result.attributions[index];
+    const ShapleyValues& values = attribution.values;
+    nlohmann::json settings = nlohmann::json::array();
+    for (const SettingDifference& setting : attribution.settings) settings.push_back(setting.name);
+    nlohmann::json outcomes = nlohmann::json::object();
+    for (std::size_t outcome = 0; outcome < attribution.outcomes.size(); ++outcome) {
+      nlohmann::json contributions = nlohmann::json::object(), intervals = nlohmann::json::object();
+      for (std::size_t setting = 0; setting < attribution.settings.size(); ++setting) {
+        const std::string& name = attribution.settings[setting].name;
+        contributions[name] = number(values.value[setting][outcome]);
+        if (!values.exact) intervals[name] = number(values.half_width[setting][outcome]);
+      }
+      outcomes[attribution.outcomes[outcome]] = {{"a", number(values.none[outcome])},
+                                                 {"b", number(values.all[outcome])},
+                                                 {"difference", number(values.all[outcome] - values.none[outcome])},
+                                                 {"contributions", contributions}};
+      if (!values.exact) outcomes[attribution.outcomes[outcome]]["half_widths_95"] = intervals;
+    }
+    sides.push_back({{"side", side_letter(index + 1)},
+                     {"label", prepared.labels[index + 1]},
+                     {"settings", settings},
+                     {"method", values.exact ? "exact" : "sampled orderings"},
+                     {"orderings", values.orderings},
+                     {"scenarios_run", values.coalitions},
+                     {"outcomes", outcomes}});
+  }
+  document["attributions"] = sides;
   return document;
 }
 

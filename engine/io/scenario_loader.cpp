@@ -429,6 +429,41 @@ Trigger read_trigger(const Located& at, const Layout& layout) {
 
 // One item of `events`: a model event, a state jump or a lever window (docs/scenario-format.md,
 // Events), told apart by which of `event`, `jump` and `set` it has.
+// "unknown X 'word'" with the likely name meant, or the names there are when none is close.
+std::string unknown_name_or_list(const std::string& what, const std::string& word,
+                                 const std::vector<std::string>& names) {
+  if (!closest_match(word, names).empty()) return unknown_name_message(what, word, names);
+  return fmt::format("unknown {} '{}' (there are: {})", what, word, fmt::join(names, ", "));
+}
+
+// A model event's kind and actor by name, as indices into the declaration's event kinds and the
+// layout's actors; `fail(is_actor, message)` reports an unknown kind, an unknown actor, or an
+// actor of a role the event does not happen to, and does not return.
+template <class Fail>
+std::pair<int, int> resolve_model_event(const Layout& layout, const std::string& kind_name,
+                                        const std::string& actor_name, Fail fail) {
+  const auto& event_kinds = layout.declaration().event_kinds;
+  const auto found = std::find_if(event_kinds.begin(), event_kinds.end(),
+                                  [&](const EventKindDecl& decl) { return decl.name == kind_name; });
+  if (found == event_kinds.end()) {
+    std::vector<std::string> names;
+    for (const auto& decl : event_kinds) names.push_back(decl.name);
+    fail(false, unknown_name_or_list("event kind", kind_name, names));
+  }
+  const auto& actors = layout.actors();
+  const auto actor =
+      std::find_if(actors.begin(), actors.end(), [&](const Actor& candidate) { return candidate.name == actor_name; });
+  if (actor == actors.end()) {
+    std::vector<std::string> names;
+    for (const auto& candidate : actors) names.push_back(candidate.name);
+    fail(true, unknown_name_or_list("actor", actor_name, names));
+  }
+  if (actor->role != found->role)
+    fail(true,
+         fmt::format("'{}' happens to a {} actor; '{}' is a {}", kind_name, found->role, actor_name, actor->role));
+  return {static_cast<int>(found - event_kinds.begin()), static_cast<int>(actor - actors.begin())};
+}
+
 void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
   const Layout& layout = *scenario.layout;
   const Fields fields(at, {"at", "event", "actor", "jump", "from", "to", "set", "note"});
@@ -457,35 +492,13 @@ void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
   };
 
   if (kind->first == "event") {
-    const auto& event_kinds = layout.declaration().event_kinds;
-    const Located kind_at = fields.require("event");
-    const std::string kind_name = read_text(kind_at);
-    const auto found = std::find_if(event_kinds.begin(), event_kinds.end(),
-                                    [&](const EventKindDecl& decl) { return decl.name == kind_name; });
-    if (found == event_kinds.end()) {
-      std::vector<std::string> names;
-      for (const auto& decl : event_kinds) names.push_back(decl.name);
-      fail(kind_at, unknown_name_message("event kind", kind_name, names));
-    }
-
-    const auto& actors = layout.actors();
-    const Located actor_at = fields.require("actor");
-    const std::string actor_name = read_text(actor_at);
-    const auto actor = std::find_if(actors.begin(), actors.end(),
-                                    [&](const Actor& candidate) { return candidate.name == actor_name; });
-    if (actor == actors.end()) {
-      std::vector<std::string> names;
-      for (const auto& candidate : actors) names.push_back(candidate.name);
-      fail(actor_at, unknown_name_message("actor", actor_name, names));
-    }
-    if (actor->role != found->role)
-      fail(actor_at,
-           fmt::format("'{}' happens to a {} actor; '{}' is a {}", kind_name, found->role, actor_name, actor->role));
-
+    const Located kind_at = fields.require("event"), actor_at = fields.require("actor");
+    const auto [kind_index, actor_index] =
+        resolve_model_event(layout, read_text(kind_at), read_text(actor_at),
+                            [&](bool actor, const std::string& message) { fail(actor ? actor_at : kind_at, message); });
     const int month = horizon.month_of(fields.require("at"));
-    scenario.model_events.push_back(
-        {month, static_cast<int>(found - event_kinds.begin()), static_cast<int>(actor - actors.begin()), note});
-    add_note(month, kind_name + " " + actor_name);
+    scenario.model_events.push_back({month, kind_index, actor_index, note});
+    add_note(month, read_text(kind_at) + " " + read_text(actor_at));
   } else if (kind->first == "jump") {
     const int month = horizon.month_of(fields.require("at"));
     const Located jump_at = fields.require("jump");
@@ -608,26 +621,228 @@ std::vector<OutcomeSpec> read_outcomes(const Draft& draft, const Layout& layout)
   return outcomes;
 }
 
-// `--set NAME=VALUE`: a parameter, else an initial value, else a lever held constant.
-// A --set fixes a value for every member: it replaces any uncertainty about that value.
-void apply_override(const Override& override, Scenario& scenario) {
-  const Layout& layout = *scenario.layout;
-  const Located at = command_line("--set", override.name, override.value);
-  std::erase_if(scenario.uncertainties,
-                [&](const Uncertainty& uncertainty) { return uncertainty.name == override.name; });
-  if (const int parameter = find_slot(layout, parameter_slots, override.name); parameter >= 0) {
-    scenario.parameters[parameter] = read_parameter_value(at, layout, parameter);
-  } else if (const int variable = find_slot(layout, initial_slots, override.name); variable >= 0) {
-    scenario.initial[variable] = read_initial_value(at, layout, variable);
-  } else if (const int lever = find_slot(layout, lever_slots, override.name); lever >= 0) {
-    const double value = read_lever_value(at, layout, lever);
-    scenario.levers[lever].segments = {{0, INT_MAX, value, value, false}};
-  } else {
-    std::vector<std::string> names = layout.parameter_names();
-    for (const auto& more : {layout.state_names(), layout.lever_names()})
-      names.insert(names.end(), more.begin(), more.end());
-    fail(at, unknown_name_message("parameter, variable or lever", override.name, names));
+// ----- Changes from the command line (docs/scenario-format.md) ---------------------------------
+
+// A part of a typed change: its text and where it starts in Override::typed.
+struct Part {
+  std::string_view text;
+  std::size_t at = 0;
+  Part sub(std::size_t from, std::size_t count = std::string_view::npos) const {
+    return {text.substr(from, count), at + from};
   }
+};
+
+Part name_part(const Override& change) {
+  return {std::string_view(change.typed).substr(change.name_offset, change.name.size()), change.name_offset};
+}
+Part value_part(const Override& change) {
+  return {std::string_view(change.typed).substr(change.value_offset, change.value.size()), change.value_offset};
+}
+
+// An error in a typed change: the message, then the change as typed with the wrong part underlined.
+[[noreturn]] void fail_typed(const Override& change, Part part, const std::string& message) {
+  const std::size_t indent =
+      utf8_length(change.flag) + 1 + utf8_length(std::string_view(change.typed).substr(0, part.at));
+  const std::size_t width = std::max<std::size_t>(1, utf8_length(part.text));
+  throw InputError({change.flag}, change.kind == Override::Kind::event ? "event" : change.name,
+                   fmt::format("{}\n  {} {}\n  {}{}", message, change.flag, change.typed, std::string(indent, ' '),
+                               std::string(width, '^')));
+}
+
+// Reads a part with the loader's checks (range, choices), underlining it when they fail.
+template <class Read>
+double read_part(const Override& change, Part part, Read read) {
+  try {
+    return read(command_line(change.flag, change.name, std::string(part.text)));
+  } catch (const InputError& error) {
+    fail_typed(change, part, error.message());
+  }
+}
+
+// "A..B" as A and B, or just A.
+std::pair<Part, std::optional<Part>> split_range(Part part) {
+  const auto dots = part.text.find("..");
+  if (dots == std::string_view::npos) return {part, std::nullopt};
+  return {part.sub(0, dots), part.sub(dots + 2)};
+}
+
+int month_of(const Override& change, Part date, const Scenario& scenario) {
+  const auto parsed = YearMonth::parse(std::string(date.text));
+  if (!parsed) fail_typed(change, date, fmt::format("expected a date YYYY-MM, got '{}'", date.text));
+  const int month = months_between(scenario.start, *parsed);
+  if (month < 0 || month >= scenario.months)
+    fail_typed(change, date,
+               fmt::format("date {} is outside the run (the run covers {} to {})", parsed->to_string(),
+                           scenario.start.to_string(), scenario.date(scenario.months - 1).to_string()));
+  return month;
+}
+
+// An unknown name, with the actors' names that end in it when it lacks its actor
+// ("hawkishness": CHN.hawkishness or RUS.hawkishness?).
+std::string unknown_setting_message(const std::string& what, const std::string& name,
+                                    const std::vector<std::string>& names) {
+  std::vector<std::string> of_actors;
+  for (const std::string& candidate : names)
+    if (candidate.ends_with("." + name)) of_actors.push_back(candidate);
+  if (of_actors.empty()) return unknown_name_message(what, name, names);
+  const std::string last = of_actors.back();
+  of_actors.pop_back();
+  return fmt::format("unknown {} '{}': it belongs to an actor, did you mean {}{}{}?", what, name,
+                     fmt::join(of_actors, ", "), of_actors.empty() ? "" : " or ", last);
+}
+
+std::vector<std::string> settable_names(const Layout& layout) {
+  std::vector<std::string> names = layout.parameter_names();
+  for (const auto& more : {layout.state_names(), layout.lever_names()})
+    names.insert(names.end(), more.begin(), more.end());
+  return names;
+}
+
+// `--set NAME=VALUE[@DATES]`: a parameter, else an initial value (both one value for the whole
+// run), else a lever: a constant replaces its schedule, windows and any uncertainty about it; a
+// value from a date, a window or a ramp sits on top of its schedule, as a pulse does.
+void apply_set(const Override& change, Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  const Part whole = value_part(change);
+  const auto at_sign = whole.text.find('@');
+  const Part values = whole.sub(0, at_sign);
+  const std::optional<Part> dates =
+      at_sign == std::string_view::npos ? std::nullopt : std::optional(whole.sub(at_sign + 1));
+  const auto [first_part, last_part] = split_range(values);
+  const bool dated = dates || last_part;
+  const Part schedule_part = whole.sub(first_part.text.size());  // "..END@FROM..TO", what only levers take
+
+  const int lever = find_slot(layout, lever_slots, change.name);
+  if (lever < 0) {
+    const int parameter = find_slot(layout, parameter_slots, change.name);
+    const int variable = parameter >= 0 ? -1 : find_slot(layout, initial_slots, change.name);
+    if (parameter < 0 && variable < 0)
+      fail_typed(change, name_part(change),
+                 unknown_setting_message("parameter, variable or lever", change.name, settable_names(layout)));
+    if (dated)
+      fail_typed(change, schedule_part,
+                 fmt::format("'{}' is {}: it holds one value for the whole run, without dates or a ramp", change.name,
+                             parameter >= 0 ? "a parameter" : "an initial value"));
+    std::erase_if(scenario.uncertainties,
+                  [&](const Uncertainty& uncertainty) { return uncertainty.name == change.name; });
+    if (parameter >= 0)
+      scenario.parameters[parameter] =
+          read_part(change, first_part, [&](const Located& at) { return read_parameter_value(at, layout, parameter); });
+    else
+      scenario.initial[variable] =
+          read_part(change, first_part, [&](const Located& at) { return read_initial_value(at, layout, variable); });
+    return;
+  }
+
+  const auto read = [&](Part part) {
+    return read_part(change, part, [&](const Located& at) { return read_lever_value(at, layout, lever); });
+  };
+  const double first = read(first_part);
+  auto& segments = scenario.levers[lever].segments;
+  if (!dated) {
+    std::erase_if(scenario.uncertainties,
+                  [&](const Uncertainty& uncertainty) { return uncertainty.name == change.name; });
+    segments = {{0, INT_MAX, first, first, false}};
+    return;
+  }
+  if (std::any_of(scenario.uncertainties.begin(), scenario.uncertainties.end(),
+                  [&](const Uncertainty& uncertainty) { return uncertainty.name == change.name; }))
+    fail_typed(
+        change, schedule_part,
+        fmt::format("'{}' is uncertain in this scenario (each member draws it for the whole run), so dates cannot "
+                    "apply to it; fix it first with --set {}=VALUE",
+                    change.name, change.name));
+  if (!dates) fail_typed(change, schedule_part, "a ramp needs its dates: START..END@FROM..TO");
+  const auto [from_part, to_part] = split_range(*dates);
+  const int from = month_of(change, from_part, scenario);
+  if (!to_part) {
+    if (last_part) fail_typed(change, *dates, "a ramp needs the months it spans: START..END@FROM..TO");
+    segments.push_back({from, INT_MAX, first, first, false});
+    scenario.timeline.push_back({from, fmt::format("{} = {} from then on", change.name, first)});
+    return;
+  }
+  const int to = month_of(change, *to_part, scenario);
+  if (last_part) {
+    if (to <= from) fail_typed(change, *to_part, "a ramp must end after it starts");
+    const double last = read(*last_part);
+    segments.push_back({from, to, first, last, true});
+    segments.push_back({to + 1, INT_MAX, last, last, false});
+    scenario.timeline.push_back(
+        {from, fmt::format("{} from {} to {} by {}", change.name, first, last, scenario.date(to).to_string())});
+    return;
+  }
+  if (to < from) fail_typed(change, *to_part, "the window ends before it starts");
+  segments.push_back({from, to, first, first, false});
+  scenario.timeline.push_back(
+      {from, fmt::format("{} = {} until {}", change.name, first, scenario.date(to).to_string())});
+}
+
+// `--jump NAME=DELTA@DATE`: as a `jump` event.
+void apply_jump(const Override& change, Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  const int slot = find_slot(layout, initial_slots, change.name);
+  if (slot < 0)
+    fail_typed(change, name_part(change), unknown_setting_message("variable", change.name, layout.state_names()));
+  if (layout.state()[slot].decl->internal)
+    fail_typed(change, name_part(change),
+               fmt::format("'{}' is internal bookkeeping of the model; a scenario cannot use it", change.name));
+  const Part whole = value_part(change);
+  const auto at_sign = whole.text.find('@');
+  if (at_sign == std::string_view::npos) fail_typed(change, whole, "a jump needs its date: NAME=DELTA@DATE");
+  const double delta = read_part(change, whole.sub(0, at_sign),
+                                 [](const Located& at) { return read_number(at, -unbounded, unbounded); });
+  const int month = month_of(change, whole.sub(at_sign + 1), scenario);
+  scenario.jumps.push_back({month, {{slot, delta}}, ""});
+  scenario.timeline.push_back({month, fmt::format("jump {} {:+}", change.name, delta)});
+}
+
+// `--event 'KIND ACTOR DATE'`: as a model event.
+void apply_event(const Override& change, Scenario& scenario) {
+  const Part rest = value_part(change);
+  const auto space = rest.text.find(' ');
+  if (space == std::string_view::npos)
+    fail_typed(change, rest, "expected KIND ACTOR DATE, e.g. 'leadership_turnover MNG 2029-06'");
+  const Part actor = rest.sub(0, space);
+  Part date = rest.sub(space + 1);
+  date = date.sub(date.text.find_first_not_of(' '));
+  if (date.text.find(' ') != std::string_view::npos)
+    fail_typed(change, date, "expected KIND ACTOR DATE and nothing after the date");
+  const auto [kind, actor_index] = resolve_model_event(
+      *scenario.layout, change.name, std::string(actor.text), [&](bool is_actor, const std::string& message) {
+        fail_typed(change, is_actor ? actor : name_part(change), message);
+      });
+  const int month = month_of(change, date, scenario);
+  scenario.model_events.push_back({month, kind, actor_index, ""});
+  scenario.timeline.push_back({month, fmt::format("{} {}", change.name, actor.text)});
+}
+
+void apply_override(Override change, Scenario& scenario) {
+  if (change.typed.empty()) {  // made by a program (a sweep's policy), not typed: shown as if typed
+    change.typed =
+        change.kind == Override::Kind::event ? change.name + " " + change.value : change.name + "=" + change.value;
+    change.name_offset = 0;
+    change.value_offset = change.name.size() + 1;
+  }
+  switch (change.kind) {
+    case Override::Kind::set:
+      apply_set(change, scenario);
+      break;
+    case Override::Kind::jump:
+      apply_jump(change, scenario);
+      break;
+    case Override::Kind::event:
+      apply_event(change, scenario);
+      break;
+  }
+  scenario.changes.push_back(change.text());
+}
+
+// Dated entries in month order, once the files and the command line have added theirs.
+void sort_by_month(Scenario& scenario) {
+  const auto by_month = [](const auto& a, const auto& b) { return a.month < b.month; };
+  std::stable_sort(scenario.jumps.begin(), scenario.jumps.end(), by_month);
+  std::stable_sort(scenario.model_events.begin(), scenario.model_events.end(), by_month);
+  std::stable_sort(scenario.timeline.begin(), scenario.timeline.end(), by_month);
 }
 
 // `NAME: {uniform: [a, b]}` and the other forms of docs/scenario-format.md, Uncertainties. The
@@ -664,10 +879,7 @@ Uncertainty read_uncertainty(const Entry& entry, const Layout& layout) {
     lower = layout.state()[variable].decl->min;
     upper = layout.state()[variable].decl->max;
   } else {
-    std::vector<std::string> names = layout.parameter_names();
-    for (const auto& more : {layout.state_names(), layout.lever_names()})
-      names.insert(names.end(), more.begin(), more.end());
-    fail(entry.key, unknown_name_message("parameter, variable or lever", entry.name, names));
+    fail(entry.key, unknown_setting_message("parameter, variable or lever", entry.name, settable_names(layout)));
   }
 
   uncertainty.distribution = read_distribution(entry.value, lower, upper);
@@ -678,7 +890,7 @@ Uncertainty read_uncertainty(const Entry& entry, const Layout& layout) {
 std::string content_hash(const Draft& draft, const LoadOptions& options) {
   std::string content;
   for (const auto& source : draft.sources) content += source.second;
-  for (const Override& override : options.overrides) content += fmt::format("{}={}\n", override.name, override.value);
+  for (const Override& change : options.overrides) content += change.text() + "\n";
   if (options.months) content += fmt::format("--months={}\n", *options.months);
   if (options.seed) content += fmt::format("--seed={}\n", *options.seed);
   if (options.stochastic) content += fmt::format("--stochastic={}\n", *options.stochastic);
@@ -738,15 +950,12 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
 
   for (const Located& trigger : draft.triggers) scenario->triggers.push_back(read_trigger(trigger, layout));
   for (const Located& event : draft.events) read_event(event, horizon, *scenario);
-  const auto by_month = [](const auto& a, const auto& b) { return a.month < b.month; };
-  std::stable_sort(scenario->jumps.begin(), scenario->jumps.end(), by_month);
-  std::stable_sort(scenario->model_events.begin(), scenario->model_events.end(), by_month);
-  std::stable_sort(scenario->timeline.begin(), scenario->timeline.end(), by_month);
 
   scenario->network = read_network(draft, layout, file);
   scenario->outcomes = read_outcomes(draft, layout);
   for (const Entry& entry : draft.uncertainties) scenario->uncertainties.push_back(read_uncertainty(entry, layout));
-  for (const Override& override : options.overrides) apply_override(override, *scenario);
+  for (const Override& change : options.overrides) apply_override(change, *scenario);
+  sort_by_month(*scenario);
   // Constraints across values come last, once every file and override is in; with uncertain
   // values they must hold for every member, so they are checked with all draws at the low end
   // of their distributions and again at the high end (the constraints are sums and bounds).
@@ -780,10 +989,11 @@ std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file,
 std::shared_ptr<const Scenario> with_overrides(const Scenario& base, const std::vector<Override>& overrides) {
   auto scenario = std::make_shared<Scenario>(base);
   std::string content = base.content_hash + "\n";
-  for (const Override& override : overrides) {
-    apply_override(override, *scenario);
-    content += fmt::format("{}={}\n", override.name, override.value);
+  for (const Override& change : overrides) {
+    apply_override(change, *scenario);
+    content += change.text() + "\n";
   }
+  sort_by_month(*scenario);
   scenario->content_hash = fmt::format("{:016x}", XXH64(content.data(), content.size(), 0));
   return scenario;
 }
@@ -799,10 +1009,80 @@ SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& 
   return {std::move(scenario), *draft.sweep};
 }
 
-Override parse_override(const std::string& text) {
-  const auto equals = text.find('=');
-  if (equals == std::string::npos || equals == 0) throw InputError({"--set"}, text, "expected NAME=VALUE");
-  return {text.substr(0, equals), text.substr(equals + 1)};
+std::string Override::text() const {
+  switch (kind) {
+    case Kind::set:
+      return name + "=" + value;
+    case Kind::jump:
+      return "jump " + name + "=" + value;
+    case Kind::event:
+      return "event " + name + " " + value;
+  }
+  return name;
+}
+
+namespace {
+
+// The change of `kind` typed in typed[begin, end): "NAME=VALUE" (set, jump) or "KIND ACTOR DATE"
+// (event), the name and value split with their offsets.
+Override parse_change(Override::Kind kind, const std::string& flag, const std::string& typed, std::size_t begin,
+                      std::size_t end) {
+  Override change{.kind = kind, .flag = flag, .typed = typed};
+  const std::string_view text = std::string_view(typed).substr(begin, end - begin);
+  const auto fail_form = [&](const std::string& message) {
+    change.value_offset = begin;
+    change.value = std::string(text);
+    fail_typed(change, value_part(change), message);
+  };
+  const auto split = kind == Override::Kind::event ? text.find(' ') : text.find('=');
+  if (split == std::string_view::npos || split == 0 || split + 1 >= text.size()) {
+    if (kind == Override::Kind::set)
+      fail_form("expected NAME=VALUE, e.g. USA.air_link=1 or CHN.direct_pressure=0.15@2030-01..2030-06");
+    if (kind == Override::Kind::jump) fail_form("expected NAME=DELTA@DATE, e.g. CHN.threat_perception=+1@2025-11");
+    fail_form("expected KIND ACTOR DATE, e.g. 'leadership_turnover MNG 2029-06'");
+  }
+  change.name = std::string(text.substr(0, split));
+  change.name_offset = begin;
+  std::size_t value = split + 1;
+  while (kind == Override::Kind::event && value < text.size() && text[value] == ' ') ++value;
+  change.value = std::string(text.substr(value));
+  change.value_offset = begin + value;
+  return change;
+}
+
+Override parse_whole(Override::Kind kind, const std::string& flag, const std::string& text) {
+  const auto begin = std::min(text.size(), text.find_first_not_of(' '));
+  const auto end = text.find_last_not_of(' ') + 1;
+  return parse_change(kind, flag, text, begin, std::max(begin, end));
+}
+
+}  // namespace
+
+Override parse_override(const std::string& text) { return parse_whole(Override::Kind::set, "--set", text); }
+Override parse_jump(const std::string& text) { return parse_whole(Override::Kind::jump, "--jump", text); }
+Override parse_event(const std::string& text) { return parse_whole(Override::Kind::event, "--event", text); }
+
+std::vector<Override> parse_variant(const std::string& text) {
+  std::vector<Override> changes;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', begin), text.size());
+    std::size_t first = begin, last = comma;
+    while (first < last && text[first] == ' ') ++first;
+    while (last > first && text[last - 1] == ' ') --last;
+    const std::string_view item = std::string_view(text).substr(first, last - first);
+    Override::Kind kind = Override::Kind::set;
+    for (const auto& [word, named] :
+         {std::pair{"event ", Override::Kind::event}, std::pair{"jump ", Override::Kind::jump}})
+      if (item.starts_with(word)) {
+        kind = named;
+        first += std::string_view(word).size();
+        while (first < last && text[first] == ' ') ++first;
+      }
+    changes.push_back(parse_change(kind, "--with", text, first, last));
+    begin = comma + 1;
+  }
+  return changes;
 }
 
 }  // namespace steppe

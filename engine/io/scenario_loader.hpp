@@ -18,14 +18,27 @@
 
 namespace steppe {
 
-// A `--set NAME=VALUE` from the command line.
+// A change typed on the command line on top of a scenario's files (docs/scenario-format.md,
+// "Changes from the command line"): a `--set NAME=VALUE[@DATES]`, a `--jump NAME=DELTA@DATE`, an
+// `--event 'KIND ACTOR DATE'`, or one item of a `compare --with` list.
 struct Override {
-  std::string name;
-  std::string value;  // as typed
+  enum class Kind { set, jump, event };
+  std::string name;   // set, jump: what it changes; event: the event kind
+  std::string value;  // as typed after '=' ("0.15@2030-01..2030-06"); event: "ACTOR DATE"
+  Kind kind = Kind::set;
+  // Where it was typed, so that an error can underline the wrong part: the flag, the whole text
+  // after it (a --with list holds several changes) and where this change starts in that text.
+  std::string flag = "--set";
+  std::string typed;
+  std::size_t name_offset = 0, value_offset = 0;
+
+  // The change as titles and headers show it: "USA.air_link=1@2030-01",
+  // "event leadership_turnover MNG 2029-06", "jump CHN.threat_perception=+1@2025-11".
+  std::string text() const;
 };
 
 struct LoadOptions {
-  std::vector<Override> overrides;
+  std::vector<Override> overrides;    // applied in order, after the files
   std::optional<int> months;          // --months
   std::optional<std::uint64_t> seed;  // --seed
   std::optional<bool> stochastic;     // --stochastic / --deterministic
@@ -47,7 +60,14 @@ SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& 
 // copy, without reading its files again, its content hash covering the values.
 std::shared_ptr<const Scenario> with_overrides(const Scenario& base, const std::vector<Override>& overrides);
 
-// Parses "NAME=VALUE" as typed after --set; throws InputError when it has no '='.
+// Parse what was typed after a flag; throw InputError, with the wrong part underlined, when it
+// is not of the flag's form. --set takes "NAME=VALUE[@DATES]", --jump "NAME=DELTA@DATE", --event
+// "KIND ACTOR DATE".
 Override parse_override(const std::string& text);
+Override parse_jump(const std::string& text);
+Override parse_event(const std::string& text);
+// A `compare --with` variant: changes separated by commas, each "NAME=VALUE[@DATES]",
+// "jump NAME=DELTA@DATE" or "event KIND ACTOR DATE".
+std::vector<Override> parse_variant(const std::string& text);
 
 }  // namespace steppe

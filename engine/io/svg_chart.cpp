@@ -463,6 +463,11 @@ std::string render_svg(const Chart& chart) {
   return svg;
 }
 
+AxisTicks axis_ticks(double lo, double hi) {
+  const Ticks ticks = nice_ticks(lo, hi);
+  return {ticks.values, ticks.decimals};
+}
+
 std::string render_bar_svg(const BarChart& chart) {
   constexpr double label_width = 170, plot_width = 520, right = 40, bar_height = 12, bar_gap = 3, row_gap = 12;
   constexpr double top = 64, axis_height = 44, legend_height = 22;

@@ -70,6 +70,14 @@ struct BarChart {
 
 std::string render_bar_svg(const BarChart& chart);
 
+// Ticks at round numbers covering [lo, hi] (3 to 7 of them), and the decimals that print them,
+// for charts drawn elsewhere (engine/io/waterfall_chart.hpp).
+struct AxisTicks {
+  std::vector<double> values;
+  int decimals = 0;
+};
+AxisTicks axis_ticks(double lo, double hi);
+
 // Text made safe inside XML and HTML (&, <, >, quotes).
 std::string escape_xml(std::string_view text);
 

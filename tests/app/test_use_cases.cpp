@@ -70,40 +70,74 @@ TEST_CASE("app: a cancelled ensemble comes back cancelled, with nothing to write
 }
 
 TEST_CASE("app: compare gives B − A per outcome for runs, and member-by-member differences for ensembles", "[app]") {
-  const app::ComparisonResult runs =
-      app::compare(app::prepare_comparison({.scenario_a = shipped("baseline"), .scenario_b = shipped("calibrated")}));
-  REQUIRE(runs.run_a);
+  const app::ComparisonResult runs = app::compare(
+      app::prepare_comparison({.sides = {{.scenario = shipped("baseline")}, {.scenario = shipped("calibrated")}}}));
+  REQUIRE(runs.runs.size() == 2);
   REQUIRE(!runs.outcomes.empty());
   const nlohmann::json document = app::json::comparison(runs, {"v", "cmd"});
+  CHECK(document["scenarios"][1]["label"] == "calibrated");
   for (const app::OutcomeComparison& outcome : runs.outcomes) {
     INFO(outcome.name);
-    if (std::isfinite(outcome.b - outcome.a))
-      CHECK(document["difference_b_minus_a"][outcome.name].get<double>() == outcome.b - outcome.a);
+    const double difference = outcome.values[1] - outcome.values[0];
+    if (std::isfinite(difference))
+      CHECK(document["differences_from_a"]["B"][outcome.name].get<double>() == difference);
     else
-      CHECK(document["difference_b_minus_a"][outcome.name].is_null());
+      CHECK(document["differences_from_a"]["B"][outcome.name].is_null());
   }
 
   // The same scenario against itself: every member's difference is zero, and B is never higher.
   const app::ComparisonResult same = app::compare(app::prepare_comparison(
-      {.scenario_a = shipped("baseline"), .scenario_b = shipped("baseline"), .ensemble = {.members = 64}}));
-  CHECK(same.prepared.label_a == "A");
-  CHECK(same.prepared.label_b == "B");
+      {.sides = {{.scenario = shipped("baseline")}, {.scenario = shipped("baseline")}}, .ensemble = {.members = 64}}));
+  CHECK(same.prepared.labels == std::vector<std::string>{"A: baseline", "B: baseline"});
   REQUIRE(!same.outcomes.empty());
   for (const app::OutcomeComparison& outcome : same.outcomes) {
     INFO(outcome.name);
-    if (std::isnan(outcome.difference.median)) continue;  // an outcome no member reaches
-    CHECK(outcome.difference.q05 == 0);
-    CHECK(outcome.difference.q95 == 0);
-    CHECK(outcome.probability_b_greater == 0);
+    if (std::isnan(outcome.differences[1].median)) continue;  // an outcome no member reaches
+    CHECK(outcome.differences[1].q05 == 0);
+    CHECK(outcome.differences[1].q95 == 0);
+    CHECK(outcome.probability_greater[1] == 0);
   }
   CHECK(names_of(app::output_files(same, {"v", "cmd"})) ==
-        std::vector<std::string>{"comparison.json", "bands_a.csv", "bands_b.csv", "chart.svg"});
+        std::vector<std::string>{"comparison.json", "bands.csv", "chart.svg"});
+}
+
+TEST_CASE("app: compare takes three sides, variants of one file among them, each against the first", "[app]") {
+  const app::ComparisonResult result = app::compare(app::prepare_comparison(
+      {.sides = {{.scenario = shipped("baseline")},
+                 {.scenario = shipped("baseline"), .changes = parse_variant("USA.air_link=1@2030-01")},
+                 {.scenario = shipped("baseline"),
+                  .changes = parse_variant(
+                      "CHN.direct_pressure=0.15@2030-01..2030-06, event leadership_turnover MNG 2029-06")}}}));
+  REQUIRE(result.runs.size() == 3);
+  CHECK(result.prepared.labels[1] == "baseline + USA.air_link=1@2030-01");
+  CHECK(result.prepared.folder ==
+        "baseline-vs-baseline+USA.air_link=1@2030-01-vs-baseline+CHN.direct_pressure=0.15@2030-01..2030-06+event_"
+        "leadership_turnover_MNG_2029-06");
+  CHECK(result.runs[2].scenario->changes ==
+        std::vector<std::string>{"CHN.direct_pressure=0.15@2030-01..2030-06", "event leadership_turnover MNG 2029-06"});
+  // Each variant's own run is what loading the file with those changes gives.
+  LoadOptions load;
+  load.overrides = parse_variant("USA.air_link=1@2030-01");
+  const WhatIfRun alone = run_what_if(load_scenario(shipped("baseline"), load));
+  CHECK(alone.months.back().isApprox(result.runs[1].months.back(), 0));
+  CHECK_FALSE(result.runs[1].months.back().isApprox(result.runs[0].months.back(), 0));
+  // The trajectories of every side in one file, the scenario in its first column.
+  std::string trajectories;
+  for (const auto& file : app::output_files(result, {"v", "cmd"}))
+    if (file.name == "trajectories.csv") trajectories = app::content_of(file);
+  CHECK(trajectories.starts_with("scenario,date,member,actor,variable,value\nbaseline,2025-01,"));
+  CHECK(trajectories.find("\n\"baseline + CHN.direct_pressure=0.15@2030-01..2030-06, event leadership_turnover MNG "
+                          "2029-06\",2025-01,") != std::string::npos);
+}
+
+TEST_CASE("app: compare refuses one side alone", "[app][bad]") {
+  CHECK_THROWS_AS(app::prepare_comparison({.sides = {{.scenario = shipped("baseline")}}}), InputError);
 }
 
 TEST_CASE("app: scenarios that start in different months cannot be compared", "[app][bad]") {
   const auto later = testing::fresh_folder("app-later") / "later.yaml";
   std::ofstream(later) << "extends: " << shipped("baseline") << "\nstart: 2026-01\n";
-  CHECK_THROWS_AS(app::prepare_comparison({.scenario_a = shipped("baseline"), .scenario_b = later.string()}),
+  CHECK_THROWS_AS(app::prepare_comparison({.sides = {{.scenario = shipped("baseline")}, {.scenario = later.string()}}}),
                   InputError);
 }
 

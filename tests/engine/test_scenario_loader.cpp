@@ -204,10 +204,17 @@ void check_text_error(const std::string& text, const std::string& key_path, int 
 }
 
 // A --set error: no file position, the flag as the file, the name as the key path.
-void check_override_error(const std::string& name, const std::string& value, const std::string& message) {
+// A --set NAME=VALUE that fails with `message`, then the change as typed with the last
+// occurrence of `wrong` in it underlined.
+void check_override_error(const std::string& name, const std::string& value, const std::string& message,
+                          const std::string& wrong) {
+  const std::string typed = name + "=" + value;
   LoadOptions options;
-  options.overrides = {{name, value}};
-  check_error(load_error(data_file("good.yaml"), options), "--set", name, 0, 0, message);
+  options.overrides = {parse_override(typed)};
+  const std::string underline =
+      std::string(std::string("--set ").size() + typed.rfind(wrong), ' ') + std::string(wrong.size(), '^');
+  check_error(load_error(data_file("good.yaml"), options), "--set", name, 0, 0,
+              message + "\n  --set " + typed + "\n  " + underline);
 }
 
 int lever(const Scenario& scenario, const std::string& actor, const std::string& name) {
@@ -682,30 +689,34 @@ TEST_CASE("command-line options", "[loader]") {
   }
 
   SECTION("--set errors") {
-    check_override_error("alpah", "0.1", "unknown parameter, variable or lever 'alpah', did you mean 'alpha'?");
+    check_override_error("alpah", "0.1", "unknown parameter, variable or lever 'alpah', did you mean 'alpha'?",
+                         "alpah");
     check_override_error("USA.air_lnk", "1",
-                         "unknown parameter, variable or lever 'USA.air_lnk', did you mean 'USA.air_link'?");
-    check_override_error("alpha", "0.1x", "expected a number, got '0.1x'");
-    check_override_error("alpha", "", "expected a number, got ''");
-    check_override_error("alpha", "inf", "expected a finite number, got 'inf'");
-    check_override_error("USA.air_link", "2", "value 2 is outside [0, 1]");
+                         "unknown parameter, variable or lever 'USA.air_lnk', did you mean 'USA.air_link'?",
+                         "USA.air_lnk");
+    check_override_error("alpha", "0.1x", "expected a number, got '0.1x'", "0.1x");
+    check_override_error("alpha", "inf", "expected a finite number, got 'inf'", "inf");
+    check_override_error("USA.air_link", "2", "value 2 is outside [0, 1]", "2");
     check_override_error("MNG.trust", "0.5",
                          "the model computes the initial value of 'MNG.trust'; a scenario "
-                         "cannot set it");
+                         "cannot set it",
+                         "0.5");
   }
 
   SECTION("parse_override") {
     const Override split = parse_override("CHN.theta=2.2=x");
     CHECK(split.name == "CHN.theta");
     CHECK(split.value == "2.2=x");
-    for (const std::string text : {"alpha", "=1"}) {
+    for (const std::string text : {"alpha", "=1", "alpha="}) {
       try {
         parse_override(text);
         FAIL("no error for " << text);
       } catch (const InputError& error) {
         CHECK(error.mark().file == "--set");
-        CHECK(error.key_path() == text);
-        CHECK(error.message() == "expected NAME=VALUE");
+        CHECK(error.message() ==
+              "expected NAME=VALUE, e.g. USA.air_link=1 or CHN.direct_pressure=0.15@2030-01..2030-06"
+              "\n  --set " +
+                  text + "\n        " + std::string(text.size(), '^'));
       }
     }
   }

@@ -21,9 +21,11 @@ namespace steppe::cli {
 
 // Options every command that runs scenarios shares.
 struct ScenarioOptions {
-  std::vector<std::string> set;  // NAME=VALUE
-  int months = 0;                // 0: the scenario's own
-  std::string seed;              // "": the scenario's own; else a whole number as typed
+  std::vector<std::string> set;     // NAME=VALUE[@DATES]
+  std::vector<std::string> events;  // KIND ACTOR DATE
+  std::vector<std::string> jumps;   // NAME=DELTA@DATE
+  int months = 0;                   // 0: the scenario's own
+  std::string seed;                 // "": the scenario's own; else a whole number as typed
   bool stochastic = false;
   bool deterministic = false;
   // Ensembles draw the model's random events unless told --deterministic; what-if runs do not
@@ -31,7 +33,7 @@ struct ScenarioOptions {
   LoadOptions load_options(bool ensemble = false) const;
 };
 
-// Adds --set, --months, --seed, --stochastic and --deterministic to a command.
+// Adds --set, --event, --jump, --months, --seed, --stochastic and --deterministic to a command.
 void add_scenario_options(CLI::App& command, ScenarioOptions& options);
 
 // Adds --members, --threads and --block-size to a command.
@@ -49,10 +51,13 @@ struct RunOptions {
 };
 
 struct CompareOptions {
-  std::string scenario_a, scenario_b;
+  std::vector<std::string> scenarios;  // one side each
+  std::vector<std::string> with;       // one side each: changes to the first scenario (or "FILE: changes")
   ScenarioOptions scenario_options;
   app::EnsembleSettings ensemble;
-  std::string out;  // "" → out/<a>-vs-<b>
+  bool attribute = false;
+  int orderings = ShapleyOptions{}.orderings;
+  std::string out;  // "" → out/<a>-vs-<b>...
   bool estimate = false;
   bool json = false;
   bool quiet = false;

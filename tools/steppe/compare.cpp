@@ -1,6 +1,7 @@
-// `steppe compare`: two scenarios, or two ensembles with --members (common random numbers),
-// through app::compare; prints the outcomes side by side (or the JSON comparison) and writes
-// the comparison's files atomically.
+// `steppe compare`: two or more scenarios, or a scenario and variants of it (--with), as single
+// runs or ensembles with --members (common random numbers), through app::compare; prints the
+// outcomes side by side (or the JSON comparison), with --attribute each difference split among
+// the settings that make it, and writes the comparison's files atomically.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -18,49 +19,115 @@ namespace steppe::cli {
 
 namespace {
 
+std::string difference_text(const OutcomeSpec& spec, double difference) {
+  if (spec.is_month() && std::isfinite(difference)) return fmt::format("{:+g} months", difference);
+  return format_for_people(difference, true);
+}
+
 std::string runs_table(const app::ComparisonResult& result) {
   const app::PreparedComparison& p = result.prepared;
-  Table table({"outcome", p.label_a, p.label_b, p.label_b + " − " + p.label_a});
+  std::vector<std::string> header = {"outcome"};
+  for (std::size_t side = 0; side < p.sides(); ++side) header.push_back(app::side_letter(side));
+  for (std::size_t side = 1; side < p.sides(); ++side) header.push_back(app::side_letter(side) + " − A");
+  Table table(header);
   for (const app::OutcomeComparison& outcome : result.outcomes) {
-    const double difference = outcome.b - outcome.a;
-    const bool is_date = outcome.spec().is_month();
-    table.add_row({outcome.name, outcome.spec_a ? outcome_text(*outcome.spec_a, outcome.a, *p.a) : "—",
-                   outcome.spec_b ? outcome_text(*outcome.spec_b, outcome.b, *p.b) : "—",
-                   is_date && std::isfinite(difference) ? fmt::format("{:+g} months", difference)
-                                                        : format_for_people(difference, true)});
+    std::vector<std::string> row = {outcome.name};
+    for (std::size_t side = 0; side < p.sides(); ++side)
+      row.push_back(outcome.specs[side] ? outcome_text(*outcome.specs[side], outcome.values[side], *p.scenarios[side])
+                                        : "—");
+    for (std::size_t side = 1; side < p.sides(); ++side)
+      row.push_back(difference_text(outcome.spec(), outcome.values[side] - outcome.values[0]));
+    table.add_row(row);
   }
   return table.render();
 }
 
 std::string ensembles_table(const app::ComparisonResult& result) {
   const app::PreparedComparison& p = result.prepared;
-  Table table({"outcome", p.label_a + " median", p.label_b + " median", "difference (90% interval)", "P(B > A)"});
+  std::vector<std::string> header = {"outcome"};
+  for (std::size_t side = 0; side < p.sides(); ++side) header.push_back(app::side_letter(side) + " median");
+  for (std::size_t side = 1; side < p.sides(); ++side) {
+    const std::string letter = app::side_letter(side);
+    header.push_back(letter + " − A (90% interval)");
+    header.push_back(fmt::format("P({} > A)", letter));
+  }
+  Table table(header);
   for (const app::OutcomeComparison& outcome : result.outcomes) {
-    const OutcomeStatistics& d = outcome.difference;
-    table.add_row(
-        {outcome.name, format_for_people(outcome.a_statistics.median), format_for_people(outcome.b_statistics.median),
-         fmt::format("{} ({} to {})", format_for_people(d.median, true), format_for_people(d.q05, true),
-                     format_for_people(d.q95, true)),
-         std::isfinite(outcome.probability_b_greater) ? fmt::format("{:.3f}", outcome.probability_b_greater) : "—"});
+    std::vector<std::string> row = {outcome.name};
+    for (std::size_t side = 0; side < p.sides(); ++side)
+      row.push_back(format_for_people(outcome.statistics[side].median));
+    for (std::size_t side = 1; side < p.sides(); ++side) {
+      const OutcomeStatistics& d = outcome.differences[side];
+      row.push_back(fmt::format("{} ({} to {})", format_for_people(d.median, true), format_for_people(d.q05, true),
+                                format_for_people(d.q95, true)));
+      row.push_back(std::isfinite(outcome.probability_greater[side])
+                        ? fmt::format("{:.3f}", outcome.probability_greater[side])
+                        : "—");
+    }
+    table.add_row(row);
   }
   return table.render();
+}
+
+// Per side after the first: each outcome's difference, setting by setting, then the total.
+std::string attribution_tables(const app::ComparisonResult& result) {
+  const app::PreparedComparison& p = result.prepared;
+  std::string text;
+  for (std::size_t index = 0; index < result.attributions.size(); ++index) {
+    const app::Attribution& attribution = result.attributions[index];
+    const ShapleyValues& values = attribution.values;
+    const std::string letter = app::side_letter(index + 1);
+    const std::string of = p.ensemble.members > 1 ? "of the means, " : "";
+    text += fmt::format("\nWhat makes {} − A ({}Shapley values: {} over {} setting{}, {} scenarios run):\n", letter, of,
+                        values.exact ? "exact" : fmt::format("{} sampled orderings, 95% intervals", values.orderings),
+                        attribution.settings.size(), attribution.settings.size() == 1 ? "" : "s", values.coalitions);
+    Table table({"outcome", "setting", "contribution"});
+    for (std::size_t outcome = 0; outcome < attribution.outcomes.size(); ++outcome) {
+      const std::string& name = attribution.outcomes[outcome];
+      for (std::size_t setting = 0; setting < attribution.settings.size(); ++setting) {
+        const double value = values.value[setting][outcome];
+        table.add_row({setting == 0 ? name : "", attribution.settings[setting].name,
+                       values.exact ? format_for_people(value, true)
+                                    : fmt::format("{} ± {}", format_for_people(value, true),
+                                                  format_for_people(values.half_width[setting][outcome]))});
+      }
+      table.add_row({attribution.settings.empty() ? name : "", "total",
+                     format_for_people(values.all[outcome] - values.none[outcome], true)});
+    }
+    text += table.render();
+  }
+  return text;
+}
+
+// The sides: each file, then each --with variant ("CHANGES" on the first file, or "FILE: CHANGES").
+std::vector<app::ComparisonSide> comparison_sides(const CompareOptions& options) {
+  std::vector<app::ComparisonSide> sides;
+  for (const std::string& file : options.scenarios) sides.push_back({.scenario = file});
+  for (const std::string& variant : options.with) {
+    const auto colon = variant.find(':');
+    const std::string before = colon == std::string::npos ? "" : variant.substr(0, colon);
+    const bool names_file = before.ends_with(".yaml") || before.ends_with(".yml");
+    sides.push_back({.scenario = names_file ? before : options.scenarios.front(),
+                     .changes = parse_variant(names_file ? variant.substr(colon + 1) : variant)});
+  }
+  return sides;
 }
 
 int compare_command(const CompareOptions& options, const std::string& command_line) {
   const bool ensembles = options.ensemble.members > 1;
   const app::PreparedComparison prepared =
-      app::prepare_comparison({.scenario_a = options.scenario_a,
-                               .scenario_b = options.scenario_b,
+      app::prepare_comparison({.sides = comparison_sides(options),
                                .load = options.scenario_options.load_options(ensembles),
-                               .ensemble = options.ensemble});
+                               .ensemble = options.ensemble,
+                               .attribute = options.attribute,
+                               .attribution = {.orderings = options.orderings}});
   if (options.estimate) {
     print_memory_estimate(prepared.memory, 0, options.json);
     return 0;
   }
-  OutputFolder folder(options.out.empty()
-                          ? std::filesystem::path("out") / (prepared.label_a + "-vs-" + prepared.label_b)
-                          : std::filesystem::path(options.out));
-  ProgressBar bar(2 * options.ensemble.members, "members");
+  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / prepared.folder
+                                          : std::filesystem::path(options.out));
+  ProgressBar bar(static_cast<std::int64_t>(prepared.sides()) * options.ensemble.members, "members");
   const app::ComparisonResult result =
       app::compare(prepared, {.progress = [&](std::int64_t done) { bar.update(done); }, .cancel = interrupt_flag()});
   if (result.cancelled) throw Interrupted{};
@@ -70,13 +137,14 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   const auto written = write_files(folder, files);
   print_warnings(result.warnings, options.quiet);
   if (printed_for_machines(options.quiet, options.json, written, "comparison.json")) return 0;
-  std::cout << fmt::format("A: {} ({})\nB: {} ({})\n", prepared.label_a, options.scenario_a, prepared.label_b,
-                           options.scenario_b);
+  for (std::size_t side = 0; side < prepared.sides(); ++side)
+    std::cout << fmt::format("{}: {} ({})\n", app::side_letter(side), prepared.labels[side], prepared.files[side]);
   if (ensembles)
     std::cout << fmt::format("{} members each, common random numbers\n\n", options.ensemble.members)
               << ensembles_table(result);
   else
     std::cout << "\n" << runs_table(result);
+  std::cout << attribution_tables(result);
   print_written(written);
   return 0;
 }
@@ -84,13 +152,29 @@ int compare_command(const CompareOptions& options, const std::string& command_li
 const CommandRegistration compare_registration(20, [](CLI::App& app) {
   auto options = std::make_shared<CompareOptions>();
   CompareOptions& compare = *options;
-  auto* compare_app =
-      app.add_subcommand("compare", "Run two scenarios (or two ensembles) and show their outcomes side by side");
-  compare_app->add_option("a", compare.scenario_a, "First scenario (A)")->required();
-  compare_app->add_option("b", compare.scenario_b, "Second scenario (B)")->required();
+  auto* compare_app = app.add_subcommand(
+      "compare", "Run two or more scenarios (or ensembles), or a scenario and variants of it, side by side");
+  compare_app
+      ->add_option("scenarios", compare.scenarios,
+                   "Scenario YAML files; the first is A, the one others are compared with")
+      ->required()
+      ->expected(1, -1);
+  compare_app
+      ->add_option("--with", compare.with,
+                   "A variant of the first scenario to compare (repeatable): changes as --set, --event and --jump "
+                   "take them, separated by commas, e.g. 'USA.air_link=1@2030-01, event leadership_turnover MNG "
+                   "2029-06'; 'FILE: CHANGES' varies another file")
+      ->type_name("CHANGES");
   add_scenario_options(*compare_app, compare.scenario_options);
   add_ensemble_options(*compare_app, compare.ensemble);
-  compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>)");
+  compare_app->add_flag("--attribute", compare.attribute,
+                        "Split each difference from A among the settings that differ (Shapley values: exact up to 12 "
+                        "settings, else sampled)");
+  compare_app
+      ->add_option("--orderings", compare.orderings,
+                   "Random orderings of the settings when more than 12 differ (default 200)")
+      ->check(CLI::Range(10, 100000));
+  compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>...)");
   compare_app->add_flag("--estimate", compare.estimate,
                         "Print the ensembles' memory estimate, and what is available, and stop");
   compare_app->add_flag("--json", compare.json, "Print the JSON comparison instead of tables");

@@ -1,6 +1,7 @@
 // `steppe run`: one scenario, or an ensemble of it with --members, through app::run; prints a
 // table for people (or the JSON summary) and writes the run's files atomically.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <iostream>
@@ -60,7 +61,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
     print_memory_estimate(prepared.memory, prepared.trajectories_file_bytes, options.json);
     return 0;
   }
-  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / prepared.label
+  OutputFolder folder(options.out.empty() ? std::filesystem::path("out") / prepared.folder
                                           : std::filesystem::path(options.out));
   ProgressBar bar(options.ensemble.members, "members");
   const app::RunResult result =
@@ -74,7 +75,8 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   if (printed_for_machines(options.quiet, options.json, written, "summary.json")) return 0;
 
   const Scenario& scenario = result.scenario();
-  const std::string title = scenario.title.empty() ? prepared.label : scenario.title;
+  std::string title = scenario.title.empty() ? prepared.label : scenario.title;
+  if (!scenario.changes.empty()) title += fmt::format(" with {}", fmt::join(scenario.changes, ", "));
   if (ensemble) {
     std::cout << fmt::format("{} — {}, {} members, {} months from {}, seed {}{}\n\n", title, scenario.model_name,
                              result.ensemble->members, scenario.months, scenario.start.to_string(), scenario.seed,
@@ -107,7 +109,9 @@ const CommandRegistration run_registration(10, [](CLI::App& app) {
   run_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
                     "With --members: also write every member's trajectory (trajectories.csv)");
   run_app->add_option("--write", run.write, "Also write this file (repeatable): " + opt_in_files())->type_name("FILE");
-  run_app->add_option("--out", run.out, "Folder for the output files (default: out/<scenario>)");
+  run_app->add_option("--out", run.out,
+                      "Folder for the output files (default: out/<scenario>, or out/<scenario>+<changes> with "
+                      "--set, --event or --jump)");
   run_app->add_flag("--estimate", run.estimate,
                     "Print the ensemble's memory estimate, and what is available, and stop");
   run_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");

@@ -1,4 +1,4 @@
-// The options every command that runs scenarios shares (--set, --months, --seed, --stochastic,
+// The options every command that runs scenarios shares (--set, --event, --jump, --months, --seed, --stochastic,
 // --deterministic) and those of commands that run ensembles, added to a command in one place.
 #include <fmt/format.h>
 
@@ -13,6 +13,8 @@ LoadOptions ScenarioOptions::load_options(bool ensemble) const {
   LoadOptions options;
   if (ensemble) options.stochastic = true;
   for (const std::string& text : set) options.overrides.push_back(parse_override(text));
+  for (const std::string& text : events) options.overrides.push_back(parse_event(text));
+  for (const std::string& text : jumps) options.overrides.push_back(parse_jump(text));
   if (months > 0) options.months = months;
   if (!seed.empty()) {
     std::uint64_t value = 0;
@@ -29,8 +31,20 @@ LoadOptions ScenarioOptions::load_options(bool ensemble) const {
 }
 
 void add_scenario_options(CLI::App& command, ScenarioOptions& options) {
-  command.add_option("--set", options.set, "Set a parameter, initial value or constant lever: NAME=VALUE")
-      ->type_name("NAME=VALUE");
+  command
+      .add_option("--set", options.set,
+                  "Set a parameter or initial value (NAME=VALUE), or a lever: constant (NAME=VALUE), from a date "
+                  "(NAME=VALUE@2030-01), in a window (NAME=VALUE@2030-01..2030-06) or a ramp "
+                  "(NAME=START..END@2025-01..2027-01)")
+      ->type_name("NAME=VALUE[@DATES]");
+  command
+      .add_option("--event", options.events,
+                  "Add a model event: 'KIND ACTOR DATE', e.g. 'leadership_turnover MNG 2029-06'")
+      ->type_name("'KIND ACTOR DATE'");
+  command
+      .add_option("--jump", options.jumps,
+                  "Add a jump to a state variable: NAME=DELTA@DATE, e.g. CHN.threat_perception=+1@2025-11")
+      ->type_name("NAME=DELTA@DATE");
   command.add_option("--months", options.months, "Run this many months instead of the scenario's")
       ->check(CLI::Range(1, 6000));
   command.add_option("--seed", options.seed, "Seed of the random streams (default: the scenario's)")
