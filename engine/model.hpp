@@ -286,6 +286,14 @@ class Kernel {
   // `state` holds the declared initial values; fill the derived ones (the context's levers are
   // those of month 0).
   virtual void initialize(const StepContext& context, MemberArrays& state) const = 0;
+  // The derived initial values a model computes from the state as step 0 sees it once month 0's
+  // events have acted (third_neighbor's threat perception starts at the target step 0 computes:
+  // docs/model.md §5), into `state`, after initialize(). `after_events` is the initial state with
+  // month 0's model events and scenario jumps applied. None by default.
+  virtual void initialize_after_events(const StepContext& context, const MemberArrays& after_events,
+                                       MemberArrays& state) const {
+    (void)context, (void)after_events, (void)state;
+  }
   // Step 2 of a month, the model's own events (scheduled and random), in place. Scenario jumps
   // are applied by the engine right after.
   virtual void apply_events(const StepContext& context, MemberArrays& state) const = 0;

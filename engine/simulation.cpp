@@ -77,11 +77,16 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   }
   levers_ = LeverColumns(members, std::move(controls));
 
-  // Derived initials (docs/model.md §5: P_n starts at its target) see the levers of month 0 set without
-  // the state (the scheduled ones): triggers are first checked at step 0, against the complete
-  // initial state.
+  // Derived initials see the levers of month 0 set without the state (the scheduled ones):
+  // triggers are first checked at step 0, against the complete initial state. Those the model
+  // takes from the state after month 0's events (docs/model.md §5: P_n starts at the target step 0
+  // computes) see these events acted out on a copy; step 0 then applies them to the state itself,
+  // to the same effect (a member's random draws depend on its month and place alone).
   set_levers(0, /*state=*/nullptr);
   kernel_->initialize(context(), state_);
+  MemberArrays after_events = state_;
+  apply_events(after_events);
+  kernel_->initialize_after_events(context(), after_events, state_);
 }
 
 StepContext Simulation::context() const {
@@ -115,37 +120,38 @@ void Simulation::set_levers(int month, const MemberArrays* state) {
   }
 }
 
-void Simulation::clip(int slot) {
+void Simulation::clip(int slot, MemberArrays& state) const {
   const VariableDecl& variable = *scenario_->layout->state()[static_cast<std::size_t>(slot)].decl;
-  if (variable.clipped) state_.col(slot) = state_.col(slot).max(variable.min).min(variable.max);
+  if (variable.clipped) state.col(slot) = state.col(slot).max(variable.min).min(variable.max);
 }
 
-void Simulation::apply_jump(const StateJump& jump) {
+void Simulation::apply_jump(const StateJump& jump, MemberArrays& state) const {
   for (const auto& [slot, delta] : jump.deltas) {
-    state_.col(slot) += delta;
-    clip(slot);
+    state.col(slot) += delta;
+    clip(slot, state);
   }
+}
+
+void Simulation::apply_events(MemberArrays& state) {
+  events_this_month_.clear();
+  for (const ScheduledModelEvent& event : scenario_->model_events)
+    if (event.month == month_) events_this_month_.push_back({event.kind, event.actor});
+  events_this_month_.insert(events_this_month_.end(), injected_events_.begin(), injected_events_.end());
+  kernel_->apply_events(context(), state);
+  for (const StateJump& jump : scenario_->jumps)
+    if (jump.month == month_) apply_jump(jump, state);
+  for (const StateJump& jump : injected_jumps_) apply_jump(jump, state);
 }
 
 void Simulation::step() {
   if (finished()) throw std::logic_error("Simulation::step past the horizon");
   set_levers(month_, &state_);
-
-  events_this_month_.clear();
-  for (const ScheduledModelEvent& event : scenario_->model_events)
-    if (event.month == month_) events_this_month_.push_back({event.kind, event.actor});
-  events_this_month_.insert(events_this_month_.end(), injected_events_.begin(), injected_events_.end());
+  apply_events(state_);
   injected_events_.clear();
-
-  const StepContext step_context = context();
-  kernel_->apply_events(step_context, state_);
-  for (const StateJump& jump : scenario_->jumps)
-    if (jump.month == month_) apply_jump(jump);
-  for (const StateJump& jump : injected_jumps_) apply_jump(jump);
   injected_jumps_.clear();
-  kernel_->advance(step_context, state_);
+  kernel_->advance(context(), state_);
   if (!kernel_->clips_on_commit())
-    for (const int slot : clipped_slots_) clip(slot);
+    for (const int slot : clipped_slots_) clip(slot, state_);
   ++month_;
 }
 

@@ -108,9 +108,12 @@ class Simulation {
   // lever"); `state` is null before the first step, when the state is not complete yet.
   void set_levers(int month, const MemberArrays* state);
   StepContext context() const;
-  // Clips the slot's column to its variable's range when the variable is declared clipped.
-  void clip(int slot);
-  void apply_jump(const StateJump& jump);
+  // Clips the slot's column of `state` to its variable's range when the variable is declared clipped.
+  void clip(int slot, MemberArrays& state) const;
+  void apply_jump(const StateJump& jump, MemberArrays& state) const;
+  // Phase 2 of month_ on `state`: the model's events (scheduled and injected), then the scenario's
+  // jumps and the injected ones.
+  void apply_events(MemberArrays& state);
 
   std::shared_ptr<const Scenario> scenario_;
   RunOptions options_;

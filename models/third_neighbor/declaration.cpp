@@ -4,6 +4,7 @@
 // accepts `--set`. The parameters come from the lists in parameters.hpp, which also bind them in
 // the kernel; the partner levers from the table in third_neighbor.hpp.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "models/third_neighbor/parameters.hpp"
 #include "models/third_neighbor/third_neighbor.hpp"
@@ -309,22 +310,36 @@ ThirdNeighborModel::ThirdNeighborModel() : declaration_(make_declaration()) {}
 std::vector<std::pair<std::string, std::string>> ThirdNeighborModel::check(const Layout& layout,
                                                                            const std::vector<double>& parameters,
                                                                            const std::vector<double>& initial) const {
+  // A sum too large is named by the values the scenario changed from their defaults (the
+  // defaults alone pass), and its message lists every term, so that the user sees what to lower.
+  struct Sum {
+    double total = 0;
+    std::vector<std::string> names, terms, changed;
+    void add(const std::string& name, double value, double default_value) {
+      total += value;
+      names.push_back(name);
+      terms.push_back(fmt::format("{} {}", name, value));
+      if (value != default_value) changed.push_back(name);
+    }
+    std::string named() const { return fmt::format("{}", fmt::join(changed.empty() ? names : changed, ", ")); }
+  };
   std::vector<std::pair<std::string, std::string>> problems;
   const std::string focal = layout.actors_with_role("focal").at(0);
-  double floors = 0, dependence = 0;
-  std::string last_floor, last_dependence;
+  Sum floors, dependences;
   for (const std::string& neighbor : layout.actors_with_role("neighbor")) {
-    floors += parameters.at(layout.parameter_index(neighbor, "D_floor"));
-    dependence += initial.at(layout.state_index(focal, "dependence." + neighbor));
-    last_floor = neighbor + ".D_floor";
-    last_dependence = focal + ".dependence." + neighbor;
+    const int floor = layout.parameter_index(neighbor, "D_floor");
+    floors.add(neighbor + ".D_floor", parameters.at(floor), layout.parameters().at(floor).value);
+    const int dependence = layout.state_index(focal, "dependence." + neighbor);
+    dependences.add(focal + ".dependence." + neighbor, initial.at(dependence), layout.state().at(dependence).initial);
   }
-  if (!(floors < 1))
-    problems.emplace_back(last_floor,
-                          fmt::format("the neighbors' D_floor values sum to {}; they must sum below 1", floors));
-  if (!(dependence <= 1))
-    problems.emplace_back(last_dependence,
-                          fmt::format("the initial dependences on the neighbors sum to {}; at most 1", dependence));
+  if (!(floors.total < 1))
+    problems.emplace_back(floors.named(), fmt::format("the neighbors' D_floor values sum to {} ({}); they must sum "
+                                                      "below 1",
+                                                      floors.total, fmt::join(floors.terms, " + ")));
+  if (!(dependences.total <= 1))
+    problems.emplace_back(dependences.named(),
+                          fmt::format("the initial dependences on the neighbors sum to {} ({}); at most 1",
+                                      dependences.total, fmt::join(dependences.terms, " + ")));
   return problems;
 }
 

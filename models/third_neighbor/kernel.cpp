@@ -299,6 +299,14 @@ class ThirdNeighborKernel final : public Kernel {
       initialize_group(c, parameter, context.levers->data() + group.first, group, state.data() + group.first);
     });
   }
+  // P_n starts at its target as step 0 computes it, after month 0's events (docs/model.md §5).
+  void initialize_after_events(const StepContext& context, const MemberArrays& after_events,
+                               MemberArrays& state) const override {
+    for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
+      initialize_threat_perception(c, parameter, context.levers->data() + group.first, group,
+                                   after_events.data() + group.first, state.data() + group.first);
+    });
+  }
   void apply_events(const StepContext& context, MemberArrays& state) const override {
     for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
       apply_events_group(c, parameter, context, group, state.data() + group.first);
@@ -350,6 +358,10 @@ class ThirdNeighborKernel final : public Kernel {
   // `c`: the offsets for this block; `u`: the levers, `s` the state.
   template <typename Parameter, typename G>
   void initialize_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s) const;
+  // P_n = P*_n of the state `after_events`, into `s`.
+  template <typename Parameter, typename G>
+  void initialize_threat_perception(const Offsets& c, Parameter p, ReadArray u, G g, ReadArray after_events,
+                                    WriteArray s) const;
   template <typename Parameter, typename G>
   void apply_events_group(const Offsets& c, Parameter p, const StepContext& context, G g, WriteArray s) const;
   // For `partner_count` partners and `neighbor_count` neighbors: the flagship's one and two are
@@ -546,16 +558,22 @@ void ThirdNeighborKernel::write_diversification(const Neighbors& neighbors, cons
 template <typename Parameter, typename G>
 [[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Offsets& c, Parameter p, ReadArray u, G g,
                                                             WriteArray s) const {
-  Lane V = Lane::Zero();
   for (const Partner& partner : c.partners) {
     g.store(s, partner.expectation, mean_engagement(partner, g, s));
     g.store(s, partner.attention_months_left, Lane::Zero());
     g.store(s, partner.access, route_access(c, p, partner, g, s));
-    V += visible_engagement(partner, g, s) * (1.0 + p(g_.framing_gain) * g(u, partner.framing));
   }
-  for (const Neighbor& n : c.neighbors) g.store(s, n.threat_perception, threat_target(c, p, n, V, u, g, s));
   g.store(s, c.crisis, Lane::Zero());
   write_diversification(c.neighbors, c, g, s);
+}
+
+template <typename Parameter, typename G>
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_threat_perception(const Offsets& c, Parameter p, ReadArray u, G g,
+                                                                        ReadArray after_events, WriteArray s) const {
+  Lane V = Lane::Zero();
+  for (const Partner& partner : c.partners)
+    V += visible_engagement(partner, g, after_events) * (1.0 + p(g_.framing_gain) * g(u, partner.framing));
+  for (const Neighbor& n : c.neighbors) g.store(s, n.threat_perception, threat_target(c, p, n, V, u, g, after_events));
 }
 
 template <typename Parameter, typename G>

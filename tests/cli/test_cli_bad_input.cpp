@@ -398,9 +398,20 @@ TEST_CASE("a negative --seed is rejected with a short readable message", "[cli][
 
 // ----- Constraints across values, seeds, documents, internal state -------------------------------------
 
-TEST_CASE("dependence floors that sum to 1 or more are bad input, not a failed run", "[cli][bad][model]") {
+TEST_CASE("dependence floors that sum to 1 or more are bad input naming the floor the file set", "[cli][bad][model]") {
+  check_bad_file("bad/dependence_floors.yaml",
+                 {"bad/dependence_floors.yaml",
+                  "CHN.D_floor",
+                  {"D_floor values sum to 1.02 (CHN.D_floor 0.8 + RUS.D_floor 0.22)", "below 1"}});
+}
+
+TEST_CASE("a --set that breaks a sum across values is named, not the other values of the sum", "[cli][bad][model]") {
   check_one_message(run_baseline_with({"--set", "CHN.D_floor=0.78"}, "floors"),
-                    {"../../scenarios/baseline.yaml", "RUS.D_floor", {"D_floor values sum to 1", "below 1"}});
+                    {"../../scenarios/baseline.yaml", "CHN.D_floor", {"D_floor values sum to 1", "below 1"}});
+  check_one_message(run_baseline_with({"--set", "MNG.dependence.RUS=0.5"}, "dependences"),
+                    {"../../scenarios/baseline.yaml",
+                     "MNG.dependence.RUS",
+                     {"initial dependences on the neighbors sum to 1.085", "MNG.dependence.CHN 0.585", "at most 1"}});
 }
 
 TEST_CASE("a neighbor beyond the calibrated two gets neutral defaults and runs", "[cli][run][model]") {
