@@ -2,7 +2,6 @@
 // player its own effect, a pure interaction splits equally, a null player gets nothing, and
 // sampled orderings agree with the exact values within their intervals.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <numeric>
 
@@ -12,12 +11,13 @@ namespace steppe {
 
 namespace {
 
-int members(const Coalition& coalition) { return static_cast<int>(std::count(coalition.begin(), coalition.end(), true)); }
+int members(const Coalition& coalition) {
+  return static_cast<int>(std::count(coalition.begin(), coalition.end(), true));
+}
 
 }  // namespace
 
-TEST_CASE("Shapley values of an additive game are each player's own effect, and a null player's is zero",
-          "[shapley]") {
+TEST_CASE("Shapley values of an additive game are each player's own effect, and a null player's is zero", "[shapley]") {
   const std::vector<double> effect = {10, -5, 0, 0.25};
   int evaluated = 0;
   const ShapleyValues values = shapley_values(4, [&](const Coalition& coalition) {
@@ -40,9 +40,8 @@ TEST_CASE("Shapley values of an additive game are each player's own effect, and 
 
 TEST_CASE("Shapley values split a pure interaction equally between the players it needs", "[shapley]") {
   // y = x1 x2 + x3 moving every x from 0 to 1: x1 and x2 share the product's 1, x3 keeps its own 1.
-  const ShapleyValues values = shapley_values(3, [](const Coalition& c) {
-    return std::vector<double>{(c[0] && c[1] ? 1.0 : 0.0) + (c[2] ? 1.0 : 0.0)};
-  });
+  const ShapleyValues values = shapley_values(
+      3, [](const Coalition& c) { return std::vector<double>{(c[0] && c[1] ? 1.0 : 0.0) + (c[2] ? 1.0 : 0.0)}; });
   CHECK(values.value[0][0] == Approx(0.5));
   CHECK(values.value[1][0] == Approx(0.5));
   CHECK(values.value[2][0] == Approx(1.0));
@@ -59,13 +58,11 @@ TEST_CASE("Shapley values of a three-way product give a third each, and of an an
   }
 }
 
-TEST_CASE("Shapley values weight coalitions by size: a glove game with one left and two right gloves",
-          "[shapley]") {
+TEST_CASE("Shapley values weight coalitions by size: a glove game with one left and two right gloves", "[shapley]") {
   // The classic: v = 1 when the coalition holds the left glove (player 0) and a right one.
   // φ = (2/3, 1/6, 1/6).
-  const ShapleyValues values = shapley_values(3, [](const Coalition& c) {
-    return std::vector<double>{c[0] && (c[1] || c[2]) ? 1.0 : 0.0};
-  });
+  const ShapleyValues values =
+      shapley_values(3, [](const Coalition& c) { return std::vector<double>{c[0] && (c[1] || c[2]) ? 1.0 : 0.0}; });
   CHECK(values.value[0][0] == Approx(2.0 / 3));
   CHECK(values.value[1][0] == Approx(1.0 / 6));
   CHECK(values.value[2][0] == Approx(1.0 / 6));

@@ -27,10 +27,11 @@ double contribution(const app::Attribution& attribution, const std::string& sett
 
 app::ComparisonResult attributed(const std::string& file, const std::string& with, LoadOptions load = {},
                                  app::EnsembleSettings ensemble = {}) {
-  return app::compare(app::prepare_comparison({.sides = {{.scenario = file}, {.scenario = file, .changes = parse_variant(with)}},
-                                               .load = load,
-                                               .ensemble = ensemble,
-                                               .attribute = true}));
+  return app::compare(
+      app::prepare_comparison({.sides = {{.scenario = file}, {.scenario = file, .changes = parse_variant(with)}},
+                               .load = load,
+                               .ensemble = ensemble,
+                               .attribute = true}));
 }
 
 }  // namespace
@@ -81,13 +82,14 @@ TEST_CASE("attribution of an ensemble's means on a noisy outcome: common random 
 
 TEST_CASE("attribution on the flagship model: a dated event and a lever window are settings, and the parts add up",
           "[app][attribution]") {
-  const app::ComparisonResult result =
-      attributed(shipped("calibrated"),
-                 "CHN.direct_pressure=0.15@2030-01..2030-06, event leadership_turnover MNG 2029-06, CHN.hawkishness=0.9");
+  const app::ComparisonResult result = attributed(
+      shipped("calibrated"),
+      "CHN.direct_pressure=0.15@2030-01..2030-06, event leadership_turnover MNG 2029-06, CHN.hawkishness=0.9");
   const app::Attribution& attribution = result.attributions.at(0);
   std::vector<std::string> names;
   for (const SettingDifference& setting : attribution.settings) names.push_back(setting.name);
-  CHECK(names == std::vector<std::string>{"CHN.hawkishness", "CHN.direct_pressure", "event leadership_turnover MNG 2029-06"});
+  CHECK(names ==
+        std::vector<std::string>{"CHN.hawkishness", "CHN.direct_pressure", "event leadership_turnover MNG 2029-06"});
   for (std::size_t outcome = 0; outcome < attribution.outcomes.size(); ++outcome) {
     INFO(attribution.outcomes[outcome]);
     const double a = result.outcomes[outcome].values[0], b = result.outcomes[outcome].values[1];
@@ -102,10 +104,10 @@ TEST_CASE("attribution on the flagship model: a dated event and a lever window a
 
 TEST_CASE("attribution between two files: more than 12 settings are sampled, with intervals, and still add up",
           "[app][attribution]") {
-  const app::ComparisonResult result = app::compare(app::prepare_comparison(
-      {.sides = {{.scenario = shipped("baseline")}, {.scenario = shipped("calibrated")}},
-       .attribute = true,
-       .attribution = {.orderings = 30}}));
+  const app::ComparisonResult result = app::compare(
+      app::prepare_comparison({.sides = {{.scenario = shipped("baseline")}, {.scenario = shipped("calibrated")}},
+                               .attribute = true,
+                               .attribution = {.orderings = 30}}));
   const app::Attribution& attribution = result.attributions.at(0);
   REQUIRE(attribution.settings.size() > 12);
   CHECK_FALSE(attribution.values.exact);
@@ -119,9 +121,10 @@ TEST_CASE("attribution between two files: more than 12 settings are sampled, wit
 }
 
 TEST_CASE("attribution refuses scenarios that differ in more than settings", "[app][attribution][bad]") {
-  CHECK_NOTHROW(app::prepare_comparison(
-      {.sides = {{.scenario = shipped("baseline")}, {.scenario = shipped("baseline"), .changes = parse_variant("USA.air_link=1")}},
-       .attribute = true}));
+  CHECK_NOTHROW(
+      app::prepare_comparison({.sides = {{.scenario = shipped("baseline")},
+                                         {.scenario = shipped("baseline"), .changes = parse_variant("USA.air_link=1")}},
+                               .attribute = true}));
   const auto other = testing::fresh_folder("attribution-seed") / "other_seed.yaml";
   std::ofstream(other) << "extends: " << shipped("baseline") << "\nseed: 99\n";
   CHECK_THROWS_WITH(app::prepare_comparison({.sides = {{.scenario = shipped("baseline")}, {.scenario = other.string()}},

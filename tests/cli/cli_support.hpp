@@ -162,9 +162,9 @@ struct Csv {
   }
 };
 
-inline Csv read_csv(const fs::path& file) {
+inline Csv csv_of_text(const std::string& text) {
   Csv csv;
-  const std::vector<std::string> lines = lines_of(read_text_file(file));
+  const std::vector<std::string> lines = lines_of(text);
   if (lines.empty()) return csv;
   csv.header = lines.front();
   for (std::size_t index = 1; index < lines.size(); ++index) {
@@ -180,6 +180,21 @@ inline Csv read_csv(const fs::path& file) {
     csv.rows.push_back(std::move(row));
   }
   return csv;
+}
+
+inline Csv read_csv(const fs::path& file) { return csv_of_text(read_text_file(file)); }
+
+// One side of a comparison's CSV (led by a scenario column): the header and that side's rows,
+// without the scenario column, as the side's own run writes them.
+inline std::string side_of(const fs::path& file, const std::string& label) {
+  std::string text;
+  const std::vector<std::string> lines = lines_of(read_text_file(file));
+  for (std::size_t index = 0; index < lines.size(); ++index)
+    if (index == 0 && lines[0].starts_with("scenario,"))
+      text += lines[0].substr(std::string("scenario,").size()) + "\n";
+    else if (lines[index].starts_with(label + ","))
+      text += lines[index].substr(label.size() + 1) + "\n";
+  return text;
 }
 
 // The shipped scenarios are run from the source root, so they are named as a user would.

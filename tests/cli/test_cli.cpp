@@ -517,40 +517,43 @@ TEST_CASE("steppe compare baseline calibrated shows both labels and B minus A ro
   CHECK_THAT(result.out, Catch::Contains("A: baseline (scenarios/baseline.yaml)"));
   CHECK_THAT(result.out, Catch::Contains("B: calibrated (scenarios/calibrated.yaml)"));
   const std::vector<std::string> header = table_row(result.out, "outcome");
-  CHECK(header == std::vector<std::string>{"outcome", "baseline", "calibrated", "calibrated − baseline"});
+  CHECK(header == std::vector<std::string>{"outcome", "A", "B", "B − A"});
   const std::vector<std::string> row = table_row(result.out, "MNG.autonomy.final");
   CHECK(row == std::vector<std::string>{"MNG.autonomy.final", "0.4724", "0.5828", "+0.1104"});
   for (const std::string& name : baseline_outcome_names) CHECK(table_row(result.out, name).size() == 4);
 }
 
-TEST_CASE("steppe compare writes comparison.json and both trajectories and a chart with dashed series",
-          "[cli][compare][files]") {
+TEST_CASE("steppe compare writes comparison.json, both trajectories in one file and a chart", "[cli][compare][files]") {
   const fs::path folder = scratch("compare-files") / "out";
   const RunResult result = run_steppe(
       {"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--out", folder.string()}, root_folder());
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
-  CHECK(folder_entries(folder) ==
-        std::vector<std::string>{"chart.svg", "comparison.json", "trajectories_a.csv", "trajectories_b.csv"});
+  CHECK(folder_entries(folder) == std::vector<std::string>{"chart.svg", "comparison.json", "trajectories.csv"});
 
   const json comparison = read_json(folder / "comparison.json");
-  const double a = comparison.at("a").at("outcomes").at("MNG.autonomy.final").get<double>();
-  const double b = comparison.at("b").at("outcomes").at("MNG.autonomy.final").get<double>();
-  const double difference = comparison.at("difference_b_minus_a").at("MNG.autonomy.final").get<double>();
+  const json& summary_a = comparison.at("scenarios").at(0).at("summary");
+  const json& summary_b = comparison.at("scenarios").at(1).at("summary");
+  CHECK(comparison.at("scenarios").at(1).at("label") == "calibrated");
+  CHECK(comparison.at("scenarios").at(1).at("file") == "scenarios/calibrated.yaml");
+  const double a = summary_a.at("outcomes").at("MNG.autonomy.final").get<double>();
+  const double b = summary_b.at("outcomes").at("MNG.autonomy.final").get<double>();
+  const double difference = comparison.at("differences_from_a").at("B").at("MNG.autonomy.final").get<double>();
   CHECK(std::abs(a - baseline_autonomy_final) < 1e-9);
   CHECK(std::abs(b - calibrated_autonomy_final) < 1e-9);
   CHECK(difference == b - a);
   CHECK(std::abs(difference - (calibrated_autonomy_final - baseline_autonomy_final)) < 1e-9);
-  for (const auto& [name, value] : comparison.at("difference_b_minus_a").items()) {
+  for (const auto& [name, value] : comparison.at("differences_from_a").at("B").items()) {
     INFO(name);
-    CHECK(value.get<double>() == comparison.at("b").at("outcomes").at(name).get<double>() -
-                                     comparison.at("a").at("outcomes").at(name).get<double>());
+    CHECK(value.get<double>() ==
+          summary_b.at("outcomes").at(name).get<double>() - summary_a.at("outcomes").at(name).get<double>());
   }
   CHECK(comparison.at("steppe_version").get<std::string>() == "0.1.0");
   CHECK_THAT(comparison.at("command").get<std::string>(), Catch::Contains(" compare "));
 
-  const Csv csv_a = read_csv(folder / "trajectories_a.csv");
-  const Csv csv_b = read_csv(folder / "trajectories_b.csv");
+  CHECK(read_text_file(folder / "trajectories.csv").starts_with("scenario,date,member,actor,variable,value\n"));
+  const Csv csv_a = csv_of_text(side_of(folder / "trajectories.csv", "baseline"));
+  const Csv csv_b = csv_of_text(side_of(folder / "trajectories.csv", "calibrated"));
   CHECK(csv_a.well_formed);
   CHECK(csv_b.well_formed);
   CHECK(csv_a.series("MNG", "autonomy").back() == a);
@@ -563,14 +566,15 @@ TEST_CASE("steppe compare writes comparison.json and both trajectories and a cha
   CHECK_THAT(svg, Catch::Contains("MNG (calibrated)"));
 }
 
-TEST_CASE("compare's trajectories_a.csv is byte-identical to run's trajectories.csv", "[cli][compare][files]") {
+TEST_CASE("compare's trajectories.csv holds each side's run's trajectories.csv byte for byte",
+          "[cli][compare][files]") {
   const RunOutput run = run_scenario("scenarios/baseline.yaml", "compare-same-run");
   const fs::path folder = scratch("compare-same") / "out";
   REQUIRE(
       run_steppe({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--out", folder.string(), "-q"},
                  root_folder())
           .exit_code == 0);
-  CHECK(read_text_file(folder / "trajectories_a.csv") == read_text_file(run.folder / "trajectories.csv"));
+  CHECK(side_of(folder / "trajectories.csv", "baseline") == read_text_file(run.folder / "trajectories.csv"));
 }
 
 TEST_CASE("steppe compare --json prints comparison.json and two files with one stem are labelled A and B",
@@ -584,7 +588,9 @@ TEST_CASE("steppe compare --json prints comparison.json and two files with one s
   json printed;
   REQUIRE_NOTHROW(printed = json::parse(result.out));
   CHECK(printed == read_json(folder / "comparison.json"));
-  CHECK(printed.at("difference_b_minus_a").at("MNG.autonomy.final").get<double>() != 0);
+  CHECK(printed.at("differences_from_a").at("B").at("MNG.autonomy.final").get<double>() != 0);
+  CHECK(printed.at("scenarios").at(0).at("label") == "A: baseline");
+  CHECK(printed.at("scenarios").at(1).at("label") == "B: baseline");
 
   const RunResult table = run_steppe(
       {"compare", "scenarios/baseline.yaml", "tests/cli/good/baseline.yaml", "--out", folder.string()}, root_folder());

@@ -277,7 +277,7 @@ TEST_CASE("a write that fails midway (file size limit) exits 1 and leaves the ol
           "[cli][bad][out]") {
   // The machine's failure (a full disk, a quota, a size limit), not bad input: exit 1.
   // `ulimit -f 100` is 50 or 100 KB depending on the shell: comparison.json (~10 KB) is written,
-  // trajectories_a.csv (~235 KB) cannot be; SIGXFSZ is ignored so that write() fails instead.
+  // trajectories.csv (~470 KB) cannot be; SIGXFSZ is ignored so that write() fails instead.
   const std::string limit = "trap '' XFSZ; ulimit -f 100; ";
   const fs::path folder = scratch("write-fails") / "out";
   const RunResult compare = run_steppe({"compare", "../../scenarios/baseline.yaml", "../../scenarios/calibrated.yaml",

@@ -485,20 +485,20 @@ TEST_CASE("steppe compare baseline calibrated --members 1000 gives the differenc
   CHECK_THAT(result.out, Catch::Contains("1000 members each, common random numbers"));
   CHECK_THAT(result.out, Catch::Contains("P(B > A)"));
   const std::vector<std::string> header = table_row(result.out, "outcome");
-  CHECK(header == std::vector<std::string>{"outcome", "baseline median", "calibrated median",
-                                           "difference (90% interval)", "P(B > A)"});
+  CHECK(header == std::vector<std::string>{"outcome", "A median", "B median", "B − A (90% interval)", "P(B > A)"});
   const std::vector<std::string> row = table_row(result.out, "MNG.autonomy.final");
   REQUIRE(row.size() == 5);
 
-  CHECK(folder_entries(folder) ==
-        std::vector<std::string>{"bands_a.csv", "bands_b.csv", "chart.svg", "comparison.json"});
+  CHECK(folder_entries(folder) == std::vector<std::string>{"bands.csv", "chart.svg", "comparison.json"});
   check_no_temporaries(folder);
 
   const json comparison = read_json(folder / "comparison.json");
-  CHECK(comparison.at("a").at("members").get<std::int64_t>() == 1000);
-  CHECK(comparison.at("b").at("members").get<std::int64_t>() == 1000);
-  const json& difference = comparison.at("difference_b_minus_a").at("MNG.autonomy.final");
-  const double probability = difference.at("probability_b_greater").get<double>();
+  const json& summary_a = comparison.at("scenarios").at(0).at("summary");
+  const json& summary_b = comparison.at("scenarios").at(1).at("summary");
+  CHECK(summary_a.at("members").get<std::int64_t>() == 1000);
+  CHECK(summary_b.at("members").get<std::int64_t>() == 1000);
+  const json& difference = comparison.at("differences_from_a").at("B").at("MNG.autonomy.final");
+  const double probability = difference.at("probability_greater").get<double>();
   const double median = difference.at("median").get<double>();
   CHECK(probability >= 0);
   CHECK(probability <= 1);
@@ -507,13 +507,11 @@ TEST_CASE("steppe compare baseline calibrated --members 1000 gives the differenc
   CHECK(difference.at("q05").get<double>() <= median);
   CHECK(median <= difference.at("q95").get<double>());
   CHECK(row[4] == fmt::format("{:.3f}", probability));
-  CHECK(row[1] ==
-        fmt::format("{:.4f}", comparison.at("a").at("outcomes").at("MNG.autonomy.final").at("median").get<double>()));
-  CHECK(row[2] ==
-        fmt::format("{:.4f}", comparison.at("b").at("outcomes").at("MNG.autonomy.final").at("median").get<double>()));
-  for (const auto& [name, entry] : comparison.at("difference_b_minus_a").items()) {
+  CHECK(row[1] == fmt::format("{:.4f}", summary_a.at("outcomes").at("MNG.autonomy.final").at("median").get<double>()));
+  CHECK(row[2] == fmt::format("{:.4f}", summary_b.at("outcomes").at("MNG.autonomy.final").at("median").get<double>()));
+  for (const auto& [name, entry] : comparison.at("differences_from_a").at("B").items()) {
     INFO(name);
-    const double p = entry.at("probability_b_greater").get<double>();
+    const double p = entry.at("probability_greater").get<double>();
     CHECK(p >= 0);
     CHECK(p <= 1);
   }
@@ -539,11 +537,11 @@ TEST_CASE("compare --members uses common random numbers: each side is the ensemb
   REQUIRE(
       run_from_root({"run", "scenarios/calibrated.yaml", "--members", "500", "--out", b.string(), "-q"}).exit_code ==
       0);
-  CHECK(read_text_file(folder / "bands_a.csv") == read_text_file(a / "bands.csv"));
-  CHECK(read_text_file(folder / "bands_b.csv") == read_text_file(b / "bands.csv"));
+  CHECK(side_of(folder / "bands.csv", "baseline") == read_text_file(a / "bands.csv"));
+  CHECK(side_of(folder / "bands.csv", "calibrated") == read_text_file(b / "bands.csv"));
   const json comparison = read_json(folder / "comparison.json");
-  CHECK(comparison.at("a").at("outcomes") == read_json(a / "summary.json").at("outcomes"));
-  CHECK(comparison.at("b").at("outcomes") == read_json(b / "summary.json").at("outcomes"));
+  CHECK(comparison.at("scenarios").at(0).at("summary").at("outcomes") == read_json(a / "summary.json").at("outcomes"));
+  CHECK(comparison.at("scenarios").at(1).at("summary").at("outcomes") == read_json(b / "summary.json").at("outcomes"));
 
   // The difference is member by member: recomputed from the two outcomes.csv.
   const std::vector<double> autonomy_a = column_values(read_table(a / "outcomes.csv"), "MNG.autonomy.final");
@@ -557,11 +555,11 @@ TEST_CASE("compare --members uses common random numbers: each side is the ensemb
     b_higher += differences.back() > 0;
   }
   std::sort(differences.begin(), differences.end());
-  const json& difference = comparison.at("difference_b_minus_a").at("MNG.autonomy.final");
+  const json& difference = comparison.at("differences_from_a").at("B").at("MNG.autonomy.final");
   CHECK(difference.at("median").get<double>() == quantile_of_sorted(differences, 0.5));
   CHECK(difference.at("q05").get<double>() == quantile_of_sorted(differences, 0.05));
   CHECK(difference.at("q95").get<double>() == quantile_of_sorted(differences, 0.95));
-  CHECK(difference.at("probability_b_greater").get<double>() == b_higher / 500.0);
+  CHECK(difference.at("probability_greater").get<double>() == b_higher / 500.0);
 }
 
 // ----- Ctrl-C ---------------------------------------------------------------------------------------
@@ -685,7 +683,7 @@ TEST_CASE("steppe compare --members --json prints comparison.json", "[cli][ensem
   json printed;
   REQUIRE_NOTHROW(printed = json::parse(result.out));
   CHECK(printed == read_json(folder / "comparison.json"));
-  CHECK(printed.at("difference_b_minus_a").contains("MNG.autonomy.final"));
+  CHECK(printed.at("differences_from_a").at("B").contains("MNG.autonomy.final"));
 }
 
 // A scenario's outcome list replaces the model's defaults; compare without --members measures
@@ -705,8 +703,8 @@ TEST_CASE("compare --members covers the same outcomes as compare of the same two
   const json what_if_comparison = read_json(what_if / "comparison.json");
   const json ensemble_comparison = read_json(ensemble / "comparison.json");
   std::set<std::string> expected, compared;
-  for (const auto& [name, value] : what_if_comparison.at("difference_b_minus_a").items()) expected.insert(name);
-  for (const auto& [name, value] : ensemble_comparison.at("difference_b_minus_a").items()) compared.insert(name);
+  for (const auto& [name, value] : what_if_comparison.at("differences_from_a").at("B").items()) expected.insert(name);
+  for (const auto& [name, value] : ensemble_comparison.at("differences_from_a").at("B").items()) compared.insert(name);
   REQUIRE(expected.size() == 12);
   CHECK(compared == expected);
   for (const std::string& name : expected) {

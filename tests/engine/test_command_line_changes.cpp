@@ -92,8 +92,8 @@ TEST_CASE("--set on a lever: a constant, a value from a date, a window and a ram
 
 TEST_CASE("--event and --jump add a model event and a jump at their months", "[scenario][command-line]") {
   const auto plain = with({});
-  const auto changed = with({parse_event("leadership_turnover MNG 2029-06"),
-                             parse_jump("CHN.threat_perception=+1@2025-11")});
+  const auto changed =
+      with({parse_event("leadership_turnover MNG 2029-06"), parse_jump("CHN.threat_perception=+1@2025-11")});
   REQUIRE(changed->model_events.size() == plain->model_events.size() + 1);
   bool found = false;
   for (const ScheduledModelEvent& event : changed->model_events)
@@ -136,8 +136,8 @@ TEST_CASE("mistakes in a change: the message and the wrong part underlined", "[s
         "expected a date YYYY-MM, got '2030-13'\n"
         "  --set USA.air_link=1@2030-13\n"
         "                       ^^^^^^^");
-  CHECK(error_of({parse_override("USA.air_link=1@2040-01")}).starts_with(
-      "date 2040-01 is outside the run (the run covers 2025-01 to 2034-12)"));
+  CHECK(error_of({parse_override("USA.air_link=1@2040-01")})
+            .starts_with("date 2040-01 is outside the run (the run covers 2025-01 to 2034-12)"));
   CHECK(error_of({parse_override("CHN.direct_pressure=0.15@2030-06..2030-01")}) ==
         "the window ends before it starts\n"
         "  --set CHN.direct_pressure=0.15@2030-06..2030-01\n"
@@ -152,10 +152,10 @@ TEST_CASE("mistakes in a change: the message and the wrong part underlined", "[s
         "RUS.hawkishness?\n"
         "  --set hawkishness=0.8\n"
         "        ^^^^^^^^^^^");
-  CHECK(error_of({parse_event("leadership_turnovr MNG 2029-06")}).starts_with(
-      "unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'?"));
-  CHECK(error_of({parse_event("coup MNG 2029-06")}).starts_with(
-      "unknown event kind 'coup' (there are: leadership_turnover, partner_election)"));
+  CHECK(error_of({parse_event("leadership_turnovr MNG 2029-06")})
+            .starts_with("unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'?"));
+  CHECK(error_of({parse_event("coup MNG 2029-06")})
+            .starts_with("unknown event kind 'coup' (there are: leadership_turnover, partner_election)"));
   CHECK(error_of({parse_event("partner_election MNG 2029-06")}) ==
         "'partner_election' happens to a partner actor; 'MNG' is a focal\n"
         "  --event partner_election MNG 2029-06\n"
