@@ -173,8 +173,16 @@ std::shared_ptr<const Scenario> load_checked(const std::string& file, const Load
 }  // namespace
 
 PreparedRun prepare_run(const RunRequest& request) {
-  PreparedRun prepared{.label = stem(request.scenario), .ensemble = request.ensemble, .also_write = request.also_write};
+  PreparedRun prepared{.label = stem(request.scenario),
+                       .ensemble = request.ensemble,
+                       .also_write = request.also_write,
+                       .explain = request.explain};
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
+  if (request.explain && request.ensemble.members > 1)
+    throw InputError({"<command line>"}, "--explain",
+                     fmt::format("explains a single run, not an ensemble of {} members: leave out --members to "
+                                 "see one run's levers and derived quantities",
+                                 request.ensemble.members));
   prepared.scenario = load_checked(request.scenario, request.load);
   const EnsembleSettings& ensemble = request.ensemble;
   if (ensemble.members == 1) return prepared;
@@ -196,7 +204,7 @@ RunResult run(const PreparedRun& prepared, const Control& control) {
     result.ensemble = run_ensemble_of(prepared.scenario, prepared.ensemble, control);
     if (!result.ensemble->cancelled) warn_of_excursions(*prepared.scenario, *result.ensemble, "", result.warnings);
   } else {
-    result.run = run_what_if(prepared.scenario);
+    result.run = run_what_if(prepared.scenario, prepared.scenario->outcomes, prepared.explain);
     check_finite(*result.run);
     warn_of_excursions(*prepared.scenario, result.run->months, "", result.warnings);
   }

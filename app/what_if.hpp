@@ -55,6 +55,7 @@ struct RunRequest {
   LoadOptions load;
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;  // opt-in output writers by file name (app/output_writers.hpp)
+  bool explain = false;                 // a single run also keeps every step's levers and derived quantities
 };
 
 // A scenario loaded and checked, ready to run.
@@ -63,6 +64,7 @@ struct PreparedRun {
   std::string label;  // the file's name without folder or extension: legends and default folders
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;
+  bool explain = false;
   std::optional<MemoryEstimate> memory;     // an ensemble's
   std::size_t trajectories_file_bytes = 0;  // about what kept trajectories take as trajectories.csv
   // Whether every month's state is kept: a single run's, or an ensemble's with keep_trajectories.
@@ -81,7 +83,8 @@ struct RunResult {
 };
 
 // Loads the scenario; refuses an opt-in writer that is unknown or has nothing to write for this
-// run, and --keep-trajectories above 1 GB on disk unless confirmed (InputError). An ensemble
+// run, --explain for an ensemble, and --keep-trajectories above 1 GB on disk unless confirmed
+// (InputError). An ensemble
 // whose memory estimate exceeds what is available is refused unless confirmed, as a failure of
 // the machine (std::runtime_error naming both figures).
 PreparedRun prepare_run(const RunRequest& request);

@@ -44,6 +44,7 @@ struct RunOptions {
   std::vector<std::string> write;  // opt-in output files
   std::string out;                 // "" → out/<scenario stem>
   bool estimate = false;           // print the memory estimate and stop
+  bool explain = false;            // the trajectories also hold every step's levers and derived quantities
   bool json = false;
   bool quiet = false;
 };
