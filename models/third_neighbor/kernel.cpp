@@ -13,7 +13,8 @@
 // compile() resolves every slot and parameter once, and each call turns the slots into offsets
 // for its block, so the step only adds to pointers. The update is compiled twice: for the
 // flagship's one partner and two neighbors, with the loops over them unrolled, and for any
-// other number.
+// other number; a third time for runs that explain themselves (`steppe run --explain`,
+// StepContext::derived), which also writes each derived quantity where the step computes it.
 //
 // Parameters are read through a reader: as plain scalars when no parameter varies across the
 // members of a run (the common case), or from the block's per-member parameter columns when a
