@@ -17,9 +17,9 @@ using nlohmann::json;
 
 // The derived quantities of third_neighbor, in declaration order.
 const std::vector<std::string> derived_names = {
-    "visibility",     "support",         "pressure",     "diversification_ratio", "overreach",
-    "foundations",    "threat_target",   "pressure_term", "effectiveness",        "mean_engagement",
-    "support_term",   "visibility_term", "best_route"};
+    "visibility",   "support",         "pressure",      "diversification_ratio", "overreach",
+    "foundations",  "threat_target",   "pressure_term", "effectiveness",         "mean_engagement",
+    "support_term", "visibility_term", "best_route"};
 
 RunResult run_from_root(const std::vector<std::string>& args) { return run_steppe(args, root_folder()); }
 
@@ -65,10 +65,10 @@ TEST_CASE("steppe run --explain adds each month's levers and derived quantities 
   CHECK(levers_by_date.count("2026-01") == 0);
   CHECK(derived_by_date.count("2026-01") == 0);
   const std::set<std::string> expected_derived = {
-      "system.visibility",    "system.support",         "system.pressure",       "system.diversification_ratio",
-      "system.overreach",     "system.foundations",     "CHN.threat_target",     "RUS.threat_target",
-      "CHN.pressure_term",    "RUS.pressure_term",      "USA.effectiveness",     "USA.mean_engagement",
-      "USA.support_term",     "USA.visibility_term",    "USA.best_route"};
+      "system.visibility", "system.support",      "system.pressure",   "system.diversification_ratio",
+      "system.overreach",  "system.foundations",  "CHN.threat_target", "RUS.threat_target",
+      "CHN.pressure_term", "RUS.pressure_term",   "USA.effectiveness", "USA.mean_engagement",
+      "USA.support_term",  "USA.visibility_term", "USA.best_route"};
   for (const auto& [date, names] : derived_by_date) {
     INFO(date);
     CHECK(names == expected_derived);
@@ -132,7 +132,8 @@ TEST_CASE("steppe run --explain of an ensemble exits 2 naming --explain and writ
   CHECK_FALSE(fs::exists(folder));
 }
 
-TEST_CASE("steppe describe third_neighbor lists the derived quantities with their sections", "[cli][explain][describe]") {
+TEST_CASE("steppe describe third_neighbor lists the derived quantities with their sections",
+          "[cli][explain][describe]") {
   const RunResult result = run_steppe({"describe", "third_neighbor"});
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("Derived quantities"));

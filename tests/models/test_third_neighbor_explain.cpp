@@ -129,7 +129,8 @@ TEST_CASE("an explained run's derived quantities are docs/model.md's formulas on
     const double overreach = m.parameter("", "alliance_cost") * overreach_levers +
                              m.parameter("", "overreach") * std::max(0.0, V - m.parameter("", "theta_O"));
     CHECK(m.derived("system", "overreach") == Approx(overreach).margin(1e-15));
-    const double foundations = m.parameter("", "w_div") * div + m.parameter("", "w_I") * m.state("MNG", "institutional_capacity") +
+    const double foundations = m.parameter("", "w_div") * div +
+                               m.parameter("", "w_I") * m.state("MNG", "institutional_capacity") +
                                m.parameter("", "w_S") * m.state("MNG", "standing") + m.parameter("", "w_R") * R +
                                m.parameter("", "w_E") * support;
     CHECK(m.derived("system", "foundations") == Approx(foundations).epsilon(1e-12));
