@@ -1,5 +1,5 @@
 // The use cases that say what steppe holds: the registered models, one model's declaration table
-// (roles, state, levers, parameters, events), a scenario's network of routes, and which build
+// (roles, state, levers, derived quantities, parameters, events), a scenario's network of routes, and which build
 // this is. Results only; app/json.hpp makes their JSON and the faces print their tables.
 #pragma once
 

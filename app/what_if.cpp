@@ -227,6 +227,16 @@ std::string label_with_changes(const std::string& label, const Scenario& scenari
   return text;
 }
 
+// --explain keeps one run's levers and derived quantities month by month; an ensemble's members
+// would each need their own.
+void refuse_explained_ensemble(bool explain, std::int64_t members) {
+  if (explain && members > 1)
+    throw InputError({"<command line>"}, "--explain",
+                     fmt::format("explains a single run, not an ensemble of {} members: leave out --members to "
+                                 "see one run's levers and derived quantities",
+                                 members));
+}
+
 std::shared_ptr<const Scenario> load_checked(const std::string& file, const LoadOptions& load) {
   auto scenario = load_scenario(file, load);
   // A sweep file runs as a scenario too; its sweep section is checked all the same, so a
@@ -238,8 +248,12 @@ std::shared_ptr<const Scenario> load_checked(const std::string& file, const Load
 }  // namespace
 
 PreparedRun prepare_run(const RunRequest& request) {
-  PreparedRun prepared{.label = stem(request.scenario), .ensemble = request.ensemble, .also_write = request.also_write};
+  PreparedRun prepared{.label = stem(request.scenario),
+                       .ensemble = request.ensemble,
+                       .also_write = request.also_write,
+                       .explain = request.explain};
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
+  refuse_explained_ensemble(request.explain, request.ensemble.members);
   prepared.scenario = load_checked(request.scenario, request.load);
   prepared.folder = folder_name(label_with_changes(prepared.label, *prepared.scenario));
   const EnsembleSettings& ensemble = request.ensemble;
@@ -262,7 +276,7 @@ RunResult run(const PreparedRun& prepared, const Control& control) {
     result.ensemble = run_ensemble_of(prepared.scenario, prepared.ensemble, control);
     if (!result.ensemble->cancelled) warn_of_excursions(*prepared.scenario, *result.ensemble, "", result.warnings);
   } else {
-    result.run = run_what_if(prepared.scenario);
+    result.run = run_what_if(prepared.scenario, prepared.scenario->outcomes, prepared.explain);
     check_finite(*result.run);
     warn_of_excursions(*prepared.scenario, result.run->months, "", result.warnings);
   }
@@ -352,7 +366,7 @@ ComparisonResult compare(const PreparedComparison& prepared, const Control& cont
   } else {
     for (std::size_t side = 0; side < prepared.sides(); ++side) {
       const auto& scenario = prepared.scenarios[side];
-      result.runs.push_back(run_what_if(scenario, measurable(*scenario, names)));
+      result.runs.push_back(run_what_if(scenario, measurable(*scenario, names), prepared.explain));
       check_finite(result.runs.back());
       warn_of_excursions(*scenario, result.runs.back().months, side_letter(side) + ": ", result.warnings);
     }

@@ -57,6 +57,7 @@ struct RunRequest {
   LoadOptions load;
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;  // opt-in output writers by file name (app/output_writers.hpp)
+  bool explain = false;                 // a single run also keeps every step's levers and derived quantities
 };
 
 // A scenario loaded and checked, ready to run.
@@ -68,6 +69,7 @@ struct PreparedRun {
   std::string folder;
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;
+  bool explain = false;
   std::optional<MemoryEstimate> memory;     // an ensemble's
   std::size_t trajectories_file_bytes = 0;  // about what kept trajectories take as trajectories.csv
   // Whether every month's state is kept: a single run's, or an ensemble's with keep_trajectories.
@@ -86,7 +88,8 @@ struct RunResult {
 };
 
 // Loads the scenario; refuses an opt-in writer that is unknown or has nothing to write for this
-// run, and --keep-trajectories above 1 GB on disk unless confirmed (InputError). An ensemble
+// run, --explain for an ensemble, and --keep-trajectories above 1 GB on disk unless confirmed
+// (InputError). An ensemble
 // whose memory estimate exceeds what is available is refused unless confirmed, as a failure of
 // the machine (std::runtime_error naming both figures).
 PreparedRun prepare_run(const RunRequest& request);
@@ -104,6 +107,7 @@ struct CompareRequest {
   std::vector<ComparisonSide> sides;  // two or more; the first is the one the others are compared with
   LoadOptions load;                   // applies to every side
   EnsembleSettings ensemble;
+  bool explain = false;    // single runs: the trajectories also hold every step's levers and derived quantities
   bool attribute = false;  // also split each difference among the settings that make it
   ShapleyOptions attribution;
 };
@@ -120,6 +124,7 @@ struct PreparedComparison {
   // With attribution, per side after the first: the settings in which it differs from the first.
   std::vector<std::vector<SettingDifference>> differences;
   std::string folder;  // the default output folder's name: the labels, joined by "-vs-"
+  bool explain = false;
   bool attribute = false;
   ShapleyOptions attribution;
   std::size_t sides() const { return scenarios.size(); }

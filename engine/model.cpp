@@ -50,6 +50,8 @@ std::string per_text(const VariableDecl& variable) {
   throw std::logic_error("unknown Per");
 }
 
+std::string per_text(const DerivedDecl& derived) { return derived.per == Per::actor ? derived.per_role : ""; }
+
 Layout::Layout(const ModelDeclaration& declaration, std::vector<Actor> actors)
     : declaration_(&declaration), actors_(std::move(actors)) {
   auto actors_of = [&](const std::string& role) {
@@ -94,6 +96,22 @@ Layout::Layout(const ModelDeclaration& declaration, std::vector<Actor> actors)
     }
   }
 
+  for (const auto& derived : declaration.derived) {
+    const std::vector<const Actor*> owners =
+        derived.role == "system" ? std::vector<const Actor*>{&system_actor} : actors_of(derived.role);
+    for (const Actor* owner : owners) {
+      auto add = [&](const std::string& name) {
+        derived_by_name_[full_name(owner->name, name)] = static_cast<int>(derived_.size());
+        derived_.push_back({owner->name, name, &derived});
+      };
+      if (derived.per == Per::actor) {
+        for (const Actor* other : actors_of(derived.per_role)) add(derived.name + "." + other->name);
+      } else {
+        add(derived.name);
+      }
+    }
+  }
+
   for (const auto& parameter : declaration.parameters) {
     if (parameter.role.empty()) {
       parameter_by_name_[parameter.name] = static_cast<int>(parameters_.size());
@@ -131,6 +149,11 @@ int Layout::state_index(const std::string& actor, const std::string& variable) c
 int Layout::lever_index(const std::string& actor, const std::string& lever) const {
   const auto it = lever_by_name_.find(full_name(actor, lever));
   return it == lever_by_name_.end() ? -1 : it->second;
+}
+
+int Layout::derived_index(const std::string& actor, const std::string& derived) const {
+  const auto it = derived_by_name_.find(full_name(actor, derived));
+  return it == derived_by_name_.end() ? -1 : it->second;
 }
 
 int Layout::parameter_index(const std::string& actor, const std::string& parameter) const {

@@ -1,12 +1,11 @@
 // What a model is to the engine: one declaration table, and a kernel that steps members.
 //
-// A model declares its roles, state variables, parameters, levers, event kinds and random events
-// once, each with name, help, unit, default, valid range and the article passage it stands for. That one
-// table validates scenario YAML, answers `steppe describe`, accepts `--set`, and lays out the
-// state. Given a scenario's actors, the engine expands the table into a Layout (one slot per
-// actor and variable); the model compiles a Kernel against that layout, which steps a block of
-// members at once over structure-of-arrays state: column j of the state array is slot j,
-// contiguous across members.
+// A model declares its roles, state variables, parameters, levers, derived quantities, event kinds
+// and random events once, each with name, help, unit, default, valid range and the article passage it stands for. That
+// one table validates scenario YAML, answers `steppe describe`, accepts `--set`, and lays out the state. Given a
+// scenario's actors, the engine expands the table into a Layout (one slot per actor and variable); the model compiles a
+// Kernel against that layout, which steps a block of members at once over structure-of-arrays state: column j of the
+// state array is slot j, contiguous across members.
 #pragma once
 
 #include <Eigen/Core>
@@ -129,6 +128,19 @@ struct RandomEventDecl {
   std::uint32_t streams = 1;
 };
 
+// A quantity the step computes on its way to the new state and keeps nowhere (visibility,
+// partner support): `steppe run --explain` writes each member's value of it every month, as the
+// kernel computed it in the step (StepContext::derived).
+struct DerivedDecl {
+  std::string name;      // "visibility"; copies per actor expand to "pressure.CHN"
+  std::string role;      // owning role, or "system" for a quantity of the whole scenario
+  Per per = Per::owner;  // Per::owner or Per::actor (Per::lever is for state variables)
+  std::string per_role;  // with Per::actor: the role whose actors each get a copy
+  std::string help;
+  std::string unit;
+  std::string source;  // the section of docs/model.md that defines it
+};
+
 // A panel of the run chart: one line per actor owning the variable.
 struct ChartPanelDecl {
   std::string title;     // "Autonomy"
@@ -143,6 +155,8 @@ struct ModelDeclaration {
   std::vector<VariableDecl> variables;
   std::vector<ParameterDecl> parameters;
   std::vector<LeverDecl> levers;
+  // What the kernel can explain; empty for a model that explains nothing.
+  std::vector<DerivedDecl> derived;
   std::vector<EventKindDecl> event_kinds;
   std::vector<RandomEventDecl> random_events;
   // Outcome expressions run when a scenario names none; "{role}" expands to each actor of it.
@@ -164,6 +178,7 @@ struct ModelDeclaration {
 // How a variable's copies are named in `steppe describe`: "" (one per owner), "lever", or the
 // role of Per::actor.
 std::string per_text(const VariableDecl& variable);
+std::string per_text(const DerivedDecl& derived);
 
 struct Actor {
   std::string name;
@@ -185,6 +200,11 @@ class Layout {
     const LeverDecl* decl;
     double status_quo;
   };
+  struct DerivedSlot {
+    std::string actor;
+    std::string name;  // "pressure.CHN"
+    const DerivedDecl* decl;
+  };
   struct ParameterSlot {
     std::string actor;  // "" for a global parameter
     std::string name;   // "theta", or "reaction.CHN" for a per-pair parameter
@@ -200,17 +220,20 @@ class Layout {
   const std::vector<StateSlot>& state() const { return state_; }
   const std::vector<LeverSlot>& levers() const { return levers_; }
   const std::vector<ParameterSlot>& parameters() const { return parameters_; }
+  const std::vector<DerivedSlot>& derived() const { return derived_; }
 
   // Slot indices by full name; -1 when absent.
   int state_index(const std::string& actor, const std::string& variable) const;
   int lever_index(const std::string& actor, const std::string& lever) const;
   int parameter_index(const std::string& actor, const std::string& parameter) const;
+  int derived_index(const std::string& actor, const std::string& derived) const;
 
   static std::string full_name(const std::string& actor, const std::string& name) {
     return actor.empty() ? name : actor + "." + name;
   }
   std::string state_name(int slot) const { return full_name(state_[slot].actor, state_[slot].variable); }
   std::string lever_name(int slot) const { return full_name(levers_[slot].actor, levers_[slot].decl->name); }
+  std::string derived_name(int slot) const { return full_name(derived_[slot].actor, derived_[slot].name); }
   std::string parameter_name(int slot) const { return full_name(parameters_[slot].actor, parameters_[slot].name); }
   // All names a scenario can address, for "did you mean" (internal bookkeeping left out).
   std::vector<std::string> state_names() const;
@@ -223,7 +246,8 @@ class Layout {
   std::vector<StateSlot> state_;
   std::vector<LeverSlot> levers_;
   std::vector<ParameterSlot> parameters_;
-  std::map<std::string, int> state_by_name_, lever_by_name_, parameter_by_name_;
+  std::vector<DerivedSlot> derived_;
+  std::map<std::string, int> state_by_name_, lever_by_name_, parameter_by_name_, derived_by_name_;
 };
 
 class Network;
@@ -261,6 +285,10 @@ struct StepContext {
   // With `parameters`: per parameter slot, whether it varies (the others hold the compiled value
   // in every row, and a kernel may use that instead of reading the column).
   const std::vector<char>* varying_parameters = nullptr;
+  // Members × derived slots of the layout, or null. When set (`steppe run --explain`), advance()
+  // writes into it every derived quantity (ModelDeclaration::derived) as the step computed it,
+  // from the state after this month's events. Null in every other run, which pays nothing for it.
+  MemberArrays* derived = nullptr;
 
   // The members' draws of a declared random event of their own (RandomEventDecl::event_kind
   // empty) this month: its `draw`-th stream, draw < event.streams. Only in stochastic runs.

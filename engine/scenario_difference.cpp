@@ -148,7 +148,8 @@ std::vector<SettingDifference> setting_differences(const Scenario& first, const 
   }
   for (int slot = 0; slot < static_cast<int>(first.initial.size()); ++slot) {
     const std::string name = layout.state_name(slot);
-    if (first.initial[slot] != second.initial[slot] || uncertainty_about(first, name) != uncertainty_about(second, name))
+    if (first.initial[slot] != second.initial[slot] ||
+        uncertainty_about(first, name) != uncertainty_about(second, name))
       differences.push_back({.kind = Kind::initial, .name = name, .slot = slot});
   }
   for (int slot = 0; slot < static_cast<int>(first.levers.size()); ++slot) {
@@ -180,7 +181,8 @@ std::vector<SettingDifference> setting_differences(const Scenario& first, const 
   std::stable_sort(dated.begin(), dated.end(), [&](const auto& a, const auto& b) { return month(a) < month(b); });
   differences.insert(differences.end(), dated.begin(), dated.end());
 
-  if (!same_triggers(first.triggers, second.triggers)) differences.push_back({.kind = Kind::triggers, .name = "triggers"});
+  if (!same_triggers(first.triggers, second.triggers))
+    differences.push_back({.kind = Kind::triggers, .name = "triggers"});
   if (!same_network(first.network.get(), second.network.get()))
     differences.push_back({.kind = Kind::network, .name = "network"});
   return differences;
@@ -208,15 +210,20 @@ std::shared_ptr<const Scenario> scenario_between(const Scenario& first, const Sc
         between->levers[difference.slot] = second.levers[difference.slot];
         take_uncertainty(*between, second, difference.name);
         break;
-      case SettingDifference::Kind::triggers: between->triggers = second.triggers; break;
-      case SettingDifference::Kind::network: between->network = second.network; break;
+      case SettingDifference::Kind::triggers:
+        between->triggers = second.triggers;
+        break;
+      case SettingDifference::Kind::network:
+        between->network = second.network;
+        break;
       case SettingDifference::Kind::jump:
-      case SettingDifference::Kind::event: break;  // below, all at once
+      case SettingDifference::Kind::event:
+        break;  // below, all at once
     }
   }
   between->jumps = dated_between(first.jumps, second.jumps, SettingDifference::Kind::jump, differences, from_second);
-  between->model_events = dated_between(first.model_events, second.model_events, SettingDifference::Kind::event,
-                                        differences, from_second);
+  between->model_events =
+      dated_between(first.model_events, second.model_events, SettingDifference::Kind::event, differences, from_second);
   between->content_hash = fmt::format("{:016x}", std::hash<std::string>{}(first.content_hash + "\n" + chosen));
   return between;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "engine/lever_policies.hpp"
@@ -29,6 +30,10 @@ Simulation::Simulation(std::shared_ptr<const Scenario> scenario, RunOptions opti
   if (options_.members < 1) throw std::logic_error("Simulation needs at least one member");
   const Layout& layout = *scenario_->layout;
   if (!kernel_) kernel_ = scenario_->model->compile(layout, scenario_->parameters, scenario_->network.get());
+  if (options_.explain)
+    derived_ = MemberArrays::Constant(static_cast<Eigen::Index>(options_.members),
+                                      static_cast<Eigen::Index>(layout.derived().size()),
+                                      std::numeric_limits<double>::quiet_NaN());
 
   const auto members = static_cast<Eigen::Index>(options_.members);
   const auto slots = static_cast<Eigen::Index>(layout.state().size());
@@ -149,7 +154,9 @@ void Simulation::step() {
   apply_events(state_);
   injected_events_.clear();
   injected_jumps_.clear();
-  kernel_->advance(context(), state_);
+  StepContext step_context = context();
+  if (options_.explain) step_context.derived = &derived_;
+  kernel_->advance(step_context, state_);
   if (!kernel_->clips_on_commit())
     for (const int slot : clipped_slots_) clip(slot, state_);
   ++month_;

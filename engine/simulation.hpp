@@ -27,6 +27,8 @@ namespace steppe {
 struct RunOptions {
   std::int64_t members = 1;
   std::int64_t first_member = 0;  // global index of this block's first member (random streams)
+  // Have the kernel write the derived quantities of every step (derived()): `steppe run --explain`.
+  bool explain = false;
 };
 
 // The members to step together when `requested` are asked for: a multiple of sixteen with an odd
@@ -99,6 +101,10 @@ class Simulation {
   const MemberArrays& sampled_inputs() const { return sampled_inputs_; }
   // Lever values of the last step taken (before any step: the values for month 0).
   const MemberArrays& levers() const { return levers_.values(); }
+  // With RunOptions::explain, the derived quantities of the last step taken, as its kernel
+  // computed them (members × Layout::derived()); NaN before any step (and where a kernel wrote
+  // nothing); empty without explain.
+  const MemberArrays& derived() const { return derived_; }
 
   Checkpoint checkpoint() const;
   void restore(const Checkpoint& checkpoint);
@@ -120,6 +126,7 @@ class Simulation {
   std::shared_ptr<const Kernel> kernel_;
   int month_ = 0;
   MemberArrays state_, sampled_inputs_;
+  MemberArrays derived_;            // with explain
   std::vector<int> clipped_slots_;  // the state slots of variables declared clipped
   // Members × parameter slots, only when some parameter is uncertain (else empty: the kernel
   // uses the values it was compiled with).

@@ -43,6 +43,13 @@ nlohmann::json declaration(const ModelDeclaration& d) {
                              {"max", l.max},
                              {"traits", l.traits},
                              {"source", l.source}});
+  for (const auto& q : d.derived)
+    out["derived"].push_back({{"name", q.name},
+                              {"role", q.role},
+                              {"per", per_text(q)},
+                              {"help", q.help},
+                              {"unit", q.unit},
+                              {"source", q.source}});
   for (const auto& p : d.parameters)
     out["parameters"].push_back({{"name", p.name},
                                  {"role", p.role},

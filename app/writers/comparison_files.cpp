@@ -89,7 +89,7 @@ const OutputWriterRegistration<ComparisonResult> trajectories_writer({
     .write =
         [](const ComparisonResult& result, const Provenance&, std::ostream& out) {
           write_sides_csv(out, result.prepared, [&](std::size_t side, std::ostream& text) {
-            write_trajectories_csv(text, *result.runs[side].scenario, result.runs[side].months);
+            write_trajectories_csv(text, result.runs[side]);
           });
         },
 });

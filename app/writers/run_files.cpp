@@ -13,14 +13,17 @@ bool always(const PreparedRun&) { return true; }
 
 const OutputWriterRegistration<RunResult> trajectories_writer({
     .file = "trajectories.csv",
-    .help = "every month's state: date, member, actor, variable, value",
+    .help = "every month's state: date, member, actor, variable, value (with --explain: levers and derived "
+            "quantities too, and their kind)",
     .order = 10,
     .applies = [](const PreparedRun& prepared) { return prepared.keeps_trajectories(); },
     .applies_to = "a single run, or an ensemble with --keep-trajectories",
     .write =
         [](const RunResult& result, const Provenance&, std::ostream& out) {
-          write_trajectories_csv(out, result.scenario(),
-                                 result.run ? result.run->months : result.ensemble->trajectories);
+          if (result.run)
+            write_trajectories_csv(out, *result.run);
+          else
+            write_trajectories_csv(out, result.scenario(), result.ensemble->trajectories);
         },
 });
 

@@ -17,15 +17,15 @@ namespace steppe {
 using Coalition = std::vector<bool>;  // per player: in the coalition
 
 struct ShapleyOptions {
-  int exact_up_to = 12;     // players; beyond, sample orderings
-  int orderings = 200;      // random orderings when sampling
-  std::uint64_t seed = 1;   // of the orderings
+  int exact_up_to = 12;    // players; beyond, sample orderings
+  int orderings = 200;     // random orderings when sampling
+  std::uint64_t seed = 1;  // of the orderings
 };
 
 struct ShapleyValues {
   bool exact = true;
-  int orderings = 0;          // drawn, when not exact
-  std::size_t coalitions = 0;  // worths evaluated (each once)
+  int orderings = 0;              // drawn, when not exact
+  std::size_t coalitions = 0;     // worths evaluated (each once)
   std::vector<double> none, all;  // worth of the empty and the full coalition, per outcome
   // Per player, per outcome: the contribution, and the half-width of its 95% interval (0 when exact).
   std::vector<std::vector<double>> value, half_width;

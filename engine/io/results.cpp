@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
 
 #include "engine/io/streamed_text.hpp"
 
@@ -16,10 +17,16 @@ std::string round_trip(double value) {
   return fmt::format("{}", value);
 }
 
-void write_trajectories_csv(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months) {
+namespace {
+
+// The rows of write_trajectories_csv; with `explained`, also each month's levers and derived
+// quantities, every row then ending in its kind.
+void write_trajectory_rows(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months,
+                           const WhatIfRun* explained) {
   const Layout& layout = *scenario.layout;
   StreamedText out(stream);
-  out.format("date,member,actor,variable,value\n");
+  const std::string_view state_kind = explained ? ",state" : "";
+  out.format("date,member,actor,variable,value{}\n", explained ? ",kind" : "");
   for (std::size_t month = 0; month < months.size(); ++month) {
     const std::string date = scenario.date(static_cast<int>(month)).to_string();
     const MemberArrays& state = months[month];
@@ -27,10 +34,27 @@ void write_trajectories_csv(std::ostream& stream, const Scenario& scenario, cons
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
         const auto& variable = layout.state()[slot];
         if (variable.decl->internal) continue;
-        out.format("{},{},{},{},{}\n", date, member, variable.actor, variable.variable,
-                   round_trip(state(member, static_cast<Eigen::Index>(slot))));
+        out.format("{},{},{},{},{}{}\n", date, member, variable.actor, variable.variable,
+                   round_trip(state(member, static_cast<Eigen::Index>(slot))), state_kind);
       }
+    if (!explained || month >= explained->levers.size()) continue;  // the horizon: no step taken
+    for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
+      out.format("{},0,{},{},{},lever\n", date, layout.levers()[slot].actor, layout.levers()[slot].decl->name,
+                 round_trip(explained->levers[month](0, static_cast<Eigen::Index>(slot))));
+    for (std::size_t slot = 0; slot < layout.derived().size(); ++slot)
+      out.format("{},0,{},{},{},derived\n", date, layout.derived()[slot].actor, layout.derived()[slot].name,
+                 round_trip(explained->derived[month](0, static_cast<Eigen::Index>(slot))));
   }
+}
+
+}  // namespace
+
+void write_trajectories_csv(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months) {
+  write_trajectory_rows(stream, scenario, months, nullptr);
+}
+
+void write_trajectories_csv(std::ostream& stream, const WhatIfRun& run) {
+  write_trajectory_rows(stream, *run.scenario, run.months, run.explained ? &run : nullptr);
 }
 
 std::vector<int> headline_slots(const Layout& layout) {

@@ -24,6 +24,11 @@ struct Provenance {
 // "date,member,actor,variable,value", one row per month, member, actor and variable (internal
 // bookkeeping variables excluded), written to `out` as it is made.
 void write_trajectories_csv(std::ostream& out, const Scenario& scenario, const std::vector<MemberArrays>& months);
+// A what-if run's trajectory, as above. An explained run's (WhatIfRun::explained) gains a last
+// column, `kind`: `state` for those rows, and for each month whose step was taken (all but the
+// horizon) a `lever` row per lever slot (actor, lever name: the setting month t's step used) and
+// a `derived` row per derived quantity (actor, name: as that step computed it).
+void write_trajectories_csv(std::ostream& out, const WhatIfRun& run);
 
 // The shortest text that reads back to the same double; "NaN"/"inf" spelled for pandas and R.
 std::string round_trip(double value);

@@ -641,10 +641,14 @@ Part value_part(const Override& change) {
 
 // An error in a typed change: the message, then the change as typed with the wrong part underlined.
 [[noreturn]] void fail_typed(const Override& change, Part part, const std::string& message) {
+  const std::string path = change.kind == Override::Kind::event ? "event" : change.name;
+  // A mistaken paste of a whole file is named, shortened, in the message, not repeated.
+  constexpr std::size_t longest_shown = 200;
+  if (utf8_length(change.typed) > longest_shown) throw InputError({change.flag}, path, message);
   const std::size_t indent =
       utf8_length(change.flag) + 1 + utf8_length(std::string_view(change.typed).substr(0, part.at));
   const std::size_t width = std::max<std::size_t>(1, utf8_length(part.text));
-  throw InputError({change.flag}, change.kind == Override::Kind::event ? "event" : change.name,
+  throw InputError({change.flag}, path,
                    fmt::format("{}\n  {} {}\n  {}{}", message, change.flag, change.typed, std::string(indent, ' '),
                                std::string(width, '^')));
 }

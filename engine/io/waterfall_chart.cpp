@@ -87,8 +87,9 @@ void render_panel(std::string& svg, const WaterfallPanel& panel, double top) {
   sum = panel.start;
   for (std::size_t index = 0; index < panel.steps.size(); ++index) {
     const WaterfallStep& step = panel.steps[index];
-    const std::string shown = step.half_width > 0 ? fmt::format("{} ± {:.2g}", value_text(step.value, true), step.half_width)
-                                                  : value_text(step.value, true);
+    const std::string shown = step.half_width > 0
+                                  ? fmt::format("{} ± {:.2g}", value_text(step.value, true), step.half_width)
+                                  : value_text(step.value, true);
     row(index + 1, step.label, sum, sum + step.value, step.value >= 0 ? kRise : kFall, step.half_width, shown);
     sum += step.value;
   }

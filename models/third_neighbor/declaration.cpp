@@ -1,8 +1,8 @@
-// The third_neighbor declaration: every role, state variable, parameter, lever, event kind and
-// random event of the specification (docs/model.md §2 and §7), with help, unit, default, range and the article
-// section it stands for. This one table validates scenarios, answers `steppe describe` and
-// accepts `--set`. The parameters come from the lists in parameters.hpp, which also bind them in
-// the kernel; the partner levers from the table in third_neighbor.hpp.
+// The third_neighbor declaration: every role, state variable, parameter, lever, derived quantity,
+// event kind and random event of the specification (docs/model.md §2 and §7), with help, unit, default, range and the
+// article section it stands for. This one table validates scenarios, answers `steppe describe` and accepts `--set`. The
+// parameters come from the lists in parameters.hpp, which also bind them in the kernel; the partner levers from the
+// table in third_neighbor.hpp.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -256,6 +256,79 @@ ModelDeclaration make_declaration() {
                                .unit = "setting",
                                .value = 0.0,
                                .source = limits});
+
+  // What the step computes and keeps nowhere, each written by the kernel as it used it
+  // (`steppe run --explain`). The quantities of the whole scenario belong to the system actor.
+  const std::string derived_section = "docs/model.md §7.4";
+  d.derived = {
+      DerivedDecl{.name = "visibility",
+                  .role = "system",
+                  .help = "V: what the neighbors see of every partner's engagement, amplified by framing",
+                  .unit = "visibility",
+                  .source = derived_section},
+      DerivedDecl{.name = "support",
+                  .role = "system",
+                  .help = "partner support: the partners' support terms summed, at most 1",
+                  .unit = "share",
+                  .source = derived_section},
+      DerivedDecl{.name = "pressure",
+                  .role = "system",
+                  .help = "the effective pressure Pi: the neighbors' pressure terms summed",
+                  .unit = "pressure",
+                  .source = derived_section},
+      DerivedDecl{.name = "diversification_ratio",
+                  .role = "system",
+                  .help = "div: the share of flows no neighbor controls, relative to the most diversification can "
+                          "reach",
+                  .unit = "ratio",
+                  .source = derived_section},
+      DerivedDecl{.name = "overreach",
+                  .role = "system",
+                  .help = "O: the autonomy cost of basing, alliance and visibility above theta_O",
+                  .unit = "overreach",
+                  .source = derived_section},
+      DerivedDecl{.name = "foundations",
+                  .role = "system",
+                  .help = "G: the weighted drivers of autonomy's growth",
+                  .unit = "share",
+                  .source = derived_section},
+      DerivedDecl{.name = "threat_target",
+                  .role = "neighbor",
+                  .help = "P*: the threat perception the neighbor is heading for",
+                  .unit = "share",
+                  .source = derived_section},
+      DerivedDecl{.name = "pressure_term",
+                  .role = "neighbor",
+                  .help = "the neighbor's term of Pi: coercion x dependence x (1 - resilience_cushion x resilience)",
+                  .unit = "pressure",
+                  .source = derived_section},
+      DerivedDecl{.name = "effectiveness",
+                  .role = "partner",
+                  .help = "eff: how far the partner's engagement counts (trust, institutionalization, task forces)",
+                  .unit = "share",
+                  .source = derived_section},
+      DerivedDecl{.name = "mean_engagement",
+                  .role = "partner",
+                  .help = "the partner's mean realized engagement over the levers that are not counter-productive",
+                  .unit = "share",
+                  .source = derived_section},
+      DerivedDecl{.name = "support_term",
+                  .role = "partner",
+                  .help = "the partner's term of support before the cap at 1: eff x mean_engagement / E_ref",
+                  .unit = "share",
+                  .source = derived_section},
+      DerivedDecl{.name = "visibility_term",
+                  .role = "partner",
+                  .help = "the partner's term of V: its visible engagement x (1 + framing_gain x framing)",
+                  .unit = "visibility",
+                  .source = derived_section},
+      DerivedDecl{.name = "best_route",
+                  .role = "partner",
+                  .help = "the availability of the partner's most open route to the focal state (access combines "
+                          "them all)",
+                  .unit = "share",
+                  .source = "docs/model.md §7.3"},
+  };
 
   // In the order they fire within a month (docs/model.md §7.8; EventKind in third_neighbor.hpp).
   d.event_kinds = {

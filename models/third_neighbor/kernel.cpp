@@ -13,7 +13,8 @@
 // compile() resolves every slot and parameter once, and each call turns the slots into offsets
 // for its block, so the step only adds to pointers. The update is compiled twice: for the
 // flagship's one partner and two neighbors, with the loops over them unrolled, and for any
-// other number.
+// other number; a third time for runs that explain themselves (`steppe run --explain`,
+// StepContext::derived), which also writes each derived quantity where the step computes it.
 //
 // Parameters are read through a reader: as plain scalars when no parameter varies across the
 // members of a run (the common case), or from the block's per-member parameter columns when a
@@ -233,6 +234,8 @@ struct Neighbor : NeighborParameters {
   Offset threat_perception, coercion, dependence;
   // levers
   Offset hawkishness, inducements, direct_pressure;
+  // derived quantities (written only when a run asks: StepContext::derived)
+  Offset threat_target, pressure_term;
 };
 
 struct Edge {
@@ -255,6 +258,7 @@ struct Partner {
   std::array<Offset, partner_lever_count> setting;     // levers
   Offset framing;                                      // lever
   Offset trust, expectation, elite_network, institutionalization, attention, attention_months_left, access;
+  Offset effectiveness, mean_engagement, support_term, visibility_term, best_route;  // derived
   int index;  // among the partners (their routes)
 };
 
@@ -263,28 +267,32 @@ struct Offsets {
   Offset autonomy, institutional_capacity, standing, resilience, concession, diversification;
   Offset outreach, peacekeeping_deployments, balanced_diplomacy, concession_threshold;
   Offset tension, crisis;
+  Offset visibility, support, pressure, diversification_ratio, overreach, foundations;  // derived
   std::vector<Neighbor> neighbors;
   std::vector<Partner> partners;
 
   // These slots as offsets into the arrays of a block of `members` (copied into `scaled`, whose
-  // vectors keep their capacity from call to call: no allocation in the step).
+  // vectors keep their capacity from call to call: no allocation in the step). The derived
+  // quantities' array has a row per member too.
   void scale(Eigen::Index members, Offsets& scaled) const {
     const auto times = [members](Offset& slot) { slot *= members; };
     scaled = *this;
     for (Offset* slot :
          {&scaled.autonomy, &scaled.institutional_capacity, &scaled.standing, &scaled.resilience, &scaled.concession,
           &scaled.diversification, &scaled.outreach, &scaled.peacekeeping_deployments, &scaled.balanced_diplomacy,
-          &scaled.concession_threshold, &scaled.tension, &scaled.crisis})
+          &scaled.concession_threshold, &scaled.tension, &scaled.crisis, &scaled.visibility, &scaled.support,
+          &scaled.pressure, &scaled.diversification_ratio, &scaled.overreach, &scaled.foundations})
       times(*slot);
     for (Neighbor& n : scaled.neighbors)
-      for (Offset* slot :
-           {&n.threat_perception, &n.coercion, &n.dependence, &n.hawkishness, &n.inducements, &n.direct_pressure})
+      for (Offset* slot : {&n.threat_perception, &n.coercion, &n.dependence, &n.hawkishness, &n.inducements,
+                           &n.direct_pressure, &n.threat_target, &n.pressure_term})
         times(*slot);
     for (Partner& p : scaled.partners) {
       for (Offset& slot : p.engagement) times(slot);
       for (Offset& slot : p.setting) times(slot);
       for (Offset* slot : {&p.framing, &p.trust, &p.expectation, &p.elite_network, &p.institutionalization,
-                           &p.attention, &p.attention_months_left, &p.access})
+                           &p.attention, &p.attention_months_left, &p.access, &p.effectiveness, &p.mean_engagement,
+                           &p.support_term, &p.visibility_term, &p.best_route})
         times(*slot);
     }
   }
@@ -313,10 +321,14 @@ class ThirdNeighborKernel final : public Kernel {
     });
   }
   void advance(const StepContext& context, MemberArrays& state) const override {
-    if (slots_.partners.size() == 1 && slots_.neighbors.size() == 2)
-      advance_groups<1, 2>(context, state);
+    // Explaining is rare and never timed: one general version of the step serves it, and the
+    // versions that are timed are compiled without a trace of it.
+    if (context.derived)
+      advance_groups<std::dynamic_extent, std::dynamic_extent, true>(context, state);
+    else if (slots_.partners.size() == 1 && slots_.neighbors.size() == 2)
+      advance_groups<1, 2, false>(context, state);
     else
-      advance_groups<std::dynamic_extent, std::dynamic_extent>(context, state);
+      advance_groups<std::dynamic_extent, std::dynamic_extent, false>(context, state);
   }
   // The update clips every value it commits, in its one pass over the block: the engine's second
   // pass would slow the step loop by a tenth (docs/performance.md). The diagnostics it computes lie
@@ -347,11 +359,14 @@ class ThirdNeighborKernel final : public Kernel {
     if (first < members) run(Group<false>{first, static_cast<int>(members - first)});
   }
 
-  template <std::size_t partner_count, std::size_t neighbor_count>
+  template <std::size_t partner_count, std::size_t neighbor_count, bool explain>
   void advance_groups(const StepContext& context, MemberArrays& state) const {
+    if (explain && context.derived->rows() != state.rows())
+      throw std::logic_error("third_neighbor: derived quantities and state differ in rows");
     for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
-      advance_group<partner_count, neighbor_count>(c, parameter, context.levers->data() + group.first, group,
-                                                   state.data() + group.first);
+      advance_group<partner_count, neighbor_count, explain>(c, parameter, context.levers->data() + group.first, group,
+                                                            state.data() + group.first,
+                                                            explain ? context.derived->data() + group.first : nullptr);
     });
   }
 
@@ -366,9 +381,10 @@ class ThirdNeighborKernel final : public Kernel {
   void apply_events_group(const Offsets& c, Parameter p, const StepContext& context, G g, WriteArray s) const;
   // For `partner_count` partners and `neighbor_count` neighbors: the flagship's one and two are
   // compile-time constants, so that the compiler unrolls the loops over them and interleaves
-  // their independent work; std::dynamic_extent for any other number.
-  template <std::size_t partner_count, std::size_t neighbor_count, typename Parameter, typename G>
-  void advance_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s) const;
+  // their independent work; std::dynamic_extent for any other number. With `explain`, also writes
+  // the derived quantities into `d` (StepContext::derived, from the group's first member).
+  template <std::size_t partner_count, std::size_t neighbor_count, bool explain, typename Parameter, typename G>
+  void advance_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s, WriteArray d) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
   template <typename G, typename State>
@@ -380,9 +396,11 @@ class ThirdNeighborKernel final : public Kernel {
   template <typename Parameter, typename G>
   Lane threat_target(const Offsets& c, Parameter p, const Neighbor& neighbor, const Lane& V, ReadArray u, G g,
                      ReadArray s) const;
-  // access_p: availability of at least one route to the focal state (1 without a network).
+  // access_p: availability of at least one route to the focal state (1 without a network). With
+  // `best`, also the availability of the most open route there.
   template <typename Parameter, typename G>
-  Lane route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s) const;
+  Lane route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s,
+                    Lane* best = nullptr) const;
   template <typename Neighbors, typename G>
   void write_diversification(const Neighbors& neighbors, const Offsets& c, G g, WriteArray s) const;
 
@@ -406,6 +424,11 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     if (slot < 0) throw std::logic_error("third_neighbor: no lever slot " + actor + "." + lever);
     return slot;
   };
+  auto derived_slot = [&](const std::string& actor, const std::string& derived) {
+    const int slot = layout.derived_index(actor, derived);
+    if (slot < 0) throw std::logic_error("third_neighbor: no derived slot " + actor + "." + derived);
+    return slot;
+  };
   // Every parameter bound by its name (parameters.hpp): no list here to keep in step.
   g_ = bind_globals(layout, parameters);
   const auto random_event = [&](const std::string& name) {
@@ -426,6 +449,12 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   slots_.diversification = state_slot(focal, "diversification");
   slots_.tension = state_slot("system", "tension");
   slots_.crisis = state_slot("system", "crisis");
+  slots_.visibility = derived_slot("system", "visibility");
+  slots_.support = derived_slot("system", "support");
+  slots_.pressure = derived_slot("system", "pressure");
+  slots_.diversification_ratio = derived_slot("system", "diversification_ratio");
+  slots_.overreach = derived_slot("system", "overreach");
+  slots_.foundations = derived_slot("system", "foundations");
   slots_.outreach = lever_slot(focal, "outreach");
   slots_.peacekeeping_deployments = lever_slot(focal, "peacekeeping_deployments");
   slots_.balanced_diplomacy = lever_slot(focal, "balanced_diplomacy");
@@ -439,6 +468,8 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     n.hawkishness = lever_slot(name, "hawkishness");
     n.inducements = lever_slot(name, "inducements");
     n.direct_pressure = lever_slot(name, "direct_pressure");
+    n.threat_target = derived_slot(name, "threat_target");
+    n.pressure_term = derived_slot(name, "pressure_term");
     slots_.neighbors.push_back(n);
   }
 
@@ -476,6 +507,11 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
     p.attention = state_slot(name, "attention");
     p.attention_months_left = state_slot(name, "attention_months_left");
     p.access = state_slot(name, "access");
+    p.effectiveness = derived_slot(name, "effectiveness");
+    p.mean_engagement = derived_slot(name, "mean_engagement");
+    p.support_term = derived_slot(name, "support_term");
+    p.visibility_term = derived_slot(name, "visibility_term");
+    p.best_route = derived_slot(name, "best_route");
     Routes partner_routes;
     if (network) {
       const auto& routes = network->routes(static_cast<int>(index));
@@ -521,9 +557,13 @@ Lane ThirdNeighborKernel::threat_target(const Offsets& c, Parameter p, const Nei
 }
 
 template <typename Parameter, typename G>
-Lane ThirdNeighborKernel::route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s) const {
+Lane ThirdNeighborKernel::route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s,
+                                       Lane* best) const {
   const Routes& routes = routes_[static_cast<std::size_t>(partner.index)];
-  if (routes.always_open) return Lane::Ones();
+  if (routes.always_open) {
+    if (best) *best = Lane::Ones();
+    return Lane::Ones();
+  }
   // Products start from their first factor rather than from one: the same numbers, fewer steps.
   const auto availability = [&](const Edge& edge) {
     Lane value = Lane::Constant(edge.base);
@@ -532,13 +572,19 @@ Lane ThirdNeighborKernel::route_access(const Offsets& c, Parameter p, const Part
       value *= 1.0 - p(g_.kappa) * sensitivity * g(s, c.neighbors[neighbor].coercion);
     return value;
   };
-  const auto closed = [&](const std::vector<Edge>& route) {
-    Lane open = availability(route.front());
-    for (auto edge = route.begin() + 1; edge != route.end(); ++edge) open *= availability(*edge);
-    return Lane(1.0 - open);
+  const auto open = [&](const std::vector<Edge>& route) {
+    Lane value = availability(route.front());
+    for (auto edge = route.begin() + 1; edge != route.end(); ++edge) value *= availability(*edge);
+    return value;
   };
-  Lane all_closed = closed(routes.routes.front());
-  for (auto route = routes.routes.begin() + 1; route != routes.routes.end(); ++route) all_closed *= closed(*route);
+  Lane first = open(routes.routes.front());
+  Lane all_closed = 1.0 - first;
+  if (best) *best = first;
+  for (auto route = routes.routes.begin() + 1; route != routes.routes.end(); ++route) {
+    const Lane route_open = open(*route);
+    all_closed *= 1.0 - route_open;
+    if (best) *best = best->max(route_open);
+  }
   return 1.0 - all_closed;
 }
 
@@ -639,9 +685,9 @@ template <typename Parameter, typename G>
   g.store(s, c.tension, (g(s, c.tension) + p(g_.crisis_jump_X) * crisis).min(1.0));
 }
 
-template <std::size_t partner_count, std::size_t neighbor_count, typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Offsets& c, Parameter p, ReadArray u, G g,
-                                                         WriteArray s) const {
+template <std::size_t partner_count, std::size_t neighbor_count, bool explain, typename Parameter, typename G>
+[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s,
+                                                         WriteArray d) const {
   const std::span<const Partner, partner_count> partners(c.partners.data(), c.partners.size());
   const std::span<const Neighbor, neighbor_count> neighbors(c.neighbors.data(), c.neighbors.size());
   const Lane A = g(s, c.autonomy), I = g(s, c.institutional_capacity), S = g(s, c.standing), R = g(s, c.resilience),
@@ -657,6 +703,10 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
   // Clipped to [0, 1] on commit (docs/model.md §7.6), in this one pass over the state rather than
   // by the engine in a second one (clips_on_commit).
   const auto commit = [&](Offset column, const Lane& value) { g.store(s, column, value.max(0.0).min(1.0)); };
+  // A derived quantity as the step uses it, when the run explains itself.
+  const auto explained = [&](Offset column, const Lane& value) {
+    if constexpr (explain) g.store(d, column, value);
+  };
 
   // Steps 3 and 4 for each partner at once: its contributions to the derived quantities, all
   // from the state at the start of the step, and its own new state (which needs only its own).
@@ -684,6 +734,11 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
     });
     const Lane mean = (mean_part[0] + mean_part[1]) * (1.0 / engaged_lever_count);
     const Lane visible = visible_part[0] + visible_part[1];
+    const Lane framed = multiply_add(p(g_.framing_gain), framing, 1.0);
+    explained(partner.effectiveness, effectiveness);
+    explained(partner.mean_engagement, mean);
+    explained(partner.support_term, effectiveness * mean * inverse_E_ref);
+    explained(partner.visibility_term, visible * framed);
     support = multiply_add(effectiveness, mean, support);
     overreach_levers += e[formal_alliance] + e[basing];
     diversification_effort =
@@ -708,10 +763,12 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
     no_elite_tie *= 1.0 - H;
     senior_visits += e[high_level_visits];
     basing_total += e[basing];
-    V = multiply_add(visible, multiply_add(p(g_.framing_gain), framing, 1.0), V);
+    V = multiply_add(visible, framed, V);
 
-    const Lane access = route_access(c, p, partner, g, s);
+    Lane best_route;
+    const Lane access = route_access(c, p, partner, g, s, explain ? &best_route : nullptr);
     g.store(s, partner.access, access);
+    explained(partner.best_route, best_route);
     const Lane attention = g(s, partner.attention);
     // What scales a lever's setting into its target, multiplied out once for the partner.
     const Lane attention_access = attention * access, attention_profile = attention * profile,
@@ -750,25 +807,35 @@ template <std::size_t partner_count, std::size_t neighbor_count, typename Parame
   Lane pressure_sum = Lane::Zero(), dependence_sum = Lane::Zero();
   Lane coercion_sum = Lane::Zero(), coercion_threat = Lane::Zero();
   Lane floor_sum = Lane::Zero();
+  const Lane cushion = multiply_add(-p(g_.resilience_cushion), R, 1.0);
   for (const Neighbor& n : neighbors) {
     const Lane C = g(s, n.coercion), D = g(s, n.dependence);
+    explained(n.pressure_term, C * D * cushion);
     pressure_sum = multiply_add(C, D, pressure_sum);
     dependence_sum += D;
     coercion_sum += C;
     coercion_threat = multiply_add(C, g(s, n.threat_perception), coercion_threat);
     floor_sum += p(n.D_floor);
   }
-  const Lane pressure = pressure_sum * multiply_add(-p(g_.resilience_cushion), R, 1.0);
+  const Lane pressure = pressure_sum * cushion;
   const Lane diversification = (1.0 - dependence_sum) / (1.0 - floor_sum);
   const Lane overreach =
       multiply_add(p(g_.alliance_cost), overreach_levers, p(g_.overreach) * (V - p(g_.theta_O)).max(0.0));
   const Lane drivers =
       plus_products(p(g_.w_E) * support, p(g_.w_div), diversification, p(g_.w_I), I, p(g_.w_S), S, p(g_.w_R), R);
+  explained(c.visibility, V);
+  explained(c.support, support);
+  explained(c.pressure, pressure);
+  explained(c.diversification_ratio, diversification);
+  explained(c.overreach, overreach);
+  explained(c.foundations, drivers);
 
   const double other_neighbors = std::max<double>(1.0, static_cast<double>(neighbors.size()) - 1.0);
   for (const Neighbor& n : neighbors) {
     const Lane P = g(s, n.threat_perception), C = g(s, n.coercion), D = g(s, n.dependence);
-    commit(n.threat_perception, multiply_add(threat_target(c, p, n, V, u, g, s) - P, inverse_tau_P, P));
+    const Lane target = threat_target(c, p, n, V, u, g, s);
+    explained(n.threat_target, target);
+    commit(n.threat_perception, multiply_add(target - P, inverse_tau_P, P));
     const Lane others_mean = neighbors.size() > 1 ? Lane((coercion_sum - C) * (1.0 / other_neighbors)) : Lane::Zero();
     const Lane fatigue =
         p(n.fatigue) * plus_products(1.0, p(g_.standing_restraint), S, p(g_.signal_restraint), senior_visits);

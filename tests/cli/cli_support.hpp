@@ -140,12 +140,13 @@ struct CsvRow {
   std::string variable;
   std::string value_text;
   double value = 0;
+  std::string kind;  // state, lever or derived in an explained run's file (`--explain`); else empty
 };
 
 struct Csv {
   std::string header;
   std::vector<CsvRow> rows;
-  bool well_formed = true;  // every row has five fields and a value that parses completely
+  bool well_formed = true;  // every row has five fields (six with `kind`) and a value that parses completely
 
   // The values of ACTOR.variable in date order.
   std::vector<double> series(const std::string& actor, const std::string& variable) const {
@@ -167,13 +168,14 @@ inline Csv csv_of_text(const std::string& text) {
   const std::vector<std::string> lines = lines_of(text);
   if (lines.empty()) return csv;
   csv.header = lines.front();
+  const std::size_t columns = split(csv.header, ',').size();
   for (std::size_t index = 1; index < lines.size(); ++index) {
     const std::vector<std::string> fields = split(lines[index], ',');
-    if (fields.size() != 5) {
+    if (fields.size() != columns || columns < 5) {
       csv.well_formed = false;
       continue;
     }
-    CsvRow row{fields[0], fields[1], fields[2], fields[3], fields[4], 0};
+    CsvRow row{fields[0], fields[1], fields[2], fields[3], fields[4], 0, columns > 5 ? fields[5] : ""};
     char* end = nullptr;
     row.value = std::strtod(row.value_text.c_str(), &end);
     if (row.value_text.empty() || end != row.value_text.c_str() + row.value_text.size()) csv.well_formed = false;

@@ -12,10 +12,10 @@ TEST_CASE("run with dated changes: the header names them and they land in their 
   fs::create_directory_symlink(root_folder() / "scenarios", cwd / "scenarios");
   const RunResult plain = run_steppe({"run", "scenarios/baseline.yaml", "-q"}, cwd);
   REQUIRE(plain.exit_code == 0);
-  const RunResult changed = run_steppe({"run", "scenarios/baseline.yaml", "--set", "USA.air_link=1@2030-01", "--set",
-                                        "CHN.direct_pressure=0.15@2030-01..2030-06", "--event",
-                                        "leadership_turnover MNG 2029-06"},
-                                       cwd);
+  const RunResult changed =
+      run_steppe({"run", "scenarios/baseline.yaml", "--set", "USA.air_link=1@2030-01", "--set",
+                  "CHN.direct_pressure=0.15@2030-01..2030-06", "--event", "leadership_turnover MNG 2029-06"},
+                 cwd);
   INFO(changed.err);
   REQUIRE(changed.exit_code == 0);
   CHECK_THAT(changed.out, Catch::StartsWith("Baseline (status quo) with USA.air_link=1@2030-01, "
@@ -43,12 +43,13 @@ TEST_CASE("compare a scenario against itself with changes (--with), three sides,
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("A: baseline (scenarios/baseline.yaml)"));
-  CHECK_THAT(result.out, Catch::Contains("B: baseline + USA.air_link=1@2030-01, CHN.direct_pressure=0.15@2030-01..2030-06"));
+  CHECK_THAT(result.out,
+             Catch::Contains("B: baseline + USA.air_link=1@2030-01, CHN.direct_pressure=0.15@2030-01..2030-06"));
   CHECK_THAT(result.out, Catch::Contains("C: baseline + CHN.hawkishness=0.9"));
   CHECK(table_row(result.out, "outcome") == std::vector<std::string>{"outcome", "A", "B", "C", "B − A", "C − A"});
   CHECK_THAT(result.out, Catch::Contains("What makes B − A (Shapley values: exact over 2 settings, 4 scenarios run)"));
   CHECK(folder_entries(folder) == std::vector<std::string>{"attribution.json", "attribution.svg", "chart.svg",
-                                                          "comparison.json", "trajectories.csv"});
+                                                           "comparison.json", "trajectories.csv"});
   const nlohmann::json attribution = read_json(folder / "attribution.json");
   const nlohmann::json comparison = read_json(folder / "comparison.json");
   const nlohmann::json& b = attribution.at("attributions").at(0);
@@ -69,7 +70,7 @@ TEST_CASE("compare a scenario against itself with changes (--with), three sides,
                       Catch::Contains(">CHN.direct_pressure<"));
 }
 
-TEST_CASE("compare takes three files; a variant may name another file", "[cli][changes]") {
+TEST_CASE("compare takes three files, and a variant may name another file", "[cli][changes]") {
   const fs::path folder = scratch("changes-three") / "out";
   const RunResult result =
       run_steppe({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "scenarios/disengaged.yaml",
@@ -79,7 +80,8 @@ TEST_CASE("compare takes three files; a variant may name another file", "[cli][c
   REQUIRE(result.exit_code == 0);
   CHECK(table_row(result.out, "outcome") ==
         std::vector<std::string>{"outcome", "A", "B", "C", "D", "B − A", "C − A", "D − A"});
-  CHECK_THAT(result.out, Catch::Contains("D: calibrated + USA.quad_plus=1@2027-01..2027-01 (scenarios/calibrated.yaml)"));
+  CHECK_THAT(result.out,
+             Catch::Contains("D: calibrated + USA.quad_plus=1@2027-01..2027-01 (scenarios/calibrated.yaml)"));
   const nlohmann::json comparison = read_json(folder / "comparison.json");
   CHECK(comparison.at("scenarios").size() == 4);
   CHECK(comparison.at("differences_from_a").contains("D"));

@@ -51,7 +51,7 @@ std::string parse_error(Parse parse, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("--set on a lever: a constant, a value from a date, a window and a ramp, over the schedule",
+TEST_CASE("a --set on a lever: a constant, a value from a date, a window and a ramp, over the schedule",
           "[scenario][command-line]") {
   const auto plain = with({});
   // baseline starts in 2025-01: 2030-01 is month 60.
@@ -90,7 +90,7 @@ TEST_CASE("--set on a lever: a constant, a value from a date, a window and a ram
   CHECK(window->content_hash != with({parse_override("CHN.direct_pressure=0.15@2030-01..2030-07")})->content_hash);
 }
 
-TEST_CASE("--event and --jump add a model event and a jump at their months", "[scenario][command-line]") {
+TEST_CASE("an --event and a --jump add a model event and a jump at their months", "[scenario][command-line]") {
   const auto plain = with({});
   const auto changed =
       with({parse_event("leadership_turnover MNG 2029-06"), parse_jump("CHN.threat_perception=+1@2025-11")});

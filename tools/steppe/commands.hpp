@@ -46,6 +46,7 @@ struct RunOptions {
   std::vector<std::string> write;  // opt-in output files
   std::string out;                 // "" → out/<scenario stem>
   bool estimate = false;           // print the memory estimate and stop
+  bool explain = false;            // the trajectories also hold every step's levers and derived quantities
   bool json = false;
   bool quiet = false;
 };
@@ -55,6 +56,7 @@ struct CompareOptions {
   std::vector<std::string> with;       // one side each: changes to the first scenario (or "FILE: changes")
   ScenarioOptions scenario_options;
   app::EnsembleSettings ensemble;
+  bool explain = false;
   bool attribute = false;
   int orderings = ShapleyOptions{}.orderings;
   std::string out;  // "" → out/<a>-vs-<b>...

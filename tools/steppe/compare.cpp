@@ -119,6 +119,7 @@ int compare_command(const CompareOptions& options, const std::string& command_li
       app::prepare_comparison({.sides = comparison_sides(options),
                                .load = options.scenario_options.load_options(ensembles),
                                .ensemble = options.ensemble,
+                               .explain = options.explain,
                                .attribute = options.attribute,
                                .attribution = {.orderings = options.orderings}});
   if (options.estimate) {
@@ -167,6 +168,8 @@ const CommandRegistration compare_registration(20, [](CLI::App& app) {
       ->type_name("CHANGES");
   add_scenario_options(*compare_app, compare.scenario_options);
   add_ensemble_options(*compare_app, compare.ensemble);
+  compare_app->add_flag("--explain", compare.explain,
+                        "Single runs: trajectories.csv also holds every step's levers and derived quantities");
   compare_app->add_flag("--attribute", compare.attribute,
                         "Split each difference from A among the settings that differ (Shapley values: exact up to 12 "
                         "settings, else sampled)");

@@ -1,6 +1,6 @@
-// `steppe describe`: a model's declaration table (roles, state variables, levers, parameters,
-// event kinds, random events) for people or as JSON, the list of models, or a scenario's network
-// report.
+// `steppe describe`: a model's declaration table (roles, state variables, levers, derived
+// quantities, parameters, event kinds, random events) for people or as JSON, the list of models, or a scenario's
+// network report.
 #include "app/describe.hpp"
 
 #include <fmt/format.h>
@@ -63,6 +63,14 @@ void print_declaration(const ModelDeclaration& d) {
                       l.help, l.source});
     }
     std::cout << "Levers (ACTOR.lever)\n" << levers.render() << "\n";
+  }
+
+  if (!d.derived.empty()) {
+    Table derived({"quantity", "owner", "unit", "meaning", "defined in"});
+    for (const auto& q : d.derived)
+      derived.add_row({q.per == Per::owner ? q.name : fmt::format("{}.<{}>", q.name, per_text(q)), q.role, q.unit,
+                       q.help, q.source});
+    std::cout << "Derived quantities (ACTOR.name, written by run --explain)\n" << derived.render() << "\n";
   }
 
   Table parameters({"parameter", "per", "default", "range", "unit", "meaning"});

@@ -56,7 +56,8 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   const app::PreparedRun prepared = app::prepare_run({.scenario = options.scenario,
                                                       .load = options.scenario_options.load_options(ensemble),
                                                       .ensemble = options.ensemble,
-                                                      .also_write = options.write});
+                                                      .also_write = options.write,
+                                                      .explain = options.explain});
   if (options.estimate) {
     print_memory_estimate(prepared.memory, prepared.trajectories_file_bytes, options.json);
     return 0;
@@ -108,6 +109,9 @@ const CommandRegistration run_registration(10, [](CLI::App& app) {
   add_ensemble_options(*run_app, run.ensemble);
   run_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
                     "With --members: also write every member's trajectory (trajectories.csv)");
+  run_app->add_flag("--explain", run.explain,
+                    "Also write every month's lever settings and derived quantities (visibility, support, ...) "
+                    "into trajectories.csv: a single run only");
   run_app->add_option("--write", run.write, "Also write this file (repeatable): " + opt_in_files())->type_name("FILE");
   run_app->add_option("--out", run.out,
                       "Folder for the output files (default: out/<scenario>, or out/<scenario>+<changes> with "
