@@ -134,8 +134,12 @@ void print_memory_estimate(const std::optional<app::MemoryEstimate>& memory, std
 void print_warnings(const std::vector<std::string>& warnings, bool quiet);
 // "wrote DIR/ : a, b, c" after a command's files are in place.
 void print_written(const std::vector<std::filesystem::path>& files);
-// Dates for first crossings, whole numbers for counts, rounded shares for the rest.
+// Dates for first crossings ("never" when there was none), whole numbers for counts, rounded
+// shares for the rest: one value, or one statistic of an ensemble's.
 std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario);
+// How many members of an ensemble never made a first crossing, "312 of 1000", beside the
+// statistics of those that did (the "never" column); "" for other outcomes.
+std::string never_text(const OutcomeSpec& outcome, const OutcomeStatistics& statistics);
 int sweep_command(const SweepOptions& options, const std::string& command_line);
 // The loaded sweep with its blocks run by `executor` (none: this machine's threads).
 int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,
