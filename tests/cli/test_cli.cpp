@@ -353,6 +353,22 @@ TEST_CASE("steppe run --quiet prints nothing and still writes the files", "[cli]
   }
 }
 
+TEST_CASE("run and compare with --json --quiet print the JSON they wrote and nothing else", "[cli][run][json]") {
+  // --quiet silences what is for people: a script asking for JSON still gets it.
+  const RunOutput run = run_scenario("scenarios/baseline.yaml", "run-json-quiet", {"--json", "--quiet"});
+  CHECK(run.result.err.empty());
+  CHECK(json::parse(run.result.out) == run.summary);
+
+  const fs::path folder = scratch("compare-json-quiet") / "out";
+  const RunResult compared = run_steppe(
+      {"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--out", folder.string(), "--json", "-q"},
+      root_folder());
+  INFO(compared.err);
+  REQUIRE(compared.exit_code == 0);
+  CHECK(compared.err.empty());
+  CHECK(json::parse(compared.out) == read_json(folder / "comparison.json"));
+}
+
 TEST_CASE("steppe run without --out writes to out/<scenario> in the working folder", "[cli][run][files]") {
   const fs::path cwd = scratch("run-default-out");
   const RunResult result = run_steppe({"run", source_path("scenarios/baseline.yaml").string(), "--quiet"}, cwd);

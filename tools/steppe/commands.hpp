@@ -119,8 +119,9 @@ struct ExportOptions {
 
 // A scenario file's name without folder or extension: labels and default output folders.
 using app::stem;
-// With --quiet prints nothing, with --json the file named `document` among those `written` (the
-// JSON the command also wrote); true when that is all to print.
+// With --json prints the file named `document` among those `written` (the JSON the command also
+// wrote), with --quiet alone nothing: --quiet silences what is for people, so --json --quiet is
+// what a script asks for and gets the JSON. True when that is all to print.
 bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesystem::path>& written,
                           const std::string& document);
 // Writes a use case's files into the folder (atomically: all or none) and returns their paths;

@@ -35,7 +35,7 @@ std::string never_text(const OutcomeSpec& outcome, const OutcomeStatistics& stat
 
 bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesystem::path>& written,
                           const std::string& document) {
-  if (json && !quiet)
+  if (json)
     for (const std::filesystem::path& file : written)
       if (file.filename() == document) std::cout << std::ifstream(file, std::ios::binary).rdbuf();
   return quiet || json;

@@ -120,7 +120,7 @@ const CommandRegistration run_registration(10, [](CLI::App& app) {
   run_app->add_flag("--estimate", run.estimate,
                     "Print the ensemble's memory estimate, and what is available, and stop");
   run_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
-  run_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
+  run_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors (and the JSON with --json)");
   return Command{run_app, [options](const std::string& command_line) { return run_command(*options, command_line); }};
 });
 
