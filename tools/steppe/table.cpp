@@ -37,6 +37,7 @@ constexpr std::size_t narrowest_column = 6;
 
 std::vector<std::string> wrap_text(const std::string& text, std::size_t width) {
   width = std::max<std::size_t>(width, 1);
+  if (utf8_length(text) <= width) return {text};  // as it is, runs of spaces and all
   std::vector<std::string> lines;
   std::string line;
   std::size_t start = 0;

@@ -23,7 +23,7 @@ class Table {
 };
 
 // `text` in lines of at most `width` characters (UTF-8 code points), broken at spaces; a word
-// longer than a line is cut.
+// longer than a line is cut. Text that fits is left as it is.
 std::vector<std::string> wrap_text(const std::string& text, std::size_t width);
 
 // The width of the terminal stdout writes to, in characters: $COLUMNS when set, else the
