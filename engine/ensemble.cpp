@@ -331,12 +331,13 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
 
 }  // namespace
 
-OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count) {
+OutcomeStatistics outcome_statistics(std::vector<double> values) {
+  const auto members = static_cast<std::int64_t>(values.size());
   values.erase(std::remove_if(values.begin(), values.end(), [](double value) { return std::isnan(value); }),
                values.end());
-  if (count) *count = static_cast<std::int64_t>(values.size());
+  const auto with_value = static_cast<std::int64_t>(values.size());
   const double nan = std::nan("");
-  if (values.empty()) return {nan, nan, nan, nan, nan, nan, nan};
+  if (values.empty()) return {nan, nan, nan, nan, nan, nan, nan, 0, members};
   std::sort(values.begin(), values.end());
   double sum = 0;
   for (double value : values) sum += value;
@@ -350,7 +351,9 @@ OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* c
           sorted_quantile(values, 0.25),
           sorted_quantile(values, 0.5),
           sorted_quantile(values, 0.75),
-          sorted_quantile(values, 0.95)};
+          sorted_quantile(values, 0.95),
+          with_value,
+          members - with_value};
 }
 
 }  // namespace steppe

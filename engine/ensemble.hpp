@@ -96,10 +96,13 @@ struct EnsembleResult {
 // The distribution of one outcome over the members.
 struct OutcomeStatistics {
   double mean = 0, sd = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0;
+  // The statistics are of the members with a value; the others (NaN: a first crossing that
+  // never happened) are counted, to be reported beside them.
+  std::int64_t members_with_value = 0, members_without_value = 0;
 };
 // Exact statistics of a sample (quantiles interpolated between order statistics); NaN members
-// (an event that never happened) are left out, and `count` says how many remained.
-OutcomeStatistics outcome_statistics(std::vector<double> values, std::int64_t* count = nullptr);
+// are left out of them and counted.
+OutcomeStatistics outcome_statistics(std::vector<double> values);
 
 // What an ensemble holds in memory at its height, worked out from its shape before anything is
 // allocated, so that a run too large for the machine is refused before it starts.

@@ -1,6 +1,7 @@
 #include "engine/errors.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -86,6 +87,11 @@ std::string unknown_name_message(const std::string& what, const std::string& wor
   const std::string suggestion = closest_match(word, candidates);
   if (suggestion.empty()) return fmt::format("unknown {} '{}'", what, shortened(word));
   return fmt::format("unknown {} '{}', did you mean '{}'?", what, shortened(word), suggestion);
+}
+
+std::string unknown_name_message(const std::string& what, const std::string& word,
+                                 const std::vector<std::string>& candidates, const std::string& plural) {
+  return fmt::format("{} ({}: {})", unknown_name_message(what, word, candidates), plural, fmt::join(candidates, ", "));
 }
 
 }  // namespace steppe

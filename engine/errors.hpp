@@ -48,5 +48,9 @@ std::string closest_match(const std::string& word, const std::vector<std::string
 // "unknown X 'word'" plus ", did you mean 'y'?" when a close candidate exists.
 std::string unknown_name_message(const std::string& what, const std::string& word,
                                  const std::vector<std::string>& candidates);
+// The same, then every candidate: "unknown role 'x' (roles: focal, neighbor, partner)", for
+// names a writer has to look up rather than misspell (the few keys of a map, a model's roles).
+std::string unknown_name_message(const std::string& what, const std::string& word,
+                                 const std::vector<std::string>& candidates, const std::string& plural);
 
 }  // namespace steppe

@@ -68,6 +68,11 @@ std::string statistic_list() {
 
 }  // namespace
 
+std::string Scenario::crossing_date(double month) const {
+  if (!std::isfinite(month)) return "";
+  return date(static_cast<int>(std::lround(month))).to_string();
+}
+
 std::optional<double> parse_number(std::string_view text) {
   const bool negative = text.starts_with('-');
   if (negative || text.starts_with('+')) text.remove_prefix(1);  // from_chars takes neither

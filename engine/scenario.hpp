@@ -143,6 +143,9 @@ struct Scenario {
   bool has_sweep = false;          // the files hold a `sweep:` section (a sweep file, docs/sweeps.md)
 
   YearMonth date(int month) const { return start.plus(month); }
+  // A first crossing (OutcomeSpec::is_month) as the date it happened, "YYYY-MM"; a mean or an
+  // interpolated quantile of crossings is given the nearest month; "" when it never happened (NaN).
+  std::string crossing_date(double month) const;
 };
 
 // A number as YAML or --set writes it: decimal or exponent form, optionally signed ('+' too).

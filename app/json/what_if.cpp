@@ -11,6 +11,14 @@ nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::js
 
 namespace {
 
+// One statistic of an outcome: a first crossing's as the date it falls in (null when no member
+// crossed), any other as a number.
+nlohmann::json statistic_value(const OutcomeSpec& outcome, double value, const Scenario& scenario) {
+  if (!outcome.is_month()) return number(value);
+  const std::string date = scenario.crossing_date(value);
+  return date.empty() ? nlohmann::json(nullptr) : nlohmann::json(date);
+}
+
 nlohmann::json header(const Scenario& scenario, std::int64_t members, const Provenance& provenance) {
   nlohmann::json summary;
   summary["steppe_version"] = provenance.steppe_version;
@@ -62,12 +70,16 @@ nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& 
   nlohmann::json summary = header(scenario, result.members, provenance);
   nlohmann::json outcomes = nlohmann::json::object();
   for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
+    const OutcomeSpec& outcome = result.outcome_specs[index];
     const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
-    std::int64_t count = 0;
-    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()}, &count);
-    outcomes[result.outcome_specs[index].name] = {
-        {"mean", number(s.mean)},     {"sd", number(s.sd)},   {"q05", number(s.q05)}, {"q25", number(s.q25)},
-        {"median", number(s.median)}, {"q75", number(s.q75)}, {"q95", number(s.q95)}, {"members_with_value", count}};
+    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
+    const auto value = [&](double statistic) { return statistic_value(outcome, statistic, scenario); };
+    nlohmann::json statistics = {{"mean", value(s.mean)},     {"sd", number(s.sd)},  // of a first crossing: in months
+                                 {"q05", value(s.q05)},       {"q25", value(s.q25)},
+                                 {"median", value(s.median)}, {"q75", value(s.q75)},
+                                 {"q95", value(s.q95)},       {"members_with_value", s.members_with_value}};
+    if (outcome.is_month()) statistics["never"] = s.members_without_value;
+    outcomes[outcome.name] = std::move(statistics);
   }
   summary["outcomes"] = outcomes;
   nlohmann::json inputs = nlohmann::json::object();

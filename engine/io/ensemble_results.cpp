@@ -1,3 +1,4 @@
+// The files an ensemble becomes (engine/io/ensemble_results.hpp).
 #include "engine/io/ensemble_results.hpp"
 
 #include <fmt/format.h>
@@ -13,15 +14,16 @@ namespace steppe {
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
   const Layout& layout = *scenario.layout;
   fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), "date,actor,variable,quantile,value\n");
+  fmt::format_to(std::back_inserter(out), "date,actor,variable,statistic,quantile,value\n");
   for (int month = 0; month <= scenario.months; ++month) {
     const std::string date = scenario.date(month).to_string();
     for (std::size_t position = 0; position < result.band_slots.size(); ++position) {
       const auto& slot = layout.state()[result.band_slots[position]];
       for (double level : band_levels)
-        fmt::format_to(std::back_inserter(out), "{},{},{},{},{}\n", date, slot.actor, slot.variable, level,
+        fmt::format_to(std::back_inserter(out), "{},{},{},quantile,{},{}\n", date, slot.actor, slot.variable, level,
                        round_trip(result.bands.quantile(month, position, level)));
-      fmt::format_to(std::back_inserter(out), "{},{},{},mean,{}\n", date, slot.actor, slot.variable,
+      // A mean has no quantile: the field is left empty (NA to pandas and R), so the column stays numeric.
+      fmt::format_to(std::back_inserter(out), "{},{},{},mean,,{}\n", date, slot.actor, slot.variable,
                      round_trip(result.means.mean(month, position, result.members)));
     }
   }
@@ -38,8 +40,14 @@ void write_outcomes_csv(std::ostream& stream, const Scenario& scenario, const En
     out.format("{}", member);
     for (Eigen::Index column = 0; column < result.inputs.cols(); ++column)
       out.format(",{}", round_trip(result.inputs(member, column)));
-    for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column)
-      out.format(",{}", round_trip(result.outcomes(member, column)));
+    for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
+      const double value = result.outcomes(member, column);
+      // A first crossing is a date, empty when the member never crossed (NaT to pandas, NA to R).
+      if (result.outcome_specs[static_cast<std::size_t>(column)].is_month())
+        out.format(",{}", scenario.crossing_date(value));
+      else
+        out.format(",{}", round_trip(value));
+    }
     out.format("\n");
   }
 }

@@ -12,13 +12,14 @@
 
 namespace steppe {
 
-// The quantile levels of the bands, in bands.csv order; "mean" follows them.
+// The quantile levels of the bands, in bands.csv order; the mean follows them.
 inline constexpr double band_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
-// "date,actor,variable,quantile,value": quantile is 0.05 … 0.95 or "mean".
+// "date,actor,variable,statistic,quantile,value", tidy: statistic is "quantile" (quantile 0.05 …
+// 0.95) or "mean" (quantile empty).
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result);
-// "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes,
-// written to `out` as it is made.
+// "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes (a
+// first crossing as its date YYYY-MM, empty when never), written to `out` as it is made.
 void write_outcomes_csv(std::ostream& out, const Scenario& scenario, const EnsembleResult& result);
 // The model's headline panels: median lines over 5–95% bands; with two ensembles the second is dashed.
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,

@@ -51,9 +51,7 @@ double read_parameter_value(const Located& at, const Layout& layout, int slot) {
   if (at.node.IsScalar() && !parse_number(at.node.Scalar())) {
     const std::string& name = at.node.Scalar();
     const auto found = std::find(choices.begin(), choices.end(), name);
-    if (found == choices.end())
-      fail(at,
-           fmt::format("{} (choices: {})", unknown_name_message("choice", name, choices), fmt::join(choices, ", ")));
+    if (found == choices.end()) fail(at, unknown_name_message("choice", name, choices, "choices"));
     return static_cast<double>(found - choices.begin());
   }
   const double index = read_number(at, 0, static_cast<double>(choices.size() - 1));
@@ -85,17 +83,19 @@ double read_lever_value(const Located& at, const Layout& layout, int slot) {
 }
 
 // What a scenario can name and set: how to find a slot by name, list names for "did you mean",
-// and check a value for a slot.
+// and check a value for a slot; `section` is where the scenario sets it.
 struct SlotKind {
   const char* word;
+  const char* section;
   int (Layout::*index)(const std::string&, const std::string&) const;
   std::vector<std::string> (Layout::*names)() const;
   double (*read_value)(const Located&, const Layout&, int);
 };
 
-const SlotKind parameter_slots{"parameter", &Layout::parameter_index, &Layout::parameter_names, &read_parameter_value};
-const SlotKind initial_slots{"variable", &Layout::state_index, &Layout::state_names, &read_initial_value};
-const SlotKind lever_slots{"lever", &Layout::lever_index, &Layout::lever_names, &read_lever_value};
+const SlotKind parameter_slots{"parameter", "parameters", &Layout::parameter_index, &Layout::parameter_names,
+                               &read_parameter_value};
+const SlotKind initial_slots{"variable", "initial", &Layout::state_index, &Layout::state_names, &read_initial_value};
+const SlotKind lever_slots{"lever", "levers", &Layout::lever_index, &Layout::lever_names, &read_lever_value};
 
 // The slot named "ACTOR.name" (a global parameter: just "name"); -1 when there is none. The
 // actor ends at the first '.', as variable names may have dots of their own ("dependence.CHN").
@@ -105,30 +105,41 @@ int find_slot(const Layout& layout, const SlotKind& kind, const std::string& nam
   return (layout.*kind.index)(name.substr(0, dot), name.substr(dot + 1));
 }
 
-int resolve_slot(const Located& at, const std::string& name, const Layout& layout, const SlotKind& kind) {
+// Where a name is read: under its section (`parameters`, `initial`, `levers`), or elsewhere (a
+// trigger's condition or `set`, a jump), where a name of the wrong kind cannot be moved to it.
+enum class Place { section, elsewhere };
+
+int resolve_slot(const Located& at, const std::string& name, const Layout& layout, const SlotKind& kind, Place place) {
   const int slot = find_slot(layout, kind, name);
-  if (slot < 0) fail(at, unknown_name_message(kind.word, name, (layout.*kind.names)()));
-  return slot;
+  if (slot >= 0) return slot;
+  // A name of another kind is in the wrong place, not misspelt: say where it belongs.
+  for (const SlotKind* other : {&parameter_slots, &initial_slots, &lever_slots})
+    if (other != &kind && find_slot(layout, *other, name) >= 0)
+      fail(at, place == Place::section ? fmt::format("'{}' is a {}, not a {}: set it under {}:", name, other->word,
+                                                     kind.word, other->section)
+                                       : fmt::format("'{}' is a {}, not a {}", name, other->word, kind.word));
+  fail(at, unknown_name_message(kind.word, name, (layout.*kind.names)()));
 }
 
 // A state variable a trigger watches or a jump moves: any but the model's internal bookkeeping.
 int resolve_variable(const Located& at, const std::string& name, const Layout& layout) {
-  const int slot = resolve_slot(at, name, layout, initial_slots);
+  const int slot = resolve_slot(at, name, layout, initial_slots, Place::elsewhere);
   if (layout.state()[slot].decl->internal)
     fail(at, fmt::format("'{}' is internal bookkeeping of the model; a scenario cannot use it", name));
   return slot;
 }
 
 // `NAME: value` under `parameters`, `initial` or a `set`: (slot, checked value).
-std::pair<int, double> read_assignment(const Entry& entry, const Layout& layout, const SlotKind& kind) {
-  const int slot = resolve_slot(entry.key, entry.name, layout, kind);
+std::pair<int, double> read_assignment(const Entry& entry, const Layout& layout, const SlotKind& kind, Place place) {
+  const int slot = resolve_slot(entry.key, entry.name, layout, kind, place);
   return {slot, kind.read_value(entry.value, layout, slot)};
 }
 
 // `{ACTOR.lever: value, ...}` of a trigger or a `set` event.
 std::vector<std::pair<int, double>> read_lever_settings(const Located& map, const Layout& layout) {
   std::vector<std::pair<int, double>> settings;
-  for (const Entry& entry : entries(map)) settings.push_back(read_assignment(entry, layout, lever_slots));
+  for (const Entry& entry : entries(map))
+    settings.push_back(read_assignment(entry, layout, lever_slots, Place::elsewhere));
   if (settings.empty()) fail(map, "expected at least one lever");
   return settings;
 }
@@ -372,7 +383,7 @@ std::vector<Actor> read_actors(const Draft& draft, const ModelDeclaration& decla
     if (!valid_actor_name(entry.name))
       fail(entry.key, fmt::format("invalid actor name '{}': use 2 to 16 letters, digits or '_'", entry.name));
     const std::string role = read_text(entry.value);
-    if (!declaration.find_role(role)) fail(entry.value, unknown_name_message("role", role, role_names));
+    if (!declaration.find_role(role)) fail(entry.value, unknown_name_message("role", role, role_names, "roles"));
     actors.push_back({entry.name, role});
   }
 
@@ -429,13 +440,6 @@ Trigger read_trigger(const Located& at, const Layout& layout) {
 
 // One item of `events`: a model event, a state jump or a lever window (docs/scenario-format.md,
 // Events), told apart by which of `event`, `jump` and `set` it has.
-// "unknown X 'word'" with the likely name meant, or the names there are when none is close.
-std::string unknown_name_or_list(const std::string& what, const std::string& word,
-                                 const std::vector<std::string>& names) {
-  if (!closest_match(word, names).empty()) return unknown_name_message(what, word, names);
-  return fmt::format("unknown {} '{}' (there are: {})", what, word, fmt::join(names, ", "));
-}
-
 // A model event's kind and actor by name, as indices into the declaration's event kinds and the
 // layout's actors; `fail(is_actor, message)` reports an unknown kind, an unknown actor, or an
 // actor of a role the event does not happen to, and does not return.
@@ -448,7 +452,7 @@ std::pair<int, int> resolve_model_event(const Layout& layout, const std::string&
   if (found == event_kinds.end()) {
     std::vector<std::string> names;
     for (const auto& decl : event_kinds) names.push_back(decl.name);
-    fail(false, unknown_name_or_list("event kind", kind_name, names));
+    fail(false, unknown_name_message("event kind", kind_name, names, "event kinds"));
   }
   const auto& actors = layout.actors();
   const auto actor =
@@ -456,7 +460,7 @@ std::pair<int, int> resolve_model_event(const Layout& layout, const std::string&
   if (actor == actors.end()) {
     std::vector<std::string> names;
     for (const auto& candidate : actors) names.push_back(candidate.name);
-    fail(true, unknown_name_or_list("actor", actor_name, names));
+    fail(true, unknown_name_message("actor", actor_name, names, "actors"));
   }
   if (actor->role != found->role)
     fail(true,
@@ -496,6 +500,7 @@ void read_event(const Located& at, const Horizon& horizon, Scenario& scenario) {
     const auto [kind_index, actor_index] =
         resolve_model_event(layout, read_text(kind_at), read_text(actor_at),
                             [&](bool actor, const std::string& message) { fail(actor ? actor_at : kind_at, message); });
+
     const int month = horizon.month_of(fields.require("at"));
     scenario.model_events.push_back({month, kind_index, actor_index, note});
     add_note(month, read_text(kind_at) + " " + read_text(actor_at));
@@ -935,17 +940,17 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
 
   for (const auto& slot : layout.parameters()) scenario->parameters.push_back(slot.value);
   for (const Entry& entry : draft.parameters) {
-    const auto [slot, value] = read_assignment(entry, layout, parameter_slots);
+    const auto [slot, value] = read_assignment(entry, layout, parameter_slots, Place::section);
     scenario->parameters[slot] = value;
   }
   for (const auto& slot : layout.state()) scenario->initial.push_back(slot.initial);
   for (const Entry& entry : draft.initial) {
-    const auto [slot, value] = read_assignment(entry, layout, initial_slots);
+    const auto [slot, value] = read_assignment(entry, layout, initial_slots, Place::section);
     scenario->initial[slot] = value;
   }
   scenario->levers.resize(layout.levers().size());
   for (const LeverEntry& lever : draft.levers) {
-    const int slot = resolve_slot(lever.key, lever.name, layout, lever_slots);
+    const int slot = resolve_slot(lever.key, lever.name, layout, lever_slots, Place::section);
     // Merging left the schedule in force first and pulses after it, so appending is stacking.
     for (const Located& schedule : lever.schedules)
       for (const ScheduleSegment& segment : read_schedule(schedule, layout, slot, horizon))

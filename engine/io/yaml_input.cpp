@@ -233,7 +233,7 @@ void append_items(std::vector<Located>& merged, const Located& list) {
 Fields::Fields(const Located& map, const std::vector<std::string>& known) : map_(map), entries_(entries(map)) {
   for (const Entry& entry : entries_)
     if (std::find(known.begin(), known.end(), entry.name) == known.end())
-      fail(entry.key, unknown_name_message("key", entry.name, known));
+      fail(entry.key, unknown_name_message("key", entry.name, known, "keys"));
 }
 
 std::optional<Located> Fields::get(const std::string& name) const {

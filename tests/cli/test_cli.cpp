@@ -12,6 +12,7 @@
 #include <set>
 
 #include "cli/cli_support.hpp"
+#include "engine/text.hpp"
 
 namespace {
 
@@ -113,6 +114,69 @@ TEST_CASE("the --help of each subcommand exits 0 and mentions its options", "[cl
     CHECK(result.err.empty());
     for (const std::string& word : words) CHECK_THAT(result.out, Catch::Contains(word));
   }
+}
+
+TEST_CASE("docs/cli.md shows the --help of every command and wargame command as steppe prints it",
+          "[cli][usage][docs]") {
+  // The commands a --help lists under "Subcommands:", each prefixed with `parent`.
+  const auto commands_of = [](const std::string& parent) {
+    std::vector<std::string> args;
+    if (!parent.empty()) args.push_back(parent);
+    args.push_back("--help");
+    const RunResult help = run_steppe(args);
+    REQUIRE(help.exit_code == 0);
+    std::vector<std::string> commands;
+    bool listed = false;
+    for (const std::string& line : lines_of(help.out)) {
+      if (line == "Subcommands:")
+        listed = true;
+      else if (line.empty())
+        listed = false;
+      else if (listed)
+        commands.push_back((parent.empty() ? "" : parent + " ") + line.substr(2, line.find(' ', 2) - 2));
+    }
+    return commands;
+  };
+  std::vector<std::string> commands = commands_of("");
+  REQUIRE(commands.size() >= 12);
+  REQUIRE(std::find(commands.begin(), commands.end(), "wargame") != commands.end());
+  for (const std::string& command : commands_of("wargame")) commands.push_back(command);
+
+  // tools/refresh-docs writes each console command followed by its output.
+  const std::string docs = read_text_file(source_path("docs/cli.md"));
+  for (const std::string& command : commands) {
+    std::vector<std::string> args;
+    std::istringstream words(command);
+    for (std::string word; words >> word;) args.push_back(word);
+    args.push_back("--help");
+    const RunResult help = run_steppe(args);
+    INFO("steppe " << command << " --help: not in docs/cli.md as printed (tools/refresh-docs writes it)");
+    CHECK(help.exit_code == 0);
+    CHECK(contains(docs, fmt::format("$ steppe {} --help\n{}", command, help.out)));
+  }
+}
+
+TEST_CASE("run --help states the random-event defaults that single runs and ensembles follow", "[cli][usage]") {
+  const RunResult help = run_steppe({"run", "--help"});
+  REQUIRE(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("the default for ensembles (--members > 1)"));
+  CHECK_THAT(help.out, Catch::Contains("the default for a single run unless its scenario says stochastic: true"));
+  CHECK_THAT(help.out, !Catch::Contains("what-if"));
+  // As said: baseline.yaml has no `stochastic:` key, so it runs deterministic alone and
+  // stochastic as an ensemble, unless --deterministic.
+  CHECK_FALSE(run_scenario("scenarios/baseline.yaml", "default-single", {"--months", "1", "-q"})
+                  .summary.at("stochastic")
+                  .get<bool>());
+  const auto ensemble = [](const std::string& name, std::vector<std::string> extra) {
+    const fs::path folder = scratch(name) / "out";
+    std::vector<std::string> args = {
+        "run", "scenarios/baseline.yaml", "--months", "1", "--members", "2", "-q", "--out", folder.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    REQUIRE(run_steppe(args, root_folder()).exit_code == 0);
+    return read_json(folder / "summary.json").at("stochastic").get<bool>();
+  };
+  CHECK(ensemble("default-ensemble", {}));
+  CHECK_FALSE(ensemble("deterministic-ensemble", {"--deterministic"}));
 }
 
 TEST_CASE("steppe with no subcommand exits 2 and says a subcommand is required", "[cli][usage]") {
@@ -351,6 +415,22 @@ TEST_CASE("steppe run --quiet prints nothing and still writes the files", "[cli]
     CHECK(run.result.err.empty());
     CHECK(folder_entries(run.folder).size() == 3);
   }
+}
+
+TEST_CASE("run and compare with --json --quiet print the JSON they wrote and nothing else", "[cli][run][json]") {
+  // --quiet silences what is for people: a script asking for JSON still gets it.
+  const RunOutput run = run_scenario("scenarios/baseline.yaml", "run-json-quiet", {"--json", "--quiet"});
+  CHECK(run.result.err.empty());
+  CHECK(json::parse(run.result.out) == run.summary);
+
+  const fs::path folder = scratch("compare-json-quiet") / "out";
+  const RunResult compared = run_steppe(
+      {"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--out", folder.string(), "--json", "-q"},
+      root_folder());
+  INFO(compared.err);
+  REQUIRE(compared.exit_code == 0);
+  CHECK(compared.err.empty());
+  CHECK(json::parse(compared.out) == read_json(folder / "comparison.json"));
 }
 
 TEST_CASE("steppe run without --out writes to out/<scenario> in the working folder", "[cli][run][files]") {
@@ -637,6 +717,28 @@ TEST_CASE("steppe describe third_neighbor shows every lever and the parameters a
   CHECK(table_row(result.out, "partner_election").size() >= 3);
   for (const char* section : {"Roles", "State variables", "Levers", "Parameters", "Event kinds", "Default outcomes"})
     CHECK_THAT(result.out, Catch::Contains(section));
+}
+
+TEST_CASE("steppe describe third_neighbor wraps its tables to COLUMNS, else to 100 columns off a terminal",
+          "[cli][describe]") {
+  // The width is counted in characters, not bytes: the tables hold em dashes and "×".
+  const auto widest = [](const std::string& text) {
+    std::size_t widest = 0;
+    for (const std::string& line : lines_of(text)) widest = std::max(widest, steppe::utf8_length(line));
+    return widest;
+  };
+  const RunResult narrow = run_steppe({"describe", "third_neighbor"}, cli_folder(), "", "COLUMNS=80 ");
+  REQUIRE(narrow.exit_code == 0);
+  CHECK(widest(narrow.out) <= 80);
+  CHECK(widest(narrow.out) > 70);  // the help texts fill the width they have
+  // Wrapping loses no word: a lever's whole help text is still there, on several lines.
+  CHECK(table_row(narrow.out, "air_link").size() >= 6);
+
+  const RunResult piped = run_steppe({"describe", "third_neighbor"}, cli_folder(), "", "env -u COLUMNS ");
+  REQUIRE(piped.exit_code == 0);
+  CHECK(widest(piped.out) <= 100);
+  CHECK(widest(piped.out) > 90);
+  CHECK(lines_of(piped.out).size() < lines_of(narrow.out).size());
 }
 
 TEST_CASE("steppe describe third_neighbor --json parses and has the 27 levers", "[cli][describe][json]") {

@@ -112,9 +112,60 @@ TEST_CASE("an unknown parameter is reported with did-you-mean 'alpha'", "[cli][b
       {"bad/unknown_parameter.yaml:3:3", "parameters.alpah", {"unknown parameter 'alpah', did you mean 'alpha'?"}});
 }
 
-TEST_CASE("an unknown role is reported with did-you-mean 'partner'", "[cli][bad]") {
-  check_bad_file("bad/unknown_role.yaml",
-                 {"bad/unknown_role.yaml:3:8", "actors.JPN", {"unknown role 'partnr', did you mean 'partner'?"}});
+TEST_CASE("an unknown role is reported with did-you-mean 'partner' and the model's roles", "[cli][bad]") {
+  check_bad_file("bad/unknown_role.yaml", {"bad/unknown_role.yaml:3:8",
+                                           "actors.JPN",
+                                           {"unknown role 'partnr', did you mean 'partner'? (roles: focal, "
+                                            "neighbor, partner)"}});
+}
+
+TEST_CASE("an unknown event kind is reported with did-you-mean and the model's event kinds", "[cli][bad]") {
+  // The fifth event of the merged list: the extended baseline has four.
+  check_bad_file("bad/unknown_event_kind.yaml",
+                 {"bad/unknown_event_kind.yaml:3:26",
+                  "events[4].event",
+                  {"unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'? (event kinds: "
+                   "leadership_turnover, partner_election)"}});
+}
+
+TEST_CASE("an unknown key of a pulse is reported with did-you-mean and a pulse's keys", "[cli][bad]") {
+  check_bad_file("bad/unknown_pulse_key.yaml",
+                 {"bad/unknown_pulse_key.yaml:3:54",
+                  "levers.USA.air_link.pulse.vlaue",
+                  {"unknown key 'vlaue', did you mean 'value'? (keys: from, to, value)"}});
+}
+
+TEST_CASE("an unknown key of a ramp is reported with a ramp's keys", "[cli][bad]") {
+  check_bad_file("bad/unknown_ramp_key.yaml", {"bad/unknown_ramp_key.yaml:3:40",
+                                               "levers.USA.air_link.ramp.until",
+                                               {"unknown key 'until' (keys: from, to, start, end)"}});
+}
+
+TEST_CASE("a lever under initial: is reported as a lever that belongs under levers:", "[cli][bad]") {
+  check_bad_file("bad/lever_under_initial.yaml", {"bad/lever_under_initial.yaml:3:3",
+                                                  "initial.USA.air_link",
+                                                  {"'USA.air_link' is a lever, not a variable: set it under levers:"}});
+}
+
+TEST_CASE("a parameter under levers: is reported as a parameter that belongs under parameters:", "[cli][bad]") {
+  check_bad_file("bad/parameter_under_levers.yaml",
+                 {"bad/parameter_under_levers.yaml:3:3",
+                  "levers.alpha",
+                  {"'alpha' is a parameter, not a lever: set it under parameters:"}});
+}
+
+TEST_CASE("a variable under parameters: is reported as a variable that belongs under initial:", "[cli][bad]") {
+  check_bad_file("bad/variable_under_parameters.yaml",
+                 {"bad/variable_under_parameters.yaml:3:3",
+                  "parameters.MNG.autonomy",
+                  {"'MNG.autonomy' is a variable, not a parameter: set it under initial:"}});
+}
+
+TEST_CASE("a trigger watching a lever is reported as a lever, not a variable", "[cli][bad]") {
+  // A condition can only watch a variable: there is no section to move the name to.
+  check_bad_file("bad/trigger_on_lever.yaml",
+                 {"bad/trigger_on_lever.yaml:3:12", "triggers[0].when", {"'USA.air_link' is a lever, not a variable"}});
+  CHECK_THAT(run_steppe({"validate", "bad/trigger_on_lever.yaml"}).err, !Catch::Contains("set it under"));
 }
 
 TEST_CASE("an unknown model is reported with did-you-mean 'third_neighbor'", "[cli][bad]") {

@@ -24,8 +24,10 @@ using nlohmann::json;
 // Golden outcome (docs/model.md §8): MNG.autonomy.final of the deterministic calibrated scenario.
 constexpr double calibrated_autonomy_final = 0.582814628773;
 
-// The quantile column of bands.csv, in file order, per (date, actor, variable).
-const std::vector<std::string> band_quantiles = {"0.05", "0.25", "0.5", "0.75", "0.95", "mean"};
+// The statistic and quantile columns of bands.csv, in file order, per (date, actor, variable).
+const std::vector<std::pair<std::string, std::string>> band_statistics = {{"quantile", "0.05"}, {"quantile", "0.25"},
+                                                                          {"quantile", "0.5"},  {"quantile", "0.75"},
+                                                                          {"quantile", "0.95"}, {"mean", ""}};
 
 // The number a text spells; false unless all of it parses.
 bool parse_number(const std::string& text, double& value) {
@@ -136,16 +138,17 @@ TEST_CASE("steppe run calibrated --members 2000 prints the ensemble table and wr
   CHECK(table_row(out, "MNG.autonomy.final").size() == 5);
 }
 
-TEST_CASE("bands.csv has six quantile rows per month and variable and ordered quantiles", "[cli][ensemble]") {
+TEST_CASE("bands.csv has five numeric quantile rows and a mean row per month and variable, ordered",
+          "[cli][ensemble]") {
   const fs::path folder = run_calibrated("bands", {"--members", "2000"});
   const Table bands = read_table(folder / "bands.csv");
-  CHECK(bands.header == std::vector<std::string>{"date", "actor", "variable", "quantile", "value"});
+  CHECK(bands.header == std::vector<std::string>{"date", "actor", "variable", "statistic", "quantile", "value"});
 
   std::set<std::pair<std::string, std::string>> pairs;
   std::vector<std::string> dates;
   bool well_formed = true;
   for (const auto& row : bands.rows) {
-    if (row.size() != 5) {
+    if (row.size() != 6) {
       well_formed = false;
       continue;
     }
@@ -167,10 +170,10 @@ TEST_CASE("bands.csv has six quantile rows per month and variable and ordered qu
     for (std::size_t offset = 0; offset < 6; ++offset) {
       const auto& row = bands.rows[first + offset];
       if (row[0] != bands.rows[first][0] || row[1] != bands.rows[first][1] || row[2] != bands.rows[first][2] ||
-          row[3] != band_quantiles[offset])
+          std::pair(row[3], row[4]) != band_statistics[offset])
         ++unlabelled;
       double value = 0;
-      if (!parse_number(row[4], value) || !std::isfinite(value)) ++unparsed;
+      if (!parse_number(row[5], value) || !std::isfinite(value)) ++unparsed;
       values.push_back(value);
     }
     for (std::size_t level = 0; level + 1 < 5; ++level)
@@ -189,7 +192,7 @@ TEST_CASE("bands.csv has six quantile rows per month and variable and ordered qu
     const auto& row = bands.rows[offset];
     CHECK(row[1] == "MNG");
     CHECK(row[2] == "autonomy");
-    CHECK(row[4] == "0.5");
+    CHECK(row[5] == "0.5");
   }
 }
 
@@ -265,8 +268,8 @@ TEST_CASE("outcomes.csv has one row per member and summary.json agrees with it e
   const Table bands = read_table(folder / "bands.csv");
   std::map<std::string, double> last;
   for (const auto& row : bands.rows)
-    if (row.size() == 5 && row[0] == "2035-01" && row[1] == "MNG" && row[2] == "autonomy")
-      parse_number(row[4], last[row[3]]);
+    if (row.size() == 6 && row[0] == "2035-01" && row[1] == "MNG" && row[2] == "autonomy")
+      parse_number(row[5], last[row[3] == "mean" ? "mean" : row[4]]);
   REQUIRE(last.size() == 6);
   CHECK(std::abs(last["mean"] - autonomy.at("mean").get<double>()) <= 1e-12);
   CHECK(std::abs(last["0.5"] - median) <= 0.002);
@@ -365,7 +368,7 @@ TEST_CASE("a deterministic ensemble repeats the golden what-if run in every memb
   for (const auto& row : bands.rows) {
     const auto found = trajectory.find(row[0] + "," + row[1] + "," + row[2]);
     double value = 0;
-    if (found == trajectory.end() || !parse_number(row[4], value)) {
+    if (found == trajectory.end() || !parse_number(row[5], value)) {
       ++missing;
       continue;
     }
@@ -713,7 +716,8 @@ TEST_CASE("compare --members covers the same outcomes as compare of the same two
   }
 }
 
-TEST_CASE("an outcome no member reaches is NaN in outcomes.csv and null in summary.json", "[cli][ensemble]") {
+TEST_CASE("a first crossing no member makes is empty in outcomes.csv, null in summary.json and never for all",
+          "[cli][ensemble]") {
   const fs::path work = scratch("ens-nan");
   write_text_file(work / "crossing.yaml",
                   fmt::format("extends: {}\noutcomes:\n  - MNG.autonomy.final\n  - MNG.autonomy.first_above(0.99)\n",
@@ -726,18 +730,19 @@ TEST_CASE("an outcome no member reaches is NaN in outcomes.csv and null in summa
   const Table outcomes = read_table(folder / "outcomes.csv");
   CHECK(outcomes.header == std::vector<std::string>{"member", "MNG.autonomy.final", "MNG.autonomy.first_above(0.99)"});
   REQUIRE(outcomes.rows.size() == 100);
-  std::size_t not_nan = 0;
+  std::size_t not_empty = 0;
   for (const auto& row : outcomes.rows)
-    if (row.at(2) != "NaN") ++not_nan;
-  CHECK(not_nan == 0);
+    if (row.at(2) != "") ++not_empty;
+  CHECK(not_empty == 0);
   const json never = read_json(folder / "summary.json").at("outcomes").at("MNG.autonomy.first_above(0.99)");
   CHECK(never.at("members_with_value").get<std::int64_t>() == 0);
+  CHECK(never.at("never").get<std::int64_t>() == 100);
   for (const char* key : {"mean", "sd", "q05", "q25", "median", "q75", "q95"}) {
     INFO(key);
     CHECK(never.at(key).is_null());
   }
   CHECK(table_row(result.out, "MNG.autonomy.first_above(0.99)") ==
-        std::vector<std::string>{"MNG.autonomy.first_above(0.99)", "never", "never", "never", "never"});
+        std::vector<std::string>{"MNG.autonomy.first_above(0.99)", "never", "never", "never", "never", "100 of 100"});
   CHECK(table_row(result.out, "MNG.autonomy.final").size() == 5);
 }
 
@@ -808,7 +813,7 @@ TEST_CASE("a race far beyond its declared range: what-if, ensemble means and ban
     if (line.rfind("2030-01,BLUE,armament,", 0) == 0) {  // every member alike: every band and the mean
       INFO(line);
       double value = 0;
-      CHECK(parse_number(split(line, ',')[4], value));
+      CHECK(parse_number(split(line, ',')[5], value));
       CHECK(value == blue.back());
       ++band_rows;
     }
@@ -846,4 +851,62 @@ TEST_CASE("a race that overflows fails alike as a what-if run and an ensemble: e
         "from there (an overflow: look at the settings that drive it)\n");
     CHECK_FALSE(fs::exists(folder));
   }
+}
+
+TEST_CASE(
+    "a first crossing is a date in the table, outcomes.csv and summary.json, and members that never crossed "
+    "are counted",
+    "[cli][ensemble]") {
+  // 11 of 200 members cross: the statistics are of those, and the 189 others are reported.
+  const std::string crossing = "MNG.concession.first_above(0.74)";
+  const fs::path folder = scratch("ens-first-crossing") / "out";
+  const RunResult result =
+      run_from_root({"run", "tests/cli/good/first_crossing.yaml", "--members", "200", "--out", folder.string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+
+  const std::regex date("[0-9]{4}-[0-9]{2}");
+  const Table outcomes = read_table(folder / "outcomes.csv");
+  REQUIRE(outcomes.header.size() == 3);
+  REQUIRE(outcomes.header[1] == crossing);
+  REQUIRE(outcomes.rows.size() == 200);
+  std::int64_t never = 0, not_dates = 0;
+  std::set<std::string> dates;
+  for (const auto& row : outcomes.rows) {
+    if (row.size() == 3 && row[1].empty()) {
+      ++never;
+    } else if (row.size() == 3 && std::regex_match(row[1], date)) {
+      dates.insert(row[1]);
+    } else {
+      ++not_dates;
+    }
+  }
+  CHECK(not_dates == 0);
+  CHECK(never == 189);
+
+  const json statistics = read_json(folder / "summary.json").at("outcomes").at(crossing);
+  CHECK(statistics.at("never").get<std::int64_t>() == never);
+  CHECK(statistics.at("members_with_value").get<std::int64_t>() == 200 - never);
+  for (const char* key : {"q05", "q25", "median", "q75", "q95", "mean"}) {
+    INFO(key);
+    REQUIRE(statistics.at(key).is_string());
+    CHECK(std::regex_match(statistics.at(key).get<std::string>(), date));
+  }
+  // The quantiles are of the members that crossed: within their dates (YYYY-MM sorts as text).
+  REQUIRE_FALSE(dates.empty());
+  CHECK(*dates.begin() <= statistics.at("q05").get<std::string>());
+  CHECK(statistics.at("q95").get<std::string>() <= *dates.rbegin());
+  CHECK(statistics.at("sd").is_number());  // a spread in months
+  CHECK_FALSE(read_json(folder / "summary.json").at("outcomes").at("MNG.concession.max").contains("never"));
+
+  const std::vector<std::string> header = table_row(result.out, "outcome");
+  CHECK(header == std::vector<std::string>{"outcome", "median", "5%", "95%", "mean", "never"});
+  const std::vector<std::string> row = table_row(result.out, crossing);
+  REQUIRE(row.size() == 6);
+  CHECK(row[1] == statistics.at("median").get<std::string>());
+  CHECK(row[2] == statistics.at("q05").get<std::string>());
+  CHECK(row[3] == statistics.at("q95").get<std::string>());
+  CHECK(row[4] == statistics.at("mean").get<std::string>());
+  CHECK(row[5] == "189 of 200");
+  CHECK(table_row(result.out, "MNG.concession.max").size() == 5);  // no count for other outcomes
 }

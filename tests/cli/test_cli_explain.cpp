@@ -134,12 +134,13 @@ TEST_CASE("steppe run --explain of an ensemble exits 2 naming --explain and writ
 
 TEST_CASE("steppe describe third_neighbor lists the derived quantities with their sections",
           "[cli][explain][describe]") {
-  const RunResult result = run_steppe({"describe", "third_neighbor"});
+  // Wide enough that no row wraps (describe wraps to the terminal's width).
+  const RunResult result = run_steppe({"describe", "third_neighbor"}, cli_folder(), "COLUMNS=400 ");
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("Derived quantities"));
   for (const std::string& name : derived_names) {
     INFO(name);
-    const std::vector<std::string> row = table_row(result.out, name);
+    const std::vector<std::string> row = table_row(result.out.substr(result.out.find("Derived quantities")), name);
     REQUIRE(row.size() == 5);
     CHECK_THAT(row.back(), Catch::StartsWith("docs/model.md §7."));
   }

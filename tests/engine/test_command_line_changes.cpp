@@ -121,7 +121,7 @@ TEST_CASE("a --with list holds several changes of every kind, each with its plac
   CHECK(changes[1].text() == "event leadership_turnover MNG 2029-06");
   CHECK(changes[2].text() == "jump MNG.autonomy=-0.1@2026-02");
   CHECK(error_of(parse_variant("USA.air_link=1, event leadership_turnover XYZ 2029-06")) ==
-        "unknown actor 'XYZ' (there are: MNG, CHN, RUS, USA)\n"
+        "unknown actor 'XYZ' (actors: MNG, CHN, RUS, USA)\n"
         "  --with USA.air_link=1, event leadership_turnover XYZ 2029-06\n"
         "                                                   ^^^");
   CHECK(parse_error(parse_variant, "USA.air_link=1,,x=2").starts_with("expected NAME=VALUE"));
@@ -155,7 +155,7 @@ TEST_CASE("mistakes in a change: the message and the wrong part underlined", "[s
   CHECK(error_of({parse_event("leadership_turnovr MNG 2029-06")})
             .starts_with("unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'?"));
   CHECK(error_of({parse_event("coup MNG 2029-06")})
-            .starts_with("unknown event kind 'coup' (there are: leadership_turnover, partner_election)"));
+            .starts_with("unknown event kind 'coup' (event kinds: leadership_turnover, partner_election)"));
   CHECK(error_of({parse_event("partner_election MNG 2029-06")}) ==
         "'partner_election' happens to a partner actor; 'MNG' is a focal\n"
         "  --event partner_election MNG 2029-06\n"

@@ -69,6 +69,14 @@ TEST_CASE("unknown_name_message adds a suggestion only when one is close", "[err
         "unknown model 'third_neigbor', did you mean 'third_neighbor'?");
 }
 
+TEST_CASE("unknown_name_message with a plural lists every candidate after any suggestion", "[errors]") {
+  const std::vector<std::string> roles = {"focal", "neighbor", "partner"};
+  CHECK(unknown_name_message("role", "partnr", roles, "roles") ==
+        "unknown role 'partnr', did you mean 'partner'? (roles: focal, neighbor, partner)");
+  CHECK(unknown_name_message("role", "ally", roles, "roles") ==
+        "unknown role 'ally' (roles: focal, neighbor, partner)");
+}
+
 TEST_CASE("InputError::what is file:line:column: error: key.path: message", "[errors]") {
   const InputError error({"scenario.yaml", 12, 7}, "levers.USA.air_link", "expected a number");
   CHECK(std::string(error.what()) == "scenario.yaml:12:7: error: levers.USA.air_link: expected a number");

@@ -443,7 +443,11 @@ TEST_CASE("file and syntax errors", "[loader]") {
 }
 
 TEST_CASE("unknown names get a did-you-mean", "[loader]") {
-  check_text_error(header() + "levrs: {}\n", "levrs", 8, 1, "unknown key 'levrs', did you mean 'levers'?");
+  check_text_error(
+      header() + "levrs: {}\n", "levrs", 8, 1,
+      "unknown key 'levrs', did you mean 'levers'? (keys: extends, title, description, model, start, months, "
+      "seed, stochastic, actors, parameters, initial, levers, triggers, events, network, outcomes, "
+      "uncertainties, sweep)");
   check_text_error("model: loader_test_modl\n", "model", 1, 8,
                    "unknown model 'loader_test_modl', did you mean 'loader_test_model'?");
   check_text_error(header() + "levers:\n  USA.air_lnk: 1\n", "levers.USA.air_lnk", 9, 3,
@@ -459,23 +463,26 @@ TEST_CASE("unknown names get a did-you-mean", "[loader]") {
   check_text_error(
       "model: loader_test_model\nstart: 2025-01\nmonths: 12\n"
       "actors: {MNG: focal, CHN: neigbor, USA: partner}\n",
-      "actors.CHN", 4, 27, "unknown role 'neigbor', did you mean 'neighbor'?");
+      "actors.CHN", 4, 27, "unknown role 'neigbor', did you mean 'neighbor'? (roles: focal, neighbor, partner)");
   check_text_error(header() +
                        "levers:\n"
                        "  USA.khaan_quest: {ramp: {from: 2025-01, too: 2027-01, start: 0.6, end: 0.8}}\n",
-                   "levers.USA.khaan_quest.ramp.too", 9, 43, "unknown key 'too', did you mean 'to'?");
+                   "levers.USA.khaan_quest.ramp.too", 9, 43,
+                   "unknown key 'too', did you mean 'to'? (keys: from, to, start, end)");
   check_text_error(header() + "levers:\n  USA.khaan_quest: {rmap: {from: 2025-01}}\n", "levers.USA.khaan_quest.rmap", 9,
                    21, "unknown schedule form 'rmap', did you mean 'ramp'?");
   check_text_error(header() + "triggers:\n  - when: CHN.coersion > 0.4\n    set: {USA.air_link: 1}\n",
                    "triggers[0].when", 9, 11, "unknown variable 'CHN.coersion', did you mean 'CHN.coercion'?");
   check_text_error(header() + "triggers:\n  - {when: CHN.coercion > 0.4, set: {USA.air_link: 1}, nte: x}\n",
-                   "triggers[0].nte", 9, 56, "unknown key 'nte', did you mean 'note'?");
+                   "triggers[0].nte", 9, 56, "unknown key 'nte', did you mean 'note'? (keys: when, set, note)");
   check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnovr, actor: MNG}\n", "events[0].event",
-                   9, 26, "unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'?");
+                   9, 26,
+                   "unknown event kind 'leadership_turnovr', did you mean 'leadership_turnover'? (event kinds: "
+                   "leadership_turnover, partner_election)");
   check_text_error(header() + "events:\n  - {at: 2027-06, event: leadership_turnover, actor: MGN}\n", "events[0].actor",
-                   9, 54, "unknown actor 'MGN', did you mean 'MNG'?");
+                   9, 54, "unknown actor 'MGN', did you mean 'MNG'? (actors: MNG, CHN, RUS, USA)");
   check_text_error(header() + "events:\n  - {at: 2027-06, evnt: leadership_turnover}\n", "events[0].evnt", 9, 19,
-                   "unknown key 'evnt', did you mean 'event'?");
+                   "unknown key 'evnt', did you mean 'event'? (keys: at, event, actor, jump, from, to, set, note)");
   check_text_error(header() + "outcomes: [MNG.autonomy.fnal]\n", "outcomes[0]", 8, 12,
                    "unknown statistic 'fnal', did you mean 'final'? (statistics: final, mean, min, max, sum, "
                    "months_above(x), months_below(x), first_above(x), first_below(x))");
@@ -608,8 +615,9 @@ TEST_CASE("required keys and the network", "[loader]") {
       "network:\n  edges:\n";
   check_text_error(head + "    - {from: USA, to: MNG}\n", "actors.JPN", 4, 51,
                    "partner 'JPN' cannot reach 'MNG': no route in the network leads from it");
-  check_text_error(head + "    - {from: USA, to: MNG, controled_by: {CHN: 1}}\n", "network.edges[0].controled_by", 7,
-                   28, "unknown key 'controled_by', did you mean 'controlled_by'?");
+  check_text_error(
+      head + "    - {from: USA, to: MNG, controled_by: {CHN: 1}}\n", "network.edges[0].controled_by", 7, 28,
+      "unknown key 'controled_by', did you mean 'controlled_by'? (keys: from, to, base, gate, controlled_by)");
   check_text_error(head + "    - {from: USA, to: MGN}\n", "network.edges[0].to", 7, 7,
                    "unknown node 'MGN', did you mean 'MNG'?");
   check_text_error(head + "    - {from: USA, to: MNG, controlled_by: {CHM: 1}}\n", "network.edges[0].controlled_by.CHM",

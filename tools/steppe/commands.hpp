@@ -126,8 +126,9 @@ struct ExportOptions {
 
 // A scenario file's name without folder or extension: labels and default output folders.
 using app::stem;
-// With --quiet prints nothing, with --json the file named `document` among those `written` (the
-// JSON the command also wrote); true when that is all to print.
+// With --json prints the file named `document` among those `written` (the JSON the command also
+// wrote), with --quiet alone nothing: --quiet silences what is for people, so --json --quiet is
+// what a script asks for and gets the JSON. True when that is all to print.
 bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesystem::path>& written,
                           const std::string& document);
 // Writes a use case's files into the folder (atomically: all or none) and returns their paths;
@@ -141,8 +142,12 @@ void print_memory_estimate(const std::optional<app::MemoryEstimate>& memory, std
 void print_warnings(const std::vector<std::string>& warnings, bool quiet);
 // "wrote DIR/ : a, b, c" after a command's files are in place.
 void print_written(const std::vector<std::filesystem::path>& files);
-// Dates for first crossings, whole numbers for counts, rounded shares for the rest.
+// Dates for first crossings ("never" when there was none), whole numbers for counts, rounded
+// shares for the rest: one value, or one statistic of an ensemble's.
 std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenario& scenario);
+// How many members of an ensemble never made a first crossing, "312 of 1000", beside the
+// statistics of those that did (the "never" column); "" for other outcomes.
+std::string never_text(const OutcomeSpec& outcome, const OutcomeStatistics& statistics);
 int sweep_command(const SweepOptions& options, const std::string& command_line);
 // The loaded sweep with its blocks run by `executor` (none: this machine's threads).
 int run_sweep_command(Sweep sweep, const SweepOptions& options, const std::string& command_line,

@@ -181,7 +181,7 @@ const CommandRegistration compare_registration(20, [](CLI::App& app) {
   compare_app->add_flag("--estimate", compare.estimate,
                         "Print the ensembles' memory estimate, and what is available, and stop");
   compare_app->add_flag("--json", compare.json, "Print the JSON comparison instead of tables");
-  compare_app->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");
+  compare_app->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors (and the JSON with --json)");
   return Command{compare_app,
                  [options](const std::string& command_line) { return compare_command(*options, command_line); }};
 });

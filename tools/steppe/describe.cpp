@@ -1,6 +1,6 @@
 // `steppe describe`: a model's declaration table (roles, state variables, levers, derived
-// quantities, parameters, event kinds, random events) for people or as JSON, the list of models, or a scenario's
-// network report.
+// quantities, parameters, event kinds, random events) for people, wrapped to the terminal, or as
+// JSON; the list of models; or a scenario's network report.
 #include "app/describe.hpp"
 
 #include <fmt/format.h>
@@ -31,8 +31,15 @@ std::string default_text(double value, const ActorDefaults& by_actor) {
 
 std::string range_text(double min, double max) { return fmt::format("[{}, {}]", compact(min), compact(max)); }
 
-void print_declaration(const ModelDeclaration& d) {
-  std::cout << fmt::format("{} (version {}): {}\n\n", d.name, d.version, d.help);
+// `text` wrapped to `width`, each line ending in a newline.
+std::string wrapped(const std::string& text, std::size_t width) {
+  std::string out;
+  for (const std::string& line : wrap_text(text, width)) out += line + "\n";
+  return out;
+}
+
+void print_declaration(const ModelDeclaration& d, std::size_t width) {
+  std::cout << wrapped(fmt::format("{} (version {}): {}", d.name, d.version, d.help), width) << "\n";
 
   Table roles({"role", "actors", "meaning"});
   for (const auto& role : d.roles)
@@ -41,7 +48,7 @@ void print_declaration(const ModelDeclaration& d) {
                    : role.min_count == role.max_count ? std::to_string(role.min_count)
                                                       : fmt::format("{}-{}", role.min_count, role.max_count),
                    role.help});
-  std::cout << "Roles\n" << roles.render() << "\n";
+  std::cout << "Roles\n" << roles.render(width) << "\n";
 
   Table variables({"variable", "owner", "initial", "range", "unit", "meaning", "article"});
   for (const auto& v : d.variables) {
@@ -52,7 +59,7 @@ void print_declaration(const ModelDeclaration& d) {
                                                       : default_text(v.initial, v.actor_initials);
     variables.add_row({name, v.role, initial, range_text(v.min, v.max), v.unit, v.help, v.source});
   }
-  std::cout << "State variables (ACTOR.variable)\n" << variables.render() << "\n";
+  std::cout << "State variables (ACTOR.variable)\n" << variables.render(width) << "\n";
 
   if (!d.levers.empty()) {
     Table levers({"lever", "role", "domain", "default", "range", "traits", "meaning", "article"});
@@ -62,7 +69,7 @@ void print_declaration(const ModelDeclaration& d) {
       levers.add_row({l.name, l.role, l.domain, default_text(l.value, l.actor_values), range_text(l.min, l.max), traits,
                       l.help, l.source});
     }
-    std::cout << "Levers (ACTOR.lever)\n" << levers.render() << "\n";
+    std::cout << "Levers (ACTOR.lever)\n" << levers.render(width) << "\n";
   }
 
   if (!d.derived.empty()) {
@@ -70,7 +77,7 @@ void print_declaration(const ModelDeclaration& d) {
     for (const auto& q : d.derived)
       derived.add_row({q.per == Per::owner ? q.name : fmt::format("{}.<{}>", q.name, per_text(q)), q.role, q.unit,
                        q.help, q.source});
-    std::cout << "Derived quantities (ACTOR.name, written by run --explain)\n" << derived.render() << "\n";
+    std::cout << "Derived quantities (ACTOR.name, written by run --explain)\n" << derived.render(width) << "\n";
   }
 
   Table parameters({"parameter", "per", "default", "range", "unit", "meaning"});
@@ -84,12 +91,12 @@ void print_declaration(const ModelDeclaration& d) {
     }
     parameters.add_row({name, p.role.empty() ? "global" : p.role, value, range_text(p.min, p.max), p.unit, p.help});
   }
-  std::cout << "Parameters (name, or ACTOR.name per actor)\n" << parameters.render() << "\n";
+  std::cout << "Parameters (name, or ACTOR.name per actor)\n" << parameters.render(width) << "\n";
 
   if (!d.event_kinds.empty()) {
     Table events({"event", "happens to", "meaning", "article"});
     for (const auto& e : d.event_kinds) events.add_row({e.name, e.role, e.help, e.source});
-    std::cout << "Event kinds ({at: DATE, event: NAME, actor: ACTOR})\n" << events.render() << "\n";
+    std::cout << "Event kinds ({at: DATE, event: NAME, actor: ACTOR})\n" << events.render(width) << "\n";
   }
   if (!d.random_events.empty()) {
     Table events({"event", "happens to", "drawn", "meaning", "article"});
@@ -100,14 +107,14 @@ void print_declaration(const ModelDeclaration& d) {
                                     : fmt::format("every month (streams {}-{})", e.stream, e.stream + e.streams - 1);
       events.add_row({e.name, e.role, drawn, e.help, e.source});
     }
-    std::cout << "Random events (in stochastic runs)\n" << events.render() << "\n";
+    std::cout << "Random events (in stochastic runs)\n" << events.render(width) << "\n";
   }
   std::string outcomes;
   for (const auto& outcome : d.default_outcomes) outcomes += "  " + outcome + "\n";
   std::cout << "Default outcomes\n" << outcomes;
 }
 
-int describe_network(const DescribeOptions& options) {
+int describe_network(const DescribeOptions& options, std::size_t width) {
   const app::NetworkReport report = app::describe_network(options.network);
   if (options.json) {
     std::cout << app::json::network(report).dump(2) << "\n";
@@ -115,17 +122,20 @@ int describe_network(const DescribeOptions& options) {
   }
   Table routes({"partner", "routes"});
   for (const auto& [partner, count] : report.routes) routes.add_row({partner, std::to_string(count)});
-  std::cout << "Routes to the focal state\n" << routes.render() << "\n";
+  std::cout << "Routes to the focal state\n" << routes.render(width) << "\n";
   Table control({"neighbor", "partner", "capacity share", "betweenness"});
   for (const auto& row : report.control)
     control.add_row(
         {row.neighbor, row.partner, format_for_people(row.capacity_share), format_for_people(row.betweenness)});
-  std::cout << "Share of each partner's route capacity a neighbor controls (max-flow without it)\n" << control.render();
+  std::cout << wrapped("Share of each partner's route capacity a neighbor controls (max-flow without it)", width)
+            << control.render(width);
   return 0;
 }
 
 int describe_command(const DescribeOptions& options) {
-  if (!options.network.empty()) return describe_network(options);
+  // Wrapped to the terminal: the declarations' help texts run to hundreds of characters.
+  const std::size_t width = terminal_width();
+  if (!options.network.empty()) return describe_network(options, width);
   if (options.model.empty()) {
     const std::vector<app::ModelSummary> models = app::list_models();
     if (options.json) {
@@ -134,14 +144,14 @@ int describe_command(const DescribeOptions& options) {
     }
     Table table({"model", "version", "description"});
     for (const app::ModelSummary& model : models) table.add_row({model.name, model.version, model.help});
-    std::cout << table.render() << "\nsteppe describe MODEL shows one in full.\n";
+    std::cout << table.render(width) << "\nsteppe describe MODEL shows one in full.\n";
     return 0;
   }
   const ModelDeclaration& declaration = app::describe_model(options.model);
   if (options.json)
     std::cout << app::json::declaration(declaration).dump(2) << "\n";
   else
-    print_declaration(declaration);
+    print_declaration(declaration, width);
   return 0;
 }
 

@@ -143,7 +143,7 @@ const CommandRegistration discover_registration(70, [](CLI::App& app) {
   discover_app->add_option("--mass-min", discover.mass_min, "Smallest share of all cases a box may hold (default 0.05)")
       ->check(CLI::Range(0.0, 1.0));
   discover_app->add_flag("--json", discover.json, "Print the JSON document instead of tables");
-  discover_app->add_flag("--quiet,-q", discover.quiet, "Print nothing but errors");
+  discover_app->add_flag("--quiet,-q", discover.quiet, "Print nothing but errors (and the JSON with --json)");
   return Command{discover_app, [options](const std::string&) { return discover_command(*options); }};
 });
 

@@ -18,7 +18,7 @@ std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenari
   switch (outcome.statistic) {
     case Statistic::first_above:
     case Statistic::first_below:
-      return std::isfinite(value) ? scenario.date(static_cast<int>(value)).to_string() : "never";
+      return std::isfinite(value) ? scenario.crossing_date(value) : "never";
     case Statistic::months_above:
     case Statistic::months_below:
       return fmt::format("{:g}", value);
@@ -27,9 +27,15 @@ std::string outcome_text(const OutcomeSpec& outcome, double value, const Scenari
   }
 }
 
+std::string never_text(const OutcomeSpec& outcome, const OutcomeStatistics& statistics) {
+  if (!outcome.is_month()) return "";
+  return fmt::format("{} of {}", statistics.members_without_value,
+                     statistics.members_with_value + statistics.members_without_value);
+}
+
 bool printed_for_machines(bool quiet, bool json, const std::vector<std::filesystem::path>& written,
                           const std::string& document) {
-  if (json && !quiet)
+  if (json)
     for (const std::filesystem::path& file : written)
       if (file.filename() == document) std::cout << std::ifstream(file, std::ios::binary).rdbuf();
   return quiet || json;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -38,15 +39,23 @@ std::string outcome_table(const WhatIfRun& run) {
   return table.render();
 }
 
-// Each outcome's median and 90% interval over the members.
+// Each outcome's median and 90% interval over the members; with first crossings, how many
+// members never crossed (the statistics are of those that did).
 std::string ensemble_table(const Scenario& scenario, const EnsembleResult& result) {
-  Table table({"outcome", "median", "5%", "95%", "mean"});
-  for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
-    const OutcomeSpec& outcome = result.outcome_specs[index];
+  const auto& specs = result.outcome_specs;
+  const bool crossings =
+      std::any_of(specs.begin(), specs.end(), [](const OutcomeSpec& spec) { return spec.is_month(); });
+  std::vector<std::string> header = {"outcome", "median", "5%", "95%", "mean"};
+  if (crossings) header.push_back("never");
+  Table table(header);
+  for (std::size_t index = 0; index < specs.size(); ++index) {
+    const OutcomeSpec& outcome = specs[index];
     const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
     const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
     auto text = [&](double value) { return outcome_text(outcome, value, scenario); };
-    table.add_row({outcome.name, text(s.median), text(s.q05), text(s.q95), text(s.mean)});
+    std::vector<std::string> row = {outcome.name, text(s.median), text(s.q05), text(s.q95), text(s.mean)};
+    if (crossings) row.push_back(never_text(outcome, s));
+    table.add_row(std::move(row));
   }
   return table.render();
 }
@@ -119,7 +128,7 @@ const CommandRegistration run_registration(10, [](CLI::App& app) {
   run_app->add_flag("--estimate", run.estimate,
                     "Print the ensemble's memory estimate, and what is available, and stop");
   run_app->add_flag("--json", run.json, "Print the JSON summary instead of tables");
-  run_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
+  run_app->add_flag("--quiet,-q", run.quiet, "Print nothing but errors (and the JSON with --json)");
   return Command{run_app, [options](const std::string& command_line) { return run_command(*options, command_line); }};
 });
 

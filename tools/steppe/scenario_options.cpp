@@ -49,9 +49,14 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& options) {
       ->check(CLI::Range(1, 6000));
   command.add_option("--seed", options.seed, "Seed of the random streams (default: the scenario's)")
       ->type_name("UINT64");
-  auto* stochastic = command.add_flag("--stochastic", options.stochastic,
-                                      "Draw the model's random events (turnover size, attention, crises)");
-  command.add_flag("--deterministic", options.deterministic, "No random events (the default for what-if runs)")
+  // The defaults are those of load_options: ensembles and sweeps draw, a single run follows its file.
+  auto* stochastic =
+      command.add_flag("--stochastic", options.stochastic,
+                       "Draw the model's random events (turnover size, attention, crises): the default for ensembles "
+                       "(--members > 1) and sweeps");
+  command
+      .add_flag("--deterministic", options.deterministic,
+                "No random events: the default for a single run unless its scenario says stochastic: true")
       ->excludes(stochastic);
 }
 
