@@ -173,7 +173,10 @@ std::shared_ptr<const Scenario> load_checked(const std::string& file, const Load
 }  // namespace
 
 PreparedRun prepare_run(const RunRequest& request) {
-  PreparedRun prepared{.label = stem(request.scenario), .ensemble = request.ensemble, .also_write = request.also_write};
+  PreparedRun prepared{.label = stem(request.scenario),
+                       .ensemble = request.ensemble,
+                       .also_write = request.also_write,
+                       .chart = request.chart};
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
   prepared.scenario = load_checked(request.scenario, request.load);
   const EnsembleSettings& ensemble = request.ensemble;
@@ -208,7 +211,8 @@ PreparedComparison prepare_comparison(const CompareRequest& request) {
                               .b = load_checked(request.scenario_b, request.load),
                               .label_a = stem(request.scenario_a),
                               .label_b = stem(request.scenario_b),
-                              .ensemble = request.ensemble};
+                              .ensemble = request.ensemble,
+                              .chart = request.chart};
   if (prepared.label_a == prepared.label_b) prepared.label_a = "A", prepared.label_b = "B";
   for (const auto* scenario : {prepared.a.get(), prepared.b.get()})
     for (const OutcomeSpec& outcome : scenario->outcomes)

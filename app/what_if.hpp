@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/ensemble.hpp"
+#include "engine/io/results.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/what_if.hpp"
 
@@ -55,6 +56,7 @@ struct RunRequest {
   LoadOptions load;
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;  // opt-in output writers by file name (app/output_writers.hpp)
+  ChartOptions chart;
 };
 
 // A scenario loaded and checked, ready to run.
@@ -63,6 +65,7 @@ struct PreparedRun {
   std::string label;  // the file's name without folder or extension: legends and default folders
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;
+  ChartOptions chart;
   std::optional<MemoryEstimate> memory;     // an ensemble's
   std::size_t trajectories_file_bytes = 0;  // about what kept trajectories take as trajectories.csv
   // Whether every month's state is kept: a single run's, or an ensemble's with keep_trajectories.
@@ -92,6 +95,7 @@ struct CompareRequest {
   std::string scenario_a, scenario_b;
   LoadOptions load;  // applies to both
   EnsembleSettings ensemble;
+  ChartOptions chart;
 };
 
 struct PreparedComparison {
@@ -99,6 +103,7 @@ struct PreparedComparison {
   std::string label_a, label_b;            // the files' stems, or A and B when those are the same
   std::vector<std::string> outcome_names;  // A's outcomes in order, then any only B names
   EnsembleSettings ensemble;
+  ChartOptions chart;
   std::optional<MemoryEstimate> memory;  // ensembles'
 };
 

@@ -1,7 +1,8 @@
 // The files a comparison writes: comparison.json, each side's trajectories (single runs) or
-// bands (ensembles), and one chart with B dashed.
+// bands (ensembles), and one chart with a colour per side (and chart.png with --png).
 #include "app/json.hpp"
 #include "app/output_writers.hpp"
+#include "engine/io/chart_png.hpp"
 #include "engine/io/ensemble_results.hpp"
 
 namespace steppe::app {
@@ -11,6 +12,15 @@ namespace {
 bool of_runs(const PreparedComparison& prepared) { return prepared.ensemble.members == 1; }
 bool of_ensembles(const PreparedComparison& prepared) { return prepared.ensemble.members > 1; }
 bool always(const PreparedComparison&) { return true; }
+
+std::string chart_svg(const ComparisonResult& result, const Provenance& provenance) {
+  const PreparedComparison& p = result.prepared;
+  const YRange& y_range = p.chart.y_range;
+  return result.run_a ? render_svg(indicator_chart({&*result.run_a, &*result.run_b}, {p.label_a, p.label_b}, provenance,
+                                                   y_range))
+                      : render_svg(ensemble_chart({p.a.get(), p.b.get()}, {&*result.ensemble_a, &*result.ensemble_b},
+                                                  {p.label_a, p.label_b}, provenance, y_range));
+}
 
 const OutputWriterRegistration<ComparisonResult> comparison_writer({
     .file = "comparison.json",
@@ -64,19 +74,22 @@ const OutputWriterRegistration<ComparisonResult> bands_b_writer({
 
 const OutputWriterRegistration<ComparisonResult> chart_writer({
     .file = "chart.svg",
-    .help = "the headline panels of A and B (dashed)",
+    .help = "the headline panels of A and B, a colour each",
     .order = 50,
     .applies = always,
     .applies_to = "every comparison",
-    .write =
-        [](const ComparisonResult& result, const Provenance& provenance, std::ostream& out) {
-          const PreparedComparison& p = result.prepared;
-          out << (result.run_a
-                      ? render_svg(
-                            indicator_chart({&*result.run_a, &*result.run_b}, {p.label_a, p.label_b}, provenance))
-                      : render_svg(ensemble_chart({p.a.get(), p.b.get()}, {&*result.ensemble_a, &*result.ensemble_b},
-                                                  {p.label_a, p.label_b}, provenance)));
-        },
+    .write = [](const ComparisonResult& result, const Provenance& provenance,
+                std::ostream& out) { out << chart_svg(result, provenance); },
+});
+
+const OutputWriterRegistration<ComparisonResult> chart_png_writer({
+    .file = "chart.png",
+    .help = "chart.svg as an image, at twice its size",
+    .order = 60,
+    .applies = [](const PreparedComparison& prepared) { return prepared.chart.png; },
+    .applies_to = "comparisons with --png",
+    .write = [](const ComparisonResult& result, const Provenance& provenance,
+                std::ostream& out) { write_png(chart_svg(result, provenance), out); },
 });
 
 }  // namespace

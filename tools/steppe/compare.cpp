@@ -52,7 +52,8 @@ int compare_command(const CompareOptions& options, const std::string& command_li
       app::prepare_comparison({.scenario_a = options.scenario_a,
                                .scenario_b = options.scenario_b,
                                .load = options.scenario_options.load_options(ensembles),
-                               .ensemble = options.ensemble});
+                               .ensemble = options.ensemble,
+                               .chart = options.chart.chart_options()});
   if (options.estimate) {
     print_memory_estimate(prepared.memory, 0, options.json);
     return 0;
@@ -90,6 +91,7 @@ const CommandRegistration compare_registration(20, [](CLI::App& app) {
   compare_app->add_option("b", compare.scenario_b, "Second scenario (B)")->required();
   add_scenario_options(*compare_app, compare.scenario_options);
   add_ensemble_options(*compare_app, compare.ensemble);
+  add_chart_options(*compare_app, compare.chart);
   compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>)");
   compare_app->add_flag("--estimate", compare.estimate,
                         "Print the ensembles' memory estimate, and what is available, and stop");
