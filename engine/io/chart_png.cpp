@@ -52,8 +52,9 @@ void write_png(std::string_view svg, std::ostream& out) {
   if (!rsvg_handle_get_intrinsic_size_in_pixels(handle.get(), &width, &height) || width <= 0 || height <= 0)
     throw std::runtime_error("chart.png: the SVG chart has no width and height in px");
 
-  const std::unique_ptr<cairo_surface_t, SurfaceDestroy> surface(cairo_image_surface_create(
-      CAIRO_FORMAT_ARGB32, static_cast<int>(std::ceil(width * png_scale)), static_cast<int>(std::ceil(height * png_scale))));
+  const std::unique_ptr<cairo_surface_t, SurfaceDestroy> surface(
+      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, static_cast<int>(std::ceil(width * png_scale)),
+                                 static_cast<int>(std::ceil(height * png_scale))));
   check(cairo_surface_status(surface.get()), "cairo could not make an image");
   const std::unique_ptr<cairo_t, ContextDestroy> context(cairo_create(surface.get()));
   const RsvgRectangle viewport{0, 0, width * png_scale, height * png_scale};

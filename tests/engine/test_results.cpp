@@ -137,6 +137,5 @@ TEST_CASE("the subtitle lists the command-line changes, per side when the sides 
   CHECK(chart.title == "Baseline (status quo)");
   CHECK(chart.subtitle == "with USA.air_link=1, CHN.hawkishness=0.9");
   CHECK(scenario_chart({&changed, &changed}, {"A", "B"}).subtitle == "with USA.air_link=1, CHN.hawkishness=0.9");
-  CHECK(scenario_chart({loaded.get(), &changed}, {"A", "B"}).subtitle ==
-        "B with USA.air_link=1, CHN.hawkishness=0.9");
+  CHECK(scenario_chart({loaded.get(), &changed}, {"A", "B"}).subtitle == "B with USA.air_link=1, CHN.hawkishness=0.9");
 }
