@@ -347,13 +347,11 @@ void draw_series_line(Out out, const Plot& plot, const ChartSeries& series) {
 constexpr double kPlotWidth = kCellWidth - kMarginLeft - kMarginRight;
 
 // A window's or mark's label above the plot: where it starts (relative to the plot's left edge),
-// how wide it is, on which row, and whether it ends at its date instead (near the right edge).
+// how wide it is and on which row.
 struct TimelineLabel {
-  std::size_t date = 0;
   std::string text;
   double x = 0;
   double width = 0;
-  bool end_anchored = false;
   int row = 0;
 };
 
@@ -382,15 +380,19 @@ double legend_height(const ChartPanel& panel) {
 // Spans' then markers' labels, each on the first row where it overlaps no label before it.
 std::vector<TimelineLabel> timeline_labels(const Chart& chart) {
   const Plot plot{0, 0, kPlotWidth, 0, {}, chart.points()};
+  std::vector<std::pair<std::size_t, std::string>> dated;
+  for (const ChartSpan& span : chart.spans) dated.emplace_back(span.from, span.label);
+  for (const ChartMarker& marker : chart.markers) dated.emplace_back(marker.date, marker.label);
+  // Left to right, so that a row's last label is its rightmost.
+  std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<TimelineLabel> labels;
-  for (const ChartSpan& span : chart.spans) labels.push_back({span.from, span.label});
-  for (const ChartMarker& marker : chart.markers) labels.push_back({marker.date, marker.label});
   std::vector<double> row_ends;  // the right end of each row's last label
-  for (TimelineLabel& label : labels) {
-    label.width = text_width(label.text, kTimelineFontSize);
-    label.x = plot.x(label.date) + 3;
-    label.end_anchored = label.x + label.width > plot.right() + kMarginRight;
-    if (label.end_anchored) label.x = plot.x(label.date) - 3 - label.width;
+  for (const auto& [date, text] : dated) {
+    TimelineLabel& label = labels.emplace_back(TimelineLabel{.text = text});
+    label.width = text_width(text, kTimelineFontSize);
+    // Right of its date, or left of it where it would run past the cell's edge.
+    label.x = plot.x(date) + 3;
+    if (label.x + label.width > plot.right() + kMarginRight) label.x = plot.x(date) - 3 - label.width;
     const auto free = std::find_if(row_ends.begin(), row_ends.end(), [&](double end) { return end + 6 <= label.x; });
     if (free != row_ends.end()) {
       label.row = static_cast<int>(free - row_ends.begin());

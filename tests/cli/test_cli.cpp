@@ -102,8 +102,11 @@ TEST_CASE("steppe --help exits 0 and lists every subcommand and the exit codes",
 TEST_CASE("the --help of each subcommand exits 0 and mentions its options", "[cli][usage]") {
   const std::map<std::string, std::vector<std::string>> options = {
       {"run",
-       {"scenario", "--set", "--months", "--seed", "--stochastic", "--deterministic", "--out", "--json", "--quiet"}},
-      {"compare", {"--set", "--months", "--seed", "--stochastic", "--deterministic", "--out", "--json", "--quiet"}},
+       {"scenario", "--set", "--months", "--seed", "--stochastic", "--deterministic", "--y-range", "--png", "--out",
+        "--json", "--quiet"}},
+      {"compare",
+       {"--set", "--months", "--seed", "--stochastic", "--deterministic", "--y-range", "--png", "--out", "--json",
+        "--quiet"}},
       {"describe", {"model", "--network", "--json"}},
       {"validate", {"scenarios", "--set", "--months", "--seed", "--quiet"}}};
   for (const auto& [command, words] : options) {

@@ -51,9 +51,8 @@ std::vector<std::string> texts_of(const std::string& svg) {
 
 TEST_CASE("steppe run --png also writes chart.png, a PNG twice the size of chart.svg", "[cli][run][png]") {
   const fs::path folder = scratch("png-run") / "out";
-  const RunResult result =
-      run_steppe({"run", "scenarios/baseline.yaml", "--months", "24", "--png", "--out", folder.string(), "-q"},
-                 root_folder());
+  const RunResult result = run_steppe(
+      {"run", "scenarios/baseline.yaml", "--months", "24", "--png", "--out", folder.string(), "-q"}, root_folder());
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(folder_entries(folder) ==
@@ -83,9 +82,9 @@ TEST_CASE("steppe compare --png writes chart.png and gives each side its own col
 
 TEST_CASE("without --png no chart.png is written", "[cli][run][png]") {
   const fs::path folder = scratch("png-none") / "out";
-  REQUIRE(run_steppe({"run", "scenarios/baseline.yaml", "--months", "12", "--out", folder.string(), "-q"},
-                     root_folder())
-              .exit_code == 0);
+  REQUIRE(
+      run_steppe({"run", "scenarios/baseline.yaml", "--months", "12", "--out", folder.string(), "-q"}, root_folder())
+          .exit_code == 0);
   CHECK_FALSE(fs::exists(folder / "chart.png"));
 }
 
@@ -101,11 +100,12 @@ TEST_CASE("a chart.png that cannot be written is one clear error and nothing is 
   CHECK(folder_entries(folder) == std::vector<std::string>{"chart.png"});
 }
 
-TEST_CASE("--y-range sets the charts' y axes: declared by default, fit, or LOW:HIGH", "[cli][run][y-range]") {
+TEST_CASE("the option --y-range sets the charts' y axes: declared by default, fit, or LOW:HIGH",
+          "[cli][run][y-range]") {
   const auto ticks = [](const std::vector<std::string>& extra, const std::string& name) {
     const fs::path folder = scratch(name) / "out";
-    std::vector<std::string> args = {"run", "scenarios/baseline.yaml", "--months", "24", "--out", folder.string(),
-                                     "-q"};
+    std::vector<std::string> args = {"run",   "scenarios/baseline.yaml", "--months", "24",
+                                     "--out", folder.string(),           "-q"};
     args.insert(args.end(), extra.begin(), extra.end());
     const RunResult result = run_steppe(args, root_folder());
     INFO(result.err);
@@ -148,8 +148,8 @@ TEST_CASE("a bad --y-range exits 2 naming the flag and writes nothing", "[cli][y
 
 TEST_CASE("the chart marks the scenario's elections and shades its lever windows", "[cli][run][svg]") {
   const fs::path folder = scratch("chart-timeline") / "out";
-  const RunResult result = run_steppe({"run", "scenarios/coercion_shock.yaml", "--out", folder.string(), "-q"},
-                                      root_folder());
+  const RunResult result =
+      run_steppe({"run", "scenarios/coercion_shock.yaml", "--out", folder.string(), "-q"}, root_folder());
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   const std::string svg = read_text_file(folder / "chart.svg");
