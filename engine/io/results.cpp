@@ -79,18 +79,16 @@ void set_y_range(ChartPanel& panel, const VariableDecl& variable, const YRange& 
 
 namespace {
 
-// "with USA.air_link=1, CHN.hawkishness=0.9" when every side has the same changes; else each
-// side's that has any, after its label.
-std::string changes_text(const std::vector<const Scenario*>& scenarios, const std::vector<std::string>& labels) {
-  const auto same = [&](const Scenario* scenario) { return scenario->changes == scenarios.front()->changes; };
-  if (std::all_of(scenarios.begin(), scenarios.end(), same))
-    return scenarios.front()->changes.empty() ? ""
-                                              : fmt::format("with {}", fmt::join(scenarios.front()->changes, ", "));
-  std::vector<std::string> sides;
-  for (std::size_t side = 0; side < scenarios.size(); ++side)
-    if (!scenarios[side]->changes.empty())
-      sides.push_back(fmt::format("{} with {}", labels.at(side), fmt::join(scenarios[side]->changes, ", ")));
-  return fmt::format("{}", fmt::join(sides, "; "));
+// "with USA.air_link=1, CHN.hawkishness=0.9": the changes every side has (a comparison's sides
+// name their own changes in their labels, so they are not repeated here).
+std::string changes_text(const std::vector<const Scenario*>& scenarios) {
+  std::vector<std::string> common;
+  for (const std::string& change : scenarios.front()->changes)
+    if (std::all_of(scenarios.begin(), scenarios.end(), [&](const Scenario* scenario) {
+          return std::find(scenario->changes.begin(), scenario->changes.end(), change) != scenario->changes.end();
+        }))
+      common.push_back(change);
+  return common.empty() ? "" : fmt::format("with {}", fmt::join(common, ", "));
 }
 
 // One scenario's windows (a span: from, to) and marks (to < 0), by month.
@@ -139,7 +137,7 @@ Chart scenario_chart(const std::vector<const Scenario*>& scenarios, const std::v
   Chart chart;
   chart.title = scenarios.size() == 1 ? reference.title : fmt::format("{}", fmt::join(labels, " vs "));
   if (chart.title.empty()) chart.title = labels.at(0);
-  chart.subtitle = changes_text(scenarios, labels);
+  chart.subtitle = changes_text(scenarios);
   int longest = 0;
   for (const Scenario* scenario : scenarios) longest = std::max(longest, scenario->months);
   for (int month = 0; month <= longest; ++month) chart.dates.push_back(reference.date(month));

@@ -57,7 +57,8 @@ void set_y_range(ChartPanel& panel, const VariableDecl& variable, const YRange& 
 
 // What a time-series chart of scenarios side by side (one run, or the sides of a comparison,
 // labelled `labels`) shares: the title (the scenario's, or the labels joined by "vs"), the
-// subtitle saying what the command line changed ("with USA.air_link=1"), the dates of the
+// subtitle saying what the command line changed on every side ("with USA.air_link=1"; a side's
+// own changes are in its label), the dates of the
 // longest scenario, and the scenarios' timeline: lever windows and pulses shaded, lever steps,
 // model events and jumps marked; a side's own are labelled with its label.
 Chart scenario_chart(const std::vector<const Scenario*>& scenarios, const std::vector<std::string>& labels);

@@ -128,7 +128,7 @@ events:
   }
 }
 
-TEST_CASE("the subtitle lists the command-line changes, per side when the sides differ") {
+TEST_CASE("the subtitle lists the command-line changes every side has") {
   const auto loaded = shipped_scenario("baseline");
   Scenario changed = *loaded;
   changed.changes = {"USA.air_link=1", "CHN.hawkishness=0.9"};
@@ -137,5 +137,9 @@ TEST_CASE("the subtitle lists the command-line changes, per side when the sides 
   CHECK(chart.title == "Baseline (status quo)");
   CHECK(chart.subtitle == "with USA.air_link=1, CHN.hawkishness=0.9");
   CHECK(scenario_chart({&changed, &changed}, {"A", "B"}).subtitle == "with USA.air_link=1, CHN.hawkishness=0.9");
-  CHECK(scenario_chart({loaded.get(), &changed}, {"A", "B"}).subtitle == "B with USA.air_link=1, CHN.hawkishness=0.9");
+  // What only one side changed is in its label, not repeated in the subtitle.
+  CHECK(scenario_chart({loaded.get(), &changed}, {"A", "B + USA.air_link=1"}).subtitle.empty());
+  Scenario more = changed;
+  more.changes.push_back("MNG.autonomy=0.4");
+  CHECK(scenario_chart({&more, &changed}, {"A", "B"}).subtitle == "with USA.air_link=1, CHN.hawkishness=0.9");
 }
