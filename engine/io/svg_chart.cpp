@@ -390,9 +390,8 @@ std::vector<TimelineLabel> timeline_labels(const Chart& chart) {
   for (const auto& [date, text] : dated) {
     TimelineLabel& label = labels.emplace_back(TimelineLabel{.text = text});
     label.width = text_width(text, kTimelineFontSize);
-    // Right of its date, or left of it where it would run past the cell's edge.
-    label.x = plot.x(date) + 3;
-    if (label.x + label.width > plot.right() + kMarginRight) label.x = plot.x(date) - 3 - label.width;
+    // Right of its date, moved left as far as it must so as not to run past the cell's edge.
+    label.x = std::min(plot.x(date) + 3, plot.right() + kMarginRight - label.width);
     const auto free = std::find_if(row_ends.begin(), row_ends.end(), [&](double end) { return end + 6 <= label.x; });
     if (free != row_ends.end()) {
       label.row = static_cast<int>(free - row_ends.begin());
