@@ -251,7 +251,8 @@ PreparedRun prepare_run(const RunRequest& request) {
   PreparedRun prepared{.label = stem(request.scenario),
                        .ensemble = request.ensemble,
                        .also_write = request.also_write,
-                       .explain = request.explain};
+                       .explain = request.explain,
+                       .chart = request.chart};
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
   refuse_explained_ensemble(request.explain, request.ensemble.members);
   prepared.scenario = load_checked(request.scenario, request.load);
@@ -300,8 +301,12 @@ PreparedComparison prepare_comparison(const CompareRequest& request) {
   if (request.sides.size() < 2)
     throw InputError({"<command line>"}, "compare",
                      "needs two or more scenarios, or a scenario and --with changes to compare it with");
-  PreparedComparison prepared{
-      .ensemble = request.ensemble, .attribute = request.attribute, .attribution = request.attribution};
+  PreparedComparison prepared{.ensemble = request.ensemble,
+                              .chart = request.chart,
+                              .explain = request.explain,
+                              .attribute = request.attribute,
+                              .attribution = request.attribution};
+  refuse_explained_ensemble(request.explain, request.ensemble.members);
   for (const ComparisonSide& side : request.sides) {
     LoadOptions load = request.load;
     load.overrides.insert(load.overrides.end(), side.changes.begin(), side.changes.end());

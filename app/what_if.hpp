@@ -17,6 +17,7 @@
 
 #include "engine/analysis/shapley.hpp"
 #include "engine/ensemble.hpp"
+#include "engine/io/results.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/scenario_difference.hpp"
 #include "engine/what_if.hpp"
@@ -58,6 +59,7 @@ struct RunRequest {
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;  // opt-in output writers by file name (app/output_writers.hpp)
   bool explain = false;                 // a single run also keeps every step's levers and derived quantities
+  ChartOptions chart;
 };
 
 // A scenario loaded and checked, ready to run.
@@ -70,6 +72,7 @@ struct PreparedRun {
   EnsembleSettings ensemble;
   std::vector<std::string> also_write;
   bool explain = false;
+  ChartOptions chart;
   std::optional<MemoryEstimate> memory;     // an ensemble's
   std::size_t trajectories_file_bytes = 0;  // about what kept trajectories take as trajectories.csv
   // Whether every month's state is kept: a single run's, or an ensemble's with keep_trajectories.
@@ -110,6 +113,7 @@ struct CompareRequest {
   bool explain = false;    // single runs: the trajectories also hold every step's levers and derived quantities
   bool attribute = false;  // also split each difference among the settings that make it
   ShapleyOptions attribution;
+  ChartOptions chart;
 };
 
 struct PreparedComparison {
@@ -120,6 +124,7 @@ struct PreparedComparison {
   std::vector<std::string> labels;
   std::vector<std::string> outcome_names;  // the first side's outcomes in order, then any only others name
   EnsembleSettings ensemble;
+  ChartOptions chart;
   std::optional<MemoryEstimate> memory;  // ensembles'
   // With attribution, per side after the first: the settings in which it differs from the first.
   std::vector<std::vector<SettingDifference>> differences;

@@ -63,6 +63,8 @@ struct VariableDecl {
   Per per = Per::owner;
   std::string per_role;  // with Per::actor: the role whose actors each get a copy
   std::string help;
+  // What a value measures, for people: the charts' y-axis label and describe's unit column
+  // ("share (0–1)", "indicator (0 or 1)", "months").
   std::string unit;
   double initial = 0;  // default initial value (per-lever variables start at the lever default)
   ActorDefaults actor_initials;

@@ -1,7 +1,6 @@
 // The files a comparison writes: comparison.json, every side's trajectories (single runs) or
-// bands (ensembles) in one file with a scenario column, one chart with a colour per side, and
-// with --attribute the split of each difference among the settings (attribution.json and a
-// waterfall chart).
+// bands (ensembles) in one file with a scenario column, one chart with a colour per side (and chart.png with --png),
+// and with --attribute the split of each difference among the settings (attribution.json and a waterfall chart).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -9,6 +8,7 @@
 
 #include "app/json.hpp"
 #include "app/output_writers.hpp"
+#include "engine/io/chart_png.hpp"
 #include "engine/io/ensemble_results.hpp"
 #include "engine/io/waterfall_chart.hpp"
 
@@ -70,6 +70,22 @@ WaterfallChart attribution_waterfall(const ComparisonResult& result, const Prove
   return chart;
 }
 
+std::string chart_svg(const ComparisonResult& result, const Provenance& provenance) {
+  const PreparedComparison& p = result.prepared;
+  if (!result.runs.empty()) {
+    std::vector<const WhatIfRun*> runs;
+    for (const WhatIfRun& run : result.runs) runs.push_back(&run);
+    return render_svg(indicator_chart(runs, p.labels, provenance, p.chart.y_range));
+  }
+  std::vector<const Scenario*> scenarios;
+  std::vector<const EnsembleResult*> ensembles;
+  for (std::size_t side = 0; side < p.sides(); ++side) {
+    scenarios.push_back(p.scenarios[side].get());
+    ensembles.push_back(&result.ensembles[side]);
+  }
+  return render_svg(ensemble_chart(scenarios, ensembles, p.labels, provenance, p.chart.y_range));
+}
+
 const OutputWriterRegistration<ComparisonResult> comparison_writer({
     .file = "comparison.json",
     .help = "every side's summary and each outcome's difference from the first",
@@ -110,27 +126,22 @@ const OutputWriterRegistration<ComparisonResult> bands_writer({
 
 const OutputWriterRegistration<ComparisonResult> chart_writer({
     .file = "chart.svg",
-    .help = "the headline panels, a colour per side",
+    .help = "the headline panels a colour per side",
     .order = 50,
     .applies = always,
     .applies_to = "every comparison",
-    .write =
-        [](const ComparisonResult& result, const Provenance& provenance, std::ostream& out) {
-          const PreparedComparison& p = result.prepared;
-          if (!result.runs.empty()) {
-            std::vector<const WhatIfRun*> runs;
-            for (const WhatIfRun& run : result.runs) runs.push_back(&run);
-            out << render_svg(indicator_chart(runs, p.labels, provenance));
-            return;
-          }
-          std::vector<const Scenario*> scenarios;
-          std::vector<const EnsembleResult*> ensembles;
-          for (std::size_t side = 0; side < p.sides(); ++side) {
-            scenarios.push_back(p.scenarios[side].get());
-            ensembles.push_back(&result.ensembles[side]);
-          }
-          out << render_svg(ensemble_chart(scenarios, ensembles, p.labels, provenance));
-        },
+    .write = [](const ComparisonResult& result, const Provenance& provenance,
+                std::ostream& out) { out << chart_svg(result, provenance); },
+});
+
+const OutputWriterRegistration<ComparisonResult> chart_png_writer({
+    .file = "chart.png",
+    .help = "chart.svg as an image, at twice its size",
+    .order = 60,
+    .applies = [](const PreparedComparison& prepared) { return prepared.chart.png; },
+    .applies_to = "comparisons with --png",
+    .write = [](const ComparisonResult& result, const Provenance& provenance,
+                std::ostream& out) { write_png(chart_svg(result, provenance), out); },
 });
 
 const OutputWriterRegistration<ComparisonResult> attribution_writer({
@@ -141,6 +152,18 @@ const OutputWriterRegistration<ComparisonResult> attribution_writer({
     .applies_to = "comparisons with --attribute",
     .write = [](const ComparisonResult& result, const Provenance& provenance,
                 std::ostream& out) { out << json::attribution(result, provenance).dump(2) << "\n"; },
+});
+
+bool attributed_png(const PreparedComparison& prepared) { return prepared.attribute && prepared.chart.png; }
+
+const OutputWriterRegistration<ComparisonResult> waterfall_png_writer({
+    .file = "attribution.png",
+    .help = "attribution.svg as an image, at twice its size",
+    .order = 80,
+    .applies = attributed_png,
+    .applies_to = "comparisons with --attribute and --png",
+    .write = [](const ComparisonResult& result, const Provenance& provenance,
+                std::ostream& out) { write_png(render_waterfall_svg(attribution_waterfall(result, provenance)), out); },
 });
 
 const OutputWriterRegistration<ComparisonResult> waterfall_writer({

@@ -1,7 +1,9 @@
 // The files a run has always written: trajectories.csv (a single run, or an ensemble's kept
-// members), bands.csv and outcomes.csv (an ensemble), summary.json and chart.svg.
+// members), bands.csv and outcomes.csv (an ensemble), summary.json and chart.svg; and chart.png
+// when asked for with --png.
 #include "app/json.hpp"
 #include "app/output_writers.hpp"
+#include "engine/io/chart_png.hpp"
 #include "engine/io/ensemble_results.hpp"
 
 namespace steppe::app {
@@ -10,6 +12,13 @@ namespace {
 
 bool of_ensembles(const PreparedRun& prepared) { return prepared.ensemble.members > 1; }
 bool always(const PreparedRun&) { return true; }
+
+std::string chart_svg(const RunResult& result, const Provenance& provenance) {
+  const YRange& y_range = result.prepared.chart.y_range;
+  return result.run ? render_svg(indicator_chart({&*result.run}, {result.prepared.label}, provenance, y_range))
+                    : render_svg(ensemble_chart({&result.scenario()}, {&*result.ensemble}, {result.prepared.label},
+                                                provenance, y_range));
+}
 
 const OutputWriterRegistration<RunResult> trajectories_writer({
     .file = "trajectories.csv",
@@ -63,12 +72,18 @@ const OutputWriterRegistration<RunResult> chart_writer({
     .order = 50,
     .applies = always,
     .applies_to = "every run",
-    .write =
-        [](const RunResult& result, const Provenance& provenance, std::ostream& out) {
-          out << (result.run ? render_svg(indicator_chart({&*result.run}, {result.prepared.label}, provenance))
-                             : render_svg(ensemble_chart({&result.scenario()}, {&*result.ensemble},
-                                                         {result.prepared.label}, provenance)));
-        },
+    .write = [](const RunResult& result, const Provenance& provenance,
+                std::ostream& out) { out << chart_svg(result, provenance); },
+});
+
+const OutputWriterRegistration<RunResult> chart_png_writer({
+    .file = "chart.png",
+    .help = "chart.svg as an image, at twice its size",
+    .order = 60,
+    .applies = [](const PreparedRun& prepared) { return prepared.chart.png; },
+    .applies_to = "runs with --png",
+    .write = [](const RunResult& result, const Provenance& provenance,
+                std::ostream& out) { write_png(chart_svg(result, provenance), out); },
 });
 
 }  // namespace

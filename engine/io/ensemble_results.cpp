@@ -1,4 +1,5 @@
-// The files an ensemble becomes (engine/io/ensemble_results.hpp).
+// Writes an ensemble's results as files (engine/io/ensemble_results.hpp): bands, outcomes and
+// the chart of medians over bands.
 #include "engine/io/ensemble_results.hpp"
 
 #include <fmt/format.h>
@@ -53,16 +54,12 @@ void write_outcomes_csv(std::ostream& stream, const Scenario& scenario, const En
 }
 
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,
-                     const std::vector<std::string>& labels, const Provenance& provenance) {
+                     const std::vector<std::string>& labels, const Provenance& provenance, const YRange& y_range) {
   const Scenario& reference = *scenarios.front();
-  Chart chart;
-  chart.title = scenarios.size() == 1 ? (reference.title.empty() ? labels.at(0) : reference.title)
-                                      : fmt::format("{} vs {}", labels.at(0), labels.at(1));
-  chart.subtitle = fmt::format("{} · {} members · median and 5–95% band · seed {} · steppe {}", reference.model_name,
-                               results.front()->members, reference.seed, provenance.steppe_version);
-  int longest = 0;
-  for (const Scenario* scenario : scenarios) longest = std::max(longest, scenario->months);
-  for (int month = 0; month <= longest; ++month) chart.dates.push_back(reference.date(month));
+  Chart chart = scenario_chart(scenarios, labels);
+  chart.caption = fmt::format("{} · {} members · median and 5–95% band · seed {} · steppe {}", reference.model_name,
+                              results.front()->members, reference.seed, provenance.steppe_version);
+  const int longest = static_cast<int>(chart.dates.size()) - 1;
 
   const ModelDeclaration& declaration = reference.layout->declaration();
   for (const ChartPanelDecl& spec : declaration.chart_panels) {
@@ -71,19 +68,18 @@ Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::v
     ChartPanel panel;
     panel.title = spec.title;
     panel.y_label = variable->unit;
-    panel.y_max = panel.y_min;  // fit the data
-    std::map<std::string, int> color_of_actor;
+    set_y_range(panel, *variable, y_range);
+    std::map<std::string, int> index_of_actor;
     for (std::size_t index = 0; index < scenarios.size(); ++index) {
       const Layout& layout = *scenarios[index]->layout;
       const EnsembleResult& result = *results[index];
       for (std::size_t position = 0; position < result.band_slots.size(); ++position) {
         const auto& slot = layout.state()[result.band_slots[position]];
         if (slot.variable != spec.variable) continue;
-        if (!color_of_actor.count(slot.actor)) color_of_actor[slot.actor] = static_cast<int>(color_of_actor.size());
+        if (!index_of_actor.count(slot.actor)) index_of_actor[slot.actor] = static_cast<int>(index_of_actor.size());
         ChartSeries series;
         series.label = scenarios.size() == 1 ? slot.actor : fmt::format("{} ({})", slot.actor, labels.at(index));
-        series.color = color_of_actor[slot.actor];
-        series.dashed = index > 0;
+        style_series(series, index, scenarios.size(), index_of_actor[slot.actor]);
         for (int month = 0; month <= longest; ++month) {
           const bool inside = month <= scenarios[index]->months;
           const double nan = std::nan("");

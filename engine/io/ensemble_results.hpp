@@ -21,8 +21,8 @@ std::string bands_csv(const Scenario& scenario, const EnsembleResult& result);
 // "member,<uncertain input>,…,<outcome>,…": one row per member, its draws then its outcomes (a
 // first crossing as its date YYYY-MM, empty when never), written to `out` as it is made.
 void write_outcomes_csv(std::ostream& out, const Scenario& scenario, const EnsembleResult& result);
-// The model's headline panels: median lines over 5–95% bands; with two ensembles the second is dashed.
+// The model's headline panels: median lines over 5–95% bands, one or more ensembles side by side.
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,
-                     const std::vector<std::string>& labels, const Provenance& provenance);
+                     const std::vector<std::string>& labels, const Provenance& provenance, const YRange& y_range = {});
 
 }  // namespace steppe

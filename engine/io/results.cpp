@@ -1,8 +1,12 @@
+// Writes what-if results as files (engine/io/results.hpp): trajectories CSV and the charts of
+// scenarios side by side.
 #include "engine/io/results.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <string_view>
@@ -74,20 +78,127 @@ std::vector<int> headline_slots(const Layout& layout) {
   return slots;
 }
 
-Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels,
-                      const Provenance& provenance) {
-  const Scenario& reference = *runs.front()->scenario;
+std::optional<YRange> parse_y_range(std::string_view text) {
+  if (text == "declared") return YRange{};
+  if (text == "fit") return YRange{.mode = YRange::Mode::fit};
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const auto low = parse_number(text.substr(0, colon)), high = parse_number(text.substr(colon + 1));
+  if (!low || !high || !std::isfinite(*low) || !std::isfinite(*high) || *low >= *high) return std::nullopt;
+  return YRange{.mode = YRange::Mode::fixed, .low = *low, .high = *high};
+}
+
+void set_y_range(ChartPanel& panel, const VariableDecl& variable, const YRange& range) {
+  const bool unbounded = !variable.clipped && variable.max - variable.min > 10;
+  if (range.mode == YRange::Mode::fixed) {
+    panel.y_min = range.low;
+    panel.y_max = range.high;
+  } else if (range.mode == YRange::Mode::declared && !unbounded) {
+    panel.y_min = variable.min;
+    panel.y_max = variable.max;
+  } else {
+    panel.y_min = panel.y_max = 0;  // fit the data
+  }
+}
+
+namespace {
+
+// "with USA.air_link=1, CHN.hawkishness=0.9": the changes every side has (a comparison's sides
+// name their own changes in their labels, so they are not repeated here).
+std::string changes_text(const std::vector<const Scenario*>& scenarios) {
+  std::vector<std::string> common;
+  for (const std::string& change : scenarios.front()->changes)
+    if (std::all_of(scenarios.begin(), scenarios.end(), [&](const Scenario* scenario) {
+          return std::find(scenario->changes.begin(), scenario->changes.end(), change) != scenario->changes.end();
+        }))
+      common.push_back(change);
+  return common.empty() ? "" : fmt::format("with {}", fmt::join(common, ", "));
+}
+
+// One scenario's windows (a span: from, to) and marks (to < 0), by month.
+struct TimelineItem {
+  int from = 0;
+  int to = -1;
+  std::string label;
+  auto operator<=>(const TimelineItem&) const = default;
+};
+
+std::vector<TimelineItem> timeline_items(const Scenario& scenario) {
+  const Layout& layout = *scenario.layout;
+  std::vector<TimelineItem> items;
+  for (std::size_t slot = 0; slot < scenario.levers.size(); ++slot) {
+    const std::string lever = layout.lever_name(static_cast<int>(slot));
+    for (const ScheduleSegment& segment : scenario.levers[slot].segments) {
+      // What holds from the start is the scenario's setting, not a change in time.
+      if (segment.from <= 0) continue;
+      const std::string label = segment.linear
+                                    ? fmt::format("{} {:g}→{:g}", lever, segment.start_value, segment.end_value)
+                                    : fmt::format("{} = {:g}", lever, segment.start_value);
+      const bool window = segment.to != INT_MAX;
+      items.push_back({segment.from, window ? std::min(segment.to, scenario.months) : -1, label});
+    }
+  }
+  for (const ScheduledModelEvent& event : scenario.model_events)
+    items.push_back({event.month, -1,
+                     fmt::format("{} {}", layout.declaration().event_kinds.at(event.kind).name,
+                                 layout.actors().at(event.actor).name)});
+  for (const StateJump& jump : scenario.jumps) {
+    std::vector<std::string> names;
+    for (const auto& [slot, delta] : jump.deltas) names.push_back(layout.state_name(slot));
+    items.push_back({jump.month, -1, fmt::format("jump {}", fmt::join(names, ", "))});
+  }
+  // A run cut short by --months shows what happens within it.
+  std::erase_if(items, [&](const TimelineItem& item) { return item.from > scenario.months; });
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end()), items.end());
+  return items;
+}
+
+}  // namespace
+
+Chart scenario_chart(const std::vector<const Scenario*>& scenarios, const std::vector<std::string>& labels) {
+  const Scenario& reference = *scenarios.front();
   Chart chart;
-  chart.title = runs.size() == 1 ? reference.title : fmt::format("{} vs {}", labels.at(0), labels.at(1));
+  chart.title = scenarios.size() == 1 ? reference.title : fmt::format("{}", fmt::join(labels, " vs "));
   if (chart.title.empty()) chart.title = labels.at(0);
+  chart.subtitle = changes_text(scenarios);
+  int longest = 0;
+  for (const Scenario* scenario : scenarios) longest = std::max(longest, scenario->months);
+  for (int month = 0; month <= longest; ++month) chart.dates.push_back(reference.date(month));
+
+  // Each item once, with the labels of the sides it belongs to unless it belongs to all.
+  std::map<TimelineItem, std::vector<std::string>> sides_of;
+  for (std::size_t side = 0; side < scenarios.size(); ++side)
+    for (const TimelineItem& item : timeline_items(*scenarios[side])) sides_of[item].push_back(labels.at(side));
+  for (const auto& [item, sides] : sides_of) {
+    const std::string label =
+        sides.size() == scenarios.size() ? item.label : fmt::format("{} ({})", item.label, fmt::join(sides, ", "));
+    if (item.to >= 0) {
+      chart.spans.push_back({static_cast<std::size_t>(item.from), static_cast<std::size_t>(item.to), label});
+    } else {
+      chart.markers.push_back({static_cast<std::size_t>(item.from), label});
+    }
+  }
+  return chart;
+}
+
+void style_series(ChartSeries& series, std::size_t side, std::size_t sides, int actor) {
+  series.color = sides == 1 ? actor : static_cast<int>(side);
+  series.dash = sides == 1 ? 0 : actor;
+}
+
+Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels,
+                      const Provenance& provenance, const YRange& y_range) {
+  std::vector<const Scenario*> scenarios;
+  for (const WhatIfRun* run : runs) scenarios.push_back(run->scenario.get());
+  const Scenario& reference = *scenarios.front();
+  Chart chart = scenario_chart(scenarios, labels);
   std::string hashes;
   for (const WhatIfRun* run : runs) hashes += (hashes.empty() ? "" : ", ") + run->scenario->content_hash;
-  chart.subtitle =
+  chart.caption =
       fmt::format("{} · seed {} · {} months from {} · scenario {} · steppe {}", reference.model_name, reference.seed,
                   reference.months, reference.start.to_string(), hashes, provenance.steppe_version);
-  std::size_t longest = 0;
-  for (const WhatIfRun* run : runs) longest = std::max(longest, run->months.size());
-  for (std::size_t month = 0; month < longest; ++month) chart.dates.push_back(reference.date(static_cast<int>(month)));
+  const std::size_t dates = chart.dates.size();
 
   for (const ChartPanelDecl& spec : reference.layout->declaration().chart_panels) {
     const VariableDecl* variable = reference.layout->declaration().find_variable(spec.variable);
@@ -95,10 +206,8 @@ Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vect
     ChartPanel panel;
     panel.title = spec.title;
     panel.y_label = variable->unit;
-    panel.y_min = 0;
-    panel.y_max = 0;  // fit the data
-    int color = 0;
-    std::map<std::string, int> color_of_actor;
+    set_y_range(panel, *variable, y_range);
+    std::map<std::string, int> index_of_actor;
     for (std::size_t index = 0; index < runs.size(); ++index) {
       const Scenario& scenario = *runs[index]->scenario;
       const Layout& layout = *scenario.layout;
@@ -107,12 +216,11 @@ Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vect
       for (const std::string& actor : actors) {
         const int slot = layout.state_index(actor, spec.variable);
         if (slot < 0) continue;
-        if (!color_of_actor.count(actor)) color_of_actor[actor] = color++;
+        if (!index_of_actor.count(actor)) index_of_actor[actor] = static_cast<int>(index_of_actor.size());
         ChartSeries series;
         series.label = runs.size() == 1 ? actor : fmt::format("{} ({})", actor, labels.at(index));
-        series.color = color_of_actor[actor];
-        series.dashed = index > 0;
-        for (std::size_t month = 0; month < longest; ++month)
+        style_series(series, index, runs.size(), index_of_actor[actor]);
+        for (std::size_t month = 0; month < dates; ++month)
           series.values.push_back(month < runs[index]->months.size() ? runs[index]->months[month](0, slot)
                                                                      : std::nan(""));
         panel.series.push_back(std::move(series));

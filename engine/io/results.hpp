@@ -1,11 +1,15 @@
 // Results of what-if runs and the files they become: tidy trajectories CSV and an SVG chart of
-// the model's headline panels (their JSON is made in app/json.hpp). Numbers in CSV are
+// the model's headline panels, with what every chart of scenarios shares (its y ranges, its
+// subtitle of command-line changes, its timeline of windows and events; their JSON is made in
+// app/json.hpp). Numbers in CSV are
 // written in the shortest form that reads back to the same double.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/io/svg_chart.hpp"
@@ -33,10 +37,46 @@ void write_trajectories_csv(std::ostream& out, const WhatIfRun& run);
 // The shortest text that reads back to the same double; "NaN"/"inf" spelled for pandas and R.
 std::string round_trip(double value);
 
-// The model's headline panels (for third_neighbor: autonomy, coercion, trust, tension); with two
-// runs, the second is dashed. The subtitle carries seed, content hash and steppe version.
+// How the charts' y axes are scaled (`--y-range`): each variable on its declared range (a share on
+// [0, 1], so that 0.50 → 0.47 looks like the small move it is) unless that range is unbounded,
+// the data fitted, or one range for every panel.
+struct YRange {
+  enum class Mode { declared, fit, fixed };
+  Mode mode = Mode::declared;
+  double low = 0, high = 1;  // with Mode::fixed
+};
+
+// "declared", "fit" or "LOW:HIGH" (finite, LOW < HIGH); nullopt for anything else.
+std::optional<YRange> parse_y_range(std::string_view text);
+
+// How a run's or comparison's charts are drawn and which are written.
+struct ChartOptions {
+  YRange y_range;
+  bool png = false;  // chart.png beside chart.svg
+};
+
+// The y range of a panel of `variable` (ChartPanel's y_min/y_max: equal means "fit the data").
+// A declared range counts as unbounded when it is unclipped and wider than 10, as the bands
+// treat it (an arms race's ±1e9).
+void set_y_range(ChartPanel& panel, const VariableDecl& variable, const YRange& range);
+
+// What a time-series chart of scenarios side by side (one run, or the sides of a comparison,
+// labelled `labels`) shares: the title (the scenario's, or the labels joined by "vs"), the
+// subtitle saying what the command line changed on every side ("with USA.air_link=1"; a side's
+// own changes are in its label), the dates of the
+// longest scenario, and the scenarios' timeline: lever windows and pulses shaded, lever steps,
+// model events and jumps marked; a side's own are labelled with its label.
+Chart scenario_chart(const std::vector<const Scenario*>& scenarios, const std::vector<std::string>& labels);
+
+// The colour and dash of a series of `actor` (its index among a panel's actors) on `side` of
+// `sides`: one run's actors differ by colour; the sides of a comparison differ by colour, and
+// the actors within a side by dash.
+void style_series(ChartSeries& series, std::size_t side, std::size_t sides, int actor);
+
+// The model's headline panels (for third_neighbor: autonomy, coercion, trust, tension), one or
+// more runs side by side. The caption carries seed, content hash and steppe version.
 Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vector<std::string>& labels,
-                      const Provenance& provenance);
+                      const Provenance& provenance, const YRange& y_range = {});
 
 // The variables shown to people: every non-internal variable except per-lever ones.
 std::vector<int> headline_slots(const Layout& layout);

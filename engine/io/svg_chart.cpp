@@ -1,3 +1,5 @@
+// Draws engine/io/svg_chart.hpp's charts: the layout of a grid of panels with their legends and
+// timeline labels, the axes, and the series, bands, windows and marks in each plot.
 #include "engine/io/svg_chart.hpp"
 
 #include <fmt/format.h>
@@ -22,12 +24,18 @@ namespace {
 constexpr std::array<const char*, 8> kPalette = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                                  "#E69F00", "#56B4E9", "#F0E442", "#000000"};
 
+// Dash patterns beside the solid line: a second cue after colour (the sides of a comparison
+// differ by colour, the actors within a side by dash).
+constexpr std::array<const char*, 4> kDashPatterns = {"6 4", "2 3", "8 3 2 3", "12 4"};
+
 // Layout, in px. Each panel owns a cell; the plot sits inside the cell's margins, which hold the
-// panel title (top), the y tick labels and rotated y label (left) and the date labels (bottom).
+// panel title and the timeline labels (top), the y tick labels and rotated y label (left), the
+// date labels (bottom) and the legend (right: the cell widens by the legend's column).
 constexpr double kCellWidth = 520;
 constexpr double kCellHeight = 300;
 constexpr double kHeaderHeight = 64;
 constexpr double kBottomPadding = 8;
+constexpr double kCaptionHeight = 22;
 constexpr double kMarginLeft = 68;
 constexpr double kMarginRight = 32;  // half a date label sticks out past the last tick
 constexpr double kMarginTop = 34;
@@ -45,9 +53,13 @@ constexpr double kFitPadding = 0.05;
 constexpr double kLegendFontSize = 11;
 constexpr double kLegendRowHeight = 16;
 constexpr double kLegendSample = 22;
-constexpr double kLegendInset = 6;
+constexpr double kLegendGap = 28;  // from the plot's right edge: room for half the last date label
 
-constexpr const char* kDashPattern = "6 4";
+// Labels of windows and marks sit in rows above the plot, a new row where they would overlap;
+// past the last row they overlap rather than push the panels apart.
+constexpr double kTimelineFontSize = 10;
+constexpr double kTimelineRowHeight = 12;
+constexpr int kMaxTimelineRows = 4;
 
 std::string num(double value) { return fmt::format("{:.2f}", value); }
 
@@ -56,10 +68,13 @@ double text_width(std::string_view text, double font_size) {
   return static_cast<double>(utf8_length(text)) * 0.6 * font_size;
 }
 
-const char* palette_color(int index) {
-  const int size = static_cast<int>(kPalette.size());
-  return kPalette[static_cast<std::size_t>((index % size + size) % size)];
+template <std::size_t N>
+const char* cycled(const std::array<const char*, N>& items, int index) {
+  const int size = static_cast<int>(N);
+  return items[static_cast<std::size_t>((index % size + size) % size)];
 }
+
+const char* palette_color(int index) { return cycled(kPalette, index); }
 
 // --- y axis --------------------------------------------------------------------------------
 
@@ -193,6 +208,10 @@ void validate(const Chart& chart) {
     if (marker.date >= dates)
       throw std::invalid_argument(
           fmt::format("render_svg: marker '{}' at date {} of {}", marker.label, marker.date, dates));
+  for (const ChartSpan& span : chart.spans)
+    if (span.from > span.to || span.to >= dates)
+      throw std::invalid_argument(
+          fmt::format("render_svg: span '{}' from date {} to {} of {}", span.label, span.from, span.to, dates));
   for (const ChartPanel& panel : chart.panels) {
     for (const ChartSeries& series : panel.series) {
       const auto where = fmt::format("render_svg: series '{}' in panel '{}'", series.label, panel.title);
@@ -271,7 +290,7 @@ void draw_x_axis(Out out, const Plot& plot, const Chart& chart) {
          chart.x_labels.empty() ? chart.dates[index].to_string() : chart.x_labels[index]);
   }
   text(out, plot.left + plot.width / 2, plot.bottom() + 36, kAxisLabelStyle,
-       chart.x_labels.empty() ? "month" : chart.x_title);
+       chart.x_labels.empty() ? "date" : chart.x_title);
 }
 
 void draw_band(Out out, const Plot& plot, const ChartSeries& series) {
@@ -297,7 +316,7 @@ void draw_band(Out out, const Plot& plot, const ChartSeries& series) {
 // The stroke attributes of a series, shared by its line and its legend sample.
 std::string stroke_style(const ChartSeries& series) {
   std::string style = fmt::format(R"(stroke="{}" stroke-width="2")", palette_color(series.color));
-  if (series.dashed) style += fmt::format(R"( stroke-dasharray="{}")", kDashPattern);
+  if (series.dash != 0) style += fmt::format(R"( stroke-dasharray="{}")", cycled(kDashPatterns, series.dash - 1));
   return style;
 }
 
@@ -323,77 +342,150 @@ void draw_series_line(Out out, const Plot& plot, const ChartSeries& series) {
   }
 }
 
-struct Box {
-  double x = 0;
-  double y = 0;
-  double width = 0;
-  double height = 0;
+// --- layout --------------------------------------------------------------------------------
 
-  bool contains(double px, double py) const { return px >= x && px <= x + width && py >= y && py <= y + height; }
+constexpr double kPlotWidth = kCellWidth - kMarginLeft - kMarginRight;
+
+// A window's or mark's label above the plot: where it starts (relative to the plot's left edge),
+// how wide it is and on which row.
+struct TimelineLabel {
+  std::string text;
+  double x = 0;
+  double width = 0;
+  int row = 0;
 };
 
-// The legend goes in whichever plot corner hides the fewest data points, preferring top-right.
-Box legend_box(const Plot& plot, const ChartPanel& panel) {
+// What every panel shares: the cell size, the room above the plot for the timeline labels and
+// the legend column beside it.
+struct Grid {
+  double cell_width = kCellWidth;
+  double cell_height = kCellHeight;
+  double margin_top = kMarginTop;
+  std::vector<TimelineLabel> labels;
+};
+
+double legend_width(const ChartPanel& panel) {
+  if (panel.series.empty()) return 0;
   double label_width = 0;
   for (const ChartSeries& series : panel.series) {
     label_width = std::max(label_width, text_width(series.label, kLegendFontSize));
   }
-  const double width = 8 + kLegendSample + 6 + label_width + 8;
-  const double height = 4 + kLegendRowHeight * static_cast<double>(panel.series.size()) + 4;
-  const double left = plot.left + kLegendInset;
-  const double right = plot.right() - kLegendInset - width;
-  const double top = plot.top + kLegendInset;
-  const double bottom = plot.bottom() - kLegendInset - height;
-  const std::array<Box, 4> corners = {Box{right, top, width, height}, Box{left, top, width, height},
-                                      Box{right, bottom, width, height}, Box{left, bottom, width, height}};
-  const auto hidden = [&](const Box& box) {
-    int count = 0;
-    for (const ChartSeries& series : panel.series) {
-      for (std::size_t i = 0; i < series.values.size(); ++i) {
-        const double value = series.values[i];
-        if (std::isfinite(value) && box.contains(plot.x(i), plot.y_of(value))) ++count;
-      }
-    }
-    return count;
-  };
-  return *std::min_element(corners.begin(), corners.end(),
-                           [&](const Box& a, const Box& b) { return hidden(a) < hidden(b); });
+  return kLegendGap + 8 + kLegendSample + 6 + label_width + 8;
 }
 
+double legend_height(const ChartPanel& panel) {
+  return 4 + kLegendRowHeight * static_cast<double>(panel.series.size()) + 4;
+}
+
+// Spans' then markers' labels, each on the first row where it overlaps no label before it.
+std::vector<TimelineLabel> timeline_labels(const Chart& chart) {
+  const Plot plot{0, 0, kPlotWidth, 0, {}, chart.points()};
+  std::vector<std::pair<std::size_t, std::string>> dated;
+  for (const ChartSpan& span : chart.spans) dated.emplace_back(span.from, span.label);
+  for (const ChartMarker& marker : chart.markers) dated.emplace_back(marker.date, marker.label);
+  // Left to right, so that a row's last label is its rightmost.
+  std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<TimelineLabel> labels;
+  std::vector<double> row_ends;  // the right end of each row's last label
+  for (const auto& [date, text] : dated) {
+    TimelineLabel& label = labels.emplace_back(TimelineLabel{.text = text});
+    label.width = text_width(text, kTimelineFontSize);
+    // Right of its date, moved left as far as it must so as not to run past the cell's edge.
+    label.x = std::min(plot.x(date) + 3, plot.right() + kMarginRight - label.width);
+    const auto free = std::find_if(row_ends.begin(), row_ends.end(), [&](double end) { return end + 6 <= label.x; });
+    if (free != row_ends.end()) {
+      label.row = static_cast<int>(free - row_ends.begin());
+    } else if (static_cast<int>(row_ends.size()) < kMaxTimelineRows) {
+      label.row = static_cast<int>(row_ends.size());
+      row_ends.push_back(0);
+    } else {
+      label.row = static_cast<int>(std::min_element(row_ends.begin(), row_ends.end()) - row_ends.begin());
+    }
+    row_ends[static_cast<std::size_t>(label.row)] = label.x + label.width;
+  }
+  return labels;
+}
+
+Grid grid_of(const Chart& chart) {
+  Grid grid;
+  grid.labels = timeline_labels(chart);
+  int rows = 0;
+  for (const TimelineLabel& label : grid.labels) rows = std::max(rows, label.row + 1);
+  grid.margin_top = kMarginTop + kTimelineRowHeight * rows;
+  double legend = 0, tallest = 0;
+  for (const ChartPanel& panel : chart.panels) {
+    legend = std::max(legend, legend_width(panel));
+    if (!panel.series.empty()) tallest = std::max(tallest, legend_height(panel));
+  }
+  grid.cell_width = kCellWidth + std::ceil(legend);  // whole px: a PNG's size is exact
+  const double plot_height = std::max(kCellHeight - kMarginTop - kMarginBottom, tallest);
+  grid.cell_height = grid.margin_top + plot_height + kMarginBottom;
+  return grid;
+}
+
+// --- panels --------------------------------------------------------------------------------
+
+// Beside the plot, top-aligned with it, so that it never hides a line.
 void draw_legend(Out out, const Plot& plot, const ChartPanel& panel) {
   if (panel.series.empty()) return;
-  const Box box = legend_box(plot, panel);
+  const double x = plot.right() + kLegendGap;
+  const double width = legend_width(panel) - kLegendGap;
   fmt::format_to(out,
-                 R"(<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="#ffffff" )"
-                 R"(fill-opacity="0.85" stroke="#cccccc"/>)"
+                 R"(<rect class="legend" x="{}" y="{}" width="{}" height="{}" rx="3" fill="#ffffff" )"
+                 R"(stroke="#cccccc"/>)"
                  "\n",
-                 num(box.x), num(box.y), num(box.width), num(box.height));
+                 num(x), num(plot.top), num(width), num(legend_height(panel)));
   const std::string label_style = fmt::format(R"(font-size="{}" fill="#222" dy="0.35em")", kLegendFontSize);
   for (std::size_t row = 0; row < panel.series.size(); ++row) {
     const ChartSeries& series = panel.series[row];
-    const double y = box.y + 4 + kLegendRowHeight * (static_cast<double>(row) + 0.5);
-    const double sample_x = box.x + 8;
+    const double y = plot.top + 4 + kLegendRowHeight * (static_cast<double>(row) + 0.5);
+    const double sample_x = x + 8;
     line(out, sample_x, y, sample_x + kLegendSample, y, stroke_style(series));
     text(out, sample_x + kLegendSample + 6, y, label_style, series.label);
   }
 }
 
-void draw_panel(Out out, const Chart& chart, std::size_t index) {
+// Windows shaded and marks drawn across the plot, under the data (inside the clip).
+void draw_timeline(Out out, const Plot& plot, const Chart& chart) {
+  for (const ChartSpan& span : chart.spans) {
+    // A one-month window still shows: at least a few px wide.
+    const double left = plot.x(span.from), width = std::max(plot.x(span.to) - left, 3.0);
+    fmt::format_to(out,
+                   R"(<rect class="span" x="{}" y="{}" width="{}" height="{}" fill="#888888" )"
+                   R"(fill-opacity="0.15"/>)"
+                   "\n",
+                   num(left), num(plot.top), num(width), num(plot.height));
+  }
+  for (const ChartMarker& marker : chart.markers) {
+    const double x = plot.x(marker.date);
+    fmt::format_to(out,
+                   R"(<line class="marker" x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#777" )"
+                   R"(stroke-dasharray="2 3"/>)"
+                   "\n",
+                   num(x), num(plot.top), num(plot.bottom()));
+  }
+}
+
+void draw_timeline_labels(Out out, const Plot& plot, const Grid& grid) {
+  const std::string style = fmt::format(R"(class="timeline" font-size="{}" fill="#555")", kTimelineFontSize);
+  for (const TimelineLabel& label : grid.labels)
+    text(out, plot.left + label.x, plot.top - 4 - kTimelineRowHeight * label.row, style, label.text);
+}
+
+void draw_panel(Out out, const Chart& chart, const Grid& grid, std::size_t index) {
   const ChartPanel& panel = chart.panels[index];
-  const double cell_x = kCellWidth * static_cast<double>(index % kColumns);
-  const double cell_y = kHeaderHeight + kCellHeight * static_cast<double>(index / kColumns);
-  const Plot plot{cell_x + kMarginLeft,
-                  cell_y + kMarginTop,
-                  kCellWidth - kMarginLeft - kMarginRight,
-                  kCellHeight - kMarginTop - kMarginBottom,
-                  y_range(panel),
-                  chart.points()};
+  const double cell_x = grid.cell_width * static_cast<double>(index % kColumns);
+  const double cell_y = kHeaderHeight + grid.cell_height * static_cast<double>(index / kColumns);
+  const Plot plot{cell_x + kMarginLeft, cell_y + grid.margin_top,
+                  kPlotWidth,           grid.cell_height - grid.margin_top - kMarginBottom,
+                  y_range(panel),       chart.points()};
 
   fmt::format_to(out, "<g>\n");
   text(out, plot.left + plot.width / 2, cell_y + 22,
        R"(font-size="14" font-weight="bold" fill="#222" text-anchor="middle")", panel.title);
   draw_y_axis(out, plot, panel.y_label);
   draw_x_axis(out, plot, chart);
+  draw_timeline_labels(out, plot, grid);
 
   // Lines outside a fixed y range are cut at the plot edge instead of running over the labels.
   const std::string clip_id = fmt::format("plot-clip-{}", index);
@@ -405,15 +497,7 @@ void draw_panel(Out out, const Chart& chart, std::size_t index) {
                  R"~(<g clip-path="url(#{})">)~"
                  "\n",
                  clip_id);
-  for (const ChartMarker& marker : chart.markers) {
-    const double x = plot.x(marker.date);
-    fmt::format_to(out,
-                   R"(<line class="marker" x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999" )"
-                   R"(stroke-dasharray="2 3"/>)"
-                   "\n",
-                   num(x), num(plot.top), num(plot.bottom()));
-    text(out, x + 3, plot.top + 11, R"(font-size="10" fill="#777")", marker.label);
-  }
+  draw_timeline(out, plot, chart);
   // Bands first so that every line stays visible on top of them.
   for (const ChartSeries& series : panel.series) draw_band(out, plot, series);
   for (const ChartSeries& series : panel.series) draw_series_line(out, plot, series);
@@ -433,11 +517,13 @@ void draw_panel(Out out, const Chart& chart, std::size_t index) {
 std::string render_svg(const Chart& chart) {
   validate(chart);
   const bool has_data = chart.points() > 0 && !chart.panels.empty();
+  const Grid grid = has_data ? grid_of(chart) : Grid{};
   const std::size_t cells = has_data ? chart.panels.size() : 1;
   const std::size_t columns = std::min<std::size_t>(kColumns, cells);
   const std::size_t rows = (cells + kColumns - 1) / kColumns;
-  const double width = kCellWidth * static_cast<double>(columns);
-  const double height = kHeaderHeight + kCellHeight * static_cast<double>(rows) + kBottomPadding;
+  const double width = grid.cell_width * static_cast<double>(columns);
+  const double panels_bottom = kHeaderHeight + grid.cell_height * static_cast<double>(rows);
+  const double height = panels_bottom + kBottomPadding + (chart.caption.empty() ? 0 : kCaptionHeight);
 
   std::string svg;
   const Out out = std::back_inserter(svg);
@@ -452,13 +538,15 @@ std::string render_svg(const Chart& chart) {
                  "\n",
                  width, height);
   text(out, 20, 28, R"(font-size="18" font-weight="bold" fill="#111")", chart.title);
-  text(out, 20, 48, R"(font-size="12" fill="#555")", chart.subtitle);
+  text(out, 20, 48, R"(class="subtitle" font-size="12" fill="#555")", chart.subtitle);
   if (has_data) {
-    for (std::size_t i = 0; i < chart.panels.size(); ++i) draw_panel(out, chart, i);
+    for (std::size_t i = 0; i < chart.panels.size(); ++i) draw_panel(out, chart, grid, i);
   } else {
     text(out, width / 2, kHeaderHeight + kCellHeight / 2, R"(font-size="14" fill="#777" text-anchor="middle")",
          "no data");
   }
+  if (!chart.caption.empty())
+    text(out, 20, panels_bottom + kCaptionHeight - 4, R"(class="caption" font-size="10" fill="#777")", chart.caption);
   fmt::format_to(out, "</svg>\n");
   return svg;
 }

@@ -1,6 +1,8 @@
-// SVG charts a person can open: panels of time series over calendar months, with labelled
-// axes, dates on the x axis, a legend, optional dashed series (for comparisons) and optional
-// shaded bands (for uncertainty); and horizontal bar charts with error bars (sensitivity
+// SVG charts a person can open or paste into a memo: panels of time series over calendar months,
+// with labelled axes, dates on the x axis, a legend beside each panel (never over the data),
+// line styles as a second cue beside colour, optional shaded bands (for uncertainty), shaded
+// windows and labelled vertical marks for what happens when (lever windows, elections, shocks)
+// and a caption line for provenance; and horizontal bar charts with error bars (sensitivity
 // indices, policies). Self-contained SVG: no scripts, no external fonts.
 #pragma once
 
@@ -16,7 +18,7 @@ struct ChartSeries {
   std::string label;           // legend text, e.g. "CHN coercion" or "CHN coercion (B)"
   std::vector<double> values;  // one per date
   int color = 0;               // index into a fixed colour-blind-safe palette
-  bool dashed = false;
+  int dash = 0;                // 0 solid, else an index into a few dash patterns (wrapping)
   // A shaded band (e.g. the 5–95% interval) drawn under the line; empty for none.
   std::vector<double> band_lower;
   std::vector<double> band_upper;
@@ -30,15 +32,24 @@ struct ChartPanel {
   std::vector<ChartSeries> series;
 };
 
-// A vertical line across every panel at one date, e.g. where a wargame turn begins.
+// A vertical line across every panel at one date, e.g. an election, a shock or where a wargame
+// turn begins.
 struct ChartMarker {
   std::size_t date = 0;  // index into Chart::dates
-  std::string label;     // short, drawn at the top of the line
+  std::string label;     // short, drawn above the plot at the line
+};
+
+// A shaded stretch of dates across every panel, e.g. a lever window or pulse.
+struct ChartSpan {
+  std::size_t from = 0;  // indices into Chart::dates, both included
+  std::size_t to = 0;
+  std::string label;  // short, drawn above the plot where the stretch begins
 };
 
 struct Chart {
   std::string title;
-  std::string subtitle;          // e.g. the scenario file and seed
+  std::string subtitle;          // e.g. what was changed: "with USA.air_link=1"
+  std::string caption;           // a small line under the panels, e.g. seed and version
   std::vector<YearMonth> dates;  // the x axis, one per value
   // Instead of dates, an x axis of labelled steps, each shown (e.g. "512" base rows of a
   // convergence chart), titled `x_title`.
@@ -46,6 +57,7 @@ struct Chart {
   std::string x_title;
   std::vector<ChartPanel> panels;  // laid out in a grid, two per row
   std::vector<ChartMarker> markers;
+  std::vector<ChartSpan> spans;
 
   std::size_t points() const { return x_labels.empty() ? dates.size() : x_labels.size(); }
 };

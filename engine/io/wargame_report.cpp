@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "engine/io/results.hpp"
 #include "engine/io/svg_chart.hpp"
 
 namespace steppe::wargame {
@@ -229,8 +230,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
       }
       ChartPanel panel;  // untitled: the chart's title names it
       const VariableDecl* decl = layout.declaration().find_variable(variable);
-      panel.y_min = decl->min;
-      panel.y_max = decl->clipped ? decl->max : decl->min;  // unclipped variables fit the data
+      set_y_range(panel, *decl, {});
       int color = 0;
       std::vector<std::string> wanted;  // who wants which slot which way
       for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
@@ -251,7 +251,7 @@ ReportFiles render_report(const Definition& definition, const GameLog& log, cons
           ChartSeries dashed;
           dashed.label = layout.state_name(static_cast<int>(slot)) + " (" + counterfactual->label + ")";
           dashed.color = color;
-          dashed.dashed = true;
+          dashed.dash = 1;
           for (int month = 0; month <= now; ++month)
             dashed.values.push_back(counterfactual->bands.at(month, static_cast<int>(slot)).p50);
           panel.series.push_back(std::move(dashed));

@@ -21,7 +21,7 @@ ModelDeclaration make_declaration() {
       VariableDecl{.name = "armament",
                    .role = "actor",
                    .help = "the actor's armament level z_i",
-                   .unit = "level",
+                   .unit = "armament level",
                    .initial = 1.0,
                    .min = -1e9,
                    .max = 1e9,

@@ -104,6 +104,19 @@ std::vector<PlotArea> plot_areas(const std::string& svg) {
   return areas;
 }
 
+struct Rect {
+  double x = 0, y = 0, width = 0, height = 0;
+};
+
+std::vector<Rect> rects_of_class(const std::string& svg, const std::string& name) {
+  std::vector<Rect> found;
+  for (const std::string& rect : elements(svg, "rect"))
+    if (attribute(rect, "class") == name)
+      found.push_back({std::stod(attribute(rect, "x")), std::stod(attribute(rect, "y")),
+                       std::stod(attribute(rect, "width")), std::stod(attribute(rect, "height"))});
+  return found;
+}
+
 std::vector<std::string> texts(const std::string& svg) {
   std::vector<std::string> found;
   const std::regex text(R"(<text[^>]*>([^<]*)</text>)");
@@ -194,7 +207,7 @@ TEST_CASE("render_svg writes one polyline per series with the palette colour") {
 
 TEST_CASE("dashed series get a dasharray") {
   ChartSeries dashed = series("CHN (B)", {0.2, 0.3, 0.4}, 0);
-  dashed.dashed = true;
+  dashed.dash = 1;
   const std::string svg = render_svg(chart_of(3, {panel("Coercion", {series("CHN", {0.1, 0.2, 0.3}, 0), dashed})}));
   const auto lines = elements(svg, "polyline");
   REQUIRE(lines.size() == 2);
@@ -264,8 +277,11 @@ TEST_CASE("date ticks are YYYY-MM labels of the chart's dates") {
     chart.dates = {YearMonth{2025, 2}, YearMonth{2035, 2}};
     CHECK(date_labels(chart) == std::vector<std::string>{"2025-02"});
   }
-  const std::string svg = render_svg(chart_of(12, {panel("P", {})}));
-  CHECK_THAT(svg, Contains(">month</text>"));
+  SECTION("the axis under dates is titled date, not month") {
+    const std::string svg = render_svg(chart_of(12, {panel("P", {})}));
+    CHECK_THAT(svg, Contains(">date</text>"));
+    CHECK_FALSE(svg.find(">month</text>") != std::string::npos);
+  }
 }
 
 TEST_CASE("text is XML-escaped") {
@@ -392,4 +408,107 @@ TEST_CASE("markers are labelled vertical lines at their dates in every panel, an
 
   chart.markers = {{5, "T3"}};
   CHECK_THROWS_AS(render_svg(chart), std::invalid_argument);
+}
+
+TEST_CASE("each dash index above 0 gets its own pattern and the legend sample shows it") {
+  std::vector<ChartSeries> lines;
+  for (int dash = 0; dash < 4; ++dash) {
+    lines.push_back(series("s" + std::to_string(dash), {0.1, 0.2}, 0));
+    lines.back().dash = dash;
+  }
+  const std::string svg = render_svg(chart_of(2, {panel("P", lines)}));
+  const auto polylines = elements(svg, "polyline");
+  REQUIRE(polylines.size() == 4);
+  CHECK(attribute(polylines[0], "stroke-dasharray").empty());
+  const std::set<std::string> patterns = {attribute(polylines[1], "stroke-dasharray"),
+                                          attribute(polylines[2], "stroke-dasharray"),
+                                          attribute(polylines[3], "stroke-dasharray")};
+  CHECK(patterns.size() == 3);
+  CHECK(patterns.count("") == 0);
+}
+
+TEST_CASE("the legend sits beside the plot, outside it, and a long legend makes the panel taller") {
+  std::vector<ChartSeries> many;
+  for (int i = 0; i < 20; ++i) many.push_back(series("series number " + std::to_string(i), {0.5, 0.9}, i));
+  const std::string svg = render_svg(chart_of(2, {panel("Short", {series("a", {0.2, 0.95})}), panel("Long", many)}));
+  const auto areas = rects_of_class(svg, "plot-area");
+  const auto legends = rects_of_class(svg, "legend");
+  REQUIRE(areas.size() == 2);
+  REQUIRE(legends.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    INFO("panel " << i);
+    // Right of the plot and top-aligned with it: no data point can be under it.
+    CHECK(legends[i].x > areas[i].x + areas[i].width);
+    CHECK(legends[i].y == Approx(areas[i].y));
+    CHECK(legends[i].y + legends[i].height <= areas[i].y + areas[i].height + 0.01);
+  }
+  // The second panel's legend does not run into the first panel's cell.
+  CHECK(legends[0].x + legends[0].width < areas[1].x);
+  // Twenty rows need more than the usual plot height; every panel grows alike.
+  CHECK(areas[0].height == Approx(areas[1].height));
+  CHECK(areas[1].height >= legends[1].height);
+}
+
+TEST_CASE("spans shade their dates in every panel and are labelled above the plot") {
+  Chart chart = chart_of(11, {panel("A", {series("a", std::vector<double>(11, 0.5))}), panel("B", {})});
+  chart.spans = {{2, 6, "USA.air_link = 1"}};
+  const std::string svg = render_svg(chart);
+  const auto spans = rects_of_class(svg, "span");
+  const auto areas = rects_of_class(svg, "plot-area");
+  REQUIRE(spans.size() == 2);  // one per panel
+  const Rect& area = areas.at(0);
+  CHECK(spans[0].x == Approx(area.x + area.width * 0.2));
+  CHECK(spans[0].width == Approx(area.width * 0.4));
+  CHECK(spans[0].y == Approx(area.y));
+  CHECK(spans[0].height == Approx(area.height));
+  // Drawn under the data.
+  CHECK(svg.find("class=\"span\"") < svg.find("<polyline"));
+  const auto labels = texts(svg);
+  CHECK(std::count(labels.begin(), labels.end(), "USA.air_link = 1") == 2);
+
+  SECTION("a span past the dates or backwards is refused") {
+    chart.spans = {{2, 11, "late"}};
+    CHECK_THROWS_WITH(render_svg(chart), Contains("late") && Contains("11"));
+    chart.spans = {{6, 2, "backwards"}};
+    CHECK_THROWS_AS(render_svg(chart), std::invalid_argument);
+  }
+}
+
+TEST_CASE("marker labels stay above the plot and take a new row where they would overlap") {
+  Chart chart = chart_of(121, {panel("A", {series("a", std::vector<double>(121, 0.99))})});
+  chart.markers = {{10, "leadership_turnover MNG"}, {14, "partner_election USA"}, {100, "jump MNG.autonomy"}};
+  const std::string svg = render_svg(chart);
+  const Rect area = rects_of_class(svg, "plot-area").at(0);
+  std::vector<double> ys;
+  for (const std::string& label : elements(svg, "text"))
+    if (attribute(label, "class") == "timeline") ys.push_back(std::stod(attribute(label, "y")));
+  REQUIRE(ys.size() == 3);
+  for (const double y : ys) CHECK(y < area.y);
+  CHECK(ys[0] != ys[1]);  // four months apart: stacked
+  CHECK(ys[2] == ys[0]);  // far from both: back on the first row
+  // Without markers the plot starts higher: the rows take room only when there are labels.
+  chart.markers.clear();
+  CHECK(rects_of_class(render_svg(chart), "plot-area").at(0).y < area.y);
+}
+
+TEST_CASE("the subtitle says what changed and the caption carries provenance under the panels") {
+  Chart chart = chart_of(3, {panel("A", {series("a", {0.1, 0.2, 0.3})})});
+  chart.subtitle = "with USA.air_link=1, CHN.hawkishness=0.9";
+  chart.caption = "third_neighbor · seed 1 · steppe 0.1.0";
+  const std::string svg = render_svg(chart);
+  std::string subtitle, caption;
+  double caption_y = 0;
+  for (const std::string& element : elements(svg, "text")) {
+    const auto end = svg.find("</text>", svg.find(element));
+    const std::string content =
+        svg.substr(svg.find(element) + element.size(), end - svg.find(element) - element.size());
+    if (attribute(element, "class") == "subtitle") subtitle = content;
+    if (attribute(element, "class") == "caption") caption = content, caption_y = std::stod(attribute(element, "y"));
+  }
+  CHECK(subtitle == "with USA.air_link=1, CHN.hawkishness=0.9");
+  CHECK(caption == "third_neighbor · seed 1 · steppe 0.1.0");
+  const Rect area = rects_of_class(svg, "plot-area").at(0);
+  CHECK(caption_y > area.y + area.height + 30);  // below the date labels
+  const auto svg_element = elements(svg, "svg").front();
+  CHECK(caption_y < std::stod(attribute(svg_element, "height")));
 }

@@ -39,10 +39,22 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& options);
 // Adds --members, --threads and --block-size to a command.
 void add_ensemble_options(CLI::App& command, app::EnsembleSettings& options);
 
+// Options of the charts a run or comparison writes.
+struct ChartCliOptions {
+  std::string y_range;  // "": each variable's declared range; else as typed
+  bool png = false;
+  // Throws InputError naming --y-range when its value is not one.
+  ChartOptions chart_options() const;
+};
+
+// Adds --y-range and --png to a command.
+void add_chart_options(CLI::App& command, ChartCliOptions& options);
+
 struct RunOptions {
   std::string scenario;
   ScenarioOptions scenario_options;
   app::EnsembleSettings ensemble;
+  ChartCliOptions chart;
   std::vector<std::string> write;  // opt-in output files
   std::string out;                 // "" → out/<scenario stem>
   bool estimate = false;           // print the memory estimate and stop
@@ -59,6 +71,7 @@ struct CompareOptions {
   bool explain = false;
   bool attribute = false;
   int orderings = ShapleyOptions{}.orderings;
+  ChartCliOptions chart;
   std::string out;  // "" → out/<a>-vs-<b>...
   bool estimate = false;
   bool json = false;

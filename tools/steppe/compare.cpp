@@ -121,7 +121,8 @@ int compare_command(const CompareOptions& options, const std::string& command_li
                                .ensemble = options.ensemble,
                                .explain = options.explain,
                                .attribute = options.attribute,
-                               .attribution = {.orderings = options.orderings}});
+                               .attribution = {.orderings = options.orderings},
+                               .chart = options.chart.chart_options()});
   if (options.estimate) {
     print_memory_estimate(prepared.memory, 0, options.json);
     return 0;
@@ -177,6 +178,7 @@ const CommandRegistration compare_registration(20, [](CLI::App& app) {
       ->add_option("--orderings", compare.orderings,
                    "Random orderings of the settings when more than 12 differ (default 200)")
       ->check(CLI::Range(10, 100000));
+  add_chart_options(*compare_app, compare.chart);
   compare_app->add_option("--out", compare.out, "Folder for the output files (default: out/<a>-vs-<b>...)");
   compare_app->add_flag("--estimate", compare.estimate,
                         "Print the ensembles' memory estimate, and what is available, and stop");

@@ -66,7 +66,8 @@ int run_command(const RunOptions& options, const std::string& command_line) {
                                                       .load = options.scenario_options.load_options(ensemble),
                                                       .ensemble = options.ensemble,
                                                       .also_write = options.write,
-                                                      .explain = options.explain});
+                                                      .explain = options.explain,
+                                                      .chart = options.chart.chart_options()});
   if (options.estimate) {
     print_memory_estimate(prepared.memory, prepared.trajectories_file_bytes, options.json);
     return 0;
@@ -116,6 +117,7 @@ const CommandRegistration run_registration(10, [](CLI::App& app) {
   run_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
   add_scenario_options(*run_app, run.scenario_options);
   add_ensemble_options(*run_app, run.ensemble);
+  add_chart_options(*run_app, run.chart);
   run_app->add_flag("--keep-trajectories", run.ensemble.keep_trajectories,
                     "With --members: also write every member's trajectory (trajectories.csv)");
   run_app->add_flag("--explain", run.explain,

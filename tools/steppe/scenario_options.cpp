@@ -1,5 +1,6 @@
-// The options every command that runs scenarios shares (--set, --event, --jump, --months, --seed, --stochastic,
-// --deterministic) and those of commands that run ensembles, added to a command in one place.
+// The options every command that runs scenarios shares (--set, --event, --jump, --months, --seed,
+// --stochastic, --deterministic), those of commands that run ensembles and those of commands that
+// write charts (--y-range, --png), each set added to a command in one place.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -73,6 +74,30 @@ void add_ensemble_options(CLI::App& command, app::EnsembleSettings& options) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
   command.add_flag("--yes", options.confirmed,
                    "Run even when the memory estimate exceeds what is available, or kept trajectories exceed 1 GB");
+}
+
+ChartOptions ChartCliOptions::chart_options() const {
+  ChartOptions options{.png = png};
+  if (y_range.empty()) return options;
+  const auto parsed = parse_y_range(y_range);
+  if (!parsed) {
+    std::string message =
+        fmt::format("expected 'declared', 'fit' or LOW:HIGH with LOW below HIGH (e.g. 0:1), got '{}'", y_range);
+    if (const std::string near = closest_match(y_range, {"declared", "fit"}); !near.empty())
+      message += fmt::format(", did you mean '{}'?", near);
+    throw InputError({"--y-range"}, "y-range", message);
+  }
+  options.y_range = *parsed;
+  return options;
+}
+
+void add_chart_options(CLI::App& command, ChartCliOptions& options) {
+  command
+      .add_option("--y-range", options.y_range,
+                  "The charts' y axes: 'declared' (each variable's range, a share on 0 to 1; the default), 'fit' "
+                  "(the data) or LOW:HIGH for every panel")
+      ->type_name("RANGE");
+  command.add_flag("--png", options.png, "Also write chart.png, the chart as an image (drawn by librsvg)");
 }
 
 }  // namespace steppe::cli

@@ -1,0 +1,12 @@
+# Finds Debian's librsvg2-dev (chart.png is chart.svg drawn by librsvg onto a cairo surface)
+# through pkg-config, which also brings cairo, glib and gdk-pixbuf. Defines Rsvg::rsvg.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(Rsvg QUIET IMPORTED_TARGET librsvg-2.0)
+endif()
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(Rsvg REQUIRED_VARS Rsvg_LINK_LIBRARIES VERSION_VAR Rsvg_VERSION)
+if(Rsvg_FOUND AND NOT TARGET Rsvg::rsvg)
+  add_library(Rsvg::rsvg INTERFACE IMPORTED)
+  target_link_libraries(Rsvg::rsvg INTERFACE PkgConfig::Rsvg)
+endif()
