@@ -2,7 +2,9 @@
 // bands (ensembles) in one file with a scenario column, one chart with a colour per side (and chart.png with --png),
 // and with --attribute the split of each difference among the settings (attribution.json and a waterfall chart).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -11,6 +13,7 @@
 #include "engine/io/chart_png.hpp"
 #include "engine/io/ensemble_results.hpp"
 #include "engine/io/waterfall_chart.hpp"
+#include "engine/text.hpp"
 
 namespace steppe::app {
 
@@ -70,20 +73,34 @@ WaterfallChart attribution_waterfall(const ComparisonResult& result, const Prove
   return chart;
 }
 
+// The chart of every side. Labels long enough to crowd the legends and marks (a side with changes
+// of its own) are shown as the sides' letters, spelled out in the title.
 std::string chart_svg(const ComparisonResult& result, const Provenance& provenance) {
   const PreparedComparison& p = result.prepared;
+  constexpr std::size_t longest_label = 24;
+  const bool lettered = std::any_of(p.labels.begin(), p.labels.end(),
+                                    [&](const std::string& label) { return utf8_length(label) > longest_label; });
+  std::vector<std::string> labels = p.labels, titled;
+  for (std::size_t side = 0; side < p.sides(); ++side) {
+    if (lettered) labels[side] = side_letter(side);
+    titled.push_back(side_letter(side) + ": " + p.labels[side]);
+  }
+  Chart chart;
   if (!result.runs.empty()) {
     std::vector<const WhatIfRun*> runs;
     for (const WhatIfRun& run : result.runs) runs.push_back(&run);
-    return render_svg(indicator_chart(runs, p.labels, provenance, p.chart.y_range));
+    chart = indicator_chart(runs, labels, provenance, p.chart.y_range);
+  } else {
+    std::vector<const Scenario*> scenarios;
+    std::vector<const EnsembleResult*> ensembles;
+    for (std::size_t side = 0; side < p.sides(); ++side) {
+      scenarios.push_back(p.scenarios[side].get());
+      ensembles.push_back(&result.ensembles[side]);
+    }
+    chart = ensemble_chart(scenarios, ensembles, labels, provenance, p.chart.y_range);
   }
-  std::vector<const Scenario*> scenarios;
-  std::vector<const EnsembleResult*> ensembles;
-  for (std::size_t side = 0; side < p.sides(); ++side) {
-    scenarios.push_back(p.scenarios[side].get());
-    ensembles.push_back(&result.ensembles[side]);
-  }
-  return render_svg(ensemble_chart(scenarios, ensembles, p.labels, provenance, p.chart.y_range));
+  if (lettered) chart.title = fmt::format("{}", fmt::join(titled, " vs "));
+  return render_svg(chart);
 }
 
 const OutputWriterRegistration<ComparisonResult> comparison_writer({

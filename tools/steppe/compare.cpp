@@ -81,18 +81,38 @@ std::string attribution_tables(const app::ComparisonResult& result) {
     text += fmt::format("\nWhat makes {} − A ({}Shapley values: {} over {} setting{}, {} scenarios run):\n", letter, of,
                         values.exact ? "exact" : fmt::format("{} sampled orderings, 95% intervals", values.orderings),
                         attribution.settings.size(), attribution.settings.size() == 1 ? "" : "s", values.coalitions);
+    const auto cell = [&](std::size_t setting, std::size_t outcome) {
+      const double value = values.value[setting][outcome];
+      return values.exact ? format_for_people(value, true)
+                          : fmt::format("{} ± {}", format_for_people(value, true),
+                                        format_for_people(values.half_width[setting][outcome]));
+    };
+    const auto total = [&](std::size_t outcome) {
+      return format_for_people(values.all[outcome] - values.none[outcome], true);
+    };
+    // A few settings read best as columns beside each outcome; more, as rows under it.
+    constexpr std::size_t most_columns = 4;
+    if (attribution.settings.size() <= most_columns) {
+      std::vector<std::string> header = {"outcome"};
+      for (const SettingDifference& setting : attribution.settings) header.push_back(setting.name);
+      header.push_back("total");
+      Table table(header);
+      for (std::size_t outcome = 0; outcome < attribution.outcomes.size(); ++outcome) {
+        std::vector<std::string> row = {attribution.outcomes[outcome]};
+        for (std::size_t setting = 0; setting < attribution.settings.size(); ++setting)
+          row.push_back(cell(setting, outcome));
+        row.push_back(total(outcome));
+        table.add_row(row);
+      }
+      text += table.render();
+      continue;
+    }
     Table table({"outcome", "setting", "contribution"});
     for (std::size_t outcome = 0; outcome < attribution.outcomes.size(); ++outcome) {
-      const std::string& name = attribution.outcomes[outcome];
-      for (std::size_t setting = 0; setting < attribution.settings.size(); ++setting) {
-        const double value = values.value[setting][outcome];
-        table.add_row({setting == 0 ? name : "", attribution.settings[setting].name,
-                       values.exact ? format_for_people(value, true)
-                                    : fmt::format("{} ± {}", format_for_people(value, true),
-                                                  format_for_people(values.half_width[setting][outcome]))});
-      }
-      table.add_row({attribution.settings.empty() ? name : "", "total",
-                     format_for_people(values.all[outcome] - values.none[outcome], true)});
+      for (std::size_t setting = 0; setting < attribution.settings.size(); ++setting)
+        table.add_row({setting == 0 ? attribution.outcomes[outcome] : "", attribution.settings[setting].name,
+                       cell(setting, outcome)});
+      table.add_row({"", "total", total(outcome)});
     }
     text += table.render();
   }
