@@ -48,6 +48,7 @@ TEST_CASE("compare a scenario against itself with changes (--with), three sides,
   CHECK_THAT(result.out, Catch::Contains("C: baseline + CHN.hawkishness=0.9"));
   CHECK(table_row(result.out, "outcome") == std::vector<std::string>{"outcome", "A", "B", "C", "B − A", "C − A"});
   CHECK_THAT(result.out, Catch::Contains("What makes B − A (Shapley values: exact over 2 settings, 4 scenarios run)"));
+  CHECK_THAT(result.out, !Catch::Contains("every side with"));
   CHECK(folder_entries(folder) == std::vector<std::string>{"attribution.json", "attribution.svg", "chart.svg",
                                                            "comparison.json", "trajectories.csv"});
   const nlohmann::json attribution = read_json(folder / "attribution.json");
@@ -80,6 +81,13 @@ TEST_CASE("compare takes three files, and a variant may name another file", "[cl
   REQUIRE(result.exit_code == 0);
   CHECK(table_row(result.out, "outcome") ==
         std::vector<std::string>{"outcome", "A", "B", "C", "D", "B − A", "C − A", "D − A"});
+  // Changes given to compare itself apply to every side, and the header says so.
+  const RunResult shared = run_steppe({"compare", "scenarios/baseline.yaml", "scenarios/calibrated.yaml", "--set",
+                                       "CHN.hawkishness=0.9", "--out", (folder / "shared").string()},
+                                      root_folder());
+  REQUIRE(shared.exit_code == 0);
+  CHECK_THAT(shared.out,
+             Catch::Contains("B: calibrated (scenarios/calibrated.yaml)\nevery side with CHN.hawkishness=0.9\n"));
   CHECK_THAT(result.out,
              Catch::Contains("D: calibrated + USA.quad_plus=1@2027-01..2027-01 (scenarios/calibrated.yaml)"));
   const nlohmann::json comparison = read_json(folder / "comparison.json");

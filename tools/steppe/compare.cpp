@@ -3,6 +3,7 @@
 // outcomes side by side (or the JSON comparison), with --attribute each difference split among
 // the settings that make it, and writes the comparison's files atomically.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <filesystem>
@@ -135,14 +136,14 @@ std::vector<app::ComparisonSide> comparison_sides(const CompareOptions& options)
 
 int compare_command(const CompareOptions& options, const std::string& command_line) {
   const bool ensembles = options.ensemble.members > 1;
-  const app::PreparedComparison prepared =
-      app::prepare_comparison({.sides = comparison_sides(options),
-                               .load = options.scenario_options.load_options(ensembles),
-                               .ensemble = options.ensemble,
-                               .explain = options.explain,
-                               .attribute = options.attribute,
-                               .attribution = {.orderings = options.orderings},
-                               .chart = options.chart.chart_options()});
+  const LoadOptions shared = options.scenario_options.load_options(ensembles);
+  const app::PreparedComparison prepared = app::prepare_comparison({.sides = comparison_sides(options),
+                                                                    .load = shared,
+                                                                    .ensemble = options.ensemble,
+                                                                    .explain = options.explain,
+                                                                    .attribute = options.attribute,
+                                                                    .attribution = {.orderings = options.orderings},
+                                                                    .chart = options.chart.chart_options()});
   if (options.estimate) {
     print_memory_estimate(prepared.memory, 0, options.json);
     return 0;
@@ -161,6 +162,11 @@ int compare_command(const CompareOptions& options, const std::string& command_li
   if (printed_for_machines(options.quiet, options.json, written, "comparison.json")) return 0;
   for (std::size_t side = 0; side < prepared.sides(); ++side)
     std::cout << fmt::format("{}: {} ({})\n", app::side_letter(side), prepared.labels[side], prepared.files[side]);
+  if (!shared.overrides.empty()) {
+    std::vector<std::string> changes;
+    for (const Override& change : shared.overrides) changes.push_back(change.text());
+    std::cout << fmt::format("every side with {}\n", fmt::join(changes, ", "));
+  }
   if (ensembles)
     std::cout << fmt::format("{} members each, common random numbers\n\n", options.ensemble.members)
               << ensembles_table(result);
