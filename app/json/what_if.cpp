@@ -96,6 +96,11 @@ nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& 
   return summary;
 }
 
+// What every comparison document starts with: which steppe, which command.
+nlohmann::json comparison_header(const Provenance& provenance) {
+  return {{"steppe_version", provenance.steppe_version}, {"command", provenance.command}};
+}
+
 }  // namespace
 
 nlohmann::json summary(const RunResult& result, const Provenance& provenance) {
@@ -107,9 +112,7 @@ nlohmann::json summary(const RunResult& result, const Provenance& provenance) {
 
 nlohmann::json comparison(const ComparisonResult& result, const Provenance& provenance) {
   const PreparedComparison& prepared = result.prepared;
-  nlohmann::json document;
-  document["steppe_version"] = provenance.steppe_version;
-  document["command"] = provenance.command;
+  nlohmann::json document = comparison_header(provenance);
   if (!result.warnings.empty()) document["warnings"] = result.warnings;
   nlohmann::json sides = nlohmann::json::array();
   for (std::size_t side = 0; side < prepared.sides(); ++side)
@@ -144,9 +147,7 @@ nlohmann::json comparison(const ComparisonResult& result, const Provenance& prov
 
 nlohmann::json attribution(const ComparisonResult& result, const Provenance& provenance) {
   const PreparedComparison& prepared = result.prepared;
-  nlohmann::json document;
-  document["steppe_version"] = provenance.steppe_version;
-  document["command"] = provenance.command;
+  nlohmann::json document = comparison_header(provenance);
   document["of"] = prepared.ensemble.members > 1
                        ? fmt::format("the means over {} members (common random numbers)", prepared.ensemble.members)
                        : std::string("single runs");
