@@ -304,7 +304,7 @@ class ThirdNeighborKernel final : public Kernel {
 
   void initialize(const StepContext& context, MemberArrays& state) const override {
     for_each_group(context, state.rows(), [&](const Offsets& c, const auto& parameter, const auto& group) {
-      initialize_group(c, parameter, context.levers->data() + group.first, group, state.data() + group.first);
+      initialize_group(c, parameter, group, state.data() + group.first);
     });
   }
   // P_n starts at its target as step 0 computes it, after month 0's events (docs/model.md §5).
@@ -372,7 +372,7 @@ class ThirdNeighborKernel final : public Kernel {
 
   // `c`: the offsets for this block; `u`: the levers, `s` the state.
   template <typename Parameter, typename G>
-  void initialize_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s) const;
+  void initialize_group(const Offsets& c, Parameter p, G g, WriteArray s) const;
   // P_n = P*_n of the state `after_events`, into `s`.
   template <typename Parameter, typename G>
   void initialize_threat_perception(const Offsets& c, Parameter p, ReadArray u, G g, ReadArray after_events,
@@ -602,8 +602,7 @@ void ThirdNeighborKernel::write_diversification(const Neighbors& neighbors, cons
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Offsets& c, Parameter p, ReadArray u, G g,
-                                                            WriteArray s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Offsets& c, Parameter p, G g, WriteArray s) const {
   for (const Partner& partner : c.partners) {
     g.store(s, partner.expectation, mean_engagement(partner, g, s));
     g.store(s, partner.attention_months_left, Lane::Zero());
