@@ -5,19 +5,12 @@
 #include <stdexcept>
 
 #include "engine/errors.hpp"
+#include "engine/io/results.hpp"
 #include "engine/io/sweep_database.hpp"
 
 namespace steppe::app {
 
 namespace {
-
-// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::string csv_line(const std::vector<std::string>& fields) {
   std::string line;

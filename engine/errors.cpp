@@ -32,11 +32,7 @@ std::string shortened(std::string_view text) {
   constexpr std::size_t shown = 60, longest = 80;
   const std::size_t length = utf8_length(text);
   if (length <= longest) return std::string(text);
-  // The first `shown` characters, cut before a byte that begins a character.
-  std::size_t end = 0;
-  for (std::size_t characters = 0; end < text.size(); ++end)
-    if ((static_cast<unsigned char>(text[end]) & 0xC0) != 0x80 && characters++ == shown) break;
-  return fmt::format("{}… ({} characters)", text.substr(0, end), length);
+  return fmt::format("{}… ({} characters)", text.substr(0, utf8_prefix(text, shown)), length);
 }
 
 namespace {

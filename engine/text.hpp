@@ -16,6 +16,15 @@ inline std::size_t utf8_length(std::string_view text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// The byte length of the first `count` characters (all of `text` when it has fewer): where to cut
+// it without splitting a character.
+inline std::size_t utf8_prefix(std::string_view text, std::size_t count) {
+  std::size_t at = 0;
+  for (std::size_t seen = 0; at < text.size(); ++at)
+    if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80 && seen++ == count) break;
+  return at;
+}
+
 // The offset where the first sequence that is not well-formed UTF-8 starts (RFC 3629: no overlong
 // forms, no surrogates, nothing above U+10FFFF); nullopt when the text is UTF-8.
 inline std::optional<std::size_t> first_invalid_utf8(std::string_view text) {

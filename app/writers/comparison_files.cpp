@@ -24,14 +24,6 @@ bool of_ensembles(const PreparedComparison& prepared) { return prepared.ensemble
 bool always(const PreparedComparison&) { return true; }
 bool attributed(const PreparedComparison& prepared) { return prepared.attribute; }
 
-// A CSV field: quoted when it holds a comma, a quote or a line break (a label with changes).
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 // Each side's CSV (its own header first) as one table, led by a scenario column.
 void write_sides_csv(std::ostream& out, const PreparedComparison& prepared,
                      const std::function<void(std::size_t side, std::ostream&)>& write_side) {

@@ -34,6 +34,9 @@ void write_trajectories_csv(std::ostream& out, const Scenario& scenario, const s
 // a `derived` row per derived quantity (actor, name: as that step computed it).
 void write_trajectories_csv(std::ostream& out, const WhatIfRun& run);
 
+// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& text);
+
 // The shortest text that reads back to the same double; "NaN"/"inf" spelled for pandas and R.
 std::string round_trip(double value);
 

@@ -26,6 +26,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Why a date is refused: it falls outside the `months` a run from `start` covers.
+std::string outside_run(const YearMonth& date, const YearMonth& start, int months) {
+  return fmt::format("date {} is outside the run (the run covers {} to {})", date.to_string(), start.to_string(),
+                     start.plus(months - 1).to_string());
+}
+
 // The months a run covers; every date of a scenario must fall within them.
 struct Horizon {
   YearMonth start;
@@ -34,9 +40,7 @@ struct Horizon {
   int month_of(const Located& at) const {
     const YearMonth date = read_date(at);
     const int month = months_between(start, date);
-    if (month < 0 || month >= months)
-      fail(at, fmt::format("date {} is outside the run (the run covers {} to {})", date.to_string(), start.to_string(),
-                           start.plus(months - 1).to_string()));
+    if (month < 0 || month >= months) fail(at, outside_run(date, start, months));
     return month;
   }
 };
@@ -680,9 +684,7 @@ int month_of(const Override& change, Part date, const Scenario& scenario) {
   if (!parsed) fail_typed(change, date, fmt::format("expected a date YYYY-MM, got '{}'", date.text));
   const int month = months_between(scenario.start, *parsed);
   if (month < 0 || month >= scenario.months)
-    fail_typed(change, date,
-               fmt::format("date {} is outside the run (the run covers {} to {})", parsed->to_string(),
-                           scenario.start.to_string(), scenario.date(scenario.months - 1).to_string()));
+    fail_typed(change, date, outside_run(*parsed, scenario.start, scenario.months));
   return month;
 }
 

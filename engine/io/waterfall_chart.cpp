@@ -30,10 +30,7 @@ std::string value_text(double value, bool signed_) {
 std::string fitted(const std::string& label) {
   constexpr std::size_t longest = 40;  // characters of 12 px in the label column
   if (utf8_length(label) <= longest) return label;
-  std::size_t end = 0;
-  for (std::size_t characters = 0; end < label.size(); ++end)
-    if ((static_cast<unsigned char>(label[end]) & 0xC0) != 0x80 && characters++ == longest - 1) break;
-  return label.substr(0, end) + "…";
+  return label.substr(0, utf8_prefix(label, longest - 1)) + "…";
 }
 
 void render_panel(std::string& svg, const WaterfallPanel& panel, double top) {

@@ -22,14 +22,6 @@ bool looks_numeric(const std::string& text) {
   return !text.empty() && (std::isdigit(static_cast<unsigned char>(text.back())) || text == "—");
 }
 
-// The byte offset of the first `count` characters' end.
-std::size_t utf8_prefix(std::string_view text, std::size_t count) {
-  std::size_t at = 0;
-  for (std::size_t seen = 0; at < text.size(); ++at)
-    if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80 && seen++ == count) break;
-  return at;
-}
-
 // Narrower than this a column would be more breaks than text.
 constexpr std::size_t narrowest_column = 6;
 
