@@ -45,6 +45,7 @@ EnsembleOptions ensemble_options(const EnsembleSettings& settings, std::vector<O
   options.threads = settings.threads;
   options.block_size = settings.block_size;
   options.keep_trajectories = settings.keep_trajectories;
+  options.bands = settings.bands;
   return options;
 }
 

@@ -37,6 +37,7 @@ struct EnsembleSettings {
   int threads = 0;           // 0: every core
   std::int64_t block_size = EnsembleOptions{}.block_size;
   bool keep_trajectories = false;  // an ensemble also keeps every member's trajectory
+  BandSelection bands = BandSelection::reported;
   // Run even when the memory estimate exceeds what is available, or kept trajectories would
   // take more than 1 GB on disk.
   bool confirmed = false;

@@ -23,32 +23,40 @@ constexpr Eigen::Index chunk = 1024;
 
 // Adds one to counts[bin] for each of `size` bins, which lie in [lowest, highest].
 // Incrementing the same counter again and again is a chain of dependent loads and stores,
-// several cycles each, and members that are alike fall into the same few bins. So when a chunk's
-// bins span fewer than `local_span`, they are counted into `stripes` local histograms, member i
-// into stripe i mod stripes, breaking the chain into independent ones, and added up at the end;
-// a chunk all in one bin is one addition.
-void count_bins(const std::int32_t* bins, Eigen::Index size, std::int32_t lowest, std::int32_t highest,
+// several cycles each, and members that are alike fall into the same few bins. So they are
+// counted into `stripes` local histograms, member i into stripe i mod stripes, breaking the chain
+// into independent ones, and added up at the end (only over [lowest, highest], which is all
+// that is cleared); a chunk all in one bin is one addition. Histograms of more than `local_bins`
+// bins are counted in place.
+void count_bins(const std::uint32_t* bins, Eigen::Index size, std::uint32_t lowest, std::uint32_t highest,
                 std::uint32_t* counts) {
-  constexpr int stripes = 4, local_span = 256;
+  constexpr int stripes = 4;
+  constexpr std::uint32_t local_bins = 1024;
   if (lowest == highest) {
     counts[lowest] += static_cast<std::uint32_t>(size);
     return;
   }
-  if (highest - lowest >= local_span) {
+  if (highest >= local_bins) {
     for (Eigen::Index i = 0; i < size; ++i) ++counts[bins[i]];
     return;
   }
-  const int span = highest - lowest + 1;
-  std::array<std::array<std::uint32_t, local_span>, stripes> local;
-  for (auto& stripe : local) std::fill_n(stripe.begin(), span, 0u);
+  // The shared counts of a month and slot are touched once per block, long after the last time:
+  // they are fetched from the last cache level (or memory) while the local histograms count.
+  for (std::uint32_t bin = lowest; bin <= highest; bin += 64 / sizeof(std::uint32_t))
+    __builtin_prefetch(counts + bin, 1);
+  // Each stripe is padded by a cache line: stripes exactly 4 KiB apart would put the same bin of
+  // every stripe at addresses alike in their low 12 bits, which the processor takes for a
+  // dependence between one stripe's store and the next one's load.
+  std::array<std::array<std::uint32_t, local_bins>, stripes> local;
+  for (auto& stripe : local) std::fill(stripe.begin() + lowest, stripe.begin() + highest + 1, 0u);
   Eigen::Index i = 0;
   for (; i + stripes <= size; i += stripes)
-    for (int stripe = 0; stripe < stripes; ++stripe) ++local[stripe][bins[i + stripe] - lowest];
-  for (; i < size; ++i) ++local[0][bins[i] - lowest];
-  for (int offset = 0; offset < span; ++offset) {
+    for (int stripe = 0; stripe < stripes; ++stripe) ++local[stripe][bins[i + stripe]];
+  for (; i < size; ++i) ++local[0][bins[i]];
+  for (std::uint32_t bin = lowest; bin <= highest; ++bin) {
     std::uint32_t total = 0;
-    for (const auto& stripe : local) total += stripe[offset];
-    counts[lowest + offset] += total;
+    for (const auto& stripe : local) total += stripe[bin];
+    counts[bin] += total;
   }
 }
 
@@ -66,7 +74,7 @@ struct BinnedChunk {
 // the loop vectorizes; the signed log is a library call, and its loop runs one value at a time.
 template <typename Transform>
 BinnedChunk bin_chunk(const double* values, Eigen::Index size, Transform y, double low, double bins_per_unit,
-                      double last_bin, std::int32_t* bin_of) {
+                      double last_bin, std::uint32_t* bin_of) {
   // The bin range is found in doubles: GCC 12 vectorizes an int32 min/max reduction for plain
   // SSE2 with MMX registers and never clears them, which breaks later long-double arithmetic
   // (Boost.Math's) on the same thread. The extremes are written as comparisons: with std::min
@@ -83,7 +91,7 @@ BinnedChunk bin_chunk(const double* values, Eigen::Index size, Transform y, doub
     double index = (y(value) - low) * bins_per_unit;
     index = index > 0 ? index : 0;
     index = index < last_bin ? index : last_bin;
-    bin_of[i] = static_cast<std::int32_t>(index);
+    bin_of[i] = static_cast<std::uint32_t>(index);
     lowest_index = std::min(lowest_index, index);
     highest_index = std::max(highest_index, index);
     lowest_value = value < lowest_value ? value : lowest_value;
@@ -140,7 +148,7 @@ void BandHistogram::add(int month, const MemberArrays& state) {
   members += rows;
 
   const double last_bin = bins_ - 1;
-  std::array<std::int32_t, chunk> bin_of;
+  std::array<std::uint32_t, chunk> bin_of;
   for (std::size_t position = 0; position < slots_.size(); ++position) {
     const Scale& scale = scales_[position];
     const auto column = state.col(slots_[position]);
@@ -156,8 +164,8 @@ void BandHistogram::add(int month, const MemberArrays& state) {
           scale.signed_log ? bin([](double x) { return signed_log(x); }) : bin([](double x) { return x; });
       minimum_[at] = std::min(minimum_[at], binned.lowest_value);
       maximum_[at] = std::max(maximum_[at], binned.highest_value);
-      const auto lowest = static_cast<std::int32_t>(binned.lowest_index),
-                 highest = static_cast<std::int32_t>(binned.highest_index);
+      const auto lowest = static_cast<std::uint32_t>(binned.lowest_index),
+                 highest = static_cast<std::uint32_t>(binned.highest_index);
       count_bins(bin_of.data(), size, lowest, highest, counts);
     }
   }
@@ -234,6 +242,39 @@ std::size_t BandHistogram::bytes_for(int months, std::size_t slots, int bins) {
   return sizeof(BandHistogram) + cells * static_cast<std::size_t>(bins) * sizeof(std::uint32_t) +
          2 * cells * sizeof(double) + static_cast<std::size_t>(months + 1) * sizeof(std::uint64_t) +
          slots * (sizeof(Scale) + sizeof(int));
+}
+
+ValueExtremes::ValueExtremes(int months, std::vector<int> slots)
+    : months_(months),
+      slots_(std::move(slots)),
+      minimum_(static_cast<std::size_t>(months + 1) * slots_.size(), std::numeric_limits<double>::infinity()),
+      maximum_(minimum_.size(), -std::numeric_limits<double>::infinity()) {}
+
+void ValueExtremes::add(int month, const MemberArrays& state) {
+  if (month < 0 || month > months_)
+    throw std::out_of_range(fmt::format("month {} of value extremes over months 0..{}", month, months_));
+  for (std::size_t position = 0; position < slots_.size(); ++position) {
+    const double* values = state.col(slots_[position]).data();
+    const std::size_t at = cell(month, static_cast<int>(position));
+    double lowest = minimum_[at], highest = maximum_[at];
+    // Comparisons rather than std::min and std::max, as in bin_chunk, so that the loop vectorizes.
+#pragma omp simd reduction(min : lowest) reduction(max : highest)
+    for (Eigen::Index member = 0; member < state.rows(); ++member) {
+      lowest = values[member] < lowest ? values[member] : lowest;
+      highest = values[member] > highest ? values[member] : highest;
+    }
+    minimum_[at] = lowest;
+    maximum_[at] = highest;
+  }
+}
+
+void ValueExtremes::merge(const ValueExtremes& other) {
+  if (months_ != other.months_ || slots_ != other.slots_)
+    throw std::invalid_argument("merging value extremes of different months or slots");
+  for (std::size_t i = 0; i < minimum_.size(); ++i) {
+    minimum_[i] = std::min(minimum_[i], other.minimum_[i]);
+    maximum_[i] = std::max(maximum_[i], other.maximum_[i]);
+  }
 }
 
 }  // namespace steppe

@@ -93,4 +93,32 @@ class BandHistogram {
   std::vector<std::uint64_t> members_;     // [month]
 };
 
+// The smallest and largest value of chosen state slots in every month, over members: what the
+// range check (engine/range_excursions.hpp) needs of the unclipped variables an ensemble does
+// not band, at a fraction of a band's cost (one vectorized pass, no bins). Minima and maxima merge
+// exactly in any order. NaN values are not counted (the means report them).
+class ValueExtremes {
+ public:
+  ValueExtremes(int months, std::vector<int> slots);
+  // Takes every member (row) of a block's `state` after `month` steps.
+  void add(int month, const MemberArrays& state);
+  void merge(const ValueExtremes& other);
+  // Over the members added in `month`; +inf and -inf when none were.
+  double minimum(int month, int slot_position) const { return minimum_[cell(month, slot_position)]; }
+  double maximum(int month, int slot_position) const { return maximum_[cell(month, slot_position)]; }
+  int months() const { return months_; }
+  const std::vector<int>& slots() const { return slots_; }
+  static std::size_t bytes_for(int months, std::size_t slots) {
+    return sizeof(ValueExtremes) + 2 * static_cast<std::size_t>(months + 1) * slots * sizeof(double);
+  }
+
+ private:
+  std::size_t cell(int month, int slot_position) const {
+    return static_cast<std::size_t>(month) * slots_.size() + static_cast<std::size_t>(slot_position);
+  }
+  int months_;
+  std::vector<int> slots_;
+  std::vector<double> minimum_, maximum_;  // [month][slot position]
+};
+
 }  // namespace steppe

@@ -21,12 +21,12 @@ namespace {
 constexpr double fraction_scale = 72057594037927936.0;  // 2^56
 constexpr double whole_limit = 9223372036854775807.0;   // 2^63: the whole part fits an int64
 // Members are summed in 64-bit integers before the 128-bit totals, which the vectorizer turns
-// into packed integer adds, 64 at a time (a multiple of the vector width, so no run ends in a
-// scalar remainder). Most values are shares, below 2 in magnitude: each is one product and one
-// conversion, trunc(value · 2^56), and 64 of them cannot overflow (64 · 2^57 = 2^63). Other
-// runs split each value into its whole part and fraction, which 64 values below 2^55 cannot
-// overflow either; larger values (an arms race) are added one by one into the 128-bit totals,
-// and those of 2^63 and more (whole numbers) into wide integer sums.
+// into packed integer adds. Most values are shares, below 2 in magnitude: a block's column of
+// them is summed in one pass (small_fixed_point_sum). Other columns are summed 64 values at a
+// time (a multiple of the vector width, so no run ends in a scalar remainder), each value split
+// into its whole part and fraction, which 64 values below 2^55 cannot overflow; larger values
+// (an arms race) are added one by one into the 128-bit totals, and those of 2^63 and more
+// (whole numbers) into wide integer sums.
 // Every way gives each value's exact multiple of 2^-56, so the totals do not depend on which
 // runs took which way, and neither does the mean (Sum::canonical).
 constexpr Eigen::Index members_per_partial_sum = 64;
@@ -57,27 +57,28 @@ FixedPointSum fixed_point_sum(const double* values, Eigen::Index count) {
   return {whole_sum, fraction_sum, largest};
 }
 
-// The sum of trunc(value · 2^56) over `count` values, when all are below 2 in magnitude (and
-// none is a NaN); nullopt otherwise. Values beyond are replaced by 0 before the conversion, so
-// that it is always defined.
-std::optional<std::int64_t> small_fixed_point_sum(const double* values, Eigen::Index count) {
-  std::int64_t sum = 0, outside = 0;
-#pragma omp simd reduction(+ : sum, outside)
+// The sum of trunc(value · 2^56) over `count` values (at most 2^31), when all are below 2 in
+// magnitude (and none is a NaN); nullopt otherwise. Each product X = value · 2^56 is split as
+// X = high · 2^31 + low with high = trunc(X / 2^31) and |low| < 2^31, both exact in doubles and
+// converted to 32-bit integers (packed conversions on any x86-64 vector unit), so that one pass
+// sums a whole block's column: trunc(X) = high · 2^31 + trunc(low) for either sign, and 2^31
+// values cannot overflow either 64-bit sum. Values beyond are replaced by 0 before the
+// conversions, so that they are always defined.
+std::optional<__int128> small_fixed_point_sum(const double* values, Eigen::Index count) {
+  constexpr double high_scale = 33554432.0, low_scale = 2147483648.0;  // 2^(56 − 31), 2^31
+  std::int64_t high_sum = 0, low_sum = 0, outside = 0;
+#pragma omp simd reduction(+ : high_sum, low_sum, outside)
   for (Eigen::Index member = 0; member < count; ++member) {
     const double value = values[member];
     const bool small = std::abs(value) < small_limit;
-    sum += static_cast<std::int64_t>((small ? value : 0.0) * fraction_scale);
+    const double scaled = (small ? value : 0.0) * high_scale;  // X / 2^31, exact
+    const double high = std::trunc(scaled);
+    high_sum += static_cast<std::int32_t>(high);
+    low_sum += static_cast<std::int32_t>((scaled - high) * low_scale);  // the difference is exact
     outside += small ? 0 : 1;
   }
   if (outside > 0) return std::nullopt;
-  return sum;
-}
-
-std::vector<int> banded_slots(const Layout& layout) {
-  std::vector<int> slots;
-  for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
-    if (!layout.state()[slot].decl->internal) slots.push_back(static_cast<int>(slot));
-  return slots;
+  return static_cast<__int128>(high_sum) * (std::int64_t{1} << 31) + low_sum;
 }
 
 }  // namespace
@@ -92,12 +93,12 @@ int MeanAccumulator::add(int month, const std::vector<int>& slots, const MemberA
   for (std::size_t position = 0; position < slots.size(); ++position) {
     const double* values = state.col(slots[position]).data();
     Sum& sum = row[position];
+    if (const auto small = small_fixed_point_sum(values, members)) {
+      sum.fraction += *small;
+      continue;
+    }
     for (Eigen::Index first = 0; first < members; first += members_per_partial_sum) {
       const Eigen::Index count = std::min(members_per_partial_sum, members - first);
-      if (const auto small = small_fixed_point_sum(values + first, count)) {
-        sum.fraction += *small;
-        continue;
-      }
       const FixedPointSum run = fixed_point_sum(values + first, count);
       if (run.largest < partial_sum_limit) {
         sum.whole += run.whole;
@@ -187,10 +188,41 @@ long double MeanAccumulator::WideSum::value() const {
   return negative ? -total : total;
 }
 
+std::vector<int> band_slots(const Scenario& scenario, BandSelection selection) {
+  const Layout& layout = *scenario.layout;
+  const auto& panels = layout.declaration().chart_panels;
+  std::vector<int> slots;
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+    if (layout.state()[slot].decl->internal) continue;
+    const bool charted = std::any_of(panels.begin(), panels.end(), [&](const ChartPanelDecl& panel) {
+      return panel.variable == layout.state()[slot].variable;
+    });
+    if (selection == BandSelection::all || charted) slots.push_back(static_cast<int>(slot));
+  }
+  return slots;
+}
+
+namespace {
+
+// The unclipped non-internal slots that are not banded: only their extremes are kept, for the
+// range check.
+std::vector<int> watched_slots(const Scenario& scenario, const std::vector<int>& banded) {
+  std::vector<int> slots;
+  const auto& state = scenario.layout->state();
+  for (std::size_t slot = 0; slot < state.size(); ++slot)
+    if (!state[slot].decl->internal && !state[slot].decl->clipped &&
+        std::find(banded.begin(), banded.end(), static_cast<int>(slot)) == banded.end())
+      slots.push_back(static_cast<int>(slot));
+  return slots;
+}
+
+}  // namespace
+
 EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOptions& options) {
   const Layout& layout = *scenario.layout;
   const auto months = static_cast<std::size_t>(scenario.months + 1);
-  const std::size_t state = layout.state().size(), banded = banded_slots(layout).size();
+  const std::vector<int> banded = band_slots(scenario, options.bands);
+  const std::size_t state = layout.state().size();
   const std::size_t outcomes = options.outcomes.empty() ? scenario.outcomes.size() : options.outcomes.size();
   const auto members = static_cast<std::size_t>(options.members);
   const std::int64_t block = std::min(cache_friendly_block_size(options.block_size), options.members);
@@ -200,8 +232,9 @@ EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOpt
       2 * (state + layout.levers().size() + layout.parameters().size() + scenario.uncertainties.size()) + outcomes;
   return {.members = members * (scenario.uncertainties.size() + outcomes) * sizeof(double),
           .trajectories = options.keep_trajectories ? members * months * state * sizeof(double) : 0,
-          .per_thread = BandHistogram::bytes_for(scenario.months, banded) +
-                        MeanAccumulator::bytes_for(scenario.months, banded) +
+          .per_thread = BandHistogram::bytes_for(scenario.months, banded.size()) +
+                        MeanAccumulator::bytes_for(scenario.months, banded.size()) +
+                        ValueExtremes::bytes_for(scenario.months, watched_slots(scenario, banded).size()) +
                         static_cast<std::size_t>(block) * block_columns * sizeof(double),
           .threads = static_cast<int>(
               std::min<std::int64_t>(pool_threads(options.threads), (options.members + block - 1) / block))};
@@ -212,13 +245,14 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   if (options.block_size < 1) throw std::invalid_argument("the block size must be at least 1");
   const Layout& layout = *scenario->layout;
   const int months = scenario->months;
-  const std::vector<int> slots = banded_slots(layout);
   const std::int64_t block_size = cache_friendly_block_size(options.block_size);
   const std::int64_t blocks = (options.members + block_size - 1) / block_size;
   const std::shared_ptr<const Kernel> kernel =
       scenario->model->compile(layout, scenario->parameters, scenario->network.get());
 
   std::vector<OutcomeSpec> outcome_specs = options.outcomes.empty() ? scenario->outcomes : options.outcomes;
+  const std::vector<int> slots = band_slots(*scenario, options.bands);
+  const std::vector<int> watched = watched_slots(*scenario, slots);
   const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
   // The bands and means are taken over from the first thread's reducers at the end (a histogram
   // set is tens of megabytes: allocating and merging a separate one would be most of the cost of
@@ -228,6 +262,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
                         slots,
                         BandHistogram(layout, 0, {}),
                         MeanAccumulator(0, 0),
+                        ValueExtremes(0, {}),
                         MemberArrays(options.members, static_cast<Eigen::Index>(scenario->uncertainties.size())),
                         std::move(outcome_specs),
                         MemberArrays(options.members, outcome_count),
@@ -240,9 +275,11 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   struct ThreadReducers {
     BandHistogram bands;
     MeanAccumulator means;
+    ValueExtremes extremes;
   };
   tbb::enumerable_thread_specific<ThreadReducers> reducers([&] {
-    return ThreadReducers{BandHistogram(layout, months, slots), MeanAccumulator(months, slots.size())};
+    return ThreadReducers{BandHistogram(layout, months, slots), MeanAccumulator(months, slots.size()),
+                          ValueExtremes(months, watched)};
   });
   std::mutex progress_mutex;
   std::int64_t members_done = 0;
@@ -270,6 +307,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
         local.bands.add(month, state);
         if (const int position = local.means.add(month, slots, state); position >= 0)
           throw NonFiniteState(scenario, slots[static_cast<std::size_t>(position)], month);
+        local.extremes.add(month, state);
         if (trajectories) (*trajectories)[static_cast<std::size_t>(month)].middleRows(first, state.rows()) = state;
       }
     } reduce(*scenario, local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
@@ -304,14 +342,17 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   if (reducers.empty()) {  // cancelled before any block ran
     result.bands = BandHistogram(layout, months, slots);
     result.means = MeanAccumulator(months, slots.size());
+    result.extremes = ValueExtremes(months, watched);
   }
   for (auto local = reducers.begin(); local != reducers.end(); ++local) {
     if (local == reducers.begin()) {
       result.bands = std::move(local->bands);
       result.means = std::move(local->means);
+      result.extremes = std::move(local->extremes);
     } else {
       result.bands.merge(local->bands);
       result.means.merge(local->means);
+      result.extremes.merge(local->extremes);
     }
   }
   result.cancelled = skipped.load();
@@ -320,13 +361,28 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
 
 namespace {
 
-// Linear interpolation between order statistics (numpy's default).
-double sorted_quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return std::nan("");
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+// The q-quantiles of `values`, interpolated linearly between order statistics (numpy's default),
+// for `levels` in increasing order: each order statistic is selected (std::nth_element) from
+// what lies above the last one, rather than sorting every value.
+std::vector<double> selected_quantiles(std::vector<double>& values, const std::vector<double>& levels) {
+  std::vector<double> quantiles;
+  auto done = values.begin();  // values before it are in place and no larger than those after
+  const auto order_statistic = [&](std::size_t rank) {
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(rank);
+    if (at >= done) {
+      std::nth_element(done, at, values.end());
+      done = at + 1;
+    }
+    return *at;
+  };
+  for (const double q : levels) {
+    const double position = q * static_cast<double>(values.size() - 1);
+    const auto below = static_cast<std::size_t>(std::floor(position));
+    const double lower = order_statistic(below);
+    const double upper = order_statistic(std::min(below + 1, values.size() - 1));
+    quantiles.push_back(lower + (position - static_cast<double>(below)) * (upper - lower));
+  }
+  return quantiles;
 }
 
 }  // namespace
@@ -338,22 +394,15 @@ OutcomeStatistics outcome_statistics(std::vector<double> values) {
   const auto with_value = static_cast<std::int64_t>(values.size());
   const double nan = std::nan("");
   if (values.empty()) return {nan, nan, nan, nan, nan, nan, nan, 0, members};
-  std::sort(values.begin(), values.end());
+  // Sums in member order, before the selection reorders the values.
   double sum = 0;
   for (double value : values) sum += value;
   const double mean = sum / static_cast<double>(values.size());
   double squares = 0;
   for (double value : values) squares += (value - mean) * (value - mean);
   const double sd = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
-  return {mean,
-          sd,
-          sorted_quantile(values, 0.05),
-          sorted_quantile(values, 0.25),
-          sorted_quantile(values, 0.5),
-          sorted_quantile(values, 0.75),
-          sorted_quantile(values, 0.95),
-          with_value,
-          members - with_value};
+  const std::vector<double> q = selected_quantiles(values, {0.05, 0.25, 0.5, 0.75, 0.95});
+  return {mean, sd, q[0], q[1], q[2], q[3], q[4], with_value, members - with_value};
 }
 
 }  // namespace steppe

@@ -23,6 +23,13 @@
 
 namespace steppe {
 
+// Which variables an ensemble bands (quantiles and means of every month). Binning one variable of
+// every member every month costs about a twentieth of a flagship step, so by default only those
+// a run charts; every variable on request (--all-bands). Outcomes need no bands: they are
+// reduced per member, exactly. Unclipped variables that are not banded keep their extremes, for
+// the range check (engine/range_excursions.hpp).
+enum class BandSelection { reported, all };
+
 struct EnsembleOptions {
   std::int64_t members = 1000;
   // What to measure per member; empty: the scenario's outcomes.
@@ -31,6 +38,7 @@ struct EnsembleOptions {
   // Members stepped together, as cache_friendly_block_size() adjusts it; results do not depend on it.
   std::int64_t block_size = 1024;
   bool keep_trajectories = false;
+  BandSelection bands = BandSelection::reported;
   // Called after each block with the number of members done so far (from any thread, serialized).
   std::function<void(std::int64_t)> progress;
   // When set to true, blocks not yet started are skipped and the result is marked cancelled.
@@ -84,9 +92,10 @@ class MeanAccumulator {
 struct EnsembleResult {
   std::int64_t members = 0;
   bool cancelled = false;
-  std::vector<int> band_slots;  // every non-internal state slot
+  std::vector<int> band_slots;  // the state slots banded, as band_slots() chose them
   BandHistogram bands;
   MeanAccumulator means;
+  ValueExtremes extremes;                  // the unbanded unclipped slots' (range_excursions)
   MemberArrays inputs;                     // members × scenario uncertainties: each member's draws
   std::vector<OutcomeSpec> outcome_specs;  // what `outcomes` measures, column by column
   MemberArrays outcomes;                   // members × outcome specs
@@ -103,6 +112,9 @@ struct OutcomeStatistics {
 // Exact statistics of a sample (quantiles interpolated between order statistics); NaN members
 // are left out of them and counted.
 OutcomeStatistics outcome_statistics(std::vector<double> values);
+
+// The non-internal state slots `selection` bands in `scenario`, in slot order.
+std::vector<int> band_slots(const Scenario& scenario, BandSelection selection);
 
 // What an ensemble holds in memory at its height, worked out from its shape before anything is
 // allocated, so that a run too large for the machine is refused before it starts.

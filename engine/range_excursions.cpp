@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 namespace steppe {
@@ -35,17 +36,31 @@ std::vector<RangeExcursion> range_excursions(const Scenario& scenario, const std
 
 std::vector<RangeExcursion> range_excursions(const Scenario& scenario, const EnsembleResult& result) {
   std::vector<RangeExcursion> found;
-  for (std::size_t position = 0; position < result.band_slots.size(); ++position) {
-    const int slot = result.band_slots[position];
-    for (int month = 0; month <= result.bands.months(); ++month) {
-      const auto at = static_cast<int>(position);
-      if (const auto value = beyond(*scenario.layout->state()[static_cast<std::size_t>(slot)].decl,
-                                    result.bands.quantile(month, at, 0), result.bands.quantile(month, at, 1))) {
+  // The first month `slot` went beyond its range, given each month's extremes.
+  const auto check = [&](int slot, int months, const auto& lowest, const auto& highest) {
+    const VariableDecl& variable = *scenario.layout->state()[static_cast<std::size_t>(slot)].decl;
+    for (int month = 0; month <= months; ++month)
+      if (const auto value = beyond(variable, lowest(month), highest(month))) {
         found.push_back({slot, month, *value});
-        break;
+        return;
       }
-    }
+  };
+  for (std::size_t position = 0; position < result.band_slots.size(); ++position) {
+    const auto at = static_cast<int>(position);
+    check(
+        result.band_slots[position], result.bands.months(),
+        [&](int month) { return result.bands.quantile(month, at, 0); },
+        [&](int month) { return result.bands.quantile(month, at, 1); });
   }
+  const ValueExtremes& extremes = result.extremes;
+  for (std::size_t position = 0; position < extremes.slots().size(); ++position) {
+    const auto at = static_cast<int>(position);
+    check(
+        extremes.slots()[position], extremes.months(), [&](int month) { return extremes.minimum(month, at); },
+        [&](int month) { return extremes.maximum(month, at); });
+  }
+  std::sort(found.begin(), found.end(),
+            [](const RangeExcursion& a, const RangeExcursion& b) { return a.slot < b.slot; });
   return found;
 }
 

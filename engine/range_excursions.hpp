@@ -21,7 +21,8 @@ struct RangeExcursion {
 
 // Of the variables shown to people (non-internal), in slot order: from a run's months.
 std::vector<RangeExcursion> range_excursions(const Scenario& scenario, const std::vector<MemberArrays>& months);
-// The same from an ensemble's bands, whose extremes are exact.
+// The same from an ensemble's bands and the extremes of the unclipped variables it does not
+// band, all exact.
 std::vector<RangeExcursion> range_excursions(const Scenario& scenario, const EnsembleResult& result);
 
 // "RED.armament left its declared range [-1e+09, 1e+09] in 2025-02 (month 1), at 2.5e+24: …"

@@ -140,7 +140,12 @@ TEST_CASE("steppe run calibrated --members 2000 prints the ensemble table and wr
 
 TEST_CASE("bands.csv has five numeric quantile rows and a mean row per month and variable, ordered",
           "[cli][ensemble]") {
-  const fs::path folder = run_calibrated("bands", {"--members", "2000"});
+  // By default the charted variables are banded; with --all-bands every one of the 39.
+  const auto variant = GENERATE(std::string("charted"), std::string("all"));
+  INFO(variant);
+  std::vector<std::string> options{"--members", "2000"};
+  if (variant == "all") options.push_back("--all-bands");
+  const fs::path folder = run_calibrated("bands-" + variant, options);
   const Table bands = read_table(folder / "bands.csv");
   CHECK(bands.header == std::vector<std::string>{"date", "actor", "variable", "statistic", "quantile", "value"});
 
@@ -156,8 +161,12 @@ TEST_CASE("bands.csv has five numeric quantile rows and a mean row per month and
     if (dates.empty() || dates.back() != row[0]) dates.push_back(row[0]);
   }
   REQUIRE(well_formed);
-  CHECK(pairs.size() == 39);
-  CHECK(pairs.count({"MNG", "autonomy"}) == 1);
+  if (variant == "all")
+    CHECK(pairs.size() == 39);
+  else
+    CHECK(pairs ==
+          std::set<std::pair<std::string, std::string>>{
+              {"CHN", "coercion"}, {"MNG", "autonomy"}, {"RUS", "coercion"}, {"USA", "trust"}, {"system", "tension"}});
   REQUIRE(dates.size() == 121);
   CHECK(dates.front() == "2025-01");
   CHECK(dates.back() == "2035-01");
@@ -332,7 +341,8 @@ TEST_CASE("ensemble seeds: another seed gives other outcomes and the same seed t
 
 TEST_CASE("a deterministic ensemble repeats the golden what-if run in every member", "[cli][ensemble]") {
   RunResult result;
-  const fs::path folder = run_calibrated("deterministic", {"--members", "50", "--deterministic"}, &result);
+  const fs::path folder =
+      run_calibrated("deterministic", {"--members", "50", "--deterministic", "--all-bands"}, &result);
   CHECK_THAT(result.out, Catch::Contains("50 members"));
   CHECK_THAT(result.out, Catch::Contains("deterministic"));
   const json summary = read_json(folder / "summary.json");
@@ -387,7 +397,7 @@ TEST_CASE("a deterministic ensemble repeats the golden what-if run in every memb
 
 TEST_CASE("with --keep-trajectories an ensemble writes every member's trajectory in trajectories.csv",
           "[cli][ensemble]") {
-  const fs::path folder = run_calibrated("keep", {"--members", "20", "--keep-trajectories", "-q"});
+  const fs::path folder = run_calibrated("keep", {"--members", "20", "--keep-trajectories", "--all-bands", "-q"});
   CHECK(folder_entries(folder) ==
         std::vector<std::string>{"bands.csv", "chart.svg", "outcomes.csv", "summary.json", "trajectories.csv"});
   check_no_temporaries(folder);

@@ -287,3 +287,26 @@ TEST_CASE("bands: a month cannot count 2^32 members: add and merge throw and cha
   CHECK_THROWS_AS(full.merge(power), std::overflow_error);
   CHECK(full == before);
 }
+
+TEST_CASE("value extremes: each month's minimum and maximum over blocks merged in any order, NaN left out", "[bands]") {
+  MemberArrays first(3, 2), second(2, 2);
+  first << 0.5, -1, 2, 4, -3, 7;
+  second << 9, std::nan(""), -8, 1;
+  ValueExtremes one(1, {1, 0}), other(1, {1, 0}), together(1, {1, 0});
+  one.add(1, first);
+  other.add(1, second);
+  together.add(1, first);
+  together.add(1, second);
+  ValueExtremes forward = one, backward = other;
+  forward.merge(other);
+  backward.merge(one);
+  for (const ValueExtremes* extremes : {&forward, &backward, &together}) {
+    CHECK(extremes->minimum(1, 0) == -1);  // slot 1: −1, 4, 7, NaN, 1
+    CHECK(extremes->maximum(1, 0) == 7);
+    CHECK(extremes->minimum(1, 1) == -8);  // slot 0: 0.5, 2, −3, 9, −8
+    CHECK(extremes->maximum(1, 1) == 9);
+    CHECK(std::isinf(extremes->minimum(0, 0)));  // month 0: no members
+  }
+  CHECK_THROWS_AS(one.add(2, first), std::out_of_range);
+  CHECK_THROWS_AS(one.merge(ValueExtremes(1, {0})), std::invalid_argument);
+}

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/ensemble_results.hpp"
@@ -25,6 +26,7 @@ std::shared_ptr<const Scenario> stochastic_calibrated() {
 TEST_CASE("ensemble: 1, 2 and 3 threads and two block sizes give byte-identical bands and outcomes",
           "[ensemble][determinism]") {
   const auto scenario = stochastic_calibrated();
+  const BandSelection selection = GENERATE(BandSelection::reported, BandSelection::all);
   std::string reference_bands, reference_outcomes;
   for (int threads : {1, 2, 3}) {
     for (std::int64_t block : {64, 100}) {
@@ -32,8 +34,9 @@ TEST_CASE("ensemble: 1, 2 and 3 threads and two block sizes give byte-identical 
       options.members = 1000;
       options.threads = threads;
       options.block_size = block;
+      options.bands = selection;
       const EnsembleResult result = run_ensemble(scenario, options);
-      INFO(threads << " threads, blocks of " << block);
+      INFO(threads << " threads, blocks of " << block << (selection == BandSelection::all ? ", every band" : ""));
       const std::string bands = bands_csv(*scenario, result);
       const std::string outcomes = written_text([&](std::ostream& out) { write_outcomes_csv(out, *scenario, result); });
       if (reference_bands.empty()) {
@@ -126,6 +129,67 @@ TEST_CASE("ensemble: exact means whether members are shares, beyond 2 or beyond 
   CHECK(mean_in_blocks({37, 263}) == whole);
   CHECK(mean_in_blocks({64, 64, 64, 64, 44}) == whole);
   CHECK(mean_in_blocks({201, 99}) == whole);
+}
+
+TEST_CASE("ensemble: means of full-precision shares are within 2^-56 of the exact mean, the same in any blocks",
+          "[ensemble][determinism]") {
+  // Uniform in (−2, 2) with every mantissa bit used: each value's trunc(value · 2^56) is summed
+  // in one pass of 32-bit halves; the reference adds them one at a time in 128 bits.
+  Eigen::Index members = 3000;
+  MemberArrays values(members, 1);
+  std::uint64_t state = 12345;
+  __int128 exact = 0;
+  for (Eigen::Index member = 0; member < members; ++member) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double value = (static_cast<double>(state >> 11) / 9007199254740992.0) * 4 - 2;  // [−2, 2)
+    values(member, 0) = value;
+    exact += static_cast<__int128>(std::trunc(std::ldexp(value, 56)));
+  }
+  const double reference = static_cast<double>(static_cast<long double>(exact) / members / 72057594037927936.0L);
+  std::optional<double> first;
+  for (Eigen::Index block : {members, Eigen::Index{1}, Eigen::Index{7}, Eigen::Index{1008}}) {
+    MeanAccumulator means(0, 1);
+    for (Eigen::Index start = 0; start < members; start += block)
+      REQUIRE(means.add(0, {0}, values.middleRows(start, std::min(block, members - start))) == -1);
+    const double mean = means.mean(0, 0, members);
+    INFO("blocks of " << block);
+    CHECK(std::abs(mean - reference) <= 1e-16);
+    if (!first) first = mean;
+    CHECK(mean == *first);
+  }
+}
+
+TEST_CASE("ensemble: by default the charted variables are banded and the unclipped others keep exact extremes",
+          "[ensemble]") {
+  const auto scenario = stochastic_calibrated();
+  const Layout& layout = *scenario->layout;
+  EnsembleOptions options;
+  options.members = 300;
+  const EnsembleResult charted = run_ensemble(scenario, options);
+  std::vector<std::string> names;
+  for (const int slot : charted.band_slots) names.push_back(layout.state_name(slot));
+  CHECK(names ==
+        std::vector<std::string>{"MNG.autonomy", "USA.trust", "CHN.coercion", "RUS.coercion", "system.tension"});
+  names.clear();
+  for (const int slot : charted.extremes.slots()) names.push_back(layout.state_name(slot));
+  CHECK(names == std::vector<std::string>{"USA.expectation", "MNG.diversification"});
+
+  // Every band: the same members, so the bands' 0 and 1 quantiles are the same extremes.
+  options.bands = BandSelection::all;
+  const EnsembleResult all = run_ensemble(scenario, options);
+  CHECK(all.band_slots.size() == 39);
+  CHECK(all.extremes.slots().empty());
+  CHECK((all.outcomes == charted.outcomes).all());
+  for (std::size_t position = 0; position < charted.extremes.slots().size(); ++position) {
+    const int slot = charted.extremes.slots()[position];
+    const auto banded =
+        static_cast<int>(std::find(all.band_slots.begin(), all.band_slots.end(), slot) - all.band_slots.begin());
+    for (int month = 0; month <= scenario->months; ++month) {
+      INFO(layout.state_name(slot) << " in month " << month);
+      CHECK(charted.extremes.minimum(month, static_cast<int>(position)) == all.bands.quantile(month, banded, 0));
+      CHECK(charted.extremes.maximum(month, static_cast<int>(position)) == all.bands.quantile(month, banded, 1));
+    }
+  }
 }
 
 TEST_CASE("ensemble: means of values beyond 2^63 are exact and the same however the members are split", "[ensemble]") {

@@ -36,7 +36,7 @@ struct ScenarioOptions {
 // Adds --set, --event, --jump, --months, --seed, --stochastic and --deterministic to a command.
 void add_scenario_options(CLI::App& command, ScenarioOptions& options);
 
-// Adds --members, --threads and --block-size to a command.
+// Adds --members, --threads, --block-size, --all-bands and --yes to a command.
 void add_ensemble_options(CLI::App& command, app::EnsembleSettings& options);
 
 // Options of the charts a run or comparison writes.

@@ -72,6 +72,9 @@ void add_ensemble_options(CLI::App& command, app::EnsembleSettings& options) {
                   "Members stepped together, rounded down to 16 × an odd number (results never depend on it; "
                   "default 1024)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
+  command.add_flag(
+      "--all-bands", [&options](std::int64_t) { options.bands = BandSelection::all; },
+      "Band every variable in bands.csv (default: the charted ones and those without a clipped range)");
   command.add_flag("--yes", options.confirmed,
                    "Run even when the memory estimate exceeds what is available, or kept trajectories exceed 1 GB");
 }
