@@ -47,7 +47,7 @@ void count_bins(const std::uint32_t* bins, Eigen::Index size, std::uint32_t lowe
   // Each stripe is padded by a cache line: stripes exactly 4 KiB apart would put the same bin of
   // every stripe at addresses alike in their low 12 bits, which the processor takes for a
   // dependence between one stripe's store and the next one's load.
-  std::array<std::array<std::uint32_t, local_bins>, stripes> local;
+  std::array<std::array<std::uint32_t, local_bins + 16>, stripes> local;
   for (auto& stripe : local) std::fill(stripe.begin() + lowest, stripe.begin() + highest + 1, 0u);
   Eigen::Index i = 0;
   for (; i + stripes <= size; i += stripes)
