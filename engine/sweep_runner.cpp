@@ -4,6 +4,12 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -39,29 +45,85 @@ std::pair<std::int64_t, std::int64_t> shard_runs(std::int64_t runs, int shard, i
 
 namespace {
 
-// Runs the chunks on this machine's threads, a wave at a time, and commits each wave in run
-// order from this thread: memory holds one wave's outcomes, never the sweep's. False when
-// cancelled.
+// Runs the chunks on this machine's threads and commits each, in chunk order, from this thread
+// while the others go on computing: the database's writes and commits (a quarter of a sweep's
+// work) overlap the runs instead of stopping them. Chunks are handed out in order, and no more
+// than a window of them runs ahead of the last commit, so memory holds a few chunks' outcomes,
+// never the sweep's. False when cancelled.
 bool run_chunks_here(const Sweep& sweep, const std::vector<DesignPoint>& points, const std::vector<SweepChunk>& chunks,
                      const SweepRunOptions& options, const ChunkCommit& commit) {
   const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
       *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
   const int threads = pool_threads(options.threads);
-  tbb::task_arena arena(threads);
-  const std::size_t wave = static_cast<std::size_t>(threads) * 4;
-  for (std::size_t start = 0; start < chunks.size(); start += wave) {
-    if (options.cancel && options.cancel->load()) return false;
-    const std::size_t end = std::min(chunks.size(), start + wave);
-    std::vector<MemberArrays> outcomes(end - start);
-    arena.execute([&] {
-      tbb::parallel_for(start, end, [&](std::size_t index) {
-        const SweepChunk& chunk = chunks[index];
-        outcomes[index - start] = run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
-      });
-    });
-    for (std::size_t index = start; index < end; ++index) commit(chunks[index], outcomes[index - start]);
+  const std::size_t window = static_cast<std::size_t>(threads) * 4;
+  const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::optional<MemberArrays>> finished(chunks.size());
+  std::size_t committed = 0;  // chunks committed (all before this index)
+  bool stop = false;          // cancelled, or the committing thread failed
+  std::exception_ptr failure;
+  std::atomic<std::size_t> next{0};
+
+  // Makes every thread stop taking chunks: on cancellation, a failure, or the end.
+  const auto stop_all = [&] {
+    const std::lock_guard lock(mutex);
+    stop = true;
+    changed.notify_all();
+  };
+  // One loop per thread: take the next chunk once the window allows, run it, hand it over.
+  const auto work = [&] {
+    try {
+      for (std::size_t index; (index = next++) < chunks.size();) {
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return stop || index < committed + window; });
+          if (stop) return;
+        }
+        if (cancelled()) return stop_all();
+        MemberArrays outcomes = run_sweep_block(sweep, points, kernel, chunks[index].first, chunks[index].count);
+        const std::lock_guard lock(mutex);
+        finished[index] = std::move(outcomes);
+        changed.notify_all();
+      }
+    } catch (...) {
+      {
+        const std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+      stop_all();
+    }
+  };
+  std::thread computing([&] {
+    tbb::task_arena arena(threads);
+    arena.execute([&] { tbb::parallel_for(0, threads, [&](int) { work(); }); });
+  });
+
+  try {
+    while (committed < chunks.size()) {
+      MemberArrays outcomes;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return finished[committed].has_value() || stop; });
+        if (!finished[committed]) break;  // stopped before this chunk ran
+        outcomes = std::move(*finished[committed]);
+        finished[committed].reset();
+      }
+      commit(chunks[committed], outcomes);
+      const std::lock_guard lock(mutex);
+      ++committed;
+      changed.notify_all();
+    }
+  } catch (...) {
+    stop_all();
+    computing.join();
+    throw;
   }
-  return true;
+  stop_all();
+  computing.join();
+  if (failure) std::rethrow_exception(failure);
+  return committed == chunks.size();
 }
 
 }  // namespace

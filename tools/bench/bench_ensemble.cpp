@@ -1,6 +1,6 @@
 // steppe_bench: how fast the step loop runs, measured, never asserted (DESIGN.md §4).
 //
-// Four measurements (docs/performance.md):
+// Five measurements (docs/performance.md):
 // - what_if: one deterministic 120-month run of the baseline, in process;
 // - step_loop: the calibrated scenario stepped for 120 months in blocks, stochastic, with no
 //   observer (the kernel, lever schedules and random draws), in blocks of 64 and 1008 members,
@@ -10,6 +10,10 @@
 // - ensemble: the calibrated scenario for 120 months at 1, 100, 10,000, 100,000 and 1,000,000
 //   members on one thread and on every core, through the same runner as `steppe run --members N`
 //   (bands of every variable, exact means and per-member outcomes included).
+// - sweep: the flagship Sobol sweep (examples/sweeps/flagship_sobol.yaml, 573,440 runs of 120
+//   months) into a fresh SQLite database, on one thread and on every core, as `steppe sweep` runs
+//   it: per-run parameters from the design, outcomes only, the database made and every block
+//   written and committed (a run is a member-step per month).
 // Each reports member-steps (and actor-steps) per second and the process's peak memory. Usage:
 //   build/release/tools/steppe_bench [--benchmark_filter=...] [--scenario FILE]
 //   build/release/tools/steppe_bench --check-reference   (exit 0 when the reference loop
@@ -21,12 +25,15 @@
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <thread>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/results.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "engine/io/sweep_loader.hpp"
+#include "engine/io/sweep_runner.hpp"
 #include "engine/simulation.hpp"
 #include "tools/bench/reference_loop.hpp"
 
@@ -125,6 +132,39 @@ void arguments(benchmark::internal::Benchmark* benchmark) {
 }
 
 BENCHMARK(ensemble)->Apply(arguments);
+
+// The flagship sweep into a new database each time (the old one removed before the clock runs).
+void sweep(benchmark::State& state) {
+  steppe::LoadOptions load;
+  load.stochastic = true;
+  steppe::Sweep sweep =
+      steppe::load_sweep(std::string(STEPPE_SOURCE_DIR) + "/examples/sweeps/flagship_sobol.yaml", load);
+  const std::filesystem::path folder = std::filesystem::temp_directory_path() / "steppe_bench_sweep";
+  std::filesystem::create_directories(folder);
+  steppe::DatabaseSweepOptions options;
+  options.threads = static_cast<int>(state.range(0));
+  std::int64_t runs = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::filesystem::remove_all(folder);
+    std::filesystem::create_directories(folder);
+    sweep.database = folder / "sweep.sqlite";
+    state.ResumeTiming();
+    runs = steppe::run_sweep(sweep, options).ran;
+  }
+  std::filesystem::remove_all(folder);
+  const double steps = static_cast<double>(runs) * sweep.scenario->months;
+  state.counters["member_steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak_MB"] = peak_memory_megabytes();
+}
+
+BENCHMARK(sweep)
+    ->Iterations(1)
+    ->Arg(1)
+    ->Arg(static_cast<long>(std::thread::hardware_concurrency()))
+    ->ArgNames({"threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 
