@@ -22,10 +22,10 @@ std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
       const auto& slot = layout.state()[result.band_slots[position]];
       for (double level : band_levels)
         fmt::format_to(std::back_inserter(out), "{},{},{},quantile,{},{}\n", date, slot.actor, slot.variable, level,
-                       round_trip(result.bands.quantile(month, position, level)));
+                       RoundTrip{result.bands.quantile(month, position, level)});
       // A mean has no quantile: the field is left empty (NA to pandas and R), so the column stays numeric.
       fmt::format_to(std::back_inserter(out), "{},{},{},mean,,{}\n", date, slot.actor, slot.variable,
-                     round_trip(result.means.mean(month, position, result.members)));
+                     RoundTrip{result.means.mean(month, position, result.members)});
     }
   }
   return fmt::to_string(out);
@@ -38,18 +38,18 @@ void write_outcomes_csv(std::ostream& stream, const Scenario& scenario, const En
   for (const OutcomeSpec& outcome : result.outcome_specs) out.format(",{}", outcome.name);
   out.format("\n");
   for (Eigen::Index member = 0; member < result.outcomes.rows(); ++member) {
-    out.format("{}", member);
+    out.format_compiled(FMT_COMPILE("{}"), member);
     for (Eigen::Index column = 0; column < result.inputs.cols(); ++column)
-      out.format(",{}", round_trip(result.inputs(member, column)));
+      out.format_compiled(FMT_COMPILE(",{}"), RoundTrip{result.inputs(member, column)});
     for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
       const double value = result.outcomes(member, column);
       // A first crossing is a date, empty when the member never crossed (NaT to pandas, NA to R).
       if (result.outcome_specs[static_cast<std::size_t>(column)].is_month())
         out.format(",{}", scenario.crossing_date(value));
       else
-        out.format(",{}", round_trip(value));
+        out.format_compiled(FMT_COMPILE(",{}"), RoundTrip{value});
     }
-    out.format("\n");
+    out.format_compiled(FMT_COMPILE("\n"));
   }
 }
 

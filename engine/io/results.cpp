@@ -22,11 +22,7 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-std::string round_trip(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return fmt::format("{}", value);
-}
+std::string round_trip(double value) { return fmt::format("{}", RoundTrip{value}); }
 
 namespace {
 
@@ -46,15 +42,15 @@ void write_trajectory_rows(std::ostream& stream, const Scenario& scenario, const
         const auto& variable = layout.state()[slot];
         if (variable.decl->internal) continue;
         out.format("{},{},{},{},{}{}\n", date, member, variable.actor, variable.variable,
-                   round_trip(state(member, static_cast<Eigen::Index>(slot))), state_kind);
+                   RoundTrip{state(member, static_cast<Eigen::Index>(slot))}, state_kind);
       }
     if (!explained || month >= explained->levers.size()) continue;  // the horizon: no step taken
     for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
       out.format("{},0,{},{},{},lever\n", date, layout.levers()[slot].actor, layout.levers()[slot].decl->name,
-                 round_trip(explained->levers[month](0, static_cast<Eigen::Index>(slot))));
+                 RoundTrip{explained->levers[month](0, static_cast<Eigen::Index>(slot))});
     for (std::size_t slot = 0; slot < layout.derived().size(); ++slot)
       out.format("{},0,{},{},{},derived\n", date, layout.derived()[slot].actor, layout.derived()[slot].name,
-                 round_trip(explained->derived[month](0, static_cast<Eigen::Index>(slot))));
+                 RoundTrip{explained->derived[month](0, static_cast<Eigen::Index>(slot))});
   }
 }
 

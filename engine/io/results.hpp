@@ -5,6 +5,11 @@
 // written in the shortest form that reads back to the same double.
 #pragma once
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -39,6 +44,11 @@ std::string csv_field(const std::string& text);
 
 // The shortest text that reads back to the same double; "NaN"/"inf" spelled for pandas and R.
 std::string round_trip(double value);
+// The same text as a format argument, written straight into the output (no string made for
+// each value, which was a tenth of writing a large ensemble's outcomes.csv).
+struct RoundTrip {
+  double value;
+};
 
 // How the charts' y axes are scaled (`--y-range`): each variable on its declared range (a share on
 // [0, 1], so that 0.50 → 0.47 looks like the small move it is) unless that range is unbounded,
@@ -85,3 +95,17 @@ Chart indicator_chart(const std::vector<const WhatIfRun*>& runs, const std::vect
 std::vector<int> headline_slots(const Layout& layout);
 
 }  // namespace steppe
+
+template <>
+struct fmt::formatter<steppe::RoundTrip> {
+  constexpr auto parse(format_parse_context& context) { return context.begin(); }
+  template <class Context>
+  auto format(steppe::RoundTrip number, Context& context) const -> decltype(context.out()) {
+    const double value = number.value;
+    if (std::isnan(value) || std::isinf(value)) {
+      const std::string_view word = std::isnan(value) ? "NaN" : value > 0 ? "inf" : "-inf";
+      return std::copy(word.begin(), word.end(), context.out());
+    }
+    return fmt::format_to(context.out(), FMT_COMPILE("{}"), value);
+  }
+};
