@@ -79,7 +79,8 @@ class SweepDatabase final : public SweepSink {
   // create() starts it (created() tells).
   static SweepDatabase resume(const Sweep& sweep, const std::vector<DesignPoint>& points,
                               const SweepProvenance& provenance);
-  // An existing database, read-only: nothing is written, and no file is created beside it.
+  // An existing database, read-only: nothing is written, and no file is created beside it. Its
+  // connection is for one thread at a time (SQLite's multi-thread mode, no lock per call).
   static SweepDatabase open(const std::filesystem::path& file);
   // Combines the databases of shards 1..N of one sweep into `merged` (a new file, written under
   // a temporary name and renamed when complete): the database one process would have written.
