@@ -1,6 +1,7 @@
 #include "app/studies.hpp"
 
 #include <fmt/format.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +13,7 @@
 #include "engine/io/prim_charts.hpp"
 #include "engine/io/svg_chart.hpp"
 #include "engine/io/sweep_database.hpp"
+#include "engine/threads.hpp"
 
 namespace steppe::app {
 
@@ -145,14 +147,17 @@ DiscoverCases read_cases(const DiscoverRequest& request, const OutcomeCondition&
 AnalysisResult analyze(const AnalyzeRequest& request) {
   const SweepArrays sweep = read_sweep_arrays(SweepDatabase::open(request.database));
   AnalysisResult result{sweep.stored, request.analysis, {}};
-  if (!sweep.policies.empty())
-    result.outcomes = robustness_analysis(sweep, request.analysis);
-  else if (design_analysis(sweep.stored) == DesignAnalysis::sobol_indices)
-    result.outcomes = sobol_analysis(sweep, request.analysis);
-  else if (design_analysis(sweep.stored) == DesignAnalysis::elementary_effects)
-    result.outcomes = morris_analysis(sweep, request.analysis);
-  else
-    result.outcomes = given_data_analysis(sweep, request.analysis);
+  tbb::task_arena arena(pool_threads(request.threads));
+  arena.execute([&] {
+    if (!sweep.policies.empty())
+      result.outcomes = robustness_analysis(sweep, request.analysis);
+    else if (design_analysis(sweep.stored) == DesignAnalysis::sobol_indices)
+      result.outcomes = sobol_analysis(sweep, request.analysis);
+    else if (design_analysis(sweep.stored) == DesignAnalysis::elementary_effects)
+      result.outcomes = morris_analysis(sweep, request.analysis);
+    else
+      result.outcomes = given_data_analysis(sweep, request.analysis);
+  });
   return result;
 }
 

@@ -20,6 +20,7 @@ namespace steppe::app {
 struct AnalyzeRequest {
   std::string database;
   SweepAnalysisOptions analysis;
+  int threads = 0;  // 0: every core; the results are the same for any number
 };
 
 struct AnalysisResult {

@@ -2,23 +2,24 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <stdexcept>
 
 #include "engine/errors.hpp"
 #include "engine/io/results.hpp"
+#include "engine/io/streamed_text.hpp"
 #include "engine/io/sweep_database.hpp"
 
 namespace steppe::app {
 
 namespace {
 
-std::string csv_line(const std::vector<std::string>& fields) {
-  std::string line;
+// One CSV line (RFC 4180 quoting) into `text`.
+void write_csv_line(StreamedText& text, const std::vector<std::string>& fields) {
   for (std::size_t index = 0; index < fields.size(); ++index) {
-    if (index) line += ',';
-    line += csv_field(fields[index]);
+    text.format("{}{}", index ? "," : "", csv_field(fields[index]));
   }
-  return line + "\n";
+  text.format("\n");
 }
 
 }  // namespace
@@ -70,17 +71,17 @@ std::size_t merge_shards(const std::filesystem::path& merged, const std::vector<
 }
 
 ExportResult export_tables(const std::filesystem::path& database_file) {
-  const SweepDatabase database = SweepDatabase::open(database_file);
+  auto database = std::make_shared<const SweepDatabase>(SweepDatabase::open(database_file));
   ExportResult result;
-  result.runs = static_cast<std::int64_t>(database.numbers("SELECT COUNT(*) FROM runs")[0][0]);
-  result.expected_runs = database.expected_runs();
-  result.finish_command = database.finish_command();
-  for (const std::string& table : SweepDatabase::tables()) {
-    const SweepDatabase::Table rows = database.query("SELECT * FROM " + table);
-    std::string csv = csv_line(rows.columns);
-    for (const auto& row : rows.rows) csv += csv_line(row);
-    result.files.push_back({table + ".csv", std::move(csv)});
-  }
+  result.runs = static_cast<std::int64_t>(database->numbers("SELECT COUNT(*) FROM runs")[0][0]);
+  result.expected_runs = database->expected_runs();
+  result.finish_command = database->finish_command();
+  for (const std::string& table : SweepDatabase::tables())
+    result.files.emplace_back(table + ".csv", [database, table](std::ostream& out) {
+      StreamedText text(out);
+      const auto line = [&](const std::vector<std::string>& fields) { write_csv_line(text, fields); };
+      database->read_rows("SELECT * FROM " + table, line, line);
+    });
   return result;
 }
 

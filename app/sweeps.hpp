@@ -55,7 +55,9 @@ SweepReport run_sweep(const PreparedSweep& prepared, const SweepControl& control
 std::size_t merge_shards(const std::filesystem::path& merged, const std::vector<std::filesystem::path>& shards);
 
 struct ExportResult {
-  std::vector<OutputFile> files;             // one CSV per table
+  // One CSV per table, each written from the database (which the files keep open) as its rows
+  // are read: a sweep of any size is never held in memory.
+  std::vector<OutputFile> files;
   std::int64_t runs = 0, expected_runs = 0;  // fewer runs than expected: an unfinished sweep
   std::string finish_command;
 };

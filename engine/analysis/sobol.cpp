@@ -1,7 +1,9 @@
 #include "engine/analysis/sobol.hpp"
 
 #include <fmt/format.h>
+#include <oneapi/tbb/parallel_for.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,52 +30,93 @@ struct SobolEstimate {
   std::vector<std::vector<double>> second;  // [i][l], i < l
 };
 
-// The estimators over the base rows `rows` (all of them, or a bootstrap resample).
-SobolEstimate estimate(const SobolSample& sample, const std::vector<std::size_t>& rows, bool replicated,
-                       bool second_order) {
+// Every estimator is a function of sums over the base rows it uses, each sum of one term per row:
+// Σ(a + b), Σ(a² + b²), the noise and the spread of A and B, then per factor the first-order and
+// the total numerator, then per pair i < l the second-order one. A bootstrap resample's sums are
+// its rows' counts times these terms, so a batch of resamples is one matrix product.
+enum TermColumn : Eigen::Index { values_term, squares_term, noise_term, spread_term, first_terms };
+
+// The terms of `rows` (rows × terms).
+Eigen::MatrixXd row_terms(const SobolSample& sample, const std::vector<std::size_t>& rows, bool second_order) {
   const std::size_t k = sample.ab.size();
-  const auto n = static_cast<double>(rows.size());
-  double sum = 0, noise = 0, spread = 0;
-  for (std::size_t j : rows) {
-    sum += sample.a[j] + sample.b[j];
-    noise += sample.a_noise[j] + sample.b_noise[j];
-    spread += sample.a_spread[j] + sample.b_spread[j];
+  const auto factors = static_cast<Eigen::Index>(k);
+  Eigen::MatrixXd terms(static_cast<Eigen::Index>(rows.size()),
+                        first_terms + 2 * factors + (second_order ? factors * (factors - 1) / 2 : 0));
+  for (Eigen::Index row = 0; row < terms.rows(); ++row) {
+    const std::size_t j = rows[static_cast<std::size_t>(row)];
+    const double a = sample.a[j], b = sample.b[j];
+    terms(row, values_term) = a + b;
+    terms(row, squares_term) = a * a + b * b;
+    terms(row, noise_term) = sample.a_noise[j] + sample.b_noise[j];
+    terms(row, spread_term) = sample.a_spread[j] + sample.b_spread[j];
+    Eigen::Index column = first_terms;
+    for (std::size_t i = 0; i < k; ++i) terms(row, column++) = b * (sample.ab[i][j] - a);
+    for (std::size_t i = 0; i < k; ++i) {
+      const double step = a - sample.ab[i][j];
+      terms(row, column++) = step * step - sample.a_noise[j] - sample.ab_noise[i][j];
+    }
+    for (std::size_t i = 0; second_order && i < k; ++i)
+      for (std::size_t l = i + 1; l < k; ++l) terms(row, column++) = sample.ba[i][j] * sample.ab[l][j] - a * b;
   }
-  const double mean = sum / (2 * n);
-  double squares = 0;
-  for (std::size_t j : rows)
-    squares += (sample.a[j] - mean) * (sample.a[j] - mean) + (sample.b[j] - mean) * (sample.b[j] - mean);
-  const double variance_of_means = squares / (2 * n);
-  const double variance = variance_of_means - noise / (2 * n);
+  return terms;
+}
+
+// The estimators from the sums of `n` rows' terms (the rows counted as often as they are drawn).
+SobolEstimate estimate(const Eigen::Ref<const Eigen::RowVectorXd>& sums, double n, std::size_t k, bool replicated,
+                       bool second_order) {
+  const double mean = sums(values_term) / (2 * n);
+  // Σ(y − mean)² = Σy² − mean Σy: the values are centred on their overall mean, so nothing cancels.
+  const double variance_of_means = (sums(squares_term) - mean * sums(values_term)) / (2 * n);
+  const double noise = sums(noise_term) / (2 * n);
+  const double variance = variance_of_means - noise;
   SobolEstimate result;
   result.variance = variance;
   if (replicated) {
-    const double run_noise = spread / (2 * n);
+    const double run_noise = sums(spread_term) / (2 * n);
     result.noise_share = run_noise / (std::max(variance, 0.0) + run_noise);
     // At most all of it: the estimated noise can exceed the variance it is part of by chance.
-    result.noise_share_of_means = variance_of_means > 0 ? std::min(1.0, noise / (2 * n) / variance_of_means) : nan;
+    result.noise_share_of_means = variance_of_means > 0 ? std::min(1.0, noise / variance_of_means) : nan;
   }
   const double scale = variance > 0 ? 1 / variance : nan;
-  for (std::size_t i = 0; i < k; ++i) {
-    double first = 0, total = 0;
-    for (std::size_t j : rows) {
-      first += sample.b[j] * (sample.ab[i][j] - sample.a[j]);
-      const double step = sample.a[j] - sample.ab[i][j];
-      total += step * step - sample.a_noise[j] - sample.ab_noise[i][j];
-    }
-    result.first.push_back(first / n * scale);
-    result.total.push_back(total / (2 * n) * scale);
+  const auto factors = static_cast<Eigen::Index>(k);
+  for (Eigen::Index i = 0; i < factors; ++i) {
+    result.first.push_back(sums(first_terms + i) / n * scale);
+    result.total.push_back(sums(first_terms + factors + i) / (2 * n) * scale);
   }
   if (second_order) {
     result.second.assign(k, std::vector<double>(k, 0));
+    Eigen::Index column = first_terms + 2 * factors;
     for (std::size_t i = 0; i < k; ++i)
-      for (std::size_t l = i + 1; l < k; ++l) {
-        double closed = 0;
-        for (std::size_t j : rows) closed += sample.ba[i][j] * sample.ab[l][j] - sample.a[j] * sample.b[j];
-        result.second[i][l] = closed / n * scale - result.first[i] - result.first[l];
-      }
+      for (std::size_t l = i + 1; l < k; ++l)
+        result.second[i][l] = sums(column++) / n * scale - result.first[i] - result.first[l];
   }
   return result;
+}
+
+// The estimates of bootstrap resamples 0..resamples−1 of the rows whose terms are `terms`, on
+// every core. Resample r draws its rows from its own stream (seed, r) and its estimate lands in
+// slot r; the batches are the same whatever the thread count, so are the estimates, bit for bit.
+std::vector<SobolEstimate> bootstrap_estimates(const Eigen::MatrixXd& terms, const Confidence& confidence,
+                                               std::size_t k, bool replicated, bool second_order) {
+  constexpr int batch = 32;
+  const int resamples = std::max(confidence.resamples, 0);
+  const auto rows = static_cast<std::size_t>(terms.rows());
+  std::vector<SobolEstimate> estimates(static_cast<std::size_t>(resamples));
+  tbb::parallel_for(0, (resamples + batch - 1) / batch, [&](int batch_index) {
+    const int first = batch_index * batch;
+    const int count = std::min(batch, resamples - first);
+    Eigen::MatrixXd counts = Eigen::MatrixXd::Zero(count, terms.rows());
+    std::vector<std::size_t> draws;
+    for (int resample = 0; resample < count; ++resample) {
+      bootstrap_rows(confidence.seed, StreamTag::sobol_bootstrap, first + resample, rows, draws);
+      for (std::size_t draw : draws) counts(resample, static_cast<Eigen::Index>(draw)) += 1;
+    }
+    const Eigen::MatrixXd sums = counts * terms;
+    for (int resample = 0; resample < count; ++resample)
+      estimates[static_cast<std::size_t>(first + resample)] =
+          estimate(sums.row(resample), static_cast<double>(rows), k, replicated, second_order);
+  });
+  return estimates;
 }
 
 std::string percent(double share) { return fmt::format("{:.0f}%", 100 * share); }
@@ -189,18 +232,16 @@ SobolResult sobol_indices(const std::vector<PointRole>& roles, const PointStatis
     result.warnings.push_back("fewer than two base rows have the outcome defined at every point: no indices");
     return result;
   }
-  const SobolEstimate point_estimate = estimate(sample, complete, replicated, second_order);
+  const Eigen::MatrixXd terms = row_terms(sample, complete, second_order);
+  const SobolEstimate point_estimate =
+      estimate(terms.colwise().sum(), static_cast<double>(complete.size()), k, replicated, second_order);
 
   // Bootstrap: resample the complete base rows with replacement; the same resamples for every
   // outcome with the same rows.
   std::vector<std::vector<double>> first(k), total(k);
   std::vector<std::vector<std::vector<double>>> second(k, std::vector<std::vector<double>>(k));
   std::vector<double> noise_shares;
-  std::vector<std::size_t> draws, resampled(complete.size());
-  for (int resample = 0; resample < confidence.resamples; ++resample) {
-    bootstrap_rows(confidence.seed, StreamTag::sobol_bootstrap, resample, complete.size(), draws);
-    for (std::size_t draw = 0; draw < draws.size(); ++draw) resampled[draw] = complete[draws[draw]];
-    const SobolEstimate estimate_b = estimate(sample, resampled, replicated, second_order);
+  for (const SobolEstimate& estimate_b : bootstrap_estimates(terms, confidence, k, replicated, second_order)) {
     noise_shares.push_back(estimate_b.noise_share);
     for (std::size_t i = 0; i < k; ++i) {
       first[i].push_back(estimate_b.first[i]);

@@ -17,6 +17,8 @@
 //
 // Intervals: bootstrap resamples of the base rows (each row takes its A, B, AB_i and BA_i
 // points along), the same resamples for every outcome, reported as z × their standard deviation.
+// The resamples are computed on every core; each draws from its own random stream, so the
+// intervals are the same for any thread count.
 #pragma once
 
 #include <cstdint>

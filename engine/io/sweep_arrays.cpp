@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 
 #include "engine/errors.hpp"
 
@@ -37,47 +38,57 @@ SweepArrays read_sweep_arrays(const SweepDatabase& database, bool allow_unfinish
                      fmt::format("the sweep is not finished ({} of {} runs): finish it with {}", finished, stored.runs,
                                  database.finish_command()));
 
-  std::string value_columns;
-  for (const std::string& factor : stored.factors)
-    value_columns += ", " + quoted_identifier(factor) + ", " + quoted_identifier(factor + ":unit");
-  const SweepDatabase::Table design =
-      database.query("SELECT point, block, base, factor, step, policy" + value_columns + " FROM design ORDER BY point");
-  if (static_cast<Eigen::Index>(design.rows.size()) != points)
+  // The design's block and policy are text; its structure and values are read as numbers.
+  const SweepDatabase::Table labels = database.query("SELECT block, policy FROM design ORDER BY point");
+  if (static_cast<Eigen::Index>(labels.rows.size()) != points)
     throw InputError({database.file().string()}, "",
-                     fmt::format("the design table holds {} of {} points", design.rows.size(), points));
+                     fmt::format("the design table holds {} of {} points", labels.rows.size(), points));
   arrays.roles.resize(static_cast<std::size_t>(points));
   arrays.values.resize(points, factors);
   arrays.units.resize(points, factors);
-  for (Eigen::Index point = 0; point < points; ++point) {
-    const auto& row = design.rows[static_cast<std::size_t>(point)];
-    PointRole& role = arrays.roles[static_cast<std::size_t>(point)];
-    role.block = block_from_name(row[1]);
-    role.base = std::stoi(row[2]);
-    role.factor = std::stoi(row[3]);
-    role.step = std::stoi(row[4]);
+  for (std::size_t point = 0; point < labels.rows.size(); ++point) {
+    const auto& row = labels.rows[point];
+    PointRole& role = arrays.roles[point];
+    role.block = block_from_name(row[0]);
     // The policies in the order the sweep file lists them: the order of their first points.
-    if (!row[5].empty()) {
-      auto found = std::find(arrays.policies.begin(), arrays.policies.end(), row[5]);
-      if (found == arrays.policies.end()) found = arrays.policies.insert(arrays.policies.end(), row[5]);
+    if (!row[1].empty()) {
+      auto found = std::find(arrays.policies.begin(), arrays.policies.end(), row[1]);
+      if (found == arrays.policies.end()) found = arrays.policies.insert(arrays.policies.end(), row[1]);
       role.policy = static_cast<int>(found - arrays.policies.begin());
     }
-    for (Eigen::Index factor = 0; factor < factors; ++factor) {
-      arrays.values(point, factor) = std::stod(row[static_cast<std::size_t>(6 + 2 * factor)]);
-      arrays.units(point, factor) = std::stod(row[static_cast<std::size_t>(7 + 2 * factor)]);
-    }
   }
+  std::string value_columns;
+  for (const std::string& factor : stored.factors)
+    value_columns += ", " + quoted_identifier(factor) + ", " + quoted_identifier(factor + ":unit");
+  Eigen::Index point = 0;
+  database.read_numbers("SELECT base, factor, step" + value_columns + " FROM design ORDER BY point",
+                        [&](std::span<const double> row) {
+                          if (point >= points) return;  // its rows were counted above, and it is written only once
+                          PointRole& role = arrays.roles[static_cast<std::size_t>(point)];
+                          role.base = static_cast<int>(row[0]);
+                          role.factor = static_cast<int>(row[1]);
+                          role.step = static_cast<int>(row[2]);
+                          for (Eigen::Index factor = 0; factor < factors; ++factor) {
+                            arrays.values(point, factor) = row[static_cast<std::size_t>(3 + 2 * factor)];
+                            arrays.units(point, factor) = row[static_cast<std::size_t>(4 + 2 * factor)];
+                          }
+                          ++point;
+                        });
 
+  // Each run's point and outcomes, one row at a time into one array of numbers (a sweep still
+  // running may have committed more runs since they were counted).
   std::string outcome_columns;
   for (const std::string& outcome : stored.outcomes) outcome_columns += ", " + quoted_identifier(outcome);
-  const auto runs = database.numbers("SELECT point" + outcome_columns + " FROM runs ORDER BY run");
   const auto outcomes = static_cast<Eigen::Index>(stored.outcomes.size());
-  arrays.run_point.resize(runs.size());
-  arrays.outcomes.resize(static_cast<Eigen::Index>(runs.size()), outcomes);
-  for (std::size_t run = 0; run < runs.size(); ++run) {
-    arrays.run_point[run] = static_cast<std::int64_t>(runs[run][0]);
-    for (Eigen::Index outcome = 0; outcome < outcomes; ++outcome)
-      arrays.outcomes(static_cast<Eigen::Index>(run), outcome) = runs[run][static_cast<std::size_t>(outcome + 1)];
-  }
+  std::vector<double> run_outcomes;
+  run_outcomes.reserve(static_cast<std::size_t>(finished * outcomes));
+  arrays.run_point.reserve(static_cast<std::size_t>(finished));
+  database.read_numbers("SELECT point" + outcome_columns + " FROM runs ORDER BY run", [&](std::span<const double> row) {
+    arrays.run_point.push_back(static_cast<std::int64_t>(row[0]));
+    run_outcomes.insert(run_outcomes.end(), row.begin() + 1, row.end());
+  });
+  arrays.outcomes = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      run_outcomes.data(), static_cast<Eigen::Index>(arrays.run_point.size()), outcomes);
   return arrays;
 }
 

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -485,7 +486,9 @@ SweepDatabase SweepDatabase::open(const fs::path& file) {
   // has no WAL beside it and is read as immutable, which makes none; beside a sweep running or
   // killed there is one already, and it holds runs to read.
   const bool has_wal = fs::exists(file.string() + side_files[0]);
-  SweepDatabase database(file, open_file(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, read_only_uri(file, !has_wal)));
+  // NOMUTEX: one thread reads through a connection at a time, so SQLite need not lock each call.
+  SweepDatabase database(file, open_file(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                         read_only_uri(file, !has_wal)));
   database.stored();  // checks that it is a sweep database
   return database;
 }
@@ -678,41 +681,57 @@ void SweepDatabase::checkpoint() {
     throw SqliteFailure(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-SweepDatabase::Table SweepDatabase::query(const std::string& sql) const {
+void SweepDatabase::read_rows(const std::string& sql, const TextRow& columns, const TextRow& row) const {
   Statement select(db_, sql);
-  Table table;
-  const int columns = sqlite3_column_count(select.get());
-  for (int column = 0; column < columns; ++column)
-    table.columns.emplace_back(sqlite3_column_name(select.get(), column));
+  const int count = sqlite3_column_count(select.get());
+  std::vector<std::string> fields;
+  for (int column = 0; column < count; ++column) fields.emplace_back(sqlite3_column_name(select.get(), column));
+  columns(fields);
+  // One vector of fields for every row: their strings keep their capacity from row to row.
   while (select.step()) {
-    std::vector<std::string> row;
-    for (int column = 0; column < columns; ++column) {
+    for (int column = 0; column < count; ++column) {
+      std::string& field = fields[static_cast<std::size_t>(column)];
+      field.clear();
       // Reals as the shortest text that reads back to the same double (SQLite's own keeps 15
       // digits); everything else as SQLite writes it.
       if (sqlite3_column_type(select.get(), column) == SQLITE_FLOAT) {
-        row.push_back(fmt::format("{}", sqlite3_column_double(select.get(), column)));
+        fmt::format_to(std::back_inserter(field), "{}", sqlite3_column_double(select.get(), column));
         continue;
       }
       const auto* text = sqlite3_column_text(select.get(), column);
-      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+      if (text)
+        field.append(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(select.get(), column)));
     }
-    table.rows.push_back(std::move(row));
+    row(fields);
   }
+}
+
+void SweepDatabase::read_numbers(const std::string& sql,
+                                 const std::function<void(std::span<const double>)>& row) const {
+  Statement select(db_, sql);
+  const int count = sqlite3_column_count(select.get());
+  std::vector<double> values(static_cast<std::size_t>(count));
+  while (select.step()) {
+    for (int column = 0; column < count; ++column)
+      values[static_cast<std::size_t>(column)] = sqlite3_column_type(select.get(), column) == SQLITE_NULL
+                                                     ? std::nan("")
+                                                     : sqlite3_column_double(select.get(), column);
+    row(values);
+  }
+}
+
+SweepDatabase::Table SweepDatabase::query(const std::string& sql) const {
+  Table table;
+  read_rows(
+      sql, [&](const std::vector<std::string>& columns) { table.columns = columns; },
+      [&](const std::vector<std::string>& row) { table.rows.push_back(row); });
   return table;
 }
 
 std::vector<std::vector<double>> SweepDatabase::numbers(const std::string& sql) const {
-  Statement select(db_, sql);
   std::vector<std::vector<double>> rows;
-  const int columns = sqlite3_column_count(select.get());
-  while (select.step()) {
-    std::vector<double> row;
-    for (int column = 0; column < columns; ++column)
-      row.push_back(sqlite3_column_type(select.get(), column) == SQLITE_NULL
-                        ? std::nan("")
-                        : sqlite3_column_double(select.get(), column));
-    rows.push_back(std::move(row));
-  }
+  read_numbers(sql, [&](std::span<const double> row) { rows.emplace_back(row.begin(), row.end()); });
   return rows;
 }
 

@@ -20,7 +20,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -77,7 +79,8 @@ class SweepDatabase final : public SweepSink {
   // create() starts it (created() tells).
   static SweepDatabase resume(const Sweep& sweep, const std::vector<DesignPoint>& points,
                               const SweepProvenance& provenance);
-  // An existing database, read-only: nothing is written, and no file is created beside it.
+  // An existing database, read-only: nothing is written, and no file is created beside it. Its
+  // connection is for one thread at a time (SQLite's multi-thread mode, no lock per call).
   static SweepDatabase open(const std::filesystem::path& file);
   // Combines the databases of shards 1..N of one sweep into `merged` (a new file, written under
   // a temporary name and renamed when complete): the database one process would have written.
@@ -105,13 +108,19 @@ class SweepDatabase final : public SweepSink {
   // Folds the write-ahead log into the database file, so that a finished sweep is one file; a
   // failure (a full disk) throws, naming the database, instead of leaving the runs in a -wal.
   void checkpoint();
-  // Runs the statement and returns its column names and its rows as text (NULL as "").
+  // Runs the statement and hands its column names to `columns`, then its rows as text (NULL as
+  // "", reals as the shortest text that reads back to the same double) to `row` one at a time as
+  // they are read: a table of any size passes through without being held (steppe export).
+  using TextRow = std::function<void(const std::vector<std::string>&)>;
+  void read_rows(const std::string& sql, const TextRow& columns, const TextRow& row) const;
+  // Runs the statement and hands its rows as numbers (NULL as NaN) to `row` one at a time.
+  void read_numbers(const std::string& sql, const std::function<void(std::span<const double>)>& row) const;
+  // The same, held: the column names and the rows as text, or the rows as numbers.
   struct Table {
     std::vector<std::string> columns;
     std::vector<std::vector<std::string>> rows;
   };
   Table query(const std::string& sql) const;
-  // Runs the statement and returns its rows as numbers (NULL as NaN).
   std::vector<std::vector<double>> numbers(const std::string& sql) const;
   // The names of the tables, in the order a reader should see them.
   static std::vector<std::string> tables() { return {"sweep", "factors", "outcomes", "design", "runs"}; }

@@ -171,3 +171,30 @@ TEST_CASE("steppe analyze of an unfinished sweep is an input error that says how
   REQUIRE(std::system((pasted + " >/dev/null 2>&1").c_str()) == 0);
   CHECK(run_steppe({"analyze", "whole.sqlite"}, folder).exit_code == 0);
 }
+
+TEST_CASE("steppe analyze prints the same indices, intervals and charts at --threads 1 and 2", "[cli][analyze]") {
+  // Each bootstrap resample draws from its own stream and has its own slot: the thread that
+  // computes it changes nothing, to the last bit of the JSON and of the charts.
+  const fs::path folder =
+      swept("threads", "extends: " + (root_folder() / "examples/sweeps/noisy_linear.yaml").string() +
+                           "\nsweep: {design: sobol, samples: 512, replicates: 4, second_order: "
+                           "true}\n");
+  std::vector<std::string> outputs, charts;
+  for (const std::string threads : {"1", "2"}) {
+    const RunResult json = run_steppe({"analyze", "s.sqlite", "--json", "--threads", threads}, folder);
+    REQUIRE(json.exit_code == 0);
+    outputs.push_back(json.out);
+    const fs::path out = folder / ("charts-" + threads);
+    const RunResult text = run_steppe({"analyze", "s.sqlite", "--threads", threads, "--out", out.string()}, folder);
+    REQUIRE(text.exit_code == 0);
+    outputs.push_back(text.out.substr(0, text.out.find("wrote ")));
+    charts.push_back(read_text_file(out / "system.y.final.svg") +
+                     read_text_file(out / "system.y.final.convergence.svg"));
+  }
+  const auto document = nlohmann::json::parse(outputs[0]);
+  CHECK(document[0]["indices"][1]["ST_conf"].get<double>() > 0);
+  CHECK(document[0]["second_order"].size() == 3);
+  CHECK(outputs[0] == outputs[2]);
+  CHECK(outputs[1] == outputs[3]);
+  CHECK(charts[0] == charts[1]);
+}

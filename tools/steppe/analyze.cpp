@@ -127,7 +127,8 @@ int analyze_command(const AnalyzeOptions& options) {
       app::analyze({.database = options.database,
                     .analysis = {.confidence = {options.confidence, options.resamples, options.seed},
                                  .outcomes = options.outcomes,
-                                 .convergence = true}});
+                                 .convergence = true},
+                    .threads = options.threads});
   if (options.json) {
     std::cout << app::json::analysis(result).dump(2) << "\n";
     return 0;
@@ -158,6 +159,10 @@ const CommandRegistration analyze_registration(60, [](CLI::App& app) {
       ->check(CLI::Range(0.5, 0.999));
   analyze_app->add_option("--seed", analyze.seed, "Seed of the bootstrap resamples (default 1)");
   analyze_app->add_option("--out", analyze.out, "Folder for the charts, one SVG per outcome (default: out/<database>)");
+  analyze_app
+      ->add_option("--threads", analyze.threads,
+                   "Threads (default: every core; the results are the same for any number)")
+      ->check(CLI::Range(1, 1024));
   analyze_app->add_flag("--json", analyze.json, "Machine-readable output");
   return Command{analyze_app, [options](const std::string&) { return analyze_command(*options); }};
 });

@@ -113,6 +113,7 @@ struct AnalyzeOptions {
   double confidence = 0.95;           // the intervals' level
   std::uint64_t seed = 1;             // the bootstrap's random stream
   std::string out;                    // "" → out/<database stem>: charts per outcome
+  int threads = 0;                    // 0: every core
   bool json = false;
 };
 
