@@ -486,9 +486,7 @@ SweepDatabase SweepDatabase::open(const fs::path& file) {
   // has no WAL beside it and is read as immutable, which makes none; beside a sweep running or
   // killed there is one already, and it holds runs to read.
   const bool has_wal = fs::exists(file.string() + side_files[0]);
-  // NOMUTEX: one thread reads through a connection at a time, so SQLite need not lock each call.
-  SweepDatabase database(file, open_file(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
-                                         read_only_uri(file, !has_wal)));
+  SweepDatabase database(file, open_file(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, read_only_uri(file, !has_wal)));
   database.stored();  // checks that it is a sweep database
   return database;
 }
