@@ -83,7 +83,8 @@ NEEDS_ACCESS = np.array([lever[4] for lever in LEVERS])
 PROFILED = np.array([lever[1] == "defense" or lever[2] >= 0.2 for lever in LEVERS])
 STATUS_QUO = np.array([lever[5] for lever in LEVERS])
 SETTING = np.array([lever[6] for lever in LEVERS])
-# Ē, the mean over the 16 non-counter levers, as weights for one matrix-vector product.
+# The step's weighted sums over levers, one row of weights each, taken together in one einsum:
+# visibility (V), the mean over the 16 non-counter levers (Ē), def_p and the diversifying effort.
 MEAN_WEIGHTS = np.array([0.0 if lever[1] == "counter" else 1.0 / 16 for lever in LEVERS])
 DEFENSE_WEIGHTS = np.zeros(len(LEVERS))
 for name, weight in [("pme", 0.3), ("peacekeeping_support", 0.2), ("khaan_quest", 0.2), ("exercise_observer", 0.1),
@@ -93,6 +94,7 @@ DIVERSIFYING_WEIGHTS = np.zeros(len(LEVERS))
 for name, weight in [("development_finance", 0.3), ("minerals_partnership", 0.3), ("commercial_diplomacy", 0.2),
                      ("air_link", 0.2)]:
     DIVERSIFYING_WEIGHTS[LEVER[name]] = weight
+LEVER_SUMS = np.vstack([VISIBILITY, MEAN_WEIGHTS, DEFENSE_WEIGHTS, DIVERSIFYING_WEIGHTS])
 
 # The calibrated scenario's other levers: partner framing, focal and neighbor defaults (§4).
 FRAMING, OUTREACH, DEPLOYMENTS, BALANCED_DIPLOMACY, THRESHOLD = 0.0, 0.6, 0.7, 0.7, 0.15
@@ -204,8 +206,8 @@ def advance(s):
     e, A, I, S, R, K, X, T, M, H, Q = s.e, s.A, s.I, s.S, s.R, s.K, s.X, s.T, s.M, s.H, s.Q
     P, C, D = s.P, s.C, s.D
     effectiveness = T * (0.5 + 0.5 * Q) * (1 - 0.5 * e[LEVER["new_task_forces"]])
-    V = (VISIBILITY @ e) * (1 + 2 * FRAMING)
-    mean = MEAN_WEIGHTS @ e
+    visible, mean, defense, diversifying = np.einsum("kl,lm->km", LEVER_SUMS, e)
+    V = visible * (1 + 2 * FRAMING)
     pressure = (C[0] * D[0] + C[1] * D[1]) * (1 - 0.5 * R)
     diversification = (1 - D[0] - D[1]) / (1 - D_FLOOR[0] - D_FLOOR[1])
     support = np.minimum(1.0, effectiveness * mean / 0.5)
@@ -213,13 +215,19 @@ def advance(s):
     drivers = 0.3 * diversification + 0.2 * I + 0.1 * S + 0.1 * R + 0.3 * support
     profile = 1 - 0.5 * K
 
-    target = SETTING[:, None] * s.attention
-    target[NEEDS_ACCESS] *= s.access()
-    target[PROFILED] *= profile
-    s.e = clip(e + (target - e) * INVERSE_LAG)
+    # e += (target - e)/τ, computed in place in the target's array: temporaries of (levers,
+    # members) cost NumPy more than the arithmetic.
+    step = SETTING[:, None] * s.attention
+    step[NEEDS_ACCESS] *= s.access()
+    step[PROFILED] *= profile
+    step -= e
+    step *= INVERSE_LAG
+    step += e
+    s.e = clip(step)
 
     s.H = clip(H + 0.006 * e[LEVER["education_exchange"]] * (1 - H) - 0.003 * H)
-    s.Q = clip(Q + 0.03 * (0.7 * e[LEVER["strategic_dialogue"]] + 0.3 * e[LEVER["high_level_visits"]]) * (1 - Q) - 0.01 * Q)
+    dialogue = 0.7 * e[LEVER["strategic_dialogue"]] + 0.3 * e[LEVER["high_level_visits"]]
+    s.Q = clip(Q + 0.03 * dialogue * (1 - Q) - 0.01 * Q)
     s.M = M + (mean - M) / 12
     s.T = clip(T + 0.04 * (np.minimum(1.0, np.minimum(mean, M) / 0.5) - T) - 0.6 * np.maximum(0.0, M - mean) * T)
     # Attention counts down: a window that runs out this month returns the partner to full attention.
@@ -227,24 +235,25 @@ def advance(s):
     s.attention = np.where((s.months_left > 0) & (now_left == 0), 1.0, s.attention)
     s.months_left = now_left
 
-    effort = effectiveness * (DIVERSIFYING_WEIGHTS @ e) + 0.3 * OUTREACH
+    effort = effectiveness * diversifying + 0.3 * OUTREACH
     visits = e[LEVER["high_level_visits"]]
     new_P, new_C, new_D = [], [], []
     for n in range(2):
         threat = sigmoid(STEEP[n] * (V - THETA[n])) * (1 - 0.5 * BALANCED_DIPLOMACY) * (1 - 0.8 * K)
         new_P.append(clip(P[n] + (threat - P[n]) / 3))
-        new_C.append(clip(C[n] + REACTION_GAIN[n] * P[n] * (1 - C[n]) - FATIGUE[n] * (1 + 0.5 * S + 0.2 * visits) * C[n] +
-                          GRIEVANCE[n] + 0.03 * 0.5 * C[1 - n] + DIRECT_PRESSURE[n]))
+        new_C.append(clip(C[n] + REACTION_GAIN[n] * P[n] * (1 - C[n]) -
+                          FATIGUE[n] * (1 + 0.5 * S + 0.2 * visits) * C[n] + GRIEVANCE[n] + 0.03 * 0.5 * C[1 - n] +
+                          DIRECT_PRESSURE[n]))
         floor = D_FLOOR[n] - AIR_FLOOR[n] * e[LEVER["air_link"]]
         new_D.append(clip(D[n] - 0.01 * effort * (D[n] - floor) + 0.004 * INDUCEMENTS[n] * (D_MAX[n] - D[n])))
     s.P, s.C, s.D = new_P, new_C, new_D
 
     s.K = clip(K + 0.5 * sigmoid(60 * (pressure - THRESHOLD)) * (1 - K) - 0.15 * K)
     s.A = clip(A + 0.05 * drivers * (1 - A) - 0.3 * pressure * A - 0.05 * overreach * A - 0.01 * K * A)
-    s.I = clip(I + 0.02 * effectiveness * ((DEFENSE_WEIGHTS @ e) + 0.5 * DEPLOYMENTS) * (1 - I) - 0.004 * I)
-    s.S = clip(S + 0.02 * (0.5 * DEPLOYMENTS + 0.2 * e[LEVER["khaan_quest"]] +
-                           0.2 * e[LEVER["convening_support"]] * (1 - FRAMING) + 0.1 * e[LEVER["quad_plus"]]) * (1 - S) -
-               0.005 * S)
+    s.I = clip(I + 0.02 * effectiveness * (defense + 0.5 * DEPLOYMENTS) * (1 - I) - 0.004 * I)
+    standing = (0.5 * DEPLOYMENTS + 0.2 * e[LEVER["khaan_quest"]] +
+                0.2 * e[LEVER["convening_support"]] * (1 - FRAMING) + 0.1 * e[LEVER["quad_plus"]])
+    s.S = clip(S + 0.02 * standing * (1 - S) - 0.005 * S)
     s.R = clip(R + 0.01 * (0.5 * H + 0.3 * e[LEVER["governance_support"]] +
                            0.2 * e[LEVER["convening_support"]] * (1 - FRAMING)) * (1 - R) - 0.002 * R -
                0.02 * pressure * R)
