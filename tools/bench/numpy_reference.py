@@ -3,11 +3,11 @@
 
 Issue 20 asks that `steppe run scenarios/calibrated.yaml --members 100000 --threads 1` run at
 least 10x faster than "a fair NumPy version of the v1 step, vectorized over members". This is
-that version: the third_neighbor step of /work/shared/MODEL.md §7-8 (docs/model.md), ported
-from tools/bench/reference_loop.cpp, written the way a competent NumPy user would write it:
-float64, one array of shape (members,) per state variable (the 19 realized levers are the rows
-of one (19, members) array so that their weighted sums are one matrix-vector product), loops
-over months, neighbors and routes only, never over members.
+that version: the third_neighbor step of docs/model.md §3 and §7, ported from
+tools/bench/reference_loop.cpp, written the way a competent NumPy user would write it: float64,
+one array of shape (members,) per state variable (the 19 realized levers are the rows of one
+(19, members) array so that their weighted sums are one einsum), loops over months, levers,
+neighbors and routes only, never over members.
 
 Like reference_loop.cpp it is written for the flagship's shape and the calibrated scenario
 (scenarios/calibrated.yaml): one partner (USA), two neighbors (CHN, RUS), the flagship network's
@@ -31,10 +31,12 @@ Usage:
   numpy_reference.py [--members N] [--months M] [--seed S] [--bands charted|all] [--out DIR]
       times the run and prints stepping, reductions and total wall time and member-steps/s;
   numpy_reference.py --check
-      runs deterministically and compares with the calibrated golden checkpoints (MODEL.md §10,
-      as reference_loop.cpp's check()) to 1e-9 and with the deterministic outcomes of
-      tests/golden/calibrated.json; then a stochastic ensemble with the mean of
-      tests/golden/calibrated.ensemble.json. Exit 0 when all match, 1 naming the first mismatch.
+      runs deterministically and compares with the calibrated golden checkpoints (docs/model.md
+      §8, as reference_loop.cpp's check()) and the deterministic outcomes of
+      tests/golden/calibrated.json to 1e-9; then, a sanity check of the random events, runs the
+      stochastic ensemble of tests/golden/calibrated.ensemble.json (10,000 members) and wants its
+      outcome means within four standard errors and sds within 25% of the golden's. Exit 0 when
+      all match, 1 naming the first mismatch.
 """
 import time
 
@@ -52,8 +54,8 @@ except ImportError:
     print("numpy_reference: NumPy is not installed (Debian: apt-get install python3-numpy); skipped", file=sys.stderr)
     sys.exit(77)
 
-# The partner levers (MODEL.md §4): name, domain, visibility, lag in months, needs access,
-# status quo, calibrated setting (MODEL.md §9).
+# The partner levers (docs/model.md §2.3): name, domain, visibility, lag in months, needs
+# access, status quo, calibrated setting (§1.3).
 LEVERS = [
     ("pme", "defense", 0.05, 12, False, 0.5, 0.8),
     ("peacekeeping_support", "defense", 0.05, 6, True, 0.5, 0.8),
@@ -96,17 +98,17 @@ for name, weight in [("development_finance", 0.3), ("minerals_partnership", 0.3)
     DIVERSIFYING_WEIGHTS[LEVER[name]] = weight
 LEVER_SUMS = np.vstack([VISIBILITY, MEAN_WEIGHTS, DEFENSE_WEIGHTS, DIVERSIFYING_WEIGHTS])
 
-# The calibrated scenario's other levers: partner framing, focal and neighbor defaults (§4).
+# The calibrated scenario's other levers: partner framing, focal and neighbor defaults (§2.3).
 FRAMING, OUTREACH, DEPLOYMENTS, BALANCED_DIPLOMACY, THRESHOLD = 0.0, 0.6, 0.7, 0.7, 0.15
 HAWKISHNESS, INDUCEMENTS, DIRECT_PRESSURE = (0.5, 0.5), (0.5, 0.3), (0.0, 0.0)
-# Per neighbor (CHN, RUS), §5.
+# Per neighbor (CHN, RUS), §7.2.
 NEIGHBORS = ("CHN", "RUS")
 THETA, STEEP, REACTION, FATIGUE, GRIEVANCE = (2.0, 2.4), (2.5, 2.0), (0.20, 0.15), (0.10, 0.10), (0.010, 0.008)
 D_FLOOR, D_MAX, AIR_FLOOR = (0.45, 0.22), (0.80, 0.45), (0.03, 0.03)
 # k_n·(0.5 + h_n), each neighbor's coercive reaction to its threat perception.
 REACTION_GAIN = tuple(REACTION[n] * (0.5 + HAWKISHNESS[n]) for n in range(2))
 INITIAL_COERCION, INITIAL_DEPENDENCE = (0.12, 0.10), (0.585, 0.34)
-# The flagship network's routes USA -> transit -> MNG (§6): base availability of the first edge,
+# The flagship network's routes USA -> transit -> MNG (§7.3): base availability of the first edge,
 # its gating lever, its sensitivity to each neighbor's coercion (CHN, RUS); kappa 0.8.
 ROUTES = [(0.9, None, (0.0, 1.0)), (0.9, None, (1.0, 0.0)), (0.6, None, (1.0, 0.0)), (0.8, "air_link", (0.3, 0.3))]
 KAPPA = 0.8
@@ -129,7 +131,7 @@ def clip(x):
 
 
 class Members:
-    """The state of every member, one array per variable (MODEL.md §3), at month 0."""
+    """The state of every member, one array per variable (docs/model.md §2.2), at month 0."""
 
     def __init__(self, count):
         def filled(value):
@@ -148,7 +150,7 @@ class Members:
         self.crisis = filled(0.0)
 
     def access(self):
-        """access_USA (§6) under the current coercion and air link."""
+        """access_USA (docs/model.md §7.3) under the current coercion and air link."""
         blocked = 1.0
         for base, gate, sensitivity in ROUTES:
             route = base * (1 - KAPPA * sensitivity[0] * self.C[0]) * (1 - KAPPA * sensitivity[1] * self.C[1])
@@ -182,7 +184,7 @@ def variable_names(which):
 
 
 def apply_events(s, month, rng):
-    """MODEL.md §8 at step 2 of `month`; `rng` None is the deterministic run (no crises)."""
+    """docs/model.md §7.8, phase 2 of `month`; `rng` None is the deterministic run (no crises)."""
     if month in TURNOVER_MONTHS:
         size = 0.3 * (2 * rng.random(s.A.size) if rng is not None else 1.0)
         hit = clip(size * (1 - s.Q) * (1 - s.H))
@@ -202,7 +204,7 @@ def apply_events(s, month, rng):
 
 
 def advance(s):
-    """MODEL.md §7 steps 3-5: every right-hand side reads the state at the start of the step."""
+    """docs/model.md §7.4-7.6, phases 3-5: every right-hand side reads the state at the start of the step."""
     e, A, I, S, R, K, X, T, M, H, Q = s.e, s.A, s.I, s.S, s.R, s.K, s.X, s.T, s.M, s.H, s.Q
     P, C, D = s.P, s.C, s.D
     effectiveness = T * (0.5 + 0.5 * Q) * (1 - 0.5 * e[LEVER["new_task_forces"]])
@@ -264,7 +266,7 @@ def advance(s):
 
 
 class Outcomes:
-    """The calibrated scenario's default outcomes, accumulated month by month (MODEL.md §11)."""
+    """The calibrated scenario's default outcomes, accumulated month by month (docs/model.md §7.9)."""
 
     def __init__(self, s):
         self.autonomy_sum = s.A.copy()
@@ -349,7 +351,7 @@ def write_files(folder, table, band_rows, bands, summary):
         json.dump({"members": int(table.shape[0]), "outcomes": summary}, out, indent=2)
 
 
-# MODEL.md §10, calibrated (as reference_loop.cpp's check()): month, A, C_CHN, C_RUS, D_CHN, T, K.
+# docs/model.md §8, calibrated (as reference_loop.cpp's check()): month, A, C_CHN, C_RUS, D_CHN, T, K.
 GOLDEN = [
     (1, 0.497975529830, 0.117997623168, 0.098151380929, 0.585077143750, 0.505500000000, 0.005674004949),
     (12, 0.495367184827, 0.117999865095, 0.093661058013, 0.584390209184, 0.580897164131, 0.025117843955),
@@ -375,7 +377,7 @@ def check():
         values = (s.A[0], s.C[0][0], s.C[1][0], s.D[0][0], s.T[0], s.K[0])
         for name, value, golden in zip(GOLDEN_COLUMNS, values, checkpoint[1:]):
             if abs(value - golden) > 1e-9:
-                return f"month {month + 1}, {name}: {value:.12f}, golden (MODEL.md §10) {golden:.12f}"
+                return f"month {month + 1}, {name}: {value:.12f}, golden (docs/model.md §8) {golden:.12f}"
         checkpoint = next(checkpoints, (None,))
 
     # The reductions: the deterministic outcomes steppe writes for the calibrated scenario.
