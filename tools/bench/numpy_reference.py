@@ -31,9 +31,10 @@ Usage:
   numpy_reference.py [--members N] [--months M] [--seed S] [--bands charted|all] [--out DIR]
       times the run and prints stepping, reductions and total wall time and member-steps/s;
   numpy_reference.py --check
-      runs deterministically and compares with the calibrated golden checkpoints (docs/model.md
-      §8, as reference_loop.cpp's check()) and the deterministic outcomes of
-      tests/golden/calibrated.json to 1e-9; then, a sanity check of the random events, runs the
+      runs one member deterministically with every band (so the bands' means are its values)
+      and compares with the calibrated golden checkpoints (docs/model.md §8, as
+      reference_loop.cpp's check()) and with the outcomes and the start and end of all 39 state
+      variables in tests/golden/calibrated.json, to 1e-9; then, a sanity check of the random events, runs the
       stochastic ensemble of tests/golden/calibrated.ensemble.json (10,000 members) and wants its
       outcome means within four standard errors and sds within 25% of the golden's. Exit 0 when
       all match, 1 naming the first mismatch.
@@ -148,6 +149,8 @@ class Members:
         # P_n starts at its target; concession starts at 0.
         self.P = [filled(sigmoid(STEEP[n] * (visible - THETA[n])) * (1 - 0.5 * BALANCED_DIPLOMACY)) for n in range(2)]
         self.crisis = filled(0.0)
+        # The access recorded for a month is the one its step used; month 0's, the initial state's.
+        self.recorded_access = self.access()
 
     def access(self):
         """access_USA (docs/model.md §7.3) under the current coercion and air link."""
@@ -169,7 +172,8 @@ class Members:
         if which == "charted":
             return np.stack([self.A, self.C[0], self.C[1], self.T, self.X])
         return np.stack([*self.e, self.A, *self.D, self.I, self.S, self.R, self.K, self.diversification(), self.T,
-                         self.M, self.H, self.Q, self.attention, self.access(), *self.P, *self.C, self.X, self.crisis])
+                         self.M, self.H, self.Q, self.attention, self.recorded_access, *self.P, *self.C, self.X,
+                         self.crisis])
 
 
 def variable_names(which):
@@ -220,7 +224,7 @@ def advance(s):
     # e += (target - e)/τ, computed in place in the target's array: temporaries of (levers,
     # members) cost NumPy more than the arithmetic, and so do fancy-indexed rows.
     step = SETTING[:, None] * s.attention
-    access = s.access()
+    access = s.recorded_access = s.access()
     for lever in NEEDS_ACCESS:
         step[lever] *= access
     for lever in PROFILED:
@@ -363,29 +367,32 @@ GOLDEN_DIRECTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 
 def check():
-    """Whether the reference is the model: the first mismatch on stderr, or None."""
-    s = Members(1)
-    outcomes = Outcomes(s)
-    checkpoints = iter(GOLDEN)
-    checkpoint = next(checkpoints)
-    for month in range(120):
-        apply_events(s, month, None)
-        advance(s)
-        outcomes.add_month(s)
-        if month + 1 != checkpoint[0]:
-            continue
-        values = (s.A[0], s.C[0][0], s.C[1][0], s.D[0][0], s.T[0], s.K[0])
-        for name, value, golden in zip(GOLDEN_COLUMNS, values, checkpoint[1:]):
-            if abs(value - golden) > 1e-9:
-                return f"month {month + 1}, {name}: {value:.12f}, golden (docs/model.md §8) {golden:.12f}"
-        checkpoint = next(checkpoints, (None,))
+    """Whether the reference is the model: None, or the first mismatch."""
+    # One deterministic member with every band: a band's mean is then the member's value.
+    _, table, band_rows, _, _ = run(1, 120, None, "all")
+    names = variable_names("all")
 
-    # The reductions: the deterministic outcomes steppe writes for the calibrated scenario.
+    def value(month, name):
+        return band_rows[month][-1, names.index(name)]
+
+    for month, *goldens in GOLDEN:
+        for name, golden in zip(GOLDEN_COLUMNS, goldens):
+            if abs(value(month, name) - golden) > 1e-9:
+                return f"month {month}, {name}: {value(month, name):.12f}, golden (docs/model.md §8) {golden:.12f}"
+
+    # The reductions and every state variable: what steppe writes for the calibrated scenario.
     with open(os.path.join(GOLDEN_DIRECTORY, "calibrated.json")) as file:
-        golden_outcomes = json.load(file)["outcomes"]
-    for name, value in zip(OUTCOMES, outcomes.table(s)[0]):
-        if abs(value - golden_outcomes[name]) > 1e-9:
-            return f"outcome {name}: {value:.12f}, golden (tests/golden/calibrated.json) {golden_outcomes[name]:.12f}"
+        golden_run = json.load(file)
+    for name, outcome in zip(OUTCOMES, table[0]):
+        golden = golden_run["outcomes"][name]
+        if abs(outcome - golden) > 1e-9:
+            return f"outcome {name}: {outcome:.12f}, golden (tests/golden/calibrated.json) {golden:.12f}"
+    for name in names:
+        for month, moment in [(0, "start"), (120, "end")]:
+            golden = golden_run["state"][name][moment]
+            if abs(value(month, name) - golden) > 1e-9:
+                return (f"{name} at the {moment}: {value(month, name):.12f}, golden "
+                        f"(tests/golden/calibrated.json) {golden:.12f}")
 
     # The random events: a stochastic ensemble of the golden's size has the golden's means
     # within four standard errors (other streams, the same distributions).
