@@ -24,11 +24,14 @@ What it computes besides the stepping is what `steppe run --members N` reduces t
 - every month's 5/25/50/75/95% quantiles (np.quantile, exact) and mean of the charted variables
   (autonomy, coercion per neighbor, trust, tension), or with --bands all of all 39 state
   variables as steppe's bands.csv holds them.
-It writes files (outcomes.csv, bands.csv, summary.json) only with --out, so by default the
-NumPy job does less than steppe's, which also writes them and draws chart.svg.
+The quantiles are exact by default; --quantiles histogram makes them as steppe does, from
+1024-bin histograms (within one bin width of the exact ones). It writes files (outcomes.csv,
+bands.csv, summary.json) only with --out, so by default the NumPy job does less than steppe's,
+which also writes them and draws chart.svg.
 
 Usage:
-  numpy_reference.py [--members N] [--months M] [--seed S] [--bands charted|all] [--out DIR]
+  numpy_reference.py [--members N] [--months M] [--seed S] [--bands charted|all]
+                     [--quantiles exact|histogram] [--out DIR]
       times the run and prints stepping, reductions and total wall time and member-steps/s;
   numpy_reference.py --check
       runs one member deterministically with every band (so the bands' means are its values)
@@ -291,9 +294,35 @@ class Outcomes:
                                 *s.D, s.T])
 
 
-def run(members, months, rng, bands):
+def exact_quantiles(values):
+    """QUANTILES of each row, one column per row."""
+    # One variable at a time: NumPy 1.24's np.quantile along an axis takes a third longer.
+    return np.column_stack([np.quantile(row, QUANTILES) for row in values])
+
+
+HISTOGRAM_BINS = 1024
+
+
+def histogram_quantiles(values):
+    """QUANTILES of each row from a histogram of HISTOGRAM_BINS bins on [0, 1], as steppe's bands
+    are made (within one bin width of the exact ones), interpolated within the bin."""
+    rows, members = values.shape
+    bins = np.clip((values * HISTOGRAM_BINS).astype(np.intp), 0, HISTOGRAM_BINS - 1)
+    bins += np.arange(rows)[:, None] * HISTOGRAM_BINS
+    counts = np.bincount(bins.ravel(), minlength=rows * HISTOGRAM_BINS).reshape(rows, HISTOGRAM_BINS)
+    below = np.cumsum(counts, axis=1) - counts
+    quantiles = np.empty((len(QUANTILES), rows))
+    for q, quantile in enumerate(QUANTILES):
+        rank = quantile * members
+        reached = np.argmax(below + counts >= rank, axis=1)  # the first bin that reaches the rank
+        inside = (rank - below[np.arange(rows), reached]) / np.maximum(counts[np.arange(rows), reached], 1)
+        quantiles[q] = (reached + inside) / HISTOGRAM_BINS
+    return quantiles
+
+
+def run(members, months, rng, bands, quantiles=exact_quantiles):
     """Steps `members` members `months` months; returns the outcome table, each month's bands
-    (quantiles, then the mean, of the `bands` variables: charted, all or None) and the seconds
+    (`quantiles`, then the mean, of the `bands` variables: charted, all or None) and the seconds
     spent stepping and reducing."""
     stepping = reducing = 0.0
     s = Members(members)
@@ -304,9 +333,7 @@ def run(members, months, rng, bands):
         if bands is None:
             return
         values = s.variables(bands)
-        # One variable at a time: NumPy 1.24's np.quantile along an axis takes a third longer.
-        quantiles = np.column_stack([np.quantile(row, QUANTILES) for row in values])
-        band_rows.append(np.vstack([quantiles, values.mean(axis=1)]))
+        band_rows.append(np.vstack([quantiles(values), values.mean(axis=1)]))
 
     reduce_month()
     for month in range(months):
@@ -418,6 +445,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bands", choices=("charted", "all"), default="charted",
                         help="the variables whose monthly quantiles and means are computed (default: charted)")
+    parser.add_argument("--quantiles", choices=("exact", "histogram"), default="exact",
+                        help="the bands' quantiles: np.quantile (the default) or from 1024-bin histograms as steppe's")
     parser.add_argument("--out", help="also write outcomes.csv, bands.csv and summary.json into this folder")
     parser.add_argument("--check", action="store_true",
                         help="compare a deterministic run with the golden checkpoints and exit")
@@ -431,8 +460,9 @@ def main():
         print("numpy_reference: the calibrated golden checkpoints and outcomes match")
         return 0
 
+    quantiles = exact_quantiles if arguments.quantiles == "exact" else histogram_quantiles
     _, table, band_rows, stepping, reducing = run(arguments.members, arguments.months,
-                                                  np.random.default_rng(arguments.seed), arguments.bands)
+                                                  np.random.default_rng(arguments.seed), arguments.bands, quantiles)
     clock = time.perf_counter()
     summary = summarize(table)
     reducing += time.perf_counter() - clock
@@ -443,7 +473,8 @@ def main():
         writing = time.perf_counter() - clock
     total = time.perf_counter() - started
     member_steps = arguments.members * arguments.months
-    print(f"members {arguments.members}, months {arguments.months}, bands {arguments.bands}")
+    print(f"members {arguments.members}, months {arguments.months}, bands {arguments.bands}, "
+          f"quantiles {arguments.quantiles}")
     print(f"stepping    {stepping:8.3f} s  {member_steps / stepping:.3g} member-steps/s")
     print(f"reductions  {reducing:8.3f} s")
     if arguments.out:
