@@ -305,9 +305,13 @@ HISTOGRAM_BINS = 1024
 
 def histogram_quantiles(values):
     """QUANTILES of each row from a histogram of HISTOGRAM_BINS bins on [0, 1], as steppe's bands
-    are made (within one bin width of the exact ones), interpolated within the bin."""
+    are made (within one bin width of the exact ones), interpolated within the bin; overwrites
+    `values`."""
     rows, members = values.shape
-    bins = np.clip((values * HISTOGRAM_BINS).astype(np.intp), 0, HISTOGRAM_BINS - 1)
+    # In place, as far as NumPy lets: fresh (variables, members) temporaries cost page faults.
+    values *= HISTOGRAM_BINS
+    bins = values.astype(np.intp)
+    np.clip(bins, 0, HISTOGRAM_BINS - 1, out=bins)
     bins += np.arange(rows)[:, None] * HISTOGRAM_BINS
     counts = np.bincount(bins.ravel(), minlength=rows * HISTOGRAM_BINS).reshape(rows, HISTOGRAM_BINS)
     below = np.cumsum(counts, axis=1) - counts
@@ -333,7 +337,8 @@ def run(members, months, rng, bands, quantiles=exact_quantiles):
         if bands is None:
             return
         values = s.variables(bands)
-        band_rows.append(np.vstack([quantiles(values), values.mean(axis=1)]))
+        means = values.mean(axis=1)
+        band_rows.append(np.vstack([quantiles(values), means]))
 
     reduce_month()
     for month in range(months):
