@@ -325,9 +325,9 @@ def histogram_quantiles(values):
 
 
 def run(members, months, rng, bands, quantiles=exact_quantiles):
-    """Steps `members` members `months` months; returns the outcome table, each month's bands
-    (`quantiles`, then the mean, of the `bands` variables: charted, all or None) and the seconds
-    spent stepping and reducing."""
+    """Steps `members` members `months` months; returns the final state, the outcome table, each
+    month's bands (`quantiles`, then the mean, of the `bands` variables: charted, all or None)
+    and the seconds spent stepping and reducing."""
     stepping = reducing = 0.0
     s = Members(members)
     outcomes = Outcomes(s)
