@@ -383,6 +383,8 @@ int sweep_mpi_command(const SweepOptions& options, const std::string& command_li
       }
     } else {
       serve(*sweep);
+      // A worker stopped by a signal says nothing (rank 0 reports the sweep) but its exit code.
+      if (interrupted()) code = interrupted_exit_code();
     }
   } catch (const InputError& input_error) {
     std::cerr << input_error.what() << "\n";
