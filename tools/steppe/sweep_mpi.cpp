@@ -13,8 +13,11 @@
 // which burns a core a waiting rank should leave to the compute threads, so every wait here polls
 // with MPI_Iprobe/MPI_Test and sleeps between polls (Backoff).
 //
-// Interrupted (SIGINT, SIGTERM, SIGHUP on rank 0), rank 0 hands out nothing more, commits the
-// blocks in flight as they come back, stops the workers and reports the sweep interrupted.
+// Interrupted (SIGINT, SIGTERM, SIGHUP), rank 0 hands out nothing more, commits the blocks in
+// flight as they come back, stops the workers and reports the sweep interrupted with the command
+// that finishes it. A worker interrupted gives back the blocks it has not begun and gets no more;
+// the other ranks run them. Ctrl-C reaches mpirun, which passes SIGTERM on to every rank a second
+// later and kills them a second after that: one block's time is all a rank needs to stop.
 //
 // Without MPI at build time, a sweep launched by mpirun is refused (every rank would run the
 // whole sweep into the same database).
