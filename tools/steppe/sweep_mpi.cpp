@@ -5,9 +5,11 @@
 // makes every MPI call (MPI_THREAD_FUNNELED) and every commit (SweepSink's contract); one compute
 // thread on rank 0 takes blocks from the same queue as the workers, so rank 0 computes whenever
 // there is work left. Ranks 1..N-1 are workers, one thread each: a worker starts with two blocks
-// and is sent one more with each result it returns, so it always holds its next block while it
-// runs one and never idles waiting for rank 0's answer; a fast rank takes more blocks than a slow
-// one. A worker whose blocks are all back, with the queue empty, is told to stop.
+// and is sent one more with each result it returns, so it holds its next block while it runs one
+// and waits for rank 0's answer only if rank 0 falls a whole block behind; a fast rank takes more
+// blocks than a slow one. A worker whose blocks are all back, with the queue empty, is told to stop.
+// Rank 0's main thread answers the workers before it commits (a commit takes about as long as a
+// block), one commit at a time, and holds a bounded backlog of results to commit.
 //
 // No rank spins: Open MPI's blocking calls (MPI_Probe, MPI_Recv, MPI_Wait) poll in a busy loop,
 // which burns a core a waiting rank should leave to the compute threads, so every wait here polls
