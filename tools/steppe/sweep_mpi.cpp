@@ -359,6 +359,11 @@ int sweep_mpi_command(const SweepOptions& options, const std::string& command_li
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  if (threading < MPI_THREAD_FUNNELED) {  // Open MPI gives it; another library might not
+    if (rank == 0) std::cerr << "steppe: this MPI library allows no thread beside MPI calls (MPI_THREAD_FUNNELED)\n";
+    MPI_Finalize();
+    return 1;
+  }
   // Every rank loads the sweep; if any cannot, rank 0 reports its error once and all stop.
   std::optional<Sweep> sweep;
   std::string error;
