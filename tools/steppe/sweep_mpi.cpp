@@ -34,6 +34,8 @@
 
 #ifdef STEPPE_HAVE_MPI
 #include <mpi.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -255,6 +257,10 @@ ChunkExecutor distribute(int ranks, std::vector<std::int64_t>& runs_by_rank) {
     ComputedHere computed;
     // Rank 0 takes the first block before any worker asks: it computes whenever there is work.
     std::jthread computing([&, first = queue.take()](std::stop_token stop) {
+      // At the lowest priority: the main thread, answering workers and committing, comes first
+      // and the computing takes the time it leaves. Measured on the flagship sweep at 2 ranks on 2
+      // cores (mpirun binds rank 0's two threads to one core): 2.1 s instead of 2.45 s.
+      setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
       try {
         // Waits rather than stops while workers run: one may give back a block.
         Backoff backoff;
