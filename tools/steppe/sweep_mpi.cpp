@@ -3,10 +3,10 @@
 //
 // How the work is spread: rank 0 owns the database and a queue of blocks of runs. Its main thread
 // makes every MPI call (MPI_THREAD_FUNNELED) and every commit (SweepSink's contract); one compute
-// thread on rank 0 takes blocks from the same queue as the workers, so rank 0 computes whenever
-// there is work left. Ranks 1..N-1 are workers, one thread each: a worker starts with two blocks
-// and is sent one more with each result it returns, so it holds its next block while it runs one
-// and waits for rank 0's answer only if rank 0 falls a whole block behind; a fast rank takes more
+// thread on rank 0, at the lowest priority, takes blocks from the same queue as the workers, so
+// rank 0 computes in the time its main thread leaves whenever there is work left. Ranks 1..N-1 are workers, one thread
+// each: a worker starts with two blocks and is sent one more with each result it returns, so it holds its next block
+// while it runs one and waits for rank 0's answer only if rank 0 falls a whole block behind; a fast rank takes more
 // blocks than a slow one. A worker whose blocks are all back, with the queue empty, is told to stop.
 // Rank 0's main thread answers the workers before it commits (a commit takes about as long as a
 // block), one commit at a time, and holds a bounded backlog of results to commit.
