@@ -294,7 +294,8 @@ ChunkExecutor distribute(int ranks, std::vector<std::int64_t>& runs_by_rank) {
     // commit takes about as long as running a block, so it waits, and the workers do not.
     const auto answer_workers = [&] {
       bool answered = false;
-      for (int arrived = 1; workers > 0 && to_commit.size() < backlog_limit;) {
+      while (workers > 0 && to_commit.size() < backlog_limit) {
+        int arrived = 0;
         MPI_Status status;
         MPI_Iprobe(MPI_ANY_SOURCE, result_tag, MPI_COMM_WORLD, &arrived, &status);
         if (!arrived) break;
