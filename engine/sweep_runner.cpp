@@ -155,10 +155,16 @@ SweepReport run_sweep(const Sweep& sweep, const std::vector<DesignPoint>& points
     finished += chunk.count;
     if (options.progress) options.progress(finished, report.runs);
   };
-  if (options.executor)
-    options.executor(chunks, commit);
-  else
+  if (options.executor) {
+    const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
+        *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
+    const ChunkRunner run_here = [&](const SweepChunk& chunk) {
+      return run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
+    };
+    report.cancelled = !options.executor(chunks, run_here, commit);
+  } else {
     report.cancelled = !run_chunks_here(sweep, points, chunks, options, commit);
+  }
   return report;
 }
 

@@ -39,9 +39,13 @@ class SweepSink {
 // Records a chunk's outcomes (chunk.count × outcomes) in the sink; called from the thread that
 // called run_sweep.
 using ChunkCommit = std::function<void(const SweepChunk& chunk, const MemberArrays& outcomes)>;
-// Runs the chunks somewhere and commits each as it comes back, in any order (the MPI driver
-// hands them to worker ranks).
-using ChunkExecutor = std::function<void(const std::vector<SweepChunk>& chunks, const ChunkCommit& commit)>;
+// Runs a chunk on the calling thread, any thread, and returns its outcomes (chunk.count × outcomes).
+using ChunkRunner = std::function<MemberArrays(const SweepChunk& chunk)>;
+// Runs the chunks somewhere, here with `run_here` or elsewhere, and commits each as it comes back,
+// in any order (the MPI driver hands them to worker ranks and runs some itself). Returns false
+// when it stopped before running them all (cancelled).
+using ChunkExecutor =
+    std::function<bool(const std::vector<SweepChunk>& chunks, const ChunkRunner& run_here, const ChunkCommit& commit)>;
 
 struct SweepReport;
 
