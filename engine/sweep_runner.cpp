@@ -50,10 +50,8 @@ namespace {
 // work) overlap the runs instead of stopping them. Chunks are handed out in order, and no more
 // than a window of them runs ahead of the last commit, so memory holds a few chunks' outcomes,
 // never the sweep's. False when cancelled.
-bool run_chunks_here(const Sweep& sweep, const std::vector<DesignPoint>& points, const std::vector<SweepChunk>& chunks,
-                     const SweepRunOptions& options, const ChunkCommit& commit) {
-  const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
-      *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
+bool run_chunks_here(const std::vector<SweepChunk>& chunks, const SweepRunOptions& options, const ChunkRunner& run_here,
+                     const ChunkCommit& commit) {
   const int threads = pool_threads(options.threads);
   const std::size_t window = static_cast<std::size_t>(threads) * 4;
   const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
@@ -82,7 +80,7 @@ bool run_chunks_here(const Sweep& sweep, const std::vector<DesignPoint>& points,
           if (stop) return;
         }
         if (cancelled()) return stop_all();
-        MemberArrays outcomes = run_sweep_block(sweep, points, kernel, chunks[index].first, chunks[index].count);
+        MemberArrays outcomes = run_here(chunks[index]);
         const std::lock_guard lock(mutex);
         finished[index] = std::move(outcomes);
         changed.notify_all();
@@ -155,16 +153,13 @@ SweepReport run_sweep(const Sweep& sweep, const std::vector<DesignPoint>& points
     finished += chunk.count;
     if (options.progress) options.progress(finished, report.runs);
   };
-  if (options.executor) {
-    const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
-        *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
-    const ChunkRunner run_here = [&](const SweepChunk& chunk) {
-      return run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
-    };
-    report.cancelled = !options.executor(chunks, run_here, commit);
-  } else {
-    report.cancelled = !run_chunks_here(sweep, points, chunks, options, commit);
-  }
+  const std::shared_ptr<const Kernel> kernel = sweep.scenario->model->compile(
+      *sweep.scenario->layout, sweep.scenario->parameters, sweep.scenario->network.get());
+  const ChunkRunner run_here = [&](const SweepChunk& chunk) {
+    return run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
+  };
+  report.cancelled = options.executor ? !options.executor(chunks, run_here, commit)
+                                      : !run_chunks_here(chunks, options, run_here, commit);
   return report;
 }
 
