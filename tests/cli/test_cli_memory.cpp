@@ -1,7 +1,8 @@
 // Memory: an ensemble's estimate (`--estimate --json`) against the peak the real binary reaches
 // (the child's ru_maxrss, from wait4) at two sizes with and without kept trajectories; refusal
-// when the estimate exceeds what is available; --estimate for people and for a single run; the
-// export of a large sweep database within a bound that holding its tables would exceed.
+// when the estimate exceeds what is available; --estimate for people and for a single run; a
+// million members within 512 MB; the export of a large sweep database within a bound that
+// holding its tables would exceed.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -76,6 +77,22 @@ void check_estimate(const std::string& name, const std::vector<std::string>& ens
 TEST_CASE("memory: an ensemble's estimate is within 25% of its peak at 20,000 and 500,000 members", "[cli][memory]") {
   check_estimate("20k", {"--members", "20000"});
   check_estimate("500k", {"--members", "500000"});
+}
+
+TEST_CASE("memory: 1,000,000 members of 120 months with bands (the charted ones or all) and outcomes peak under 512 MB",
+          "[cli][memory]") {
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("built with the address sanitizer: the peak is not measured");
+  return;
+#endif
+  for (const bool all : {false, true}) {
+    std::vector<std::string> args = {"run", calibrated, "--members", "1000000", "--threads", "2", "-q"};
+    if (all) args.push_back("--all-bands");
+    args.insert(args.end(), {"--out", (scratch(all ? "memory-1m-all" : "memory-1m") / "out").string()});
+    const std::size_t peak = peak_bytes(args);
+    INFO((all ? "every band" : "the charted bands") << ": peak " << peak);
+    CHECK(peak < std::size_t{512} << 20);
+  }
 }
 
 TEST_CASE("memory: with kept trajectories the estimate is within 25% of the peak at 500 and 3,000 members",
