@@ -266,6 +266,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
                         MemberArrays(options.members, static_cast<Eigen::Index>(scenario->uncertainties.size())),
                         std::move(outcome_specs),
                         MemberArrays(options.members, outcome_count),
+                        {},
                         {}};
   if (options.keep_trajectories)
     result.trajectories.assign(static_cast<std::size_t>(months + 1),
@@ -356,6 +357,11 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     }
   }
   result.cancelled = skipped.load();
+  if (!result.cancelled)
+    for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
+      const auto values = result.outcomes.col(column);
+      result.statistics.push_back(outcome_statistics({values.begin(), values.end()}));
+    }
   return result;
 }
 

@@ -89,19 +89,6 @@ class MeanAccumulator {
   std::vector<WideSum> wide_;  // the same cells; empty until a value needs one
 };
 
-struct EnsembleResult {
-  std::int64_t members = 0;
-  bool cancelled = false;
-  std::vector<int> band_slots;  // the state slots banded, as band_slots() chose them
-  BandHistogram bands;
-  MeanAccumulator means;
-  ValueExtremes extremes;                  // the unbanded unclipped slots' (range_excursions)
-  MemberArrays inputs;                     // members × scenario uncertainties: each member's draws
-  std::vector<OutcomeSpec> outcome_specs;  // what `outcomes` measures, column by column
-  MemberArrays outcomes;                   // members × outcome specs
-  std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
-};
-
 // The distribution of one outcome over the members.
 struct OutcomeStatistics {
   double mean = 0, sd = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0;
@@ -112,6 +99,22 @@ struct OutcomeStatistics {
 // Exact statistics of a sample (quantiles interpolated between order statistics); NaN members
 // are left out of them and counted.
 OutcomeStatistics outcome_statistics(std::vector<double> values);
+
+struct EnsembleResult {
+  std::int64_t members = 0;
+  bool cancelled = false;
+  std::vector<int> band_slots;  // the state slots banded, as band_slots() chose them
+  BandHistogram bands;
+  MeanAccumulator means;
+  ValueExtremes extremes;                  // the unbanded unclipped slots' (range_excursions)
+  MemberArrays inputs;                     // members × scenario uncertainties: each member's draws
+  std::vector<OutcomeSpec> outcome_specs;  // what `outcomes` measures, column by column
+  MemberArrays outcomes;                   // members × outcome specs
+  // Each outcome's distribution over the members (of outcome_specs, in order), made once for
+  // every face that shows it; empty when cancelled.
+  std::vector<OutcomeStatistics> statistics;
+  std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
+};
 
 // The non-internal state slots `selection` bands in `scenario`, in slot order.
 std::vector<int> band_slots(const Scenario& scenario, BandSelection selection);

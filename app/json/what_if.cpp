@@ -71,8 +71,7 @@ nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& 
   nlohmann::json outcomes = nlohmann::json::object();
   for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
     const OutcomeSpec& outcome = result.outcome_specs[index];
-    const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
-    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
+    const OutcomeStatistics& s = result.statistics.at(index);
     const auto value = [&](double statistic) { return statistic_value(outcome, statistic, scenario); };
     nlohmann::json statistics = {{"mean", value(s.mean)},     {"sd", number(s.sd)},  // of a first crossing: in months
                                  {"q05", value(s.q05)},       {"q25", value(s.q25)},

@@ -50,8 +50,7 @@ std::string ensemble_table(const Scenario& scenario, const EnsembleResult& resul
   Table table(header);
   for (std::size_t index = 0; index < specs.size(); ++index) {
     const OutcomeSpec& outcome = specs[index];
-    const auto column = result.outcomes.col(static_cast<Eigen::Index>(index));
-    const OutcomeStatistics s = outcome_statistics({column.begin(), column.end()});
+    const OutcomeStatistics& s = result.statistics.at(index);
     auto text = [&](double value) { return outcome_text(outcome, value, scenario); };
     std::vector<std::string> row = {outcome.name, text(s.median), text(s.q05), text(s.q95), text(s.mean)};
     if (crossings) row.push_back(never_text(outcome, s));
