@@ -74,7 +74,7 @@ void add_ensemble_options(CLI::App& command, app::EnsembleSettings& options) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
   command.add_flag(
       "--all-bands", [&options](std::int64_t) { options.bands = BandSelection::all; },
-      "Band every variable in bands.csv (default: the charted ones and those without a clipped range)");
+      "Band every variable in bands.csv (default: the charted ones)");
   command.add_flag("--yes", options.confirmed,
                    "Run even when the memory estimate exceeds what is available, or kept trajectories exceed 1 GB");
 }
