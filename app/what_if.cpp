@@ -276,6 +276,7 @@ RunResult run(const PreparedRun& prepared, const Control& control) {
   RunResult result{.prepared = prepared};
   if (prepared.ensemble.members > 1) {
     result.ensemble = run_ensemble_of(prepared.scenario, prepared.ensemble, control);
+    if (!result.ensemble->cancelled) result.statistics = outcome_statistics(*result.ensemble);
     if (!result.ensemble->cancelled) warn_of_excursions(*prepared.scenario, *result.ensemble, "", result.warnings);
   } else {
     result.run = run_what_if(prepared.scenario, prepared.scenario->outcomes, prepared.explain);

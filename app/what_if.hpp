@@ -85,6 +85,8 @@ struct RunResult {
   PreparedRun prepared;
   std::optional<WhatIfRun> run;            // a single member
   std::optional<EnsembleResult> ensemble;  // more than one
+  // The ensemble's outcome statistics, made once for every file and table that shows them.
+  std::vector<OutcomeStatistics> statistics;
   // Variables that left their declared range, in words (engine/range_excursions.hpp).
   std::vector<std::string> warnings;
   bool cancelled() const { return ensemble && ensemble->cancelled; }

@@ -266,7 +266,6 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
                         MemberArrays(options.members, static_cast<Eigen::Index>(scenario->uncertainties.size())),
                         std::move(outcome_specs),
                         MemberArrays(options.members, outcome_count),
-                        {},
                         {}};
   if (options.keep_trajectories)
     result.trajectories.assign(static_cast<std::size_t>(months + 1),
@@ -357,11 +356,6 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     }
   }
   result.cancelled = skipped.load();
-  if (!result.cancelled)
-    for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
-      const auto values = result.outcomes.col(column);
-      result.statistics.push_back(outcome_statistics({values.begin(), values.end()}));
-    }
   return result;
 }
 
@@ -409,6 +403,15 @@ OutcomeStatistics outcome_statistics(std::vector<double> values) {
   const double sd = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
   const std::vector<double> q = selected_quantiles(values, {0.05, 0.25, 0.5, 0.75, 0.95});
   return {mean, sd, q[0], q[1], q[2], q[3], q[4], with_value, members - with_value};
+}
+
+std::vector<OutcomeStatistics> outcome_statistics(const EnsembleResult& result) {
+  std::vector<OutcomeStatistics> statistics;
+  for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
+    const auto values = result.outcomes.col(column);
+    statistics.push_back(outcome_statistics({values.begin(), values.end()}));
+  }
+  return statistics;
 }
 
 }  // namespace steppe

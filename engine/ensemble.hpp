@@ -110,14 +110,14 @@ struct EnsembleResult {
   MemberArrays inputs;                     // members × scenario uncertainties: each member's draws
   std::vector<OutcomeSpec> outcome_specs;  // what `outcomes` measures, column by column
   MemberArrays outcomes;                   // members × outcome specs
-  // Each outcome's distribution over the members (of outcome_specs, in order), made once for
-  // every face that shows it; empty when cancelled.
-  std::vector<OutcomeStatistics> statistics;
   std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
 };
 
 // The non-internal state slots `selection` bands in `scenario`, in slot order.
 std::vector<int> band_slots(const Scenario& scenario, BandSelection selection);
+
+// Each outcome's statistics over the ensemble's members, in outcome_specs order.
+std::vector<OutcomeStatistics> outcome_statistics(const EnsembleResult& result);
 
 // What an ensemble holds in memory at its height, worked out from its shape before anything is
 // allocated, so that a run too large for the machine is refused before it starts.

@@ -66,12 +66,13 @@ nlohmann::json run_summary(const WhatIfRun& run, const Provenance& provenance) {
   return summary;
 }
 
-nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& result, const Provenance& provenance) {
+nlohmann::json ensemble_summary(const Scenario& scenario, const EnsembleResult& result,
+                                const std::vector<OutcomeStatistics>& statistics_of, const Provenance& provenance) {
   nlohmann::json summary = header(scenario, result.members, provenance);
   nlohmann::json outcomes = nlohmann::json::object();
   for (std::size_t index = 0; index < result.outcome_specs.size(); ++index) {
     const OutcomeSpec& outcome = result.outcome_specs[index];
-    const OutcomeStatistics& s = result.statistics.at(index);
+    const OutcomeStatistics& s = statistics_of.at(index);
     const auto value = [&](double statistic) { return statistic_value(outcome, statistic, scenario); };
     nlohmann::json statistics = {{"mean", value(s.mean)},     {"sd", number(s.sd)},  // of a first crossing: in months
                                  {"q05", value(s.q05)},       {"q25", value(s.q25)},
@@ -103,8 +104,9 @@ nlohmann::json comparison_header(const Provenance& provenance) {
 }  // namespace
 
 nlohmann::json summary(const RunResult& result, const Provenance& provenance) {
-  nlohmann::json document = result.ensemble ? ensemble_summary(result.scenario(), *result.ensemble, provenance)
-                                            : run_summary(*result.run, provenance);
+  nlohmann::json document = result.ensemble
+                                ? ensemble_summary(result.scenario(), *result.ensemble, result.statistics, provenance)
+                                : run_summary(*result.run, provenance);
   if (!result.warnings.empty()) document["warnings"] = result.warnings;
   return document;
 }
@@ -115,12 +117,13 @@ nlohmann::json comparison(const ComparisonResult& result, const Provenance& prov
   if (!result.warnings.empty()) document["warnings"] = result.warnings;
   nlohmann::json sides = nlohmann::json::array();
   for (std::size_t side = 0; side < prepared.sides(); ++side)
-    sides.push_back({{"side", side_letter(side)},
-                     {"label", prepared.labels[side]},
-                     {"file", prepared.files[side]},
-                     {"summary", result.runs.empty()
-                                     ? ensemble_summary(*prepared.scenarios[side], result.ensembles[side], provenance)
-                                     : run_summary(result.runs[side], provenance)}});
+    sides.push_back(
+        {{"side", side_letter(side)},
+         {"label", prepared.labels[side]},
+         {"file", prepared.files[side]},
+         {"summary", result.runs.empty() ? ensemble_summary(*prepared.scenarios[side], result.ensembles[side],
+                                                            outcome_statistics(result.ensembles[side]), provenance)
+                                         : run_summary(result.runs[side], provenance)}});
   document["scenarios"] = sides;
   // Per side after the first, per outcome: its difference from the first.
   nlohmann::json differences = nlohmann::json::object();

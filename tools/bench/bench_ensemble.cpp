@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "engine/ensemble.hpp"
+#include "engine/heap.hpp"
 #include "engine/io/results.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/io/sweep_loader.hpp"
@@ -169,6 +170,7 @@ BENCHMARK(sweep)
 }  // namespace
 
 int main(int argc, char** argv) {
+  steppe::keep_block_arrays_in_heap();  // as steppe does
   // Our two options, taken out before Google Benchmark sees the rest.
   if (argc == 2 && std::strcmp(argv[1], "--check-reference") == 0) return steppe::reference::check() ? 0 : 1;
   for (int index = 1; index + 1 < argc; ++index)

@@ -2,9 +2,6 @@
 // failures into one clear message and an exit code: 2 for bad usage or bad input (with
 // file:line:column and key path), 1 when a run itself fails.
 #include <fmt/format.h>
-
-#include <malloc.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +11,7 @@
 #include <new>
 
 #include "engine/errors.hpp"
+#include "engine/heap.hpp"
 #include "engine/text.hpp"
 #include "tools/steppe/command_registry.hpp"
 #include "tools/steppe/interrupt.hpp"
@@ -81,11 +79,7 @@ std::string mistyped(const CLI::App& app, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace steppe::cli;
-  // Ensembles and sweeps make a block's arrays (hundreds of kilobytes) for every block of
-  // members. By default glibc maps each afresh and the kernel zeroes its pages: 15,000 page
-  // faults, a tenth of a 100,000-member run. Held in the heap instead, they are reused.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+  steppe::keep_block_arrays_in_heap();
   CLI::App app{
       "steppe: strategic scenario simulation. Actors, levers and events in YAML; what-if runs, comparisons, "
       "ensembles, sensitivity sweeps, classroom wargames and model descriptions from the command line.",

@@ -41,7 +41,8 @@ std::string outcome_table(const WhatIfRun& run) {
 
 // Each outcome's median and 90% interval over the members; with first crossings, how many
 // members never crossed (the statistics are of those that did).
-std::string ensemble_table(const Scenario& scenario, const EnsembleResult& result) {
+std::string ensemble_table(const Scenario& scenario, const EnsembleResult& result,
+                           const std::vector<OutcomeStatistics>& statistics) {
   const auto& specs = result.outcome_specs;
   const bool crossings =
       std::any_of(specs.begin(), specs.end(), [](const OutcomeSpec& spec) { return spec.is_month(); });
@@ -50,7 +51,7 @@ std::string ensemble_table(const Scenario& scenario, const EnsembleResult& resul
   Table table(header);
   for (std::size_t index = 0; index < specs.size(); ++index) {
     const OutcomeSpec& outcome = specs[index];
-    const OutcomeStatistics& s = result.statistics.at(index);
+    const OutcomeStatistics& s = statistics.at(index);
     auto text = [&](double value) { return outcome_text(outcome, value, scenario); };
     std::vector<std::string> row = {outcome.name, text(s.median), text(s.q05), text(s.q95), text(s.mean)};
     if (crossings) row.push_back(never_text(outcome, s));
@@ -91,7 +92,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
     std::cout << fmt::format("{} — {}, {} members, {} months from {}, seed {}{}\n\n", title, scenario.model_name,
                              result.ensemble->members, scenario.months, scenario.start.to_string(), scenario.seed,
                              scenario.stochastic ? ", stochastic" : ", deterministic");
-    std::cout << ensemble_table(scenario, *result.ensemble);
+    std::cout << ensemble_table(scenario, *result.ensemble, result.statistics);
   } else {
     std::cout << fmt::format("{} — {}, {} months from {}, seed {}{}\n\n", title, scenario.model_name, scenario.months,
                              scenario.start.to_string(), scenario.seed, scenario.stochastic ? ", stochastic" : "");
