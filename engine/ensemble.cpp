@@ -293,7 +293,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     const std::int64_t first = block * block_size;
     const std::int64_t count = std::min(block_size, options.members - first);
     ThreadReducers& local = reducers.local();
-    OutcomeReducer outcomes(result.outcome_specs, count);
+    OutcomeReducer outcomes(result.outcome_specs, count, months);
     struct BlockObserver final : Observer {
       const Scenario& scenario;
       ThreadReducers& local;

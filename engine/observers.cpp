@@ -10,9 +10,10 @@ void TrajectoryRecorder::observe(int month, const MemberArrays& state) {
   months_.push_back(state);
 }
 
-OutcomeReducer::OutcomeReducer(std::vector<OutcomeSpec> outcomes, std::int64_t members)
+OutcomeReducer::OutcomeReducer(std::vector<OutcomeSpec> outcomes, std::int64_t members, int horizon)
     : outcomes_(std::move(outcomes)),
-      values_(MemberArrays::Zero(static_cast<Eigen::Index>(members), static_cast<Eigen::Index>(outcomes_.size()))) {}
+      values_(MemberArrays::Zero(static_cast<Eigen::Index>(members), static_cast<Eigen::Index>(outcomes_.size()))),
+      horizon_(horizon) {}
 
 void OutcomeReducer::observe(int month, const MemberArrays& state) {
   const double never = std::numeric_limits<double>::quiet_NaN();
@@ -30,7 +31,7 @@ void OutcomeReducer::observe(int month, const MemberArrays& state) {
     const double threshold = outcome.threshold;
     switch (outcome.statistic) {
       case Statistic::final:
-        value = x;
+        if (horizon_ < 0 || month == horizon_) value = x;
         break;
       case Statistic::mean:
         value += (x - value) / months_seen_;

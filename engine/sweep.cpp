@@ -50,7 +50,7 @@ MemberArrays run_sweep_block(const Sweep& sweep, const std::vector<DesignPoint>&
     for (std::size_t factor = 0; factor < factors; ++factor)
       block_inputs(row, static_cast<Eigen::Index>(factor)) = sweep.factor_value(factor, point.unit[factor]);
   }
-  OutcomeReducer outcomes(scenario->outcomes, count);
+  OutcomeReducer outcomes(scenario->outcomes, count, scenario->months);
   Simulation simulation(scenario, {count, stream}, std::move(kernel), &block_inputs);
   simulation.run(&outcomes);
   return outcomes.values();

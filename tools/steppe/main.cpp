@@ -2,6 +2,7 @@
 // failures into one clear message and an exit code: 2 for bad usage or bad input (with
 // file:line:column and key path), 1 when a run itself fails.
 #include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
