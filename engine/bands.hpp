@@ -96,7 +96,7 @@ class BandHistogram {
 // The smallest and largest value of chosen state slots in every month, over members: what the
 // range check (engine/range_excursions.hpp) needs of the unclipped variables an ensemble does
 // not band, at a fraction of a band's cost (one vectorized pass, no bins). Minima and maxima merge
-// exactly in any order. NaN values are not counted (the means report them).
+// exactly in any order. NaN values are not counted (run_ensemble checks for them).
 class ValueExtremes {
  public:
   ValueExtremes(int months, std::vector<int> slots);

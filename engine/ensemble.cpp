@@ -216,6 +216,25 @@ std::vector<int> watched_slots(const Scenario& scenario, const std::vector<int>&
   return slots;
 }
 
+// Runs the members of `run` again, checking `slots` every month, and throws NonFiniteState for
+// the first month and slot that is not finite (the state's last month when every earlier one
+// is).
+[[noreturn]] void throw_first_non_finite(std::shared_ptr<const Scenario> scenario, RunOptions run,
+                                         std::shared_ptr<const Kernel> kernel, const std::vector<int>& slots) {
+  struct Check final : Observer {
+    const Scenario& scenario;
+    const std::vector<int>& slots;
+    Check(const Scenario& c, const std::vector<int>& s) : scenario(c), slots(s) {}
+    void observe(int month, const MemberArrays& state) override {
+      for (const int slot : slots)
+        if (!state.col(slot).allFinite()) throw NonFiniteState(scenario, slot, month);
+    }
+  } check(*scenario, slots);
+  Simulation again(scenario, run, std::move(kernel));
+  again.run(&check);
+  throw std::logic_error("a block ran non-finite once and finite again");
+}
+
 }  // namespace
 
 EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOptions& options) {
@@ -253,6 +272,10 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   std::vector<OutcomeSpec> outcome_specs = options.outcomes.empty() ? scenario->outcomes : options.outcomes;
   const std::vector<int> slots = band_slots(*scenario, options.bands);
   const std::vector<int> watched = watched_slots(*scenario, slots);
+  std::vector<int> unbanded;  // the non-internal slots no mean checks every month
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
+    if (!layout.state()[slot].decl->internal && std::find(slots.begin(), slots.end(), slot) == slots.end())
+      unbanded.push_back(static_cast<int>(slot));
   const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
   // The bands and means are taken over from the first thread's reducers at the end (a histogram
   // set is tens of megabytes: allocating and merging a separate one would be most of the cost of
@@ -318,6 +341,12 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
       skipped = true;
       return;
     }
+    // The means check the banded variables every month; the others are checked in the last
+    // month, and a block that ends non-finite runs again, checked every month, to name the
+    // first variable and month.
+    if (std::any_of(unbanded.begin(), unbanded.end(),
+                    [&](int slot) { return !simulation.state().col(slot).allFinite(); }))
+      throw_first_non_finite(scenario, {count, first}, kernel, unbanded);
     result.outcomes.middleRows(first, count) = outcomes.values();
     result.inputs.middleRows(first, count) = simulation.sampled_inputs();
 

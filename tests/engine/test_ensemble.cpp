@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "engine/ensemble.hpp"
 #include "engine/io/ensemble_results.hpp"
@@ -13,6 +15,53 @@ using namespace steppe;
 using namespace steppe::testing;
 
 namespace {
+
+// A model with a charted variable, `shown`, that stays finite, and one no chart shows, `hidden`
+// (unclipped), that turns NaN for one member in the step of month 6 and stays NaN: what the
+// means do not see every month, the ensemble must still report.
+class HiddenNaNModel final : public Model {
+ public:
+  const ModelDeclaration& declaration() const override { return declaration_; }
+  std::unique_ptr<Kernel> compile(const Layout& layout, const std::vector<double>&, const Network*) const override {
+    return std::make_unique<HiddenNaNKernel>(layout);
+  }
+
+ private:
+  class HiddenNaNKernel final : public Kernel {
+   public:
+    explicit HiddenNaNKernel(const Layout& layout)
+        : shown_(layout.state_index("system", "shown")), hidden_(layout.state_index("system", "hidden")) {}
+    void initialize(const StepContext&, MemberArrays&) const override {}
+    void apply_events(const StepContext&, MemberArrays&) const override {}
+    void advance(const StepContext& context, MemberArrays& state) const override {
+      state.col(shown_) *= 0.5;
+      for (Eigen::Index row = 0; row < state.rows(); ++row)
+        if (context.month == 6 && context.first_member + row == 1234) state(row, hidden_) = std::nan("");
+    }
+
+   private:
+    int shown_, hidden_;
+  };
+
+  ModelDeclaration declaration_ = [] {
+    ModelDeclaration d;
+    d.name = "ensemble_test_hidden_nan";
+    d.version = "1";
+    for (const char* name : {"shown", "hidden"}) {
+      VariableDecl& v = d.variables.emplace_back();
+      v.name = name;
+      v.role = "system";
+      v.min = 0;
+      v.max = 1;
+      v.clipped = std::string(name) == "shown";
+    }
+    d.chart_panels = {ChartPanelDecl{.title = "Shown", .variable = "shown"}};
+    d.default_outcomes = {"system.shown.final"};
+    return d;
+  }();
+};
+
+ModelRegistration<HiddenNaNModel> hidden_nan_registration;
 
 std::shared_ptr<const Scenario> stochastic_calibrated() {
   LoadOptions options;
@@ -156,6 +205,20 @@ TEST_CASE("ensemble: means of full-precision shares are within 2^-56 of the exac
     CHECK(std::abs(mean - reference) <= 1e-16);
     if (!first) first = mean;
     CHECK(mean == *first);
+  }
+}
+
+TEST_CASE("ensemble: a variable no band checks that turns non-finite is named with its first month", "[ensemble]") {
+  const auto scenario = scenario_from_yaml("model: ensemble_test_hidden_nan\nstart: 2025-01\nmonths: 12\n");
+  EnsembleOptions options;
+  options.members = 3000;
+  options.threads = 2;
+  for (const BandSelection selection : {BandSelection::reported, BandSelection::all}) {
+    options.bands = selection;
+    INFO((selection == BandSelection::all ? "every band" : "the charted bands"));
+    // The step of month 6 writes the state recorded as month 7 (2025-08).
+    CHECK_THROWS_WITH(run_ensemble(scenario, options),
+                      Catch::Contains("non-finite: system.hidden in 2025-08 (month 7)"));
   }
 }
 
