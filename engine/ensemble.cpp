@@ -204,15 +204,21 @@ std::vector<int> band_slots(const Scenario& scenario, BandSelection selection) {
 
 namespace {
 
-// The unclipped non-internal slots that are not banded: only their extremes are kept, for the
-// range check.
-std::vector<int> watched_slots(const Scenario& scenario, const std::vector<int>& banded) {
+// The non-internal slots that are not banded.
+std::vector<int> unbanded_slots(const Scenario& scenario, const std::vector<int>& banded) {
   std::vector<int> slots;
   const auto& state = scenario.layout->state();
-  for (std::size_t slot = 0; slot < state.size(); ++slot)
-    if (!state[slot].decl->internal && !state[slot].decl->clipped &&
-        std::find(banded.begin(), banded.end(), static_cast<int>(slot)) == banded.end())
-      slots.push_back(static_cast<int>(slot));
+  for (int slot = 0; slot < static_cast<int>(state.size()); ++slot)
+    if (!state[static_cast<std::size_t>(slot)].decl->internal &&
+        std::find(banded.begin(), banded.end(), slot) == banded.end())
+      slots.push_back(slot);
+  return slots;
+}
+
+// Of `slots`, the unclipped ones: those not banded keep only their extremes, for the range check.
+std::vector<int> unclipped_slots(const Scenario& scenario, std::vector<int> slots) {
+  const auto& state = scenario.layout->state();
+  std::erase_if(slots, [&](int slot) { return state[static_cast<std::size_t>(slot)].decl->clipped; });
   return slots;
 }
 
@@ -253,7 +259,8 @@ EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOpt
           .trajectories = options.keep_trajectories ? members * months * state * sizeof(double) : 0,
           .per_thread = BandHistogram::bytes_for(scenario.months, banded.size()) +
                         MeanAccumulator::bytes_for(scenario.months, banded.size()) +
-                        ValueExtremes::bytes_for(scenario.months, watched_slots(scenario, banded).size()) +
+                        ValueExtremes::bytes_for(scenario.months,
+                                                 unclipped_slots(scenario, unbanded_slots(scenario, banded)).size()) +
                         static_cast<std::size_t>(block) * block_columns * sizeof(double),
           .threads = static_cast<int>(
               std::min<std::int64_t>(pool_threads(options.threads), (options.members + block - 1) / block))};
@@ -271,11 +278,8 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
 
   std::vector<OutcomeSpec> outcome_specs = options.outcomes.empty() ? scenario->outcomes : options.outcomes;
   const std::vector<int> slots = band_slots(*scenario, options.bands);
-  const std::vector<int> watched = watched_slots(*scenario, slots);
-  std::vector<int> unbanded;  // the non-internal slots no mean checks every month
-  for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
-    if (!layout.state()[slot].decl->internal && std::find(slots.begin(), slots.end(), slot) == slots.end())
-      unbanded.push_back(static_cast<int>(slot));
+  const std::vector<int> unbanded = unbanded_slots(*scenario, slots);  // no mean checks them every month
+  const std::vector<int> watched = unclipped_slots(*scenario, unbanded);
   const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
   // The bands and means are taken over from the first thread's reducers at the end (a histogram
   // set is tens of megabytes: allocating and merging a separate one would be most of the cost of
@@ -395,7 +399,9 @@ namespace {
 // what lies above the last one, rather than sorting every value.
 std::vector<double> selected_quantiles(std::vector<double>& values, const std::vector<double>& levels) {
   std::vector<double> quantiles;
-  auto done = values.begin();  // values before it are in place and no larger than those after
+  // Every value before `done` is no larger than those from it on, and the one just before it is
+  // in its sorted place; ranks are asked for in increasing order.
+  auto done = values.begin();
   const auto order_statistic = [&](std::size_t rank) {
     const auto at = values.begin() + static_cast<std::ptrdiff_t>(rank);
     if (at >= done) {

@@ -60,7 +60,7 @@ bool run_chunks_here(const std::vector<SweepChunk>& chunks, const SweepRunOption
   std::condition_variable changed;
   std::vector<std::optional<MemberArrays>> finished(chunks.size());
   std::size_t committed = 0;  // chunks committed (all before this index)
-  bool stop = false;          // cancelled, or the committing thread failed
+  bool stop = false;          // cancelled, failed, or done
   std::exception_ptr failure;
   std::atomic<std::size_t> next{0};
 
