@@ -21,14 +21,14 @@ class StreamedText {
   template <class... Args>
   void format(fmt::format_string<Args...> format, Args&&... args) {
     fmt::format_to(std::back_inserter(buffer_), format, std::forward<Args>(args)...);
-    if (buffer_.size() >= flush_size) flush();
+    flush_when_full();
   }
   // The same with a format compiled ahead (FMT_COMPILE(",{}")): for the fields of large files,
   // where parsing the format at every call was a tenth of the writing.
   template <class CompiledFormat, class... Args>
   void format_compiled(const CompiledFormat& format, Args&&... args) {
     fmt::format_to(std::back_inserter(buffer_), format, std::forward<Args>(args)...);
-    if (buffer_.size() >= flush_size) flush();
+    flush_when_full();
   }
   void flush() {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
@@ -36,6 +36,10 @@ class StreamedText {
   }
 
  private:
+  void flush_when_full() {
+    if (buffer_.size() >= flush_size) flush();
+  }
+
   static constexpr std::size_t flush_size = 1 << 20;
   std::ostream& out_;
   fmt::memory_buffer buffer_;

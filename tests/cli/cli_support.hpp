@@ -2,6 +2,7 @@
 // capture its stdout, stderr and exit status, and read back the files it writes.
 #pragma once
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +29,30 @@ namespace steppe::cli_testing {
 namespace fs = std::filesystem;
 using steppe::testing::fresh_folder;
 using steppe::testing::source_path;
+
+// Starts `command` (its first word a program's path) in `cwd` without waiting for it: stdin from
+// /dev/null, stdout and stderr to the files named (made or emptied), and `environment` (NAME,
+// VALUE pairs) set besides the test's. Returns its process id, for kill() and waitpid().
+inline pid_t start_process(std::vector<std::string> command, const fs::path& cwd, const fs::path& stdout_file,
+                           const fs::path& stderr_file,
+                           const std::vector<std::pair<std::string, std::string>>& environment = {}) {
+  std::vector<char*> pointers;
+  for (std::string& word : command) pointers.push_back(word.data());
+  pointers.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {  // file descriptors only: stdio would write out the test's buffered output again
+    const int in = ::open("/dev/null", O_RDONLY), out = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
+              err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
+        ::chdir(cwd.c_str()) != 0)
+      ::_exit(127);
+    for (const auto& [name, value] : environment)
+      if (::setenv(name.c_str(), value.c_str(), 1) != 0) ::_exit(127);
+    ::execv(pointers[0], pointers.data());
+    ::_exit(127);
+  }
+  return pid;
+}
 
 struct RunResult {
   int exit_code = -1;  // the exit status; 128 + signal when the binary was killed by a signal

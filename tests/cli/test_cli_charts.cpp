@@ -129,8 +129,8 @@ TEST_CASE("the option --y-range sets the charts' y axes: declared by default, fi
 }
 
 TEST_CASE("a bad --y-range exits 2 naming the flag and writes nothing", "[cli][y-range][bad]") {
-  for (const std::string& command : {"run", "compare"}) {
-    for (const std::string& value : {"0.8:0.2", "fitt", "0:x", "-inf:1"}) {
+  for (const std::string command : {"run", "compare"}) {
+    for (const std::string value : {"0.8:0.2", "fitt", "0:x", "-inf:1"}) {
       INFO(command << " --y-range " << value);
       const fs::path folder = scratch("y-bad") / "out";
       std::vector<std::string> args = {command, "scenarios/baseline.yaml"};

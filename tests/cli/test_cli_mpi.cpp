@@ -3,7 +3,6 @@
 // stopped by a signal is finished by --resume; a build without MPI refuses to run under mpirun.
 // Its own test binary, labelled `mpi`, so that a machine without Open MPI can leave it out
 // (ctest -LE mpi).
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,22 +34,10 @@ RunResult run_mpi(int ranks, const std::vector<std::string>& args, const fs::pat
 
 // Starts `mpirun -n 2 steppe ARGS...` in `cwd` without waiting for it, its output to files there.
 pid_t start_mpi(const std::vector<std::string>& args, const fs::path& cwd) {
-  std::vector<std::string> argv = {STEPPE_MPIEXEC, "--allow-run-as-root", "--oversubscribe", "-n", "2", STEPPE_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> pointers;
-  for (std::string& arg : argv) pointers.push_back(arg.data());
-  pointers.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {  // file descriptors only: stdio would write out the test's buffered output again
-    const int in = ::open("/dev/null", O_RDONLY), out = ::open((cwd / "stdout").c_str(), O_WRONLY | O_CREAT, 0644),
-              err = ::open((cwd / "stderr").c_str(), O_WRONLY | O_CREAT, 0644);
-    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
-        ::chdir(cwd.c_str()) != 0 || ::setenv("ASAN_OPTIONS", "detect_leaks=0", 1) != 0)
-      ::_exit(127);
-    ::execv(pointers[0], pointers.data());
-    ::_exit(127);
-  }
-  return pid;
+  std::vector<std::string> command = {STEPPE_MPIEXEC, "--allow-run-as-root", "--oversubscribe", "-n", "2",
+                                      STEPPE_BINARY};
+  command.insert(command.end(), args.begin(), args.end());
+  return start_process(command, cwd, cwd / "stdout", cwd / "stderr", {{"ASAN_OPTIONS", "detect_leaks=0"}});
 }
 
 // The process of `rank` among the children of `launcher` (mpirun), 0 if there is none.
@@ -118,11 +105,22 @@ const fs::path& signalled_reference() {
   return database;
 }
 
-// Generous: a sanitizer build reaches its first commit only after a minute or two.
-void wait_for_rows(const fs::path& database) {
+// Starts the signalled sweep under `mpirun -n 2` in `folder`, sends `signal` to `rank` once the
+// database holds rows, and returns mpirun's exit code (its output is in the folder's stdout and
+// stderr). The wait is generous: a sanitizer build reaches its first commit only after a minute
+// or two.
+int stop_rank_midway(const fs::path& folder, int rank, int signal) {
+  const pid_t launcher = start_mpi({"sweep", "sweep.yaml", "--db", "s.sqlite"}, folder);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
-  while (rows_in(database) == 0 && std::chrono::steady_clock::now() < deadline)
+  while (rows_in(folder / "s.sqlite") == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const pid_t process = rank_of(launcher, rank);
+  REQUIRE(process > 0);
+  ::kill(process, signal);
+  int status = 0;
+  ::waitpid(launcher, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
 }
 
 }  // namespace
@@ -168,15 +166,7 @@ TEST_CASE(
     "an MPI sweep whose rank 0 is stopped by a signal keeps what it ran, says how to finish it, and --resume does",
     "[cli][sweep][mpi][interrupt]") {
   const fs::path folder = write_sweep("mpi-rank-zero-signalled", signalled_sweep);
-  const pid_t launcher = start_mpi({"sweep", "sweep.yaml", "--db", "s.sqlite"}, folder);
-  wait_for_rows(folder / "s.sqlite");
-  const pid_t rank_zero = rank_of(launcher, 0);
-  REQUIRE(rank_zero > 0);
-  ::kill(rank_zero, SIGTERM);
-  int status = 0;
-  ::waitpid(launcher, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 143);  // rank 0's, passed on by mpirun
+  CHECK(stop_rank_midway(folder, 0, SIGTERM) == 143);  // rank 0's, passed on by mpirun
   const std::string err = read_text_file(folder / "stderr");
   INFO(err);
   CHECK_THAT(err, Catch::Contains("finish with: steppe sweep sweep.yaml --db s.sqlite --resume"));
@@ -193,15 +183,7 @@ TEST_CASE(
 TEST_CASE("an MPI sweep whose worker is stopped by a signal is finished by rank 0 with the blocks it gave back",
           "[cli][sweep][mpi][interrupt]") {
   const fs::path folder = write_sweep("mpi-worker-signalled", signalled_sweep);
-  const pid_t launcher = start_mpi({"sweep", "sweep.yaml", "--db", "s.sqlite"}, folder);
-  wait_for_rows(folder / "s.sqlite");
-  const pid_t worker = rank_of(launcher, 1);
-  REQUIRE(worker > 0);
-  ::kill(worker, SIGINT);
-  int status = 0;
-  ::waitpid(launcher, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);  // the worker's, passed on by mpirun
+  CHECK(stop_rank_midway(folder, 1, SIGINT) == 130);  // the worker's, passed on by mpirun
   const std::string out = read_text_file(folder / "stdout");
   INFO(out << read_text_file(folder / "stderr"));
   CHECK_THAT(out, Catch::Contains("ran " + std::to_string(signalled_runs) + " runs"));

@@ -1,7 +1,6 @@
 // A sweep killed at any moment — while its database is being made, before its first commit,
 // midway, near the end — is finished by `--resume` into the database an uninterrupted sweep
 // writes; and the hint a sweep prints when interrupted (Ctrl-C), pasted into a shell, finishes it.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -25,22 +24,9 @@ namespace {
 
 // Starts `steppe ARGS...` in `cwd` without waiting for it, its stderr to `stderr_file`.
 pid_t start_steppe(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& stderr_file) {
-  std::vector<std::string> argv = {STEPPE_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> pointers;
-  for (std::string& arg : argv) pointers.push_back(arg.data());
-  pointers.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {  // file descriptors only: stdio would write out the test's buffered output again
-    const int in = ::open("/dev/null", O_RDONLY), out = ::open("/dev/null", O_WRONLY),
-              err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
-        ::chdir(cwd.c_str()) != 0)
-      ::_exit(127);
-    ::execv(pointers[0], pointers.data());
-    ::_exit(127);
-  }
-  return pid;
+  std::vector<std::string> command = {STEPPE_BINARY};
+  command.insert(command.end(), args.begin(), args.end());
+  return start_process(command, cwd, "/dev/null", stderr_file);
 }
 
 struct Tables {
