@@ -208,17 +208,15 @@ struct SharedParameters {
   double inverse(const Coefficient& coefficient) const { return 1.0 / coefficient.value; }
 };
 
-// Parameters per member (some are uncertain): each coefficient is a Lane, read from the group's
-// rows for a parameter that varies and broadcast from its one value for the others.
+// Parameters per member (some are uncertain): each coefficient is a Lane, read through a table
+// of where each parameter slot's values for the group start: its column in the group's rows for
+// a parameter that varies, a Lane of copies of its one value for the others. One load finds any
+// coefficient without testing whether it varies (the test made the update 3% slower).
 template <bool full>
 struct MemberParameters {
-  ReadArray values;     // members × parameter slots, from the group's first member
-  Eigen::Index stride;  // members
-  const char* varying;  // per parameter slot
+  const double* const* start;  // per parameter slot
   Group<full> group;
-  Lane operator()(const Coefficient& coefficient) const {
-    return varying[coefficient.slot] ? group(values, coefficient.slot * stride) : Lane::Constant(coefficient.value);
-  }
+  Lane operator()(const Coefficient& coefficient) const { return group(start[coefficient.slot], 0); }
   Lane inverse(const Coefficient& coefficient) const { return 1.0 / (*this)(coefficient); }
 };
 
@@ -344,15 +342,38 @@ class ThirdNeighborKernel final : public Kernel {
     if (context.levers->rows() != members) throw std::logic_error("third_neighbor: levers and state differ in rows");
     thread_local Offsets offsets;  // one per thread: a kernel serves blocks on every thread at once
     slots_.scale(members, offsets);
+    // Per member parameters: the table of where each parameter slot's values start, which each
+    // group moves on for the slots that vary.
+    struct ParameterTable {
+      std::vector<const double*> start;
+      std::vector<Lane, Eigen::aligned_allocator<Lane>> constants;
+      std::vector<Eigen::Index> varying;
+    };
+    thread_local ParameterTable table;  // one per thread, as the offsets
+    if (context.parameters) {
+      const MemberArrays& parameters = *context.parameters;
+      const auto slots = static_cast<std::size_t>(parameters.cols());
+      table.start.resize(slots);
+      table.constants.resize(slots);
+      table.varying.clear();
+      for (std::size_t slot = 0; slot < slots; ++slot) {
+        if ((*context.varying_parameters)[slot]) {
+          table.varying.push_back(static_cast<Eigen::Index>(slot));
+        } else {
+          table.constants[slot] = Lane::Constant(parameters(0, static_cast<Eigen::Index>(slot)));
+          table.start[slot] = table.constants[slot].data();
+        }
+      }
+    }
     const auto run = [&](const auto& group) {
       using GroupType = std::decay_t<decltype(group)>;
-      if (context.parameters)
-        work(offsets,
-             MemberParameters<GroupType::is_full>{context.parameters->data() + group.first, context.parameters->rows(),
-                                                  context.varying_parameters->data(), group},
-             group);
-      else
+      if (context.parameters) {
+        for (const Eigen::Index slot : table.varying)
+          table.start[static_cast<std::size_t>(slot)] = &(*context.parameters)(group.first, slot);
+        work(offsets, MemberParameters<GroupType::is_full>{table.start.data(), group}, group);
+      } else {
         work(offsets, SharedParameters{}, group);
+      }
     };
     Eigen::Index first = 0;
     for (; first + lanes <= members; first += lanes) run(Group<true>{first, lanes});
