@@ -6,10 +6,7 @@
 
 namespace steppe {
 
-namespace {
-
-// Which members meet a trigger's condition, for the whole block at once.
-Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const MemberArrays& state) {
+Eigen::Array<bool, Eigen::Dynamic, 1> condition_holds(const Condition& condition, const MemberArrays& state) {
   const auto value = state.col(condition.state_slot);
   switch (condition.comparison) {
     case Comparison::greater:
@@ -23,8 +20,6 @@ Eigen::Array<bool, Eigen::Dynamic, 1> holds(const Condition& condition, const Me
   }
   throw std::logic_error("unknown comparison");
 }
-
-}  // namespace
 
 ScheduleLevers::ScheduleLevers(const Scenario& scenario)
     : scenario_(&scenario), sampled_(scenario.layout->levers().size(), -1) {
@@ -83,7 +78,7 @@ void TriggerLevers::set_levers(const LeverPolicyContext& context, MemberArrays& 
   for (std::size_t index = 0; index < triggers_->size(); ++index) {
     const Trigger& trigger = (*triggers_)[index];
     auto latch = latched.col(static_cast<Eigen::Index>(index));
-    latch = (latch > 0 || holds(trigger.when, *context.state)).cast<double>();
+    latch = (latch > 0 || condition_holds(trigger.when, *context.state)).cast<double>();
     // Until some member has met the condition the levers stay as the policies before left them
     // (and those need not write the columns again next month).
     if (!(latch > 0).any()) continue;

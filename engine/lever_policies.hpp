@@ -13,6 +13,9 @@
 
 namespace steppe {
 
+// Which members meet a condition, for the whole block at once (triggers, doctrines).
+Eigen::Array<bool, Eigen::Dynamic, 1> condition_holds(const Condition& condition, const MemberArrays& state);
+
 // The lever schedules (constants, dated values, ramps, pulses and `set` windows, which the loader
 // stacks into one LeverSchedule per lever), or, for a lever the scenario makes uncertain, each
 // member's draw, constant for the run (it replaces the lever's whole schedule, windows included).

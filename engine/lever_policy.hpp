@@ -25,6 +25,8 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/model.hpp"
@@ -35,6 +37,21 @@ namespace steppe {
 struct MonthRange {
   int first = 1, through = 0;
   bool contains(int month) const { return first <= month && month <= through; }
+};
+
+// A decision of a controller (engine/controllers.hpp) in a run that logs them (a one-member run:
+// decisions.csv): the month, whose, what it chose and, for a lookahead, every candidate's score.
+struct DecisionRecord {
+  int month = 0;
+  std::string actor;
+  std::string controller;                      // its kind: "doctrine", "lookahead"
+  std::vector<std::pair<int, double>> chosen;  // (lever slot, setting)
+  std::string reason;                          // a doctrine's rule that is active, or "otherwise"
+  // The options weighed, as "direct_pressure=0.15 hawkishness=0.3" (a doctrine's: the one it
+  // took), their scores (a lookahead's) and which was chosen.
+  std::vector<std::string> options;
+  std::vector<double> scores;
+  std::size_t chosen_option = 0;
 };
 
 // What a policy is told about the block and the month it sets levers for.
@@ -56,6 +73,13 @@ struct LeverPolicyContext {
   std::uint64_t seed = 0;
   std::int64_t first_member = 0;
   std::uint32_t first_draw = 0;
+  // The simulation's compiled model and the block's per-member parameters (null when every
+  // member has the scenario's values), for a policy that looks ahead with the model itself.
+  const Kernel* kernel = nullptr;
+  const MemberArrays* parameters = nullptr;
+  const std::vector<char>* varying_parameters = nullptr;
+  // Where decisions go, in a run that logs them (a one-member run); null otherwise.
+  std::vector<DecisionRecord>* decisions = nullptr;
 };
 
 // The block's lever array as the policies write it, and what each column is known to hold, so that

@@ -149,6 +149,22 @@ struct ChartPanelDecl {
   std::string variable;  // "autonomy"
 };
 
+// One term of what an actor of a role wants: its objective, by which a lookahead controller scores
+// the settings it may choose (engine/controllers.hpp). The objective is the weighted sum of its
+// terms; a scenario may give an actor other weights (a controller's `objective:`).
+struct ObjectiveTermDecl {
+  std::string role;  // whose objective
+  std::string name;  // the weight's key: "autonomy", "leverage", "lever_cost"
+  // What the term measures: a state variable as "self.VARIABLE" (the actor's own), "{ROLE}.VARIABLE"
+  // (the one actor of a role) or "system.VARIABLE", where "{self}" in VARIABLE is the actor's
+  // name ("{focal}.dependence.{self}"); or "lever_cost", the settings of the levers the
+  // controller holds, each as a share of its range, summed.
+  std::string quantity;
+  double weight = 1;  // by default; negative: the actor wants it low
+  std::string help;
+  std::string source;  // the article's section
+};
+
 struct ModelDeclaration {
   std::string name;
   std::string version;
@@ -165,6 +181,9 @@ struct ModelDeclaration {
   std::vector<std::string> default_outcomes;
   // What `steppe run` and `compare` chart, in order.
   std::vector<ChartPanelDecl> chart_panels;
+  // What each role's actors want, term by term (none: the model's actors cannot be given
+  // lookahead controllers).
+  std::vector<ObjectiveTermDecl> objectives;
   // Set when the model reads the scenario's network: which of its roles play the network's parts.
   std::optional<NetworkRoles> network;
   // Whether the kernel reads per-member parameter columns (StepContext::parameters), so that a

@@ -117,6 +117,10 @@ void Simulation::set_levers(int month, const MemberArrays* state) {
   policy_context.stochastic = scenario_->stochastic;
   policy_context.seed = scenario_->seed;
   policy_context.first_member = options_.first_member;
+  policy_context.kernel = kernel_.get();
+  policy_context.parameters = parameters_.size() > 0 ? &parameters_ : nullptr;
+  policy_context.varying_parameters = parameters_.size() > 0 ? &varying_parameters_ : nullptr;
+  policy_context.decisions = options_.log_decisions ? &decisions_ : nullptr;
   for (std::size_t policy = 0; policy < policies_.size(); ++policy) {
     if (!levers_.due(policy)) continue;
     levers_.begin(policy);
@@ -204,6 +208,8 @@ void Simulation::restore(const Checkpoint& checkpoint) {
   levers_.restore(checkpoint.lever_overrides);
   injected_jumps_ = checkpoint.injected_jumps;
   injected_events_ = checkpoint.injected_events;
+  // The decisions of the months undone are undone with them.
+  std::erase_if(decisions_, [&](const DecisionRecord& decision) { return decision.month >= month_; });
 }
 
 }  // namespace steppe

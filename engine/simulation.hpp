@@ -29,6 +29,8 @@ struct RunOptions {
   std::int64_t first_member = 0;  // global index of this block's first member (random streams)
   // Have the kernel write the derived quantities of every step (derived()): `steppe run --explain`.
   bool explain = false;
+  // Keep the controllers' decisions (decisions()): a one-member run's decisions.csv.
+  bool log_decisions = false;
 };
 
 // The members to step together when `requested` are asked for: a multiple of sixteen with an odd
@@ -105,6 +107,8 @@ class Simulation {
   // computed them (members × Layout::derived()); NaN before any step (and where a kernel wrote
   // nothing); empty without explain.
   const MemberArrays& derived() const { return derived_; }
+  // With RunOptions::log_decisions, every decision the scenario's controllers made so far.
+  const std::vector<DecisionRecord>& decisions() const { return decisions_; }
 
   Checkpoint checkpoint() const;
   void restore(const Checkpoint& checkpoint);
@@ -138,6 +142,7 @@ class Simulation {
   LeverColumns levers_;                      // and the teams' holds
   std::vector<StateJump> injected_jumps_;
   std::vector<ModelEventFiring> injected_events_;
+  std::vector<DecisionRecord> decisions_;  // with log_decisions
   std::vector<ModelEventFiring> events_this_month_;
 };
 

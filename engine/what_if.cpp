@@ -30,7 +30,7 @@ WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario) {
 }
 
 WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario, std::vector<OutcomeSpec> outcome_specs, bool explain) {
-  Simulation simulation(scenario, {.explain = explain});
+  Simulation simulation(scenario, {.explain = explain, .log_decisions = true});
   TrajectoryRecorder trajectory;
   OutcomeReducer outcomes(outcome_specs, 1);
   StepRecorder steps(simulation);
@@ -45,6 +45,7 @@ WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario, std::vector<Outc
   run.explained = explain;
   run.levers = std::move(steps.levers);
   run.derived = std::move(steps.derived);
+  run.decisions = simulation.decisions();
   return run;
 }
 

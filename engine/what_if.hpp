@@ -22,6 +22,8 @@ struct WhatIfRun {
   // as the kernel computed them from months[t] after month t's events (1 member × derived slots).
   bool explained = false;
   std::vector<MemberArrays> levers, derived;
+  // Every decision of the scenario's controllers (engine/controllers.hpp), in order.
+  std::vector<DecisionRecord> decisions;
 };
 
 WhatIfRun run_what_if(std::shared_ptr<const Scenario> scenario);

@@ -36,6 +36,19 @@ const OutputWriterRegistration<RunResult> trajectories_writer({
         },
 });
 
+const OutputWriterRegistration<RunResult> decisions_writer({
+    .file = "decisions.csv",
+    .help = "what the scenario's controllers decided, month by month, and the options they weighed",
+    .order = 15,
+    .applies =
+        [](const PreparedRun& prepared) {
+          return !of_ensembles(prepared) && !prepared.scenario->lever_policies.empty();
+        },
+    .applies_to = "a single run of a scenario with controllers",
+    .write = [](const RunResult& result, const Provenance&,
+                std::ostream& out) { write_decisions_csv(out, *result.run); },
+});
+
 const OutputWriterRegistration<RunResult> bands_writer({
     .file = "bands.csv",
     .help = "an ensemble's quantile bands and mean per month",

@@ -64,6 +64,16 @@ void write_trajectories_csv(std::ostream& stream, const WhatIfRun& run) {
   write_trajectory_rows(stream, *run.scenario, run.months, run.explained ? &run : nullptr);
 }
 
+void write_decisions_csv(std::ostream& out, const WhatIfRun& run) {
+  out << "date,actor,controller,option,score,chosen,reason\n";
+  for (const DecisionRecord& decision : run.decisions)
+    for (std::size_t option = 0; option < decision.options.size(); ++option)
+      out << fmt::format("{},{},{},{},{},{},{}\n", run.scenario->date(decision.month).to_string(), decision.actor,
+                         decision.controller, csv_field(decision.options[option]),
+                         option < decision.scores.size() ? round_trip(decision.scores[option]) : std::string(),
+                         option == decision.chosen_option ? 1 : 0, csv_field(decision.reason));
+}
+
 std::vector<int> headline_slots(const Layout& layout) {
   std::vector<int> slots;
   for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {

@@ -39,6 +39,11 @@ void write_trajectories_csv(std::ostream& out, const Scenario& scenario, const s
 // a `derived` row per derived quantity (actor, name: as that step computed it).
 void write_trajectories_csv(std::ostream& out, const WhatIfRun& run);
 
+// A what-if run's controller decisions (WhatIfRun::decisions):
+// "date,actor,controller,option,score,chosen,reason", a row per option weighed (a lookahead's
+// status quo and menu, with scores; a doctrine's one setting, with the rule that set it).
+void write_decisions_csv(std::ostream& out, const WhatIfRun& run);
+
 // A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
 std::string csv_field(const std::string& text);
 

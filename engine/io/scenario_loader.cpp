@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "engine/controllers.hpp"
 #include "engine/io/yaml_input.hpp"
 #include "engine/text.hpp"
 
@@ -230,12 +231,13 @@ struct Draft {
   std::optional<Located> sweep;  // a sweep file's `sweep:` section (docs/sweeps.md)
   std::vector<Entry> actors, parameters, initial, uncertainties;
   std::vector<LeverEntry> levers;
-  std::vector<Located> triggers, events, network_nodes, network_edges;
+  std::vector<Located> triggers, events, network_nodes, network_edges, controllers;
 };
 
-const std::vector<std::string> top_level_keys = {
-    "extends",    "title",   "description", "model",    "start",  "months",  "seed",     "stochastic",    "actors",
-    "parameters", "initial", "levers",      "triggers", "events", "network", "outcomes", "uncertainties", "sweep"};
+const std::vector<std::string> top_level_keys = {"extends", "title",    "description",   "model",       "start",
+                                                 "months",  "seed",     "stochastic",    "actors",      "parameters",
+                                                 "initial", "levers",   "triggers",      "controllers", "events",
+                                                 "network", "outcomes", "uncertainties", "sweep"};
 
 // A later file's entry replaces the earlier one of the same name in place: the order stays that
 // of the file that first named it (the actors' order is the layout's).
@@ -281,6 +283,7 @@ void apply_file(const Fields& fields, Draft& draft) {
   if (auto initial = fields.get("initial")) merge_entries(draft.initial, *initial);
   if (auto levers = fields.get("levers")) merge_levers(draft.levers, *levers);
   if (auto triggers = fields.get("triggers")) append_items(draft.triggers, *triggers);
+  if (auto controllers = fields.get("controllers")) append_items(draft.controllers, *controllers);
   if (auto events = fields.get("events")) append_items(draft.events, *events);
   if (auto network = fields.get("network")) {
     const Fields parts(*network, {"nodes", "edges"});
@@ -440,6 +443,141 @@ Trigger read_trigger(const Located& at, const Layout& layout) {
   trigger.set = read_lever_settings(fields.require("set"), layout);
   if (auto note = fields.get("note")) trigger.note = read_text(*note);
   return trigger;
+}
+
+// ----- Controllers (engine/controllers.hpp, docs/controllers.md) --------------------------------
+
+// A lever of the controller's actor by its short name ("direct_pressure").
+int read_own_lever(const Entry& entry, const Layout& layout, const std::string& actor) {
+  const int slot = layout.lever_index(actor, entry.name);
+  if (slot >= 0) return slot;
+  std::vector<std::string> names;
+  for (const auto& lever : layout.levers())
+    if (lever.actor == actor) names.push_back(lever.decl->name);
+  fail(entry.key, unknown_name_message(fmt::format("lever of {}", actor), entry.name, names));
+}
+
+// The index of `slot` among the levers a controller holds, added when new.
+std::size_t held_index(std::vector<int>& held, int slot) {
+  const auto found = std::find(held.begin(), held.end(), slot);
+  if (found != held.end()) return static_cast<std::size_t>(found - held.begin());
+  held.push_back(slot);
+  return held.size() - 1;
+}
+
+// `{lever: value, ...}` of a doctrine's rule or `otherwise`, as a setting per held lever (NaN
+// for the levers it does not name; the held levers grow by those it names first).
+std::vector<double> read_doctrine_settings(const Located& map, const Layout& layout, const std::string& actor,
+                                           std::vector<int>& held) {
+  std::vector<std::pair<std::size_t, double>> named;
+  for (const Entry& entry : entries(map)) {
+    const int slot = read_own_lever(entry, layout, actor);
+    named.emplace_back(held_index(held, slot), read_lever_value(entry.value, layout, slot));
+  }
+  if (named.empty()) fail(map, "expected at least one lever");
+  std::vector<double> settings(held.size(), std::numeric_limits<double>::quiet_NaN());
+  for (const auto& [index, value] : named) settings[index] = value;
+  return settings;
+}
+
+Observation read_observation(const Located& at) {
+  Observation observation;
+  if (at.node.IsScalar()) {
+    const std::string text = read_text(at);
+    if (text == "truth") {
+      observation.truth = true;
+      return observation;
+    }
+    fail(at, fmt::format("expected 'truth' or {{lag: MONTHS, noise: SD}}, got '{}'", text));
+  }
+  const Fields fields(at, {"lag", "noise"});
+  if (auto lag = fields.get("lag")) observation.lag_months = static_cast<int>(read_whole_number(*lag, 0, 24));
+  if (auto noise = fields.get("noise")) observation.noise = read_number(*noise, 0, 1);
+  return observation;
+}
+
+std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layout& layout) {
+  const Fields fields(at, {"actor", "interval", "observe", "doctrine", "lookahead"});
+  ControllerSpec spec;
+  const Located actor_at = fields.require("actor");
+  spec.actor = read_text(actor_at);
+  std::vector<std::string> actors;
+  for (const Actor& actor : layout.actors()) actors.push_back(actor.name);
+  if (std::find(actors.begin(), actors.end(), spec.actor) == actors.end())
+    fail(actor_at, unknown_name_message("actor", spec.actor, actors));
+  if (auto interval = fields.get("interval")) spec.interval = static_cast<int>(read_whole_number(*interval, 1, 6000));
+  if (auto observe = fields.get("observe")) spec.observe = read_observation(*observe);
+  const auto doctrine = fields.get("doctrine"), lookahead = fields.get("lookahead");
+  if (doctrine.has_value() == lookahead.has_value())
+    fail(at, doctrine ? "a controller is a doctrine or a lookahead, not both"
+                      : "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)");
+
+  if (doctrine) {
+    const Fields parts(*doctrine, {"rules", "otherwise"});
+    std::vector<DoctrineRule> rules;
+    const Located rules_at = parts.require("rules");
+    if (!rules_at.node.IsSequence() || rules_at.node.size() == 0) fail(rules_at, "expected a list of rules");
+    std::vector<Located> items;
+    append_items(items, rules_at);
+    for (const Located& item : items) {
+      const Fields rule_fields(item, {"if", "until", "set"});
+      DoctrineRule rule;
+      rule.when = read_condition(rule_fields.require("if"), layout);
+      if (auto until = rule_fields.get("until")) rule.until = read_condition(*until, layout);
+      rule.settings = read_doctrine_settings(rule_fields.require("set"), layout, spec.actor, spec.levers);
+      rules.push_back(std::move(rule));
+    }
+    std::vector<double> otherwise;
+    if (auto given = parts.get("otherwise"))
+      otherwise = read_doctrine_settings(*given, layout, spec.actor, spec.levers);
+    // Every setting as long as the held levers: NaN for the levers named only by later rules.
+    for (DoctrineRule& rule : rules) rule.settings.resize(spec.levers.size(), std::numeric_limits<double>::quiet_NaN());
+    otherwise.resize(spec.levers.size(), std::numeric_limits<double>::quiet_NaN());
+    return std::make_shared<DoctrineController>(layout, std::move(spec), std::move(rules), std::move(otherwise));
+  }
+
+  const Fields parts(*lookahead, {"menu", "costs", "budget", "horizon", "temperature", "objective"});
+  LookaheadSpec look;
+  const Located menu = parts.require("menu");
+  for (const Entry& entry : entries(menu)) {
+    const int slot = read_own_lever(entry, layout, spec.actor);
+    held_index(spec.levers, slot);
+    std::vector<Located> settings;
+    if (!entry.value.node.IsSequence() || entry.value.node.size() == 0)
+      fail(entry.value, "expected a list of the lever's settings, e.g. [0, 0.5, 1]");
+    append_items(settings, entry.value);
+    std::vector<double> values;
+    for (const Located& setting : settings) values.push_back(read_lever_value(setting, layout, slot));
+    look.menu.push_back(std::move(values));
+  }
+  if (look.menu.empty()) fail(menu, "expected at least one lever");
+  if (auto costs = parts.get("costs")) {
+    look.costs.resize(look.menu.size());
+    for (const Entry& entry : entries(*costs)) {
+      const int slot = read_own_lever(entry, layout, spec.actor);
+      const auto found = std::find(spec.levers.begin(), spec.levers.end(), slot);
+      if (found == spec.levers.end()) fail(entry.key, fmt::format("'{}' is not on the menu", entry.name));
+      const auto index = static_cast<std::size_t>(found - spec.levers.begin());
+      look.costs[index] = read_numbers(entry.value, look.menu[index].size());
+      for (const double cost : look.costs[index])
+        if (cost < 0) fail(entry.value, "a cost is never negative");
+    }
+  }
+  if (auto budget = parts.get("budget")) look.budget = read_number(*budget, 0, unbounded);
+  if (auto horizon = parts.get("horizon")) look.horizon = static_cast<int>(read_whole_number(*horizon, 1, 120));
+  if (auto temperature = parts.get("temperature")) look.temperature = read_number(*temperature, 0, unbounded);
+  std::vector<std::pair<std::string, double>> weights;
+  std::optional<Located> objective_at = parts.get("objective");
+  if (objective_at)
+    for (const Entry& entry : entries(*objective_at))
+      weights.emplace_back(entry.name, read_number(entry.value, -unbounded, unbounded));
+  std::string error;
+  std::optional<Objective> objective = resolve_objective(layout, spec.actor, weights, error);
+  if (!objective) fail(objective_at ? *objective_at : *lookahead, error);
+  look.objective = std::move(*objective);
+  auto controller = std::make_shared<LookaheadController>(layout, std::move(spec), std::move(look));
+  if (controller->candidates().empty()) fail(parts.require("budget"), "no setting of the menu is within the budget");
+  return controller;
 }
 
 // One item of `events`: a model event, a state jump or a lever window (docs/scenario-format.md,
@@ -961,6 +1099,8 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
 
   for (const Located& trigger : draft.triggers) scenario->triggers.push_back(read_trigger(trigger, layout));
   for (const Located& event : draft.events) read_event(event, horizon, *scenario);
+  for (const Located& controller : draft.controllers)
+    scenario->lever_policies.push_back(read_controller(controller, layout));
 
   scenario->network = read_network(draft, layout, file);
   scenario->outcomes = read_outcomes(draft, layout);

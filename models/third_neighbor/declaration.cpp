@@ -373,6 +373,78 @@ ModelDeclaration make_declaration() {
                     ChartPanelDecl{.title = "Coercion", .variable = "coercion"},
                     ChartPanelDecl{.title = "Trust", .variable = "trust"},
                     ChartPanelDecl{.title = "Tension", .variable = "tension"}};
+  // What each role wants (docs/model.md §11): a controller of the actor scores its choices by
+  // these, each weight overridable per actor.
+  const std::string platform = "Mongolia as a Strategic Platform for Influence and Observation";
+  const std::string diplomacy = "High-Level Military Diplomacy";
+  d.objectives = {
+      ObjectiveTermDecl{.role = "focal",
+                        .name = "autonomy",
+                        .quantity = "self.autonomy",
+                        .weight = 1,
+                        .help = "room to maneuver, hedge and preserve autonomy: what the policy is for",
+                        .source = context},
+      ObjectiveTermDecl{.role = "focal",
+                        .name = "tension",
+                        .quantity = "system.tension",
+                        .weight = -0.5,
+                        .help = "strategic depth sought 'not confrontation': regional tension counts against",
+                        .source = context},
+      ObjectiveTermDecl{.role = "focal",
+                        .name = "concession",
+                        .quantity = "self.concession",
+                        .weight = -0.5,
+                        .help = "concessions made under pressure: the 'permanent vassalage' the policy refuses",
+                        .source = context},
+      ObjectiveTermDecl{.role = "neighbor",
+                        .name = "leverage",
+                        .quantity = "{focal}.dependence.{self}",
+                        .weight = 1,
+                        .help = "the focal state's dependence on the neighbor: its leverage through economic pressure",
+                        .source = economic},
+      ObjectiveTermDecl{.role = "neighbor",
+                        .name = "partner_visibility",
+                        .quantity = "self.threat_perception",
+                        .weight = -0.5,
+                        .help = "the partner's engagement as the neighbor perceives it (its threat perception "
+                                "tracks the partners' visibility): wanted low",
+                        .source = diplomacy},
+      ObjectiveTermDecl{.role = "neighbor",
+                        .name = "concession",
+                        .quantity = "{focal}.concession",
+                        .weight = 0.5,
+                        .help = "what coercion buys: the focal state's concessions, as in 2016 when Ulaanbaatar said "
+                                "it would not host the Dalai Lama again",
+                        .source = limits},
+      ObjectiveTermDecl{.role = "neighbor",
+                        .name = "lever_cost",
+                        .quantity = "lever_cost",
+                        .weight = -0.25,
+                        .help = "the cost of coercion: 'the diplomatic cost of coercive pressure', per lever held at "
+                                "its maximum",
+                        .source = diplomacy},
+      ObjectiveTermDecl{.role = "partner",
+                        .name = "access",
+                        .quantity = "self.access",
+                        .weight = 1,
+                        .help = "the partner's access to the focal state: 'in an era when access itself is a form of "
+                                "power'",
+                        .source = platform},
+      ObjectiveTermDecl{.role = "partner",
+                        .name = "focal_autonomy",
+                        .quantity = "{focal}.autonomy",
+                        .weight = 1,
+                        .help = "the focal state's autonomy: 'strengthening a partner's sovereignty rather than "
+                                "subsuming it'",
+                        .source = evolution},
+      ObjectiveTermDecl{.role = "partner",
+                        .name = "lever_cost",
+                        .quantity = "lever_cost",
+                        .weight = -0.25,
+                        .help = "the cost of its levers, per lever held at its maximum: 'exceptional strategic "
+                                "return' for 'a country of modest size'",
+                        .source = "The Nature of the Partnership"},
+  };
   return d;
 }
 

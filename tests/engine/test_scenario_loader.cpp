@@ -446,7 +446,7 @@ TEST_CASE("unknown names get a did-you-mean", "[loader]") {
   check_text_error(
       header() + "levrs: {}\n", "levrs", 8, 1,
       "unknown key 'levrs', did you mean 'levers'? (keys: extends, title, description, model, start, months, "
-      "seed, stochastic, actors, parameters, initial, levers, triggers, events, network, outcomes, "
+      "seed, stochastic, actors, parameters, initial, levers, triggers, controllers, events, network, outcomes, "
       "uncertainties, sweep)");
   check_text_error("model: loader_test_modl\n", "model", 1, 8,
                    "unknown model 'loader_test_modl', did you mean 'loader_test_model'?");

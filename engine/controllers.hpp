@@ -1,0 +1,145 @@
+// Controllers: lever policies by which an actor decides (docs/model.md §11, docs/controllers.md).
+//
+// A scenario's `controllers:` hands some of an actor's levers to a controller; the rest follow
+// their schedules. Every `interval` months the controller decides, member by member, what the
+// levers it holds will be until its next decision, from what the actor observes:
+// - a doctrine: ordered if–then rules over observed values, each active from its `if` until its
+//   `until` (hysteresis), the first active rule's settings winning;
+// - a lookahead: every candidate setting from its menu (within its budget, and the status quo) is
+//   scored by stepping the model itself `horizon` months ahead from the observed state, the other
+//   levers held as they are, and the best is chosen, or one by a logit choice of a declared
+//   temperature (bounded rationality). The score is the actor's objective (the model's declared
+//   terms, ObjectiveTermDecl, with the scenario's weights) averaged over the horizon's months.
+// What an actor observes is what a wargame's fog of war shows a team: its own variables and the
+// system's exactly, the others' as they were `lag` months ago plus normal noise of sd `noise`
+// (drawn from each member's own stream in stochastic runs; without noise in deterministic ones),
+// clipped to their ranges; or the true state (`observe: truth`).
+//
+// Each member decides from its own state and draws, and a lookahead steps all members' candidates
+// as one block through the kernel (candidates × members rows), so decisions are the same for any
+// block size and thread count.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/lever_policy.hpp"
+#include "engine/scenario.hpp"
+
+namespace steppe {
+
+// An actor's objective, resolved on a layout: Σ weight·state + lever_cost_weight·(the held levers'
+// settings as shares of their ranges, summed).
+struct Objective {
+  struct Term {
+    std::string name;
+    int state_slot = -1;
+    double weight = 0;
+  };
+  std::vector<Term> terms;
+  double lever_cost_weight = 0;
+};
+
+// The objective the model declares for `actor`'s role, with `weights` (term name → weight) over
+// the declared defaults. nullopt and `error` set for a name that is not one of the role's terms.
+std::optional<Objective> resolve_objective(const Layout& layout, const std::string& actor,
+                                           const std::vector<std::pair<std::string, double>>& weights,
+                                           std::string& error);
+
+struct Observation {
+  bool truth = false;  // see the true state
+  int lag_months = 3;
+  double noise = 0.05;
+};
+
+// What every controller has: whose levers it holds, how often it decides and what it sees.
+struct ControllerSpec {
+  std::string actor;
+  std::vector<int> levers;  // the lever slots it holds
+  int interval = 3;         // it decides at months 0, interval, 2·interval, …
+  Observation observe;
+};
+
+// Decides at its months and holds its choice in between; what it chose lives in member-state
+// columns (one per held lever, NaN: nothing chosen, the schedules' value stands), followed by the
+// fog of war's memory of the observed values (lag_months per fogged state slot).
+class Controller : public LeverPolicy {
+ public:
+  explicit Controller(const Layout& layout, ControllerSpec spec);
+  std::vector<int> controlled_levers() const override { return spec_.levers; }
+  Eigen::Index member_state_columns() const override;
+  void set_levers(const LeverPolicyContext& context, MemberArrays& member_state, LeverColumns& levers) const final;
+  const ControllerSpec& spec() const { return spec_; }
+
+ protected:
+  // Writes into `chosen` (members × held levers, as the spec lists them) the settings decided at
+  // this month from `observed`; NaN leaves a lever to the policies before. `levers` are every
+  // lever's settings as the policies before wrote them this month, `status_quo` what each held
+  // lever is now for each member (the last decision's, or the schedules' when none), and `chosen`
+  // holds the last decision on entry.
+  virtual void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,
+                      const MemberArrays& status_quo, Eigen::Ref<MemberArrays> own_state,
+                      Eigen::Ref<MemberArrays> chosen) const = 0;
+  // Columns of per-member memory of the kind's own (a doctrine's rule modes), before the fog's.
+  virtual Eigen::Index own_state_columns() const { return 0; }
+  // The setting of each held lever, as "direct_pressure=0.15", for decision logs.
+  std::string settings_text(const std::vector<double>& settings) const;
+
+  const Layout* layout_;
+  ControllerSpec spec_;
+
+ private:
+  // The observed state (the fog of war over `state`), updating the memory of past values.
+  const MemberArrays& observe(const LeverPolicyContext& context, Eigen::Ref<MemberArrays> memory) const;
+
+  std::vector<int> fogged_slots_;  // state slots seen late and noisy: other actors' variables
+};
+
+struct DoctrineRule {
+  Condition when;
+  std::optional<Condition> until;  // active from `when` until `until` holds; without it, while `when` holds
+  std::vector<double> settings;    // per held lever, NaN: not set by this rule
+};
+
+class DoctrineController final : public Controller {
+ public:
+  DoctrineController(const Layout& layout, ControllerSpec spec, std::vector<DoctrineRule> rules,
+                     std::vector<double> otherwise);
+
+ private:
+  void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,
+              const MemberArrays& status_quo, Eigen::Ref<MemberArrays> own_state,
+              Eigen::Ref<MemberArrays> chosen) const override;
+  Eigen::Index own_state_columns() const override { return static_cast<Eigen::Index>(rules_.size()); }
+
+  std::vector<DoctrineRule> rules_;
+  std::vector<double> otherwise_;  // per held lever: when no rule is active; NaN: the schedules'
+};
+
+struct LookaheadSpec {
+  std::vector<std::vector<double>> menu;   // per held lever, the settings it may take
+  std::vector<std::vector<double>> costs;  // per held lever, per setting (empty: no costs)
+  std::optional<double> budget;            // a candidate's costs summed must not exceed it
+  int horizon = 12;
+  double temperature = 0;  // 0: the best candidate; above: a logit choice
+  Objective objective;
+};
+
+class LookaheadController final : public Controller {
+ public:
+  LookaheadController(const Layout& layout, ControllerSpec spec, LookaheadSpec lookahead);
+  // The menu's candidates within the budget, each a setting per held lever.
+  const std::vector<std::vector<double>>& candidates() const { return candidates_; }
+
+ private:
+  void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,
+              const MemberArrays& status_quo, Eigen::Ref<MemberArrays> own_state,
+              Eigen::Ref<MemberArrays> chosen) const override;
+
+  LookaheadSpec lookahead_;
+  std::vector<std::vector<double>> candidates_;
+  std::vector<int> clipped_slots_;  // stepped ahead with a kernel that does not clip on commit
+};
+
+}  // namespace steppe
