@@ -122,7 +122,8 @@ const MemberArrays& Controller::observe(const LeverPolicyContext& context, Eigen
         const double u1 = uniform_draw(context.seed, member, month, context.first_draw + draw);
         const double u2 = uniform_draw(context.seed, member, month, context.first_draw + draw + 1);
         const double normal = std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
-        observed(row, slot) = std::clamp(observed(row, slot) + spec_.observe.noise * normal, variable.min, variable.max);
+        observed(row, slot) =
+            std::clamp(observed(row, slot) + spec_.observe.noise * normal, variable.min, variable.max);
       }
     }
   }
@@ -158,8 +159,8 @@ DoctrineController::DoctrineController(const Layout& layout, ControllerSpec spec
                                        std::vector<double> otherwise)
     : Controller(layout, std::move(spec)), rules_(std::move(rules)), otherwise_(std::move(otherwise)) {}
 
-void DoctrineController::decide(const LeverPolicyContext& context, const MemberArrays& observed,
-                                const MemberArrays&, const MemberArrays& status_quo, Eigen::Ref<MemberArrays> active,
+void DoctrineController::decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays&,
+                                const MemberArrays& status_quo, Eigen::Ref<MemberArrays> active,
                                 Eigen::Ref<MemberArrays> chosen) const {
   const Eigen::Index members = observed.rows();
   // Each rule's mode: it turns on when its condition holds and off when its `until` holds
@@ -241,9 +242,10 @@ void LookaheadController::decide(const LeverPolicyContext& context, const Member
     option_levers = now;
     for (Eigen::Index lever = 0; lever < held; ++lever)
       option_levers.col(spec_.levers[static_cast<std::size_t>(lever)]) =
-          option == 0 ? MemberColumn(status_quo.col(lever))
-                      : MemberColumn::Constant(members, candidates_[static_cast<std::size_t>(option - 1)]
-                                                                    [static_cast<std::size_t>(lever)]);
+          option == 0
+              ? MemberColumn(status_quo.col(lever))
+              : MemberColumn::Constant(
+                    members, candidates_[static_cast<std::size_t>(option - 1)][static_cast<std::size_t>(lever)]);
   }
   StepContext step;
   step.stochastic = false;  // the actor plans on the model's expected course

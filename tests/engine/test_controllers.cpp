@@ -1,0 +1,286 @@
+// Controllers (engine/controllers.hpp): on a duopoly whose best response is known in closed form,
+// a lookahead finds it, with and without a cost of its lever; an objective that ignores
+// everything keeps the status quo; a doctrine fires exactly at its thresholds and releases with
+// hysteresis; the fog of war shows others' values exactly its lag late; decisions of the
+// flagship under fog and logit choice are the same for any block size and thread count; one-member
+// runs log them, and a restore forgets the months it undoes; the loader rejects every kind of
+// mistake with its place.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "engine/controllers.hpp"
+#include "engine/ensemble.hpp"
+#include "engine/errors.hpp"
+#include "engine/what_if.hpp"
+#include "support.hpp"
+
+using namespace steppe;
+using namespace steppe::testing;
+
+namespace {
+
+// Firms choose their output q_i in [0, 1]; the price is 1 − Σ q, and each month a firm's profit
+// becomes q_i·(1 − Σ q). A firm that maximizes its profit against rivals producing Q_others
+// best responds with q = (1 − Q_others)/2, and with a cost c per unit of output with
+// q = (1 − Q_others + c)/2 (c < 0 for a cost). `signal` moves only by a scenario's jumps: what
+// doctrines watch.
+class DuopolyModel final : public Model {
+ public:
+  const ModelDeclaration& declaration() const override { return declaration_; }
+  std::unique_ptr<Kernel> compile(const Layout& layout, const std::vector<double>&, const Network*) const override {
+    return std::make_unique<DuopolyKernel>(layout);
+  }
+
+ private:
+  class DuopolyKernel final : public Kernel {
+   public:
+    explicit DuopolyKernel(const Layout& layout) {
+      for (const Actor& actor : layout.actors()) {
+        outputs_.push_back(layout.lever_index(actor.name, "output"));
+        profits_.push_back(layout.state_index(actor.name, "profit"));
+      }
+    }
+    void initialize(const StepContext&, MemberArrays&) const override {}
+    void apply_events(const StepContext&, MemberArrays&) const override {}
+    void advance(const StepContext& context, MemberArrays& state) const override {
+      const MemberArrays& levers = *context.levers;
+      MemberColumn price = MemberColumn::Ones(state.rows());
+      for (const int output : outputs_) price -= levers.col(output);
+      for (std::size_t firm = 0; firm < outputs_.size(); ++firm)
+        state.col(profits_[firm]) = levers.col(outputs_[firm]) * price;
+    }
+
+   private:
+    std::vector<int> outputs_, profits_;
+  };
+
+  ModelDeclaration declaration_ = [] {
+    ModelDeclaration d;
+    d.name = "controller_test_duopoly";
+    d.version = "1";
+    d.roles = {RoleDecl{.name = "firm", .help = "a producer", .min_count = 1}};
+    d.variables = {VariableDecl{.name = "profit", .role = "firm", .min = -1, .max = 1, .clipped = false},
+                   VariableDecl{.name = "signal", .role = "firm"}};
+    d.levers = {LeverDecl{.name = "output", .role = "firm", .value = 0}};
+    d.objectives = {ObjectiveTermDecl{.role = "firm", .name = "profit", .quantity = "self.profit", .weight = 1},
+                    ObjectiveTermDecl{.role = "firm", .name = "lever_cost", .quantity = "lever_cost", .weight = 0}};
+    d.chart_panels = {ChartPanelDecl{.title = "Profit", .variable = "profit"}};
+    d.default_outcomes = {"{firm}.profit.final"};
+    return d;
+  }();
+};
+
+ModelRegistration<DuopolyModel> duopoly_registration;
+
+// The menu 0, 0.05, …, 1.
+std::string twentieths() {
+  std::string menu = "[0";
+  for (int step = 1; step <= 20; ++step) menu += ", " + std::to_string(step * 0.05);
+  return menu + "]";
+}
+
+std::string duopoly(const std::string& rest, int months = 6) {
+  return "model: controller_test_duopoly\nstart: 2025-01\nmonths: " + std::to_string(months) +
+         "\nactors: {ACME: firm, BOLT: firm}\n" + rest;
+}
+
+// A's output through the months of a one-member run, as each step used it.
+std::vector<double> outputs_of_acme(const std::shared_ptr<const Scenario>& scenario) {
+  Simulation simulation(scenario, {.members = 1});
+  const int slot = scenario->layout->lever_index("ACME", "output");
+  std::vector<double> outputs;
+  while (!simulation.finished()) {
+    simulation.step();
+    outputs.push_back(simulation.levers()(0, slot));
+  }
+  return outputs;
+}
+
+std::string lookahead_acme(const std::string& objective, const std::string& b_output) {
+  return duopoly("levers: {ACME.output: 0.7, BOLT.output: " + b_output +
+                 "}\n"
+                 "controllers:\n"
+                 "  - actor: ACME\n"
+                 "    interval: 1\n"
+                 "    observe: truth\n"
+                 "    lookahead: {menu: {output: " +
+                 twentieths() + "}, horizon: 3, objective: " + objective + "}\n");
+}
+
+}  // namespace
+
+TEST_CASE("a lookahead controller finds the closed-form best response", "[controllers]") {
+  // q = (1 − Q_others + c)/2: against 0.2, 0.4; against 0.5, 0.25; against 0.2 with a cost of 0.2, 0.3.
+  for (const auto& [b_output, objective, best] :
+       {std::tuple{"0.2", "{profit: 1}", 0.4}, std::tuple{"0.5", "{profit: 1}", 0.25},
+        std::tuple{"0.2", "{profit: 1, lever_cost: -0.2}", 0.3}}) {
+    INFO(b_output << " " << objective);
+    for (const double output : outputs_of_acme(scenario_from_yaml(lookahead_acme(objective, b_output))))
+      CHECK(output == Approx(best).margin(1e-12));
+  }
+}
+
+TEST_CASE("a controller whose objective ignores everything keeps its status quo", "[controllers]") {
+  const auto scenario = scenario_from_yaml(lookahead_acme("{profit: 0}", "0.2"));
+  for (const double output : outputs_of_acme(scenario)) CHECK(output == 0.7);
+  const WhatIfRun run = run_what_if(scenario);
+  REQUIRE(run.decisions.size() == 6);
+  for (const DecisionRecord& decision : run.decisions) {
+    CHECK(decision.chosen_option == 0);
+    CHECK(decision.options.front() == "status quo: output=0.7");
+    CHECK(decision.scores.size() == 22);  // the status quo and 21 settings, all scored 0
+    for (const double score : decision.scores) CHECK(score == 0);
+  }
+}
+
+TEST_CASE("a doctrine fires exactly at its thresholds and releases with hysteresis", "[controllers]") {
+  // A's signal, moved by jumps in dyadic steps so that every comparison is exact: 0.5 (not above
+  // 0.5: off), 0.75 (on), 0.375 (above the release: still on), 0.25 (not below 0.25: still on),
+  // 0.125 (off). A jump acts in its month, so the doctrine sees it at the start of the next.
+  const std::string jumps =
+      "events:\n"
+      "  - {at: 2025-02, jump: {ACME.signal: 0.5}}\n"
+      "  - {at: 2025-03, jump: {ACME.signal: 0.25}}\n"
+      "  - {at: 2025-04, jump: {ACME.signal: -0.375}}\n"
+      "  - {at: 2025-05, jump: {ACME.signal: -0.125}}\n"
+      "  - {at: 2025-06, jump: {ACME.signal: -0.125}}\n";
+  const std::string doctrine =
+      "controllers:\n"
+      "  - actor: ACME\n"
+      "    interval: 1\n"
+      "    observe: truth\n"
+      "    doctrine:\n"
+      "      rules:\n"
+      "        - {if: ACME.signal > 0.5, until: ACME.signal < 0.25, set: {output: 1}}\n"
+      "      otherwise: {output: 0}\n";
+  // Months 0..5 see signal 0, 0, 0.5, 0.75, 0.375, 0.25.
+  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + doctrine, 7))) ==
+        std::vector<double>{0, 0, 0, 1, 1, 1, 0});
+
+  // Without `until`, the rule holds only while its condition does.
+  std::string plain = doctrine;
+  plain.replace(plain.find(", until: ACME.signal < 0.25"), std::string(", until: ACME.signal < 0.25").size(), "");
+  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + plain, 7))) ==
+        std::vector<double>{0, 0, 0, 1, 0, 0, 0});
+}
+
+TEST_CASE("a doctrine deciding every few months holds its setting in between", "[controllers]") {
+  const std::string scenario = duopoly(
+      "events:\n"
+      "  - {at: 2025-01, jump: {ACME.signal: 0.75}}\n"
+      "controllers:\n"
+      "  - actor: ACME\n"
+      "    interval: 3\n"
+      "    observe: truth\n"
+      "    doctrine: {rules: [{if: ACME.signal > 0.5, set: {output: 1}}], otherwise: {output: 0}}\n",
+      7);
+  // Decides at months 0 (signal 0: off), 3 and 6 (0.75: on).
+  CHECK(outputs_of_acme(scenario_from_yaml(scenario)) == std::vector<double>{0, 0, 0, 1, 1, 1, 1});
+}
+
+TEST_CASE("the fog of war shows another actor's value exactly its lag late", "[controllers]") {
+  // B's signal reaches 0.75 at the start of month 1; A watches it two months late (a
+  // deterministic run: no noise), its own signal on time.
+  const std::string scenario = duopoly(
+      "events:\n"
+      "  - {at: 2025-01, jump: {BOLT.signal: 0.75, ACME.signal: 0.75}}\n"
+      "controllers:\n"
+      "  - actor: ACME\n"
+      "    interval: 1\n"
+      "    observe: {lag: 2, noise: 0.05}\n"
+      "    doctrine: {rules: [{if: BOLT.signal > 0.5, set: {output: 1}}], otherwise: {output: 0}}\n");
+  CHECK(outputs_of_acme(scenario_from_yaml(scenario)) == std::vector<double>{0, 0, 0, 1, 1, 1});
+  std::string own = scenario;
+  own.replace(own.find("if: BOLT.signal"), std::string("if: BOLT.signal").size(), "if: ACME.signal");
+  CHECK(outputs_of_acme(scenario_from_yaml(own)) == std::vector<double>{0, 1, 1, 1, 1, 1});
+}
+
+TEST_CASE("controllers decide the same for any block size and thread count", "[controllers]") {
+  // The flagship, stochastic, with China looking ahead under fog (noisy estimates) and a logit
+  // choice: every member's decisions come from its own state and draws.
+  LoadOptions shorter;
+  shorter.months = 24;
+  const auto scenario = scenario_from_yaml(
+      "extends: {scenarios}/calibrated.yaml\n"
+      "stochastic: true\n"
+      "seed: 11\n"
+      "controllers:\n"
+      "  - actor: CHN\n"
+      "    lookahead:\n"
+      "      menu: {direct_pressure: [0, 0.05, 0.1, 0.15], hawkishness: [0.3, 0.7]}\n"
+      "      horizon: 6\n"
+      "      temperature: 0.02\n",
+      shorter);
+  const auto run = [&](std::int64_t block_size, int threads) {
+    EnsembleOptions options;
+    options.members = 90;
+    options.block_size = block_size;
+    options.threads = threads;
+    options.keep_trajectories = true;
+    return run_ensemble(scenario, options);
+  };
+  const EnsembleResult reference = run(16, 1);
+  for (const auto& [block_size, threads] : {std::pair{48, 2}, std::pair{1024, 1}, std::pair{32, 2}}) {
+    const EnsembleResult other = run(block_size, threads);
+    CHECK((other.outcomes == reference.outcomes).all());
+    CHECK(identical(other.trajectories, reference.trajectories));
+  }
+  // The choices differ between members (fog and logit draws are each member's own).
+  const int coercion = scenario->layout->state_index("CHN", "coercion");
+  const MemberArrays& last = reference.trajectories.back();
+  CHECK(last.col(coercion).maxCoeff() > last.col(coercion).minCoeff());
+}
+
+TEST_CASE("one-member runs log decisions, and a restore forgets the months it undoes", "[controllers]") {
+  const auto scenario = scenario_from_yaml(lookahead_acme("{profit: 1}", "0.2"));
+  Simulation simulation(scenario, {.members = 1, .log_decisions = true});
+  simulation.step();
+  simulation.step();
+  const Checkpoint checkpoint = simulation.checkpoint();
+  simulation.step();
+  REQUIRE(simulation.decisions().size() == 3);
+  const DecisionRecord& first = simulation.decisions().front();
+  CHECK(first.month == 0);
+  CHECK(first.actor == "ACME");
+  CHECK(first.controller == "lookahead");
+  CHECK(first.options.at(first.chosen_option) == "output=0.4");
+  CHECK(first.scores.at(first.chosen_option) == Approx(0.4 * 0.4).margin(1e-15));
+  simulation.restore(checkpoint);
+  CHECK(simulation.decisions().size() == 2);
+}
+
+TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
+  const auto error_of = [](const std::string& controllers) -> std::string {
+    try {
+      scenario_from_yaml(duopoly("controllers:\n" + controllers));
+    } catch (const InputError& error) {
+      return error.what();
+    }
+    return "no error";
+  };
+  const auto check = [&](const std::string& controllers, const std::string& expected) {
+    INFO(controllers);
+    const std::string error = error_of(controllers);
+    CHECK_THAT(error, Catch::Contains(expected));
+  };
+  check("  - {actor: CX, doctrine: {rules: [{if: ACME.signal > 0.5, set: {output: 1}}]}}\n",
+        "scenario.yaml:6:13: error: controllers[0].actor: unknown actor 'CX'");
+  check("  - {actor: ACME, doctrine: {rules: [{if: ACME.signal > 0.5, set: {outptu: 1}}]}}\n",
+        "unknown lever of ACME 'outptu', did you mean 'output'?");
+  check("  - {actor: ACME, doctrine: {rules: [{if: ACME.signl > 0.5, set: {output: 1}}]}}\n",
+        "unknown variable 'ACME.signl', did you mean 'ACME.signal'?");
+  check("  - {actor: ACME, doctrine: {rules: [{if: ACME.signal > 0.5, set: {output: 2}}]}}\n", "output");
+  check("  - {actor: ACME}\n", "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)");
+  check("  - {actor: ACME, doctrine: {rules: []}, lookahead: {menu: {output: [0]}}}\n",
+        "a controller is a doctrine or a lookahead, not both");
+  check("  - {actor: ACME, lookahead: {menu: {output: [0, 1]}, objective: {proft: 1}}}\n",
+        "unknown term of a firm's objective 'proft', did you mean 'profit'?");
+  check("  - {actor: ACME, lookahead: {menu: {output: [0.5, 1]}, costs: {output: [1, 2]}, budget: 0.5}}\n",
+        "no setting of the menu is within the budget");
+  check("  - {actor: ACME, lookahead: {menu: {output: [0, 1]}, costs: {output: [1]}}}\n", "costs.output");
+  check("  - {actor: ACME, observe: fog, lookahead: {menu: {output: [0, 1]}}}\n",
+        "expected 'truth' or {lag: MONTHS, noise: SD}, got 'fog'");
+  check("  - {actor: ACME, interval: 0, lookahead: {menu: {output: [0, 1]}}}\n", "interval");
+}
