@@ -95,39 +95,50 @@ std::string Controller::settings_text(const std::vector<double>& settings) const
   return text;
 }
 
-const MemberArrays& Controller::observe(const LeverPolicyContext& context, Eigen::Ref<MemberArrays> memory) const {
+// The memory holds, per fogged slot, its values of the last `lag` months, month m at m % lag:
+// until month m is written there it holds month m − lag, the value seen at month m. Months before
+// the run began are seen as month 0.
+const MemberArrays& Controller::observe(const LeverPolicyContext& context,
+                                        Eigen::Ref<const MemberArrays> memory) const {
   thread_local MemberArrays observed;
   observed = *context.state;
   const int lag = spec_.observe.lag_months;
-  if (fogged_slots_.empty()) return observed;
-  // The memory holds, per fogged slot, its values of the last `lag` months, month m at m % lag:
-  // before month m is written there it holds month m − lag, the value seen now. Months before
-  // the run began are seen as month 0.
-  for (std::size_t index = 0; index < fogged_slots_.size(); ++index) {
+  for (std::size_t index = 0; index < fogged_slots_.size(); ++index)
+    if (lag > 0 && context.month > 0)
+      observed.col(fogged_slots_[index]) = memory.col(static_cast<Eigen::Index>(index) * lag + context.month % lag);
+  if (!context.stochastic || spec_.observe.noise == 0) return observed;
+  // Normal noise by Box–Muller, both of a pair of draws' normals used: fogged slots 2k and 2k + 1
+  // take the cosine's and the sine's of draws 2k and 2k + 1.
+  const auto month = static_cast<std::uint32_t>(context.month);
+  const auto add_noise = [&](std::size_t index, Eigen::Index row, double normal) {
     const int slot = fogged_slots_[index];
-    const Eigen::Index first = static_cast<Eigen::Index>(index) * lag;
-    if (lag > 0) {
-      if (context.month == 0)
-        for (int month = 0; month < lag; ++month) memory.col(first + month) = context.state->col(slot);
-      auto remembered = memory.col(first + context.month % lag);
-      observed.col(slot) = remembered;
-      remembered = context.state->col(slot);
-    }
-    if (context.stochastic && spec_.observe.noise > 0) {
-      const VariableDecl& variable = *layout_->state()[static_cast<std::size_t>(slot)].decl;
-      const auto draw = first_noise_draw + 2 * static_cast<std::uint32_t>(index);
-      for (Eigen::Index row = 0; row < observed.rows(); ++row) {
-        const auto member = static_cast<std::uint64_t>(context.first_member + row);
-        const auto month = static_cast<std::uint32_t>(context.month);
-        const double u1 = uniform_draw(context.seed, member, month, context.first_draw + draw);
-        const double u2 = uniform_draw(context.seed, member, month, context.first_draw + draw + 1);
-        const double normal = std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
-        observed(row, slot) =
-            std::clamp(observed(row, slot) + spec_.observe.noise * normal, variable.min, variable.max);
-      }
+    const VariableDecl& variable = *layout_->state()[static_cast<std::size_t>(slot)].decl;
+    observed(row, slot) = std::clamp(observed(row, slot) + spec_.observe.noise * normal, variable.min, variable.max);
+  };
+  for (std::size_t index = 0; index < fogged_slots_.size(); index += 2) {
+    const auto draw = context.first_draw + first_noise_draw + static_cast<std::uint32_t>(index);
+    for (Eigen::Index row = 0; row < observed.rows(); ++row) {
+      const auto member = static_cast<std::uint64_t>(context.first_member + row);
+      const double radius = std::sqrt(-2 * std::log(uniform_draw(context.seed, member, month, draw)));
+      const double angle = 2 * std::numbers::pi * uniform_draw(context.seed, member, month, draw + 1);
+      add_noise(index, row, radius * std::cos(angle));
+      if (index + 1 < fogged_slots_.size()) add_noise(index + 1, row, radius * std::sin(angle));
     }
   }
   return observed;
+}
+
+void Controller::remember(const LeverPolicyContext& context, Eigen::Ref<MemberArrays> memory) const {
+  const int lag = spec_.observe.lag_months;
+  if (lag == 0) return;
+  for (std::size_t index = 0; index < fogged_slots_.size(); ++index) {
+    const Eigen::Index first = static_cast<Eigen::Index>(index) * lag;
+    const auto value = context.state->col(fogged_slots_[index]);
+    if (context.month == 0)
+      memory.middleCols(first, lag).colwise() = value;
+    else
+      memory.col(first + context.month % lag) = value;
+  }
 }
 
 void Controller::set_levers(const LeverPolicyContext& context, MemberArrays& member_state, LeverColumns& levers) const {
@@ -139,8 +150,8 @@ void Controller::set_levers(const LeverPolicyContext& context, MemberArrays& mem
   if (context.month == 0) chosen.setConstant(nothing_chosen);
   auto own = member_state.middleCols(held, own_state_columns());
   auto memory = member_state.rightCols(member_state.cols() - held - own_state_columns());
-  const MemberArrays& observed = observe(context, memory);
   if (context.month % spec_.interval == 0) {
+    const MemberArrays& observed = observe(context, memory);
     MemberArrays status_quo(member_state.rows(), held);
     for (Eigen::Index lever = 0; lever < held; ++lever) {
       const auto column = chosen.col(lever);
@@ -148,6 +159,7 @@ void Controller::set_levers(const LeverPolicyContext& context, MemberArrays& mem
     }
     decide(context, observed, levers.values(), status_quo, own, chosen);
   }
+  remember(context, memory);
   for (Eigen::Index lever = 0; lever < held; ++lever) {
     const int slot = spec_.levers[static_cast<std::size_t>(lever)];
     const auto column = chosen.col(lever);

@@ -90,8 +90,11 @@ class Controller : public LeverPolicy {
   ControllerSpec spec_;
 
  private:
-  // The observed state (the fog of war over `state`), updating the memory of past values.
-  const MemberArrays& observe(const LeverPolicyContext& context, Eigen::Ref<MemberArrays> memory) const;
+  // The state as the actor sees it this month (the fog of war over the true state), from the
+  // memory of past values.
+  const MemberArrays& observe(const LeverPolicyContext& context, Eigen::Ref<const MemberArrays> memory) const;
+  // Keeps this month's values of the fogged slots in the memory, for the months to come.
+  void remember(const LeverPolicyContext& context, Eigen::Ref<MemberArrays> memory) const;
 
   std::vector<int> fogged_slots_;  // state slots seen late and noisy: other actors' variables
 };
@@ -131,6 +134,7 @@ class LookaheadController final : public Controller {
   LookaheadController(const Layout& layout, ControllerSpec spec, LookaheadSpec lookahead);
   // The menu's candidates within the budget, each a setting per held lever.
   const std::vector<std::vector<double>>& candidates() const { return candidates_; }
+  int horizon() const { return lookahead_.horizon; }
 
  private:
   void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,

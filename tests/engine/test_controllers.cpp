@@ -156,14 +156,12 @@ TEST_CASE("a doctrine fires exactly at its thresholds and releases with hysteres
       "        - {if: ACME.signal > 0.5, until: ACME.signal < 0.25, set: {output: 1}}\n"
       "      otherwise: {output: 0}\n";
   // Months 0..5 see signal 0, 0, 0.5, 0.75, 0.375, 0.25.
-  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + doctrine, 7))) ==
-        std::vector<double>{0, 0, 0, 1, 1, 1, 0});
+  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + doctrine, 7))) == std::vector<double>{0, 0, 0, 1, 1, 1, 0});
 
   // Without `until`, the rule holds only while its condition does.
   std::string plain = doctrine;
   plain.replace(plain.find(", until: ACME.signal < 0.25"), std::string(", until: ACME.signal < 0.25").size(), "");
-  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + plain, 7))) ==
-        std::vector<double>{0, 0, 0, 1, 0, 0, 0});
+  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + plain, 7))) == std::vector<double>{0, 0, 0, 1, 0, 0, 0});
 }
 
 TEST_CASE("a doctrine deciding every few months holds its setting in between", "[controllers]") {

@@ -1,6 +1,6 @@
 // steppe_bench: how fast the step loop runs, measured, never asserted (DESIGN.md §4).
 //
-// Five measurements (docs/performance.md):
+// Six measurements (docs/performance.md):
 // - what_if: one deterministic 120-month run of the baseline, in process;
 // - step_loop: the calibrated scenario stepped for 120 months in blocks, stochastic, with no
 //   observer (the kernel, lever schedules and random draws), in blocks of 64 and 1008 members,
@@ -13,7 +13,9 @@
 // - sweep: the flagship Sobol sweep (examples/sweeps/flagship_sobol.yaml, 573,440 runs of 120
 //   months) into a fresh SQLite database, on one thread and on every core, as `steppe sweep` runs
 //   it: per-run parameters from the design, outcomes only, the database made and every block
-//   written and committed (a run is a member-step per month).
+//   written and committed (a run is a member-step per month);
+// - lookahead: 10,000 members of the calibrated scenario with China deciding by lookahead
+//   (examples/controllers/china_lookahead.yaml), the steps taken looking ahead counted.
 // Each reports member-steps (and actor-steps) per second and the process's peak memory. Usage:
 //   build/release/tools/steppe_bench [--benchmark_filter=...] [--scenario FILE]
 //   build/release/tools/steppe_bench --check-reference   (exit 0 when the reference loop
@@ -29,6 +31,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/controllers.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/heap.hpp"
 #include "engine/io/results.hpp"
@@ -164,6 +167,35 @@ BENCHMARK(sweep)
     ->Arg(1)
     ->Arg(static_cast<long>(std::thread::hardware_concurrency()))
     ->ArgNames({"threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The calibrated scenario with China under a lookahead controller
+// (examples/controllers/china_lookahead.yaml: 8 candidates and the status quo, 12 months ahead,
+// a decision every 3 months), 10,000 members for 120 months. Member-steps count the steps taken
+// looking ahead as well as the run's own.
+void lookahead(benchmark::State& state) {
+  steppe::LoadOptions load;
+  load.stochastic = true;
+  const auto scenario =
+      steppe::load_scenario(std::string(STEPPE_SOURCE_DIR) + "/examples/controllers/china_lookahead.yaml", load);
+  const auto& controller = dynamic_cast<const steppe::LookaheadController&>(*scenario->lever_policies.at(0));
+  steppe::EnsembleOptions options;
+  options.members = state.range(0);
+  options.threads = static_cast<int>(state.range(1));
+  for (auto _ : state) benchmark::DoNotOptimize(steppe::run_ensemble(scenario, options));
+  const int interval = controller.spec().interval, decisions = (scenario->months + interval - 1) / interval;
+  const double looked_ahead =
+      static_cast<double>(decisions) * static_cast<double>(controller.candidates().size() + 1) * controller.horizon();
+  const double steps = static_cast<double>(options.members) * (scenario->months + looked_ahead);
+  state.counters["member_steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak_MB"] = peak_memory_megabytes();
+}
+
+BENCHMARK(lookahead)
+    ->Args({10'000, 1})
+    ->Args({10'000, static_cast<long>(std::thread::hardware_concurrency())})
+    ->ArgNames({"members", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
