@@ -71,6 +71,8 @@ class Controller : public LeverPolicy {
   Eigen::Index member_state_columns() const override;
   void set_levers(const LeverPolicyContext& context, MemberArrays& member_state, LeverColumns& levers) const final;
   const ControllerSpec& spec() const { return spec_; }
+  // A setting of each held lever, as "direct_pressure=0.15 hawkishness=0.3": decision logs, reports.
+  std::string settings_text(const std::vector<double>& settings) const;
 
  protected:
   // Writes into `chosen` (members × held levers, as the spec lists them) the settings decided at
@@ -83,8 +85,6 @@ class Controller : public LeverPolicy {
                       Eigen::Ref<MemberArrays> chosen) const = 0;
   // Columns of per-member memory of the kind's own (a doctrine's rule modes), before the fog's.
   virtual Eigen::Index own_state_columns() const { return 0; }
-  // The setting of each held lever, as "direct_pressure=0.15", for decision logs.
-  std::string settings_text(const std::vector<double>& settings) const;
 
   const Layout* layout_;
   ControllerSpec spec_;
@@ -135,6 +135,7 @@ class LookaheadController final : public Controller {
   // The menu's candidates within the budget, each a setting per held lever.
   const std::vector<std::vector<double>>& candidates() const { return candidates_; }
   int horizon() const { return lookahead_.horizon; }
+  const Objective& objective() const { return lookahead_.objective; }
 
  private:
   void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,

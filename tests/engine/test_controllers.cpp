@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/equilibrium.hpp"
 #include "engine/controllers.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/errors.hpp"
@@ -24,8 +25,10 @@ namespace {
 // Firms choose their output q_i in [0, 1]; the price is 1 − Σ q, and each month a firm's profit
 // becomes q_i·(1 − Σ q). A firm that maximizes its profit against rivals producing Q_others
 // best responds with q = (1 − Q_others)/2, and with a cost c per unit of output with
-// q = (1 − Q_others + c)/2 (c < 0 for a cost). `signal` moves only by a scenario's jumps: what
-// doctrines watch.
+// q = (1 − Q_others + c)/2 (c < 0 for a cost); all firms so, at (1 + c)/3 each with two. `signal`
+// moves only by a scenario's jumps: what doctrines watch. The system's `match` is
+// q_1·q_2 + (1 − q_1)(1 − q_2) for the first two firms: with outputs 0 or 1, whether they match —
+// matching pennies when one firm wants it high and the other low (no pure equilibrium).
 class DuopolyModel final : public Model {
  public:
   const ModelDeclaration& declaration() const override { return declaration_; }
@@ -38,9 +41,11 @@ class DuopolyModel final : public Model {
    public:
     explicit DuopolyKernel(const Layout& layout) {
       for (const Actor& actor : layout.actors()) {
+        if (actor.role != "firm") continue;
         outputs_.push_back(layout.lever_index(actor.name, "output"));
         profits_.push_back(layout.state_index(actor.name, "profit"));
       }
+      match_ = layout.state_index("system", "match");
     }
     void initialize(const StepContext&, MemberArrays&) const override {}
     void apply_events(const StepContext&, MemberArrays&) const override {}
@@ -50,10 +55,13 @@ class DuopolyModel final : public Model {
       for (const int output : outputs_) price -= levers.col(output);
       for (std::size_t firm = 0; firm < outputs_.size(); ++firm)
         state.col(profits_[firm]) = levers.col(outputs_[firm]) * price;
+      const auto first = levers.col(outputs_[0]), second = levers.col(outputs_[1]);
+      state.col(match_) = first * second + (1 - first) * (1 - second);
     }
 
    private:
     std::vector<int> outputs_, profits_;
+    int match_;
   };
 
   ModelDeclaration declaration_ = [] {
@@ -62,10 +70,11 @@ class DuopolyModel final : public Model {
     d.version = "1";
     d.roles = {RoleDecl{.name = "firm", .help = "a producer", .min_count = 1}};
     d.variables = {VariableDecl{.name = "profit", .role = "firm", .min = -1, .max = 1, .clipped = false},
-                   VariableDecl{.name = "signal", .role = "firm"}};
+                   VariableDecl{.name = "signal", .role = "firm"}, VariableDecl{.name = "match", .role = "system"}};
     d.levers = {LeverDecl{.name = "output", .role = "firm", .value = 0}};
     d.objectives = {ObjectiveTermDecl{.role = "firm", .name = "profit", .quantity = "self.profit", .weight = 1},
-                    ObjectiveTermDecl{.role = "firm", .name = "lever_cost", .quantity = "lever_cost", .weight = 0}};
+                    ObjectiveTermDecl{.role = "firm", .name = "lever_cost", .quantity = "lever_cost", .weight = 0},
+                    ObjectiveTermDecl{.role = "firm", .name = "match", .quantity = "system.match", .weight = 0}};
     d.chart_panels = {ChartPanelDecl{.title = "Profit", .variable = "profit"}};
     d.default_outcomes = {"{firm}.profit.final"};
     return d;
@@ -247,6 +256,54 @@ TEST_CASE("one-member runs log decisions, and a restore forgets the months it un
   CHECK(first.scores.at(first.chosen_option) == Approx(0.4 * 0.4).margin(1e-15));
   simulation.restore(checkpoint);
   CHECK(simulation.decisions().size() == 2);
+}
+
+TEST_CASE("best responses in turn reach an equilibrium of the duopoly within the menu", "[controllers]") {
+  // With a cost of 0.1 per unit, each firm best responds with (0.9 − q_other)/2: the equilibrium is
+  // 0.3 each. On a menu of twentieths the dynamics stop at a profile where neither firm has a
+  // better setting, checked here against profits in closed form.
+  const std::string lookahead =
+      "    lookahead: {menu: {output: " + twentieths() + "}, objective: {profit: 1, lever_cost: -0.1}}\n";
+  const auto scenario =
+      scenario_from_yaml(duopoly("controllers:\n  - actor: ACME\n" + lookahead + "  - actor: BOLT\n" + lookahead));
+  const EquilibriumResult result = find_equilibrium(scenario, {.actors = {"ACME", "BOLT"}});
+  REQUIRE(result.stable);
+  const auto output = [&](std::size_t player) {
+    return result.players[player].controller->candidates()[result.profiles.back()[player]][0];
+  };
+  const auto payoff = [](double own, double other) { return own * (1 - own - other) - 0.1 * own; };
+  for (std::size_t player = 0; player < 2; ++player) {
+    const double own = output(player), other = output(1 - player);
+    CHECK(result.payoffs.back()[player] == Approx(payoff(own, other)).margin(1e-12));
+    for (int step = 0; step <= 20; ++step) CHECK(payoff(step * 0.05, other) <= payoff(own, other) + 1e-12);
+    CHECK(std::abs(own - 0.3) <= 0.05 + 1e-12);
+  }
+  // Profiles are run once each, however often the rounds ask for them.
+  CHECK(result.runs < result.profiles.size() * 2 * 21);
+}
+
+TEST_CASE("best responses in turn report the cycle of a game with no pure equilibrium", "[controllers]") {
+  // Matching pennies: ACME wants to match BOLT's output, BOLT to differ, on the menu {0, 1}.
+  const auto scenario = scenario_from_yaml(
+      duopoly("controllers:\n"
+              "  - {actor: ACME, lookahead: {menu: {output: [0, 1]}, objective: {profit: 0, match: 1}}}\n"
+              "  - {actor: BOLT, lookahead: {menu: {output: [0, 1]}, objective: {profit: 0, match: -1}}}\n"));
+  const EquilibriumResult result = find_equilibrium(scenario, {.actors = {"ACME", "BOLT"}});
+  CHECK_FALSE(result.stable);
+  REQUIRE(result.cycled);
+  // From (0, 0): BOLT moves to 1; ACME follows to 1 and BOLT to 0; ACME to 0 and BOLT to 1 again.
+  CHECK(result.profiles == std::vector<std::vector<std::size_t>>{{0, 0}, {0, 1}, {1, 0}, {0, 1}});
+  CHECK(result.cycle_from == 1);
+}
+
+TEST_CASE("an equilibrium needs two players with lookahead controllers", "[controllers]") {
+  const auto scenario =
+      scenario_from_yaml(duopoly("controllers:\n  - {actor: ACME, lookahead: {menu: {output: [0, 1]}}}\n"));
+  CHECK_THROWS_WITH(find_equilibrium(scenario, {.actors = {"ACME", "BOLT"}}),
+                    Catch::Contains("BOLT has no lookahead controller in the scenario"));
+  CHECK_THROWS_WITH(find_equilibrium(scenario, {.actors = {"ACME"}}),
+                    Catch::Contains("an equilibrium needs at least two actors"));
+  CHECK_THROWS_WITH(find_equilibrium(scenario, {.actors = {"ACME", "ACME"}}), Catch::Contains("ACME is named twice"));
 }
 
 TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
