@@ -50,6 +50,13 @@ nlohmann::json declaration(const ModelDeclaration& d) {
                               {"help", q.help},
                               {"unit", q.unit},
                               {"source", q.source}});
+  for (const auto& o : d.objectives)
+    out["objectives"].push_back({{"role", o.role},
+                                 {"term", o.name},
+                                 {"weight", o.weight},
+                                 {"quantity", o.quantity},
+                                 {"help", o.help},
+                                 {"source", o.source}});
   for (const auto& p : d.parameters)
     out["parameters"].push_back({{"name", p.name},
                                  {"role", p.role},

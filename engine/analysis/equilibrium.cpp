@@ -30,7 +30,8 @@ std::size_t nearest_to_schedule(const Scenario& scenario, const LookaheadControl
     for (std::size_t lever = 0; lever < controller.spec().levers.size(); ++lever) {
       const auto slot = static_cast<std::size_t>(controller.spec().levers[lever]);
       const double scheduled = scenario.levers[slot].value_at(0, scenario.layout->levers()[slot].status_quo);
-      distance += (controller.candidates()[index][lever] - scheduled) * (controller.candidates()[index][lever] - scheduled);
+      distance +=
+          (controller.candidates()[index][lever] - scheduled) * (controller.candidates()[index][lever] - scheduled);
     }
     if (distance < best_distance) best = index, best_distance = distance;
   }
@@ -91,7 +92,8 @@ EquilibriumResult find_equilibrium(const std::shared_ptr<const Scenario>& scenar
       }
       double value = total / scenario->months;
       for (std::size_t lever = 0; lever < controller.spec().levers.size(); ++lever) {
-        const LeverDecl& decl = *scenario->layout->levers()[static_cast<std::size_t>(controller.spec().levers[lever])].decl;
+        const LeverDecl& decl =
+            *scenario->layout->levers()[static_cast<std::size_t>(controller.spec().levers[lever])].decl;
         value += objective.lever_cost_weight * (controller.candidates()[profile[index]][lever] - decl.min) /
                  (decl.max - decl.min);
       }
@@ -113,8 +115,7 @@ EquilibriumResult find_equilibrium(const std::shared_ptr<const Scenario>& scenar
       std::size_t best = profile[index];
       double best_payoff = payoffs_of(profile)[index];
       std::vector<std::size_t> trial = profile;
-      for (std::size_t candidate = 0; candidate < result.players[index].controller->candidates().size();
-           ++candidate) {
+      for (std::size_t candidate = 0; candidate < result.players[index].controller->candidates().size(); ++candidate) {
         trial[index] = candidate;
         const double payoff = payoffs_of(trial)[index];
         if (payoff > best_payoff) best = candidate, best_payoff = payoff;
@@ -122,8 +123,8 @@ EquilibriumResult find_equilibrium(const std::shared_ptr<const Scenario>& scenar
       changed = changed || best != profile[index];
       profile[index] = best;
     }
-    const auto seen =
-        static_cast<std::size_t>(std::find(result.profiles.begin(), result.profiles.end(), profile) - result.profiles.begin());
+    const auto seen = static_cast<std::size_t>(std::find(result.profiles.begin(), result.profiles.end(), profile) -
+                                               result.profiles.begin());
     result.profiles.push_back(profile);
     result.payoffs.push_back(payoffs_of(profile));
     if (!changed) {

@@ -94,12 +94,11 @@ TEST_CASE("steppe equilibrium finds the example's stable pair and refuses actors
 
 TEST_CASE("a mistake in a scenario's controllers is reported at its place with exit 2", "[cli][controllers]") {
   const fs::path folder = scratch("controller-typo");
-  write_text_file(folder / "typo.yaml",
-                  "extends: " + (root_folder() / "scenarios/calibrated.yaml").string() +
-                      "\n"
-                      "controllers:\n"
-                      "  - actor: CHN\n"
-                      "    lookahead: {menu: {direct_presure: [0, 0.1]}}\n");
+  write_text_file(folder / "typo.yaml", "extends: " + (root_folder() / "scenarios/calibrated.yaml").string() +
+                                            "\n"
+                                            "controllers:\n"
+                                            "  - actor: CHN\n"
+                                            "    lookahead: {menu: {direct_presure: [0, 0.1]}}\n");
   const RunResult result = run_steppe({"run", "typo.yaml", "--out", (folder / "out").string()}, folder);
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("typo.yaml:4:24: error: controllers[0].lookahead.menu.direct_presure: "

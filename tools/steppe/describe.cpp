@@ -109,6 +109,13 @@ void print_declaration(const ModelDeclaration& d, std::size_t width) {
     }
     std::cout << "Random events (in stochastic runs)\n" << events.render(width) << "\n";
   }
+  if (!d.objectives.empty()) {
+    Table objectives({"role", "term", "weight", "measures", "meaning", "article"});
+    for (const auto& o : d.objectives)
+      objectives.add_row({o.role, o.name, compact(o.weight), o.quantity, o.help, o.source});
+    std::cout << "Objectives (what a controller looks ahead for; weights by default)\n"
+              << objectives.render(width) << "\n";
+  }
   std::string outcomes;
   for (const auto& outcome : d.default_outcomes) outcomes += "  " + outcome + "\n";
   std::cout << "Default outcomes\n" << outcomes;

@@ -36,17 +36,20 @@ int equilibrium_command(const EquilibriumCliOptions& options) {
   const EquilibriumResult& result = study.result;
   const std::size_t players = result.players.size();
 
-  std::cout << fmt::format("Best responses in turn: {} ({}, {} months, {})\n", fmt::join(options.actors, ", "),
-                           options.scenario, study.scenario->months,
-                           options.members == 1 ? "one run per profile" : fmt::format("{} members per profile", options.members));
+  std::cout << fmt::format(
+      "Best responses in turn: {} ({}, {} months, {})\n", fmt::join(options.actors, ", "), options.scenario,
+      study.scenario->months,
+      options.members == 1 ? "one run per profile" : fmt::format("{} members per profile", options.members));
   std::vector<std::string> header{"round"};
   for (const EquilibriumPlayer& player : result.players) header.push_back(player.actor);
   for (const EquilibriumPlayer& player : result.players) header.push_back(player.actor + " payoff");
   Table table(header);
   for (std::size_t round = 0; round < result.profiles.size(); ++round) {
     std::vector<std::string> row{std::to_string(round)};
-    for (std::size_t player = 0; player < players; ++player) row.push_back(study.setting(player, result.profiles[round]));
-    for (std::size_t player = 0; player < players; ++player) row.push_back(fmt::format("{:.4f}", result.payoffs[round][player]));
+    for (std::size_t player = 0; player < players; ++player)
+      row.push_back(study.setting(player, result.profiles[round]));
+    for (std::size_t player = 0; player < players; ++player)
+      row.push_back(fmt::format("{:.4f}", result.payoffs[round][player]));
     table.add_row(row);
   }
   std::cout << table.render();
@@ -59,13 +62,15 @@ int equilibrium_command(const EquilibriumCliOptions& options) {
   };
   const std::size_t rounds = result.profiles.size() - 1;
   if (result.stable)
-    std::cout << fmt::format("stable after {} round{}: {}\neach is a best response to the others within its menu "
-                             "({} profiles run)\n",
-                             rounds, rounds == 1 ? "" : "s", profile_text(result.profiles.back()), result.runs);
+    std::cout << fmt::format(
+        "stable after {} round{}: {}\neach is a best response to the others within its menu "
+        "({} profiles run)\n",
+        rounds, rounds == 1 ? "" : "s", profile_text(result.profiles.back()), result.runs);
   else if (result.cycled)
-    std::cout << fmt::format("no stable profile: the best responses cycle, rounds {} to {} repeating "
-                             "({} profiles run)\n",
-                             result.cycle_from, rounds, result.runs);
+    std::cout << fmt::format(
+        "no stable profile: the best responses cycle, rounds {} to {} repeating "
+        "({} profiles run)\n",
+        result.cycle_from, rounds, result.runs);
   else
     std::cout << fmt::format("no stable profile within {} rounds ({} profiles run)\n", rounds, result.runs);
   return 0;

@@ -18,8 +18,14 @@ namespace steppe::cli {
 
 namespace {
 
+// A number (or a date, a percentage): begins like one and ends in a digit. Text that merely ends
+// in one ("air_link=0.5") stays left-aligned.
 bool looks_numeric(const std::string& text) {
-  return !text.empty() && (std::isdigit(static_cast<unsigned char>(text.back())) || text == "—");
+  if (text == "—") return true;
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.back()))) return false;
+  const char first = text.front();
+  return std::isdigit(static_cast<unsigned char>(first)) || first == '-' || first == '+' || first == '.' ||
+         text.rfind("−", 0) == 0;
 }
 
 // Narrower than this a column would be more breaks than text.
