@@ -148,7 +148,7 @@ GameStatus game_status(const GameRequest& request) {
   GameStatus status{.title = definition.title, .clock = clock_of(definition, log)};
   const Turn* open = log.open_turn();
   for (const Team& team : definition.teams) {
-    TeamStatus entry{.id = team.id, .name = team.name};
+    TeamStatus entry{.id = team.id, .name = team.name, .computer = team.computer != nullptr};
     if (open) {
       entry.submitted = open->moves.contains(team.id);
       if (request.facilitator || request.team == team.id)

@@ -106,6 +106,7 @@ struct GameRequest {
 struct TeamStatus {
   std::string id, name;
   bool submitted = false;        // while a turn is open: whether its moves are in
+  bool computer = false;         // the computer plays it: its moves are made as each turn opens
   std::optional<double> budget;  // while a turn is open, for whom may see it: what it may spend
 };
 // Only who has moved and, for whom may see them, budgets: what a team holds stays its own until

@@ -215,6 +215,15 @@ void DoctrineController::decide(const LeverPolicyContext& context, const MemberA
   }
 }
 
+std::vector<double> DoctrineController::settings_for(const MemberArrays& observed, std::vector<double>& modes) const {
+  modes.resize(rules_.size(), 0.0);
+  MemberArrays active = Eigen::Map<const MemberArrays>(modes.data(), 1, static_cast<Eigen::Index>(modes.size()));
+  MemberArrays chosen(1, static_cast<Eigen::Index>(spec_.levers.size()));
+  decide(LeverPolicyContext{}, observed, observed, MemberArrays(), active, chosen);  // no status quo: nothing logged
+  for (std::size_t rule = 0; rule < modes.size(); ++rule) modes[rule] = active(0, static_cast<Eigen::Index>(rule));
+  return {chosen.data(), chosen.data() + chosen.size()};
+}
+
 LookaheadController::LookaheadController(const Layout& layout, ControllerSpec spec, LookaheadSpec lookahead)
     : Controller(layout, std::move(spec)), lookahead_(std::move(lookahead)) {
   // Every combination of the menus' settings, the first lever's varying slowest, within the budget.
@@ -235,13 +244,14 @@ LookaheadController::LookaheadController(const Layout& layout, ControllerSpec sp
     if (layout.state()[slot].decl->clipped) clipped_slots_.push_back(static_cast<int>(slot));
 }
 
-void LookaheadController::decide(const LeverPolicyContext& context, const MemberArrays& observed,
-                                 const MemberArrays& now, const MemberArrays& status_quo, Eigen::Ref<MemberArrays>,
-                                 Eigen::Ref<MemberArrays> chosen) const {
-  if (!context.kernel) throw std::logic_error("a lookahead controller run without the simulation's kernel");
+const MemberArrays& LookaheadController::score(const Kernel& kernel, int month, const MemberArrays& observed,
+                                               const MemberArrays& now, const MemberArrays& status_quo,
+                                               const std::vector<std::vector<double>>& candidates,
+                                               const MemberArrays* member_parameters,
+                                               const std::vector<char>* varying_parameters) const {
   const Eigen::Index members = observed.rows(), held = static_cast<Eigen::Index>(spec_.levers.size());
-  // Candidate 0 is the status quo (what each held lever is now), then the menu's.
-  const auto options = static_cast<Eigen::Index>(candidates_.size()) + 1;
+  // Option 0 is the status quo (what each held lever is now), then the candidates.
+  const auto options = static_cast<Eigen::Index>(candidates.size()) + 1;
   const Eigen::Index rows = options * members;
 
   // Every option of every member as one block: rows k·members + r.
@@ -254,33 +264,30 @@ void LookaheadController::decide(const LeverPolicyContext& context, const Member
     option_levers = now;
     for (Eigen::Index lever = 0; lever < held; ++lever)
       option_levers.col(spec_.levers[static_cast<std::size_t>(lever)]) =
-          option == 0
-              ? MemberColumn(status_quo.col(lever))
-              : MemberColumn::Constant(
-                    members, candidates_[static_cast<std::size_t>(option - 1)][static_cast<std::size_t>(lever)]);
+          option == 0 ? MemberColumn(status_quo.col(lever))
+                      : MemberColumn::Constant(
+                            members, candidates[static_cast<std::size_t>(option - 1)][static_cast<std::size_t>(lever)]);
   }
   StepContext step;
   step.stochastic = false;  // the actor plans on the model's expected course
-  step.seed = context.seed;
-  step.first_member = context.first_member;
   const std::vector<ModelEventFiring> no_events;
   step.model_events = &no_events;
   step.levers = &levers;
-  if (context.parameters) {
-    parameters.resize(rows, context.parameters->cols());
+  if (member_parameters) {
+    parameters.resize(rows, member_parameters->cols());
     for (Eigen::Index option = 0; option < options; ++option)
-      parameters.middleRows(option * members, members) = *context.parameters;
+      parameters.middleRows(option * members, members) = *member_parameters;
     step.parameters = &parameters;
-    step.varying_parameters = context.varying_parameters;
+    step.varying_parameters = varying_parameters;
   }
 
   // The objective averaged over the months ahead, less the held levers' cost.
   MemberColumn score = MemberColumn::Zero(rows);
   for (int ahead = 0; ahead < lookahead_.horizon; ++ahead) {
-    step.month = context.month + ahead;
-    context.kernel->apply_events(step, state);
-    context.kernel->advance(step, state);
-    if (!context.kernel->clips_on_commit())
+    step.month = month + ahead;
+    kernel.apply_events(step, state);
+    kernel.advance(step, state);
+    if (!kernel.clips_on_commit())
       for (const int slot : clipped_slots_) {
         const VariableDecl& variable = *layout_->state()[static_cast<std::size_t>(slot)].decl;
         state.col(slot) = state.col(slot).max(variable.min).min(variable.max);
@@ -295,6 +302,17 @@ void LookaheadController::decide(const LeverPolicyContext& context, const Member
       score += lookahead_.objective.lever_cost_weight * (levers.col(spec_.levers[lever]) - decl.min) / range;
     }
   scores = Eigen::Map<const MemberArrays>(score.data(), members, options);
+  return scores;
+}
+
+void LookaheadController::decide(const LeverPolicyContext& context, const MemberArrays& observed,
+                                 const MemberArrays& now, const MemberArrays& status_quo, Eigen::Ref<MemberArrays>,
+                                 Eigen::Ref<MemberArrays> chosen) const {
+  if (!context.kernel) throw std::logic_error("a lookahead controller run without the simulation's kernel");
+  const Eigen::Index members = observed.rows(), held = static_cast<Eigen::Index>(spec_.levers.size());
+  const auto options = static_cast<Eigen::Index>(candidates_.size()) + 1;
+  const MemberArrays& scores = score(*context.kernel, context.month, observed, now, status_quo, candidates_,
+                                     context.parameters, context.varying_parameters);
 
   // The best option (the first of equals, so the status quo when nothing is better), or a logit
   // choice: option k with probability ∝ exp((score_k − best) / temperature), in stochastic runs.

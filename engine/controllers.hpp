@@ -109,6 +109,10 @@ class DoctrineController final : public Controller {
  public:
   DoctrineController(const Layout& layout, ControllerSpec spec, std::vector<DoctrineRule> rules,
                      std::vector<double> otherwise);
+  // One decision outside a simulation (a wargame's computer team), for one observed state (1 ×
+  // state slots): the setting of each held lever (NaN: none), `modes` carrying the rules' modes
+  // from the decision before (empty at the first).
+  std::vector<double> settings_for(const MemberArrays& observed, std::vector<double>& modes) const;
 
  private:
   void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,
@@ -136,6 +140,15 @@ class LookaheadController final : public Controller {
   const std::vector<std::vector<double>>& candidates() const { return candidates_; }
   int horizon() const { return lookahead_.horizon; }
   const Objective& objective() const { return lookahead_.objective; }
+  // Each row's score of its status quo (option 0) and of each of `candidates` (a setting per held
+  // lever): `kernel` stepped deterministically from `observed` (members × state slots) for the
+  // horizon, every lever at its value in `levers` (members × lever slots) but the held ones, at
+  // `status_quo` (members × held levers) or the candidate's. members × (1 + candidates), valid
+  // until the next call on this thread.
+  const MemberArrays& score(const Kernel& kernel, int month, const MemberArrays& observed, const MemberArrays& levers,
+                            const MemberArrays& status_quo, const std::vector<std::vector<double>>& candidates,
+                            const MemberArrays* parameters = nullptr,
+                            const std::vector<char>* varying_parameters = nullptr) const;
 
  private:
   void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,

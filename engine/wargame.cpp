@@ -225,6 +225,9 @@ void check_moves(const Definition& definition, const GameLog& log, const Team& t
 std::map<std::string, double> check_submission(const Definition& definition, const GameLog& log, const Team& team,
                                                const Submission& submission) {
   using Part = SubmissionError::Part;
+  if (team.computer)
+    throw SubmissionError(Part::team, 0,
+                          fmt::format("{} is played by the computer: its moves are made as each turn opens", team.id));
   if (submission.team && *submission.team != team.id)
     throw SubmissionError(
         Part::team, 0,
@@ -357,10 +360,126 @@ Bands adjudicate(const Definition& definition, const GameLog& log, int through_t
   return bands;
 }
 
+namespace {
+
+// The log as it stood when turn `turn` opened: the turns before it adjudicated, it open.
+GameLog log_as_turn_opened(const GameLog& log, int turn) {
+  GameLog opened;
+  opened.initial = log.initial;
+  opened.turns.assign(log.turns.begin(), log.turns.begin() + turn);
+  Turn& open = opened.turns.back();
+  open = Turn{};
+  open.number = turn;
+  return opened;
+}
+
+// What `team` sees when the log's open turn opens, as one observed state (1 × state slots): its
+// briefing's medians (its own actor and the public variables exactly, others' estimates), and the
+// ensemble's medians of the bookkeeping a briefing leaves out.
+MemberArrays observed_state(const Definition& definition, const GameLog& log, const Team& team) {
+  const Layout& layout = *definition.scenario->layout;
+  const int now = definition.first_month(log.adjudicated_turns() + 1);
+  MemberArrays observed(1, static_cast<Eigen::Index>(layout.state().size()));
+  for (std::size_t slot = 0; slot < layout.state().size(); ++slot)
+    observed(0, static_cast<Eigen::Index>(slot)) = band_at(definition, log, now, static_cast<int>(slot)).p50;
+  for (const IndicatorView& view : briefing(definition, log, &team)) observed(0, view.slot) = view.now.p50;
+  return observed;
+}
+
+// The levers in force at the open turn as `team` knows them (1 × lever slots): the scenario's
+// schedules at the turn's first month, with what every team holds on its menu where the team can
+// see it (its own, and others' public levers).
+MemberArrays known_levers(const Definition& definition, const GameLog& log, const Team& team) {
+  const Scenario& scenario = *definition.scenario;
+  const Layout& layout = *scenario.layout;
+  const int turn = log.open_turn()->number, month = definition.first_month(turn);
+  MemberArrays levers(1, static_cast<Eigen::Index>(layout.levers().size()));
+  for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
+    levers(0, static_cast<Eigen::Index>(slot)) =
+        scenario.levers[slot].value_at(month, layout.levers()[slot].status_quo);
+  for (const Team& holder : definition.teams) {
+    const std::map<std::string, double> held = held_settings(log, holder, turn);
+    for (const MenuItem& item : holder.menu)
+      if (&holder == &team || item.visible) levers(0, item.lever_slot) = held.at(item.lever);
+  }
+  return levers;
+}
+
+}  // namespace
+
+std::map<std::string, double> computer_moves(const Definition& definition, const GameLog& log, const Team& team) {
+  const Turn* open = log.open_turn();
+  if (!open || !team.computer) throw std::logic_error("computer_moves without an open turn or a computer team");
+  const Layout& layout = *definition.scenario->layout;
+  const std::vector<int>& held_levers = team.computer->spec().levers;
+  const std::map<std::string, double> held = held_settings(log, team, open->number);
+  const auto lever_name = [&](std::size_t lever) {
+    return layout.levers()[static_cast<std::size_t>(held_levers[lever])].decl->name;
+  };
+  // The moves that hold `settings` (NaN: left as it is), or none when the team cannot afford them.
+  const auto moves_for = [&](const std::vector<double>& settings) {
+    std::map<std::string, double> moves;
+    for (std::size_t lever = 0; lever < held_levers.size(); ++lever)
+      if (!std::isnan(settings[lever]) && settings[lever] != held.at(lever_name(lever)))
+        moves[lever_name(lever)] = settings[lever];
+    try {
+      check_moves(definition, log, team, moves);
+    } catch (const GameError&) {
+      moves.clear();
+    }
+    return moves;
+  };
+
+  if (const auto* doctrine = dynamic_cast<const DoctrineController*>(team.computer.get())) {
+    // The rules' modes carried from the first turn on, each seen as the team saw it then.
+    std::vector<double> modes, settings;
+    for (int turn = 1; turn <= open->number; ++turn) {
+      const GameLog then = log_as_turn_opened(log, turn);
+      settings = doctrine->settings_for(observed_state(definition, then, team), modes);
+    }
+    return moves_for(settings);
+  }
+
+  const auto& lookahead = dynamic_cast<const LookaheadController&>(*team.computer);
+  std::vector<std::vector<double>> affordable;
+  for (const std::vector<double>& candidate : lookahead.candidates()) {
+    std::map<std::string, double> moves;
+    for (std::size_t lever = 0; lever < held_levers.size(); ++lever) moves[lever_name(lever)] = candidate[lever];
+    try {
+      check_moves(definition, log, team, moves);
+      affordable.push_back(candidate);
+    } catch (const GameError&) {
+    }
+  }
+  MemberArrays status_quo(1, static_cast<Eigen::Index>(held_levers.size()));
+  for (std::size_t lever = 0; lever < held_levers.size(); ++lever)
+    status_quo(0, static_cast<Eigen::Index>(lever)) = held.at(lever_name(lever));
+  const std::shared_ptr<const Kernel> kernel =
+      definition.scenario->model->compile(layout, definition.scenario->parameters, definition.scenario->network.get());
+  const MemberArrays& scores =
+      lookahead.score(*kernel, definition.first_month(open->number), observed_state(definition, log, team),
+                      known_levers(definition, log, team), status_quo, affordable);
+  Eigen::Index best = 0;
+  scores.row(0).maxCoeff(&best);  // the first of equals: the status quo when nothing does better
+  if (best == 0) return {};
+  return moves_for(affordable[static_cast<std::size_t>(best - 1)]);
+}
+
+namespace {
+
+// Has every team the computer plays move in the log's open turn, as it opens.
+void play_computer_teams(const Definition& definition, GameLog& log) {
+  for (const Team& team : definition.teams)
+    if (team.computer) log.open_turn()->moves[team.id] = computer_moves(definition, log, team);
+}
+
+}  // namespace
+
 GameLog new_game(const Definition& definition) {
   GameLog log;
   log.initial = adjudicate(definition, log, 0);
   log.turns.push_back(Turn{});
+  play_computer_teams(definition, log);
   return log;
 }
 
@@ -385,6 +504,7 @@ void advance(const Definition& definition, GameLog& log, bool force) {
     Turn next;
     next.number = open->number + 1;
     log.turns.push_back(std::move(next));
+    play_computer_teams(definition, log);
   }
 }
 

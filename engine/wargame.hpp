@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/controllers.hpp"
 #include "engine/scenario.hpp"
 
 namespace steppe::wargame {
@@ -55,6 +56,9 @@ struct Team {
   Budget budget;
   std::vector<MenuItem> menu;
   std::vector<Objective> objectives;
+  // Set when the computer plays the team (`played_by: computer`): the controller whose moves it
+  // makes when each turn opens (computer_moves); null when people play it.
+  std::shared_ptr<const Controller> computer;
   const MenuItem* find(const std::string& lever) const;
 };
 
@@ -252,6 +256,14 @@ std::map<std::string, double> check_submission(const Definition& definition, con
 // counterfactual scenario's lever schedules instead of its moves.
 Bands adjudicate(const Definition& definition, const GameLog& log, int through_turn,
                  const Counterfactual* counterfactual = nullptr);
+// The moves of a team the computer plays (Team::computer) for the open turn, from what its
+// briefing shows (the game's fog of war, the medians of its view): a doctrine's settings (its
+// rules' modes carried over the turns so far, for hysteresis), or the lookahead's best affordable
+// combination of its menu's settings, scored by the model from that view (the status quo when
+// none does better). Levers it already holds at the setting are not named, and settings it cannot
+// afford are not made: it keeps them. new_game and advance make these moves as each turn opens.
+std::map<std::string, double> computer_moves(const Definition& definition, const GameLog& log, const Team& team);
+
 // Adjudicates the open turn into the log and opens the next (unless the game is over). Without
 // `force`, refuses while some team has not submitted.
 void advance(const Definition& definition, GameLog& log, bool force);

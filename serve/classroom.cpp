@@ -116,7 +116,10 @@ json Classroom::view(const Holder& holder) {
   const wargame::Turn* open = game_.log().open_turn();
   json teams = json::array();
   for (const wargame::Team& entry : definition().teams)
-    teams.push_back({{"id", entry.id}, {"name", entry.name}, {"submitted", open && open->moves.contains(entry.id)}});
+    teams.push_back({{"id", entry.id},
+                     {"name", entry.name},
+                     {"submitted", open && open->moves.contains(entry.id)},
+                     {"computer", entry.computer != nullptr}});
   document["teams"] = std::move(teams);
   document["debrief"] = {{"open", holder.role == Role::facilitator || !open}, {"revealed", revealed_}};
   if (holder.role == Role::facilitator) {

@@ -8,7 +8,8 @@ nlohmann::json wargame_status(const GameStatus& status) {
   const bool open = !status.clock.over();
   nlohmann::json teams = nlohmann::json::array();
   for (const TeamStatus& team : status.teams) {
-    nlohmann::json entry = {{"team", team.id}, {"name", team.name}};
+    nlohmann::json entry = {
+        {"team", team.id}, {"name", team.name}, {"played_by", team.computer ? "computer" : "people"}};
     if (open) {
       entry["submitted"] = team.submitted;
       if (team.budget) entry["budget"] = number(*team.budget);  // only for whom may see it

@@ -496,61 +496,86 @@ Observation read_observation(const Located& at) {
   return observation;
 }
 
-std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layout& layout) {
-  const Fields fields(at, {"actor", "interval", "observe", "doctrine", "lookahead"});
-  ControllerSpec spec;
-  const Located actor_at = fields.require("actor");
-  spec.actor = read_text(actor_at);
-  std::vector<std::string> actors;
-  for (const Actor& actor : layout.actors()) actors.push_back(actor.name);
-  if (std::find(actors.begin(), actors.end(), spec.actor) == actors.end())
-    fail(actor_at, unknown_name_message("actor", spec.actor, actors));
-  if (auto interval = fields.get("interval")) spec.interval = static_cast<int>(read_whole_number(*interval, 1, 6000));
-  if (auto observe = fields.get("observe")) spec.observe = read_observation(*observe);
-  const auto doctrine = fields.get("doctrine"), lookahead = fields.get("lookahead");
-  if (doctrine.has_value() == lookahead.has_value())
-    fail(at, doctrine ? "a controller is a doctrine or a lookahead, not both"
-                      : "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)");
-
-  if (doctrine) {
-    const Fields parts(*doctrine, {"rules", "otherwise"});
-    std::vector<DoctrineRule> rules;
-    const Located rules_at = parts.require("rules");
-    if (!rules_at.node.IsSequence() || rules_at.node.size() == 0) fail(rules_at, "expected a list of rules");
-    std::vector<Located> items;
-    append_items(items, rules_at);
-    for (const Located& item : items) {
-      const Fields rule_fields(item, {"if", "until", "set"});
-      DoctrineRule rule;
-      rule.when = read_condition(rule_fields.require("if"), layout);
-      if (auto until = rule_fields.get("until")) rule.until = read_condition(*until, layout);
-      rule.settings = read_doctrine_settings(rule_fields.require("set"), layout, spec.actor, spec.levers);
-      rules.push_back(std::move(rule));
-    }
-    std::vector<double> otherwise;
-    if (auto given = parts.get("otherwise"))
-      otherwise = read_doctrine_settings(*given, layout, spec.actor, spec.levers);
-    // Every setting as long as the held levers: NaN for the levers named only by later rules.
-    for (DoctrineRule& rule : rules) rule.settings.resize(spec.levers.size(), std::numeric_limits<double>::quiet_NaN());
-    otherwise.resize(spec.levers.size(), std::numeric_limits<double>::quiet_NaN());
-    return std::make_shared<DoctrineController>(layout, std::move(spec), std::move(rules), std::move(otherwise));
+// A doctrine's rules and `otherwise` for `spec`'s actor, the held levers those they name; with
+// `menu` (a wargame team's), every setting must be on it.
+std::shared_ptr<const Controller> read_doctrine(const Located& doctrine, const Layout& layout, ControllerSpec spec,
+                                                const TeamMenu* menu) {
+  const auto settings_of = [&](const Located& map) {
+    std::vector<double> settings = read_doctrine_settings(map, layout, spec.actor, spec.levers);
+    if (menu)
+      for (const Entry& entry : entries(map)) {
+        const int slot = layout.lever_index(spec.actor, entry.name);
+        const auto item = std::find_if(menu->begin(), menu->end(), [&](const auto& on) { return on.first == slot; });
+        if (item == menu->end()) fail(entry.key, fmt::format("'{}' is not on {}'s menu", entry.name, spec.actor));
+        const double value = read_number(entry.value, -unbounded, unbounded);
+        if (std::find(item->second.begin(), item->second.end(), value) == item->second.end())
+          fail(entry.value, fmt::format("{:g} is not among the menu's settings of {} ({})", value, entry.name,
+                                        fmt::join(item->second, ", ")));
+      }
+    return settings;
+  };
+  const Fields parts(doctrine, {"rules", "otherwise"});
+  std::vector<DoctrineRule> rules;
+  const Located rules_at = parts.require("rules");
+  if (!rules_at.node.IsSequence() || rules_at.node.size() == 0) fail(rules_at, "expected a list of rules");
+  std::vector<Located> items;
+  append_items(items, rules_at);
+  for (const Located& item : items) {
+    const Fields rule_fields(item, {"if", "until", "set"});
+    DoctrineRule rule;
+    rule.when = read_condition(rule_fields.require("if"), layout);
+    if (auto until = rule_fields.get("until")) rule.until = read_condition(*until, layout);
+    rule.settings = settings_of(rule_fields.require("set"));
+    rules.push_back(std::move(rule));
   }
+  std::vector<double> otherwise;
+  if (auto given = parts.get("otherwise")) otherwise = settings_of(*given);
+  // Every setting as long as the held levers: NaN for the levers named only by later rules.
+  for (DoctrineRule& rule : rules) rule.settings.resize(spec.levers.size(), std::numeric_limits<double>::quiet_NaN());
+  otherwise.resize(spec.levers.size(), std::numeric_limits<double>::quiet_NaN());
+  return std::make_shared<DoctrineController>(layout, std::move(spec), std::move(rules), std::move(otherwise));
+}
 
-  const Fields parts(*lookahead, {"menu", "costs", "budget", "horizon", "temperature", "objective"});
+// A lookahead for `spec`'s actor: its own menu, costs and budget; or, with `menu` (a wargame
+// team's, whose costs and budget the game applies), `levers:` naming which of the team's menu
+// levers it chooses (all by default).
+std::shared_ptr<const Controller> read_lookahead(const Located& lookahead, const Layout& layout, ControllerSpec spec,
+                                                 const TeamMenu* menu) {
+  const Fields parts(lookahead,
+                     menu ? std::vector<std::string>{"levers", "horizon", "temperature", "objective"}
+                          : std::vector<std::string>{"menu", "costs", "budget", "horizon", "temperature", "objective"});
   LookaheadSpec look;
-  const Located menu = parts.require("menu");
-  for (const Entry& entry : entries(menu)) {
-    const int slot = read_own_lever(entry, layout, spec.actor);
-    held_index(spec.levers, slot);
-    std::vector<Located> settings;
-    if (!entry.value.node.IsSequence() || entry.value.node.size() == 0)
-      fail(entry.value, "expected a list of the lever's settings, e.g. [0, 0.5, 1]");
-    append_items(settings, entry.value);
-    std::vector<double> values;
-    for (const Located& setting : settings) values.push_back(read_lever_value(setting, layout, slot));
-    look.menu.push_back(std::move(values));
+  if (menu) {
+    std::vector<Located> named;
+    if (auto levers = parts.get("levers")) append_items(named, *levers);
+    for (const Located& name : named) {
+      const Entry entry{read_text(name), name, name};
+      const int slot = read_own_lever(entry, layout, spec.actor);
+      const auto item = std::find_if(menu->begin(), menu->end(), [&](const auto& on) { return on.first == slot; });
+      if (item == menu->end()) fail(name, fmt::format("'{}' is not on {}'s menu", entry.name, spec.actor));
+      held_index(spec.levers, slot);
+      look.menu.push_back(item->second);
+    }
+    if (named.empty())
+      for (const auto& [slot, settings] : *menu) {
+        spec.levers.push_back(slot);
+        look.menu.push_back(settings);
+      }
+  } else {
+    const Located menu_at = parts.require("menu");
+    for (const Entry& entry : entries(menu_at)) {
+      const int slot = read_own_lever(entry, layout, spec.actor);
+      held_index(spec.levers, slot);
+      std::vector<Located> settings;
+      if (!entry.value.node.IsSequence() || entry.value.node.size() == 0)
+        fail(entry.value, "expected a list of the lever's settings, e.g. [0, 0.5, 1]");
+      append_items(settings, entry.value);
+      std::vector<double> values;
+      for (const Located& setting : settings) values.push_back(read_lever_value(setting, layout, slot));
+      look.menu.push_back(std::move(values));
+    }
+    if (look.menu.empty()) fail(menu_at, "expected at least one lever");
   }
-  if (look.menu.empty()) fail(menu, "expected at least one lever");
   if (auto costs = parts.get("costs")) {
     look.costs.resize(look.menu.size());
     for (const Entry& entry : entries(*costs)) {
@@ -573,11 +598,36 @@ std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layo
       weights.emplace_back(entry.name, read_number(entry.value, -unbounded, unbounded));
   std::string error;
   std::optional<Objective> objective = resolve_objective(layout, spec.actor, weights, error);
-  if (!objective) fail(objective_at ? *objective_at : *lookahead, error);
+  if (!objective) fail(objective_at ? *objective_at : lookahead, error);
   look.objective = std::move(*objective);
   auto controller = std::make_shared<LookaheadController>(layout, std::move(spec), std::move(look));
   if (controller->candidates().empty()) fail(parts.require("budget"), "no setting of the menu is within the budget");
   return controller;
+}
+
+// One of a wargame team's `doctrine:` or `lookahead:`, or of a scenario controller's.
+std::shared_ptr<const Controller> read_decision_rule(const Located& at, const Fields& fields, const Layout& layout,
+                                                     ControllerSpec spec, const TeamMenu* menu) {
+  const auto doctrine = fields.get("doctrine"), lookahead = fields.get("lookahead");
+  if (doctrine.has_value() == lookahead.has_value())
+    fail(at, doctrine ? "a controller is a doctrine or a lookahead, not both"
+                      : "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)");
+  return doctrine ? read_doctrine(*doctrine, layout, std::move(spec), menu)
+                  : read_lookahead(*lookahead, layout, std::move(spec), menu);
+}
+
+std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layout& layout) {
+  const Fields fields(at, {"actor", "interval", "observe", "doctrine", "lookahead"});
+  ControllerSpec spec;
+  const Located actor_at = fields.require("actor");
+  spec.actor = read_text(actor_at);
+  std::vector<std::string> actors;
+  for (const Actor& actor : layout.actors()) actors.push_back(actor.name);
+  if (std::find(actors.begin(), actors.end(), spec.actor) == actors.end())
+    fail(actor_at, unknown_name_message("actor", spec.actor, actors));
+  if (auto interval = fields.get("interval")) spec.interval = static_cast<int>(read_whole_number(*interval, 1, 6000));
+  if (auto observe = fields.get("observe")) spec.observe = read_observation(*observe);
+  return read_decision_rule(at, fields, layout, std::move(spec), nullptr);
 }
 
 // One item of `events`: a model event, a state jump or a lever window (docs/scenario-format.md,
@@ -1158,6 +1208,16 @@ SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& 
   if (scenario->uncertainties.empty())
     throw InputError({file.string()}, "uncertainties", "a sweep needs at least one factor under 'uncertainties'");
   return {std::move(scenario), *draft.sweep};
+}
+
+std::shared_ptr<const Controller> read_team_controller(const Located& at, const Layout& layout,
+                                                       const std::string& actor, const TeamMenu& menu) {
+  const Fields fields(at, {"doctrine", "lookahead"});
+  ControllerSpec spec;
+  spec.actor = actor;
+  spec.interval = 1;
+  spec.observe.truth = true;  // the game's briefing is its fog
+  return read_decision_rule(at, fields, layout, std::move(spec), &menu);
 }
 
 std::string Override::text() const {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/controllers.hpp"
 #include "engine/io/yaml_input.hpp"
 #include "engine/scenario.hpp"
 
@@ -59,6 +60,14 @@ SweepFile load_sweep_file(const std::filesystem::path& file, const LoadOptions& 
 // `base` with these values set as --set sets them (a sweep's policies hold their levers so): a
 // copy, without reading its files again, its content hash covering the values.
 std::shared_ptr<const Scenario> with_overrides(const Scenario& base, const std::vector<Override>& overrides);
+
+// A wargame team's menu: each lever slot on it and its settings.
+using TeamMenu = std::vector<std::pair<int, std::vector<double>>>;
+// The controller of a team the computer plays (`controller:` in a game definition, docs/wargame.md):
+// a doctrine whose settings are on the team's menu, or a lookahead over the menu's settings of the
+// levers it names (`levers:`, all by default), which the game's budget and fog then constrain.
+std::shared_ptr<const Controller> read_team_controller(const Located& at, const Layout& layout,
+                                                       const std::string& actor, const TeamMenu& menu);
 
 // Parse what was typed after a flag; throw InputError, with the wrong part underlined, when it
 // is not of the flag's form. --set takes "NAME=VALUE[@DATES]", --jump "NAME=DELTA@DATE", --event

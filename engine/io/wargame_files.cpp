@@ -181,7 +181,7 @@ Team read_team(const Entry& entry, const Scenario& scenario) {
   team.id = entry.name;
   team.actor = actor_index(layout, entry.name);
   if (team.actor < 0) fail(entry.key, unknown_name_message("actor", entry.name, actor_names(layout)));
-  const Fields fields(entry.value, {"name", "budget", "menu", "objectives"});
+  const Fields fields(entry.value, {"name", "budget", "menu", "objectives", "played_by", "controller"});
   team.name = fields.get("name") ? read_text(*fields.get("name")) : team.id;
   if (const auto objectives = fields.get("objectives"))
     for (const Entry& objective : entries(*objectives)) {
@@ -201,6 +201,23 @@ Team read_team(const Entry& entry, const Scenario& scenario) {
   const Located menu = fields.require("menu");
   for (const Entry& item : entries(menu)) team.menu.push_back(read_menu_item(item, team, scenario));
   if (team.menu.empty()) fail(menu, "a team needs at least one lever on its menu");
+  const std::string played_by = fields.get("played_by") ? read_text(*fields.get("played_by")) : "people";
+  if (played_by != "people" && played_by != "computer")
+    fail(*fields.get("played_by"), unknown_name_message("player", played_by, {"people", "computer"}));
+  const auto controller = fields.get("controller");
+  if (played_by == "computer") {
+    if (!controller)
+      fail(*fields.get("played_by"), "a team the computer plays needs a 'controller:' (a doctrine or a lookahead)");
+    TeamMenu settings;
+    for (const MenuItem& item : team.menu) {
+      std::vector<double> values;
+      for (const auto& [value, cost] : item.costs) values.push_back(value);
+      settings.emplace_back(item.lever_slot, std::move(values));
+    }
+    team.computer = read_team_controller(*controller, layout, team.id, settings);
+  } else if (controller) {
+    fail(*controller, "only a team the computer plays has a controller: add 'played_by: computer'");
+  }
   const double starting = upkeep(team, {});
   if (starting > team.budget.per_turn)
     fail(fields.require("budget"), fmt::format("{}'s starting settings cost {:g} per turn, above its budget of {:g}",

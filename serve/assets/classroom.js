@@ -320,7 +320,7 @@ function facilitatorPage(page) {
   const teams = h("section", {}, h("h2", {}, "Teams"),
     h("table", {}, h("tr", {}, h("th", {}, "team"), h("th", {}, "moves"), h("th", {}, "")),
       view.teams.map((team) => h("tr", {}, h("td", {}, `${team.name} (${team.id})`),
-        h("td", { class: team.submitted ? "ok" : "muted" }, team.submitted ? "submitted" : "waiting"),
+        h("td", { class: team.submitted ? "ok" : "muted" }, team.computer ? "made by the computer" : team.submitted ? "submitted" : "waiting"),
         h("td", {}, h("button", { class: "secondary", onclick: async () => { teamLook = { team: team.id }; await refresh(); } },
           "See its page"))))));
 

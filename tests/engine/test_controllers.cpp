@@ -4,9 +4,12 @@
 // hysteresis; the fog of war shows others' values exactly its lag late; decisions of the
 // flagship under fog and logit choice are the same for any block size and thread count; one-member
 // runs log them, and a restore forgets the months it undoes; the loader rejects every kind of
-// mistake with its place.
+// mistake with its place. In a classroom game the computer plays a team: a lookahead picks its
+// best affordable setting, a doctrine moves at its thresholds across turns, and no one submits for
+// it.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,8 @@
 #include "engine/controllers.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/errors.hpp"
+#include "engine/io/wargame_files.hpp"
+#include "engine/wargame.hpp"
 #include "engine/what_if.hpp"
 #include "support.hpp"
 
@@ -338,4 +343,105 @@ TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
   check("  - {actor: ACME, observe: fog, lookahead: {menu: {output: [0, 1]}}}\n",
         "expected 'truth' or {lag: MONTHS, noise: SD}, got 'fog'");
   check("  - {actor: ACME, interval: 0, lookahead: {menu: {output: [0, 1]}}}\n", "interval");
+}
+
+namespace {
+
+// A game of the duopoly, one month a turn: ACME is played as `acme` says, BOLT by people (its
+// output public).
+wargame::Definition duopoly_game(const std::string& acme, const std::string& scenario_extra = "", int turns = 3) {
+  const auto folder = fresh_folder("controller-game");
+  std::ofstream(folder / "duopoly.yaml") << duopoly("levers: {BOLT.output: 0.2}\n" + scenario_extra, turns);
+  std::ofstream(folder / "game.yaml") << "title: duopoly\nscenario: duopoly.yaml\nturns: " << turns
+                                      << "\nturn_months: 1\nmembers: 4\nstochastic: false\n"
+                                         "teams:\n  ACME:\n"
+                                      << acme
+                                      << "  BOLT:\n    budget: {per_turn: 5}\n"
+                                         "    menu: {output: {settings: {0.2: 0, 0.5: 1}, visibility: public}}\n";
+  return wargame::load_definition(folder / "game.yaml");
+}
+
+double held_output(const wargame::Definition& definition, const wargame::GameLog& log, int turn) {
+  return wargame::held_settings(log, *definition.find_team("ACME"), turn).at("output");
+}
+
+}  // namespace
+
+TEST_CASE("a computer team's lookahead moves to its best affordable setting as the turn opens", "[controllers]") {
+  // Against BOLT's 0.2 the best output is 0.4 (profit 0.16); 0.3 earns 0.15, 0.6 0.12, 0.1 0.07.
+  const auto acme = [](const std::string& budget) {
+    return "    played_by: computer\n"
+           "    controller: {lookahead: {horizon: 2, objective: {profit: 1}}}\n"
+           "    budget: {per_turn: " +
+           budget +
+           "}\n"
+           "    menu: {output: {settings: {0: 0, 0.1: 1, 0.3: 2, 0.4: 9, 0.6: 3}}}\n";
+  };
+  const wargame::Definition rich = duopoly_game(acme("10"));
+  const wargame::GameLog rich_log = wargame::new_game(rich);
+  CHECK(rich_log.turns.front().moves.at("ACME") == std::map<std::string, double>{{"output", 0.4}});
+  // When 0.4 is beyond its budget, the best it can afford.
+  const wargame::Definition poor = duopoly_game(acme("4"));
+  CHECK(wargame::new_game(poor).turns.front().moves.at("ACME") == std::map<std::string, double>{{"output", 0.3}});
+  // No one submits for it; the people's team still does.
+  wargame::GameLog log = wargame::new_game(poor);
+  CHECK_THROWS_WITH(wargame::check_submission(poor, log, *poor.find_team("ACME"), {}),
+                    Catch::Contains("ACME is played by the computer"));
+  log.turns.back().moves["BOLT"] = {};
+  wargame::advance(poor, log, false);              // every team has moved: no need to force
+  CHECK(log.turns.back().moves.contains("ACME"));  // and it moved again as the next turn opened
+}
+
+TEST_CASE("a computer team's doctrine moves at its thresholds across turns, with hysteresis", "[controllers]") {
+  // The signal ACME's own briefing shows at the opening of turns 1..7 (months 0..6): 0, 0, 0.5,
+  // 0.75, 0.375, 0.25, 0.125 (dyadic jumps, as in the scenario test above).
+  const std::string jumps =
+      "events:\n"
+      "  - {at: 2025-02, jump: {ACME.signal: 0.5}}\n"
+      "  - {at: 2025-03, jump: {ACME.signal: 0.25}}\n"
+      "  - {at: 2025-04, jump: {ACME.signal: -0.375}}\n"
+      "  - {at: 2025-05, jump: {ACME.signal: -0.125}}\n"
+      "  - {at: 2025-06, jump: {ACME.signal: -0.125}}\n";
+  const std::string acme =
+      "    played_by: computer\n"
+      "    controller:\n"
+      "      doctrine:\n"
+      "        rules: [{if: ACME.signal > 0.5, until: ACME.signal < 0.25, set: {output: 1}}]\n"
+      "        otherwise: {output: 0}\n"
+      "    budget: {per_turn: 2}\n"
+      "    menu: {output: {settings: {0: 0, 1: 1}}}\n";
+  const wargame::Definition definition = duopoly_game(acme, jumps, 7);
+  wargame::GameLog log = wargame::new_game(definition);
+  std::vector<double> held;
+  for (int turn = 1; turn <= 7; ++turn) {
+    held.push_back(held_output(definition, log, turn));
+    log.turns.back().moves["BOLT"] = {};
+    wargame::advance(definition, log, false);
+  }
+  CHECK(held == std::vector<double>{0, 0, 0, 1, 1, 1, 0});
+}
+
+TEST_CASE("a game's computer team: every mistake is named at its place", "[controllers]") {
+  const auto error_of = [](const std::string& acme) -> std::string {
+    try {
+      duopoly_game(acme);
+    } catch (const InputError& error) {
+      return error.what();
+    }
+    return "no error";
+  };
+  const std::string menu = "    budget: {per_turn: 2}\n    menu: {output: {settings: {0: 0, 1: 1}}}\n";
+  CHECK_THAT(error_of("    played_by: computer\n" + menu),
+             Catch::Contains("a team the computer plays needs a 'controller:'"));
+  CHECK_THAT(error_of("    controller: {lookahead: {}}\n" + menu),
+             Catch::Contains("only a team the computer plays has a controller: add 'played_by: computer'"));
+  CHECK_THAT(error_of("    played_by: robot\n" + menu), Catch::Contains("unknown player 'robot'"));
+  CHECK_THAT(error_of("    played_by: computer\n"
+                      "    controller: {doctrine: {rules: [{if: ACME.signal > 0.5, set: {output: 0.5}}]}}\n" +
+                      menu),
+             Catch::Contains("0.5 is not among the menu's settings of output (0, 1)"));
+  CHECK_THAT(error_of("    played_by: computer\n"
+                      "    controller: {lookahead: {menu: {output: [0, 1]}}}\n" +
+                      menu),
+             Catch::Contains("unknown key 'menu'"));
 }

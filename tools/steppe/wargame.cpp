@@ -176,7 +176,10 @@ int status(const WargameOptions& options) {
   Table table(budgets ? std::vector<std::string>{"team", "name", "moves", "budget"}
                       : std::vector<std::string>{"team", "name", "moves"});
   for (const app::TeamStatus& team : status.teams) {
-    std::vector<std::string> row = {team.id, team.name, team.submitted ? "submitted" : "waiting"};
+    std::vector<std::string> row = {team.id, team.name,
+                                    team.computer    ? "made by the computer"
+                                    : team.submitted ? "submitted"
+                                                     : "waiting"};
     if (budgets) row.push_back(team.budget ? amount_text(*team.budget) : "");
     table.add_row(row);
   }
