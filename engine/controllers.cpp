@@ -215,6 +215,11 @@ void DoctrineController::decide(const LeverPolicyContext& context, const MemberA
   }
 }
 
+bool LookaheadController::takes_input(Eigen::Index input) const {
+  return input == lookahead_.lever_cost_input || input == lookahead_.temperature_input ||
+         std::find(lookahead_.term_inputs.begin(), lookahead_.term_inputs.end(), input) != lookahead_.term_inputs.end();
+}
+
 std::vector<double> DoctrineController::settings_for(const MemberArrays& observed, std::vector<double>& modes) const {
   modes.resize(rules_.size(), 0.0);
   MemberArrays active = Eigen::Map<const MemberArrays>(modes.data(), 1, static_cast<Eigen::Index>(modes.size()));
@@ -248,7 +253,8 @@ const MemberArrays& LookaheadController::score(const Kernel& kernel, int month, 
                                                const MemberArrays& now, const MemberArrays& status_quo,
                                                const std::vector<std::vector<double>>& candidates,
                                                const MemberArrays* member_parameters,
-                                               const std::vector<char>* varying_parameters) const {
+                                               const std::vector<char>* varying_parameters,
+                                               const MemberArrays* inputs) const {
   const Eigen::Index members = observed.rows(), held = static_cast<Eigen::Index>(spec_.levers.size());
   // Option 0 is the status quo (what each held lever is now), then the candidates.
   const auto options = static_cast<Eigen::Index>(candidates.size()) + 1;
@@ -281,6 +287,16 @@ const MemberArrays& LookaheadController::score(const Kernel& kernel, int month, 
     step.varying_parameters = varying_parameters;
   }
 
+  // Each row's weight of a term: the objective's, or the member's draw.
+  const auto weights = [&](double weight, Eigen::Index input) {
+    if (input < 0 || !inputs) return MemberColumn(MemberColumn::Constant(rows, weight));
+    return MemberColumn(inputs->col(input).replicate(options, 1));
+  };
+  std::vector<MemberColumn> term_weights;
+  for (std::size_t term = 0; term < lookahead_.objective.terms.size(); ++term)
+    term_weights.push_back(weights(lookahead_.objective.terms[term].weight,
+                                   lookahead_.term_inputs.empty() ? -1 : lookahead_.term_inputs[term]));
+
   // The objective averaged over the months ahead, less the held levers' cost.
   MemberColumn score = MemberColumn::Zero(rows);
   for (int ahead = 0; ahead < lookahead_.horizon; ++ahead) {
@@ -292,15 +308,16 @@ const MemberArrays& LookaheadController::score(const Kernel& kernel, int month, 
         const VariableDecl& variable = *layout_->state()[static_cast<std::size_t>(slot)].decl;
         state.col(slot) = state.col(slot).max(variable.min).min(variable.max);
       }
-    for (const Objective::Term& term : lookahead_.objective.terms) score += term.weight * state.col(term.state_slot);
+    for (std::size_t term = 0; term < term_weights.size(); ++term)
+      score += term_weights[term] * state.col(lookahead_.objective.terms[term].state_slot);
   }
   score /= lookahead_.horizon;
-  if (lookahead_.objective.lever_cost_weight != 0)
-    for (Eigen::Index lever = 0; lever < held; ++lever) {
-      const LeverDecl& decl = *layout_->levers()[static_cast<std::size_t>(spec_.levers[lever])].decl;
-      const double range = decl.max - decl.min;
-      score += lookahead_.objective.lever_cost_weight * (levers.col(spec_.levers[lever]) - decl.min) / range;
-    }
+  const MemberColumn cost_weight = weights(lookahead_.objective.lever_cost_weight, lookahead_.lever_cost_input);
+  for (Eigen::Index lever = 0; lever < held; ++lever) {
+    const LeverDecl& decl = *layout_->levers()[static_cast<std::size_t>(spec_.levers[lever])].decl;
+    const double range = decl.max - decl.min;
+    score += cost_weight * (levers.col(spec_.levers[lever]) - decl.min) / range;
+  }
   scores = Eigen::Map<const MemberArrays>(score.data(), members, options);
   return scores;
 }
@@ -312,17 +329,18 @@ void LookaheadController::decide(const LeverPolicyContext& context, const Member
   const Eigen::Index members = observed.rows(), held = static_cast<Eigen::Index>(spec_.levers.size());
   const auto options = static_cast<Eigen::Index>(candidates_.size()) + 1;
   const MemberArrays& scores = score(*context.kernel, context.month, observed, now, status_quo, candidates_,
-                                     context.parameters, context.varying_parameters);
+                                     context.parameters, context.varying_parameters, context.inputs);
 
   // The best option (the first of equals, so the status quo when nothing is better), or a logit
   // choice: option k with probability ∝ exp((score_k − best) / temperature), in stochastic runs.
-  const bool logit = lookahead_.temperature > 0 && context.stochastic;
   Eigen::Index first_members_pick = 0;
   for (Eigen::Index row = 0; row < members; ++row) {
     Eigen::Index pick = 0;
     scores.row(row).maxCoeff(&pick);
-    if (logit) {
-      const auto weights = ((scores.row(row) - scores(row, pick)) / lookahead_.temperature).exp().eval();
+    const double temperature = lookahead_.temperature_input >= 0 ? (*context.inputs)(row, lookahead_.temperature_input)
+                                                                 : lookahead_.temperature;
+    if (temperature > 0 && context.stochastic) {
+      const auto weights = ((scores.row(row) - scores(row, pick)) / temperature).exp().eval();
       double u = uniform_draw(context.seed, static_cast<std::uint64_t>(context.first_member + row),
                               static_cast<std::uint32_t>(context.month), context.first_draw + choice_draw) *
                  weights.sum();

@@ -131,6 +131,10 @@ struct LookaheadSpec {
   int horizon = 12;
   double temperature = 0;  // 0: the best candidate; above: a logit choice
   Objective objective;
+  // Weights and the temperature drawn per member (the scenario's uncertainties "CHN.objective.TERM",
+  // "CHN.temperature"): the column of the members' inputs of each, -1 where the value above stands.
+  std::vector<Eigen::Index> term_inputs;  // per objective term
+  Eigen::Index lever_cost_input = -1, temperature_input = -1;
 };
 
 class LookaheadController final : public Controller {
@@ -140,15 +144,19 @@ class LookaheadController final : public Controller {
   const std::vector<std::vector<double>>& candidates() const { return candidates_; }
   int horizon() const { return lookahead_.horizon; }
   const Objective& objective() const { return lookahead_.objective; }
+  // Whether it draws a weight or its temperature from the members' inputs' column `input`.
+  bool takes_input(Eigen::Index input) const;
   // Each row's score of its status quo (option 0) and of each of `candidates` (a setting per held
   // lever): `kernel` stepped deterministically from `observed` (members × state slots) for the
   // horizon, every lever at its value in `levers` (members × lever slots) but the held ones, at
-  // `status_quo` (members × held levers) or the candidate's. members × (1 + candidates), valid
-  // until the next call on this thread.
+  // `status_quo` (members × held levers) or the candidate's; the weights each member draws come
+  // from `inputs` (members × uncertainties). members × (1 + candidates), valid until the next
+  // call on this thread.
   const MemberArrays& score(const Kernel& kernel, int month, const MemberArrays& observed, const MemberArrays& levers,
                             const MemberArrays& status_quo, const std::vector<std::vector<double>>& candidates,
                             const MemberArrays* parameters = nullptr,
-                            const std::vector<char>* varying_parameters = nullptr) const;
+                            const std::vector<char>* varying_parameters = nullptr,
+                            const MemberArrays* inputs = nullptr) const;
 
  private:
   void decide(const LeverPolicyContext& context, const MemberArrays& observed, const MemberArrays& levers,

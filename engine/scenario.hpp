@@ -97,12 +97,13 @@ struct OutcomeSpec {
 // An uncertain input (the X of XLRM): each member draws its own value of an initial state or
 // of a lever held constant for the whole run, from its own random stream.
 struct Uncertainty {
-  // What the drawn value replaces, for each member: a parameter, an initial value, or a lever
-  // held constant for the run.
-  enum class Target { parameter, initial, lever };
+  // What the drawn value replaces, for each member: a parameter, an initial value, a lever held
+  // constant for the run, or a lookahead controller's objective weight ("CHN.objective.leverage")
+  // or temperature ("CHN.temperature"), which the controller reads from the member's inputs.
+  enum class Target { parameter, initial, lever, controller };
   std::string name;  // as written, e.g. "CHN.k", "USA.trust" or "USA.air_link"
   Target target = Target::initial;
-  int slot = -1;  // a parameter, state or lever slot of the layout
+  int slot = -1;  // a parameter, state or lever slot of the layout; -1 for a controller's
   Distribution distribution;
 };
 

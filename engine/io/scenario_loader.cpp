@@ -447,6 +447,12 @@ Trigger read_trigger(const Located& at, const Layout& layout) {
 
 // ----- Controllers (engine/controllers.hpp, docs/controllers.md) --------------------------------
 
+std::string role_of_actor(const Layout& layout, const std::string& actor) {
+  for (const Actor& candidate : layout.actors())
+    if (candidate.name == actor) return candidate.role;
+  return "";
+}
+
 // A lever of the controller's actor by its short name ("direct_pressure").
 int read_own_lever(const Entry& entry, const Layout& layout, const std::string& actor) {
   const int slot = layout.lever_index(actor, entry.name);
@@ -540,7 +546,8 @@ std::shared_ptr<const Controller> read_doctrine(const Located& doctrine, const L
 // team's, whose costs and budget the game applies), `levers:` naming which of the team's menu
 // levers it chooses (all by default).
 std::shared_ptr<const Controller> read_lookahead(const Located& lookahead, const Layout& layout, ControllerSpec spec,
-                                                 const TeamMenu* menu) {
+                                                 const TeamMenu* menu, const std::vector<Uncertainty>* uncertainties,
+                                                 const std::vector<Entry>* uncertainty_entries) {
   const Fields parts(lookahead,
                      menu ? std::vector<std::string>{"levers", "horizon", "temperature", "objective"}
                           : std::vector<std::string>{"menu", "costs", "budget", "horizon", "temperature", "objective"});
@@ -600,6 +607,32 @@ std::shared_ptr<const Controller> read_lookahead(const Located& lookahead, const
   std::optional<Objective> objective = resolve_objective(layout, spec.actor, weights, error);
   if (!objective) fail(objective_at ? *objective_at : lookahead, error);
   look.objective = std::move(*objective);
+  // Weights and the temperature the scenario's uncertainties draw per member, for this actor.
+  look.term_inputs.assign(look.objective.terms.size(), -1);
+  for (std::size_t index = 0; uncertainties && index < uncertainties->size(); ++index) {
+    const Uncertainty& uncertainty = (*uncertainties)[index];
+    const std::string prefix = spec.actor + ".";
+    if (uncertainty.target != Uncertainty::Target::controller || !uncertainty.name.starts_with(prefix)) continue;
+    const std::string setting = uncertainty.name.substr(prefix.size());
+    const auto input = static_cast<Eigen::Index>(index);
+    if (setting == "temperature") {
+      look.temperature_input = input;
+      continue;
+    }
+    const std::string term = setting.substr(std::string("objective.").size());
+    std::vector<std::string> terms;
+    for (const ObjectiveTermDecl& decl : layout.declaration().objectives)
+      if (decl.role == role_of_actor(layout, spec.actor)) terms.push_back(decl.name);
+    if (std::find(terms.begin(), terms.end(), term) == terms.end())
+      fail((*uncertainty_entries)[index].key,
+           unknown_name_message(fmt::format("term of {}'s objective", spec.actor), term, terms, "terms"));
+    if (term == "lever_cost") {
+      look.lever_cost_input = input;
+      continue;
+    }
+    for (std::size_t position = 0; position < look.objective.terms.size(); ++position)
+      if (look.objective.terms[position].name == term) look.term_inputs[position] = input;
+  }
   auto controller = std::make_shared<LookaheadController>(layout, std::move(spec), std::move(look));
   if (controller->candidates().empty()) fail(parts.require("budget"), "no setting of the menu is within the budget");
   return controller;
@@ -607,16 +640,20 @@ std::shared_ptr<const Controller> read_lookahead(const Located& lookahead, const
 
 // One of a wargame team's `doctrine:` or `lookahead:`, or of a scenario controller's.
 std::shared_ptr<const Controller> read_decision_rule(const Located& at, const Fields& fields, const Layout& layout,
-                                                     ControllerSpec spec, const TeamMenu* menu) {
+                                                     ControllerSpec spec, const TeamMenu* menu,
+                                                     const std::vector<Uncertainty>* uncertainties = nullptr,
+                                                     const std::vector<Entry>* uncertainty_entries = nullptr) {
   const auto doctrine = fields.get("doctrine"), lookahead = fields.get("lookahead");
   if (doctrine.has_value() == lookahead.has_value())
     fail(at, doctrine ? "a controller is a doctrine or a lookahead, not both"
                       : "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)");
   return doctrine ? read_doctrine(*doctrine, layout, std::move(spec), menu)
-                  : read_lookahead(*lookahead, layout, std::move(spec), menu);
+                  : read_lookahead(*lookahead, layout, std::move(spec), menu, uncertainties, uncertainty_entries);
 }
 
-std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layout& layout) {
+std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layout& layout,
+                                                   const std::vector<Uncertainty>& uncertainties,
+                                                   const std::vector<Entry>& uncertainty_entries) {
   const Fields fields(at, {"actor", "interval", "observe", "doctrine", "lookahead"});
   ControllerSpec spec;
   const Located actor_at = fields.require("actor");
@@ -627,7 +664,7 @@ std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layo
     fail(actor_at, unknown_name_message("actor", spec.actor, actors));
   if (auto interval = fields.get("interval")) spec.interval = static_cast<int>(read_whole_number(*interval, 1, 6000));
   if (auto observe = fields.get("observe")) spec.observe = read_observation(*observe);
-  return read_decision_rule(at, fields, layout, std::move(spec), nullptr);
+  return read_decision_rule(at, fields, layout, std::move(spec), nullptr, &uncertainties, &uncertainty_entries);
 }
 
 // One item of `events`: a model event, a state jump or a lever window (docs/scenario-format.md,
@@ -1047,6 +1084,17 @@ void sort_by_month(Scenario& scenario) {
 // `NAME: {uniform: [a, b]}` and the other forms of docs/scenario-format.md, Uncertainties. The
 // name is a parameter, an initial value or a lever (constant for the run); the distribution must
 // stay in its valid range.
+// "ACTOR.objective.TERM" or "ACTOR.temperature" for an actor of the layout: what a lookahead
+// controller of the actor may take from each member's inputs.
+bool is_controller_setting(const Layout& layout, const std::string& name) {
+  const auto dot = name.find('.');
+  if (dot == std::string::npos) return false;
+  const std::string actor = name.substr(0, dot), rest = name.substr(dot + 1);
+  const auto& actors = layout.actors();
+  return std::any_of(actors.begin(), actors.end(), [&](const Actor& a) { return a.name == actor; }) &&
+         (rest == "temperature" || (rest.starts_with("objective.") && rest.size() > 10));
+}
+
 Uncertainty read_uncertainty(const Entry& entry, const Layout& layout) {
   Uncertainty uncertainty;
   uncertainty.name = entry.name;
@@ -1071,6 +1119,13 @@ Uncertainty read_uncertainty(const Entry& entry, const Layout& layout) {
     uncertainty.slot = lever;
     lower = layout.levers()[lever].decl->min;
     upper = layout.levers()[lever].decl->max;
+  } else if (is_controller_setting(layout, entry.name)) {
+    // Which controller, and whether its objective has the term, is checked once controllers are
+    // read (read_controller).
+    uncertainty.target = Uncertainty::Target::controller;
+    const bool temperature = entry.name.ends_with(".temperature");
+    lower = temperature ? 0 : -unbounded;
+    upper = unbounded;
   } else if (const int variable = find_slot(layout, initial_slots, entry.name); variable >= 0) {
     require_settable(entry.key, layout, variable);
     uncertainty.target = Uncertainty::Target::initial;
@@ -1149,12 +1204,26 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
 
   for (const Located& trigger : draft.triggers) scenario->triggers.push_back(read_trigger(trigger, layout));
   for (const Located& event : draft.events) read_event(event, horizon, *scenario);
-  for (const Located& controller : draft.controllers)
-    scenario->lever_policies.push_back(read_controller(controller, layout));
 
   scenario->network = read_network(draft, layout, file);
   scenario->outcomes = read_outcomes(draft, layout);
   for (const Entry& entry : draft.uncertainties) scenario->uncertainties.push_back(read_uncertainty(entry, layout));
+  // Controllers after the uncertainties: a lookahead may take weights and its temperature from them.
+  for (const Located& controller : draft.controllers)
+    scenario->lever_policies.push_back(
+        read_controller(controller, layout, scenario->uncertainties, draft.uncertainties));
+  for (std::size_t index = 0; index < scenario->uncertainties.size(); ++index) {
+    const Uncertainty& uncertainty = scenario->uncertainties[index];
+    const bool taken =
+        std::any_of(scenario->lever_policies.begin(), scenario->lever_policies.end(), [&](const auto& policy) {
+          const auto* lookahead = dynamic_cast<const LookaheadController*>(policy.get());
+          return lookahead && lookahead->takes_input(static_cast<Eigen::Index>(index));
+        });
+    if (uncertainty.target == Uncertainty::Target::controller && !taken)
+      fail(draft.uncertainties[index].key,
+           fmt::format("'{}' is a lookahead controller's, and {} has none under controllers:", uncertainty.name,
+                       uncertainty.name.substr(0, uncertainty.name.find('.'))));
+  }
   for (const Override& change : options.overrides) apply_override(change, *scenario);
   sort_by_month(*scenario);
   // Constraints across values come last, once every file and override is in; with uncertain

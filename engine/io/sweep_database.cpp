@@ -30,6 +30,8 @@ const char* target_name(Uncertainty::Target target) {
       return "initial";
     case Uncertainty::Target::lever:
       return "lever";
+    case Uncertainty::Target::controller:
+      return "controller";
   }
   return "";
 }

@@ -105,3 +105,23 @@ TEST_CASE("a mistake in a scenario's controllers is reported at its place with e
                                          "unknown lever of CHN 'direct_presure', did you mean 'direct_pressure'?"));
   CHECK_FALSE(fs::exists(folder / "out"));
 }
+
+TEST_CASE("a sweep varies a controller's objective weight and temperature as uncertainties", "[cli][controllers]") {
+  const fs::path folder = scratch("controller-sweep");
+  write_text_file(folder / "sweep.yaml",
+                  "extends: " + (root_folder() / "examples/controllers/china_lookahead.yaml").string() +
+                      "\n"
+                      "stochastic: true\n"
+                      "uncertainties:\n"
+                      "  CHN.objective.leverage: {uniform: [0.5, 2]}\n"
+                      "  CHN.temperature: {uniform: [0, 0.05]}\n"
+                      "sweep: {design: latin_hypercube, samples: 16, database: sweep.sqlite}\n");
+  const RunResult swept = run_steppe({"sweep", "sweep.yaml", "--months", "24", "-q"}, folder);
+  INFO(swept.err);
+  REQUIRE(swept.exit_code == 0);
+  const RunResult analyzed = run_steppe({"analyze", "sweep.sqlite", "--out", (folder / "out").string()}, folder);
+  INFO(analyzed.err);
+  REQUIRE(analyzed.exit_code == 0);
+  CHECK_THAT(analyzed.out, Catch::Contains("CHN.objective.leverage"));
+  CHECK_THAT(analyzed.out, Catch::Contains("CHN.temperature"));
+}

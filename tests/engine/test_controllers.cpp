@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -311,6 +312,31 @@ TEST_CASE("an equilibrium needs two players with lookahead controllers", "[contr
   CHECK_THROWS_WITH(find_equilibrium(scenario, {.actors = {"ACME", "ACME"}}), Catch::Contains("ACME is named twice"));
 }
 
+TEST_CASE("each member weighs its objective as its uncertain inputs draw", "[controllers]") {
+  // ACME's cost weight c is drawn per member; each member then produces the q of the menu that
+  // maximizes q(0.8 − q) + c·q (against BOLT's 0.2), and its final profit is q(1 − q − 0.2).
+  const auto scenario =
+      scenario_from_yaml(duopoly("levers: {ACME.output: 0.7, BOLT.output: 0.2}\n"
+                                 "uncertainties: {ACME.objective.lever_cost: {uniform: [-0.3, 0]}}\n"
+                                 "controllers:\n"
+                                 "  - {actor: ACME, interval: 1, observe: truth, lookahead: {menu: {output: " +
+                                 twentieths() + "}, horizon: 1}}\n"));
+  EnsembleOptions options;
+  options.members = 64;
+  const EnsembleResult result = run_ensemble(scenario, options);
+  const auto profit = [](double own) { return own * (1 - own - 0.2); };
+  std::set<double> chosen;
+  for (Eigen::Index member = 0; member < options.members; ++member) {
+    const double cost = result.inputs(member, 0);
+    double best = 0.7, best_score = profit(0.7) + cost * 0.7;  // the status quo first
+    for (int step = 0; step <= 20; ++step)
+      if (const double q = step * 0.05; profit(q) + cost * q > best_score) best = q, best_score = profit(q) + cost * q;
+    CHECK(result.outcomes(member, 0) == Approx(profit(best)).margin(1e-12));
+    chosen.insert(best);
+  }
+  CHECK(chosen.size() >= 4);  // q = (0.8 + c)/2 spans 0.25 to 0.4 over the draws
+}
+
 TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
   const auto error_of = [](const std::string& controllers) -> std::string {
     try {
@@ -343,6 +369,12 @@ TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
   check("  - {actor: ACME, observe: fog, lookahead: {menu: {output: [0, 1]}}}\n",
         "expected 'truth' or {lag: MONTHS, noise: SD}, got 'fog'");
   check("  - {actor: ACME, interval: 0, lookahead: {menu: {output: [0, 1]}}}\n", "interval");
+  const auto uncertain = [](const std::string& name) {
+    return "  - {actor: ACME, lookahead: {menu: {output: [0, 1]}}}\nuncertainties: {" + name + ": {uniform: [0, 1]}}\n";
+  };
+  check(uncertain("ACME.objective.proft"), "unknown term of ACME's objective 'proft', did you mean 'profit'?");
+  check(uncertain("BOLT.objective.profit"),
+        "'BOLT.objective.profit' is a lookahead controller's, and BOLT has none under controllers:");
 }
 
 namespace {
