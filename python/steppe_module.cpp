@@ -20,14 +20,18 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "app/describe.hpp"
 #include "app/json.hpp"
+#include "app/studies.hpp"
+#include "app/sweeps.hpp"
 #include "app/what_if.hpp"
 #include "engine/errors.hpp"
 #include "engine/io/ensemble_results.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "engine/io/sweep_arrays.hpp"
 #include "engine/simulation.hpp"
 
 namespace py = pybind11;
@@ -147,18 +151,17 @@ struct RunResults {
   py::object trajectories = py::none();
 };
 
-// Runs `prepared` with the GIL released. An ensemble runs on a worker thread while this one,
-// every 50 ms, passes the members done to `progress` (when given) and checks for signals:
-// Ctrl-C (a KeyboardInterrupt, or whatever a handler raises), or an exception from `progress`,
-// cancels the ensemble between blocks and is raised here once the workers have stopped.
-app::RunResult run_interruptibly(const app::PreparedRun& prepared, const py::object& progress) {
-  if (prepared.ensemble.members == 1) {
-    py::gil_scoped_release released;
-    return app::run(prepared);  // one member: milliseconds
-  }
+// Calls `work(cancel, done)` with the GIL released: a long one on a worker thread, while this
+// thread, every 50 ms, passes what `work` counts as done to `progress` (when given) and checks
+// for signals. Ctrl-C (a KeyboardInterrupt, or whatever a handler raises), or an exception from
+// `progress`, sets `cancel`, which `work` sees between its blocks, and is raised here once the
+// workers have stopped.
+template <class Work>
+auto interruptibly(const Work& work, const py::object& progress) {
+  using Result = std::invoke_result_t<const Work&, const std::atomic<bool>&, std::atomic<std::int64_t>&>;
   std::atomic<bool> cancel{false};
   std::atomic<std::int64_t> done{0};
-  std::optional<app::RunResult> result;
+  std::optional<Result> result;
   std::exception_ptr failure;
   std::optional<py::error_already_set> interruption;
   {
@@ -167,7 +170,7 @@ app::RunResult run_interruptibly(const app::PreparedRun& prepared, const py::obj
     std::future<void> finished = finished_promise.get_future();
     std::thread worker([&] {
       try {
-        result = app::run(prepared, {.progress = [&](std::int64_t members) { done = members; }, .cancel = &cancel});
+        result.emplace(work(cancel, done));
       } catch (...) {
         failure = std::current_exception();
       }
@@ -189,8 +192,21 @@ app::RunResult run_interruptibly(const app::PreparedRun& prepared, const py::obj
   }
   if (interruption) throw std::move(*interruption);
   if (failure) std::rethrow_exception(failure);
-  if (!progress.is_none()) progress(prepared.ensemble.members);
+  if (!progress.is_none()) progress(done.load());
   return std::move(*result);
+}
+
+// Runs `prepared` without the GIL; an ensemble interruptibly, counting members.
+app::RunResult run_interruptibly(const app::PreparedRun& prepared, const py::object& progress) {
+  if (prepared.ensemble.members == 1) {
+    py::gil_scoped_release released;
+    return app::run(prepared);  // one member: milliseconds
+  }
+  return interruptibly(
+      [&](const std::atomic<bool>& cancel, std::atomic<std::int64_t>& done) {
+        return app::run(prepared, {.progress = [&](std::int64_t members) { done = members; }, .cancel = &cancel});
+      },
+      progress);
 }
 
 std::shared_ptr<RunResults> run(const LoadedScenario& loaded, std::int64_t members, int threads,
@@ -273,6 +289,90 @@ py::list outcome_statistics(const app::RunResult& result) {
     rows.append(row);
   }
   return rows;
+}
+
+// `steppe sweep FILE`: the sweep run into its database (or `database`), interruptibly, counting
+// runs; an interrupted sweep keeps what it committed and finishes with resume=True. With
+// `changed`, its scenario gets that scenario's changes (settings, months, seed), as the command
+// line's flags give them.
+py::dict sweep(const std::string& file, const LoadedScenario* changed, const std::string& database, bool resume,
+               int threads, const py::object& progress) {
+  const app::PreparedSweep prepared = app::prepare_sweep({.file = file,
+                                                          .load = changed ? changed->load : LoadOptions{},
+                                                          .database = database,
+                                                          .resume = resume,
+                                                          .threads = threads,
+                                                          .version = STEPPE_VERSION,
+                                                          .command = "steppe.sweep(" + file + ")",
+                                                          .resume_command = "steppe sweep " + file});
+  const SweepReport report = interruptibly(
+      [&](const std::atomic<bool>& cancel, std::atomic<std::int64_t>& done) {
+        return app::run_sweep(prepared,
+                              {.progress = [&](std::int64_t runs, std::int64_t) { done = runs; }, .cancel = &cancel});
+      },
+      progress);
+  py::dict found;
+  found["database"] = prepared.sweep.database.string();
+  found["points"] = report.points;
+  found["runs"] = report.runs;
+  found["already_done"] = report.already_done;
+  found["ran"] = report.ran;
+  return found;
+}
+
+py::array_t<double> copied(const Eigen::MatrixXd& table) {
+  py::array_t<double, py::array::f_style> values({table.rows(), table.cols()});
+  std::copy(table.data(), table.data() + table.size(), values.mutable_data());
+  return values;
+}
+
+// A sweep database's design and outcomes, as the analyses read them (engine/io/sweep_arrays.hpp).
+py::dict sweep_arrays(const std::string& database, bool allow_unfinished) {
+  const SweepArrays arrays = read_sweep_arrays(SweepDatabase::open(database), allow_unfinished);
+  py::dict found;
+  found["file"] = arrays.stored.file;
+  found["design"] = arrays.stored.design;
+  found["replicates"] = arrays.stored.replicates;
+  found["factors"] = arrays.stored.factors;
+  found["outcome_names"] = arrays.stored.outcomes;
+  found["policies"] = arrays.policies;
+  found["policy_levers"] = arrays.stored.policies;  // JSON {name: {lever: value}}, "" without policies
+  found["values"] = copied(arrays.values);
+  found["run_point"] = arrays.run_point;
+  found["outcomes"] = copied(arrays.outcomes);
+  std::vector<int> point_policy;
+  for (const PointRole& role : arrays.roles) point_policy.push_back(role.policy);
+  found["point_policy"] = point_policy;
+  std::vector<int> point_base;
+  for (const PointRole& role : arrays.roles) point_base.push_back(role.base);
+  found["point_base"] = point_base;
+  return found;
+}
+
+// `steppe analyze DATABASE --json`, as its JSON text.
+std::string analyze(const std::string& database, const std::vector<std::string>& outcomes, double confidence,
+                    int resamples, std::uint64_t seed, int threads) {
+  py::gil_scoped_release released;
+  return app::json::analysis(
+             app::analyze(
+                 {.database = database,
+                  .analysis = {.confidence = {confidence, resamples, seed}, .outcomes = outcomes, .convergence = true},
+                  .threads = threads}))
+      .dump();
+}
+
+// `steppe discover SOURCE --where CONDITION --json`, as its JSON text.
+std::string discover(const std::string& source, const std::string& where, const std::vector<std::string>& inputs,
+                     int box, double peel_alpha, double mass_min, int resamples, std::uint64_t seed) {
+  py::gil_scoped_release released;
+  return app::json::discovery(app::discover({.source = source,
+                                             .where = where,
+                                             .inputs = inputs,
+                                             .box = box,
+                                             .prim = {.peel_alpha = peel_alpha, .mass_min = mass_min},
+                                             .resamples = resamples,
+                                             .seed = seed}))
+      .dump();
 }
 
 // A stepped run, as the wargame drives one: a block of members under the scenario's policies,
@@ -358,6 +458,14 @@ PYBIND11_MODULE(_steppe, module) {
   module.def("describe_model",
              [](const std::string& name) { return app::json::declaration(app::describe_model(name)).dump(); });
   module.def("models", [] { return app::json::models(app::list_models()).dump(); });
+
+  module.def("sweep", &sweep, py::arg("file"), py::arg("changed"), py::arg("database"), py::arg("resume"),
+             py::arg("threads"), py::arg("progress"));
+  module.def("sweep_arrays", &sweep_arrays, py::arg("database"), py::arg("allow_unfinished"));
+  module.def("analyze", &analyze, py::arg("database"), py::arg("outcomes"), py::arg("confidence"), py::arg("resamples"),
+             py::arg("seed"), py::arg("threads"));
+  module.def("discover", &discover, py::arg("source"), py::arg("where"), py::arg("inputs"), py::arg("box"),
+             py::arg("peel_alpha"), py::arg("mass_min"), py::arg("resamples"), py::arg("seed"));
 
   py::class_<RunResults, std::shared_ptr<RunResults>>(module, "RunResults")
       .def_property_readonly("members",

@@ -11,11 +11,15 @@ runs, the same numbers (docs/python.md). Bad input raises steppe.InputError, a V
 carries the file, line, column and the message the command line prints.
 """
 import json
+import os
+import pathlib
+import tempfile
 
 from . import _steppe
 from ._steppe import InputError
 
-__all__ = ["load", "describe_model", "models", "InputError", "Scenario", "Results", "Simulation"]
+__all__ = ["load", "describe_model", "models", "experiments", "sweep", "sweep_results", "analyze", "discover",
+           "InputError", "Scenario", "Results", "Simulation"]
 
 InputError.__doc__ = """Bad input: a scenario, a change or a name steppe cannot take.
 
@@ -296,3 +300,106 @@ class Simulation:
     @property
     def finished(self):
         return self._native.finished
+
+
+def sweep(file, *, database=None, resume=False, threads=0, progress=None):
+    """Run a sweep file into its SQLite database, as `steppe sweep FILE` does (docs/sweeps.md).
+
+    database: as --db (default: the file's own). resume: finish an interrupted sweep (--resume).
+    progress: called with the runs done so far. Ctrl-C stops it keeping what was committed.
+    Returns a dict: database, points, runs, already_done, ran."""
+    return _steppe.sweep(str(file), None, str(database or ""), resume, threads, progress)
+
+
+def analyze(database, *, outcomes=(), confidence=0.95, resamples=0, seed=1, threads=0):
+    """The analysis a sweep's design declares (Sobol, Morris, the given-data measures or the
+    robustness of policies): the document `steppe analyze DATABASE --json` prints, as dicts."""
+    return json.loads(_steppe.analyze(str(database), list(outcomes), confidence, resamples, seed, threads))
+
+
+def discover(source, where, *, inputs=(), box=None, peel_alpha=0.05, mass_min=0.05, resamples=10, seed=1):
+    """PRIM scenario discovery on a sweep database or a CSV file: the document
+    `steppe discover SOURCE --where CONDITION --json` prints (discover.json), as dicts
+    (docs/discovery.md)."""
+    return json.loads(_steppe.discover(str(source), where, list(inputs), -1 if box is None else box, peel_alpha,
+                                       mass_min, resamples, seed))
+
+
+def sweep_results(database, *, allow_unfinished=False):
+    """A sweep database's runs as EMA Workbench's perform_experiments returns them:
+    (experiments, outcomes). experiments has a row per run: each factor's value, then `scenario`
+    (the design point, shared by every policy), `policy` (its name; "none" without policies),
+    `replicate` and `run`, with the levers any policy sets before them (NaN where a policy leaves
+    one as the scenario schedules it); a DataFrame when pandas is installed, else a dict of arrays. outcomes is
+    a dict of outcome name -> array of one value per run (NaN when undefined)."""
+    import numpy
+    arrays = _steppe.sweep_arrays(str(database), allow_unfinished)
+    run_point = numpy.asarray(arrays["run_point"], dtype=numpy.int64)
+    point_policy = numpy.asarray(arrays["point_policy"], dtype=numpy.int64)
+    point_base = numpy.asarray(arrays["point_base"], dtype=numpy.int64)
+    columns = {name: arrays["values"][run_point, index] for index, name in enumerate(arrays["factors"])}
+    policy_of_run = point_policy[run_point]
+    names = numpy.array(list(arrays["policies"]) + ["none"], dtype=object)
+    # Each policy's levers, as EMA's experiments carry them: NaN where a policy leaves one as scheduled.
+    policy_levers = json.loads(arrays["policy_levers"] or "{}")
+    for lever in dict.fromkeys(name for levers_set in policy_levers.values() for name in levers_set):
+        values = numpy.array([policy_levers[name].get(lever, numpy.nan) for name in arrays["policies"]] + [numpy.nan])
+        columns[lever] = values[policy_of_run]
+    columns["scenario"] = numpy.where(policy_of_run >= 0, point_base[run_point], run_point)
+    columns["policy"] = names[policy_of_run]  # -1, no policy: the last name, "none"
+    runs = len(run_point)
+    columns["replicate"] = numpy.arange(runs, dtype=numpy.int64) % arrays["replicates"]
+    columns["run"] = numpy.arange(runs, dtype=numpy.int64)
+    outcomes = {name: arrays["outcomes"][:, index] for index, name in enumerate(arrays["outcome_names"])}
+    pandas = _pandas()
+    return (columns if pandas is None else pandas.DataFrame(columns)), outcomes
+
+
+# How a design takes its number of points (docs/sweeps.md, "Designs").
+_POINTS_KEY = {"sobol": "samples", "sobol_sequence": "samples", "latin_hypercube": "samples",
+               "monte_carlo": "samples", "morris": "trajectories", "grid": "levels"}
+
+
+def _distribution(spec):
+    """An uncertainty as a sweep file writes it: (low, high) is uniform; a dict is taken as written
+    ({"normal": [mean, sd]}, {"values": [...]}, ...); a list is its values."""
+    if isinstance(spec, tuple):
+        low, high = spec
+        return {"uniform": [low, high]}
+    if isinstance(spec, list):
+        return {"values": spec}
+    return spec
+
+
+def experiments(scenario, uncertainties=None, levers=None, policies=None, design="latin_hypercube", n=100,
+                replicates=1, *, goals=None, threads=0, database=None, progress=None, **design_settings):
+    """Experiments the EMA Workbench way: the scenario run at each point of a design over its
+    uncertainties, under each policy; returns (experiments, outcomes) as perform_experiments does
+    (see sweep_results), so that EMA's analysis code (prim, feature scoring) can take them.
+
+    It is a steppe sweep (docs/sweeps.md), written as a sweep file and run as `steppe sweep` runs
+    one, into a SQLite database: `database` keeps it (default: a temporary folder, removed after).
+    scenario: a Scenario (its changes, months and seed carry over). uncertainties: {name: (low, high)
+    or a distribution as a sweep file writes it}; levers: {lever: range} sampled as further
+    factors; policies: {name: {lever: value}}, each run against the same design points and random
+    draws; design: latin_hypercube, monte_carlo, sobol, sobol_sequence, morris or grid; n: its
+    points (samples; morris: trajectories; grid: levels); replicates: runs per point, each with its
+    own random stream; goals: {outcome: {better: higher|lower, threshold: x}} for robustness;
+    further keyword arguments are the design's own keys (second_order=True, levels=4)."""
+    factors = {name: _distribution(spec) for name, spec in {**(uncertainties or {}), **(levers or {})}.items()}
+    settings = {"design": design, _POINTS_KEY.get(design, "samples"): n, "replicates": replicates,
+                **design_settings}
+    if policies:
+        settings["policies"] = {name: dict(levers_set) for name, levers_set in policies.items()}
+    if goals:
+        settings["goals"] = goals
+    with tempfile.TemporaryDirectory(prefix="steppe-experiments-") as folder:
+        target = pathlib.Path(database).resolve() if database else pathlib.Path(folder) / "experiments.sqlite"
+        settings["database"] = str(target)
+        text = {"extends": str(pathlib.Path(scenario.file).resolve()), "sweep": settings}
+        if factors:
+            text["uncertainties"] = factors
+        sweep_file = pathlib.Path(folder) / "experiments.yaml"
+        sweep_file.write_text(json.dumps(text, indent=2))  # JSON is YAML
+        _steppe.sweep(str(sweep_file), scenario._loaded, "", False, threads, progress)
+        return sweep_results(target)
