@@ -212,17 +212,19 @@ app::RunResult run_interruptibly(const app::PreparedRun& prepared, const py::obj
 std::shared_ptr<RunResults> run(const LoadedScenario& loaded, std::int64_t members, int threads,
                                 std::optional<int> months, std::optional<std::uint64_t> seed, bool keep_trajectories,
                                 bool all_bands, bool confirmed, const py::object& progress) {
-  LoadOptions load = loaded.load;
-  if (months) load.months = months;
-  if (seed) load.seed = seed;
+  app::RunRequest request{.scenario = loaded.file,
+                          .load = loaded.load,
+                          .ensemble = {.members = members,
+                                       .threads = threads,
+                                       .keep_trajectories = keep_trajectories,
+                                       .bands = all_bands ? BandSelection::all : BandSelection::reported,
+                                       .confirmed = confirmed},
+                          .trajectories_file = false};
+  if (months) request.load.months = months;
+  if (seed) request.load.seed = seed;
+  // Other months or another seed are a scenario loaded anew, as the command line's flags load it.
   const app::PreparedRun prepared =
-      app::prepare_run({.scenario = loaded.file,
-                        .load = load,
-                        .ensemble = {.members = members,
-                                     .threads = threads,
-                                     .keep_trajectories = keep_trajectories,
-                                     .bands = all_bands ? BandSelection::all : BandSelection::reported,
-                                     .confirmed = confirmed}});
+      months || seed ? app::prepare_run(request) : app::prepare_run(request, loaded.scenario);
   auto results = std::make_shared<RunResults>(RunResults{.result = run_interruptibly(prepared, progress)});
   results->slots = visible_slots(*results->result.scenario().layout);
   if (results->result.cancelled()) throw std::logic_error("an ensemble was cancelled without an interruption");

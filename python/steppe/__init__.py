@@ -10,8 +10,8 @@ The package is a thin face over the engine the `steppe` program runs: the same l
 runs, the same numbers (docs/python.md). Bad input raises steppe.InputError, a ValueError that
 carries the file, line, column and the message the command line prints.
 """
+import functools
 import json
-import os
 import pathlib
 import tempfile
 
@@ -163,21 +163,41 @@ class Results:
 
     def __init__(self, native):
         self._native = native
-        self.members = native.members
-        self.dates = native.dates
-        self.variables = [f"{actor}.{variable}" for actor, variable in native.variables]
-        self.trajectories = native.trajectories
-        self.band_variables = [f"{actor}.{variable}" for actor, variable in native.band_variables]
-        self.band_levels = native.band_levels
-        self.bands = native.bands
-        self.outcome_names = native.outcome_names
-        self.outcomes = native.outcomes
-        self.input_names = native.input_names
-        self.inputs = native.inputs
-        self.statistics = native.statistics
-        self.warnings = native.warnings
-        self.seed = native.seed
-        self.content_hash = native.content_hash
+
+    # Read from the run when first asked for: a what-if run's results are made in microseconds.
+    members = property(lambda self: self._native.members)
+    trajectories = property(lambda self: self._native.trajectories)
+    band_levels = property(lambda self: self._native.band_levels)
+    outcome_names = property(lambda self: self._native.outcome_names)
+    input_names = property(lambda self: self._native.input_names)
+    statistics = property(lambda self: self._native.statistics)
+    warnings = property(lambda self: self._native.warnings)
+    seed = property(lambda self: self._native.seed)
+    content_hash = property(lambda self: self._native.content_hash)
+
+    @functools.cached_property
+    def dates(self):
+        return self._native.dates
+
+    @functools.cached_property
+    def variables(self):
+        return [f"{actor}.{variable}" for actor, variable in self._native.variables]
+
+    @functools.cached_property
+    def band_variables(self):
+        return [f"{actor}.{variable}" for actor, variable in self._native.band_variables]
+
+    @functools.cached_property
+    def bands(self):
+        return self._native.bands
+
+    @functools.cached_property
+    def outcomes(self):
+        return self._native.outcomes
+
+    @functools.cached_property
+    def inputs(self):
+        return self._native.inputs
 
     def __repr__(self):
         kind = f"ensemble of {self.members} members" if self.members > 1 else "single run"

@@ -114,3 +114,19 @@ def test_a_frame_table_that_a_run_lacks_is_refused_with_what_to_do(root):
     with pytest.raises(ValueError, match="keep_trajectories"):
         ensemble.to_pandas("trajectories")
     assert list(ensemble.to_pandas()) == ["bands", "outcomes"]
+
+
+def test_a_run_uses_the_scenario_as_loaded_and_other_months_or_seed_read_its_files_again(root, tmp_path):
+    file = tmp_path / "scenario.yaml"
+    file.write_text(f"extends: {root / 'scenarios/baseline.yaml'}\n")
+    scenario = steppe.load(file)
+    file.write_text("not: a scenario\n")
+    assert scenario.run().trajectories.shape[0] == 121  # what was loaded
+    with pytest.raises(steppe.InputError):
+        scenario.run(months=12)  # read again, as --months reads it
+
+
+def test_kept_trajectories_are_not_refused_for_the_size_of_a_file_python_does_not_write(root):
+    # `steppe run` refuses these without --yes: their trajectories.csv would take about 1.1 GB.
+    results = steppe.load(root / "scenarios/calibrated.yaml").run(members=240_000, months=1, keep_trajectories=True)
+    assert results.trajectories.shape == (2, 240_000, len(results.variables))
