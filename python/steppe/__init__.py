@@ -18,6 +18,8 @@ import tempfile
 from . import _steppe
 from ._steppe import InputError
 
+InputError.__module__ = __name__  # shown as steppe.InputError
+
 __all__ = ["load", "describe_model", "models", "experiments", "sweep", "sweep_results", "analyze", "discover",
            "InputError", "Scenario", "Results", "Simulation"]
 
