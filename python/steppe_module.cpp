@@ -104,7 +104,8 @@ py::dict scenario_info(const LoadedScenario& loaded) {
   std::vector<std::string> actors, variables, levers, outcomes, uncertainties;
   for (const Actor& actor : layout.actors()) actors.push_back(actor.name);
   for (int slot : visible_slots(layout)) variables.push_back(layout.state_name(slot));
-  for (std::size_t slot = 0; slot < layout.levers().size(); ++slot) levers.push_back(layout.lever_name(int(slot)));
+  for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
+    levers.push_back(layout.lever_name(static_cast<int>(slot)));
   for (const OutcomeSpec& outcome : scenario.outcomes) outcomes.push_back(outcome.name);
   for (const Uncertainty& uncertainty : scenario.uncertainties) uncertainties.push_back(uncertainty.name);
   info["actors"] = actors;
@@ -134,12 +135,15 @@ py::array_t<double> gathered_trajectories(std::vector<MemberArrays>& months, con
   py::array_t<double> gathered({static_cast<py::ssize_t>(months.size()), static_cast<py::ssize_t>(slots.size()),
                                 static_cast<py::ssize_t>(members)});
   double* out = gathered.mutable_data();
-  for (MemberArrays& month : months) {
-    for (int slot : slots) {
-      std::memcpy(out, month.col(slot).data(), sizeof(double) * static_cast<std::size_t>(members));
-      out += members;
+  {
+    py::gil_scoped_release released;  // a large ensemble's trajectories take a while to copy
+    for (MemberArrays& month : months) {
+      for (int slot : slots) {
+        std::memcpy(out, month.col(slot).data(), sizeof(double) * static_cast<std::size_t>(members));
+        out += members;
+      }
+      month = MemberArrays();
     }
-    month = MemberArrays();
   }
   return gathered.attr("transpose")(0, 2, 1);
 }

@@ -279,7 +279,8 @@ class Simulation:
     step(months=1) advances; set_lever("USA.air_link", 1) holds a lever from the next step on over
     the scenario's own schedules and triggers, clear_lever gives it back. state: members x
     variables (a copy), variables naming its columns; levers: members x lever_names, the last
-    step's settings; month, date, finished."""
+    step's settings; month, date, finished. Steps run without the GIL: use one Simulation from
+    one thread at a time."""
 
     def __init__(self, native):
         self._native = native
