@@ -33,6 +33,16 @@ endif()
 message(STATUS "steppe: Python module for ${Python_EXECUTABLE} (Python ${Python_VERSION}), "
                "pybind11 ${pybind11_VERSION}, into ${PROJECT_BINARY_DIR}/python")
 set(STEPPE_PYTHON_MODULE ON)
+# Say so when `python3` on PATH is another Python (pyenv, conda, a venv): it will not find the module.
+find_program(STEPPE_PATH_PYTHON NAMES python3 NO_CACHE)
+if(STEPPE_PATH_PYTHON)
+  file(REAL_PATH "${STEPPE_PATH_PYTHON}" path_python)
+  file(REAL_PATH "${Python_EXECUTABLE}" module_python)
+  if(NOT path_python STREQUAL module_python)
+    message(STATUS "steppe: note: python3 on PATH is ${STEPPE_PATH_PYTHON}, not ${Python_EXECUTABLE}: "
+                   "import steppe with ${Python_EXECUTABLE} (docs/python.md, \"Which Python\")")
+  endif()
+endif()
 # A shared object links only position-independent code: the libraries are compiled with -fPIC
 # (the executables with -fPIE, Debian's default anyway). -fPIC alone would also let every global
 # function be replaced at load time, so GCC could no longer inline one into another within a

@@ -111,3 +111,27 @@ def test_a_bad_uncertainty_raises_input_error(root):
     scenario = steppe.load(root / "scenarios/baseline.yaml")
     with pytest.raises(steppe.InputError, match="CHN.kk"):
         steppe.experiments(scenario, uncertainties={"CHN.kk": (0.1, 0.2)}, n=4)
+
+
+def test_a_sweep_stopped_from_python_keeps_its_runs_and_resume_finishes_it_as_one_run_whole(root, tmp_path):
+    sweep_file = tmp_path / "many.yaml"
+    sweep_file.write_text(f"extends: {root / 'scenarios/calibrated.yaml'}\n"
+                          "uncertainties: {CHN.k: {uniform: [0.12, 0.30]}}\n"
+                          "sweep: {design: monte_carlo, samples: 150000, database: many.sqlite}\n")
+
+    class Stop(Exception):
+        pass
+
+    def stop(done):
+        raise Stop(done)
+
+    with pytest.raises(Stop):
+        steppe.sweep(sweep_file, threads=1, progress=stop)
+    resumed = steppe.sweep(sweep_file, resume=True)
+    assert 0 < resumed["already_done"] < 150000 and resumed["already_done"] + resumed["ran"] == 150000
+    whole = steppe.sweep(sweep_file, database=tmp_path / "whole.sqlite")
+    assert whole["ran"] == 150000
+    _, resumed_outcomes = steppe.sweep_results(tmp_path / "many.sqlite")
+    _, whole_outcomes = steppe.sweep_results(tmp_path / "whole.sqlite")
+    for name in whole_outcomes:
+        numpy.testing.assert_array_equal(resumed_outcomes[name], whole_outcomes[name])
