@@ -124,3 +124,12 @@ def test_a_lever_that_is_unknown_or_out_of_range_raises_input_error():
         simulation.set_lever("USA.air_link", 2)
     with pytest.raises(steppe.InputError):
         steppe.load("scenarios/baseline.yaml").simulation(members=0)
+
+
+def test_the_models_and_a_models_table_are_those_steppe_describe_lists(root):
+    listed = json.loads(subprocess.run([str(STEPPE), "describe", "--json"], cwd=root, capture_output=True,
+                                       text=True, check=True).stdout)
+    assert steppe.models() == listed
+    assert len(steppe.describe_model("third_neighbor")) == len(steppe.load("scenarios/calibrated.yaml").describe())
+    with pytest.raises(steppe.InputError, match="did you mean 'third_neighbor'"):
+        steppe.describe_model("third_neighbour")
