@@ -2,6 +2,7 @@
 CSV file of its name, read back by pandas, and the arrays are those frames' values."""
 import gc
 import signal
+import threading
 
 import numpy
 import pytest
@@ -90,6 +91,31 @@ def test_progress_is_called_and_what_it_raises_stops_the_run(root):
 
     with pytest.raises(Stop):
         scenario.run(members=200_000, threads=1, progress=stop)
+
+
+def test_other_python_threads_run_while_an_ensemble_runs(root):
+    scenario = steppe.load(root / "scenarios/calibrated.yaml", stochastic=True)
+    members = 400_000
+    started, other_thread_done = threading.Event(), threading.Event()
+    seen_while_running = []
+
+    def progress(done):
+        started.set()
+        if other_thread_done.is_set() and done < members:
+            seen_while_running.append(done)
+            raise StopIteration  # enough: stop the run
+
+    def other_work():
+        started.wait()
+        sum(range(2_000_000))  # Python code, which needs the GIL the engine must not hold
+        other_thread_done.set()
+
+    other = threading.Thread(target=other_work)
+    other.start()
+    with pytest.raises(StopIteration):
+        scenario.run(members=members, threads=1, progress=progress)
+    other.join()
+    assert seen_while_running, "the other thread finished only after the run"
 
 
 def test_ctrl_c_interrupts_an_ensemble_with_keyboard_interrupt(root):
