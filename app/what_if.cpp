@@ -248,7 +248,11 @@ std::shared_ptr<const Scenario> load_checked(const std::string& file, const Load
 
 }  // namespace
 
-PreparedRun prepare_run(const RunRequest& request) {
+namespace {
+
+// prepare_run with the scenario from `scenario()`, called once the request's other checks passed.
+PreparedRun prepare_run_of(const RunRequest& request,
+                           const std::function<std::shared_ptr<const Scenario>()>& scenario) {
   PreparedRun prepared{.label = stem(request.scenario),
                        .ensemble = request.ensemble,
                        .also_write = request.also_write,
@@ -256,11 +260,11 @@ PreparedRun prepare_run(const RunRequest& request) {
                        .chart = request.chart};
   check_opt_in_writers<RunResult>(prepared, prepared.also_write);
   refuse_explained_ensemble(request.explain, request.ensemble.members);
-  prepared.scenario = load_checked(request.scenario, request.load);
+  prepared.scenario = scenario();
   prepared.folder = folder_name(label_with_changes(prepared.label, *prepared.scenario));
   const EnsembleSettings& ensemble = request.ensemble;
   if (ensemble.members == 1) return prepared;
-  if (ensemble.keep_trajectories) {
+  if (ensemble.keep_trajectories && request.trajectories_file) {
     prepared.trajectories_file_bytes = trajectories_file_bytes(*prepared.scenario, ensemble.members);
     if (prepared.trajectories_file_bytes > 1'000'000'000 && !ensemble.confirmed)
       throw InputError({"<command line>"}, "--keep-trajectories",
@@ -270,6 +274,16 @@ PreparedRun prepare_run(const RunRequest& request) {
   }
   prepared.memory = memory_estimate({prepared.scenario.get()}, ensemble, 0);
   return prepared;
+}
+
+}  // namespace
+
+PreparedRun prepare_run(const RunRequest& request) {
+  return prepare_run_of(request, [&] { return load_checked(request.scenario, request.load); });
+}
+
+PreparedRun prepare_run(const RunRequest& request, std::shared_ptr<const Scenario> loaded) {
+  return prepare_run_of(request, [&] { return std::move(loaded); });
 }
 
 RunResult run(const PreparedRun& prepared, const Control& control) {

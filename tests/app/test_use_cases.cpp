@@ -141,6 +141,30 @@ TEST_CASE("app: scenarios that start in different months cannot be compared", "[
                   InputError);
 }
 
+TEST_CASE("app: a run of a scenario loaded already uses it as loaded and runs as one prepared from its file", "[app]") {
+  const LoadOptions load{.overrides = {parse_override("USA.air_link=1@2030-01")}};
+  const auto loaded = app::validate(shipped("baseline"), load);
+  const app::RunResult from_file = app::run(app::prepare_run({.scenario = shipped("baseline"), .load = load}));
+  const app::RunResult kept = app::run(app::prepare_run({.scenario = shipped("baseline"), .load = load}, loaded));
+  CHECK(kept.prepared.scenario == loaded);
+  CHECK(kept.prepared.folder == from_file.prepared.folder);
+  CHECK(kept.run->outcomes == from_file.run->outcomes);
+  // The request's own checks still come first.
+  CHECK_THROWS_AS(app::prepare_run({.scenario = shipped("baseline"), .also_write = {"nothing.csv"}}, loaded),
+                  InputError);
+}
+
+TEST_CASE("app: kept trajectories too large for a file are refused only when a face writes the file", "[app][bad]") {
+  // 240,000 members for one month: about 1.1 GB as trajectories.csv, a few hundred MB in memory.
+  const app::RunRequest request{.scenario = shipped("baseline"),
+                                .load = {.months = 1},
+                                .ensemble = {.members = 240'000, .keep_trajectories = true}};
+  CHECK_THROWS_WITH(app::prepare_run(request), Catch::Contains("--keep-trajectories"));
+  app::RunRequest in_memory = request;
+  in_memory.trajectories_file = false;
+  CHECK(app::prepare_run(in_memory).trajectories_file_bytes == 0);
+}
+
 TEST_CASE("app: validate loads a scenario and throws InputError for a bad one", "[app][bad]") {
   CHECK(app::validate(shipped("baseline"), {})->model_name == "third_neighbor");
   const auto bad = testing::fresh_folder("app-bad") / "bad.yaml";
