@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -72,6 +73,31 @@ std::optional<Objective> resolve_objective(const Layout& layout, const std::stri
       return std::nullopt;
     }
   return objective;
+}
+
+ScriptedReply::ScriptedReply(std::vector<std::pair<int, std::vector<Step>>> levers) : levers_(std::move(levers)) {}
+
+std::vector<int> ScriptedReply::controlled_levers() const {
+  std::vector<int> slots;
+  for (const auto& [slot, steps] : levers_) slots.push_back(slot);
+  return slots;
+}
+
+void ScriptedReply::set_levers(const LeverPolicyContext& context, MemberArrays&, LeverColumns& levers) const {
+  // Its settings depend on the month alone: each is promised through the month before the next.
+  int through = INT_MAX;
+  for (const auto& [slot, steps] : levers_) {
+    auto next = std::upper_bound(steps.begin(), steps.end(), context.month,
+                                 [](int month, const Step& step) { return month < step.first_month; });
+    if (next == steps.begin()) {  // before the game began: the schedules stand until it does
+      through = std::min(through, steps.front().first_month - 1);
+      continue;
+    }
+    const int until = next == steps.end() ? INT_MAX : next->first_month - 1;
+    levers.set_all(slot, std::prev(next)->value, until);
+    through = std::min(through, until);
+  }
+  levers.unchanged_through(std::max(through, context.month));
 }
 
 Controller::Controller(const Layout& layout, ControllerSpec spec) : layout_(&layout), spec_(std::move(spec)) {

@@ -124,6 +124,25 @@ class DoctrineController final : public Controller {
   std::vector<double> otherwise_;  // per held lever: when no rule is active; NaN: the schedules'
 };
 
+// A team's moves from a wargame replayed as a controller (`scripted:`), so that a game played in
+// class and a scenario are one thing: each lever on the team's menu is what the team held in the
+// game's turn covering the month (its moves and the facilitator's overrides), and after the
+// game's last adjudicated turn what it held then.
+class ScriptedReply final : public LeverPolicy {
+ public:
+  struct Step {
+    int first_month;  // of the scenario
+    double value;
+  };
+  // Per lever slot, its values from their first months on, in order.
+  explicit ScriptedReply(std::vector<std::pair<int, std::vector<Step>>> levers);
+  std::vector<int> controlled_levers() const override;
+  void set_levers(const LeverPolicyContext& context, MemberArrays& member_state, LeverColumns& levers) const override;
+
+ private:
+  std::vector<std::pair<int, std::vector<Step>>> levers_;
+};
+
 struct LookaheadSpec {
   std::vector<std::vector<double>> menu;   // per held lever, the settings it may take
   std::vector<std::vector<double>> costs;  // per held lever, per setting (empty: no costs)

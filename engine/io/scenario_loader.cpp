@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "engine/controllers.hpp"
+#include "engine/io/wargame_files.hpp"
 #include "engine/io/yaml_input.hpp"
 #include "engine/text.hpp"
 
@@ -646,15 +647,51 @@ std::shared_ptr<const Controller> read_decision_rule(const Located& at, const Fi
   const auto doctrine = fields.get("doctrine"), lookahead = fields.get("lookahead");
   if (doctrine.has_value() == lookahead.has_value())
     fail(at, doctrine ? "a controller is a doctrine or a lookahead, not both"
-                      : "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)");
+             : menu   ? "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)"
+                      : "expected 'doctrine:' (if-then rules), 'lookahead:' (a menu scored by the model) or "
+                        "'scripted:' (a team's moves from a wargame)");
   return doctrine ? read_doctrine(*doctrine, layout, std::move(spec), menu)
                   : read_lookahead(*lookahead, layout, std::move(spec), menu, uncertainties, uncertainty_entries);
 }
 
+// `scripted: {game: FOLDER}`: the actor's team's moves in a wargame's folder (relative to the
+// scenario file), as held turn by turn, on the scenario's calendar.
+std::shared_ptr<const LeverPolicy> read_scripted(const Located& at, const Layout& layout, const std::string& actor,
+                                                 const YearMonth& start) {
+  const Fields fields(at, {"game"});
+  const Located game_at = fields.require("game");
+  const fs::path folder = (fs::path(game_at.file).parent_path() / read_text(game_at)).lexically_normal();
+  if (!fs::is_regular_file(folder / "game.json"))
+    fail(game_at,
+         fmt::format("no game in '{}': a folder made by `steppe wargame new` holds game.json", folder.string()));
+  const wargame::GameFolder game = wargame::GameFolder::open(folder, /*for_change=*/false);
+  const wargame::Definition& definition = game.definition();
+  const wargame::Team* team = definition.find_team(actor);
+  if (!team)
+    fail(game_at, unknown_name_message(fmt::format("team of the game in '{}' for", folder.string()), actor,
+                                       definition.team_ids()));
+  if (definition.scenario->model_name != layout.declaration().name)
+    fail(game_at, fmt::format("the game plays the {} model, this scenario the {}", definition.scenario->model_name,
+                              layout.declaration().name));
+  const int offset = months_between(start, definition.scenario->start);
+  std::vector<std::pair<int, std::vector<ScriptedReply::Step>>> levers;
+  for (const wargame::MenuItem& item : team->menu) {
+    std::vector<ScriptedReply::Step> steps;
+    for (int turn = 1; turn <= game.log().adjudicated_turns(); ++turn) {
+      const double value = wargame::held_settings(game.log(), *team, turn).at(item.lever);
+      if (steps.empty() || steps.back().value != value) steps.push_back({offset + definition.first_month(turn), value});
+    }
+    if (steps.empty()) fail(game_at, fmt::format("the game in '{}' has no adjudicated turn yet", folder.string()));
+    levers.emplace_back(item.lever_slot, std::move(steps));
+  }
+  return std::make_shared<ScriptedReply>(std::move(levers));
+}
+
 std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layout& layout,
                                                    const std::vector<Uncertainty>& uncertainties,
-                                                   const std::vector<Entry>& uncertainty_entries) {
-  const Fields fields(at, {"actor", "interval", "observe", "doctrine", "lookahead"});
+                                                   const std::vector<Entry>& uncertainty_entries,
+                                                   const YearMonth& start) {
+  const Fields fields(at, {"actor", "interval", "observe", "doctrine", "lookahead", "scripted"});
   ControllerSpec spec;
   const Located actor_at = fields.require("actor");
   spec.actor = read_text(actor_at);
@@ -664,6 +701,11 @@ std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layo
     fail(actor_at, unknown_name_message("actor", spec.actor, actors));
   if (auto interval = fields.get("interval")) spec.interval = static_cast<int>(read_whole_number(*interval, 1, 6000));
   if (auto observe = fields.get("observe")) spec.observe = read_observation(*observe);
+  if (auto scripted = fields.get("scripted")) {
+    if (fields.get("doctrine") || fields.get("lookahead"))
+      fail(at, "a scripted reply replays a game's moves: it takes no doctrine or lookahead");
+    return read_scripted(*scripted, layout, spec.actor, start);
+  }
   return read_decision_rule(at, fields, layout, std::move(spec), nullptr, &uncertainties, &uncertainty_entries);
 }
 
@@ -1211,7 +1253,7 @@ std::shared_ptr<const Scenario> resolve(const Draft& draft, const LoadOptions& o
   // Controllers after the uncertainties: a lookahead may take weights and its temperature from them.
   for (const Located& controller : draft.controllers)
     scenario->lever_policies.push_back(
-        read_controller(controller, layout, scenario->uncertainties, draft.uncertainties));
+        read_controller(controller, layout, scenario->uncertainties, draft.uncertainties, scenario->start));
   for (std::size_t index = 0; index < scenario->uncertainties.size(); ++index) {
     const Uncertainty& uncertainty = scenario->uncertainties[index];
     const bool taken =

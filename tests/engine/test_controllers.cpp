@@ -358,7 +358,9 @@ TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
   check("  - {actor: ACME, doctrine: {rules: [{if: ACME.signl > 0.5, set: {output: 1}}]}}\n",
         "unknown variable 'ACME.signl', did you mean 'ACME.signal'?");
   check("  - {actor: ACME, doctrine: {rules: [{if: ACME.signal > 0.5, set: {output: 2}}]}}\n", "output");
-  check("  - {actor: ACME}\n", "expected 'doctrine:' (if-then rules) or 'lookahead:' (a menu scored by the model)");
+  check("  - {actor: ACME}\n",
+        "expected 'doctrine:' (if-then rules), 'lookahead:' (a menu scored by the model) or 'scripted:' (a team's "
+        "moves from a wargame)");
   check("  - {actor: ACME, doctrine: {rules: []}, lookahead: {menu: {output: [0]}}}\n",
         "a controller is a doctrine or a lookahead, not both");
   check("  - {actor: ACME, lookahead: {menu: {output: [0, 1]}, objective: {proft: 1}}}\n",
@@ -379,9 +381,10 @@ TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
 
 namespace {
 
-// A game of the duopoly, one month a turn: ACME is played as `acme` says, BOLT by people (its
-// output public).
-wargame::Definition duopoly_game(const std::string& acme, const std::string& scenario_extra = "", int turns = 3) {
+// The definition file of a game of the duopoly, one month a turn: ACME is played as `acme` says,
+// BOLT by people (its output public).
+std::filesystem::path duopoly_game_file(const std::string& acme, const std::string& scenario_extra = "",
+                                        int turns = 3) {
   const auto folder = fresh_folder("controller-game");
   std::ofstream(folder / "duopoly.yaml") << duopoly("levers: {BOLT.output: 0.2}\n" + scenario_extra, turns);
   std::ofstream(folder / "game.yaml") << "title: duopoly\nscenario: duopoly.yaml\nturns: " << turns
@@ -390,7 +393,11 @@ wargame::Definition duopoly_game(const std::string& acme, const std::string& sce
                                       << acme
                                       << "  BOLT:\n    budget: {per_turn: 5}\n"
                                          "    menu: {output: {settings: {0.2: 0, 0.5: 1}, visibility: public}}\n";
-  return wargame::load_definition(folder / "game.yaml");
+  return folder / "game.yaml";
+}
+
+wargame::Definition duopoly_game(const std::string& acme, const std::string& scenario_extra = "", int turns = 3) {
+  return wargame::load_definition(duopoly_game_file(acme, scenario_extra, turns));
 }
 
 double held_output(const wargame::Definition& definition, const wargame::GameLog& log, int turn) {
@@ -476,4 +483,30 @@ TEST_CASE("a game's computer team: every mistake is named at its place", "[contr
                       "    controller: {lookahead: {menu: {output: [0, 1]}}}\n" +
                       menu),
              Catch::Contains("unknown key 'menu'"));
+}
+
+TEST_CASE("a scripted reply replays a team's moves from a wargame, turn by turn", "[controllers]") {
+  // People play ACME for three one-month turns: 0.5, then 1, then an override back to 0.5 by the
+  // facilitator; a scenario then replays those moves, holding the last after the game's end.
+  const auto definition_file =
+      duopoly_game_file("    budget: {per_turn: 3}\n    menu: {output: {settings: {0: 0, 0.5: 1, 1: 2}}}\n");
+  const auto folder = definition_file.parent_path() / "class";
+  {
+    wargame::GameFolder game = wargame::GameFolder::create(folder, definition_file);
+    const wargame::Definition& definition = game.definition();
+    for (const double output : {0.5, 1.0}) {
+      game.log().open_turn()->moves = {{"ACME", {{"output", output}}}, {"BOLT", {}}};
+      wargame::advance(definition, game.log(), false);
+    }
+    game.log().open_turn()->moves = {{"ACME", {}}, {"BOLT", {}}};
+    game.log().open_turn()->overrides.push_back({.team = "ACME", .lever = "output", .value = 0.5, .note = ""});
+    wargame::advance(definition, game.log(), false);
+    game.save("advance", "", "");
+  }
+  const auto scenario =
+      scenario_from_yaml(duopoly("controllers:\n  - {actor: ACME, scripted: {game: " + folder.string() + "}}\n"));
+  CHECK(outputs_of_acme(scenario) == std::vector<double>{0.5, 1, 0.5, 0.5, 0.5, 0.5});
+  CHECK_THROWS_WITH(scenario_from_yaml(duopoly(
+                        "controllers:\n  - {actor: ACME, scripted: {game: " + (folder / "nowhere").string() + "}}\n")),
+                    Catch::Contains("no game in"));
 }
