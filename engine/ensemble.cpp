@@ -266,6 +266,61 @@ EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOpt
               std::min<std::int64_t>(pool_threads(options.threads), (options.members + block - 1) / block))};
 }
 
+ChoiceCounts::ChoiceCounts(int months, std::vector<int> lever_slots)
+    : months_(months), slots_(std::move(lever_slots)), counts_(static_cast<std::size_t>(months) * slots_.size()) {}
+
+void ChoiceCounts::add(int month, const MemberArrays& levers) {
+  for (std::size_t position = 0; position < slots_.size(); ++position) {
+    auto& cell = counts_[static_cast<std::size_t>(month) * slots_.size() + position];
+    const auto column = levers.col(slots_[position]);
+    // Members of a block mostly hold one or two settings: look the last one found up first.
+    std::size_t last = 0;
+    for (Eigen::Index row = 0; row < column.size(); ++row) {
+      const double value = column(row);
+      if (last >= cell.size() || cell[last].first != value) {
+        last = static_cast<std::size_t>(
+            std::find_if(cell.begin(), cell.end(), [&](const auto& entry) { return entry.first == value; }) -
+            cell.begin());
+        if (last == cell.size()) cell.emplace_back(value, 0);
+      }
+      ++cell[last].second;
+    }
+  }
+}
+
+void ChoiceCounts::merge(const ChoiceCounts& other) {
+  for (std::size_t index = 0; index < counts_.size(); ++index)
+    for (const auto& [value, members] : other.counts_[index]) {
+      auto& cell = counts_[index];
+      const auto found =
+          std::find_if(cell.begin(), cell.end(), [&](const auto& entry) { return entry.first == value; });
+      if (found == cell.end())
+        cell.emplace_back(value, members);
+      else
+        found->second += members;
+    }
+}
+
+std::vector<std::pair<double, std::int64_t>> ChoiceCounts::counts(int month, std::size_t position) const {
+  auto cell = counts_.at(static_cast<std::size_t>(month) * slots_.size() + position);
+  std::sort(cell.begin(), cell.end());
+  return cell;
+}
+
+namespace {
+
+// The lever slots the scenario's further policies (its controllers) set, in slot order.
+std::vector<int> controlled_lever_slots(const Scenario& scenario) {
+  std::vector<int> slots;
+  for (const auto& policy : scenario.lever_policies)
+    for (const int slot : policy->controlled_levers()) slots.push_back(slot);
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  return slots;
+}
+
+}  // namespace
+
 EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const EnsembleOptions& options) {
   if (options.members < 1) throw std::invalid_argument("an ensemble needs at least one member");
   if (options.block_size < 1) throw std::invalid_argument("the block size must be at least 1");
@@ -280,6 +335,7 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
   const std::vector<int> slots = band_slots(*scenario, options.bands);
   const std::vector<int> unbanded = unbanded_slots(*scenario, slots);  // no mean checks them every month
   const std::vector<int> watched = unclipped_slots(*scenario, unbanded);
+  const std::vector<int> chosen = controlled_lever_slots(*scenario);
   const auto outcome_count = static_cast<Eigen::Index>(outcome_specs.size());
   // The bands and means are taken over from the first thread's reducers at the end (a histogram
   // set is tens of megabytes: allocating and merging a separate one would be most of the cost of
@@ -293,7 +349,8 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
                         MemberArrays(options.members, static_cast<Eigen::Index>(scenario->uncertainties.size())),
                         std::move(outcome_specs),
                         MemberArrays(options.members, outcome_count),
-                        {}};
+                        {},
+                        ChoiceCounts(months, chosen)};
   if (options.keep_trajectories)
     result.trajectories.assign(static_cast<std::size_t>(months + 1),
                                MemberArrays(options.members, static_cast<Eigen::Index>(layout.state().size())));
@@ -303,10 +360,11 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     BandHistogram bands;
     MeanAccumulator means;
     ValueExtremes extremes;
+    ChoiceCounts choices;
   };
   tbb::enumerable_thread_specific<ThreadReducers> reducers([&] {
     return ThreadReducers{BandHistogram(layout, months, slots), MeanAccumulator(months, slots.size()),
-                          ValueExtremes(months, watched)};
+                          ValueExtremes(months, watched), ChoiceCounts(months, chosen)};
   });
   std::mutex progress_mutex;
   std::int64_t members_done = 0;
@@ -321,25 +379,28 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
     const std::int64_t count = std::min(block_size, options.members - first);
     ThreadReducers& local = reducers.local();
     OutcomeReducer outcomes(result.outcome_specs, count, months);
+    Simulation simulation(scenario, {count, first}, kernel);
     struct BlockObserver final : Observer {
       const Scenario& scenario;
+      const Simulation& simulation;
       ThreadReducers& local;
       const std::vector<int>& slots;
       std::vector<MemberArrays>* trajectories;
       std::int64_t first;
-      BlockObserver(const Scenario& c, ThreadReducers& l, const std::vector<int>& s, std::vector<MemberArrays>* t,
-                    std::int64_t f)
-          : scenario(c), local(l), slots(s), trajectories(t), first(f) {}
+      BlockObserver(const Scenario& c, const Simulation& m, ThreadReducers& l, const std::vector<int>& s,
+                    std::vector<MemberArrays>* t, std::int64_t f)
+          : scenario(c), simulation(m), local(l), slots(s), trajectories(t), first(f) {}
       void observe(int month, const MemberArrays& state) override {
+        // The settings the step just taken used (the controllers' choices), once it is taken.
+        if (month > 0 && !local.choices.slots().empty()) local.choices.add(month - 1, simulation.levers());
         local.bands.add(month, state);
         if (const int position = local.means.add(month, slots, state); position >= 0)
           throw NonFiniteState(scenario, slots[static_cast<std::size_t>(position)], month);
         local.extremes.add(month, state);
         if (trajectories) (*trajectories)[static_cast<std::size_t>(month)].middleRows(first, state.rows()) = state;
       }
-    } reduce(*scenario, local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
+    } reduce(*scenario, simulation, local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
     ObserverGroup observers({&reduce, &outcomes});
-    Simulation simulation(scenario, {count, first}, kernel);
     // A cancelled ensemble stops within a month of a block; its partial reductions are never used.
     if (!simulation.run(&observers, options.cancel)) {
       skipped = true;
@@ -382,10 +443,12 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
       result.bands = std::move(local->bands);
       result.means = std::move(local->means);
       result.extremes = std::move(local->extremes);
+      result.choices = std::move(local->choices);
     } else {
       result.bands.merge(local->bands);
       result.means.merge(local->means);
       result.extremes.merge(local->extremes);
+      result.choices.merge(local->choices);
     }
   }
   result.cancelled = skipped.load();

@@ -89,6 +89,28 @@ class MeanAccumulator {
   std::vector<WideSum> wide_;  // the same cells; empty until a value needs one
 };
 
+// What the members chose: for each lever the scenario's controllers set, how many members held
+// each of its settings in each month's step (choices.csv). A controller's settings come from a
+// menu, rules or a game, so each month holds a few distinct values, counted exactly; counts merge
+// in any order to the same result.
+class ChoiceCounts {
+ public:
+  ChoiceCounts(int months, std::vector<int> lever_slots);
+  // Counts the block's settings (members × lever slots) used in the step of `month` (0..months − 1).
+  void add(int month, const MemberArrays& levers);
+  void merge(const ChoiceCounts& other);
+  const std::vector<int>& slots() const { return slots_; }
+  int months() const { return months_; }
+  // The settings held at the lever at `position` (an index into slots()) in `month`'s step, in
+  // increasing order, each with its members.
+  std::vector<std::pair<double, std::int64_t>> counts(int month, std::size_t position) const;
+
+ private:
+  int months_;
+  std::vector<int> slots_;
+  std::vector<std::vector<std::pair<double, std::int64_t>>> counts_;  // months × slots, unsorted
+};
+
 // The distribution of one outcome over the members.
 struct OutcomeStatistics {
   double mean = 0, sd = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0;
@@ -111,6 +133,7 @@ struct EnsembleResult {
   std::vector<OutcomeSpec> outcome_specs;  // what `outcomes` measures, column by column
   MemberArrays outcomes;                   // members × outcome specs
   std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
+  ChoiceCounts choices;                    // of the levers the scenario's controllers set
 };
 
 // The non-internal state slots `selection` bands in `scenario`, in slot order.

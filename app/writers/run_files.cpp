@@ -59,6 +59,20 @@ const OutputWriterRegistration<RunResult> bands_writer({
                 std::ostream& out) { out << bands_csv(result.scenario(), *result.ensemble); },
 });
 
+const OutputWriterRegistration<RunResult> choices_writer({
+    .file = "choices.csv",
+    .help = "an ensemble's decisions: how many members held each setting of each lever its controllers set, month "
+            "by month",
+    .order = 25,
+    .applies =
+        [](const PreparedRun& prepared) {
+          return of_ensembles(prepared) && !prepared.scenario->lever_policies.empty();
+        },
+    .applies_to = "ensembles of a scenario with controllers",
+    .write = [](const RunResult& result, const Provenance&,
+                std::ostream& out) { out << choices_csv(result.scenario(), *result.ensemble); },
+});
+
 const OutputWriterRegistration<RunResult> outcomes_writer({
     .file = "outcomes.csv",
     .help = "an ensemble's members: their draws and outcomes",

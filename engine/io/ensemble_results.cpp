@@ -12,6 +12,23 @@
 
 namespace steppe {
 
+std::string choices_csv(const Scenario& scenario, const EnsembleResult& result) {
+  const Layout& layout = *scenario.layout;
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "date,actor,lever,setting,members,share\n");
+  for (int month = 0; month < result.choices.months(); ++month) {
+    const std::string date = scenario.date(month).to_string();
+    for (std::size_t position = 0; position < result.choices.slots().size(); ++position) {
+      const auto& lever = layout.levers()[static_cast<std::size_t>(result.choices.slots()[position])];
+      for (const auto& [setting, members] : result.choices.counts(month, position))
+        fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{}\n", date, lever.actor, lever.decl->name,
+                       RoundTrip{setting}, members,
+                       RoundTrip{static_cast<double>(members) / static_cast<double>(result.members)});
+    }
+  }
+  return fmt::to_string(out);
+}
+
 std::string bands_csv(const Scenario& scenario, const EnsembleResult& result) {
   const Layout& layout = *scenario.layout;
   fmt::memory_buffer out;

@@ -2,6 +2,7 @@
 // from the shipped examples, ensembles with controllers, `steppe equilibrium` on the example and
 // its refusals, and a mistake in a scenario's controllers reported at its place with exit 2.
 #include <catch2/catch.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,19 @@ TEST_CASE("steppe run ensembles scenarios with controllers, without a decisions 
   REQUIRE(result.exit_code == 0);
   CHECK(fs::exists(folder / "bands.csv"));
   CHECK_FALSE(fs::exists(folder / "decisions.csv"));
+  // choices.csv: each month, each of China's two levers held by all 64 members between its settings.
+  const std::vector<std::string> lines = lines_of(read_text_file(folder / "choices.csv"));
+  REQUIRE(!lines.empty());
+  CHECK(lines.front() == "date,actor,lever,setting,members,share");
+  std::map<std::string, long> members;
+  for (std::size_t index = 1; index < lines.size(); ++index) {
+    const std::vector<std::string> row = split(lines[index], ',');
+    REQUIRE(row.size() == 6);
+    CHECK(row[1] == "CHN");
+    members[row[0] + " " + row[2]] += std::stol(row[4]);
+  }
+  CHECK(members.size() == 24 * 2);
+  for (const auto& [date_and_lever, count] : members) CHECK(count == 64);
 }
 
 TEST_CASE("steppe equilibrium finds the example's stable pair and refuses actors without lookahead",

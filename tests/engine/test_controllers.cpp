@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -239,6 +240,9 @@ TEST_CASE("controllers decide the same for any block size and thread count", "[c
     const EnsembleResult other = run(block_size, threads);
     CHECK((other.outcomes == reference.outcomes).all());
     CHECK(identical(other.trajectories, reference.trajectories));
+    for (int month = 0; month < scenario->months; ++month)
+      for (std::size_t lever = 0; lever < reference.choices.slots().size(); ++lever)
+        CHECK(other.choices.counts(month, lever) == reference.choices.counts(month, lever));
   }
   // The choices differ between members (fog and logit draws are each member's own).
   const int coercion = scenario->layout->state_index("CHN", "coercion");
@@ -326,6 +330,7 @@ TEST_CASE("each member weighs its objective as its uncertain inputs draw", "[con
   const EnsembleResult result = run_ensemble(scenario, options);
   const auto profit = [](double own) { return own * (1 - own - 0.2); };
   std::set<double> chosen;
+  std::map<double, std::int64_t> members_choosing;
   for (Eigen::Index member = 0; member < options.members; ++member) {
     const double cost = result.inputs(member, 0);
     double best = 0.7, best_score = profit(0.7) + cost * 0.7;  // the status quo first
@@ -333,8 +338,18 @@ TEST_CASE("each member weighs its objective as its uncertain inputs draw", "[con
       if (const double q = step * 0.05; profit(q) + cost * q > best_score) best = q, best_score = profit(q) + cost * q;
     CHECK(result.outcomes(member, 0) == Approx(profit(best)).margin(1e-12));
     chosen.insert(best);
+    ++members_choosing[std::round(best * 20) / 20];
   }
   CHECK(chosen.size() >= 4);  // q = (0.8 + c)/2 spans 0.25 to 0.4 over the draws
+  // The ensemble's count of choices says the same, month by month (ACME.output is the first lever).
+  REQUIRE(result.choices.slots() == std::vector<int>{scenario->layout->lever_index("ACME", "output")});
+  for (int month = 0; month < scenario->months; ++month) {
+    std::map<double, std::int64_t> counted;
+    for (const auto& [setting, members] : result.choices.counts(month, 0))
+      counted[std::round(setting * 20) / 20] += members;  // twentieths: as written, and as step · 0.05
+    CHECK(counted.size() == members_choosing.size());
+    for (const auto& [setting, members] : members_choosing) CHECK(counted[setting] == members);
+  }
 }
 
 TEST_CASE("controllers: every mistake is named at its place", "[controllers]") {
