@@ -23,12 +23,6 @@ constexpr double nothing_chosen = std::numeric_limits<double>::quiet_NaN();
 // fogged slot for its noise.
 constexpr std::uint32_t choice_draw = 0, first_noise_draw = 1;
 
-const std::string& role_of(const Layout& layout, const std::string& actor) {
-  for (const Actor& candidate : layout.actors())
-    if (candidate.name == actor) return candidate.role;
-  throw std::logic_error("no actor " + actor);
-}
-
 // An objective term's state slot: "self.X", "system.X" or "{ROLE}.X", with "{self}" in X.
 int term_slot(const Layout& layout, const std::string& actor, const ObjectiveTermDecl& term) {
   const auto dot = term.quantity.find('.');
@@ -48,7 +42,7 @@ int term_slot(const Layout& layout, const std::string& actor, const ObjectiveTer
 std::optional<Objective> resolve_objective(const Layout& layout, const std::string& actor,
                                            const std::vector<std::pair<std::string, double>>& weights,
                                            std::string& error) {
-  const std::string& role = role_of(layout, actor);
+  const std::string role = layout.role_of(actor);
   Objective objective;
   std::vector<std::string> names;
   for (const ObjectiveTermDecl& term : layout.declaration().objectives) {
@@ -103,8 +97,10 @@ void ScriptedReply::set_levers(const LeverPolicyContext& context, MemberArrays&,
 Controller::Controller(const Layout& layout, ControllerSpec spec) : layout_(&layout), spec_(std::move(spec)) {
   if (spec_.observe.truth) return;
   for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
-    const std::string& owner = layout.state()[slot].actor;
-    if (owner != spec_.actor && owner != "system") fogged_slots_.push_back(static_cast<int>(slot));
+    // Bookkeeping (a countdown) is no one's estimate: seen as it is, like the wargame's briefing.
+    const Layout::StateSlot& state = layout.state()[slot];
+    if (state.actor != spec_.actor && state.actor != "system" && !state.decl->internal)
+      fogged_slots_.push_back(static_cast<int>(slot));
   }
 }
 

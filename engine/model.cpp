@@ -141,6 +141,12 @@ std::vector<std::string> Layout::actors_with_role(const std::string& role) const
   return names;
 }
 
+std::string Layout::role_of(const std::string& actor) const {
+  for (const auto& candidate : actors_)
+    if (candidate.name == actor) return candidate.role;
+  return "";
+}
+
 int Layout::state_index(const std::string& actor, const std::string& variable) const {
   const auto it = state_by_name_.find(full_name(actor, variable));
   return it == state_by_name_.end() ? -1 : it->second;

@@ -238,6 +238,8 @@ class Layout {
   const ModelDeclaration& declaration() const { return *declaration_; }
   const std::vector<Actor>& actors() const { return actors_; }
   std::vector<std::string> actors_with_role(const std::string& role) const;
+  // The role `actor` plays; "" for a name that is not one of the actors.
+  std::string role_of(const std::string& actor) const;
   const std::vector<StateSlot>& state() const { return state_; }
   const std::vector<LeverSlot>& levers() const { return levers_; }
   const std::vector<ParameterSlot>& parameters() const { return parameters_; }

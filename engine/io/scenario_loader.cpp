@@ -448,12 +448,6 @@ Trigger read_trigger(const Located& at, const Layout& layout) {
 
 // ----- Controllers (engine/controllers.hpp, docs/controllers.md) --------------------------------
 
-std::string role_of_actor(const Layout& layout, const std::string& actor) {
-  for (const Actor& candidate : layout.actors())
-    if (candidate.name == actor) return candidate.role;
-  return "";
-}
-
 // A lever of the controller's actor by its short name ("direct_pressure").
 int read_own_lever(const Entry& entry, const Layout& layout, const std::string& actor) {
   const int slot = layout.lever_index(actor, entry.name);
@@ -623,7 +617,7 @@ std::shared_ptr<const Controller> read_lookahead(const Located& lookahead, const
     const std::string term = setting.substr(std::string("objective.").size());
     std::vector<std::string> terms;
     for (const ObjectiveTermDecl& decl : layout.declaration().objectives)
-      if (decl.role == role_of_actor(layout, spec.actor)) terms.push_back(decl.name);
+      if (decl.role == layout.role_of(spec.actor)) terms.push_back(decl.name);
     if (std::find(terms.begin(), terms.end(), term) == terms.end())
       fail((*uncertainty_entries)[index].key,
            unknown_name_message(fmt::format("term of {}'s objective", spec.actor), term, terms, "terms"));

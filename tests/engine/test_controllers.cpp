@@ -114,6 +114,17 @@ std::vector<double> outputs_of_acme(const std::shared_ptr<const Scenario>& scena
   return outputs;
 }
 
+// ACME's signal moved in dyadic steps, so that every comparison with a threshold is exact: it
+// is 0, 0, 0.5, 0.75, 0.375, 0.25, 0.125 at the start of months 0..6 (a jump acts in its month,
+// and is seen at the start of the next).
+const std::string dyadic_jumps =
+    "events:\n"
+    "  - {at: 2025-02, jump: {ACME.signal: 0.5}}\n"
+    "  - {at: 2025-03, jump: {ACME.signal: 0.25}}\n"
+    "  - {at: 2025-04, jump: {ACME.signal: -0.375}}\n"
+    "  - {at: 2025-05, jump: {ACME.signal: -0.125}}\n"
+    "  - {at: 2025-06, jump: {ACME.signal: -0.125}}\n";
+
 std::string lookahead_acme(const std::string& objective, const std::string& b_output) {
   return duopoly("levers: {ACME.output: 0.7, BOLT.output: " + b_output +
                  "}\n"
@@ -152,16 +163,8 @@ TEST_CASE("a controller whose objective ignores everything keeps its status quo"
 }
 
 TEST_CASE("a doctrine fires exactly at its thresholds and releases with hysteresis", "[controllers]") {
-  // A's signal, moved by jumps in dyadic steps so that every comparison is exact: 0.5 (not above
-  // 0.5: off), 0.75 (on), 0.375 (above the release: still on), 0.25 (not below 0.25: still on),
-  // 0.125 (off). A jump acts in its month, so the doctrine sees it at the start of the next.
-  const std::string jumps =
-      "events:\n"
-      "  - {at: 2025-02, jump: {ACME.signal: 0.5}}\n"
-      "  - {at: 2025-03, jump: {ACME.signal: 0.25}}\n"
-      "  - {at: 2025-04, jump: {ACME.signal: -0.375}}\n"
-      "  - {at: 2025-05, jump: {ACME.signal: -0.125}}\n"
-      "  - {at: 2025-06, jump: {ACME.signal: -0.125}}\n";
+  // ACME's signal (dyadic_jumps): 0.5 is not above 0.5 (off), 0.75 is (on), 0.375 is above the
+  // release (still on), 0.25 is not below 0.25 (still on), 0.125 is (off).
   const std::string doctrine =
       "controllers:\n"
       "  - actor: ACME\n"
@@ -172,12 +175,14 @@ TEST_CASE("a doctrine fires exactly at its thresholds and releases with hysteres
       "        - {if: ACME.signal > 0.5, until: ACME.signal < 0.25, set: {output: 1}}\n"
       "      otherwise: {output: 0}\n";
   // Months 0..5 see signal 0, 0, 0.5, 0.75, 0.375, 0.25.
-  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + doctrine, 7))) == std::vector<double>{0, 0, 0, 1, 1, 1, 0});
+  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(dyadic_jumps + doctrine, 7))) ==
+        std::vector<double>{0, 0, 0, 1, 1, 1, 0});
 
   // Without `until`, the rule holds only while its condition does.
   std::string plain = doctrine;
   plain.replace(plain.find(", until: ACME.signal < 0.25"), std::string(", until: ACME.signal < 0.25").size(), "");
-  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(jumps + plain, 7))) == std::vector<double>{0, 0, 0, 1, 0, 0, 0});
+  CHECK(outputs_of_acme(scenario_from_yaml(duopoly(dyadic_jumps + plain, 7))) ==
+        std::vector<double>{0, 0, 0, 1, 0, 0, 0});
 }
 
 TEST_CASE("a doctrine deciding every few months holds its setting in between", "[controllers]") {
@@ -448,14 +453,7 @@ TEST_CASE("a computer team's lookahead moves to its best affordable setting as t
 
 TEST_CASE("a computer team's doctrine moves at its thresholds across turns, with hysteresis", "[controllers]") {
   // The signal ACME's own briefing shows at the opening of turns 1..7 (months 0..6): 0, 0, 0.5,
-  // 0.75, 0.375, 0.25, 0.125 (dyadic jumps, as in the scenario test above).
-  const std::string jumps =
-      "events:\n"
-      "  - {at: 2025-02, jump: {ACME.signal: 0.5}}\n"
-      "  - {at: 2025-03, jump: {ACME.signal: 0.25}}\n"
-      "  - {at: 2025-04, jump: {ACME.signal: -0.375}}\n"
-      "  - {at: 2025-05, jump: {ACME.signal: -0.125}}\n"
-      "  - {at: 2025-06, jump: {ACME.signal: -0.125}}\n";
+  // 0.75, 0.375, 0.25, 0.125 (dyadic_jumps).
   const std::string acme =
       "    played_by: computer\n"
       "    controller:\n"
@@ -464,7 +462,7 @@ TEST_CASE("a computer team's doctrine moves at its thresholds across turns, with
       "        otherwise: {output: 0}\n"
       "    budget: {per_turn: 2}\n"
       "    menu: {output: {settings: {0: 0, 1: 1}}}\n";
-  const wargame::Definition definition = duopoly_game(acme, jumps, 7);
+  const wargame::Definition definition = duopoly_game(acme, dyadic_jumps, 7);
   wargame::GameLog log = wargame::new_game(definition);
   std::vector<double> held;
   for (int turn = 1; turn <= 7; ++turn) {
