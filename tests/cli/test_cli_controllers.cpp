@@ -139,3 +139,20 @@ TEST_CASE("a sweep varies a controller's objective weight and temperature as unc
   CHECK_THAT(analyzed.out, Catch::Contains("CHN.objective.leverage"));
   CHECK_THAT(analyzed.out, Catch::Contains("CHN.temperature"));
 }
+
+TEST_CASE("the classroom game for three groups: the computer plays Russia", "[cli][controllers]") {
+  const fs::path folder = scratch("three-groups");
+  const RunResult created = run_steppe(
+      {"wargame", "new", (root_folder() / "examples/classroom/game_three_groups.yaml").string(), "--dir", "game"},
+      folder);
+  INFO(created.err);
+  REQUIRE(created.exit_code == 0);
+  const RunResult status = run_steppe({"wargame", "status", "game"}, folder);
+  REQUIRE(status.exit_code == 0);
+  CHECK_THAT(status.out, Catch::Contains("Russia         made by the computer"));
+  // Its moves are in as the turn opens: no one submits for it.
+  write_text_file(folder / "moves.yaml", "team: RUS\nmoves: {}\n");
+  const RunResult refused = run_steppe({"wargame", "submit", "game", "--team", "RUS", "moves.yaml"}, folder);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("RUS is played by the computer: its moves are made as each turn opens"));
+}

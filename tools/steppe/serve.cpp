@@ -63,8 +63,12 @@ int serve_command(const ServeOptions& options) {
   const wargame::Definition& definition = classroom.definition();
   const serve::Tokens& tokens = classroom.tokens();
   std::vector<serve::JoinLink> links;
+  std::vector<std::string> computer;  // teams no one joins: the computer plays them
   for (const wargame::Team& team : definition.teams)
-    links.push_back({fmt::format("{} ({})", team.name, team.id), fmt::format("{}/#{}", base, tokens.team(team.id))});
+    if (team.computer)
+      computer.push_back(fmt::format("{} ({})", team.name, team.id));
+    else
+      links.push_back({fmt::format("{} ({})", team.name, team.id), fmt::format("{}/#{}", base, tokens.team(team.id))});
   links.push_back({"Projector", fmt::format("{}/#{}", base, tokens.projector())});
   links.push_back({"Facilitator", fmt::format("{}/#{}", base, tokens.facilitator()), true});
   const fs::path sheet = fs::path(options.game) / "join.html";
@@ -72,6 +76,7 @@ int serve_command(const ServeOptions& options) {
 
   fmt::print("serving {} at {}/ (Ctrl-C stops; the game is saved after every change)\n", definition.title, base);
   for (const serve::JoinLink& link : links) fmt::print("  {:<24} {}\n", link.who, link.url);
+  for (const std::string& team : computer) fmt::print("  {:<24} played by the computer\n", team);
   fmt::print("the join sheet with QR codes to print: {}\n", sheet.string());
   std::fflush(stdout);
 
