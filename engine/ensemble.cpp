@@ -241,6 +241,16 @@ std::vector<int> unclipped_slots(const Scenario& scenario, std::vector<int> slot
   throw std::logic_error("a block ran non-finite once and finite again");
 }
 
+// The lever slots the scenario's further policies (its controllers) set, in slot order.
+std::vector<int> controlled_lever_slots(const Scenario& scenario) {
+  std::vector<int> slots;
+  for (const auto& policy : scenario.lever_policies)
+    for (const int slot : policy->controlled_levers()) slots.push_back(slot);
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  return slots;
+}
+
 }  // namespace
 
 EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOptions& options) {
@@ -256,7 +266,11 @@ EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOpt
   const std::size_t block_columns =
       2 * (state + layout.levers().size() + layout.parameters().size() + scenario.uncertainties.size()) + outcomes;
   return {.members = members * (scenario.uncertainties.size() + outcomes) * sizeof(double),
-          .trajectories = options.keep_trajectories ? members * months * state * sizeof(double) : 0,
+          // Kept trajectories, with the settings of the levers controllers set.
+          .trajectories =
+              options.keep_trajectories
+                  ? members * (months * state + months * controlled_lever_slots(scenario).size()) * sizeof(double)
+                  : 0,
           .per_thread = BandHistogram::bytes_for(scenario.months, banded.size()) +
                         MeanAccumulator::bytes_for(scenario.months, banded.size()) +
                         ValueExtremes::bytes_for(scenario.months,
@@ -307,20 +321,6 @@ std::vector<std::pair<double, std::int64_t>> ChoiceCounts::counts(int month, std
   return cell;
 }
 
-namespace {
-
-// The lever slots the scenario's further policies (its controllers) set, in slot order.
-std::vector<int> controlled_lever_slots(const Scenario& scenario) {
-  std::vector<int> slots;
-  for (const auto& policy : scenario.lever_policies)
-    for (const int slot : policy->controlled_levers()) slots.push_back(slot);
-  std::sort(slots.begin(), slots.end());
-  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
-  return slots;
-}
-
-}  // namespace
-
 EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const EnsembleOptions& options) {
   if (options.members < 1) throw std::invalid_argument("an ensemble needs at least one member");
   if (options.block_size < 1) throw std::invalid_argument("the block size must be at least 1");
@@ -350,10 +350,14 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
                         std::move(outcome_specs),
                         MemberArrays(options.members, outcome_count),
                         {},
-                        ChoiceCounts(months, chosen)};
+                        ChoiceCounts(months, chosen),
+                        {}};
   if (options.keep_trajectories)
     result.trajectories.assign(static_cast<std::size_t>(months + 1),
                                MemberArrays(options.members, static_cast<Eigen::Index>(layout.state().size())));
+  if (options.keep_trajectories && !chosen.empty())
+    result.chosen_levers.assign(static_cast<std::size_t>(months),
+                                MemberArrays(options.members, static_cast<Eigen::Index>(chosen.size())));
 
   // Per-thread reducers: integer histograms and fixed-point sums, merged exactly at the end.
   struct ThreadReducers {
@@ -386,20 +390,30 @@ EnsembleResult run_ensemble(std::shared_ptr<const Scenario> scenario, const Ense
       ThreadReducers& local;
       const std::vector<int>& slots;
       std::vector<MemberArrays>* trajectories;
+      std::vector<MemberArrays>* chosen_levers;
       std::int64_t first;
       BlockObserver(const Scenario& c, const Simulation& m, ThreadReducers& l, const std::vector<int>& s,
-                    std::vector<MemberArrays>* t, std::int64_t f)
-          : scenario(c), simulation(m), local(l), slots(s), trajectories(t), first(f) {}
+                    std::vector<MemberArrays>* t, std::vector<MemberArrays>* k, std::int64_t f)
+          : scenario(c), simulation(m), local(l), slots(s), trajectories(t), chosen_levers(k), first(f) {}
       void observe(int month, const MemberArrays& state) override {
         // The settings the step just taken used (the controllers' choices), once it is taken.
-        if (month > 0 && !local.choices.slots().empty()) local.choices.add(month - 1, simulation.levers());
+        if (month > 0 && !local.choices.slots().empty()) {
+          local.choices.add(month - 1, simulation.levers());
+          if (chosen_levers) {
+            MemberArrays& kept = (*chosen_levers)[static_cast<std::size_t>(month - 1)];
+            for (std::size_t position = 0; position < local.choices.slots().size(); ++position)
+              kept.col(static_cast<Eigen::Index>(position)).segment(first, state.rows()) =
+                  simulation.levers().col(local.choices.slots()[position]);
+          }
+        }
         local.bands.add(month, state);
         if (const int position = local.means.add(month, slots, state); position >= 0)
           throw NonFiniteState(scenario, slots[static_cast<std::size_t>(position)], month);
         local.extremes.add(month, state);
         if (trajectories) (*trajectories)[static_cast<std::size_t>(month)].middleRows(first, state.rows()) = state;
       }
-    } reduce(*scenario, simulation, local, slots, options.keep_trajectories ? &result.trajectories : nullptr, first);
+    } reduce(*scenario, simulation, local, slots, options.keep_trajectories ? &result.trajectories : nullptr,
+             result.chosen_levers.empty() ? nullptr : &result.chosen_levers, first);
     ObserverGroup observers({&reduce, &outcomes});
     // A cancelled ensemble stops within a month of a block; its partial reductions are never used.
     if (!simulation.run(&observers, options.cancel)) {

@@ -134,6 +134,9 @@ struct EnsembleResult {
   MemberArrays outcomes;                   // members × outcome specs
   std::vector<MemberArrays> trajectories;  // per month, members × slots; empty unless kept
   ChoiceCounts choices;                    // of the levers the scenario's controllers set
+  // With kept trajectories, those levers' settings member by member: per month whose step was
+  // taken (0..months − 1), members × choices.slots(); empty without controllers.
+  std::vector<MemberArrays> chosen_levers;
 };
 
 // The non-internal state slots `selection` bands in `scenario`, in slot order.

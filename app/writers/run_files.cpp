@@ -23,7 +23,7 @@ std::string chart_svg(const RunResult& result, const Provenance& provenance) {
 const OutputWriterRegistration<RunResult> trajectories_writer({
     .file = "trajectories.csv",
     .help = "every month's state: date, member, actor, variable, value (with --explain: levers and derived "
-            "quantities too, and their kind)",
+            "quantities too, and their kind; an ensemble's kept members: the settings its controllers chose)",
     .order = 10,
     .applies = [](const PreparedRun& prepared) { return prepared.keeps_trajectories(); },
     .applies_to = "a single run, or an ensemble with --keep-trajectories",
@@ -32,7 +32,8 @@ const OutputWriterRegistration<RunResult> trajectories_writer({
           if (result.run)
             write_trajectories_csv(out, *result.run);
           else
-            write_trajectories_csv(out, result.scenario(), result.ensemble->trajectories);
+            write_trajectories_csv(out, result.scenario(), result.ensemble->trajectories,
+                                   &result.ensemble->chosen_levers, result.ensemble->choices.slots());
         },
 });
 

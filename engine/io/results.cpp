@@ -9,6 +9,7 @@
 #include <climits>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <string_view>
 
 #include "engine/io/streamed_text.hpp"
@@ -26,14 +27,17 @@ std::string round_trip(double value) { return fmt::format("{}", RoundTrip{value}
 
 namespace {
 
-// The rows of write_trajectories_csv; with `explained`, also each month's levers and derived
-// quantities, every row then ending in its kind.
+// The rows of write_trajectories_csv. With `levers` (per month whose step was taken, members ×
+// lever_slots) or `derived` (1 member × derived slots), also each such month's levers and derived
+// quantities after its state, every row then ending in its kind.
 void write_trajectory_rows(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months,
-                           const WhatIfRun* explained) {
+                           const std::vector<MemberArrays>* levers, const std::vector<int>& lever_slots,
+                           const std::vector<MemberArrays>* derived) {
   const Layout& layout = *scenario.layout;
   StreamedText out(stream);
-  const std::string_view state_kind = explained ? ",state" : "";
-  out.format("date,member,actor,variable,value{}\n", explained ? ",kind" : "");
+  const bool kinds = levers || derived;
+  const std::string_view state_kind = kinds ? ",state" : "";
+  out.format("date,member,actor,variable,value{}\n", kinds ? ",kind" : "");
   for (std::size_t month = 0; month < months.size(); ++month) {
     const std::string date = scenario.date(static_cast<int>(month)).to_string();
     const MemberArrays& state = months[month];
@@ -44,24 +48,34 @@ void write_trajectory_rows(std::ostream& stream, const Scenario& scenario, const
         out.format("{},{},{},{},{}{}\n", date, member, variable.actor, variable.variable,
                    RoundTrip{state(member, static_cast<Eigen::Index>(slot))}, state_kind);
       }
-    if (!explained || month >= explained->levers.size()) continue;  // the horizon: no step taken
-    for (std::size_t slot = 0; slot < layout.levers().size(); ++slot)
-      out.format("{},0,{},{},{},lever\n", date, layout.levers()[slot].actor, layout.levers()[slot].decl->name,
-                 RoundTrip{explained->levers[month](0, static_cast<Eigen::Index>(slot))});
-    for (std::size_t slot = 0; slot < layout.derived().size(); ++slot)
-      out.format("{},0,{},{},{},derived\n", date, layout.derived()[slot].actor, layout.derived()[slot].name,
-                 RoundTrip{explained->derived[month](0, static_cast<Eigen::Index>(slot))});
+    if (levers && month < levers->size()) {  // the horizon: no step taken
+      const MemberArrays& settings = (*levers)[month];
+      for (Eigen::Index member = 0; member < settings.rows(); ++member)
+        for (std::size_t position = 0; position < lever_slots.size(); ++position) {
+          const auto& lever = layout.levers()[static_cast<std::size_t>(lever_slots[position])];
+          out.format("{},{},{},{},{},lever\n", date, member, lever.actor, lever.decl->name,
+                     RoundTrip{settings(member, static_cast<Eigen::Index>(position))});
+        }
+    }
+    if (derived && month < derived->size())
+      for (std::size_t slot = 0; slot < layout.derived().size(); ++slot)
+        out.format("{},0,{},{},{},derived\n", date, layout.derived()[slot].actor, layout.derived()[slot].name,
+                   RoundTrip{(*derived)[month](0, static_cast<Eigen::Index>(slot))});
   }
 }
 
 }  // namespace
 
-void write_trajectories_csv(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months) {
-  write_trajectory_rows(stream, scenario, months, nullptr);
+void write_trajectories_csv(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months,
+                            const std::vector<MemberArrays>* chosen, const std::vector<int>& chosen_slots) {
+  write_trajectory_rows(stream, scenario, months, chosen && !chosen->empty() ? chosen : nullptr, chosen_slots, nullptr);
 }
 
 void write_trajectories_csv(std::ostream& stream, const WhatIfRun& run) {
-  write_trajectory_rows(stream, *run.scenario, run.months, run.explained ? &run : nullptr);
+  if (!run.explained) return write_trajectory_rows(stream, *run.scenario, run.months, nullptr, {}, nullptr);
+  std::vector<int> every_lever(run.scenario->layout->levers().size());
+  std::iota(every_lever.begin(), every_lever.end(), 0);
+  write_trajectory_rows(stream, *run.scenario, run.months, &run.levers, every_lever, &run.derived);
 }
 
 void write_decisions_csv(std::ostream& out, const WhatIfRun& run) {

@@ -31,8 +31,13 @@ struct Provenance {
 };
 
 // "date,member,actor,variable,value", one row per month, member, actor and variable (internal
-// bookkeeping variables excluded), written to `out` as it is made.
-void write_trajectories_csv(std::ostream& out, const Scenario& scenario, const std::vector<MemberArrays>& months);
+// bookkeeping variables excluded), written to `out` as it is made. With `chosen` (an ensemble's
+// kept settings of the levers its controllers set, `chosen_slots`: per month whose step was taken,
+// members × those levers), a last column `kind`: `state` for those rows, and a `lever` row per
+// member and chosen lever after each such month's state.
+void write_trajectories_csv(std::ostream& out, const Scenario& scenario, const std::vector<MemberArrays>& months,
+                            const std::vector<MemberArrays>* chosen = nullptr,
+                            const std::vector<int>& chosen_slots = {});
 // A what-if run's trajectory, as above. An explained run's (WhatIfRun::explained) gains a last
 // column, `kind`: `state` for those rows, and for each month whose step was taken (all but the
 // horizon) a `lever` row per lever slot (actor, lever name: the setting month t's step used) and

@@ -90,6 +90,23 @@ TEST_CASE("steppe run ensembles scenarios with controllers, without a decisions 
   }
   CHECK(members.size() == 24 * 2);
   for (const auto& [date_and_lever, count] : members) CHECK(count == 64);
+
+  // Kept trajectories hold each member's chosen settings too, as lever rows.
+  const fs::path kept = scratch("controller-kept") / "out";
+  const RunResult with_members = run_from_root({"run", "examples/controllers/china_lookahead.yaml", "--members", "4",
+                                                "--months", "12", "--keep-trajectories", "--out", kept.string(), "-q"});
+  INFO(with_members.err);
+  REQUIRE(with_members.exit_code == 0);
+  const Csv trajectories = read_csv(kept / "trajectories.csv");
+  CHECK(trajectories.header == "date,member,actor,variable,value,kind");
+  std::size_t lever_rows = 0;
+  for (const CsvRow& row : trajectories.rows)
+    if (row.kind == "lever") {
+      ++lever_rows;
+      CHECK(row.actor == "CHN");
+      CHECK((row.variable == "direct_pressure" || row.variable == "hawkishness"));
+    }
+  CHECK(lever_rows == 12 * 4 * 2);  // each month's step, each member, each lever China's controller sets
 }
 
 TEST_CASE("steppe equilibrium finds the example's stable pair and refuses actors without lookahead",

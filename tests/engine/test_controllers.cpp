@@ -248,7 +248,18 @@ TEST_CASE("controllers decide the same for any block size and thread count", "[c
     for (int month = 0; month < scenario->months; ++month)
       for (std::size_t lever = 0; lever < reference.choices.slots().size(); ++lever)
         CHECK(other.choices.counts(month, lever) == reference.choices.counts(month, lever));
+    CHECK(identical(other.chosen_levers, reference.chosen_levers));
   }
+  // The kept settings, member by member, are what the counts count.
+  REQUIRE(reference.chosen_levers.size() == static_cast<std::size_t>(scenario->months));
+  for (int month = 0; month < scenario->months; ++month)
+    for (std::size_t lever = 0; lever < reference.choices.slots().size(); ++lever) {
+      std::map<double, std::int64_t> kept;
+      for (Eigen::Index member = 0; member < 90; ++member)
+        ++kept[reference.chosen_levers[static_cast<std::size_t>(month)](member, static_cast<Eigen::Index>(lever))];
+      const auto counted = reference.choices.counts(month, lever);
+      CHECK(std::vector<std::pair<double, std::int64_t>>(kept.begin(), kept.end()) == counted);
+    }
   // The choices differ between members (fog and logit draws are each member's own).
   const int coercion = scenario->layout->state_index("CHN", "coercion");
   const MemberArrays& last = reference.trajectories.back();
