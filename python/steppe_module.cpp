@@ -226,9 +226,13 @@ std::shared_ptr<RunResults> run(const LoadedScenario& loaded, std::int64_t membe
                           .trajectories_file = false};
   if (months) request.load.months = months;
   if (seed) request.load.seed = seed;
-  // Other months or another seed are a scenario loaded anew, as the command line's flags load it.
-  const app::PreparedRun prepared =
-      months || seed ? app::prepare_run(request) : app::prepare_run(request, loaded.scenario);
+  // An ensemble draws the model's random events unless the scenario was loaded with
+  // stochastic=False, as the command line's do unless told --deterministic.
+  if (members > 1 && !request.load.stochastic) request.load.stochastic = true;
+  // Other months, another seed or randomness are a scenario loaded anew, as the command line's
+  // flags load it.
+  const bool anew = months || seed || request.load.stochastic != loaded.load.stochastic;
+  const app::PreparedRun prepared = anew ? app::prepare_run(request) : app::prepare_run(request, loaded.scenario);
   auto results = std::make_shared<RunResults>(RunResults{.result = run_interruptibly(prepared, progress)});
   results->slots = visible_slots(*results->result.scenario().layout);
   if (results->result.cancelled()) throw std::logic_error("an ensemble was cancelled without an interruption");

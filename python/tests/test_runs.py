@@ -156,3 +156,16 @@ def test_kept_trajectories_are_not_refused_for_the_size_of_a_file_python_does_no
     # `steppe run` refuses these without --yes: their trajectories.csv would take about 1.1 GB.
     results = steppe.load(root / "scenarios/calibrated.yaml").run(members=240_000, months=1, keep_trajectories=True)
     assert results.trajectories.shape == (2, 240_000, len(results.variables))
+
+
+def test_an_ensemble_draws_random_events_by_default_as_steppe_run_does(root, cli):
+    # `steppe run --members N` is stochastic unless told --deterministic; so is run(members=N) on a
+    # scenario loaded without stochastic=, and stochastic=False is --deterministic.
+    drawn = steppe.load(root / "scenarios/calibrated.yaml").run(members=64, months=24)
+    out = cli("run", "scenarios/calibrated.yaml", "--members", "64", "--months", "24")
+    assert_same_table(drawn.to_pandas("outcomes"), out / "outcomes.csv")
+    assert numpy.ptp(drawn.outcomes[:, 0]) > 0
+    fixed = steppe.load(root / "scenarios/calibrated.yaml", stochastic=False).run(members=64, months=24)
+    out = cli("run", "scenarios/calibrated.yaml", "--members", "64", "--months", "24", "--deterministic")
+    assert_same_table(fixed.to_pandas("outcomes"), out / "outcomes.csv")
+    assert numpy.ptp(fixed.outcomes[:, 0]) == 0
