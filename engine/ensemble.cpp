@@ -304,14 +304,14 @@ void ChoiceCounts::add(int month, const MemberArrays& levers) {
 
 void ChoiceCounts::merge(const ChoiceCounts& other) {
   for (std::size_t index = 0; index < counts_.size(); ++index)
-    for (const auto& [value, members] : other.counts_[index]) {
+    for (const std::pair<double, std::int64_t>& counted : other.counts_[index]) {
       auto& cell = counts_[index];
       const auto found =
-          std::find_if(cell.begin(), cell.end(), [&](const auto& entry) { return entry.first == value; });
+          std::find_if(cell.begin(), cell.end(), [&](const auto& entry) { return entry.first == counted.first; });
       if (found == cell.end())
-        cell.emplace_back(value, members);
+        cell.push_back(counted);
       else
-        found->second += members;
+        found->second += counted.second;
     }
 }
 
