@@ -508,7 +508,8 @@ std::shared_ptr<const Controller> read_doctrine(const Located& doctrine, const L
         const int slot = layout.lever_index(spec.actor, entry.name);
         const auto item = std::find_if(menu->begin(), menu->end(), [&](const auto& on) { return on.first == slot; });
         if (item == menu->end()) fail(entry.key, fmt::format("'{}' is not on {}'s menu", entry.name, spec.actor));
-        const double value = read_number(entry.value, -unbounded, unbounded);
+        const auto held = std::find(spec.levers.begin(), spec.levers.end(), slot) - spec.levers.begin();
+        const double value = settings[static_cast<std::size_t>(held)];  // as read_doctrine_settings read it
         if (std::find(item->second.begin(), item->second.end(), value) == item->second.end())
           fail(entry.value, fmt::format("{:g} is not among the menu's settings of {} ({})", value, entry.name,
                                         fmt::join(item->second, ", ")));
@@ -689,10 +690,11 @@ std::shared_ptr<const LeverPolicy> read_controller(const Located& at, const Layo
   ControllerSpec spec;
   const Located actor_at = fields.require("actor");
   spec.actor = read_text(actor_at);
-  std::vector<std::string> actors;
-  for (const Actor& actor : layout.actors()) actors.push_back(actor.name);
-  if (std::find(actors.begin(), actors.end(), spec.actor) == actors.end())
+  if (layout.role_of(spec.actor).empty()) {
+    std::vector<std::string> actors;
+    for (const Actor& actor : layout.actors()) actors.push_back(actor.name);
     fail(actor_at, unknown_name_message("actor", spec.actor, actors));
+  }
   if (auto interval = fields.get("interval")) spec.interval = static_cast<int>(read_whole_number(*interval, 1, 6000));
   if (auto observe = fields.get("observe")) spec.observe = read_observation(*observe);
   if (auto scripted = fields.get("scripted")) {
