@@ -70,15 +70,18 @@ class SqliteFailure : public std::runtime_error {
   }
 };
 
-// A prepared statement, finalized on scope exit.
-class Statement {
+}  // namespace
+
+// A prepared statement, finalized on scope exit (outside the unnamed namespace, so that a
+// SweepDatabase can keep one: its insert into the runs table).
+class SqliteStatement {
  public:
-  Statement(sqlite3* db, const std::string& sql) : db_(db) {
+  SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK) throw SqliteFailure(db, sql);
   }
-  ~Statement() { sqlite3_finalize(statement_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+  ~SqliteStatement() { sqlite3_finalize(statement_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
   void bind(int index, double value) {
     check(std::isnan(value) ? sqlite3_bind_null(statement_, index) : sqlite3_bind_double(statement_, index, value));
@@ -94,10 +97,13 @@ class Statement {
     if (result != SQLITE_DONE) throw SqliteFailure(db_, "");
     return false;
   }
+  // Ready to run again, with no value bound.
   void reset() {
     sqlite3_reset(statement_);
     sqlite3_clear_bindings(statement_);
   }
+  // Ready to run again, for a caller that binds every value each time.
+  void rewind() { sqlite3_reset(statement_); }
   sqlite3_stmt* get() const { return statement_; }
 
  private:
@@ -107,6 +113,8 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* statement_ = nullptr;
 };
+
+namespace {
 
 // Writers then set synchronous=NORMAL: in WAL mode a commit survives the process being killed at
 // any point, and only the fsync against power loss is skipped, which made every block cost a
@@ -206,7 +214,7 @@ Found examine(const fs::path& file) {
   if (!fs::exists(file)) return Found::nothing;
   sqlite3* db = open_file(file, SQLITE_OPEN_READWRITE);
   try {
-    Statement count(db, "SELECT COUNT(*) FROM sqlite_master");
+    SqliteStatement count(db, "SELECT COUNT(*) FROM sqlite_master");
     count.step();
     const bool empty = sqlite3_column_int64(count.get(), 0) == 0;
     sqlite3_close_v2(db);
@@ -251,12 +259,21 @@ std::string finish_command(const std::string& resume, const fs::path& database) 
   return fmt::format("{} --db {} --resume", resume, shell_quoted(database.string()));
 }
 
+SweepDatabase::SweepDatabase(fs::path file, sqlite3* db) : file_(std::move(file)), db_(db) {}
+
 SweepDatabase::SweepDatabase(SweepDatabase&& other) noexcept
-    : file_(std::move(other.file_)), db_(other.db_), created_(other.created_), replicates_(other.replicates_) {
+    : file_(std::move(other.file_)),
+      db_(other.db_),
+      created_(other.created_),
+      replicates_(other.replicates_),
+      insert_runs_(std::move(other.insert_runs_)) {
   other.db_ = nullptr;
 }
 
-SweepDatabase::~SweepDatabase() { sqlite3_close(db_); }
+SweepDatabase::~SweepDatabase() {
+  insert_runs_.reset();  // a connection closes only once its statements are finalized
+  sqlite3_close(db_);
+}
 
 void SweepDatabase::execute(const std::string& sql) const {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) throw SqliteFailure(db_, sql);
@@ -372,7 +389,7 @@ void SweepDatabase::write_tables(const Sweep& sweep, const std::vector<DesignPoi
 
   database.execute("CREATE TABLE sweep (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   {
-    Statement insert(database.db_, "INSERT INTO sweep VALUES (?, ?)");
+    SqliteStatement insert(database.db_, "INSERT INTO sweep VALUES (?, ?)");
     const SweepSettings& settings = sweep.settings;
     std::vector<std::pair<std::string, std::string>> rows = {{"file", sweep.file.string()},
                                                              {"text", sweep.text},
@@ -423,7 +440,7 @@ void SweepDatabase::write_tables(const Sweep& sweep, const std::vector<DesignPoi
       "CREATE TABLE factors (factor INTEGER PRIMARY KEY, name TEXT NOT NULL, target TEXT NOT NULL, "
       "distribution TEXT NOT NULL)");
   {
-    Statement insert(database.db_, "INSERT INTO factors VALUES (?, ?, ?, ?)");
+    SqliteStatement insert(database.db_, "INSERT INTO factors VALUES (?, ?, ?, ?)");
     for (std::size_t index = 0; index < factors.size(); ++index) {
       insert.bind(1, static_cast<std::int64_t>(index));
       insert.bind(2, factors[index].name);
@@ -436,7 +453,7 @@ void SweepDatabase::write_tables(const Sweep& sweep, const std::vector<DesignPoi
 
   database.execute("CREATE TABLE outcomes (outcome INTEGER PRIMARY KEY, name TEXT NOT NULL)");
   {
-    Statement insert(database.db_, "INSERT INTO outcomes VALUES (?, ?)");
+    SqliteStatement insert(database.db_, "INSERT INTO outcomes VALUES (?, ?)");
     for (std::size_t index = 0; index < scenario.outcomes.size(); ++index) {
       insert.bind(1, static_cast<std::int64_t>(index));
       insert.bind(2, scenario.outcomes[index].name);
@@ -456,7 +473,7 @@ void SweepDatabase::write_tables(const Sweep& sweep, const std::vector<DesignPoi
       "factor INTEGER NOT NULL, step INTEGER NOT NULL, policy TEXT" +
       design_columns + ")");
   {
-    Statement insert(database.db_, "INSERT INTO design VALUES (?, ?, ?, ?, ?, ?" + placeholders + ")");
+    SqliteStatement insert(database.db_, "INSERT INTO design VALUES (?, ?, ?, ?, ?, ?" + placeholders + ")");
     for (std::size_t point = 0; point < points.size(); ++point) {
       const DesignPoint& p = points[point];
       insert.bind(1, static_cast<std::int64_t>(point));
@@ -525,7 +542,7 @@ StoredSweep SweepDatabase::stored() const {
 }
 
 std::string SweepDatabase::value(const std::string& key) const {
-  Statement select(db_, "SELECT value FROM sweep WHERE key = ?");
+  SqliteStatement select(db_, "SELECT value FROM sweep WHERE key = ?");
   select.bind(1, key);
   if (!select.step()) return "";
   const auto* text = sqlite3_column_text(select.get(), 0);
@@ -602,7 +619,7 @@ void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector
       SweepDatabase out(temporary, open_file(temporary, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
       out.execute("PRAGMA journal_mode=DELETE");  // one file to rename; WAL is turned on at the end
       const auto attach = [&](const std::filesystem::path& file) {
-        Statement statement(out.db_, "ATTACH DATABASE ? AS shard");
+        SqliteStatement statement(out.db_, "ATTACH DATABASE ? AS shard");
         statement.bind(1, file.string());
         statement.step();
       };
@@ -631,7 +648,7 @@ void SweepDatabase::merge(const std::filesystem::path& merged, const std::vector
 
 std::vector<bool> SweepDatabase::completed(std::int64_t runs) const {
   std::vector<bool> done(static_cast<std::size_t>(runs), false);
-  Statement select(db_, "SELECT run FROM runs");
+  SqliteStatement select(db_, "SELECT run FROM runs");
   while (select.step()) {
     const std::int64_t run = sqlite3_column_int64(select.get(), 0);
     if (run >= 0 && run < runs) done[static_cast<std::size_t>(run)] = true;
@@ -652,12 +669,13 @@ void SweepDatabase::write(std::int64_t first, const MemberArrays& outcomes) {
     return sql;
   };
   if (sqlite3_get_autocommit(db_)) execute("BEGIN IMMEDIATE");
-  std::optional<Statement> full;
+  // The statement of 64 rows is prepared once for the database (parsing its 768 parameters at
+  // every block was a tenth of the writing); a block's last rows get their own.
+  if (!insert_runs_) insert_runs_ = std::make_unique<SqliteStatement>(db_, insert_sql(rows_per_statement));
   for (Eigen::Index start = 0; start < outcomes.rows(); start += rows_per_statement) {
     const Eigen::Index rows = std::min(rows_per_statement, outcomes.rows() - start);
-    std::optional<Statement> part;
-    if (rows == rows_per_statement && !full) full.emplace(db_, insert_sql(rows));
-    Statement& insert = rows == rows_per_statement ? *full : part.emplace(db_, insert_sql(rows));
+    std::optional<SqliteStatement> part;
+    SqliteStatement& insert = rows == rows_per_statement ? *insert_runs_ : part.emplace(db_, insert_sql(rows));
     for (Eigen::Index row = 0; row < rows; ++row) {
       const std::int64_t run = first + start + row;
       const int at = static_cast<int>(row) * columns;
@@ -668,7 +686,7 @@ void SweepDatabase::write(std::int64_t first, const MemberArrays& outcomes) {
         insert.bind(at + 4 + static_cast<int>(column), outcomes(start + row, column));
     }
     insert.step();
-    insert.reset();
+    insert.rewind();  // every value is bound again before the next step
   }
 }
 
@@ -682,7 +700,7 @@ void SweepDatabase::checkpoint() {
 }
 
 void SweepDatabase::read_rows(const std::string& sql, const TextRow& columns, const TextRow& row) const {
-  Statement select(db_, sql);
+  SqliteStatement select(db_, sql);
   const int count = sqlite3_column_count(select.get());
   std::vector<std::string> fields;
   for (int column = 0; column < count; ++column) fields.emplace_back(sqlite3_column_name(select.get(), column));
@@ -709,7 +727,7 @@ void SweepDatabase::read_rows(const std::string& sql, const TextRow& columns, co
 
 void SweepDatabase::read_numbers(const std::string& sql,
                                  const std::function<void(std::span<const double>)>& row) const {
-  Statement select(db_, sql);
+  SqliteStatement select(db_, sql);
   const int count = sqlite3_column_count(select.get());
   std::vector<double> values(static_cast<std::size_t>(count));
   while (select.step()) {

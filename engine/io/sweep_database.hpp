@@ -31,6 +31,9 @@
 #include "engine/sweep_runner.hpp"
 
 struct sqlite3;
+namespace steppe {
+class SqliteStatement;
+}
 
 namespace steppe {
 
@@ -126,7 +129,7 @@ class SweepDatabase final : public SweepSink {
   static std::vector<std::string> tables() { return {"sweep", "factors", "outcomes", "design", "runs"}; }
 
  private:
-  SweepDatabase(std::filesystem::path file, sqlite3* db) : file_(std::move(file)), db_(db) {}
+  SweepDatabase(std::filesystem::path file, sqlite3* db);
   // Makes `sweep`'s database complete under a temporary name and renames it to `sweep.database`.
   static SweepDatabase build(const Sweep& sweep, const std::vector<DesignPoint>& points,
                              const SweepProvenance& provenance);
@@ -140,7 +143,8 @@ class SweepDatabase final : public SweepSink {
   std::filesystem::path file_;
   sqlite3* db_;
   bool created_ = false;
-  int replicates_ = 1;  // of the sweep being written: a run's point is run / replicates
+  int replicates_ = 1;                            // of the sweep being written: a run's point is run / replicates
+  std::unique_ptr<SqliteStatement> insert_runs_;  // write()'s insert of 64 rows, once prepared
 };
 
 }  // namespace steppe

@@ -393,19 +393,19 @@ class ThirdNeighborKernel final : public Kernel {
 
   // `c`: the offsets for this block; `u`: the levers, `s` the state.
   template <typename Parameter, typename G>
-  void initialize_group(const Offsets& c, Parameter p, G g, WriteArray s) const;
+  void initialize_group(const Offsets& c, const Parameter& p, G g, WriteArray s) const;
   // P_n = P*_n of the state `after_events`, into `s`.
   template <typename Parameter, typename G>
-  void initialize_threat_perception(const Offsets& c, Parameter p, ReadArray u, G g, ReadArray after_events,
+  void initialize_threat_perception(const Offsets& c, const Parameter& p, ReadArray u, G g, ReadArray after_events,
                                     WriteArray s) const;
   template <typename Parameter, typename G>
-  void apply_events_group(const Offsets& c, Parameter p, const StepContext& context, G g, WriteArray s) const;
+  void apply_events_group(const Offsets& c, const Parameter& p, const StepContext& context, G g, WriteArray s) const;
   // For `partner_count` partners and `neighbor_count` neighbors: the flagship's one and two are
   // compile-time constants, so that the compiler unrolls the loops over them and interleaves
   // their independent work; std::dynamic_extent for any other number. With `explain`, also writes
   // the derived quantities into `d` (StepContext::derived, from the group's first member).
   template <std::size_t partner_count, std::size_t neighbor_count, bool explain, typename Parameter, typename G>
-  void advance_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s, WriteArray d) const;
+  void advance_group(const Offsets& c, const Parameter& p, ReadArray u, G g, WriteArray s, WriteArray d) const;
 
   // Ē_p: mean realized engagement over the non-counter levers.
   template <typename G, typename State>
@@ -415,12 +415,12 @@ class ThirdNeighborKernel final : public Kernel {
   Lane visible_engagement(const Partner& partner, G g, State s) const;
   // P*_n: the threat perception neighbor n is heading for, given the visibility V.
   template <typename Parameter, typename G>
-  Lane threat_target(const Offsets& c, Parameter p, const Neighbor& neighbor, const Lane& V, ReadArray u, G g,
+  Lane threat_target(const Offsets& c, const Parameter& p, const Neighbor& neighbor, const Lane& V, ReadArray u, G g,
                      ReadArray s) const;
   // access_p: availability of at least one route to the focal state (1 without a network). With
   // `best`, also the availability of the most open route there.
   template <typename Parameter, typename G>
-  Lane route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s,
+  Lane route_access(const Offsets& c, const Parameter& p, const Partner& partner, G g, ReadArray s,
                     Lane* best = nullptr) const;
   template <typename Neighbors, typename G>
   void write_diversification(const Neighbors& neighbors, const Offsets& c, G g, WriteArray s) const;
@@ -570,7 +570,7 @@ Lane ThirdNeighborKernel::visible_engagement(const Partner& partner, G g, State 
 }
 
 template <typename Parameter, typename G>
-Lane ThirdNeighborKernel::threat_target(const Offsets& c, Parameter p, const Neighbor& neighbor, const Lane& V,
+Lane ThirdNeighborKernel::threat_target(const Offsets& c, const Parameter& p, const Neighbor& neighbor, const Lane& V,
                                         ReadArray u, G g, ReadArray s) const {
   return sigmoid(p(neighbor.steep) * (V - p(neighbor.theta))) *
          multiply_add(-p(g_.reassurance), g(u, c.balanced_diplomacy), 1.0) *
@@ -578,7 +578,7 @@ Lane ThirdNeighborKernel::threat_target(const Offsets& c, Parameter p, const Nei
 }
 
 template <typename Parameter, typename G>
-Lane ThirdNeighborKernel::route_access(const Offsets& c, Parameter p, const Partner& partner, G g, ReadArray s,
+Lane ThirdNeighborKernel::route_access(const Offsets& c, const Parameter& p, const Partner& partner, G g, ReadArray s,
                                        Lane* best) const {
   const Routes& routes = routes_[static_cast<std::size_t>(partner.index)];
   if (routes.always_open) {
@@ -623,7 +623,8 @@ void ThirdNeighborKernel::write_diversification(const Neighbors& neighbors, cons
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Offsets& c, Parameter p, G g, WriteArray s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_group(const Offsets& c, const Parameter& p, G g,
+                                                            WriteArray s) const {
   for (const Partner& partner : c.partners) {
     g.store(s, partner.expectation, mean_engagement(partner, g, s));
     g.store(s, partner.attention_months_left, Lane::Zero());
@@ -634,8 +635,9 @@ template <typename Parameter, typename G>
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::initialize_threat_perception(const Offsets& c, Parameter p, ReadArray u, G g,
-                                                                        ReadArray after_events, WriteArray s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::initialize_threat_perception(const Offsets& c, const Parameter& p,
+                                                                        ReadArray u, G g, ReadArray after_events,
+                                                                        WriteArray s) const {
   Lane V = Lane::Zero();
   for (const Partner& partner : c.partners)
     V += visible_engagement(partner, g, after_events) * (1.0 + p(g_.framing_gain) * g(u, partner.framing));
@@ -643,8 +645,8 @@ template <typename Parameter, typename G>
 }
 
 template <typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(const Offsets& c, Parameter p, const StepContext& context,
-                                                              G g, WriteArray s) const {
+[[gnu::flatten]] void ThirdNeighborKernel::apply_events_group(const Offsets& c, const Parameter& p,
+                                                              const StepContext& context, G g, WriteArray s) const {
   // The group's members' draws of a declared random event, each from its own stream.
   auto uniform = [&](const RandomStream& stream) {
     Lane u;
@@ -706,8 +708,8 @@ template <typename Parameter, typename G>
 }
 
 template <std::size_t partner_count, std::size_t neighbor_count, bool explain, typename Parameter, typename G>
-[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Offsets& c, Parameter p, ReadArray u, G g, WriteArray s,
-                                                         WriteArray d) const {
+[[gnu::flatten]] void ThirdNeighborKernel::advance_group(const Offsets& c, const Parameter& p, ReadArray u, G g,
+                                                         WriteArray s, WriteArray d) const {
   const std::span<const Partner, partner_count> partners(c.partners.data(), c.partners.size());
   const std::span<const Neighbor, neighbor_count> neighbors(c.neighbors.data(), c.neighbors.size());
   const Lane A = g(s, c.autonomy), I = g(s, c.institutional_capacity), S = g(s, c.standing), R = g(s, c.resilience),
