@@ -1,10 +1,12 @@
 // The ensemble runner: results bit-for-bit identical for any thread count and block size, every
 // member identical to the member run alone, cancellation, and kept trajectories.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "engine/ensemble.hpp"
@@ -319,4 +321,77 @@ TEST_CASE("ensemble: a cancelled run skips the blocks not yet started and says s
   const EnsembleResult result = run_ensemble(scenario, options);
   CHECK(result.cancelled);
   CHECK(reported < 2000);
+}
+
+namespace {
+
+// numpy's default quantile: linear between the order statistics of the sorted values.
+double sorted_quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, values.size() - 1);
+  return values[below] + (position - std::floor(position)) * (values[above] - values[below]);
+}
+
+void check_quantiles_against_sorting(const std::vector<double>& values) {
+  std::vector<double> finite;
+  for (const double value : values)
+    if (!std::isnan(value)) finite.push_back(value);
+  const OutcomeStatistics statistics = outcome_statistics(values);
+  CHECK(statistics.members_with_value == static_cast<std::int64_t>(finite.size()));
+  CHECK(statistics.members_without_value == static_cast<std::int64_t>(values.size() - finite.size()));
+  const std::pair<double, double> checked[] = {{0.05, statistics.q05},
+                                               {0.25, statistics.q25},
+                                               {0.5, statistics.median},
+                                               {0.75, statistics.q75},
+                                               {0.95, statistics.q95}};
+  for (const auto& [q, value] : checked) {
+    const double expected = sorted_quantile(finite, q);
+    if (std::isnan(expected))  // inf − inf between two infinite order statistics
+      CHECK(std::isnan(value));
+    else
+      CHECK(value == expected);  // the same order statistics, so the same bits
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ensemble: outcome quantiles are the order statistics a full sort gives, for hard samples",
+          "[ensemble][statistics]") {
+  std::mt19937_64 random(2026);
+  std::normal_distribution<double> normal;
+  const auto sample = [&](std::size_t size, const auto& draw) {
+    std::vector<double> values(size);
+    for (double& value : values) value = draw();
+    return values;
+  };
+  SECTION("a large mean with small noise") {
+    check_quantiles_against_sorting(sample(100'000, [&] { return 1e9 + normal(random) * 1e-3; }));
+  }
+  SECTION("a point mass: most members exactly at one value") {
+    check_quantiles_against_sorting(sample(50'000, [&] { return normal(random) < 1.2 ? 0.0 : normal(random); }));
+  }
+  SECTION("heavy tails spanning many orders of magnitude") {
+    check_quantiles_against_sorting(sample(20'000, [&] { return std::exp(20 * normal(random)) * normal(random); }));
+  }
+  SECTION("few distinct values, many ties") {
+    check_quantiles_against_sorting(sample(10'001, [&] { return std::round(normal(random)); }));
+  }
+  SECTION("members without a value, and infinite ones") {
+    std::vector<double> values = sample(5'000, [&] { return normal(random); });
+    for (std::size_t i = 0; i < values.size(); i += 7) values[i] = std::nan("");
+    values[3] = std::numeric_limits<double>::infinity();
+    values[5] = -std::numeric_limits<double>::infinity();
+    check_quantiles_against_sorting(values);
+  }
+  SECTION("a range too wide for one subtraction") {
+    check_quantiles_against_sorting({-1e308, 1e308, 0.0, 1.0, -3.0, 2e307});
+  }
+  SECTION("one, two and three members, and all alike") {
+    check_quantiles_against_sorting({4.0});
+    check_quantiles_against_sorting({4.0, -1.0});
+    check_quantiles_against_sorting({4.0, -1.0, 2.5});
+    check_quantiles_against_sorting(std::vector<double>(1000, 0.25));
+  }
 }
