@@ -1,11 +1,13 @@
 #include "engine/ensemble.hpp"
 
+#include <immintrin.h>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -67,6 +69,36 @@ FixedPointSum fixed_point_sum(const double* values, Eigen::Index count) {
 // values cannot overflow either 64-bit sum. Values beyond are replaced by 0 before the
 // conversions, so that they are always defined.
 std::optional<__int128> small_fixed_point_sum(const double* values, Eigen::Index count) {
+#ifdef __AVX512DQ__
+  // AVX-512 converts doubles to 64-bit integers: trunc(X) in one conversion, half the work of
+  // the split below (which gives the same integers). |X| < 2^57, so each of the eight lanes sums
+  // at most 32 values (< 2^62) before the lanes are added to the 128-bit total. Written with
+  // intrinsics: GCC 12 left the loop scalar when the lanes' sums were written as an array.
+  constexpr int lanes = 8, values_per_lane = 32;
+  const __m512d limit = _mm512_set1_pd(small_limit), scale = _mm512_set1_pd(fraction_scale);
+  __mmask8 outside = 0;
+  __int128 total = 0;
+  Eigen::Index member = 0;
+  while (member + lanes <= count) {
+    __m512i sums = _mm512_setzero_si512();
+    for (int round = 0; round < values_per_lane && member + lanes <= count; ++round, member += lanes) {
+      const __m512d value = _mm512_loadu_pd(values + member);
+      const __mmask8 small = _mm512_cmp_pd_mask(_mm512_abs_pd(value), limit, _CMP_LT_OQ);  // false for NaN
+      outside |= static_cast<__mmask8>(~small);
+      sums = _mm512_add_epi64(sums, _mm512_maskz_cvttpd_epi64(small, _mm512_mul_pd(value, scale)));
+    }
+    alignas(64) std::array<std::int64_t, lanes> lane_sums;
+    _mm512_store_si512(lane_sums.data(), sums);
+    for (const std::int64_t sum : lane_sums) total += sum;
+  }
+  for (; member < count; ++member) {
+    const double value = values[member];
+    if (!(std::abs(value) < small_limit)) return std::nullopt;
+    total += static_cast<std::int64_t>(value * fraction_scale);
+  }
+  if (outside != 0) return std::nullopt;
+  return total;
+#else
   constexpr double high_scale = 33554432.0, low_scale = 2147483648.0;  // 2^(56 − 31), 2^31
   std::int64_t high_sum = 0, low_sum = 0, outside = 0;
 #pragma omp simd reduction(+ : high_sum, low_sum, outside)
@@ -81,6 +113,7 @@ std::optional<__int128> small_fixed_point_sum(const double* values, Eigen::Index
   }
   if (outside > 0) return std::nullopt;
   return static_cast<__int128>(high_sum) * (std::int64_t{1} << 31) + low_sum;
+#endif
 }
 
 }  // namespace
