@@ -31,11 +31,10 @@
 #include "engine/sweep_runner.hpp"
 
 struct sqlite3;
-namespace steppe {
-class SqliteStatement;
-}
 
 namespace steppe {
+
+class SqliteStatement;
 
 // A quoted SQL identifier: factor and outcome names hold dots and parentheses.
 std::string quoted_identifier(const std::string& name);
