@@ -1,6 +1,7 @@
 // Writing results without leaving anything half-written (engine/io/output_files.hpp).
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -9,6 +10,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/io/output_files.hpp"
+#include "engine/io/streamed_text.hpp"
 #include "support.hpp"
 
 using namespace steppe;
@@ -167,4 +169,21 @@ TEST_CASE("a check before commit that throws leaves an output folder and a durab
 
   write_durably(folder / "game.json", "new\n");  // with no check, as before
   CHECK(read_all(folder / "game.json") == "new\n");
+}
+
+TEST_CASE("write_rows_in_order writes every row once, in order, for any number of chunks", "[output]") {
+  // Rows of different lengths, so that a chunk out of place or a row twice changes the text.
+  const auto row_text = [](std::int64_t row) { return std::to_string(row) + std::string(row % 7, 'x') + "\n"; };
+  for (const std::int64_t rows : {0, 1, 2047, 2048, 2049, 20'000}) {
+    std::string expected;
+    for (std::int64_t row = 0; row < rows; ++row) expected += row_text(row);
+    std::ostringstream out;
+    write_rows_in_order(out, rows, [&](fmt::memory_buffer& text, std::int64_t first, std::int64_t last) {
+      for (std::int64_t row = first; row < last; ++row) {
+        const std::string line = row_text(row);
+        text.append(line.data(), line.data() + line.size());
+      }
+    });
+    CHECK(out.str() == expected);
+  }
 }
