@@ -48,12 +48,18 @@ namespace {
 // Runs the chunks on this machine's threads and commits each, in chunk order, from this thread
 // while the others go on computing: the database's writes and commits (a quarter of a sweep's
 // work) overlap the runs instead of stopping them. Chunks are handed out in order, and no more
-// than a window of them runs ahead of the last commit, so memory holds a few chunks' outcomes,
-// never the sweep's. False when cancelled.
+// than a window of them runs ahead of the last commit: at most 16 MB of outcomes (`outcomes` to
+// a run) and at least four chunks a thread, so memory never holds the sweep's, and the threads
+// run on while a new database is made (a tenth of a second of runs, DatabaseBeingMade). False
+// when cancelled.
 bool run_chunks_here(const std::vector<SweepChunk>& chunks, const SweepRunOptions& options, const ChunkRunner& run_here,
-                     const ChunkCommit& commit) {
+                     const ChunkCommit& commit, std::size_t outcomes) {
   const int threads = pool_threads(options.threads);
-  const std::size_t window = static_cast<std::size_t>(threads) * 4;
+  constexpr std::size_t waiting_bytes = std::size_t{16} << 20;
+  std::size_t chunk_bytes = 1;
+  for (const SweepChunk& chunk : chunks)
+    chunk_bytes = std::max(chunk_bytes, static_cast<std::size_t>(chunk.count) * outcomes * sizeof(double));
+  const std::size_t window = std::max(static_cast<std::size_t>(threads) * 4, waiting_bytes / chunk_bytes);
   const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
 
   std::mutex mutex;
@@ -104,7 +110,9 @@ bool run_chunks_here(const std::vector<SweepChunk>& chunks, const SweepRunOption
       {
         std::unique_lock lock(mutex);
         changed.wait(lock, [&] { return finished[committed].has_value() || stop; });
-        if (!finished[committed]) break;  // stopped before this chunk ran
+        // Stopped (cancelled, or a run failed): the chunks that wait for their commit are left for
+        // --resume, so that a stop takes effect at once however far the threads have run ahead.
+        if (stop || cancelled() || !finished[committed]) break;
         outcomes = std::move(*finished[committed]);
         finished[committed].reset();
       }
@@ -158,8 +166,9 @@ SweepReport run_sweep(const Sweep& sweep, const std::vector<DesignPoint>& points
   const ChunkRunner run_here = [&](const SweepChunk& chunk) {
     return run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
   };
-  report.cancelled = options.executor ? !options.executor(chunks, run_here, commit)
-                                      : !run_chunks_here(chunks, options, run_here, commit);
+  report.cancelled = options.executor
+                         ? !options.executor(chunks, run_here, commit)
+                         : !run_chunks_here(chunks, options, run_here, commit, sweep.scenario->outcomes.size());
   return report;
 }
 

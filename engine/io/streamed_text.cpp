@@ -8,33 +8,33 @@
 
 namespace steppe {
 
-void write_rows_in_order(std::ostream& out, std::int64_t rows,
-                         const std::function<void(fmt::memory_buffer& text, std::int64_t first, std::int64_t last)>&
-                             format_rows) {
+void write_rows_in_order(
+    std::ostream& out, std::int64_t rows,
+    const std::function<void(fmt::memory_buffer& text, std::int64_t first, std::int64_t last)>& format_rows) {
   // 2,048 rows of outcomes are about 330 KB of text: large enough that handing chunks between
   // threads costs nothing, small enough that a few in flight per core hold little.
   constexpr std::int64_t rows_per_chunk = 2048;
   const auto chunks_in_flight = static_cast<std::size_t>(2 * tbb::info::default_concurrency());
   std::int64_t next = 0;
   using Text = std::unique_ptr<fmt::memory_buffer>;
-  tbb::parallel_pipeline(
-      chunks_in_flight,
-      tbb::make_filter<void, std::int64_t>(tbb::filter_mode::serial_in_order,
-                                           [&](tbb::flow_control& control) -> std::int64_t {
-                                             if (next >= rows) control.stop();
-                                             const std::int64_t first = next;
-                                             next += rows_per_chunk;
-                                             return first;
-                                           }) &
-          tbb::make_filter<std::int64_t, Text>(tbb::filter_mode::parallel,
-                                               [&](std::int64_t first) {
-                                                 auto text = std::make_unique<fmt::memory_buffer>();
-                                                 format_rows(*text, first, std::min(rows, first + rows_per_chunk));
-                                                 return text;
-                                               }) &
-          tbb::make_filter<Text, void>(tbb::filter_mode::serial_in_order, [&](const Text& text) {
-            out.write(text->data(), static_cast<std::streamsize>(text->size()));
-          }));
+  tbb::parallel_pipeline(chunks_in_flight,
+                         tbb::make_filter<void, std::int64_t>(tbb::filter_mode::serial_in_order,
+                                                              [&](tbb::flow_control& control) -> std::int64_t {
+                                                                if (next >= rows) control.stop();
+                                                                const std::int64_t first = next;
+                                                                next += rows_per_chunk;
+                                                                return first;
+                                                              }) &
+                             tbb::make_filter<std::int64_t, Text>(tbb::filter_mode::parallel,
+                                                                  [&](std::int64_t first) {
+                                                                    auto text = std::make_unique<fmt::memory_buffer>();
+                                                                    format_rows(*text, first,
+                                                                                std::min(rows, first + rows_per_chunk));
+                                                                    return text;
+                                                                  }) &
+                             tbb::make_filter<Text, void>(tbb::filter_mode::serial_in_order, [&](const Text& text) {
+                               out.write(text->data(), static_cast<std::streamsize>(text->size()));
+                             }));
 }
 
 }  // namespace steppe

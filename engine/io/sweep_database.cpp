@@ -293,9 +293,17 @@ static void require_same_sweep(const StoredSweep& stored, const Sweep& sweep, co
                                  shard.empty() ? "all of it" : "shard " + shard));
 }
 
-SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<DesignPoint>& points,
-                                    const SweepProvenance& provenance) {
+// A database is made in its folder, which must be there.
+static void require_folder(const Sweep& sweep) {
+  const fs::path folder = sweep.database.parent_path();
+  if (!folder.empty() && !fs::is_directory(folder))
+    throw InputError({sweep.database.string()}, "", "its folder does not exist: make it, or name another --db");
+}
+
+std::function<SweepDatabase()> SweepDatabase::create(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                                                     const SweepProvenance& provenance) {
   const fs::path& file = sweep.database;
+  require_folder(sweep);
   remove_stale_temporaries(file);
   switch (examine(file)) {
     case Found::nothing:
@@ -318,11 +326,12 @@ SweepDatabase SweepDatabase::create(const Sweep& sweep, const std::vector<Design
       break;
     }
   }
-  return build(sweep, points, provenance);
+  return [&sweep, &points, &provenance] { return build(sweep, points, provenance); };
 }
 
 SweepDatabase SweepDatabase::resume(const Sweep& sweep, const std::vector<DesignPoint>& points,
                                     const SweepProvenance& provenance) {
+  require_folder(sweep);
   remove_stale_temporaries(sweep.database);
   switch (examine(sweep.database)) {
     case Found::nothing:
@@ -352,9 +361,6 @@ SweepDatabase SweepDatabase::build(const Sweep& sweep, const std::vector<DesignP
     for (const char* side : side_files) fs::remove(temporary.string() + side, error);
     fs::remove(temporary, error);
   };
-  const fs::path folder = sweep.database.parent_path();
-  if (!folder.empty() && !fs::is_directory(folder))
-    throw InputError({sweep.database.string()}, "", "its folder does not exist: make it, or name another --db");
   try {
     // Errors opening it name the database, not the temporary.
     SweepDatabase database(temporary,

@@ -70,12 +70,15 @@ struct StoredSweep {
 // transaction.
 class SweepDatabase final : public SweepSink {
  public:
-  // A new database for `sweep`, its tables made under a temporary name and renamed into place. A
-  // file there already is replaced only when it holds no runs: an empty SQLite database (left by
-  // an older steppe killed while creating it, or by a full disk), or this sweep's with no runs
-  // yet. Anything else is an InputError. Temporaries of killed creations are removed first.
-  static SweepDatabase create(const Sweep& sweep, const std::vector<DesignPoint>& points,
-                              const SweepProvenance& provenance);
+  // Checks that a new database for `sweep` may be made, and returns what makes it: its tables
+  // made under a temporary name and renamed into place, the long part (the design table), which
+  // the caller may leave to another thread while the runs start; it refers to the arguments,
+  // which must outlive it. A file there already is replaced only when it holds no runs: an empty
+  // SQLite database (left by an older steppe killed while creating it, or by a full disk), or
+  // this sweep's with no runs yet. Anything else is an InputError, as is a folder that is not
+  // there. Temporaries of killed creations are removed first.
+  static std::function<SweepDatabase()> create(const Sweep& sweep, const std::vector<DesignPoint>& points,
+                                               const SweepProvenance& provenance);
   // The database of `sweep`, to finish: it must be the same sweep (same content hash) and shard —
   // an InputError otherwise. When there is none, or it holds no tables, the sweep starts as
   // create() starts it (created() tells).
