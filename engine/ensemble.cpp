@@ -605,11 +605,12 @@ OutcomeStatistics outcome_statistics(std::vector<double> values) {
 }
 
 std::vector<OutcomeStatistics> outcome_statistics(const EnsembleResult& result) {
-  std::vector<OutcomeStatistics> statistics;
-  for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
+  // Each outcome on a core of its own: a few milliseconds each at 100,000 members.
+  std::vector<OutcomeStatistics> statistics(static_cast<std::size_t>(result.outcomes.cols()));
+  tbb::parallel_for(Eigen::Index{0}, result.outcomes.cols(), [&](Eigen::Index column) {
     const auto values = result.outcomes.col(column);
-    statistics.push_back(outcome_statistics({values.begin(), values.end()}));
-  }
+    statistics[static_cast<std::size_t>(column)] = outcome_statistics({values.begin(), values.end()});
+  });
   return statistics;
 }
 
