@@ -56,26 +56,26 @@ void write_outcomes_csv(std::ostream& stream, const Scenario& scenario, const En
     for (const OutcomeSpec& outcome : result.outcome_specs) out.format(",{}", outcome.name);
     out.format("\n");
   }
-  write_rows_in_order(stream, result.outcomes.rows(),
-                      [&](fmt::memory_buffer& text, std::int64_t first, std::int64_t last) {
-                        const auto field = [&](const auto& format, const auto& value) {
-                          fmt::format_to(std::back_inserter(text), format, value);
-                        };
-                        for (Eigen::Index member = first; member < last; ++member) {
-                          field(FMT_COMPILE("{}"), member);
-                          for (Eigen::Index column = 0; column < result.inputs.cols(); ++column)
-                            field(FMT_COMPILE(",{}"), RoundTrip{result.inputs(member, column)});
-                          for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
-                            const double value = result.outcomes(member, column);
-                            // A first crossing is a date, empty when the member never crossed (NaT to pandas, NA to R).
-                            if (result.outcome_specs[static_cast<std::size_t>(column)].is_month())
-                              fmt::format_to(std::back_inserter(text), ",{}", scenario.crossing_date(value));
-                            else
-                              field(FMT_COMPILE(",{}"), RoundTrip{value});
-                          }
-                          field(FMT_COMPILE("{}"), '\n');
-                        }
-                      });
+  const auto format_rows = [&](fmt::memory_buffer& text, std::int64_t first, std::int64_t last) {
+    const auto field = [&](const auto& format, const auto& value) {
+      fmt::format_to(std::back_inserter(text), format, value);
+    };
+    for (Eigen::Index member = first; member < last; ++member) {
+      field(FMT_COMPILE("{}"), member);
+      for (Eigen::Index column = 0; column < result.inputs.cols(); ++column)
+        field(FMT_COMPILE(",{}"), RoundTrip{result.inputs(member, column)});
+      for (Eigen::Index column = 0; column < result.outcomes.cols(); ++column) {
+        const double value = result.outcomes(member, column);
+        // A first crossing is a date, empty when the member never crossed (NaT to pandas, NA to R).
+        if (result.outcome_specs[static_cast<std::size_t>(column)].is_month())
+          fmt::format_to(std::back_inserter(text), ",{}", scenario.crossing_date(value));
+        else
+          field(FMT_COMPILE(",{}"), RoundTrip{value});
+      }
+      field(FMT_COMPILE("{}"), '\n');
+    }
+  };
+  write_rows_in_order(stream, result.outcomes.rows(), format_rows);
 }
 
 Chart ensemble_chart(const std::vector<const Scenario*>& scenarios, const std::vector<const EnsembleResult*>& results,

@@ -15,26 +15,24 @@ void write_rows_in_order(
   // threads costs nothing, small enough that a few in flight per core hold little.
   constexpr std::int64_t rows_per_chunk = 2048;
   const auto chunks_in_flight = static_cast<std::size_t>(2 * tbb::info::default_concurrency());
-  std::int64_t next = 0;
   using Text = std::unique_ptr<fmt::memory_buffer>;
+  std::int64_t next = 0;
+  const auto first_rows = [&](tbb::flow_control& control) {  // the chunks' first rows, in order
+    if (next >= rows) control.stop();
+    const std::int64_t first = next;
+    next += rows_per_chunk;
+    return first;
+  };
+  const auto formatted = [&](std::int64_t first) {  // on any core
+    auto text = std::make_unique<fmt::memory_buffer>();
+    format_rows(*text, first, std::min(rows, first + rows_per_chunk));
+    return text;
+  };
+  const auto written = [&](const Text& text) { out.write(text->data(), static_cast<std::streamsize>(text->size())); };
   tbb::parallel_pipeline(chunks_in_flight,
-                         tbb::make_filter<void, std::int64_t>(tbb::filter_mode::serial_in_order,
-                                                              [&](tbb::flow_control& control) -> std::int64_t {
-                                                                if (next >= rows) control.stop();
-                                                                const std::int64_t first = next;
-                                                                next += rows_per_chunk;
-                                                                return first;
-                                                              }) &
-                             tbb::make_filter<std::int64_t, Text>(tbb::filter_mode::parallel,
-                                                                  [&](std::int64_t first) {
-                                                                    auto text = std::make_unique<fmt::memory_buffer>();
-                                                                    format_rows(*text, first,
-                                                                                std::min(rows, first + rows_per_chunk));
-                                                                    return text;
-                                                                  }) &
-                             tbb::make_filter<Text, void>(tbb::filter_mode::serial_in_order, [&](const Text& text) {
-                               out.write(text->data(), static_cast<std::streamsize>(text->size()));
-                             }));
+                         tbb::make_filter<void, std::int64_t>(tbb::filter_mode::serial_in_order, first_rows) &
+                             tbb::make_filter<std::int64_t, Text>(tbb::filter_mode::parallel, formatted) &
+                             tbb::make_filter<Text, void>(tbb::filter_mode::serial_in_order, written));
 }
 
 }  // namespace steppe
