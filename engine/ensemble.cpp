@@ -318,6 +318,18 @@ EnsembleFootprint ensemble_footprint(const Scenario& scenario, const EnsembleOpt
 ChoiceCounts::ChoiceCounts(int months, std::vector<int> lever_slots)
     : months_(months), slots_(std::move(lever_slots)), counts_(static_cast<std::size_t>(months) * slots_.size()) {}
 
+namespace {
+
+// The position of `value`'s count in `cell`, a count of zero added when it has none yet.
+std::size_t count_of(std::vector<std::pair<double, std::int64_t>>& cell, double value) {
+  const auto found = std::find_if(cell.begin(), cell.end(), [&](const auto& entry) { return entry.first == value; });
+  if (found != cell.end()) return static_cast<std::size_t>(found - cell.begin());
+  cell.emplace_back(value, 0);
+  return cell.size() - 1;
+}
+
+}  // namespace
+
 void ChoiceCounts::add(int month, const MemberArrays& levers) {
   for (std::size_t position = 0; position < slots_.size(); ++position) {
     auto& cell = counts_[static_cast<std::size_t>(month) * slots_.size() + position];
@@ -326,12 +338,7 @@ void ChoiceCounts::add(int month, const MemberArrays& levers) {
     std::size_t last = 0;
     for (Eigen::Index row = 0; row < column.size(); ++row) {
       const double value = column(row);
-      if (last >= cell.size() || cell[last].first != value) {
-        last = static_cast<std::size_t>(
-            std::find_if(cell.begin(), cell.end(), [&](const auto& entry) { return entry.first == value; }) -
-            cell.begin());
-        if (last == cell.size()) cell.emplace_back(value, 0);
-      }
+      if (last >= cell.size() || cell[last].first != value) last = count_of(cell, value);
       ++cell[last].second;
     }
   }
@@ -339,15 +346,8 @@ void ChoiceCounts::add(int month, const MemberArrays& levers) {
 
 void ChoiceCounts::merge(const ChoiceCounts& other) {
   for (std::size_t index = 0; index < counts_.size(); ++index)
-    for (const std::pair<double, std::int64_t>& counted : other.counts_[index]) {
-      auto& cell = counts_[index];
-      const auto found =
-          std::find_if(cell.begin(), cell.end(), [&](const auto& entry) { return entry.first == counted.first; });
-      if (found == cell.end())
-        cell.push_back(counted);
-      else
-        found->second += counted.second;
-    }
+    for (const auto& [value, count] : other.counts_[index])
+      counts_[index][count_of(counts_[index], value)].second += count;
 }
 
 std::vector<std::pair<double, std::int64_t>> ChoiceCounts::counts(int month, std::size_t position) const {

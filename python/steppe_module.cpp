@@ -226,9 +226,8 @@ std::shared_ptr<RunResults> run(const LoadedScenario& loaded, std::int64_t membe
                           .trajectories_file = false};
   if (months) request.load.months = months;
   if (seed) request.load.seed = seed;
-  // An ensemble draws the model's random events unless the scenario was loaded with
-  // stochastic=False, as the command line's do unless told --deterministic.
-  if (members > 1 && !request.load.stochastic) request.load.stochastic = true;
+  // An ensemble draws unless the scenario was loaded with stochastic=False (--deterministic).
+  request.load.draw_unless_told(members > 1);
   // Other months, another seed or randomness are a scenario loaded anew, as the command line's
   // flags load it.
   const bool anew = months || seed || request.load.stochastic != loaded.load.stochastic;

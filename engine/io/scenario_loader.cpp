@@ -617,8 +617,9 @@ std::shared_ptr<const Controller> read_lookahead(const Located& lookahead, const
     }
     const std::string term = setting.substr(std::string("objective.").size());
     std::vector<std::string> terms;
+    const std::string role = layout.role_of(spec.actor);
     for (const ObjectiveTermDecl& decl : layout.declaration().objectives)
-      if (decl.role == layout.role_of(spec.actor)) terms.push_back(decl.name);
+      if (decl.role == role) terms.push_back(decl.name);
     if (std::find(terms.begin(), terms.end(), term) == terms.end())
       fail((*uncertainty_entries)[index].key,
            unknown_name_message(fmt::format("term of {}'s objective", spec.actor), term, terms, "terms"));

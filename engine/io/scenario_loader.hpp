@@ -43,6 +43,12 @@ struct LoadOptions {
   std::optional<int> months;          // --months
   std::optional<std::uint64_t> seed;  // --seed
   std::optional<bool> stochastic;     // --stochastic / --deterministic
+
+  // Ensembles and sweeps draw the model's random events unless told not to (`steppe run
+  // --members N`, `steppe sweep`, and Python's run() alike).
+  void draw_unless_told(bool ensemble) {
+    if (ensemble && !stochastic) stochastic = true;
+  }
 };
 
 std::shared_ptr<const Scenario> load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});

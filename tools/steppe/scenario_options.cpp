@@ -12,7 +12,6 @@ namespace steppe::cli {
 
 LoadOptions ScenarioOptions::load_options(bool ensemble) const {
   LoadOptions options;
-  if (ensemble) options.stochastic = true;
   for (const std::string& text : set) options.overrides.push_back(parse_override(text));
   for (const std::string& text : events) options.overrides.push_back(parse_event(text));
   for (const std::string& text : jumps) options.overrides.push_back(parse_jump(text));
@@ -28,6 +27,7 @@ LoadOptions ScenarioOptions::load_options(bool ensemble) const {
   }
   if (stochastic) options.stochastic = true;
   if (deterministic) options.stochastic = false;
+  options.draw_unless_told(ensemble);
   return options;
 }
 
