@@ -55,11 +55,10 @@ namespace {
 bool run_chunks_here(const std::vector<SweepChunk>& chunks, const SweepRunOptions& options, const ChunkRunner& run_here,
                      const ChunkCommit& commit, std::size_t outcomes) {
   const int threads = pool_threads(options.threads);
-  constexpr std::size_t waiting_bytes = std::size_t{16} << 20;
   std::size_t chunk_bytes = 1;
   for (const SweepChunk& chunk : chunks)
     chunk_bytes = std::max(chunk_bytes, static_cast<std::size_t>(chunk.count) * outcomes * sizeof(double));
-  const std::size_t window = std::max(static_cast<std::size_t>(threads) * 4, waiting_bytes / chunk_bytes);
+  const std::size_t window = std::max(static_cast<std::size_t>(threads) * 4, uncommitted_outcome_bytes / chunk_bytes);
   const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
 
   std::mutex mutex;
@@ -167,7 +166,7 @@ SweepReport run_sweep(const Sweep& sweep, const std::vector<DesignPoint>& points
     return run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
   };
   report.cancelled = options.executor
-                         ? !options.executor(chunks, run_here, commit)
+                         ? !options.executor(chunks, run_here, commit, sink)
                          : !run_chunks_here(chunks, options, run_here, commit, sweep.scenario->outcomes.size());
   return report;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -34,7 +35,14 @@ class SweepSink {
   virtual void write(std::int64_t first, const MemberArrays& outcomes) = 0;
   // Makes everything written so far durable: a kill after it returns loses none of it.
   virtual void commit() = 0;
+  // False while a write would wait (the sink is still being made): an executor holds its results
+  // meanwhile and goes on handing out work.
+  virtual bool ready() const { return true; }
 };
+
+// The most outcomes, in bytes, held waiting for their commit: enough for the runs of the tenth of
+// a second a new database takes to make, never the whole sweep's.
+constexpr std::size_t uncommitted_outcome_bytes = std::size_t{16} << 20;
 
 // Records a chunk's outcomes (chunk.count × outcomes) in the sink; called from the thread that
 // called run_sweep.
@@ -42,10 +50,10 @@ using ChunkCommit = std::function<void(const SweepChunk& chunk, const MemberArra
 // Runs a chunk on the calling thread, any thread, and returns its outcomes (chunk.count × outcomes).
 using ChunkRunner = std::function<MemberArrays(const SweepChunk& chunk)>;
 // Runs the chunks somewhere, here with `run_here` or elsewhere, and commits each as it comes back,
-// in any order (the MPI driver hands them to worker ranks and runs some itself). Returns false
-// when it stopped before running them all (cancelled).
-using ChunkExecutor =
-    std::function<bool(const std::vector<SweepChunk>& chunks, const ChunkRunner& run_here, const ChunkCommit& commit)>;
+// in any order (the MPI driver hands them to worker ranks and runs some itself), once `sink` is
+// ready (SweepSink::ready). Returns false when it stopped before running them all (cancelled).
+using ChunkExecutor = std::function<bool(const std::vector<SweepChunk>& chunks, const ChunkRunner& run_here,
+                                         const ChunkCommit& commit, const SweepSink& sink)>;
 
 struct SweepReport;
 

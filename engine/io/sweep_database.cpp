@@ -120,6 +120,10 @@ namespace {
 // any point, and only the fsync against power loss is skipped, which made every block cost a
 // disk flush. `name` is the file, or a URI with SQLITE_OPEN_URI.
 sqlite3* open_file(const fs::path& file, int flags, const std::string& name = "") {
+  // SQLite counts the memory it allocates by default, under a lock taken at every allocation (a
+  // twentieth of a sweep's writing); steppe never asks. Possible only before SQLite starts, which
+  // the first open does.
+  [[maybe_unused]] static const bool uncounted = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
   sqlite3* db = nullptr;
   // Each connection is used by one thread only, so SQLite's own locks around every call can go.
   if (sqlite3_open_v2(name.empty() ? file.c_str() : name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) !=
@@ -266,12 +270,16 @@ SweepDatabase::SweepDatabase(SweepDatabase&& other) noexcept
       db_(other.db_),
       created_(other.created_),
       replicates_(other.replicates_),
-      insert_runs_(std::move(other.insert_runs_)) {
+      insert_runs_(std::move(other.insert_runs_)),
+      insert_tail_(std::move(other.insert_tail_)),
+      tail_rows_(other.tail_rows_) {
   other.db_ = nullptr;
 }
 
 SweepDatabase::~SweepDatabase() {
-  insert_runs_.reset();  // a connection closes only once its statements are finalized
+  // A connection closes only once its statements are finalized.
+  insert_runs_.reset();
+  insert_tail_.reset();
   sqlite3_close(db_);
 }
 
@@ -675,13 +683,17 @@ void SweepDatabase::write(std::int64_t first, const MemberArrays& outcomes) {
     return sql;
   };
   if (sqlite3_get_autocommit(db_)) execute("BEGIN IMMEDIATE");
-  // The statement of 64 rows is prepared once for the database (parsing its 768 parameters at
-  // every block was a tenth of the writing); a block's last rows get their own.
+  // The statements are prepared once for the database, not at every block: parsing the 768
+  // parameters of 64 rows was a tenth of the writing, and the 48 rows that end a block of 1008
+  // another twentieth. Blocks are all of one size but the sweep's last.
   if (!insert_runs_) insert_runs_ = std::make_unique<SqliteStatement>(db_, insert_sql(rows_per_statement));
   for (Eigen::Index start = 0; start < outcomes.rows(); start += rows_per_statement) {
     const Eigen::Index rows = std::min(rows_per_statement, outcomes.rows() - start);
-    std::optional<SqliteStatement> part;
-    SqliteStatement& insert = rows == rows_per_statement ? *insert_runs_ : part.emplace(db_, insert_sql(rows));
+    if (rows < rows_per_statement && rows != tail_rows_) {
+      insert_tail_ = std::make_unique<SqliteStatement>(db_, insert_sql(rows));
+      tail_rows_ = rows;
+    }
+    SqliteStatement& insert = rows == rows_per_statement ? *insert_runs_ : *insert_tail_;
     for (Eigen::Index row = 0; row < rows; ++row) {
       const std::int64_t run = first + start + row;
       const int at = static_cast<int>(row) * columns;

@@ -145,8 +145,10 @@ class SweepDatabase final : public SweepSink {
   std::filesystem::path file_;
   sqlite3* db_;
   bool created_ = false;
-  int replicates_ = 1;                            // of the sweep being written: a run's point is run / replicates
-  std::unique_ptr<SqliteStatement> insert_runs_;  // write()'s insert of 64 rows, once prepared
+  int replicates_ = 1;  // of the sweep being written: a run's point is run / replicates
+  // write()'s inserts, each prepared once: of 64 rows, and of a block's last rows (`tail_rows_`).
+  std::unique_ptr<SqliteStatement> insert_runs_, insert_tail_;
+  Eigen::Index tail_rows_ = 0;
 };
 
 }  // namespace steppe

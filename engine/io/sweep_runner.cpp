@@ -1,5 +1,6 @@
 #include "engine/io/sweep_runner.hpp"
 
+#include <chrono>
 #include <future>
 #include <optional>
 #include <utility>
@@ -21,6 +22,9 @@ class DatabaseBeingMade final : public SweepSink {
   }
   void write(std::int64_t first, const MemberArrays& outcomes) override { made().write(first, outcomes); }
   void commit() override { made().commit(); }
+  bool ready() const override {
+    return made_ || making_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
   // Waits until it is made; throws what stopped it.
   SweepDatabase& made() {
     if (!made_) made_.emplace(making_.get());
