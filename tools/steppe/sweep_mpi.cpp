@@ -9,9 +9,8 @@
 // its next blocks while it runs one and waits for rank 0's answer only if rank 0 falls that many blocks behind; a fast
 // rank takes more blocks than a slow one. A worker whose blocks are all back, with the queue empty, is told to stop.
 // Rank 0's main thread answers the workers before it commits (a commit takes about as long as a
-// block), one commit at a time, and holds a bounded backlog of results to commit. It answers a
-// result as soon as it is announced, before its outcomes have come, and commits nothing while a
-// new database is being made: the workers never wait for either.
+// block), one commit at a time, and holds a bounded backlog of results to commit; it commits
+// nothing while a new database is being made, and goes on answering the workers meanwhile.
 //
 // No rank spins: Open MPI's blocking calls (MPI_Probe, MPI_Recv, MPI_Wait) poll in a busy loop,
 // which burns a core a waiting rank should leave to the compute threads, so every wait here polls
@@ -37,7 +36,7 @@
 
 #ifdef STEPPE_HAVE_MPI
 #include <mpi.h>
-#include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,14 +66,14 @@ bool launched_by_mpi() {
 namespace {
 
 // Rank 0 sends a worker [first, count] (count < 0: stop). A worker sends rank 0, as doubles (run
-// ids stay below 2^53, exact as doubles), [first, count, outcomes...] for a block it ran
-// (result_tag), and [0, 0] when it starts or [first, -count] for a block it gives back unrun (it
-// was interrupted; control_tag). The tags tell rank 0 what a message is before its data has come.
-constexpr int work_tag = 1, result_tag = 2, control_tag = 3;
-// The blocks a worker holds: rank 0's main thread is sometimes busy for several blocks' time
-// (SQLite copying its log into the database), and a worker that held two waited a seventh of
-// the flagship sweep for its next one (a fiftieth holding three, a hundredth holding eight). At
-// the end, a rank runs at most these blocks after the others have stopped.
+// ids stay below 2^53, exact as doubles), [first, count, outcomes...] for a block it ran, [0, 0]
+// when it starts, and [first, -count] for a block it gives back unrun (it was interrupted).
+constexpr int work_tag = 1, result_tag = 2;
+// The blocks a worker holds: rank 0's main thread, which commits and shares its core with rank
+// 0's compute thread, at times answers several blocks' time late. On the flagship sweep at 2
+// ranks, a worker that held two blocks waited a seventh of its time for the next one, holding
+// three a twelfth, holding eight a hundredth. At the end, a rank runs at most these blocks after
+// the others have stopped.
 constexpr int blocks_ahead = 8;
 // A result's outcomes as they travel: one row per run.
 using RunRows = Eigen::Map<Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
@@ -100,6 +99,18 @@ void wait_for(MPI_Request& request) {
   for (int done = 0; MPI_Test(&request, &done, MPI_STATUS_IGNORE), !done;) backoff.sleep();
 }
 
+// Receives the message MPI_Iprobe found (`status`) without blocking in MPI_Recv: a large result
+// may need its sender to make progress first.
+std::vector<double> receive_result(const MPI_Status& status) {
+  int length = 0;
+  MPI_Get_count(&status, MPI_DOUBLE, &length);
+  std::vector<double> message(static_cast<std::size_t>(length));
+  MPI_Request request;
+  MPI_Irecv(message.data(), length, MPI_DOUBLE, status.MPI_SOURCE, result_tag, MPI_COMM_WORLD, &request);
+  wait_for(request);
+  return message;
+}
+
 // A worker: runs the blocks rank 0 sends, in order, returning each one's outcomes, until told to
 // stop. Answers are read as they come, and waited for only when no block is at hand; results are
 // sent without waiting for rank 0 to take them (it may be busy committing), each from its own
@@ -116,16 +127,16 @@ void serve(const Sweep& sweep) {
     MPI_Request request;
   };
   std::deque<Sending> sending;
-  const auto send = [&](std::vector<double> message, int tag) {
+  const auto send = [&](std::vector<double> message) {
     for (int done = 1; !sending.empty() && done;) {
       MPI_Test(&sending.front().request, &done, MPI_STATUS_IGNORE);
       if (done) sending.pop_front();
     }
     Sending& next = sending.emplace_back(Sending{std::move(message), MPI_REQUEST_NULL});
-    MPI_Isend(next.message.data(), static_cast<int>(next.message.size()), MPI_DOUBLE, 0, tag, MPI_COMM_WORLD,
+    MPI_Isend(next.message.data(), static_cast<int>(next.message.size()), MPI_DOUBLE, 0, result_tag, MPI_COMM_WORLD,
               &next.request);
   };
-  send({0, 0}, control_tag);  // "ready"
+  send({0, 0});  // "ready"
   for (;;) {
     Backoff backoff;
     for (;;) {
@@ -149,7 +160,7 @@ void serve(const Sweep& sweep) {
     const SweepChunk chunk = at_hand.front();
     at_hand.pop_front();
     if (interrupted()) {
-      send({static_cast<double>(chunk.first), -static_cast<double>(chunk.count)}, control_tag);
+      send({static_cast<double>(chunk.first), -static_cast<double>(chunk.count)});
       continue;
     }
     const MemberArrays outcomes = run_sweep_block(sweep, points, kernel, chunk.first, chunk.count);
@@ -157,7 +168,7 @@ void serve(const Sweep& sweep) {
     message[0] = static_cast<double>(chunk.first);
     message[1] = static_cast<double>(chunk.count);
     RunRows(message.data() + 2, outcomes.rows(), outcomes.cols()) = outcomes;
-    send(std::move(message), result_tag);
+    send(std::move(message));
   }
   for (Sending& each : sending) wait_for(each.request);
 }
@@ -255,11 +266,9 @@ ChunkExecutor distribute(int ranks, std::vector<std::int64_t>& runs_by_rank) {
     // Rank 0 takes the first block before any worker asks: it computes whenever there is work.
     std::jthread computing([&, first = queue.take()](std::stop_token stop) {
       // At the lowest priority: the main thread, answering workers and committing, comes first
-      // and the computing takes the time it leaves (mpirun binds rank 0's threads to one core).
-      // SCHED_IDLE rather than nice 19: the main thread waking from a poll's sleep runs at once,
-      // where under nice 19 it could wait for the compute thread's time slice to end.
-      sched_param idle{};
-      sched_setscheduler(static_cast<pid_t>(gettid()), SCHED_IDLE, &idle);
+      // and the computing takes the time it leaves. Measured on the flagship sweep at 2 ranks on 2
+      // cores (mpirun binds rank 0's two threads to one core): 2.1 s instead of 2.45 s.
+      setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
       try {
         // Waits rather than stops while workers run: one may give back a block.
         Backoff backoff;
@@ -284,61 +293,44 @@ ChunkExecutor distribute(int ranks, std::vector<std::int64_t>& runs_by_rank) {
     std::vector<int> in_flight(static_cast<std::size_t>(ranks), 0);     // blocks a worker holds
     std::vector<bool> leaving(static_cast<std::size_t>(ranks), false);  // gave a block back: gets no more
     int workers = ranks - 1;
-    // A worker's result announced and answered, its outcomes still on their way: a large message
-    // moves only when its sender calls MPI again, which a worker running its next block does not
-    // do until that block is done. Waiting for it before answering left the worker with nothing
-    // to run next (an eighth of its time).
-    struct Arriving {
-      std::size_t worker;
-      std::vector<double> message;
-      MPI_Request request;
-    };
-    std::deque<Arriving> arriving;
     // Results received, each with the rank that ran it, waiting to be committed. Committing may
     // be slower than the ranks run (many ranks, a slow disk, a database still being made): the
     // backlog is bounded, the workers left waiting beyond it, so that memory does not grow with
     // the sweep.
     std::deque<std::tuple<std::size_t, SweepChunk, MemberArrays>> to_commit;
-    std::size_t held_bytes = 0;  // of the outcomes arriving or waiting for their commit
+    std::size_t held_bytes = 0;  // of the outcomes in the backlog
     const auto room = [&] {
-      return arriving.size() + to_commit.size() < 2 * static_cast<std::size_t>(ranks) ||
-             held_bytes < uncommitted_outcome_bytes;
+      return to_commit.size() < 2 * static_cast<std::size_t>(ranks) || held_bytes < uncommitted_outcome_bytes;
     };
-    // Takes the workers' messages and answers each at once, with more work or with "stop": a
+    const auto hold = [&](std::size_t rank, const SweepChunk& chunk, MemberArrays outcomes) {
+      held_bytes += static_cast<std::size_t>(outcomes.size()) * sizeof(double);
+      to_commit.emplace_back(rank, chunk, std::move(outcomes));
+    };
+    // Takes the workers' results and answers each at once, with more work or with "stop": a
     // commit takes about as long as running a block, so it waits, and the workers do not.
     const auto answer_workers = [&] {
       bool answered = false;
       while (workers > 0 && room()) {
         int arrived = 0;
-        MPI_Message handle;
         MPI_Status status;
-        MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &handle, &status);
+        MPI_Iprobe(MPI_ANY_SOURCE, result_tag, MPI_COMM_WORLD, &arrived, &status);
         if (!arrived) break;
         answered = true;
+        std::vector<double> message = receive_result(status);
         const auto worker = static_cast<std::size_t>(status.MPI_SOURCE);
-        int length = 0;
-        MPI_Get_count(&status, MPI_DOUBLE, &length);
-        int blocks = 0;  // to send it: one more for each result, blocks_ahead to a worker that starts
-        if (status.MPI_TAG == result_tag) {
-          Arriving& result = arriving.emplace_back(
-              Arriving{worker, std::vector<double>(static_cast<std::size_t>(length)), MPI_REQUEST_NULL});
-          MPI_Imrecv(result.message.data(), length, MPI_DOUBLE, &handle, &result.request);
-          held_bytes += (result.message.size() - 2) * sizeof(double);  // its outcomes
+        const auto first = static_cast<std::int64_t>(message[0]), count = static_cast<std::int64_t>(message[1]);
+        if (count > 0) {
+          const auto outcomes = static_cast<Eigen::Index>((message.size() - 2) / static_cast<std::size_t>(count));
+          hold(worker, SweepChunk{first, count}, RunRows(message.data() + 2, count, outcomes));
           --in_flight[worker];
-          blocks = leaving[worker] ? 0 : 1;
-        } else {
-          double control[2];  // two numbers: delivered with the probe, MPI_Mrecv returns at once
-          MPI_Mrecv(control, 2, MPI_DOUBLE, &handle, MPI_STATUS_IGNORE);
-          const auto first = static_cast<std::int64_t>(control[0]), count = static_cast<std::int64_t>(control[1]);
-          if (count < 0) {
-            queue.give_back({first, -count});
-            --in_flight[worker];
-            leaving[worker] = true;
-          } else {
-            blocks = leaving[worker] ? 0 : blocks_ahead;
-          }
+        } else if (count < 0) {
+          queue.give_back({first, -count});
+          --in_flight[worker];
+          leaving[worker] = true;
         }
-        for (; blocks > 0; --blocks) {
+        // A worker that starts gets blocks_ahead blocks, one to run and the next ones; each
+        // result, one more.
+        for (int blocks = leaving[worker] ? 0 : count > 0 ? 1 : blocks_ahead; blocks > 0; --blocks) {
           const std::optional<SweepChunk> chunk = queue.take();
           if (!chunk) break;
           const std::int64_t work[2] = {chunk->first, chunk->count};
@@ -353,40 +345,17 @@ ChunkExecutor distribute(int ranks, std::vector<std::int64_t>& runs_by_rank) {
       }
       return answered;
     };
-    // Moves the results whose outcomes have come to the backlog.
-    const auto receive_arrived = [&] {
-      bool received = false;
-      for (auto result = arriving.begin(); result != arriving.end();) {
-        int done = 0;
-        MPI_Test(&result->request, &done, MPI_STATUS_IGNORE);
-        if (!done) {
-          ++result;
-          continue;
-        }
-        std::vector<double>& message = result->message;
-        const auto first = static_cast<std::int64_t>(message[0]), count = static_cast<std::int64_t>(message[1]);
-        const auto outcomes = static_cast<Eigen::Index>((message.size() - 2) / static_cast<std::size_t>(count));
-        to_commit.emplace_back(result->worker, SweepChunk{first, count}, RunRows(message.data() + 2, count, outcomes));
-        result = arriving.erase(result);
-        received = true;
-      }
-      return received;
-    };
 
     bool computing_finished = false;
     Backoff backoff;
-    while (workers > 0 || !computing_finished || !arriving.empty() || !to_commit.empty()) {
+    while (workers > 0 || !computing_finished || !to_commit.empty()) {
       if (cancel->load()) queue.cancel();
       bool progressed = answer_workers();
-      progressed = receive_arrived() || progressed;
       if (workers == 0) queue.workers_stopped();
       if (room()) {
         ComputedHere::Taken here = computed.take();
         computing_finished = here.finished;
-        for (auto& [chunk, outcomes] : here.results) {
-          held_bytes += static_cast<std::size_t>(outcomes.size()) * sizeof(double);
-          to_commit.emplace_back(0, chunk, std::move(outcomes));
-        }
+        for (auto& [chunk, outcomes] : here.results) hold(0, chunk, std::move(outcomes));
       }
       // One commit at a time, the workers answered again between two; none while the database is
       // being made, which would leave every worker waiting for its answer.
