@@ -2,6 +2,7 @@
 // scenarios side by side.
 #include "engine/io/results.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -30,38 +31,66 @@ namespace {
 // The rows of write_trajectories_csv. With `levers` (per month whose step was taken, members ×
 // lever_slots) or `derived` (1 member × derived slots), also each such month's levers and derived
 // quantities after its state, every row then ending in its kind.
+//
+// The rows go in groups, formatted on every core and written in order (write_rows_in_order): a
+// month's groups are its members' states, one a member, then its members' levers, one a member,
+// then its derived quantities. Every member's trajectory is a large file (500 MB for 2,000
+// members), and the shortest round-trip text of its values most of its cost.
 void write_trajectory_rows(std::ostream& stream, const Scenario& scenario, const std::vector<MemberArrays>& months,
                            const std::vector<MemberArrays>* levers, const std::vector<int>& lever_slots,
                            const std::vector<MemberArrays>* derived) {
   const Layout& layout = *scenario.layout;
-  StreamedText out(stream);
   const bool kinds = levers || derived;
   const std::string_view state_kind = kinds ? ",state" : "";
-  out.format("date,member,actor,variable,value{}\n", kinds ? ",kind" : "");
+  const std::string header = fmt::format("date,member,actor,variable,value{}\n", kinds ? ",kind" : "");
+  stream.write(header.data(), static_cast<std::streamsize>(header.size()));
+  const auto stepped = [&](std::size_t month) { return levers && month < levers->size(); };  // not the horizon
+  const auto explained = [&](std::size_t month) { return derived && month < derived->size(); };
+  std::vector<std::string> dates;
+  std::vector<std::int64_t> month_first{0};  // each month's first group, and the end of the last
   for (std::size_t month = 0; month < months.size(); ++month) {
-    const std::string date = scenario.date(static_cast<int>(month)).to_string();
-    const MemberArrays& state = months[month];
-    for (Eigen::Index member = 0; member < state.rows(); ++member)
-      for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
-        const auto& variable = layout.state()[slot];
-        if (variable.decl->internal) continue;
-        out.format("{},{},{},{},{}{}\n", date, member, variable.actor, variable.variable,
-                   RoundTrip{state(member, static_cast<Eigen::Index>(slot))}, state_kind);
+    dates.push_back(scenario.date(static_cast<int>(month)).to_string());
+    std::int64_t groups = months[month].rows();
+    if (stepped(month)) groups += (*levers)[month].rows();
+    if (explained(month)) groups += 1;
+    month_first.push_back(month_first.back() + groups);
+  }
+  const auto format_groups = [&](fmt::memory_buffer& text, std::int64_t first, std::int64_t last) {
+    const auto row = [&](const auto&... fields) {
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("{},{},{},{},{}{}\n"), fields...);
+    };
+    auto month = static_cast<std::size_t>(std::upper_bound(month_first.begin(), month_first.end(), first) -
+                                          month_first.begin() - 1);
+    for (std::int64_t group = first; group < last; ++group) {
+      while (group >= month_first[month + 1]) ++month;
+      const std::string& date = dates[month];
+      const MemberArrays& state = months[month];
+      Eigen::Index member = group - month_first[month];
+      if (member < state.rows()) {
+        for (std::size_t slot = 0; slot < layout.state().size(); ++slot) {
+          const auto& variable = layout.state()[slot];
+          if (!variable.decl->internal)
+            row(date, member, variable.actor, variable.variable,
+                RoundTrip{state(member, static_cast<Eigen::Index>(slot))}, state_kind);
+        }
+        continue;
       }
-    if (levers && month < levers->size()) {  // the horizon: no step taken
-      const MemberArrays& settings = (*levers)[month];
-      for (Eigen::Index member = 0; member < settings.rows(); ++member)
+      member -= state.rows();
+      if (stepped(month) && member < (*levers)[month].rows()) {
         for (std::size_t position = 0; position < lever_slots.size(); ++position) {
           const auto& lever = layout.levers()[static_cast<std::size_t>(lever_slots[position])];
-          out.format("{},{},{},{},{},lever\n", date, member, lever.actor, lever.decl->name,
-                     RoundTrip{settings(member, static_cast<Eigen::Index>(position))});
+          row(date, member, lever.actor, lever.decl->name,
+              RoundTrip{(*levers)[month](member, static_cast<Eigen::Index>(position))}, ",lever");
         }
-    }
-    if (derived && month < derived->size())
+        continue;
+      }
       for (std::size_t slot = 0; slot < layout.derived().size(); ++slot)
-        out.format("{},0,{},{},{},derived\n", date, layout.derived()[slot].actor, layout.derived()[slot].name,
-                   RoundTrip{(*derived)[month](0, static_cast<Eigen::Index>(slot))});
-  }
+        row(date, 0, layout.derived()[slot].actor, layout.derived()[slot].name,
+            RoundTrip{(*derived)[month](0, static_cast<Eigen::Index>(slot))}, ",derived");
+    }
+  };
+  // 64 members' states are some 150 KB of text.
+  write_rows_in_order(stream, month_first.back(), /*rows_per_chunk=*/64, format_groups);
 }
 
 }  // namespace

@@ -9,11 +9,8 @@
 namespace steppe {
 
 void write_rows_in_order(
-    std::ostream& out, std::int64_t rows,
+    std::ostream& out, std::int64_t rows, std::int64_t rows_per_chunk,
     const std::function<void(fmt::memory_buffer& text, std::int64_t first, std::int64_t last)>& format_rows) {
-  // 2,048 rows of outcomes are about 330 KB of text: large enough that handing chunks between
-  // threads costs nothing, small enough that a few in flight per core hold little.
-  constexpr std::int64_t rows_per_chunk = 2048;
   const auto chunks_in_flight = static_cast<std::size_t>(2 * tbb::info::default_concurrency());
   using Text = std::unique_ptr<fmt::memory_buffer>;
   std::int64_t next = 0;

@@ -49,11 +49,13 @@ class StreamedText {
 };
 
 // Writes rows [0, rows) to `out` in order, `format_rows(text, first, last)` appending rows
-// [first, last) to `text`. Chunks of rows are formatted on every core at once and written as
-// their turn comes, at most a few chunks held: the shortest round-trip text of doubles is most of
-// the cost of a large table (100,000 members' outcomes.csv, a tenth of `steppe run`).
+// [first, last) to `text`. Chunks of `rows_per_chunk` rows are formatted on every core at once
+// and written as their turn comes, at most two chunks a core held: the shortest round-trip text
+// of doubles is most of the cost of a large table (100,000 members' outcomes.csv, a tenth of
+// `steppe run`). A chunk of some hundreds of kilobytes of text costs nothing to hand between
+// threads and holds little.
 void write_rows_in_order(
-    std::ostream& out, std::int64_t rows,
+    std::ostream& out, std::int64_t rows, std::int64_t rows_per_chunk,
     const std::function<void(fmt::memory_buffer& text, std::int64_t first, std::int64_t last)>& format_rows);
 
 }  // namespace steppe

@@ -174,16 +174,19 @@ TEST_CASE("a check before commit that throws leaves an output folder and a durab
 TEST_CASE("write_rows_in_order writes every row once, in order, for any number of chunks", "[output]") {
   // Rows of different lengths, so that a chunk out of place or a row twice changes the text.
   const auto row_text = [](std::int64_t row) { return std::to_string(row) + std::string(row % 7, 'x') + "\n"; };
-  for (const std::int64_t rows : {0, 1, 2047, 2048, 2049, 20'000}) {
-    std::string expected;
-    for (std::int64_t row = 0; row < rows; ++row) expected += row_text(row);
-    std::ostringstream out;
-    write_rows_in_order(out, rows, [&](fmt::memory_buffer& text, std::int64_t first, std::int64_t last) {
-      for (std::int64_t row = first; row < last; ++row) {
-        const std::string line = row_text(row);
-        text.append(line.data(), line.data() + line.size());
-      }
-    });
-    CHECK(out.str() == expected);
-  }
+  for (const std::int64_t rows_per_chunk : {1, 64, 2048})
+    for (const std::int64_t rows : {0, 1, 63, 64, 65, 2047, 2048, 2049, 20'000}) {
+      std::string expected;
+      for (std::int64_t row = 0; row < rows; ++row) expected += row_text(row);
+      std::ostringstream out;
+      write_rows_in_order(out, rows, rows_per_chunk,
+                          [&](fmt::memory_buffer& text, std::int64_t first, std::int64_t last) {
+                            CHECK(last - first <= rows_per_chunk);
+                            for (std::int64_t row = first; row < last; ++row) {
+                              const std::string line = row_text(row);
+                              text.append(line.data(), line.data() + line.size());
+                            }
+                          });
+      CHECK(out.str() == expected);
+    }
 }
