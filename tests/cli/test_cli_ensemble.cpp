@@ -6,6 +6,7 @@
 // and bad ensemble options.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
@@ -415,6 +416,10 @@ TEST_CASE("with --keep-trajectories an ensemble writes every member's trajectory
   std::map<std::string, std::size_t> rows_per_member;
   for (const CsvRow& row : csv.rows) ++rows_per_member[row.member];
   CHECK(rows_per_member.size() == 20);
+  // Month by month, member by member (the rows are formatted in chunks on every core).
+  const auto order = [](const CsvRow& row) { return std::make_pair(row.date, std::stoi(row.member)); };
+  CHECK(std::is_sorted(csv.rows.begin(), csv.rows.end(),
+                       [&](const CsvRow& a, const CsvRow& b) { return order(a) < order(b); }));
   for (int member = 0; member < 20; ++member) {
     INFO("member " << member);
     CHECK(rows_per_member[std::to_string(member)] == 121 * variables.size());
