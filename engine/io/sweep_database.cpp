@@ -271,8 +271,7 @@ SweepDatabase::SweepDatabase(SweepDatabase&& other) noexcept
       created_(other.created_),
       replicates_(other.replicates_),
       insert_runs_(std::move(other.insert_runs_)),
-      insert_tail_(std::move(other.insert_tail_)),
-      tail_rows_(other.tail_rows_) {
+      insert_tail_(std::move(other.insert_tail_)) {
   other.db_ = nullptr;
 }
 
@@ -689,10 +688,10 @@ void SweepDatabase::write(std::int64_t first, const MemberArrays& outcomes) {
   if (!insert_runs_) insert_runs_ = std::make_unique<SqliteStatement>(db_, insert_sql(rows_per_statement));
   for (Eigen::Index start = 0; start < outcomes.rows(); start += rows_per_statement) {
     const Eigen::Index rows = std::min(rows_per_statement, outcomes.rows() - start);
-    if (rows < rows_per_statement && rows != tail_rows_) {
+    // The tail's statement is for as many rows as it has parameters for.
+    if (rows < rows_per_statement &&
+        (!insert_tail_ || sqlite3_bind_parameter_count(insert_tail_->get()) != rows * columns))
       insert_tail_ = std::make_unique<SqliteStatement>(db_, insert_sql(rows));
-      tail_rows_ = rows;
-    }
     SqliteStatement& insert = rows == rows_per_statement ? *insert_runs_ : *insert_tail_;
     for (Eigen::Index row = 0; row < rows; ++row) {
       const std::int64_t run = first + start + row;

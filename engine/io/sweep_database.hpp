@@ -146,9 +146,8 @@ class SweepDatabase final : public SweepSink {
   sqlite3* db_;
   bool created_ = false;
   int replicates_ = 1;  // of the sweep being written: a run's point is run / replicates
-  // write()'s inserts, each prepared once: of 64 rows, and of a block's last rows (`tail_rows_`).
+  // write()'s inserts, each prepared once: of 64 rows, and of a block's last rows.
   std::unique_ptr<SqliteStatement> insert_runs_, insert_tail_;
-  Eigen::Index tail_rows_ = 0;
 };
 
 }  // namespace steppe
