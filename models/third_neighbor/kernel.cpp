@@ -22,7 +22,8 @@
 // both give the same numbers. The mechanisms and the article sections they stand for are listed
 // in docs/model.md.
 #include <algorithm>
-#include <bit>
+#include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -344,41 +345,51 @@ class ThirdNeighborKernel final : public Kernel {
     if (context.levers->rows() != members) throw std::logic_error("third_neighbor: levers and state differ in rows");
     thread_local Offsets offsets;  // one per thread: a kernel serves blocks on every thread at once
     slots_.scale(members, offsets);
-    // Per member parameters: the table of where each parameter slot's values start, which each
-    // group moves on for the slots that vary. A block's parameters are the same at every step, so
-    // the constants' Lanes are made again only when they change, and each varying column is found
-    // once per call rather than by a multiplication at every group (a sweep 1% faster).
+    // Per member parameters: for each group of the block, where each parameter slot's values for
+    // it start: the group's rows of the slot's column when it varies, a Lane of the compiled value
+    // (compiled_lanes_) for the others, which hold that value in every row
+    // (StepContext::varying_parameters). The table holds addresses, not values, so it is made
+    // again only for another kernel, set of varying slots or block array, not at every call (3%
+    // of a sweep's step).
     struct ParameterTable {
-      std::vector<const double*> start;
-      std::vector<Lane, Eigen::aligned_allocator<Lane>> constants;
-      std::vector<std::pair<std::size_t, const double*>> varying;  // slot, column
+      std::uint64_t kernel = 0;         // the id_ of the kernel it was made for,
+      std::vector<char> varying;        // the slots that varied,
+      const double* columns = nullptr;  // and the block's parameters
+      Eigen::Index members = 0;
+      std::vector<const double*> start;  // group by group, slot by slot
     };
     thread_local ParameterTable table;  // one per thread, as the offsets
+    const auto slots = static_cast<Eigen::Index>(compiled_lanes_.size());
     if (context.parameters) {
       const MemberArrays& parameters = *context.parameters;
-      const auto slots = static_cast<std::size_t>(parameters.cols());
-      table.start.resize(slots);
-      table.constants.resize(slots);
-      table.varying.clear();
-      for (std::size_t slot = 0; slot < slots; ++slot) {
-        const double* column = parameters.col(static_cast<Eigen::Index>(slot)).data();
-        if ((*context.varying_parameters)[slot]) {
-          table.varying.emplace_back(slot, column);
-        } else if (table.start[slot] != table.constants[slot].data() ||
-                   std::bit_cast<std::uint64_t>(table.constants[slot][0]) != std::bit_cast<std::uint64_t>(column[0])) {
-          table.constants[slot] = Lane::Constant(column[0]);
-          table.start[slot] = table.constants[slot].data();
-        }
+      const std::vector<char>& varying = *context.varying_parameters;
+      if (table.kernel != id_ || table.varying != varying || table.columns != parameters.data() ||
+          table.members != members) {
+        if (parameters.cols() != slots || parameters.rows() != members || varying.size() != compiled_lanes_.size())
+          throw std::logic_error("third_neighbor: parameters of another shape than the kernel's and the block's");
+        table.kernel = id_;
+        table.varying = varying;
+        table.columns = parameters.data();
+        table.members = members;
+        table.start.resize(static_cast<std::size_t>((members + lanes - 1) / lanes * slots));
+        for (Eigen::Index group = 0; group * lanes < members; ++group)
+          for (Eigen::Index slot = 0; slot < slots; ++slot) {
+            const double* column = parameters.col(slot).data();
+            const auto& compiled = compiled_lanes_[static_cast<std::size_t>(slot)];
+            assert((varying[static_cast<std::size_t>(slot)] || *column == compiled[0]) &&
+                   "a parameter that does not vary holds its compiled value");
+            table.start[static_cast<std::size_t>(group * slots + slot)] =
+                varying[static_cast<std::size_t>(slot)] ? column + group * lanes : compiled.data();
+          }
       }
     }
     const auto run = [&](const auto& group) {
       using GroupType = std::decay_t<decltype(group)>;
-      if (context.parameters) {
-        for (const auto& [slot, column] : table.varying) table.start[slot] = column + group.first;
-        work(offsets, MemberParameters<GroupType::is_full>{table.start.data(), group}, group);
-      } else {
+      if (context.parameters)
+        work(offsets, MemberParameters<GroupType::is_full>{table.start.data() + group.first / lanes * slots, group},
+             group);
+      else
         work(offsets, SharedParameters{}, group);
-      }
     };
     Eigen::Index first = 0;
     for (; first + lanes <= members; first += lanes) run(Group<true>{first, lanes});
@@ -438,6 +449,13 @@ class ThirdNeighborKernel final : public Kernel {
   Offsets slots_;                      // as slots, for any block
   std::vector<Routes> routes_;         // per partner
   std::vector<int> partner_of_actor_;  // actor index → partner index, -1 for others
+  // Per parameter slot, a Lane of its compiled value: what a member reads for a parameter that
+  // does not vary (MemberParameters).
+  std::vector<Lane, Eigen::aligned_allocator<Lane>> compiled_lanes_;
+  // Tells this kernel from any other, also one made later at the same address (the per-thread
+  // ParameterTable is kept for one kernel).
+  const std::uint64_t id_ = next_kernel_id++;
+  static inline std::atomic<std::uint64_t> next_kernel_id = 1;
 };
 
 ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector<double>& parameters,
@@ -459,6 +477,7 @@ ThirdNeighborKernel::ThirdNeighborKernel(const Layout& layout, const std::vector
   };
   // Every parameter bound by its name (parameters.hpp): no list here to keep in step.
   g_ = bind_globals(layout, parameters);
+  for (const double value : parameters) compiled_lanes_.push_back(Lane::Constant(value));
   const auto random_event = [&](const std::string& name) {
     const RandomEventDecl* event = layout.declaration().find_random_event(name);
     if (!event) throw std::logic_error("third_neighbor: no random event " + name);

@@ -167,3 +167,42 @@ TEST_CASE("uncertainties: per-member parameters and shared scalars give identica
     CHECK((a.state() == b.state()).all());
   }
 }
+
+// A kernel keeps, per thread, where each member's parameters lie for the block it last stepped
+// (models/third_neighbor/kernel.cpp): blocks of other sizes, other varying parameters and other
+// kernels stepped in turn on one thread must each give the numbers they give alone.
+TEST_CASE("uncertainties: blocks stepped in turn on one thread give the numbers each gives alone", "[uncertainty]") {
+  const std::string head = "extends: {scenarios}/calibrated.yaml\nstochastic: true\nuncertainties:\n";
+  const auto first = scenario_from_yaml(head + "  CHN.k: {uniform: [0.1, 0.3]}\n  alpha: {uniform: [0.03, 0.07]}\n");
+  const auto second = scenario_from_yaml(head + "  tau_P: {uniform: [2, 4]}\n  RUS.theta: {uniform: [1.4, 2.6]}\n");
+  // Both extend the calibrated scenario: one kernel serves both, with different slots varying.
+  const std::shared_ptr<const Kernel> kernel =
+      first->model->compile(*first->layout, first->parameters, first->network.get());
+  REQUIRE(first->parameters == second->parameters);
+  struct Block {
+    std::shared_ptr<const Scenario> scenario;
+    RunOptions run;
+    std::shared_ptr<const Kernel> kernel;
+  };
+  // In turn: the same kernel and parameters on another block of the same size, and of another
+  // size; other parameters varying; the first block's members with a kernel of their own.
+  const std::vector<Block> blocks = {{first, {37, 0}, kernel},
+                                     {first, {37, 200}, kernel},
+                                     {first, {50, 100}, kernel},
+                                     {second, {20, 5}, kernel},
+                                     {first, {37, 0}, nullptr}};
+  std::vector<std::unique_ptr<Simulation>> in_turn;
+  for (const Block& block : blocks)
+    in_turn.push_back(std::make_unique<Simulation>(block.scenario, block.run, block.kernel));
+  while (!in_turn.front()->finished())
+    for (auto& simulation : in_turn) simulation->step();
+  for (std::size_t index = 0; index < blocks.size(); ++index) {
+    CAPTURE(index);
+    Simulation alone(blocks[index].scenario, blocks[index].run);
+    alone.run();
+    CHECK((alone.state() == in_turn[index]->state()).all());
+  }
+  // The members did draw parameters of their own, so that each block read them per member.
+  for (const auto& simulation : in_turn)
+    CHECK(simulation->sampled_inputs().col(0).minCoeff() < simulation->sampled_inputs().col(0).maxCoeff());
+}
