@@ -338,19 +338,17 @@ class ThirdNeighborKernel final : public Kernel {
   bool clips_on_commit() const override { return true; }
 
  private:
-  // Calls work(offsets, parameter reader, group) for each group of the block.
-  template <typename Work>
-  void for_each_group(const StepContext& context, Eigen::Index members, const Work& work) const {
-    // The state and the levers have a row per member, so one set of offsets serves both.
-    if (context.levers->rows() != members) throw std::logic_error("third_neighbor: levers and state differ in rows");
-    thread_local Offsets offsets;  // one per thread: a kernel serves blocks on every thread at once
-    slots_.scale(members, offsets);
-    // Per member parameters: for each group of the block, where each parameter slot's values for
-    // it start: the group's rows of the slot's column when it varies, a Lane of the compiled value
-    // (compiled_lanes_) for the others, which hold that value in every row
-    // (StepContext::varying_parameters). The table holds addresses, not values, so it is made
-    // again only for another kernel, set of varying slots or block array, not at every call (3%
-    // of a sweep's step).
+  Eigen::Index parameter_slots() const { return static_cast<Eigen::Index>(compiled_lanes_.size()); }
+
+  // With per-member parameters, for each group of the block (parameter_slots() entries a group),
+  // where each parameter slot's values for it start: the group's rows of the slot's column when
+  // it varies, a Lane of the compiled value (compiled_lanes_) for the others, which hold that
+  // value in every row (StepContext::varying_parameters); null without. The table holds
+  // addresses, not values, so it is made again only for another kernel, set of varying slots or
+  // block array, not at every call (3% of a sweep's step). One per thread, for every kind of call:
+  // a kernel serves blocks on every thread at once.
+  const double* const* parameter_table(const StepContext& context, Eigen::Index members) const {
+    if (!context.parameters) return nullptr;
     struct ParameterTable {
       std::uint64_t kernel = 0;         // the id_ of the kernel it was made for,
       std::vector<char> varying;        // the slots that varied,
@@ -358,35 +356,44 @@ class ThirdNeighborKernel final : public Kernel {
       Eigen::Index members = 0;
       std::vector<const double*> start;  // group by group, slot by slot
     };
-    thread_local ParameterTable table;  // one per thread, as the offsets
-    const auto slots = static_cast<Eigen::Index>(compiled_lanes_.size());
-    if (context.parameters) {
-      const MemberArrays& parameters = *context.parameters;
-      const std::vector<char>& varying = *context.varying_parameters;
-      if (table.kernel != id_ || table.varying != varying || table.columns != parameters.data() ||
-          table.members != members) {
-        if (parameters.cols() != slots || parameters.rows() != members || varying.size() != compiled_lanes_.size())
-          throw std::logic_error("third_neighbor: parameters of another shape than the kernel's and the block's");
-        table.kernel = id_;
-        table.varying = varying;
-        table.columns = parameters.data();
-        table.members = members;
-        table.start.resize(static_cast<std::size_t>((members + lanes - 1) / lanes * slots));
-        for (Eigen::Index group = 0; group * lanes < members; ++group)
-          for (Eigen::Index slot = 0; slot < slots; ++slot) {
-            const double* column = parameters.col(slot).data();
-            const auto& compiled = compiled_lanes_[static_cast<std::size_t>(slot)];
-            assert((varying[static_cast<std::size_t>(slot)] || *column == compiled[0]) &&
-                   "a parameter that does not vary holds its compiled value");
-            table.start[static_cast<std::size_t>(group * slots + slot)] =
-                varying[static_cast<std::size_t>(slot)] ? column + group * lanes : compiled.data();
-          }
+    thread_local ParameterTable table;
+    const MemberArrays& parameters = *context.parameters;
+    const std::vector<char>& varying = *context.varying_parameters;
+    if (table.kernel == id_ && table.varying == varying && table.columns == parameters.data() &&
+        table.members == members)
+      return table.start.data();
+    const Eigen::Index slots = parameter_slots();
+    if (parameters.cols() != slots || parameters.rows() != members || varying.size() != compiled_lanes_.size())
+      throw std::logic_error("third_neighbor: parameters of another shape than the kernel's and the block's");
+    table.kernel = id_;
+    table.varying = varying;
+    table.columns = parameters.data();
+    table.members = members;
+    table.start.resize(static_cast<std::size_t>((members + lanes - 1) / lanes * slots));
+    for (Eigen::Index group = 0; group * lanes < members; ++group)
+      for (Eigen::Index slot = 0; slot < slots; ++slot) {
+        const double* column = parameters.col(slot).data();
+        const auto& compiled = compiled_lanes_[static_cast<std::size_t>(slot)];
+        assert((varying[static_cast<std::size_t>(slot)] || *column == compiled[0]) &&
+               "a parameter that does not vary holds its compiled value");
+        table.start[static_cast<std::size_t>(group * slots + slot)] =
+            varying[static_cast<std::size_t>(slot)] ? column + group * lanes : compiled.data();
       }
-    }
+    return table.start.data();
+  }
+
+  // Calls work(offsets, parameter reader, group) for each group of the block.
+  template <typename Work>
+  void for_each_group(const StepContext& context, Eigen::Index members, const Work& work) const {
+    // The state and the levers have a row per member, so one set of offsets serves both.
+    if (context.levers->rows() != members) throw std::logic_error("third_neighbor: levers and state differ in rows");
+    thread_local Offsets offsets;  // one per thread: a kernel serves blocks on every thread at once
+    slots_.scale(members, offsets);
+    const double* const* parameters = parameter_table(context, members);
     const auto run = [&](const auto& group) {
       using GroupType = std::decay_t<decltype(group)>;
-      if (context.parameters)
-        work(offsets, MemberParameters<GroupType::is_full>{table.start.data() + group.first / lanes * slots, group},
+      if (parameters)
+        work(offsets, MemberParameters<GroupType::is_full>{parameters + group.first / lanes * parameter_slots(), group},
              group);
       else
         work(offsets, SharedParameters{}, group);
